@@ -1,0 +1,219 @@
+//===- ConvBNOps.td - convbn operations --------------------*- tablegen -*-===//
+
+#ifndef CONVBN_IR_CONVBNOPS_TD
+#define CONVBN_IR_CONVBNOPS_TD
+
+include "ConvBN/IR/ConvBNDialect.td"
+include "ConvBN/IR/ConvBNEnums.td"
+include "mlir/IR/OpBase.td"
+include "mlir/Interfaces/InferTypeOpInterface.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+
+class ConvBN_Op<string mnemonic, list<Trait> traits = []>
+    : Op<ConvBN_Dialect, mnemonic, traits>;
+
+def ConvBN_FloatTensor : RankedTensorOf<[AnyFloat]>;
+def ConvBN_ChannelVector : 1DTensorOf<[AnyFloat]>;
+
+// Runs before result-type inference is checked, so that an op whose results
+// do not fit its mode is told so in those words rather than as a type clash.
+def ConvBN_ResultsMatchMode : NativeOpTrait<"ResultsMatchMode"> {
+  let cppNamespace = "::mlir::convbn";
+}
+
+//===----------------------------------------------------------------------===//
+// conv_bn
+//===----------------------------------------------------------------------===//
+
+def ConvBN_ConvBNOp : ConvBN_Op<"conv_bn", [
+    Pure, AttrSizedOperandSegments, ConvBN_ResultsMatchMode,
+    InferTypeOpAdaptor,
+    TypesMatchWith<"scale has the type of mean", "mean", "scale", "$_self">,
+    TypesMatchWith<"offset has the type of mean", "mean", "offset", "$_self">,
+    TypesMatchWith<"variance has the type of mean", "mean", "variance",
+                   "$_self">]> {
+  let summary = "convolution followed by batch norm over its output channels";
+  let description = [{
+    A convolution of `input` with `filter` (plus `bias`, when present),
+    followed by a batch normalisation over the convolution's output channels,
+    executed in the given mode.
+
+    **Convolution.** `layout` names the linalg named convolution this op
+    computes, and the operands have exactly that op's shapes: `nchw_fchw` is
+    `linalg.conv_2d_nchw_fchw`, `ngchw_gfchw` is the grouped
+    `linalg.conv_2d_ngchw_gfchw`, `nhwc_hwcm` is
+    `linalg.depthwise_conv_2d_nhwc_hwcm`, `ncw_fcw` and `ncdhw_fcdhw` are
+    the 1-D and 3-D convolutions, and so on. `strides` and `dilations` (one
+    entry per spatial dimension, default 1) have linalg's meaning. `padding`
+    holds the zero padding of the input's spatial dimensions, all low
+    amounts first, then all high amounts (`[top, left, bottom, right]` for
+    2-D), default 0. The output spatial size is
+    `(in + lo + hi - dilation * (kernel - 1) - 1) / stride + 1`. Batch and
+    input spatial sizes may be dynamic; channel and kernel sizes must be
+    static.
+
+    **Channels.** The per-channel operands `bias`, `scale` (γ), `offset`
+    (β), `mean` (μ̂) and `variance` (σ̂²) have one element per output channel.
+    Where the output channel spans two dimensions of the output (group ×
+    filter for `ngchw_gfchw`, channel × multiplier for `*_hwcm`), channels
+    are numbered row-major over them, which is what collapsing those two
+    dimensions yields. `bias` has the element type of the convolution;
+    `scale`, `offset`, `mean` and `variance` share one float type, which may
+    be wider (an f16 model whose BN parameters are f32). Absent `bias`,
+    `scale`, `offset` stand for 0, 1, 0.
+
+    **Modes.** With `Y = conv(input, filter) + bias` and
+    `s = scale / sqrt(variance + epsilon)`:
+
+    - `eval`: `output = (Y - mean) * s + offset`, normalising the
+      convolution's output.
+    - `tune`: the same function, computed as
+      `conv(input, filter * s) + (bias - mean) * s + offset`: the BN is folded
+      into weight-sized data on every execution (see `convbn.fold_weights`),
+      so no activation-sized `Y` exists.
+    - `deploy`: the same function and the same folding as `tune`, with the
+      promise that filter, bias and BN parameters are compile-time constants,
+      so that the fold happens once in the compiler.
+    - `train`: the BN uses the statistics of the batch, `μ` and biased
+      `σ²` of `Y` over the batch and spatial dimensions:
+      `output = (Y - μ) * scale / sqrt(σ² + epsilon) + offset`. The op then
+      has four more results: the updated running mean
+      `(1 - momentum) * mean + momentum * μ`, the updated running variance
+      `(1 - momentum) * variance + momentum * σ² * n / (n - 1)` with
+      `n = batch × output spatial size` (unbiased, as PyTorch does), and the
+      saved batch mean `μ` and inverse standard deviation
+      `1 / sqrt(σ² + epsilon)` that a backward pass needs. `momentum` in
+      [0, 1] is required in `train` mode and rejected in the others.
+
+    The normalisation is evaluated in f32 when the element types are
+    narrower (f16, bf16), as PyTorch does, and rounded once at the end.
+
+    Example:
+
+    ```mlir
+    %y = convbn.conv_bn tune nchw_fchw %x, %w bias(%b : tensor<16xf32>)
+           scale(%gamma) offset(%beta) mean(%mu) variance(%var)
+           strides = [2, 2] padding = [1, 1, 1, 1] epsilon = 1.0e-05
+           : tensor<?x3x32x32xf32>, tensor<16x3x3x3xf32>, tensor<16xf32>
+    ```
+  }];
+
+  let arguments = (ins
+    ConvBN_ModeAttr:$mode,
+    ConvBN_ConvLayoutAttr:$layout,
+    ConvBN_FloatTensor:$input,
+    ConvBN_FloatTensor:$filter,
+    Optional<ConvBN_ChannelVector>:$bias,
+    Optional<ConvBN_ChannelVector>:$scale,
+    Optional<ConvBN_ChannelVector>:$offset,
+    ConvBN_ChannelVector:$mean,
+    ConvBN_ChannelVector:$variance,
+    OptionalAttr<DenseI64ArrayAttr>:$strides,
+    OptionalAttr<DenseI64ArrayAttr>:$dilations,
+    OptionalAttr<DenseI64ArrayAttr>:$padding,
+    F64Attr:$epsilon,
+    OptionalAttr<F64Attr>:$momentum
+  );
+  let results = (outs
+    ConvBN_FloatTensor:$output,
+    Variadic<ConvBN_ChannelVector>:$statistics
+  );
+
+  let assemblyFormat = [{
+    custom<EnumKeyword>($mode) custom<EnumKeyword>($layout) $input `,` $filter
+    (`bias` `(` $bias^ `:` type($bias) `)`)?
+    (`scale` `(` $scale^ `)`)?
+    (`offset` `(` $offset^ `)`)?
+    `mean` `(` $mean `)` `variance` `(` $variance `)`
+    (`strides` `=` $strides^)? (`dilations` `=` $dilations^)?
+    (`padding` `=` $padding^)? `epsilon` `=` $epsilon
+    (`momentum` `=` $momentum^)?
+    attr-dict `:` type($input) `,` type($filter) `,` type($mean)
+  }];
+
+  let extraClassDeclaration = [{
+    /// Number of results in `train` mode: the output, the updated running
+    /// mean and variance, the saved batch mean and inverse standard deviation.
+    static constexpr unsigned kNumTrainResults = 5;
+
+    /// Strides, dilations and padding with their defaults filled in.
+    SmallVector<int64_t> getStrideValues();
+    SmallVector<int64_t> getDilationValues();
+    SmallVector<int64_t> getPaddingValues();
+
+    /// `train` mode results (null values in the other modes).
+    Value getNewRunningMean();
+    Value getNewRunningVariance();
+    Value getSavedMean();
+    Value getSavedInvStd();
+  }];
+}
+
+//===----------------------------------------------------------------------===//
+// fold_weights
+//===----------------------------------------------------------------------===//
+
+def ConvBN_FoldWeightsOp : ConvBN_Op<"fold_weights", [
+    Pure, AttrSizedOperandSegments, InferTypeOpAdaptor,
+    TypesMatchWith<"scale has the type of mean", "mean", "scale", "$_self">,
+    TypesMatchWith<"offset has the type of mean", "mean", "offset", "$_self">,
+    TypesMatchWith<"variance has the type of mean", "mean", "variance",
+                   "$_self">]> {
+  let summary = "fold a batch norm into a convolution's filter and bias";
+  let description = [{
+    Computes the filter and bias of a convolution that includes the batch
+    norm following it. With `s = scale / sqrt(variance + epsilon)`:
+
+    ```
+    folded_filter = filter * s      (s broadcast along the filter's
+                                     output-channel dimensions)
+    folded_bias   = (bias - mean) * s + offset
+    ```
+
+    `layout` says which dimensions of `filter` are output channels (the same
+    layouts as `convbn.conv_bn`). Absent `bias`, `scale` and `offset` stand
+    for 0, 1 and 0. `folded_filter` has the filter's type; `folded_bias` is a
+    vector of the filter's element type with one element per output channel.
+    The arithmetic is done in f32 at least (f16 and bf16 operands are
+    widened first), as folding in half precision loses accuracy.
+
+    This is the on-the-fly fold of `tune` mode. When every operand is a
+    constant the op folds to constants, which is all `deploy` mode needs.
+
+    Example:
+
+    ```mlir
+    %w2, %b2 = convbn.fold_weights nchw_fchw %w scale(%g) offset(%beta)
+                 mean(%mu) variance(%var) epsilon = 1.0e-05
+                 : tensor<16x3x3x3xf16>, tensor<16xf32>
+    ```
+  }];
+
+  let arguments = (ins
+    ConvBN_ConvLayoutAttr:$layout,
+    ConvBN_FloatTensor:$filter,
+    Optional<ConvBN_ChannelVector>:$bias,
+    Optional<ConvBN_ChannelVector>:$scale,
+    Optional<ConvBN_ChannelVector>:$offset,
+    ConvBN_ChannelVector:$mean,
+    ConvBN_ChannelVector:$variance,
+    F64Attr:$epsilon
+  );
+  let results = (outs
+    ConvBN_FloatTensor:$folded_filter,
+    ConvBN_ChannelVector:$folded_bias
+  );
+
+  let assemblyFormat = [{
+    custom<EnumKeyword>($layout) $filter
+    (`bias` `(` $bias^ `:` type($bias) `)`)?
+    (`scale` `(` $scale^ `)`)?
+    (`offset` `(` $offset^ `)`)?
+    `mean` `(` $mean `)` `variance` `(` $variance `)` `epsilon` `=` $epsilon
+    attr-dict `:` type($filter) `,` type($mean)
+  }];
+
+  let hasFolder = 1;
+}
+
+#endif // CONVBN_IR_CONVBNOPS_TD

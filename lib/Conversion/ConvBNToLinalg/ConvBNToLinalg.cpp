@@ -1,0 +1,619 @@
+//===- ConvBNToLinalg.cpp - lower convbn ops to linalg --------------------===//
+//
+// The lowering is the dialect's reference semantics: every op becomes linalg
+// named convolutions and linalg.generic ops on tensors, so that upstream
+// bufferization and code generation can run it anywhere.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ConvBN/Conversion/Passes.h"
+
+#include "ConvBN/IR/ConvBNOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace mlir::convbn {
+#define GEN_PASS_DEF_CONVERTCONVBNTOLINALG
+#include "ConvBN/Conversion/Passes.h.inc"
+} // namespace mlir::convbn
+
+using namespace mlir;
+using namespace mlir::convbn;
+
+namespace {
+
+/// Builds the tensor computations of the lowering at one location. Scalar
+/// arithmetic inside linalg bodies goes through `compute`, the float type in
+/// which batch-norm arithmetic is done.
+class ChannelBuilder {
+public:
+  ChannelBuilder(OpBuilder &b, Location loc, FloatType compute)
+      : b(b), loc(loc), compute(compute) {}
+
+  /// A scalar constant of the compute type.
+  Value constant(double value) const {
+    return arith::ConstantOp::create(b, loc, b.getFloatAttr(compute, value));
+  }
+
+  /// Widens or narrows a float scalar to `type`.
+  Value convert(OpBuilder &nested, Value value, Type type) const {
+    unsigned from = value.getType().getIntOrFloatBitWidth();
+    unsigned to = type.getIntOrFloatBitWidth();
+    if (value.getType() == type)
+      return value;
+    if (from < to)
+      return arith::ExtFOp::create(nested, loc, type, value);
+    return arith::TruncFOp::create(nested, loc, type, value);
+  }
+
+  /// An empty tensor of `type`, taking dynamic sizes from `dynamicSizes`.
+  Value empty(RankedTensorType type, ValueRange dynamicSizes = {}) const {
+    return tensor::EmptyOp::create(b, loc, type, dynamicSizes);
+  }
+
+  /// A tensor of `type` filled with `value`.
+  Value filled(RankedTensorType type, double value,
+               ValueRange dynamicSizes = {}) const {
+    Value scalar = arith::ConstantOp::create(
+        b, loc, b.getFloatAttr(type.getElementType(), value));
+    return linalg::FillOp::create(b, loc, scalar, empty(type, dynamicSizes))
+        .getResult(0);
+  }
+
+  /// A linalg.generic over `init`'s iteration space: `maps` holds one map per
+  /// input, then the map of `init`; the body receives the block arguments
+  /// and returns the value to yield.
+  using BodyFn = function_ref<Value(OpBuilder &, ValueRange)>;
+  Value generic(ValueRange inputs, Value init, ArrayRef<AffineMap> maps,
+                ArrayRef<utils::IteratorType> iterators, BodyFn body) const {
+    auto op = linalg::GenericOp::create(
+        b, loc, init.getType(), inputs, init, maps, iterators,
+        [&](OpBuilder &nested, Location, ValueRange args) {
+          linalg::YieldOp::create(nested, loc, body(nested, args));
+        });
+    return op.getResult(0);
+  }
+
+  /// An elementwise linalg.generic over 1-D per-channel vectors.
+  Value channelwise(ValueRange inputs, RankedTensorType resultType,
+                    BodyFn body) const {
+    AffineMap id = b.getMultiDimIdentityMap(1);
+    SmallVector<AffineMap> maps(inputs.size() + 1, id);
+    return generic(inputs, empty(resultType), maps,
+                   {utils::IteratorType::parallel}, body);
+  }
+
+  /// `scale / sqrt(variance + epsilon)` per channel, in the compute type
+  /// (`scale` may be null, standing for 1).
+  Value channelScale(Value scale, Value variance, double epsilon) const {
+    auto varianceType = cast<RankedTensorType>(variance.getType());
+    SmallVector<Value> inputs{variance};
+    if (scale)
+      inputs.push_back(scale);
+    return channelwise(
+        inputs, varianceType.clone(compute),
+        [&](OpBuilder &nested, ValueRange args) -> Value {
+          Value var = convert(nested, args[0], compute);
+          Value eps =
+              arith::ConstantOp::create(nested, loc,
+                                        nested.getFloatAttr(compute, epsilon));
+          Value stddev = math::SqrtOp::create(
+              nested, loc, arith::AddFOp::create(nested, loc, var, eps));
+          Value numerator =
+              scale ? convert(nested, args[1], compute)
+                    : arith::ConstantOp::create(
+                          nested, loc, nested.getFloatAttr(compute, 1.0));
+          return arith::DivFOp::create(nested, loc, numerator, stddev);
+        });
+  }
+
+  /// Reshapes a per-channel vector [C] into `channelShape` (the sizes of the
+  /// output-channel dimensions, e.g. [G, F]); a no-op for one dimension.
+  Value expandChannels(Value vector, ArrayRef<int64_t> channelShape) const {
+    if (channelShape.size() == 1)
+      return vector;
+    auto type = cast<RankedTensorType>(vector.getType());
+    ReassociationIndices all =
+        llvm::to_vector(llvm::seq<int64_t>(0, channelShape.size()));
+    return tensor::ExpandShapeOp::create(b, loc, type.clone(channelShape),
+                                         vector, {all});
+  }
+
+  /// The inverse of `expandChannels`.
+  Value collapseChannels(Value tensor) const {
+    auto type = cast<RankedTensorType>(tensor.getType());
+    if (type.getRank() == 1)
+      return tensor;
+    ReassociationIndices all =
+        llvm::to_vector(llvm::seq<int64_t>(0, type.getRank()));
+    return tensor::CollapseShapeOp::create(b, loc, tensor, {all});
+  }
+
+  OpBuilder &b;
+  Location loc;
+  FloatType compute;
+};
+
+/// Maps an iteration space of `rank` dims onto the dims at `positions`.
+static AffineMap projection(MLIRContext *ctx, unsigned rank,
+                            ArrayRef<unsigned> positions) {
+  SmallVector<AffineExpr> exprs;
+  for (unsigned pos : positions)
+    exprs.push_back(getAffineDimExpr(pos, ctx));
+  return AffineMap::get(rank, 0, exprs, ctx);
+}
+
+static SmallVector<int64_t> gatherSizes(ShapedType type,
+                                        ArrayRef<unsigned> positions) {
+  SmallVector<int64_t> sizes;
+  for (unsigned pos : positions)
+    sizes.push_back(type.getDimSize(pos));
+  return sizes;
+}
+
+//===----------------------------------------------------------------------===//
+// Convolution
+//===----------------------------------------------------------------------===//
+
+/// Zero-pads the spatial dimensions of `input` (no-op without padding).
+static Value padInput(OpBuilder &b, Location loc, ConvLayout layout,
+                      Value input, ArrayRef<int64_t> padding) {
+  if (llvm::all_of(padding, [](int64_t p) { return p == 0; }))
+    return input;
+  auto inputType = cast<RankedTensorType>(input.getType());
+  SmallVector<unsigned> spatial =
+      ConvDims::getSpatialDims(getConvDims(layout).input);
+  SmallVector<int64_t> low(inputType.getRank(), 0), high(low);
+  for (auto [i, pos] : llvm::enumerate(spatial)) {
+    low[pos] = padding[i];
+    high[pos] = padding[i + spatial.size()];
+  }
+  auto paddedType = tensor::PadOp::inferResultType(inputType, low, high);
+  Value zero = arith::ConstantOp::create(
+      b, loc, b.getZeroAttr(inputType.getElementType()));
+  SmallVector<OpFoldResult> lowSizes = getAsIndexOpFoldResult(b.getContext(), low);
+  SmallVector<OpFoldResult> highSizes =
+      getAsIndexOpFoldResult(b.getContext(), high);
+  return tensor::PadOp::create(b, loc, paddedType, input, lowSizes, highSizes,
+                               zero);
+}
+
+/// The dynamic sizes of a convolution output of type `outputType` computed
+/// from the (unpadded) input.
+static SmallVector<Value> outputDynamicSizes(OpBuilder &b, Location loc,
+                                             ConvBNOp op,
+                                             RankedTensorType outputType) {
+  ConvDims dims = getConvDims(op.getLayout());
+  SmallVector<int64_t> strides = op.getStrideValues();
+  SmallVector<int64_t> dilations = op.getDilationValues();
+  SmallVector<int64_t> padding = op.getPaddingValues();
+  auto filterType = cast<RankedTensorType>(op.getFilter().getType());
+  unsigned numSpatial = strides.size();
+
+  SmallVector<Value> sizes;
+  unsigned spatialIndex = 0;
+  for (auto [pos, dim] : llvm::enumerate(dims.output)) {
+    bool spatial = ConvDims::isSpatial(dim);
+    if (outputType.isDynamicDim(pos)) {
+      Value in = tensor::DimOp::create(b, loc, op.getInput(),
+                                       dims.input.find(dim));
+      if (!spatial) {
+        sizes.push_back(in);
+      } else {
+        int64_t kernel = filterType.getDimSize(dims.filter.find(dim));
+        int64_t window = dilations[spatialIndex] * (kernel - 1) + 1;
+        int64_t extra = padding[spatialIndex] +
+                        padding[spatialIndex + numSpatial] - window;
+        auto c = [&](int64_t v) {
+          return arith::ConstantIndexOp::create(b, loc, v);
+        };
+        Value padded = arith::AddIOp::create(b, loc, in, c(extra));
+        Value steps = arith::DivSIOp::create(b, loc, padded,
+                                             c(strides[spatialIndex]));
+        sizes.push_back(arith::AddIOp::create(b, loc, steps, c(1)));
+      }
+    }
+    if (spatial)
+      ++spatialIndex;
+  }
+  return sizes;
+}
+
+/// Creates the linalg named convolution that `layout` names.
+static Value createLinalgConv(OpBuilder &b, Location loc, ConvLayout layout,
+                              Value input, Value filter, Value init,
+                              ArrayRef<int64_t> strides,
+                              ArrayRef<int64_t> dilations) {
+  auto attrType = RankedTensorType::get({static_cast<int64_t>(strides.size())},
+                                        b.getI64Type());
+  Attribute stridesAttr = DenseIntElementsAttr::get(attrType, strides);
+  Attribute dilationsAttr = DenseIntElementsAttr::get(attrType, dilations);
+  Type resultType = init.getType();
+  Value inputs[] = {input, filter};
+  auto build = [&](auto tag) -> Value {
+    using OpTy = decltype(tag);
+    return OpTy::create(b, loc, TypeRange(resultType), ValueRange(inputs),
+                        ValueRange(init), stridesAttr, dilationsAttr)
+        .getResult(0);
+  };
+  switch (layout) {
+  case ConvLayout::NCW_FCW:
+    return build(linalg::Conv1DNcwFcwOp());
+  case ConvLayout::NWC_WCF:
+    return build(linalg::Conv1DNwcWcfOp());
+  case ConvLayout::NCW_CW:
+    return build(linalg::DepthwiseConv1DNcwCwOp());
+  case ConvLayout::NWC_WC:
+    return build(linalg::DepthwiseConv1DNwcWcOp());
+  case ConvLayout::NWC_WCM:
+    return build(linalg::DepthwiseConv1DNwcWcmOp());
+  case ConvLayout::NCHW_FCHW:
+    return build(linalg::Conv2DNchwFchwOp());
+  case ConvLayout::NHWC_HWCF:
+    return build(linalg::Conv2DNhwcHwcfOp());
+  case ConvLayout::NHWC_FHWC:
+    return build(linalg::Conv2DNhwcFhwcOp());
+  case ConvLayout::NGCHW_GFCHW:
+    return build(linalg::Conv2DNgchwGfchwOp());
+  case ConvLayout::NCHW_CHW:
+    return build(linalg::DepthwiseConv2DNchwChwOp());
+  case ConvLayout::NHWC_HWC:
+    return build(linalg::DepthwiseConv2DNhwcHwcOp());
+  case ConvLayout::NHWC_HWCM:
+    return build(linalg::DepthwiseConv2DNhwcHwcmOp());
+  case ConvLayout::NCDHW_FCDHW:
+    return build(linalg::Conv3DNcdhwFcdhwOp());
+  case ConvLayout::NDHWC_DHWCF:
+    return build(linalg::Conv3DNdhwcDhwcfOp());
+  case ConvLayout::NCDHW_CDHW:
+    return build(linalg::DepthwiseConv3DNcdhwCdhwOp());
+  case ConvLayout::NDHWC_DHWC:
+    return build(linalg::DepthwiseConv3DNdhwcDhwcOp());
+  case ConvLayout::NDHWC_DHWCM:
+    return build(linalg::DepthwiseConv3DNdhwcDhwcmOp());
+  }
+  llvm_unreachable("unknown convolution layout");
+}
+
+//===----------------------------------------------------------------------===//
+// Patterns
+//===----------------------------------------------------------------------===//
+
+struct LowerFoldWeights : OpRewritePattern<FoldWeightsOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(FoldWeightsOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto filterType = cast<RankedTensorType>(op.getFilter().getType());
+    auto biasType = cast<RankedTensorType>(op.getFoldedBias().getType());
+    Type paramType = op.getMean().getType().getElementType();
+    ChannelBuilder cb(rewriter, loc,
+                      getComputeType(filterType.getElementType(), paramType));
+    MLIRContext *ctx = rewriter.getContext();
+
+    Value s = cb.channelScale(op.getScale(), op.getVariance(),
+                              op.getEpsilon().convertToDouble());
+
+    // folded_filter = filter * s, s read along the output-channel dims.
+    SmallVector<unsigned> channelDims =
+        getConvDims(op.getLayout()).getFilterChannelDims();
+    unsigned rank = filterType.getRank();
+    Value sExpanded =
+        cb.expandChannels(s, gatherSizes(filterType, channelDims));
+    AffineMap id = rewriter.getMultiDimIdentityMap(rank);
+    SmallVector<utils::IteratorType> parallel(rank,
+                                              utils::IteratorType::parallel);
+    Value foldedFilter = cb.generic(
+        {op.getFilter(), sExpanded}, cb.empty(filterType),
+        {id, projection(ctx, rank, channelDims), id}, parallel,
+        [&](OpBuilder &b, ValueRange args) {
+          Value w = cb.convert(b, args[0], cb.compute);
+          Value product = arith::MulFOp::create(b, loc, w, args[1]);
+          return cb.convert(b, product, filterType.getElementType());
+        });
+
+    // folded_bias = (bias - mean) * s + offset.
+    SmallVector<Value> inputs{s, op.getMean()};
+    if (op.getBias())
+      inputs.push_back(op.getBias());
+    if (op.getOffset())
+      inputs.push_back(op.getOffset());
+    bool hasBias = !!op.getBias(), hasOffset = !!op.getOffset();
+    Value foldedBias = cb.channelwise(
+        inputs, biasType, [&](OpBuilder &b, ValueRange args) {
+          Value mean = cb.convert(b, args[1], cb.compute);
+          Value centered = arith::NegFOp::create(b, loc, mean);
+          if (hasBias)
+            centered = arith::SubFOp::create(
+                b, loc, cb.convert(b, args[2], cb.compute), mean);
+          Value result = arith::MulFOp::create(b, loc, centered, args[0]);
+          if (hasOffset)
+            result = arith::AddFOp::create(
+                b, loc, result, cb.convert(b, args.back(), cb.compute));
+          return cb.convert(b, result, biasType.getElementType());
+        });
+
+    rewriter.replaceOp(op, {foldedFilter, foldedBias});
+    return success();
+  }
+};
+
+struct LowerConvBN : OpRewritePattern<ConvBNOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(ConvBNOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto outputType = cast<RankedTensorType>(op.getOutput().getType());
+    Type elementType = outputType.getElementType();
+    Type paramType = op.getMean().getType().getElementType();
+    ChannelBuilder cb(rewriter, loc, getComputeType(elementType, paramType));
+    MLIRContext *ctx = rewriter.getContext();
+
+    ConvDims dims = getConvDims(op.getLayout());
+    SmallVector<unsigned> channelDims = dims.getOutputChannelDims();
+    SmallVector<int64_t> channelShape = gatherSizes(outputType, channelDims);
+    unsigned rank = outputType.getRank();
+    AffineMap id = rewriter.getMultiDimIdentityMap(rank);
+    AffineMap perChannel = projection(ctx, rank, channelDims);
+    SmallVector<utils::IteratorType> parallel(rank,
+                                              utils::IteratorType::parallel);
+    SmallVector<Value> dynamicSizes =
+        outputDynamicSizes(rewriter, loc, op, outputType);
+
+    Value input = padInput(rewriter, loc, op.getLayout(), op.getInput(),
+                           op.getPaddingValues());
+    auto convolve = [&](Value filter, Value init) {
+      return createLinalgConv(rewriter, loc, op.getLayout(), input, filter,
+                              init, op.getStrideValues(),
+                              op.getDilationValues());
+    };
+    // The convolution's output initialised with a per-channel vector.
+    auto broadcastChannels = [&](Value vector) {
+      return cb.generic({cb.expandChannels(vector, channelShape)},
+                        cb.empty(outputType, dynamicSizes), {perChannel, id},
+                        parallel,
+                        [](OpBuilder &, ValueRange args) { return args[0]; });
+    };
+    auto convWithBias = [&](Value filter, Value bias) {
+      Value init = bias ? broadcastChannels(bias)
+                        : cb.filled(outputType, 0.0, dynamicSizes);
+      return convolve(filter, init);
+    };
+    double epsilon = op.getEpsilon().convertToDouble();
+
+    switch (op.getMode()) {
+    case Mode::Tune:
+    case Mode::Deploy: {
+      // Fold on weight-sized data, then one convolution. In deploy mode
+      // the fold is evaluated now when its operands are constants.
+      SmallVector<Value> folded;
+      auto foldOperands = std::make_tuple(
+          op.getLayoutAttr(), op.getFilter(), op.getBias(), op.getScale(),
+          op.getOffset(), op.getMean(), op.getVariance(), op.getEpsilonAttr());
+      if (op.getMode() == Mode::Deploy) {
+        std::apply(
+            [&](auto... args) {
+              rewriter.createOrFold<FoldWeightsOp>(folded, loc, args...);
+            },
+            foldOperands);
+      } else {
+        auto fold = std::apply(
+            [&](auto... args) {
+              return FoldWeightsOp::create(rewriter, loc, args...);
+            },
+            foldOperands);
+        llvm::append_range(folded, fold.getResults());
+      }
+      rewriter.replaceOp(op, convWithBias(folded[0], folded[1]));
+      return success();
+    }
+    case Mode::Eval: {
+      // Normalise the convolution's output.
+      Value conv = convWithBias(op.getFilter(), op.getBias());
+      Value s = cb.channelScale(op.getScale(), op.getVariance(), epsilon);
+      SmallVector<Value> inputs{conv, cb.expandChannels(op.getMean(),
+                                                        channelShape),
+                                cb.expandChannels(s, channelShape)};
+      if (op.getOffset())
+        inputs.push_back(cb.expandChannels(op.getOffset(), channelShape));
+      SmallVector<AffineMap> maps(inputs.size(), perChannel);
+      maps.front() = id;
+      maps.push_back(id);
+      bool hasOffset = !!op.getOffset();
+      Value result = cb.generic(
+          inputs, cb.empty(outputType, dynamicSizes), maps, parallel,
+          [&](OpBuilder &b, ValueRange args) {
+            Value y = cb.convert(b, args[0], cb.compute);
+            Value mean = cb.convert(b, args[1], cb.compute);
+            Value z = arith::MulFOp::create(
+                b, loc, arith::SubFOp::create(b, loc, y, mean), args[2]);
+            if (hasOffset)
+              z = arith::AddFOp::create(b, loc, z,
+                                        cb.convert(b, args[3], cb.compute));
+            return cb.convert(b, z, elementType);
+          });
+      rewriter.replaceOp(op, result);
+      return success();
+    }
+    case Mode::Train:
+      rewriter.replaceOp(op, lowerTrain(op, cb, convWithBias(op.getFilter(),
+                                                             op.getBias()),
+                                        channelShape, dynamicSizes));
+      return success();
+    }
+    llvm_unreachable("unknown mode");
+  }
+
+  /// Batch statistics, normalisation and the running-statistics update.
+  static SmallVector<Value> lowerTrain(ConvBNOp op, ChannelBuilder &cb,
+                                       Value conv,
+                                       ArrayRef<int64_t> channelShape,
+                                       ValueRange dynamicSizes) {
+    OpBuilder &rewriter = cb.b;
+    Location loc = cb.loc;
+    MLIRContext *ctx = rewriter.getContext();
+    FloatType compute = cb.compute;
+    auto outputType = cast<RankedTensorType>(conv.getType());
+    auto paramVectorType = cast<RankedTensorType>(op.getMean().getType());
+    unsigned rank = outputType.getRank();
+    SmallVector<unsigned> channelDims =
+        getConvDims(op.getLayout()).getOutputChannelDims();
+    AffineMap id = rewriter.getMultiDimIdentityMap(rank);
+    AffineMap perChannel = projection(ctx, rank, channelDims);
+    SmallVector<utils::IteratorType> iterators(rank,
+                                               utils::IteratorType::reduction);
+    for (unsigned pos : channelDims)
+      iterators[pos] = utils::IteratorType::parallel;
+
+    // n = number of values per channel, as a float of the compute type.
+    Value count = arith::ConstantIndexOp::create(rewriter, loc, 1);
+    for (int64_t pos = 0; pos < rank; ++pos) {
+      if (llvm::is_contained(channelDims, pos))
+        continue;
+      Value size = tensor::DimOp::create(rewriter, loc, conv, pos);
+      count = arith::MulIOp::create(rewriter, loc, count, size);
+    }
+    Value n = arith::UIToFPOp::create(
+        rewriter, loc, compute,
+        arith::IndexCastUIOp::create(rewriter, loc, rewriter.getI64Type(),
+                                     count));
+
+    auto channelTensorType = RankedTensorType::get(channelShape, compute);
+    auto reduce = [&](Value mean) {
+      SmallVector<Value> inputs{conv};
+      SmallVector<AffineMap> maps{id};
+      if (mean) {
+        inputs.push_back(cb.expandChannels(mean, channelShape));
+        maps.push_back(perChannel);
+      }
+      maps.push_back(perChannel);
+      Value sum = cb.generic(
+          inputs, cb.filled(channelTensorType, 0.0), maps, iterators,
+          [&](OpBuilder &b, ValueRange args) {
+            Value y = cb.convert(b, args[0], compute);
+            if (mean) {
+              Value d = arith::SubFOp::create(b, loc, y, args[1]);
+              y = arith::MulFOp::create(b, loc, d, d);
+            }
+            return arith::AddFOp::create(b, loc, args.back(), y);
+          });
+      return cb.collapseChannels(sum);
+    };
+    auto vectorType = paramVectorType.clone(compute);
+    auto divideByN = [&](Value sum) {
+      return cb.channelwise(sum, vectorType, [&](OpBuilder &b, ValueRange a) {
+        return arith::DivFOp::create(b, loc, a[0], n);
+      });
+    };
+
+    // Two passes (mean, then squared deviations) for accuracy.
+    Value mean = divideByN(reduce(Value()));
+    Value variance = divideByN(reduce(mean));
+    double epsilon = op.getEpsilon().convertToDouble();
+    Value invStd = cb.channelScale(Value(), variance, epsilon);
+
+    // output = (y - mean) * invStd * scale + offset.
+    SmallVector<Value> inputs{conv, cb.expandChannels(mean, channelShape),
+                              cb.expandChannels(invStd, channelShape)};
+    if (op.getScale())
+      inputs.push_back(cb.expandChannels(op.getScale(), channelShape));
+    if (op.getOffset())
+      inputs.push_back(cb.expandChannels(op.getOffset(), channelShape));
+    SmallVector<AffineMap> maps(inputs.size(), perChannel);
+    maps.front() = id;
+    maps.push_back(id);
+    bool hasScale = !!op.getScale(), hasOffset = !!op.getOffset();
+    Type elementType = outputType.getElementType();
+    SmallVector<utils::IteratorType> parallel(rank,
+                                              utils::IteratorType::parallel);
+    Value output = cb.generic(
+        inputs, cb.empty(outputType, dynamicSizes), maps, parallel,
+        [&](OpBuilder &b, ValueRange args) {
+          Value y = cb.convert(b, args[0], compute);
+          Value z = arith::MulFOp::create(
+              b, loc, arith::SubFOp::create(b, loc, y, args[1]), args[2]);
+          unsigned next = 3;
+          if (hasScale)
+            z = arith::MulFOp::create(b, loc, z,
+                                      cb.convert(b, args[next++], compute));
+          if (hasOffset)
+            z = arith::AddFOp::create(b, loc, z,
+                                      cb.convert(b, args[next], compute));
+          return cb.convert(b, z, elementType);
+        });
+
+    // Running statistics: (1 - m) * running + m * batch, the variance
+    // unbiased by n / (n - 1).
+    double momentum = op.getMomentum()->convertToDouble();
+    Type paramType = paramVectorType.getElementType();
+    auto update = [&](Value running, Value batch, bool unbias) {
+      return cb.channelwise(
+          ValueRange{running, batch}, paramVectorType,
+          [&](OpBuilder &b, ValueRange args) {
+            auto c = [&](double v) {
+              return arith::ConstantOp::create(b, loc,
+                                               b.getFloatAttr(compute, v));
+            };
+            Value batchValue = args[1];
+            if (unbias) {
+              Value nMinusOne = arith::SubFOp::create(b, loc, n, c(1.0));
+              batchValue = arith::DivFOp::create(
+                  b, loc, arith::MulFOp::create(b, loc, batchValue, n),
+                  nMinusOne);
+            }
+            Value kept = arith::MulFOp::create(
+                b, loc, cb.convert(b, args[0], compute), c(1.0 - momentum));
+            Value added =
+                arith::MulFOp::create(b, loc, batchValue, c(momentum));
+            return cb.convert(b, arith::AddFOp::create(b, loc, kept, added),
+                              paramType);
+          });
+    };
+    auto toParamType = [&](Value vector) {
+      return cb.channelwise(vector, paramVectorType,
+                            [&](OpBuilder &b, ValueRange args) {
+                              return cb.convert(b, args[0], paramType);
+                            });
+    };
+    Value newMean = update(op.getMean(), mean, /*unbias=*/false);
+    Value newVariance = update(op.getVariance(), variance, /*unbias=*/true);
+    return {output, newMean, newVariance, toParamType(mean),
+            toParamType(invStd)};
+  }
+};
+
+struct ConvertConvBNToLinalgPass
+    : convbn::impl::ConvertConvBNToLinalgBase<ConvertConvBNToLinalgPass> {
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    populateConvBNToLinalgPatterns(patterns);
+    // Folding stays off: a `tune` fold of constant operands is the user's
+    // choice to keep; only `deploy` folds, explicitly, in its pattern.
+    GreedyRewriteConfig config;
+    config.enableFolding(false);
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns),
+                                     config)))
+      return signalPassFailure();
+    WalkResult leftover = getOperation()->walk([](Operation *op) {
+      if (isa<ConvBNDialect>(op->getDialect())) {
+        op->emitError("could not lower this op to linalg");
+        return WalkResult::interrupt();
+      }
+      return WalkResult::advance();
+    });
+    if (leftover.wasInterrupted())
+      signalPassFailure();
+  }
+};
+
+} // namespace
+
+void mlir::convbn::populateConvBNToLinalgPatterns(RewritePatternSet &patterns) {
+  patterns.add<LowerConvBN, LowerFoldWeights>(patterns.getContext());
+}

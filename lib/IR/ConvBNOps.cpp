@@ -1,0 +1,529 @@
+//===- ConvBNOps.cpp - convbn operations ----------------------------------===//
+
+#include "ConvBN/IR/ConvBNOps.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/OpImplementation.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace mlir::convbn;
+
+//===----------------------------------------------------------------------===//
+// Convolution layouts
+//===----------------------------------------------------------------------===//
+
+ConvDims mlir::convbn::getConvDims(ConvLayout layout) {
+  auto [input, filter] = stringifyConvLayout(layout).split('_');
+  ConvDims dims;
+  dims.input = input.str();
+  dims.filter = filter.str();
+  // The output is the input with its channel replaced by the filter's
+  // output channels: `f` for ordinary and grouped convs, `cm` for depthwise
+  // convs with a channel multiplier, `c` itself for plain depthwise convs.
+  std::string replacement = filter.contains('f')   ? "f"
+                            : filter.contains('m') ? "cm"
+                                                   : "c";
+  for (char dim : input) {
+    if (dim == 'c')
+      dims.output += replacement;
+    else
+      dims.output += dim;
+  }
+  return dims;
+}
+
+unsigned ConvDims::getNumSpatialDims() const {
+  return getSpatialDims(input).size();
+}
+
+SmallVector<unsigned> ConvDims::getSpatialDims(StringRef dims) {
+  SmallVector<unsigned> positions;
+  for (auto [pos, dim] : llvm::enumerate(dims))
+    if (isSpatial(dim))
+      positions.push_back(pos);
+  return positions;
+}
+
+SmallVector<unsigned> ConvDims::getOutputChannelDims() const {
+  SmallVector<unsigned> positions;
+  for (auto [pos, dim] : llvm::enumerate(output))
+    if (dim != 'n' && !isSpatial(dim))
+      positions.push_back(pos);
+  return positions;
+}
+
+SmallVector<unsigned> ConvDims::getFilterChannelDims() const {
+  SmallVector<unsigned> positions;
+  for (unsigned outPos : getOutputChannelDims())
+    positions.push_back(filter.find(output[outPos]));
+  return positions;
+}
+
+int64_t mlir::convbn::getNumOutputChannels(ConvLayout layout,
+                                           RankedTensorType filterType) {
+  int64_t channels = 1;
+  for (unsigned pos : getConvDims(layout).getFilterChannelDims()) {
+    if (filterType.isDynamicDim(pos))
+      return ShapedType::kDynamic;
+    channels *= filterType.getDimSize(pos);
+  }
+  return channels;
+}
+
+FloatType mlir::convbn::getComputeType(Type convElementType,
+                                       Type paramElementType) {
+  MLIRContext *ctx = convElementType.getContext();
+  if (convElementType.isF64() || paramElementType.isF64())
+    return Float64Type::get(ctx);
+  return Float32Type::get(ctx);
+}
+
+static std::string formatShape(ArrayRef<int64_t> shape) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  llvm::interleave(
+      shape, os,
+      [&](int64_t size) {
+        if (ShapedType::isDynamic(size))
+          os << '?';
+        else
+          os << size;
+      },
+      "x");
+  return text;
+}
+
+FailureOr<RankedTensorType> mlir::convbn::inferConvOutputType(
+    std::optional<Location> loc, ConvLayout layout, RankedTensorType inputType,
+    RankedTensorType filterType, ArrayRef<int64_t> strides,
+    ArrayRef<int64_t> dilations, ArrayRef<int64_t> padding) {
+  ConvDims dims = getConvDims(layout);
+  StringRef layoutName = stringifyConvLayout(layout);
+  if (inputType.getRank() != static_cast<int64_t>(dims.input.size()))
+    return emitOptionalError(loc, "layout '", layoutName, "' expects a rank-",
+                             dims.input.size(), " input (", dims.input,
+                             "), got rank ", inputType.getRank());
+  if (filterType.getRank() != static_cast<int64_t>(dims.filter.size()))
+    return emitOptionalError(loc, "layout '", layoutName, "' expects a rank-",
+                             dims.filter.size(), " filter (", dims.filter,
+                             "), got rank ", filterType.getRank());
+  if (inputType.getElementType() != filterType.getElementType())
+    return emitOptionalError(loc, "input element type ",
+                             inputType.getElementType(),
+                             " differs from filter element type ",
+                             filterType.getElementType());
+
+  unsigned numSpatial = dims.getNumSpatialDims();
+  if (strides.size() != numSpatial)
+    return emitOptionalError(loc, "expected ", numSpatial,
+                             " strides (one per spatial dimension), got ",
+                             strides.size());
+  if (dilations.size() != numSpatial)
+    return emitOptionalError(loc, "expected ", numSpatial,
+                             " dilations (one per spatial dimension), got ",
+                             dilations.size());
+  if (padding.size() != 2 * numSpatial)
+    return emitOptionalError(loc, "expected ", 2 * numSpatial,
+                             " padding amounts (low then high for each "
+                             "spatial dimension), got ",
+                             padding.size());
+  if (llvm::any_of(strides, [](int64_t s) { return s <= 0; }))
+    return emitOptionalError(loc, "strides must be positive");
+  if (llvm::any_of(dilations, [](int64_t d) { return d <= 0; }))
+    return emitOptionalError(loc, "dilations must be positive");
+  if (llvm::any_of(padding, [](int64_t p) { return p < 0; }))
+    return emitOptionalError(loc, "padding must be non-negative");
+
+  // Every filter dimension is a channel or kernel size: they must be known.
+  for (auto [pos, dim] : llvm::enumerate(dims.filter))
+    if (filterType.isDynamicDim(pos))
+      return emitOptionalError(loc, "filter dimension ", pos, " ('", dim,
+                               "') must be static");
+
+  auto inputSize = [&](char dim) {
+    return inputType.getDimSize(dims.input.find(dim));
+  };
+  auto filterSize = [&](char dim) {
+    return filterType.getDimSize(dims.filter.find(dim));
+  };
+  // Dimensions the input and the filter share must agree.
+  for (char dim : {'c', 'g'}) {
+    if (dims.input.find(dim) == std::string::npos)
+      continue;
+    int64_t in = inputSize(dim), fil = filterSize(dim);
+    if (ShapedType::isDynamic(in))
+      return emitOptionalError(loc, "input dimension '", dim,
+                               "' must be static");
+    if (in != fil)
+      return emitOptionalError(
+          loc, "input has ", in, dim == 'c' ? " channels" : " groups",
+          " (dimension '", dim, "') but the filter has ", fil);
+  }
+
+  SmallVector<int64_t> shape;
+  unsigned spatialIndex = 0;
+  for (char dim : dims.output) {
+    if (dim == 'n') {
+      shape.push_back(inputSize('n'));
+    } else if (!ConvDims::isSpatial(dim)) {
+      shape.push_back(dim == 'c' || dim == 'g' ? inputSize(dim)
+                                               : filterSize(dim));
+    } else {
+      int64_t in = inputSize(dim), kernel = filterSize(dim);
+      int64_t lo = padding[spatialIndex];
+      int64_t hi = padding[spatialIndex + numSpatial];
+      int64_t window = dilations[spatialIndex] * (kernel - 1) + 1;
+      if (ShapedType::isDynamic(in)) {
+        shape.push_back(ShapedType::kDynamic);
+      } else {
+        if (in + lo + hi < window)
+          return emitOptionalError(
+              loc, "spatial dimension '", dim, "' of the input (", in,
+              ", padded to ", in + lo + hi,
+              ") is smaller than the dilated kernel window (", window, ")");
+        shape.push_back((in + lo + hi - window) / strides[spatialIndex] + 1);
+      }
+      ++spatialIndex;
+    }
+  }
+  return RankedTensorType::get(shape, inputType.getElementType());
+}
+
+//===----------------------------------------------------------------------===//
+// Assembly helpers
+//===----------------------------------------------------------------------===//
+
+/// Parses an enum attribute written as its bare keyword (`tune`,
+/// `nchw_fchw`), which reads better in an op than `#convbn.mode<tune>`.
+template <typename AttrT>
+static ParseResult parseEnumKeyword(OpAsmParser &parser, AttrT &attr) {
+  using EnumT = decltype(std::declval<AttrT>().getValue());
+  SMLoc loc = parser.getCurrentLocation();
+  StringRef keyword;
+  if (failed(parser.parseOptionalKeyword(&keyword)))
+    return parser.emitError(loc, "expected a keyword");
+  std::optional<EnumT> value = symbolizeEnum<EnumT>(keyword);
+  if (!value)
+    return parser.emitError(loc)
+           << "unknown " << AttrT::getMnemonic() << " '" << keyword << "'";
+  attr = AttrT::get(parser.getContext(), *value);
+  return success();
+}
+
+template <typename AttrT>
+static void printEnumKeyword(OpAsmPrinter &printer, Operation *,
+                             AttrT attr) {
+  printer << stringifyEnum(attr.getValue());
+}
+
+//===----------------------------------------------------------------------===//
+// Shared verification of the batch-norm operands
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// The per-channel operands of `conv_bn` and `fold_weights`.
+struct ChannelOperands {
+  Value bias, scale, offset, mean, variance;
+};
+} // namespace
+
+/// Checks the per-channel operands against the filter and epsilon, and
+/// returns the number of output channels.
+static FailureOr<int64_t>
+verifyChannelOperands(std::optional<Location> loc, ConvLayout layout,
+                      RankedTensorType filterType,
+                      const ChannelOperands &operands, FloatAttr epsilon) {
+  if (!epsilon)
+    return emitOptionalError(loc, "requires an 'epsilon' attribute");
+  if (!(epsilon.getValueAsDouble() > 0.0))
+    return emitOptionalError(loc, "epsilon must be positive, got ",
+                             epsilon.getValueAsDouble());
+
+  ConvDims dims = getConvDims(layout);
+  if (filterType.getRank() != static_cast<int64_t>(dims.filter.size()))
+    return emitOptionalError(loc, "layout '", stringifyConvLayout(layout),
+                             "' expects a rank-", dims.filter.size(),
+                             " filter (", dims.filter, "), got rank ",
+                             filterType.getRank());
+  int64_t channels = getNumOutputChannels(layout, filterType);
+  if (ShapedType::isDynamic(channels))
+    return emitOptionalError(loc, "the filter's output-channel dimensions "
+                                  "must be static");
+
+  auto meanType = dyn_cast_if_present<RankedTensorType>(
+      operands.mean ? operands.mean.getType() : Type());
+  if (!meanType)
+    return emitOptionalError(loc, "requires a ranked 'mean' operand");
+  Type paramElementType = meanType.getElementType();
+
+  auto checkVector = [&](Value value, StringRef name,
+                         Type elementType) -> LogicalResult {
+    if (!value)
+      return success();
+    auto type = dyn_cast<RankedTensorType>(value.getType());
+    if (!type || type.getRank() != 1)
+      return emitOptionalError(loc, "'", name,
+                               "' must be a 1-D tensor, got ", value.getType());
+    if (type.getDimSize(0) != channels)
+      return emitOptionalError(
+          loc, "'", name, "' has ", formatShape(type.getShape()),
+          " elements but the filter has ", channels, " output channels");
+    if (type.getElementType() != elementType)
+      return emitOptionalError(loc, "'", name, "' has element type ",
+                               type.getElementType(), ", expected ",
+                               elementType);
+    return success();
+  };
+  if (failed(checkVector(operands.bias, "bias", filterType.getElementType())) ||
+      failed(checkVector(operands.scale, "scale", paramElementType)) ||
+      failed(checkVector(operands.offset, "offset", paramElementType)) ||
+      failed(checkVector(operands.mean, "mean", paramElementType)) ||
+      failed(checkVector(operands.variance, "variance", paramElementType)))
+    return failure();
+  return channels;
+}
+
+static RankedTensorType getRankedType(Value value) {
+  return value ? dyn_cast<RankedTensorType>(value.getType())
+               : RankedTensorType();
+}
+
+//===----------------------------------------------------------------------===//
+// ConvBNOp
+//===----------------------------------------------------------------------===//
+
+static SmallVector<int64_t> valuesOrFill(std::optional<ArrayRef<int64_t>> values,
+                                         size_t size, int64_t fill) {
+  if (values)
+    return llvm::to_vector(*values);
+  return SmallVector<int64_t>(size, fill);
+}
+
+SmallVector<int64_t> ConvBNOp::getStrideValues() {
+  return valuesOrFill(getStrides(),
+                      getConvDims(getLayout()).getNumSpatialDims(), 1);
+}
+
+SmallVector<int64_t> ConvBNOp::getDilationValues() {
+  return valuesOrFill(getDilations(),
+                      getConvDims(getLayout()).getNumSpatialDims(), 1);
+}
+
+SmallVector<int64_t> ConvBNOp::getPaddingValues() {
+  return valuesOrFill(getPadding(),
+                      2 * getConvDims(getLayout()).getNumSpatialDims(), 0);
+}
+
+static Value getStatisticOrNull(ConvBNOp op, unsigned index) {
+  if (op.getStatistics().size() != ConvBNOp::kNumTrainResults - 1)
+    return Value();
+  return op.getStatistics()[index];
+}
+
+Value ConvBNOp::getNewRunningMean() { return getStatisticOrNull(*this, 0); }
+Value ConvBNOp::getNewRunningVariance() { return getStatisticOrNull(*this, 1); }
+Value ConvBNOp::getSavedMean() { return getStatisticOrNull(*this, 2); }
+Value ConvBNOp::getSavedInvStd() { return getStatisticOrNull(*this, 3); }
+
+LogicalResult ConvBNOp::inferReturnTypes(
+    MLIRContext *context, std::optional<Location> loc, Adaptor adaptor,
+    SmallVectorImpl<Type> &inferredReturnTypes) {
+  auto inputType = getRankedType(adaptor.getInput());
+  auto filterType = getRankedType(adaptor.getFilter());
+  if (!inputType || !filterType)
+    return emitOptionalError(loc, "input and filter must be ranked tensors");
+  if (!adaptor.getModeAttr() || !adaptor.getLayoutAttr())
+    return emitOptionalError(loc, "requires 'mode' and 'layout' attributes");
+  Mode mode = adaptor.getMode();
+  ConvLayout layout = adaptor.getLayout();
+
+  unsigned numSpatial = getConvDims(layout).getNumSpatialDims();
+  FailureOr<RankedTensorType> outputType = inferConvOutputType(
+      loc, layout, inputType, filterType,
+      valuesOrFill(adaptor.getStrides(), numSpatial, 1),
+      valuesOrFill(adaptor.getDilations(), numSpatial, 1),
+      valuesOrFill(adaptor.getPadding(), 2 * numSpatial, 0));
+  if (failed(outputType))
+    return failure();
+
+  ChannelOperands channelOperands{adaptor.getBias(), adaptor.getScale(),
+                                  adaptor.getOffset(), adaptor.getMean(),
+                                  adaptor.getVariance()};
+  if (failed(verifyChannelOperands(loc, layout, filterType, channelOperands,
+                                   adaptor.getEpsilonAttr())))
+    return failure();
+
+  FloatAttr momentum = adaptor.getMomentumAttr();
+  if (mode == Mode::Train) {
+    if (!momentum)
+      return emitOptionalError(loc, "'train' mode requires a 'momentum' "
+                                    "attribute (the running-statistics update "
+                                    "rate)");
+    double m = momentum.getValueAsDouble();
+    if (!(m >= 0.0 && m <= 1.0))
+      return emitOptionalError(loc, "momentum must be in [0, 1], got ", m);
+    // The unbiased running variance divides by n - 1.
+    int64_t count = 1;
+    ConvDims dims = getConvDims(layout);
+    for (auto [pos, dim] : llvm::enumerate(dims.output))
+      if (dim == 'n' || ConvDims::isSpatial(dim))
+        count = outputType->isDynamicDim(pos)
+                    ? ShapedType::kDynamic
+                    : (ShapedType::isDynamic(count)
+                           ? count
+                           : count * outputType->getDimSize(pos));
+    if (count == 1)
+      return emitOptionalError(
+          loc, "'train' mode needs more than one value per channel (batch "
+               "size times output spatial size is 1)");
+  } else if (momentum) {
+    return emitOptionalError(loc, "'momentum' is only meaningful in 'train' "
+                                  "mode, not in '",
+                             stringifyMode(mode), "'");
+  }
+
+  inferredReturnTypes.push_back(*outputType);
+  if (mode == Mode::Train)
+    inferredReturnTypes.append(kNumTrainResults - 1,
+                               adaptor.getMean().getType());
+  return success();
+}
+
+LogicalResult mlir::convbn::detail::verifyResultsMatchMode(Operation *op) {
+  auto convBN = cast<ConvBNOp>(op);
+  unsigned expected = convBN.getMode() == Mode::Train
+                          ? ConvBNOp::kNumTrainResults
+                          : 1;
+  if (op->getNumResults() == expected)
+    return success();
+  if (convBN.getMode() == Mode::Train)
+    return op->emitOpError()
+           << "in 'train' mode yields " << expected
+           << " results (output, new running mean, new running variance, "
+              "saved mean, saved inverse std), got "
+           << op->getNumResults();
+  return op->emitOpError() << "in '" << stringifyMode(convBN.getMode())
+                           << "' mode yields only the output; the running "
+                              "statistics results exist in 'train' mode only";
+}
+
+//===----------------------------------------------------------------------===//
+// FoldWeightsOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult FoldWeightsOp::inferReturnTypes(
+    MLIRContext *context, std::optional<Location> loc, Adaptor adaptor,
+    SmallVectorImpl<Type> &inferredReturnTypes) {
+  auto filterType = getRankedType(adaptor.getFilter());
+  if (!filterType)
+    return emitOptionalError(loc, "filter must be a ranked tensor");
+  if (!adaptor.getLayoutAttr())
+    return emitOptionalError(loc, "requires a 'layout' attribute");
+  ChannelOperands channelOperands{adaptor.getBias(), adaptor.getScale(),
+                                  adaptor.getOffset(), adaptor.getMean(),
+                                  adaptor.getVariance()};
+  FailureOr<int64_t> channels =
+      verifyChannelOperands(loc, adaptor.getLayout(), filterType,
+                            channelOperands, adaptor.getEpsilonAttr());
+  if (failed(channels))
+    return failure();
+  inferredReturnTypes.push_back(filterType);
+  inferredReturnTypes.push_back(
+      RankedTensorType::get({*channels}, filterType.getElementType()));
+  return success();
+}
+
+/// Reads a constant per-channel vector as doubles; a missing operand reads as
+/// `fill` everywhere.
+static std::optional<SmallVector<double>>
+readChannelConstant(Attribute attr, bool present, int64_t channels,
+                    double fill) {
+  if (!present)
+    return SmallVector<double>(channels, fill);
+  auto elements = dyn_cast_if_present<DenseFPElementsAttr>(attr);
+  if (!elements)
+    return std::nullopt;
+  SmallVector<double> values;
+  values.reserve(channels);
+  for (const APFloat &value : elements.getValues<APFloat>())
+    values.push_back(value.convertToDouble() /* exact for f16/bf16/f32 */);
+  return values;
+}
+
+static APFloat toAPFloat(double value, FloatType type) {
+  APFloat result(value);
+  bool losesInfo;
+  result.convert(type.getFloatSemantics(), APFloat::rmNearestTiesToEven,
+                 &losesInfo);
+  return result;
+}
+
+LogicalResult FoldWeightsOp::fold(FoldAdaptor adaptor,
+                                  SmallVectorImpl<OpFoldResult> &results) {
+  auto filterAttr = dyn_cast_if_present<DenseFPElementsAttr>(adaptor.getFilter());
+  if (!filterAttr)
+    return failure();
+  auto filterType = cast<RankedTensorType>(getFilter().getType());
+  int64_t channels = getFoldedBias().getType().getDimSize(0);
+
+  auto bias = readChannelConstant(adaptor.getBias(), !!getBias(), channels, 0);
+  auto scale =
+      readChannelConstant(adaptor.getScale(), !!getScale(), channels, 1);
+  auto offset =
+      readChannelConstant(adaptor.getOffset(), !!getOffset(), channels, 0);
+  auto mean = readChannelConstant(adaptor.getMean(), true, channels, 0);
+  auto variance =
+      readChannelConstant(adaptor.getVariance(), true, channels, 0);
+  if (!bias || !scale || !offset || !mean || !variance)
+    return failure();
+
+  // The arithmetic is done in double and rounded once into the result type,
+  // which is at least as accurate as the f32 arithmetic of the lowering.
+  double epsilon = getEpsilon().convertToDouble();
+  SmallVector<double> channelScale(channels);
+  for (int64_t c = 0; c < channels; ++c)
+    channelScale[c] = (*scale)[c] / std::sqrt((*variance)[c] + epsilon);
+
+  // Linear filter index -> output channel: row-major over the filter's
+  // output-channel dimensions.
+  ArrayRef<int64_t> shape = filterType.getShape();
+  SmallVector<unsigned> channelDims =
+      getConvDims(getLayout()).getFilterChannelDims();
+  SmallVector<int64_t> strides(shape.size(), 1);
+  for (int64_t i = static_cast<int64_t>(shape.size()) - 2; i >= 0; --i)
+    strides[i] = strides[i + 1] * shape[i + 1];
+  auto channelOf = [&](int64_t linear) {
+    int64_t channel = 0;
+    for (unsigned dim : channelDims)
+      channel = channel * shape[dim] + (linear / strides[dim]) % shape[dim];
+    return channel;
+  };
+
+  auto elementType = cast<FloatType>(filterType.getElementType());
+  SmallVector<APFloat> folded;
+  folded.reserve(filterType.getNumElements());
+  for (auto [linear, weight] : llvm::enumerate(filterAttr.getValues<APFloat>()))
+    folded.push_back(toAPFloat(
+        weight.convertToDouble() * channelScale[channelOf(linear)],
+        elementType));
+
+  SmallVector<APFloat> foldedBias;
+  for (int64_t c = 0; c < channels; ++c)
+    foldedBias.push_back(toAPFloat(
+        ((*bias)[c] - (*mean)[c]) * channelScale[c] + (*offset)[c],
+        elementType));
+
+  results.push_back(DenseElementsAttr::get(filterType, folded));
+  results.push_back(
+      DenseElementsAttr::get(getFoldedBias().getType(), foldedBias));
+  return success();
+}
+
+#define GET_OP_CLASSES
+#include "ConvBN/IR/ConvBNOps.cpp.inc"

@@ -1,0 +1,39 @@
+# -*- Python -*-
+
+import os
+
+import lit.formats
+from lit.llvm import llvm_config
+from lit.llvm.subst import ToolSubst
+
+config.name = "CONVBN"
+config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
+config.suffixes = [".mlir"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.convbn_obj_root, "test")
+config.excludes = ["Inputs", "CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py"]
+
+config.substitutions.append(("%PATH%", config.environment["PATH"]))
+config.substitutions.append(("%shlibext", config.llvm_shlib_ext))
+config.substitutions.append(("%mlir_lib_dir", config.mlir_lib_dir))
+
+llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
+llvm_config.use_default_substitutions()
+
+# Runs an LLVM-dialect module's `main` on the host and links the runtime
+# support libraries of MLIR's runner.
+runner = config.mlir_runner or os.path.join(config.mlir_tools_dir, "mlir-runner")
+c_runner_utils = os.path.join(config.mlir_lib_dir, "libmlir_c_runner_utils" + config.llvm_shlib_ext)
+runner_utils = os.path.join(config.mlir_lib_dir, "libmlir_runner_utils" + config.llvm_shlib_ext)
+config.substitutions.append(
+    ("%run-cpu",
+     f"{runner} -e main -entry-point-result=void "
+     f"-shared-libs={c_runner_utils} -shared-libs={runner_utils}"))
+
+tool_dirs = [config.convbn_tools_dir, config.llvm_tools_dir, config.mlir_tools_dir]
+tools = ["convbn-opt", "mlir-runner", ToolSubst("FileCheck", unresolved="fatal")]
+llvm_config.add_tool_substitutions(tools, tool_dirs)
+
+if config.ptxas and os.path.exists(config.ptxas):
+    config.available_features.add("ptxas")
+    config.substitutions.append(("%ptxas", config.ptxas))
