@@ -18,6 +18,9 @@ using namespace mlir;
 void mlir::convbn::buildLowerToCPUPipeline(OpPassManager &pm) {
   // Tensor level.
   pm.addPass(createConvertConvBNToLinalg());
+  // Elementwise arith/math on whole tensors (as tests and frontends write
+  // them) become linalg.generic, which bufferizes.
+  pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
 

@@ -334,7 +334,8 @@ struct LowerFoldWeights : OpRewritePattern<FoldWeightsOp> {
           Value result = arith::MulFOp::create(b, loc, centered, args[0]);
           if (hasOffset)
             result = arith::AddFOp::create(
-                b, loc, result, cb.convert(b, args.back(), cb.compute));
+                b, loc, result,
+                cb.convert(b, args[hasBias ? 3 : 2], cb.compute));
           return cb.convert(b, result, biasType.getElementType());
         });
 
