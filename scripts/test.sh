@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Sets convbn up (scripts/setup.sh), then runs every test: the lit suite
+# (test/) and a check that the committed generated docs match the ODS.
+# Exits non-zero when any test fails; ends with "N passed, N failed".
+set -uo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+"$root/scripts/setup.sh" || exit 1
+build="${CONVBN_BUILD_DIR:-$root/build}"
+
+passed=0
+failed=0
+
+results="$build/test-results.xml"
+/usr/lib/llvm-22/bin/lit -sv "$build/test" --xunit-xml-output "$results"
+read -r lit_passed lit_failed < <(python3 - "$results" <<'PY'
+import sys
+import xml.etree.ElementTree as ET
+cases = ET.parse(sys.argv[1]).getroot().iter("testcase")
+total = failed = 0
+for case in cases:
+    total += 1
+    if case.find("failure") is not None or case.find("error") is not None:
+        failed += 1
+print(total - failed, failed)
+PY
+)
+passed=$((passed + lit_passed))
+failed=$((failed + lit_failed))
+
+# The build regenerates docs/generated from ODS: a difference from what is
+# committed means someone changed ODS without committing the new reference.
+if git -C "$root" rev-parse --git-dir >/dev/null 2>&1; then
+  if git -C "$root" diff --quiet -- docs/generated &&
+     [ -z "$(git -C "$root" ls-files --others --exclude-standard docs/generated)" ]; then
+    passed=$((passed + 1))
+  else
+    echo "FAIL: docs/generated differs from the ODS; commit the regenerated docs"
+    git -C "$root" status --short docs/generated
+    failed=$((failed + 1))
+  fi
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
