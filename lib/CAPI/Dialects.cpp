@@ -5,6 +5,7 @@
 #include "ConvBN/Conversion/Passes.h"
 #include "ConvBN/IR/ConvBNDialect.h"
 #include "ConvBN/Pipelines/Pipelines.h"
+#include "ConvBN/Transforms/Passes.h"
 #include "mlir/CAPI/Pass.h"
 #include "mlir/CAPI/Registration.h"
 
@@ -13,6 +14,7 @@ MLIR_DEFINE_CAPI_DIALECT_REGISTRATION(ConvBN, convbn,
 
 void mlirConvBNRegisterPasses(void) {
   mlir::convbn::registerConvBNConversionPasses();
+  mlir::convbn::registerConvBNTransformsPasses();
   mlir::convbn::registerConvBNPipelines();
 }
 

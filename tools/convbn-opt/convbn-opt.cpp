@@ -8,6 +8,7 @@
 #include "ConvBN/Conversion/Passes.h"
 #include "ConvBN/IR/ConvBNDialect.h"
 #include "ConvBN/Pipelines/Pipelines.h"
+#include "ConvBN/Transforms/Passes.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
@@ -17,6 +18,7 @@
 int main(int argc, char **argv) {
   mlir::registerAllPasses();
   mlir::convbn::registerConvBNConversionPasses();
+  mlir::convbn::registerConvBNTransformsPasses();
   mlir::convbn::registerConvBNPipelines();
 
   mlir::DialectRegistry registry;

@@ -1,0 +1,92 @@
+//===- Passes.td - convbn transformation passes ------------*- tablegen -*-===//
+
+#ifndef CONVBN_TRANSFORMS_PASSES_TD
+#define CONVBN_TRANSFORMS_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def FuseConvBN : Pass<"fuse-convbn"> {
+  let summary = "Fuse linalg convolutions and the batch norm after them into "
+                "convbn.conv_bn";
+  let description = [{
+    Finds every linalg named convolution (1-D, 2-D, 3-D, grouped,
+    depthwise) whose result flows, through a single-use chain of elementwise
+    ops, into an inference-style batch norm over its output channels, and
+    replaces the convolution and the chain with one `convbn.conv_bn`.
+
+    The matcher does not know any particular spelling of batch norm. It walks
+    the chain after the convolution (`linalg.generic`s, no-op `tensor.cast`s,
+    and the `tensor.collapse_shape` that follows grouped and
+    channel-multiplier convolutions), proves each step is a per-channel
+    affine map `y = a[c] * x + t[c]` (every other operand read only along the
+    output channel, or a scalar constant), composes the steps symbolically,
+    looking through reshapes and elementwise arithmetic on the per-channel
+    vectors, and then recognises `a = γ / sqrt(σ̂² + ε)` and
+    `t = (b - μ̂) * a + β` in the composed expressions. The spellings of
+    torch-mlir, TOSA (`tosa-to-linalg`), StableHLO and pre-folded
+    scale/shift graphs all normalise to these. It absorbs a zero
+    `tensor.pad` of the input's spatial dimensions into `padding` and a
+    per-channel bias that the convolution accumulates into (its `outs`) into
+    `bias`.
+
+    It leaves alone anything it cannot prove, among them a convolution whose
+    result has another user, an operand indexed by any dimension other than
+    the output channel, and statistics computed from the convolution output
+    itself (training-mode batch norm).
+
+    `mode=auto` (the default) fuses into `deploy` when the filter, the bias
+    and every batch-norm parameter are compile-time constants, and into
+    `tune` otherwise. With `remarks=true` the pass emits a remark at every
+    convolution: `fused ...` naming the mode, or `not fused: <reason>`.
+  }];
+  let options = [
+    Option<"mode", "mode", "::mlir::convbn::FusionMode",
+           /*default=*/"::mlir::convbn::FusionMode::Auto",
+           "Mode of the fused ops",
+           [{::llvm::cl::values(
+             clEnumValN(::mlir::convbn::FusionMode::Auto, "auto",
+                        "deploy when every parameter is constant, else tune"),
+             clEnumValN(::mlir::convbn::FusionMode::Tune, "tune",
+                        "fold the batch norm on every run"),
+             clEnumValN(::mlir::convbn::FusionMode::Eval, "eval",
+                        "normalise the convolution output"),
+             clEnumValN(::mlir::convbn::FusionMode::Deploy, "deploy",
+                        "fold once; only where every parameter is constant"))}]>,
+    Option<"remarks", "remarks", "bool", /*default=*/"false",
+           "Emit a remark at every fused pair and rejected candidate">,
+  ];
+  let dependentDialects = [
+    "::mlir::convbn::ConvBNDialect",
+    "::mlir::tensor::TensorDialect",
+    "::mlir::arith::ArithDialect",
+  ];
+}
+
+def SetMode : Pass<"convbn-set-mode"> {
+  let summary = "Switch the mode of every convbn.conv_bn";
+  let description = [{
+    Sets the mode of every `convbn.conv_bn` op to `mode` (`eval`, `tune` or
+    `deploy`): the paper's one-line switch between evaluating, fine-tuning
+    and deploying a network. `eval`, `tune` and `deploy` compute the same
+    function, so any of them can become any other, except that `deploy`
+    requires the filter, bias and batch-norm parameters to be compile-time
+    constants. A `train` op has more results and can neither be switched to
+    nor from; the pass reports each impossible switch at the op and fails.
+  }];
+  let options = [
+    Option<"mode", "mode", "::mlir::convbn::Mode",
+           /*default=*/"::mlir::convbn::Mode::Tune",
+           "The mode to switch to",
+           [{::llvm::cl::values(
+             clEnumValN(::mlir::convbn::Mode::Eval, "eval",
+                        "normalise the convolution output"),
+             clEnumValN(::mlir::convbn::Mode::Tune, "tune",
+                        "fold the batch norm on every run"),
+             clEnumValN(::mlir::convbn::Mode::Deploy, "deploy",
+                        "fold once at compile time"),
+             clEnumValN(::mlir::convbn::Mode::Train, "train",
+                        "(always refused: train ops have more results)"))}]>,
+  ];
+}
+
+#endif // CONVBN_TRANSFORMS_PASSES_TD
