@@ -1,0 +1,392 @@
+#!/usr/bin/env python3
+"""Regenerate the real-frontend conv+BN test inputs under
+test/Transforms/FuseConvBN/Inputs/ from PyTorch models via torch-mlir's FX
+importer.
+
+For every model it writes three files:
+  Inputs/torch/NAME.mlir        torch-mlir output_type="linalg-on-tensors"
+  Inputs/tosa-dialect/NAME.mlir torch-mlir output_type="tosa" (as emitted)
+  Inputs/tosa/NAME.mlir         the TOSA file lowered by upstream mlir-opt:
+                                 func.func(tosa-to-linalg-named, tosa-to-linalg,
+                                 tosa-to-arith, tosa-to-tensor), remove-dead-values
+
+Needs torch, torchvision and torch-mlir (see scripts/gen_frontend_ir.sh, which
+makes a venv and runs this).  Every file written is checked to parse with
+MLIR 22's mlir-opt and to hold only the dialects it should.
+
+Usage:
+  python scripts/gen_frontend_ir.py [--only NAME ...] [--out DIR]
+         [--mlir-opt PATH] [--full-weights-dir DIR] [--list]
+"""
+
+import argparse
+import collections
+import os
+import re
+import subprocess
+import sys
+
+import torch
+import torch.nn as nn
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+DEFAULT_OUT = os.path.join(REPO, "test", "Transforms", "FuseConvBN", "Inputs")
+DEFAULT_MLIR_OPT = "/usr/lib/llvm-22/bin/mlir-opt"
+
+# Upstream lowering of the TOSA files.  remove-dead-values only erases the
+# tosa.const_shape ops that tosa-to-tensor leaves dead after lowering
+# tosa.reshape (and other dead constants); it changes nothing live.
+TOSA_PIPELINE = ("builtin.module(func.func(tosa-to-linalg-named,tosa-to-linalg,"
+                 "tosa-to-arith,tosa-to-tensor),remove-dead-values)")
+
+# Dialects a committed file may hold, per directory.
+ALLOWED = {
+    "torch": {"builtin", "func", "linalg", "tensor", "arith", "math", "cf",
+              "ml_program"},
+    "tosa": {"builtin", "func", "linalg", "tensor", "arith", "math", "cf",
+             "ml_program"},
+    "tosa-dialect": {"builtin", "func", "tosa", "tensor", "arith"},
+}
+
+# ResNet-18's conv weights are ~46 MB of f32 (~93 MB of hex text per file).
+# Blobs above these sizes are elided when printing (see docs/frontend-ir.md):
+# dense_resource blobs over RESOURCE_LIMIT characters are dropped from the
+# dialect_resources section (the handle stays), dense<> literals over
+# ELEMENTS_LIMIT elements print as dense_resource<__elided__>.  BN vectors
+# (<= 512 elements) and the fc bias stay real.
+RESOURCE_LIMIT = 8200      # characters of hex: 1000 x f32 = 8010 chars kept
+ELEMENTS_LIMIT = 1024      # elements
+
+
+# --------------------------------------------------------------------------
+# Models
+# --------------------------------------------------------------------------
+
+class ConvBN(nn.Module):
+    def __init__(self, cin, cout, k=3, stride=1, padding=1, dilation=1,
+                 groups=1, bias=False, affine=True, relu=False, eps=1e-5):
+        super().__init__()
+        self.conv = nn.Conv2d(cin, cout, k, stride=stride, padding=padding,
+                              dilation=dilation, groups=groups, bias=bias)
+        self.bn = nn.BatchNorm2d(cout, eps=eps, affine=affine)
+        self.relu = nn.ReLU() if relu else None
+
+    def forward(self, x):
+        y = self.bn(self.conv(x))
+        if self.relu is not None:
+            y = self.relu(y)
+        return y
+
+
+class ConvTwoUsers(nn.Module):
+    """The conv result feeds the BN and also the final add: must NOT fuse."""
+
+    def __init__(self, cin=3, cout=8):
+        super().__init__()
+        self.conv = nn.Conv2d(cin, cout, 3, padding=1, bias=False)
+        self.bn = nn.BatchNorm2d(cout)
+
+    def forward(self, x):
+        y = self.conv(x)
+        return self.bn(y) + y
+
+
+def randomize_bn(model, gen):
+    """Non-trivial BN parameters and running statistics (the defaults are
+    mean 0, var 1, gamma 1, beta 0, which would make every BN an identity)."""
+    with torch.no_grad():
+        for m in model.modules():
+            if isinstance(m, nn.modules.batchnorm._BatchNorm):
+                c = m.num_features
+                m.running_mean.copy_(torch.randn(c, generator=gen) * 0.1)
+                m.running_var.copy_(torch.rand(c, generator=gen) + 0.5)
+                if m.affine:
+                    m.weight.copy_(torch.rand(c, generator=gen) + 0.5)
+                    m.bias.copy_(torch.randn(c, generator=gen) * 0.1)
+    return model
+
+
+def resnet18():
+    import torchvision
+    return torchvision.models.resnet18(weights=None)
+
+
+# name -> (description, model factory, input shape, options)
+# options: train (BN in training mode), half (f16 model and input),
+# channels_last (model and input in channels_last), dynamic_batch,
+# elide (elide big weight blobs).
+CASES = collections.OrderedDict([
+    ("conv_bn_3x3", ("Conv2d(3,8,3,pad=1,no bias)+BatchNorm2d(8), eval",
+                     lambda: ConvBN(3, 8), (1, 3, 16, 16), {})),
+    ("conv_bn_3x3_bias", ("Conv2d(3,8,3,pad=1,bias)+BatchNorm2d(8), eval",
+                          lambda: ConvBN(3, 8, bias=True), (1, 3, 16, 16), {})),
+    ("conv_bn_stride2", ("Conv2d(3,8,3,stride=2,pad=1)+BN, eval",
+                         lambda: ConvBN(3, 8, stride=2), (1, 3, 16, 16), {})),
+    ("conv_bn_dilation2", ("Conv2d(3,8,3,dilation=2,pad=2)+BN, eval",
+                           lambda: ConvBN(3, 8, padding=2, dilation=2),
+                           (1, 3, 16, 16), {})),
+    ("conv_bn_noaffine", ("Conv2d(3,8,3,pad=1)+BatchNorm2d(8, affine=False), eval",
+                          lambda: ConvBN(3, 8, affine=False), (1, 3, 16, 16), {})),
+    ("conv_bn_eps1e-3", ("Conv2d(3,8,3,pad=1)+BatchNorm2d(8, eps=1e-3), eval",
+                         lambda: ConvBN(3, 8, eps=1e-3), (1, 3, 16, 16), {})),
+    ("conv_bn_1x1", ("Conv2d(8,16,1,no pad)+BN, eval",
+                     lambda: ConvBN(8, 16, k=1, padding=0), (1, 8, 16, 16), {})),
+    ("conv_bn_grouped", ("Conv2d(4,8,3,pad=1,groups=2)+BN, eval",
+                         lambda: ConvBN(4, 8, groups=2), (1, 4, 16, 16), {})),
+    ("conv_bn_grouped_bias", ("Conv2d(4,8,3,pad=1,groups=2,bias)+BN, eval",
+                              lambda: ConvBN(4, 8, groups=2, bias=True),
+                              (1, 4, 16, 16), {})),
+    ("conv_bn_depthwise", ("Conv2d(8,8,3,pad=1,groups=8) (depthwise)+BN, eval",
+                           lambda: ConvBN(8, 8, groups=8), (1, 8, 16, 16), {})),
+    ("conv_bn_depthwise_mult2", ("Conv2d(8,16,3,pad=1,groups=8) (depthwise, "
+                                 "channel multiplier 2)+BN, eval",
+                                 lambda: ConvBN(8, 16, groups=8),
+                                 (1, 8, 16, 16), {})),
+    ("conv_bn_depthwise_bias", ("Conv2d(8,8,3,pad=1,groups=8,bias) (depthwise "
+                                "with bias)+BN, eval",
+                                lambda: ConvBN(8, 8, groups=8, bias=True),
+                                (1, 8, 16, 16), {})),
+    ("conv_bn_batch2", ("Conv2d(3,8,3,pad=1)+BN, eval, batch 2",
+                        lambda: ConvBN(3, 8), (2, 3, 16, 16), {})),
+    ("conv_bn_dynamic_batch", ("Conv2d(3,8,3,pad=1)+BN, eval, dynamic batch "
+                               "(torch.export Dim on dim 0)",
+                               lambda: ConvBN(3, 8), (2, 3, 16, 16),
+                               {"dynamic_batch": True})),
+    ("conv_bn_f16", ("Conv2d(3,8,3,pad=1)+BN, eval, model.half(), f16 input",
+                     lambda: ConvBN(3, 8), (1, 3, 16, 16), {"half": True})),
+    ("conv_bn_relu", ("Conv2d(3,8,3,pad=1)+BN+ReLU, eval",
+                      lambda: ConvBN(3, 8, relu=True), (1, 3, 16, 16), {})),
+    ("conv_two_users", ("Conv2d(3,8,3,pad=1) whose result feeds BN and the "
+                        "final add (bn(y) + y): must NOT fuse",
+                        lambda: ConvTwoUsers(), (1, 3, 16, 16), {})),
+    ("conv_bn_train", ("Conv2d(3,8,3,pad=1)+BN in training mode "
+                       "(model.train()): must NOT fold",
+                       lambda: ConvBN(3, 8), (2, 3, 16, 16), {"train": True})),
+    # ("conv_bn_channels_last", ...) was tried: the model and input in
+    # torch.channels_last export to exactly the same IR as conv_bn_3x3 on both
+    # paths (torch.export drops memory formats), so no file is kept for it.
+    ("resnet18", ("torchvision resnet18(weights=None), eval, 1x3x32x32; conv "
+                  "weights elided", resnet18, (1, 3, 32, 32), {"elide": True})),
+])
+
+
+# --------------------------------------------------------------------------
+# Export
+# --------------------------------------------------------------------------
+
+def versions():
+    import importlib.metadata as md
+    out = {}
+    for p in ("torch", "torchvision", "torch-mlir"):
+        try:
+            out[p] = md.version(p)
+        except md.PackageNotFoundError:
+            out[p] = "not installed"
+    return out
+
+
+def build(name):
+    desc, factory, shape, opts = CASES[name]
+    seed = sum(ord(c) for c in name)  # stable per case
+    torch.manual_seed(seed)
+    gen = torch.Generator().manual_seed(seed)
+    model = randomize_bn(factory(), gen)
+    x = torch.randn(*shape, generator=gen)
+    model.train() if opts.get("train") else model.eval()
+    if opts.get("half"):
+        model = model.half()
+        x = x.half()
+    if opts.get("channels_last"):
+        model = model.to(memory_format=torch.channels_last)
+        x = x.contiguous(memory_format=torch.channels_last)
+    kwargs = {}
+    if opts.get("dynamic_batch"):
+        kwargs["dynamic_shapes"] = {"x": {0: torch.export.Dim("batch", min=1, max=1024)}}
+    return desc, model, x, opts, kwargs
+
+
+def export(name, output_type):
+    from torch_mlir import fx
+    desc, model, x, opts, kwargs = build(name)
+    module = fx.export_and_import(model, x, output_type=output_type,
+                                  func_name="forward", **kwargs)
+    print_kwargs = {}
+    if opts.get("elide"):
+        print_kwargs = dict(large_elements_limit=ELEMENTS_LIMIT,
+                        large_resource_limit=RESOURCE_LIMIT)
+    text = module.operation.get_asm(**print_kwargs)
+    return desc, text
+
+
+def header(name, desc, kind, vers):
+    what = {
+        "torch": 'torch-mlir fx.export_and_import(output_type="linalg-on-tensors")',
+        "tosa-dialect": 'torch-mlir fx.export_and_import(output_type="tosa")',
+        "tosa": ('torch-mlir fx.export_and_import(output_type="tosa"), then\n'
+                 f'// mlir-opt --pass-pipeline="{TOSA_PIPELINE}"'),
+    }[kind]
+    return (f"// GENERATED by scripts/gen_frontend_ir.py -- do not edit.\n"
+            f"// {name}: {desc}\n"
+            f"// {what}\n"
+            f"// torch {vers['torch']}, torchvision {vers['torchvision']}, "
+            f"torch-mlir {vers['torch-mlir']}\n")
+
+
+def dialects_of(path, mlir_opt):
+    """Set of dialect namespaces of all ops in the file (via generic form)."""
+    res = subprocess.run([mlir_opt, "--mlir-print-op-generic", path],
+                         capture_output=True, text=True)
+    if res.returncode != 0:
+        raise RuntimeError(f"mlir-opt cannot parse {path}:\n{res.stderr}")
+    ops = set(re.findall(r'"([a-z_][a-z0-9_]*)\.[a-z0-9_.]+"\(', res.stdout))
+    return ops
+
+
+def check(path, kind, mlir_opt):
+    ds = dialects_of(path, mlir_opt)
+    bad = ds - ALLOWED[kind]
+    if bad:
+        raise RuntimeError(f"{path}: unexpected dialects {sorted(bad)}")
+
+
+# --------------------------------------------------------------------------
+# A rough textual census of conv -> BN pairs, for the summary and the docs.
+# It is NOT the matcher: it follows single-use chains from each conv through
+# layout/precision/bias ops and reports whether they reach a generic that
+# subtracts (the first BN step of both frontends).
+# --------------------------------------------------------------------------
+
+_CONV = re.compile(r"^\s*(%[\w]+) = linalg\.(conv_2d\w*|depthwise_conv_2d\w*)\b")
+_DEF = re.compile(r"^\s*(%[\w]+)(?::\d+)? = ([\w.]+)")
+_USE = re.compile(r"%[\w]+")
+
+
+def _ops(text):
+    """[(result, opname, header_text, body_text)] for top-level-ish ops."""
+    body = text.split("{-#")[0]
+    lines = body.splitlines()
+    ops, i = [], 0
+    while i < len(lines):
+        m = _DEF.match(lines[i])
+        if not m:
+            i += 1
+            continue
+        header, inner = lines[i], []
+        if lines[i].rstrip().endswith("{"):
+            depth = 1
+            i += 1
+            while i < len(lines) and depth:
+                depth += lines[i].count("{") - lines[i].count("}")
+                inner.append(lines[i])
+                i += 1
+            header += " " + (inner[-1] if inner else "")
+        else:
+            i += 1
+        ops.append((m.group(1), m.group(2), header, "\n".join(inner)))
+    return ops
+
+
+def census(text):
+    ops = _ops(text)
+    users = collections.defaultdict(list)
+    for res, name, header, _b in ops:
+        rhs = header.split("=", 1)[1]
+        for u in set(_USE.findall(rhs)):
+            users[u].append((res, name, header, _b))
+    convs = [o for o in ops if _CONV.match(o[2])]
+    pairs = multi = 0
+    for res, *_ in convs:
+        v, hops = res, 0
+        while hops < 4:
+            # tensor.dim only reads the shape (dynamic batch on the TOSA path).
+            us = [u for u in users.get(v, []) if u[1] != "tensor.dim"]
+            if len(us) != 1:
+                if len(us) > 1:
+                    multi += 1
+                break
+            ures, uname, _h, ubody = us[0]
+            if uname == "linalg.generic" and "arith.subf" in ubody:
+                pairs += 1
+                break
+            if uname in ("tensor.collapse_shape", "tensor.expand_shape",
+                         "linalg.transpose", "tensor.cast") or (uname == "linalg.generic" and
+                                            "arith.subf" not in ubody):
+                v, hops = ures, hops + 1
+                continue
+            break
+    return {"convs": len(convs), "conv_bn_chains": pairs,
+            "multi_use_convs": multi, "rsqrt": text.count("math.rsqrt")}
+
+
+def write(path, text):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as f:
+        f.write(text)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--out", default=DEFAULT_OUT)
+    ap.add_argument("--mlir-opt", default=DEFAULT_MLIR_OPT)
+    ap.add_argument("--only", nargs="*", help="case names (default: all)")
+    ap.add_argument("--list", action="store_true", help="list cases and exit")
+    ap.add_argument("--full-weights-dir",
+                    help="also write resnet18 without elision (~93 MB per "
+                         "file) to this directory; not committed")
+    args = ap.parse_args()
+
+    if args.list:
+        for n, (d, *_rest) in CASES.items():
+            print(f"{n:26s} {d}")
+        return 0
+
+    vers = versions()
+    print("versions:", vers)
+    names = args.only or list(CASES)
+    for n in names:
+        if n not in CASES:
+            ap.error(f"unknown case {n}")
+
+    for name in names:
+        # linalg-on-tensors straight from torch-mlir
+        desc, text = export(name, "linalg-on-tensors")
+        p = os.path.join(args.out, "torch", name + ".mlir")
+        write(p, header(name, desc, "torch", vers) + text)
+        check(p, "torch", args.mlir_opt)
+
+        # TOSA as emitted, then lowered by upstream mlir-opt
+        desc, text = export(name, "tosa")
+        pt = os.path.join(args.out, "tosa-dialect", name + ".mlir")
+        write(pt, header(name, desc, "tosa-dialect", vers) + text)
+        check(pt, "tosa-dialect", args.mlir_opt)
+        res = subprocess.run([args.mlir_opt, f"--pass-pipeline={TOSA_PIPELINE}", pt],
+                             capture_output=True, text=True)
+        if res.returncode != 0:
+            raise RuntimeError(f"lowering {pt} failed:\n{res.stderr}")
+        pl = os.path.join(args.out, "tosa", name + ".mlir")
+        write(pl, header(name, desc, "tosa", vers) + res.stdout)
+        check(pl, "tosa", args.mlir_opt)
+        for kind, q in (("torch", p), ("tosa", pl)):
+            with open(q) as f:
+                c = census(f.read())
+            print(f"  {name} [{kind}] convs={c['convs']} "
+                  f"conv->BN single-use chains={c['conv_bn_chains']} "
+                  f"multi-use convs={c['multi_use_convs']} rsqrt={c['rsqrt']}")
+        print(f"  {name}: " + ", ".join(
+            f"{k}={os.path.getsize(q)}B" for k, q in
+            (("torch", p), ("tosa-dialect", pt), ("tosa", pl))))
+
+        if args.full_weights_dir and CASES[name][3].get("elide"):
+            from torch_mlir import fx
+            _d, model, x, _o, kw = build(name)
+            for ot in ("linalg-on-tensors", "tosa"):
+                m = fx.export_and_import(model, x, output_type=ot,
+                                         func_name="forward", **kw)
+                write(os.path.join(args.full_weights_dir, ot, name + ".mlir"),
+                      str(m))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
