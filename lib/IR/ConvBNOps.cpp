@@ -8,6 +8,8 @@
 #include "mlir/IR/OpImplementation.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/Support/CheckedArithmetic.h"
 
 #include <cmath>
 
@@ -99,6 +101,13 @@ static std::string formatShape(ArrayRef<int64_t> shape) {
   return text;
 }
 
+static std::string formatList(ArrayRef<int64_t> values) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  llvm::interleaveComma(values, os);
+  return text;
+}
+
 FailureOr<RankedTensorType> mlir::convbn::inferConvOutputType(
     std::optional<Location> loc, ConvLayout layout, RankedTensorType inputType,
     RankedTensorType filterType, ArrayRef<int64_t> strides,
@@ -134,17 +143,27 @@ FailureOr<RankedTensorType> mlir::convbn::inferConvOutputType(
                              "spatial dimension), got ",
                              padding.size());
   if (llvm::any_of(strides, [](int64_t s) { return s <= 0; }))
-    return emitOptionalError(loc, "strides must be positive");
+    return emitOptionalError(loc, "strides must be positive, got [",
+                             formatList(strides), "]");
   if (llvm::any_of(dilations, [](int64_t d) { return d <= 0; }))
-    return emitOptionalError(loc, "dilations must be positive");
+    return emitOptionalError(loc, "dilations must be positive, got [",
+                             formatList(dilations), "]");
   if (llvm::any_of(padding, [](int64_t p) { return p < 0; }))
-    return emitOptionalError(loc, "padding must be non-negative");
+    return emitOptionalError(loc, "padding must be non-negative, got [",
+                             formatList(padding), "]");
 
   // Every filter dimension is a channel or kernel size: they must be known.
-  for (auto [pos, dim] : llvm::enumerate(dims.filter))
+  // An empty kernel has no window at all, and the output-size formula would
+  // make the output larger than the input.
+  for (auto [pos, dim] : llvm::enumerate(dims.filter)) {
     if (filterType.isDynamicDim(pos))
       return emitOptionalError(loc, "filter dimension ", pos, " ('", dim,
                                "') must be static");
+    if (ConvDims::isSpatial(dim) && filterType.getDimSize(pos) == 0)
+      return emitOptionalError(loc, "kernel size of spatial dimension '", dim,
+                               "' (filter dimension ", pos,
+                               ") must be positive, got 0");
+  }
 
   auto inputSize = [&](char dim) {
     return inputType.getDimSize(dims.input.find(dim));
@@ -158,8 +177,10 @@ FailureOr<RankedTensorType> mlir::convbn::inferConvOutputType(
       continue;
     int64_t in = inputSize(dim), fil = filterSize(dim);
     if (ShapedType::isDynamic(in))
-      return emitOptionalError(loc, "input dimension '", dim,
-                               "' must be static");
+      return emitOptionalError(loc, "input dimension ", dims.input.find(dim),
+                               " ('", dim, "', ",
+                               dim == 'c' ? "channels" : "groups",
+                               ") must be static");
     if (in != fil)
       return emitOptionalError(
           loc, "input has ", in, dim == 'c' ? " channels" : " groups",
@@ -178,16 +199,34 @@ FailureOr<RankedTensorType> mlir::convbn::inferConvOutputType(
       int64_t in = inputSize(dim), kernel = filterSize(dim);
       int64_t lo = padding[spatialIndex];
       int64_t hi = padding[spatialIndex + numSpatial];
-      int64_t window = dilations[spatialIndex] * (kernel - 1) + 1;
+      // Attribute values are arbitrary int64s: sizes that do not fit in
+      // int64 are errors, not wrapped-around shapes. The padding sum is
+      // checked for dynamic inputs too, since the lowering computes with it.
+      std::optional<int64_t> window =
+          llvm::checkedMulAdd(dilations[spatialIndex], kernel - 1, int64_t(1));
+      std::optional<int64_t> padSum = llvm::checkedAdd(lo, hi);
+      if (!window)
+        return emitOptionalError(loc, "dilated kernel window of spatial "
+                                      "dimension '",
+                                 dim, "' (dilation ", dilations[spatialIndex],
+                                 ", kernel ", kernel, ") overflows int64");
+      if (!padSum)
+        return emitOptionalError(loc, "padding of spatial dimension '", dim,
+                                 "' (", lo, " + ", hi, ") overflows int64");
       if (ShapedType::isDynamic(in)) {
         shape.push_back(ShapedType::kDynamic);
       } else {
-        if (in + lo + hi < window)
+        std::optional<int64_t> padded = llvm::checkedAdd(in, *padSum);
+        if (!padded)
+          return emitOptionalError(loc, "padded size of spatial dimension '",
+                                   dim, "' (", in, " + ", lo, " + ", hi,
+                                   ") overflows int64");
+        if (*padded < *window)
           return emitOptionalError(
               loc, "spatial dimension '", dim, "' of the input (", in,
-              ", padded to ", in + lo + hi,
-              ") is smaller than the dilated kernel window (", window, ")");
-        shape.push_back((in + lo + hi - window) / strides[spatialIndex] + 1);
+              ", padded to ", *padded,
+              ") is smaller than the dilated kernel window (", *window, ")");
+        shape.push_back((*padded - *window) / strides[spatialIndex] + 1);
       }
       ++spatialIndex;
     }
@@ -199,19 +238,47 @@ FailureOr<RankedTensorType> mlir::convbn::inferConvOutputType(
 // Assembly helpers
 //===----------------------------------------------------------------------===//
 
+static std::optional<Mode> symbolizeInt(Mode, uint32_t value) {
+  return symbolizeMode(value);
+}
+static std::optional<ConvLayout> symbolizeInt(ConvLayout, uint32_t value) {
+  return symbolizeConvLayout(value);
+}
+static unsigned getMaxEnumVal(Mode) { return getMaxEnumValForMode(); }
+static unsigned getMaxEnumVal(ConvLayout) {
+  return getMaxEnumValForConvLayout();
+}
+
+/// "train, eval, tune, deploy": the keywords of an enum, for diagnostics
+/// (the layout cases are not numbered contiguously).
+template <typename EnumT>
+static std::string listKeywords() {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  llvm::ListSeparator separator;
+  for (uint32_t i = 0; i <= getMaxEnumVal(EnumT()); ++i)
+    if (std::optional<EnumT> value = symbolizeInt(EnumT(), i))
+      os << separator << stringifyEnum(*value);
+  return text;
+}
+
 /// Parses an enum attribute written as its bare keyword (`tune`,
 /// `nchw_fchw`), which reads better in an op than `#convbn.mode<tune>`.
+/// A wrong or missing keyword is answered with the list of valid ones.
 template <typename AttrT>
 static ParseResult parseEnumKeyword(OpAsmParser &parser, AttrT &attr) {
   using EnumT = decltype(std::declval<AttrT>().getValue());
   SMLoc loc = parser.getCurrentLocation();
   StringRef keyword;
   if (failed(parser.parseOptionalKeyword(&keyword)))
-    return parser.emitError(loc, "expected a keyword");
+    return parser.emitError(loc)
+           << "expected a " << AttrT::getMnemonic()
+           << " keyword, one of: " << listKeywords<EnumT>();
   std::optional<EnumT> value = symbolizeEnum<EnumT>(keyword);
   if (!value)
     return parser.emitError(loc)
-           << "unknown " << AttrT::getMnemonic() << " '" << keyword << "'";
+           << "unknown " << AttrT::getMnemonic() << " '" << keyword
+           << "'; expected one of: " << listKeywords<EnumT>();
   attr = AttrT::get(parser.getContext(), *value);
   return success();
 }
@@ -241,9 +308,11 @@ verifyChannelOperands(std::optional<Location> loc, ConvLayout layout,
                       const ChannelOperands &operands, FloatAttr epsilon) {
   if (!epsilon)
     return emitOptionalError(loc, "requires an 'epsilon' attribute");
-  if (!(epsilon.getValueAsDouble() > 0.0))
-    return emitOptionalError(loc, "epsilon must be positive, got ",
-                             epsilon.getValueAsDouble());
+  // An infinite epsilon would silently zero every channel's scale.
+  double eps = epsilon.getValueAsDouble();
+  if (!(eps > 0.0) || std::isinf(eps))
+    return emitOptionalError(loc, "epsilon must be positive and finite, got ",
+                             eps);
 
   ConvDims dims = getConvDims(layout);
   if (filterType.getRank() != static_cast<int64_t>(dims.filter.size()))
@@ -275,9 +344,11 @@ verifyChannelOperands(std::optional<Location> loc, ConvLayout layout,
           loc, "'", name, "' has ", formatShape(type.getShape()),
           " elements but the filter has ", channels, " output channels");
     if (type.getElementType() != elementType)
-      return emitOptionalError(loc, "'", name, "' has element type ",
-                               type.getElementType(), ", expected ",
-                               elementType);
+      return emitOptionalError(
+          loc, "'", name, "' has element type ", type.getElementType(),
+          ", expected ", elementType,
+          name == "bias" ? " (the element type of the filter)"
+                         : " (the element type of 'mean')");
     return success();
   };
   if (failed(checkVector(operands.bias, "bias", filterType.getElementType())) ||
@@ -287,6 +358,92 @@ verifyChannelOperands(std::optional<Location> loc, ConvLayout layout,
       failed(checkVector(operands.variance, "variance", paramElementType)))
     return failure();
   return channels;
+}
+
+//===----------------------------------------------------------------------===//
+// Operand segments and inherent attributes
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// One entry of an op's operandSegmentSizes.
+struct OperandSegment {
+  StringLiteral name;
+  bool optional;
+};
+} // namespace
+
+static constexpr OperandSegment kConvBNSegments[] = {
+    {"input", false}, {"filter", false}, {"bias", true},    {"scale", true},
+    {"offset", true}, {"mean", false},   {"variance", false}};
+static constexpr OperandSegment kFoldWeightsSegments[] = {
+    {"filter", false}, {"bias", true},  {"scale", true},
+    {"offset", true},  {"mean", false}, {"variance", false}};
+
+LogicalResult
+mlir::convbn::detail::verifyWellFormedOperandSegments(Operation *op) {
+  ArrayRef<int32_t> sizes;
+  ArrayRef<OperandSegment> segments;
+  if (auto convBN = dyn_cast<ConvBNOp>(op)) {
+    sizes = convBN.getProperties().getOperandSegmentSizes();
+    segments = kConvBNSegments;
+  } else {
+    sizes = cast<FoldWeightsOp>(op).getProperties().getOperandSegmentSizes();
+    segments = kFoldWeightsSegments;
+  }
+
+  // AttrSizedOperandSegments, verified first, has checked that the sizes are
+  // non-negative and add up to the number of operands.
+  llvm::StringMap<Value> operands;
+  unsigned next = 0;
+  for (auto [segment, size] : llvm::zip_equal(segments, sizes)) {
+    if (size == 1)
+      operands[segment.name] = op->getOperand(next);
+    else if (!(size == 0 && segment.optional))
+      return op->emitOpError()
+             << (segment.optional ? "takes at most one '"
+                                  : "requires exactly one '")
+             << segment.name << "' operand, but operandSegmentSizes gives it "
+             << size;
+    next += size;
+  }
+
+  // The generated TypesMatchWith checks compare against whatever operand
+  // follows an absent optional one, and so can blame the wrong operand.
+  Value mean = operands.lookup("mean");
+  for (StringRef name : {"scale", "offset", "variance"}) {
+    Value value = operands.lookup(name);
+    if (value && value.getType() != mean.getType())
+      return op->emitOpError()
+             << "'" << name << "' has type " << value.getType()
+             << " but 'mean' has type " << mean.getType()
+             << " (scale, offset, mean and variance share one type)";
+  }
+  return success();
+}
+
+/// The generated parser infers the result types from the op's keywords and
+/// only afterwards merges the attribute dictionary into the op, where an
+/// inherent attribute (`{epsilon = ...}`, `{padding = ...}`) would silently
+/// replace what the keywords said and leave the inferred types stale. The
+/// generated builders pass the same values in both places, which is fine.
+template <typename OpTy>
+static LogicalResult
+verifyNoShadowedInherentAttrs(std::optional<Location> loc, MLIRContext *ctx,
+                              DictionaryAttr attributes,
+                              const typename OpTy::Properties &properties) {
+  if (!attributes)
+    return success();
+  for (NamedAttribute attr : attributes) {
+    std::optional<Attribute> inherent =
+        OpTy::getInherentAttr(ctx, properties, attr.getName().getValue());
+    if (!inherent || *inherent == attr.getValue())
+      continue;
+    return emitOptionalError(loc, "'", attr.getName().getValue(),
+                             "' belongs in the op's own syntax, not in its "
+                             "attribute dictionary (which sets it to ",
+                             attr.getValue(), ")");
+  }
+  return success();
 }
 
 static RankedTensorType getRankedType(Value value) {
@@ -338,8 +495,13 @@ LogicalResult ConvBNOp::inferReturnTypes(
   auto filterType = getRankedType(adaptor.getFilter());
   if (!inputType || !filterType)
     return emitOptionalError(loc, "input and filter must be ranked tensors");
-  if (!adaptor.getModeAttr() || !adaptor.getLayoutAttr())
+  // Read through the properties: the adaptor's attribute getters `cast` and
+  // so assert on a missing attribute.
+  if (!adaptor.getProperties().mode || !adaptor.getProperties().layout)
     return emitOptionalError(loc, "requires 'mode' and 'layout' attributes");
+  if (failed(verifyNoShadowedInherentAttrs<ConvBNOp>(
+          loc, context, adaptor.getAttributes(), adaptor.getProperties())))
+    return failure();
   Mode mode = adaptor.getMode();
   ConvLayout layout = adaptor.getLayout();
 
@@ -356,7 +518,7 @@ LogicalResult ConvBNOp::inferReturnTypes(
                                   adaptor.getOffset(), adaptor.getMean(),
                                   adaptor.getVariance()};
   if (failed(verifyChannelOperands(loc, layout, filterType, channelOperands,
-                                   adaptor.getEpsilonAttr())))
+                                   adaptor.getProperties().epsilon)))
     return failure();
 
   FloatAttr momentum = adaptor.getMomentumAttr();
@@ -368,20 +530,25 @@ LogicalResult ConvBNOp::inferReturnTypes(
     double m = momentum.getValueAsDouble();
     if (!(m >= 0.0 && m <= 1.0))
       return emitOptionalError(loc, "momentum must be in [0, 1], got ", m);
-    // The unbiased running variance divides by n - 1.
-    int64_t count = 1;
+    // The unbiased running variance divides by n - 1, and an empty batch
+    // has no statistics at all (0 / 0 in the running update). A product too
+    // large for int64 is certainly more than one.
+    std::optional<int64_t> count = 1;
+    bool dynamicCount = false;
     ConvDims dims = getConvDims(layout);
-    for (auto [pos, dim] : llvm::enumerate(dims.output))
-      if (dim == 'n' || ConvDims::isSpatial(dim))
-        count = outputType->isDynamicDim(pos)
-                    ? ShapedType::kDynamic
-                    : (ShapedType::isDynamic(count)
-                           ? count
-                           : count * outputType->getDimSize(pos));
-    if (count == 1)
+    for (auto [pos, dim] : llvm::enumerate(dims.output)) {
+      if (dim != 'n' && !ConvDims::isSpatial(dim))
+        continue;
+      if (outputType->isDynamicDim(pos))
+        dynamicCount = true;
+      else if (count)
+        count = llvm::checkedMul(*count, outputType->getDimSize(pos));
+    }
+    if (count && (*count == 0 || (*count == 1 && !dynamicCount)))
       return emitOptionalError(
           loc, "'train' mode needs more than one value per channel (batch "
-               "size times output spatial size is 1)");
+               "size times output spatial size is ",
+          *count, ")");
   } else if (momentum) {
     return emitOptionalError(loc, "'momentum' is only meaningful in 'train' "
                                   "mode, not in '",
@@ -409,8 +576,10 @@ LogicalResult mlir::convbn::detail::verifyResultsMatchMode(Operation *op) {
               "saved mean, saved inverse std), got "
            << op->getNumResults();
   return op->emitOpError() << "in '" << stringifyMode(convBN.getMode())
-                           << "' mode yields only the output; the running "
-                              "statistics results exist in 'train' mode only";
+                           << "' mode yields 1 result (the output), got "
+                           << op->getNumResults()
+                           << "; the statistics results exist in 'train' "
+                              "mode only";
 }
 
 //===----------------------------------------------------------------------===//
@@ -423,14 +592,17 @@ LogicalResult FoldWeightsOp::inferReturnTypes(
   auto filterType = getRankedType(adaptor.getFilter());
   if (!filterType)
     return emitOptionalError(loc, "filter must be a ranked tensor");
-  if (!adaptor.getLayoutAttr())
+  if (!adaptor.getProperties().layout)
     return emitOptionalError(loc, "requires a 'layout' attribute");
+  if (failed(verifyNoShadowedInherentAttrs<FoldWeightsOp>(
+          loc, context, adaptor.getAttributes(), adaptor.getProperties())))
+    return failure();
   ChannelOperands channelOperands{adaptor.getBias(), adaptor.getScale(),
                                   adaptor.getOffset(), adaptor.getMean(),
                                   adaptor.getVariance()};
   FailureOr<int64_t> channels =
       verifyChannelOperands(loc, adaptor.getLayout(), filterType,
-                            channelOperands, adaptor.getEpsilonAttr());
+                            channelOperands, adaptor.getProperties().epsilon);
   if (failed(channels))
     return failure();
   inferredReturnTypes.push_back(filterType);

@@ -1,8 +1,10 @@
 //===- LinalgConv.cpp - linalg named convolutions and layouts -------------===//
 
-#include "ConvBN/Utils/LinalgConv.h"
+#include "ConvBN/IR/LinalgConv.h"
 
-#include "llvm/ADT/TypeSwitch.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 
 using namespace mlir;
 using namespace mlir::convbn;
@@ -77,4 +79,120 @@ Value mlir::convbn::createLinalgConv(OpBuilder &b, Location loc,
                  .getResult(0);
   });
   return result;
+}
+
+Value mlir::convbn::padConvInput(OpBuilder &b, Location loc,
+                                 const ConvParams &params, Value input) {
+  if (llvm::all_of(params.padding, [](int64_t p) { return p == 0; }))
+    return input;
+  auto inputType = cast<RankedTensorType>(input.getType());
+  SmallVector<unsigned> spatial =
+      ConvDims::getSpatialDims(getConvDims(params.layout).input);
+  SmallVector<int64_t> low(inputType.getRank(), 0), high(low);
+  for (auto [i, pos] : llvm::enumerate(spatial)) {
+    low[pos] = params.padding[i];
+    high[pos] = params.padding[i + spatial.size()];
+  }
+  auto paddedType = tensor::PadOp::inferResultType(inputType, low, high);
+  Value zero = arith::ConstantOp::create(
+      b, loc, b.getZeroAttr(inputType.getElementType()));
+  return tensor::PadOp::create(b, loc, paddedType, input,
+                               getAsIndexOpFoldResult(b.getContext(), low),
+                               getAsIndexOpFoldResult(b.getContext(), high),
+                               zero);
+}
+
+SmallVector<Value> mlir::convbn::getConvOutputDynamicSizes(
+    OpBuilder &b, Location loc, const ConvParams &params, Value input,
+    RankedTensorType filterType, RankedTensorType outputType) {
+  ConvDims dims = getConvDims(params.layout);
+  unsigned numSpatial = params.strides.size();
+  auto index = [&](int64_t v) {
+    return arith::ConstantIndexOp::create(b, loc, v);
+  };
+  SmallVector<Value> sizes;
+  unsigned spatialIndex = 0;
+  for (auto [pos, dim] : llvm::enumerate(dims.output)) {
+    bool spatial = ConvDims::isSpatial(dim);
+    if (outputType.isDynamicDim(pos)) {
+      // Only batch and spatial sizes can be dynamic (the verifier requires
+      // static channels).
+      Value in = tensor::DimOp::create(b, loc, input, dims.input.find(dim));
+      if (!spatial) {
+        sizes.push_back(in);
+      } else {
+        // (in + lo + hi - window) / stride + 1
+        int64_t kernel = filterType.getDimSize(dims.filter.find(dim));
+        int64_t window = params.dilations[spatialIndex] * (kernel - 1) + 1;
+        int64_t extra = params.padding[spatialIndex] +
+                        params.padding[spatialIndex + numSpatial] - window;
+        Value padded = arith::AddIOp::create(b, loc, in, index(extra));
+        Value steps = arith::DivSIOp::create(
+            b, loc, padded, index(params.strides[spatialIndex]));
+        sizes.push_back(arith::AddIOp::create(b, loc, steps, index(1)));
+      }
+    }
+    if (spatial)
+      ++spatialIndex;
+  }
+  return sizes;
+}
+
+Value mlir::convbn::expandChannels(OpBuilder &b, Location loc, Value vector,
+                                   ArrayRef<int64_t> channelShape) {
+  if (channelShape.size() == 1)
+    return vector;
+  auto type = cast<RankedTensorType>(vector.getType());
+  ReassociationIndices all =
+      llvm::to_vector(llvm::seq<int64_t>(0, channelShape.size()));
+  return tensor::ExpandShapeOp::create(b, loc, type.clone(channelShape),
+                                       vector, {all});
+}
+
+Value mlir::convbn::broadcastChannels(OpBuilder &b, Location loc,
+                                      ConvLayout layout, Value vector,
+                                      RankedTensorType outputType,
+                                      ValueRange dynamicSizes) {
+  SmallVector<unsigned> channelDims = getConvDims(layout).getOutputChannelDims();
+  SmallVector<int64_t> channelShape;
+  SmallVector<AffineExpr> reads;
+  for (unsigned pos : channelDims) {
+    channelShape.push_back(outputType.getDimSize(pos));
+    reads.push_back(b.getAffineDimExpr(pos));
+  }
+  unsigned rank = outputType.getRank();
+  AffineMap maps[] = {AffineMap::get(rank, 0, reads, b.getContext()),
+                      b.getMultiDimIdentityMap(rank)};
+  SmallVector<utils::IteratorType> parallel(rank,
+                                            utils::IteratorType::parallel);
+  Value empty = tensor::EmptyOp::create(b, loc, outputType, dynamicSizes);
+  return linalg::GenericOp::create(
+             b, loc, outputType, expandChannels(b, loc, vector, channelShape),
+             empty, maps, parallel,
+             [](OpBuilder &nested, Location nestedLoc, ValueRange args) {
+               linalg::YieldOp::create(nested, nestedLoc, args[0]);
+             })
+      .getResult(0);
+}
+
+Value mlir::convbn::createConvWithBias(OpBuilder &b, Location loc,
+                                       const ConvParams &params, Value input,
+                                       Value filter, Value bias,
+                                       RankedTensorType outputType) {
+  SmallVector<Value> dynamicSizes = getConvOutputDynamicSizes(
+      b, loc, params, input, cast<RankedTensorType>(filter.getType()),
+      outputType);
+  Value init;
+  if (bias) {
+    init = broadcastChannels(b, loc, params.layout, bias, outputType,
+                             dynamicSizes);
+  } else {
+    Value zero = arith::ConstantOp::create(
+        b, loc, b.getZeroAttr(outputType.getElementType()));
+    Value empty = tensor::EmptyOp::create(b, loc, outputType, dynamicSizes);
+    init = linalg::FillOp::create(b, loc, zero, empty).getResult(0);
+  }
+  return createLinalgConv(b, loc, params.layout,
+                          padConvInput(b, loc, params, input), filter, init,
+                          params.strides, params.dilations);
 }

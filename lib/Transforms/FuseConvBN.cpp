@@ -12,7 +12,7 @@
 
 #include "ConvBN/Analysis/ChannelAffine.h"
 #include "ConvBN/IR/ConvBNOps.h"
-#include "ConvBN/Utils/LinalgConv.h"
+#include "ConvBN/IR/LinalgConv.h"
 #include "mlir/Analysis/SliceAnalysis.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"

@@ -68,7 +68,21 @@ FloatType getComputeType(Type convElementType, Type paramElementType);
 
 namespace detail {
 LogicalResult verifyResultsMatchMode(Operation *op);
+LogicalResult verifyWellFormedOperandSegments(Operation *op);
 } // namespace detail
+
+/// Checks that operandSegmentSizes gives every required operand exactly one
+/// value and every optional operand at most one, and that the batch-norm
+/// parameters share one type, before the generated verifier reads operands
+/// through the segments (it does so unchecked).
+template <typename ConcreteType>
+class WellFormedOperandSegments
+    : public OpTrait::TraitBase<ConcreteType, WellFormedOperandSegments> {
+public:
+  static LogicalResult verifyTrait(Operation *op) {
+    return detail::verifyWellFormedOperandSegments(op);
+  }
+};
 
 /// Checks that an op's results are those its mode yields, before the generic
 /// result-type inference check can report the mismatch as a type clash.

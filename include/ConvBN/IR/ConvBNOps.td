@@ -15,6 +15,16 @@ class ConvBN_Op<string mnemonic, list<Trait> traits = []>
 def ConvBN_FloatTensor : RankedTensorOf<[AnyFloat]>;
 def ConvBN_ChannelVector : 1DTensorOf<[AnyFloat]>;
 
+// Checks operandSegmentSizes (which the generic form and C++ builders set
+// freely) before anything reads the operands through it: the generated
+// verifier and accessors take `mean`, `variance` and the type constraints'
+// operands unconditionally, and read out of bounds when a required operand
+// has no segment. Structural, so it runs ahead of the generated verifier.
+def ConvBN_WellFormedOperandSegments
+    : NativeOpTrait<"WellFormedOperandSegments">, StructuralOpTrait {
+  let cppNamespace = "::mlir::convbn";
+}
+
 // Runs before result-type inference is checked, so that an op whose results
 // do not fit its mode is told so in those words rather than as a type clash.
 def ConvBN_ResultsMatchMode : NativeOpTrait<"ResultsMatchMode"> {
@@ -26,7 +36,8 @@ def ConvBN_ResultsMatchMode : NativeOpTrait<"ResultsMatchMode"> {
 //===----------------------------------------------------------------------===//
 
 def ConvBN_ConvBNOp : ConvBN_Op<"conv_bn", [
-    Pure, AttrSizedOperandSegments, ConvBN_ResultsMatchMode,
+    Pure, AttrSizedOperandSegments, ConvBN_WellFormedOperandSegments,
+    ConvBN_ResultsMatchMode,
     InferTypeOpAdaptor,
     TypesMatchWith<"scale has the type of mean", "mean", "scale", "$_self">,
     TypesMatchWith<"offset has the type of mean", "mean", "offset", "$_self">,
@@ -131,6 +142,8 @@ def ConvBN_ConvBNOp : ConvBN_Op<"conv_bn", [
     attr-dict `:` type($input) `,` type($filter) `,` type($mean)
   }];
 
+  let hasCanonicalizer = 1;
+
   let extraClassDeclaration = [{
     /// Number of results in `train` mode: the output, the updated running
     /// mean and variance, the saved batch mean and inverse standard deviation.
@@ -154,7 +167,8 @@ def ConvBN_ConvBNOp : ConvBN_Op<"conv_bn", [
 //===----------------------------------------------------------------------===//
 
 def ConvBN_FoldWeightsOp : ConvBN_Op<"fold_weights", [
-    Pure, AttrSizedOperandSegments, InferTypeOpAdaptor,
+    Pure, AttrSizedOperandSegments, ConvBN_WellFormedOperandSegments,
+    InferTypeOpAdaptor,
     TypesMatchWith<"scale has the type of mean", "mean", "scale", "$_self">,
     TypesMatchWith<"offset has the type of mean", "mean", "offset", "$_self">,
     TypesMatchWith<"variance has the type of mean", "mean", "variance",

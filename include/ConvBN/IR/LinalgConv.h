@@ -5,8 +5,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef CONVBN_UTILS_LINALGCONV_H
-#define CONVBN_UTILS_LINALGCONV_H
+#ifndef CONVBN_IR_LINALGCONV_H
+#define CONVBN_IR_LINALGCONV_H
 
 #include "ConvBN/IR/ConvBNOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -27,6 +27,44 @@ Value createLinalgConv(OpBuilder &b, Location loc, ConvLayout layout,
                        Value input, Value filter, Value init,
                        ArrayRef<int64_t> strides, ArrayRef<int64_t> dilations);
 
+/// The parameters of a convolution as convbn.conv_bn carries them.
+struct ConvParams {
+  ConvLayout layout;
+  SmallVector<int64_t> strides;
+  SmallVector<int64_t> dilations;
+  SmallVector<int64_t> padding; // lows, then highs
+};
+
+/// Zero-pads the spatial dimensions of `input` (returns it unchanged
+/// without padding).
+Value padConvInput(OpBuilder &b, Location loc, const ConvParams &params,
+                   Value input);
+
+/// The dynamic sizes of the output of type `outputType` of a convolution of
+/// the unpadded `input` with a filter of type `filterType`.
+SmallVector<Value> getConvOutputDynamicSizes(OpBuilder &b, Location loc,
+                                             const ConvParams &params,
+                                             Value input,
+                                             RankedTensorType filterType,
+                                             RankedTensorType outputType);
+
+/// Reshapes a per-channel vector [C] to `channelShape` (the sizes of the
+/// output-channel dimensions, e.g. [G, F]); a no-op for one dimension.
+Value expandChannels(OpBuilder &b, Location loc, Value vector,
+                     ArrayRef<int64_t> channelShape);
+
+/// A tensor of `outputType` holding the per-channel `vector` at every
+/// position (read along the output-channel dimensions of `layout`).
+Value broadcastChannels(OpBuilder &b, Location loc, ConvLayout layout,
+                        Value vector, RankedTensorType outputType,
+                        ValueRange dynamicSizes);
+
+/// `conv(pad(input), filter) + bias` as upstream ops: the named convolution
+/// accumulating into the broadcast `bias`, or into zeros when `bias` is null.
+Value createConvWithBias(OpBuilder &b, Location loc, const ConvParams &params,
+                         Value input, Value filter, Value bias,
+                         RankedTensorType outputType);
+
 } // namespace mlir::convbn
 
-#endif // CONVBN_UTILS_LINALGCONV_H
+#endif // CONVBN_IR_LINALGCONV_H

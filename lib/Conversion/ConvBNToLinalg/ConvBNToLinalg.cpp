@@ -9,6 +9,7 @@
 #include "ConvBN/Conversion/Passes.h"
 
 #include "ConvBN/IR/ConvBNOps.h"
+#include "ConvBN/IR/LinalgConv.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -111,16 +112,8 @@ public:
         });
   }
 
-  /// Reshapes a per-channel vector [C] into `channelShape` (the sizes of the
-  /// output-channel dimensions, e.g. [G, F]); a no-op for one dimension.
   Value expandChannels(Value vector, ArrayRef<int64_t> channelShape) const {
-    if (channelShape.size() == 1)
-      return vector;
-    auto type = cast<RankedTensorType>(vector.getType());
-    ReassociationIndices all =
-        llvm::to_vector(llvm::seq<int64_t>(0, channelShape.size()));
-    return tensor::ExpandShapeOp::create(b, loc, type.clone(channelShape),
-                                         vector, {all});
+    return convbn::expandChannels(b, loc, vector, channelShape);
   }
 
   /// The inverse of `expandChannels`.
@@ -153,130 +146,6 @@ static SmallVector<int64_t> gatherSizes(ShapedType type,
   for (unsigned pos : positions)
     sizes.push_back(type.getDimSize(pos));
   return sizes;
-}
-
-//===----------------------------------------------------------------------===//
-// Convolution
-//===----------------------------------------------------------------------===//
-
-/// Zero-pads the spatial dimensions of `input` (no-op without padding).
-static Value padInput(OpBuilder &b, Location loc, ConvLayout layout,
-                      Value input, ArrayRef<int64_t> padding) {
-  if (llvm::all_of(padding, [](int64_t p) { return p == 0; }))
-    return input;
-  auto inputType = cast<RankedTensorType>(input.getType());
-  SmallVector<unsigned> spatial =
-      ConvDims::getSpatialDims(getConvDims(layout).input);
-  SmallVector<int64_t> low(inputType.getRank(), 0), high(low);
-  for (auto [i, pos] : llvm::enumerate(spatial)) {
-    low[pos] = padding[i];
-    high[pos] = padding[i + spatial.size()];
-  }
-  auto paddedType = tensor::PadOp::inferResultType(inputType, low, high);
-  Value zero = arith::ConstantOp::create(
-      b, loc, b.getZeroAttr(inputType.getElementType()));
-  SmallVector<OpFoldResult> lowSizes = getAsIndexOpFoldResult(b.getContext(), low);
-  SmallVector<OpFoldResult> highSizes =
-      getAsIndexOpFoldResult(b.getContext(), high);
-  return tensor::PadOp::create(b, loc, paddedType, input, lowSizes, highSizes,
-                               zero);
-}
-
-/// The dynamic sizes of a convolution output of type `outputType` computed
-/// from the (unpadded) input.
-static SmallVector<Value> outputDynamicSizes(OpBuilder &b, Location loc,
-                                             ConvBNOp op,
-                                             RankedTensorType outputType) {
-  ConvDims dims = getConvDims(op.getLayout());
-  SmallVector<int64_t> strides = op.getStrideValues();
-  SmallVector<int64_t> dilations = op.getDilationValues();
-  SmallVector<int64_t> padding = op.getPaddingValues();
-  auto filterType = cast<RankedTensorType>(op.getFilter().getType());
-  unsigned numSpatial = strides.size();
-
-  SmallVector<Value> sizes;
-  unsigned spatialIndex = 0;
-  for (auto [pos, dim] : llvm::enumerate(dims.output)) {
-    bool spatial = ConvDims::isSpatial(dim);
-    if (outputType.isDynamicDim(pos)) {
-      Value in = tensor::DimOp::create(b, loc, op.getInput(),
-                                       dims.input.find(dim));
-      if (!spatial) {
-        sizes.push_back(in);
-      } else {
-        int64_t kernel = filterType.getDimSize(dims.filter.find(dim));
-        int64_t window = dilations[spatialIndex] * (kernel - 1) + 1;
-        int64_t extra = padding[spatialIndex] +
-                        padding[spatialIndex + numSpatial] - window;
-        auto c = [&](int64_t v) {
-          return arith::ConstantIndexOp::create(b, loc, v);
-        };
-        Value padded = arith::AddIOp::create(b, loc, in, c(extra));
-        Value steps = arith::DivSIOp::create(b, loc, padded,
-                                             c(strides[spatialIndex]));
-        sizes.push_back(arith::AddIOp::create(b, loc, steps, c(1)));
-      }
-    }
-    if (spatial)
-      ++spatialIndex;
-  }
-  return sizes;
-}
-
-/// Creates the linalg named convolution that `layout` names.
-static Value createLinalgConv(OpBuilder &b, Location loc, ConvLayout layout,
-                              Value input, Value filter, Value init,
-                              ArrayRef<int64_t> strides,
-                              ArrayRef<int64_t> dilations) {
-  auto attrType = RankedTensorType::get({static_cast<int64_t>(strides.size())},
-                                        b.getI64Type());
-  Attribute stridesAttr = DenseIntElementsAttr::get(attrType, strides);
-  Attribute dilationsAttr = DenseIntElementsAttr::get(attrType, dilations);
-  Type resultType = init.getType();
-  Value inputs[] = {input, filter};
-  auto build = [&](auto tag) -> Value {
-    using OpTy = decltype(tag);
-    return OpTy::create(b, loc, TypeRange(resultType), ValueRange(inputs),
-                        ValueRange(init), stridesAttr, dilationsAttr)
-        .getResult(0);
-  };
-  switch (layout) {
-  case ConvLayout::NCW_FCW:
-    return build(linalg::Conv1DNcwFcwOp());
-  case ConvLayout::NWC_WCF:
-    return build(linalg::Conv1DNwcWcfOp());
-  case ConvLayout::NCW_CW:
-    return build(linalg::DepthwiseConv1DNcwCwOp());
-  case ConvLayout::NWC_WC:
-    return build(linalg::DepthwiseConv1DNwcWcOp());
-  case ConvLayout::NWC_WCM:
-    return build(linalg::DepthwiseConv1DNwcWcmOp());
-  case ConvLayout::NCHW_FCHW:
-    return build(linalg::Conv2DNchwFchwOp());
-  case ConvLayout::NHWC_HWCF:
-    return build(linalg::Conv2DNhwcHwcfOp());
-  case ConvLayout::NHWC_FHWC:
-    return build(linalg::Conv2DNhwcFhwcOp());
-  case ConvLayout::NGCHW_GFCHW:
-    return build(linalg::Conv2DNgchwGfchwOp());
-  case ConvLayout::NCHW_CHW:
-    return build(linalg::DepthwiseConv2DNchwChwOp());
-  case ConvLayout::NHWC_HWC:
-    return build(linalg::DepthwiseConv2DNhwcHwcOp());
-  case ConvLayout::NHWC_HWCM:
-    return build(linalg::DepthwiseConv2DNhwcHwcmOp());
-  case ConvLayout::NCDHW_FCDHW:
-    return build(linalg::Conv3DNcdhwFcdhwOp());
-  case ConvLayout::NDHWC_DHWCF:
-    return build(linalg::Conv3DNdhwcDhwcfOp());
-  case ConvLayout::NCDHW_CDHW:
-    return build(linalg::DepthwiseConv3DNcdhwCdhwOp());
-  case ConvLayout::NDHWC_DHWC:
-    return build(linalg::DepthwiseConv3DNdhwcDhwcOp());
-  case ConvLayout::NDHWC_DHWCM:
-    return build(linalg::DepthwiseConv3DNdhwcDhwcmOp());
-  }
-  llvm_unreachable("unknown convolution layout");
 }
 
 //===----------------------------------------------------------------------===//
@@ -364,27 +233,14 @@ struct LowerConvBN : OpRewritePattern<ConvBNOp> {
     AffineMap perChannel = projection(ctx, rank, channelDims);
     SmallVector<utils::IteratorType> parallel(rank,
                                               utils::IteratorType::parallel);
-    SmallVector<Value> dynamicSizes =
-        outputDynamicSizes(rewriter, loc, op, outputType);
-
-    Value input = padInput(rewriter, loc, op.getLayout(), op.getInput(),
-                           op.getPaddingValues());
-    auto convolve = [&](Value filter, Value init) {
-      return createLinalgConv(rewriter, loc, op.getLayout(), input, filter,
-                              init, op.getStrideValues(),
-                              op.getDilationValues());
-    };
-    // The convolution's output initialised with a per-channel vector.
-    auto broadcastChannels = [&](Value vector) {
-      return cb.generic({cb.expandChannels(vector, channelShape)},
-                        cb.empty(outputType, dynamicSizes), {perChannel, id},
-                        parallel,
-                        [](OpBuilder &, ValueRange args) { return args[0]; });
-    };
+    ConvParams params{op.getLayout(), op.getStrideValues(),
+                      op.getDilationValues(), op.getPaddingValues()};
+    SmallVector<Value> dynamicSizes = getConvOutputDynamicSizes(
+        rewriter, loc, params, op.getInput(),
+        cast<RankedTensorType>(op.getFilter().getType()), outputType);
     auto convWithBias = [&](Value filter, Value bias) {
-      Value init = bias ? broadcastChannels(bias)
-                        : cb.filled(outputType, 0.0, dynamicSizes);
-      return convolve(filter, init);
+      return createConvWithBias(rewriter, loc, params, op.getInput(), filter,
+                                bias, outputType);
     };
     double epsilon = op.getEpsilon().convertToDouble();
 
