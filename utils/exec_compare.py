@@ -141,6 +141,18 @@ def make_main(func, arg_types, results):
     return "\n".join(lines[:2] + consts + lines[2:]) + "\n"
 
 
+def insert_main(source, main_text):
+    """Puts `main` beside the function under test: inside an explicit
+    `module { ... }` (before any `{-# dialect_resources #-}` section)."""
+    body, sep, resources = source.partition("{-#")
+    if re.search(r"^\s*module\b", body, re.MULTILINE):
+        close = body.rstrip().rfind("}")
+        body = body[:close] + main_text + body[close:]
+    else:
+        body = body + "\n" + main_text
+    return body + sep + resources
+
+
 NUMBER = re.compile(r"-?(?:nan|inf|\d+(?:\.\d*)?(?:[eE][-+]?\d+)?)")
 
 
@@ -177,7 +189,7 @@ def main():
     arg_types, results = find_signature(source, args.func)
     if not results:
         sys.exit(f"exec_compare: @{args.func} returns nothing to compare")
-    module = source + "\n" + make_main(args.func, arg_types, results)
+    module = insert_main(source, make_main(args.func, arg_types, results))
     libs = [os.path.join(args.lib_dir, f"libmlir_{n}.so") for n in ("c_runner_utils", "runner_utils")]
     with tempfile.NamedTemporaryFile("w", suffix=".mlir", delete=False) as f:
         f.write(module)

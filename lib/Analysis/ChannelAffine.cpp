@@ -303,17 +303,18 @@ ChannelAffineAnalysis::evaluate(Value value, DenseMap<Value, AffineForm> &known,
 }
 
 /// Whether `map` reads an operand of `type` only along dimension
-/// `channelDim` of the iteration space (unit dimensions read at 0).
+/// `channelDim` of the iteration space. Unit dimensions of the operand may be
+/// read at 0 or through any iteration dimension (which must then have size 1
+/// for the access to be in bounds: frontends read `1xCx1x1` vectors through
+/// `(d0, d1, 0, 0)` at batch size 1).
 static bool readsOnlyChannel(AffineMap map, RankedTensorType type,
                              unsigned channelDim) {
   for (auto [i, expr] : llvm::enumerate(map.getResults())) {
-    if (auto dim = dyn_cast<AffineDimExpr>(expr)) {
-      if (dim.getPosition() != channelDim)
-        return false;
+    if (type.getDimSize(i) == 1 && (isa<AffineDimExpr>(expr) ||
+                                    isa<AffineConstantExpr>(expr)))
       continue;
-    }
-    auto constant = dyn_cast<AffineConstantExpr>(expr);
-    if (!constant || constant.getValue() != 0 || type.getDimSize(i) != 1)
+    auto dim = dyn_cast<AffineDimExpr>(expr);
+    if (!dim || dim.getPosition() != channelDim)
       return false;
   }
   return true;
@@ -386,37 +387,48 @@ ChannelAffineAnalysis::analyzeVector(Value vector, std::string &reason,
     return analyzeVector(def->getOperand(0), reason, depth + 1);
 
   // Elementwise arithmetic on vectors (e.g. TOSA's rsqrt(var + eps) on the
-  // vector, or a pre-folded scale and shift) is looked through.
+  // vector, or a pre-folded scale and shift) is looked through. Its operands
+  // are vectors read along the vector's dimension, or broadcast scalars.
   if (auto generic = dyn_cast<linalg::GenericOp>(def)) {
+    Block *body = generic.getBody();
     bool elementwise =
         generic.getNumDpsInits() == 1 && generic->getNumResults() == 1 &&
         generic.getNumReductionLoops() == 0 &&
-        llvm::all_of(generic.getIndexingMapsArray(),
-                     [](AffineMap map) { return map.isIdentity(); });
-    Block *body = generic.getBody();
-    if (elementwise &&
+        generic.getMatchingIndexingMap(generic.getDpsInitOperand(0))
+            .isIdentity() &&
         body->getArgument(generic.getDpsInitOperand(0)->getOperandNumber())
-            .use_empty()) {
-      DenseMap<Value, AffineForm> known;
-      std::string innerReason;
-      bool ok = true;
-      for (OpOperand *input : generic.getDpsInputOperands()) {
-        FailureOr<Polynomial> expr =
-            analyzeVector(input->get(), innerReason, depth + 1);
-        if (failed(expr)) {
-          ok = false;
-          break;
-        }
-        known[body->getArgument(input->getOperandNumber())] =
-            AffineForm{Polynomial(), *expr};
+            .use_empty();
+    DenseMap<Value, AffineForm> known;
+    std::string innerReason;
+    for (OpOperand *input : generic.getDpsInputOperands()) {
+      if (!elementwise)
+        break;
+      AffineMap map = generic.getMatchingIndexingMap(input);
+      auto type = dyn_cast<RankedTensorType>(input->get().getType());
+      auto resultType = cast<RankedTensorType>(vector.getType());
+      bool sameShape = map.isIdentity() && type == resultType.clone(
+                                               type.getElementType());
+      std::optional<int64_t> length =
+          type ? getVectorLength(type) : std::nullopt;
+      if (!sameShape && length != 1) {
+        elementwise = false;
+        break;
       }
-      if (ok) {
-        auto yield = cast<linalg::YieldOp>(body->getTerminator());
-        FailureOr<AffineForm> form =
-            evaluate(yield.getOperand(0), known, innerReason);
-        if (succeeded(form))
-          return form->intercept;
+      FailureOr<Polynomial> expr =
+          analyzeVector(input->get(), innerReason, depth + 1);
+      if (failed(expr)) {
+        elementwise = false;
+        break;
       }
+      known[body->getArgument(input->getOperandNumber())] =
+          AffineForm{Polynomial(), *expr};
+    }
+    if (elementwise) {
+      auto yield = cast<linalg::YieldOp>(body->getTerminator());
+      FailureOr<AffineForm> form =
+          evaluate(yield.getOperand(0), known, innerReason);
+      if (succeeded(form))
+        return form->intercept;
     }
   }
   return Polynomial::atom(atoms.getVector(vector));

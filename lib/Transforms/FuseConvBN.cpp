@@ -37,6 +37,13 @@ struct BatchNormParams {
   double epsilon = 0.0;
 };
 
+/// A `tensor.dim` of a value of the chain, and where the batch dimension is
+/// in that value.
+struct ShapeUser {
+  tensor::DimOp dim;
+  std::optional<unsigned> batchDim;
+};
+
 /// Everything the rewrite needs about one convolution + batch norm.
 struct ConvBNMatch {
   Operation *conv = nullptr;
@@ -46,6 +53,7 @@ struct ConvBNMatch {
   Value initBias;               // per-channel vector the conv accumulates into
   BatchNormParams params;
   SmallVector<Operation *> chain; // the fused prefix, in order
+  SmallVector<ShapeUser> shapeUsers;
 };
 
 /// Reads `a = γ / sqrt(σ̂² + ε)` and `t = (b - μ̂) * a + β` off the composed
@@ -257,6 +265,64 @@ static bool dependsOn(Value value, Operation *op) {
   return slice.contains(op);
 }
 
+/// The element type of a conv operand, looking through a widening
+/// elementwise cast (frontends accumulate f16 convolutions in f32 and widen
+/// the bias to match).
+static Value lookThroughExtF(Value value, Type elementType) {
+  if (!value || getElementTypeOrSelf(value.getType()) == elementType)
+    return value;
+  auto generic = value.getDefiningOp<linalg::GenericOp>();
+  if (!generic || generic.getNumDpsInputs() != 1 ||
+      generic.getNumReductionLoops() != 0 ||
+      !llvm::all_of(generic.getIndexingMapsArray(),
+                    [](AffineMap map) { return map.isIdentity(); }))
+    return value;
+  auto yield = cast<linalg::YieldOp>(generic.getBody()->getTerminator());
+  auto ext = yield.getOperand(0).getDefiningOp<arith::ExtFOp>();
+  if (!ext || ext.getIn() != generic.getBody()->getArgument(0))
+    return value;
+  return generic.getDpsInputOperand(0)->get();
+}
+
+/// Tracks where a dimension of the convolution output went through a reshape
+/// or transpose of the chain; nullopt when it was merged with or split into
+/// non-unit dimensions.
+static std::optional<unsigned> trackDim(Operation *op, unsigned dim) {
+  auto sourceType = cast<RankedTensorType>(op->getOperand(0).getType());
+  auto resultType = cast<RankedTensorType>(op->getResult(0).getType());
+  if (isa<tensor::CastOp>(op))
+    return dim;
+  if (auto transpose = dyn_cast<linalg::TransposeOp>(op)) {
+    auto it = llvm::find(transpose.getPermutation(), dim);
+    return it - transpose.getPermutation().begin();
+  }
+  auto onlyNonUnit = [](RankedTensorType type, ArrayRef<int64_t> group,
+                        int64_t keep) {
+    return llvm::all_of(group, [&](int64_t d) {
+      return d == keep || type.getDimSize(d) == 1;
+    });
+  };
+  if (auto collapse = dyn_cast<tensor::CollapseShapeOp>(op)) {
+    for (auto [i, group] : llvm::enumerate(collapse.getReassociationIndices()))
+      if (llvm::is_contained(group, dim))
+        return onlyNonUnit(sourceType, group, dim) ? std::optional<unsigned>(i)
+                                                   : std::nullopt;
+  }
+  if (auto expand = dyn_cast<tensor::ExpandShapeOp>(op)) {
+    ReassociationIndices group = expand.getReassociationIndices()[dim];
+    SmallVector<int64_t> nonUnit;
+    for (int64_t d : group)
+      if (resultType.getDimSize(d) != 1)
+        nonUnit.push_back(d);
+    if (nonUnit.size() == 1 &&
+        resultType.getDimSize(nonUnit[0]) == sourceType.getDimSize(dim))
+      return nonUnit[0];
+    if (nonUnit.empty() && sourceType.getDimSize(dim) == 1)
+      return group.front();
+  }
+  return std::nullopt;
+}
+
 FailureOr<ConvBNMatch> ConvBNMatcher::match(Operation *conv,
                                             std::string &reason) {
   ConvBNMatch match;
@@ -270,12 +336,17 @@ FailureOr<ConvBNMatch> ConvBNMatcher::match(Operation *conv,
   match.input = linalgOp.getDpsInputOperand(0)->get();
   Value filter = linalgOp.getDpsInputOperand(1)->get();
   Value init = linalgOp.getDpsInitOperand(0)->get();
-  auto outputType = cast<RankedTensorType>(conv->getResult(0).getType());
-  Type elementType = outputType.getElementType();
-  if (!isa<FloatType>(elementType) ||
-      getElementTypeOrSelf(match.input.getType()) != elementType ||
-      getElementTypeOrSelf(filter.getType()) != elementType) {
-    reason = "the convolution is not a float convolution of one element type";
+  // The fused op computes in the convolution's input type; the frontend may
+  // accumulate in a wider type (f16 convolutions into f32) as long as the
+  // chain comes back to the input type.
+  Type elementType = getElementTypeOrSelf(match.input.getType());
+  Type accumulatorType = getElementTypeOrSelf(conv->getResult(0).getType());
+  if (!isa<FloatType>(elementType) || !isa<FloatType>(accumulatorType) ||
+      getElementTypeOrSelf(filter.getType()) != elementType ||
+      accumulatorType.getIntOrFloatBitWidth() <
+          elementType.getIntOrFloatBitWidth()) {
+    reason = "the convolution is not a float convolution accumulating in its "
+             "element type or a wider one";
     return failure();
   }
 
@@ -284,7 +355,7 @@ FailureOr<ConvBNMatch> ConvBNMatcher::match(Operation *conv,
   FailureOr<Value> initBias = matchInitBias(init, channelDims, reason);
   if (failed(initBias))
     return failure();
-  match.initBias = *initBias;
+  match.initBias = lookThroughExtF(*initBias, elementType);
   absorbPadding(match);
   int64_t channels = getNumOutputChannels(
       match.layout, cast<RankedTensorType>(filter.getType()));
@@ -297,18 +368,29 @@ FailureOr<ConvBNMatch> ConvBNMatcher::match(Operation *conv,
   std::optional<unsigned> channelDim;
   if (channelDims.size() == 1)
     channelDim = channelDims.front();
+  std::optional<unsigned> batchDim = dims.output.find('n');
   Value current = conv->getResult(0);
   std::string chainReason;
   std::optional<BatchNormParams> best;
-  size_t bestLength = 0;
+  size_t bestLength = 0, bestShapeUsers = 0;
   SmallVector<Operation *> chain;
+  SmallVector<ShapeUser> shapeUsers;
   while (true) {
-    if (!current.hasOneUse()) {
-      bool statistics = llvm::any_of(current.getUsers(), [](Operation *user) {
+    // `tensor.dim`s of the chain (frontends size their `outs` with them)
+    // are not uses of the values; remember them to re-derive later.
+    SmallVector<Operation *> users;
+    for (Operation *user : current.getUsers()) {
+      if (auto dim = dyn_cast<tensor::DimOp>(user))
+        shapeUsers.push_back({dim, batchDim});
+      else
+        users.push_back(user);
+    }
+    if (users.size() != 1) {
+      bool statistics = llvm::any_of(users, [](Operation *user) {
         auto linalgUser = dyn_cast<linalg::LinalgOp>(user);
         return linalgUser && linalgUser.getNumReductionLoops() > 0;
       });
-      if (current.use_empty())
+      if (users.empty())
         chainReason = "the result is unused";
       else if (statistics)
         chainReason = "the batch statistics are computed from the "
@@ -320,34 +402,30 @@ FailureOr<ConvBNMatch> ConvBNMatcher::match(Operation *conv,
                                       "norm has more than one user";
       break;
     }
-    Operation *user = *current.getUsers().begin();
-    if (auto cast = dyn_cast<tensor::CastOp>(user)) {
-      chain.push_back(cast);
-      current = cast.getResult();
-      continue;
-    }
-    if (auto collapse = dyn_cast<tensor::CollapseShapeOp>(user);
-        collapse && !channelDim) {
-      // Grouped and channel-multiplier convolutions: the channel dimensions
-      // must be merged, in order, into one, every other dimension kept.
-      for (auto [i, group] :
-           llvm::enumerate(collapse.getReassociationIndices())) {
-        if (group.size() == 1 && !llvm::is_contained(channelDims, group[0]))
-          continue;
-        if (llvm::equal(group, channelDims)) {
-          channelDim = i;
-          continue;
-        }
-        channelDim.reset();
-        break;
+    Operation *user = users.front();
+    if (isa<tensor::CastOp, linalg::TransposeOp, tensor::ExpandShapeOp,
+            tensor::CollapseShapeOp>(user) &&
+        user->getOperand(0) == current) {
+      if (auto collapse = dyn_cast<tensor::CollapseShapeOp>(user);
+          collapse && !channelDim) {
+        // Grouped and channel-multiplier convolutions: the channel
+        // dimensions merge, in order, into one.
+        for (auto [i, group] :
+             llvm::enumerate(collapse.getReassociationIndices()))
+          if (llvm::equal(group, channelDims))
+            channelDim = i;
+        batchDim = batchDim ? trackDim(user, *batchDim) : std::nullopt;
+      } else if (channelDim) {
+        channelDim = trackDim(user, *channelDim);
+        batchDim = batchDim ? trackDim(user, *batchDim) : std::nullopt;
       }
       if (!channelDim) {
-        chainReason = "the reshape after the convolution does not merge its "
-                      "channel dimensions";
+        chainReason = "'" + user->getName().getStringRef().str() +
+                      "' moves the output channel into other dimensions";
         break;
       }
-      chain.push_back(collapse);
-      current = collapse.getResult();
+      chain.push_back(user);
+      current = user->getResult(0);
       continue;
     }
     auto generic = dyn_cast<linalg::GenericOp>(user);
@@ -380,6 +458,7 @@ FailureOr<ConvBNMatch> ConvBNMatcher::match(Operation *conv,
     }
     best = *params;
     bestLength = chain.size();
+    bestShapeUsers = shapeUsers.size();
   }
 
   if (!best) {
@@ -387,7 +466,10 @@ FailureOr<ConvBNMatch> ConvBNMatcher::match(Operation *conv,
     return failure();
   }
   match.params = *best;
+  match.params.bias = lookThroughExtF(match.params.bias, elementType);
   match.chain.assign(chain.begin(), chain.begin() + bestLength);
+  match.shapeUsers.assign(shapeUsers.begin(),
+                          shapeUsers.begin() + bestShapeUsers);
   if (match.params.bias && match.initBias) {
     reason = "the convolution has two biases";
     return failure();
@@ -399,6 +481,15 @@ FailureOr<ConvBNMatch> ConvBNMatcher::match(Operation *conv,
     if (v && dependsOn(v, conv)) {
       reason = "the batch statistics are computed from the convolution "
                "output (training-mode batch norm)";
+      return failure();
+    }
+  }
+  for (ShapeUser user : match.shapeUsers) {
+    std::optional<int64_t> index = user.dim.getConstantIndex();
+    auto type = cast<RankedTensorType>(user.dim.getSource().getType());
+    if (!index || (*index != user.batchDim && type.isDynamicDim(*index))) {
+      reason = "a dynamic size of the batch norm other than the batch size "
+               "is used elsewhere";
       return failure();
     }
   }
@@ -414,6 +505,34 @@ static Value toVector(OpBuilder &b, Location loc, Value value) {
     return value;
   ReassociationIndices all = llvm::to_vector(llvm::seq<int64_t>(0, type.getRank()));
   return tensor::CollapseShapeOp::create(b, loc, value, {all});
+}
+
+/// Applies the reshape, transpose or cast `op` of the original chain to
+/// `value`, whose element type may differ.
+static Value replayShapeOp(OpBuilder &b, Location loc, Operation *op,
+                           Value value, Type elementType) {
+  if (isa<linalg::GenericOp>(op))
+    return value;
+  if (auto collapse = dyn_cast<tensor::CollapseShapeOp>(op))
+    return tensor::CollapseShapeOp::create(b, loc, value,
+                                           collapse.getReassociationIndices());
+  auto resultType =
+      cast<RankedTensorType>(op->getResult(0).getType()).clone(elementType);
+  if (auto expand = dyn_cast<tensor::ExpandShapeOp>(op))
+    return tensor::ExpandShapeOp::create(b, loc, resultType, value,
+                                         expand.getReassociationIndices(),
+                                         expand.getMixedOutputShape());
+  if (auto transpose = dyn_cast<linalg::TransposeOp>(op)) {
+    SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(b, loc, value);
+    SmallVector<OpFoldResult> permuted;
+    for (int64_t dim : transpose.getPermutation())
+      permuted.push_back(sizes[dim]);
+    Value init = tensor::EmptyOp::create(b, loc, permuted, elementType);
+    return linalg::TransposeOp::create(b, loc, value, init,
+                                       transpose.getPermutation())
+        ->getResult(0);
+  }
+  return tensor::CastOp::create(b, loc, resultType, value);
 }
 
 static bool isConstant(Value value) {
@@ -507,19 +626,35 @@ struct FuseConvBNPass : convbn::impl::FuseConvBNBase<FuseConvBNPass> {
         nonDefault(match.padding, 0), rewriter.getF64FloatAttr(p.epsilon),
         /*momentum=*/FloatAttr());
 
-    // Replay the chain's reshapes and casts on the fused result.
+    // Replay the chain's reshapes, transposes and casts on the fused result
+    // (in its element type: the original ones may have worked on a wider
+    // accumulator).
     Value result = fused.getOutput();
-    for (Operation *op : match.chain) {
-      if (auto collapse = dyn_cast<tensor::CollapseShapeOp>(op))
-        result = tensor::CollapseShapeOp::create(
-            rewriter, loc, result, collapse.getReassociationIndices());
-      else if (auto cast = dyn_cast<tensor::CastOp>(op))
-        result = tensor::CastOp::create(rewriter, loc, cast.getType(), result);
-    }
-    if (result.getType() != last->getResult(0).getType())
-      result = tensor::CastOp::create(rewriter, loc,
-                                      last->getResult(0).getType(), result);
+    Type elementType = fused.getOutput().getType().getElementType();
+    for (Operation *op : match.chain)
+      result = replayShapeOp(rewriter, loc, op, result, elementType);
+    Type lastType = last->getResult(0).getType();
+    if (result.getType() != lastType)
+      result = tensor::CastOp::create(rewriter, loc, lastType, result);
     rewriter.replaceAllUsesWith(last->getResult(0), result);
+
+    // Sizes of the chain's values read elsewhere: the batch size is the
+    // input's, every other one (checked by the matcher) is static.
+    ConvDims dims = getConvDims(match.layout);
+    for (ShapeUser user : match.shapeUsers) {
+      rewriter.setInsertionPoint(user.dim);
+      int64_t index = *user.dim.getConstantIndex();
+      Value size;
+      if (user.batchDim && index == *user.batchDim)
+        size = tensor::DimOp::create(rewriter, user.dim.getLoc(), match.input,
+                                     dims.input.find('n'));
+      else
+        size = arith::ConstantIndexOp::create(
+            rewriter, user.dim.getLoc(),
+            cast<RankedTensorType>(user.dim.getSource().getType())
+                .getDimSize(index));
+      rewriter.replaceOp(user.dim, size);
+    }
 
     // Erase the chain and the convolution, then what only they used.
     SmallVector<Operation *> dead(match.chain.rbegin(), match.chain.rend());
