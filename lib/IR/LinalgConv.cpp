@@ -175,24 +175,74 @@ Value mlir::convbn::broadcastChannels(OpBuilder &b, Location loc,
       .getResult(0);
 }
 
-Value mlir::convbn::createConvWithBias(OpBuilder &b, Location loc,
-                                       const ConvParams &params, Value input,
-                                       Value filter, Value bias,
-                                       RankedTensorType outputType) {
+Type mlir::convbn::getAccumulatorType(Type elementType) {
+  if (elementType.isF16() || elementType.isBF16())
+    return Float32Type::get(elementType.getContext());
+  return elementType;
+}
+
+/// An elementwise float conversion of `value` to `type`.
+static Value convertElements(OpBuilder &b, Location loc, Value value,
+                             RankedTensorType type, ValueRange dynamicSizes) {
+  if (value.getType() == type)
+    return value;
+  unsigned rank = type.getRank();
+  AffineMap id = b.getMultiDimIdentityMap(rank);
+  SmallVector<utils::IteratorType> parallel(rank,
+                                            utils::IteratorType::parallel);
+  Value empty = tensor::EmptyOp::create(b, loc, type, dynamicSizes);
+  return linalg::GenericOp::create(
+             b, loc, type, value, empty, ArrayRef<AffineMap>{id, id}, parallel,
+             [&](OpBuilder &nested, Location nestedLoc, ValueRange args) {
+               Value converted =
+                   type.getElementTypeBitWidth() >
+                           args[0].getType().getIntOrFloatBitWidth()
+                       ? Value(arith::ExtFOp::create(
+                             nested, nestedLoc, type.getElementType(), args[0]))
+                       : Value(arith::TruncFOp::create(
+                             nested, nestedLoc, type.getElementType(),
+                             args[0]));
+               linalg::YieldOp::create(nested, nestedLoc, converted);
+             })
+      .getResult(0);
+}
+
+Value mlir::convbn::createAccumulatingConv(OpBuilder &b, Location loc,
+                                           const ConvParams &params,
+                                           Value input, Value filter,
+                                           Value bias,
+                                           RankedTensorType outputType) {
   SmallVector<Value> dynamicSizes = getConvOutputDynamicSizes(
       b, loc, params, input, cast<RankedTensorType>(filter.getType()),
       outputType);
+  auto accumulatorType =
+      outputType.clone(getAccumulatorType(outputType.getElementType()));
   Value init;
   if (bias) {
     init = broadcastChannels(b, loc, params.layout, bias, outputType,
                              dynamicSizes);
+    init = convertElements(b, loc, init, accumulatorType, dynamicSizes);
   } else {
     Value zero = arith::ConstantOp::create(
-        b, loc, b.getZeroAttr(outputType.getElementType()));
-    Value empty = tensor::EmptyOp::create(b, loc, outputType, dynamicSizes);
+        b, loc, b.getZeroAttr(accumulatorType.getElementType()));
+    Value empty =
+        tensor::EmptyOp::create(b, loc, accumulatorType, dynamicSizes);
     init = linalg::FillOp::create(b, loc, zero, empty).getResult(0);
   }
   return createLinalgConv(b, loc, params.layout,
                           padConvInput(b, loc, params, input), filter, init,
                           params.strides, params.dilations);
+}
+
+Value mlir::convbn::createConvWithBias(OpBuilder &b, Location loc,
+                                       const ConvParams &params, Value input,
+                                       Value filter, Value bias,
+                                       RankedTensorType outputType) {
+  Value accumulated = createAccumulatingConv(b, loc, params, input, filter,
+                                             bias, outputType);
+  SmallVector<Value> dynamicSizes;
+  for (int64_t dim = 0; dim < outputType.getRank(); ++dim)
+    if (outputType.isDynamicDim(dim))
+      dynamicSizes.push_back(tensor::DimOp::create(b, loc, accumulated, dim));
+  return convertElements(b, loc, accumulated, outputType, dynamicSizes);
 }

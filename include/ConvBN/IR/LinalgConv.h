@@ -59,8 +59,20 @@ Value broadcastChannels(OpBuilder &b, Location loc, ConvLayout layout,
                         Value vector, RankedTensorType outputType,
                         ValueRange dynamicSizes);
 
-/// `conv(pad(input), filter) + bias` as upstream ops: the named convolution
-/// accumulating into the broadcast `bias`, or into zeros when `bias` is null.
+/// The type a convolution of `elementType` accumulates in: f32 for f16 and
+/// bf16 (as cuDNN and the frontends do), else the type itself.
+Type getAccumulatorType(Type elementType);
+
+/// `conv(pad(input), filter) + bias` as upstream ops, accumulated in
+/// `getAccumulatorType` of `outputType`'s element type and returned in that
+/// type: the named convolution accumulating into the broadcast (widened)
+/// `bias`, or into zeros when `bias` is null.
+Value createAccumulatingConv(OpBuilder &b, Location loc,
+                             const ConvParams &params, Value input,
+                             Value filter, Value bias,
+                             RankedTensorType outputType);
+
+/// `createAccumulatingConv` rounded to `outputType`.
 Value createConvWithBias(OpBuilder &b, Location loc, const ConvParams &params,
                          Value input, Value filter, Value bias,
                          RankedTensorType outputType);

@@ -238,9 +238,15 @@ struct LowerConvBN : OpRewritePattern<ConvBNOp> {
     SmallVector<Value> dynamicSizes = getConvOutputDynamicSizes(
         rewriter, loc, params, op.getInput(),
         cast<RankedTensorType>(op.getFilter().getType()), outputType);
+    // tune and deploy round the convolution to the output type; eval and
+    // train normalise the (f32 for half types) accumulator directly.
     auto convWithBias = [&](Value filter, Value bias) {
       return createConvWithBias(rewriter, loc, params, op.getInput(), filter,
                                 bias, outputType);
+    };
+    auto accumulatingConv = [&](Value filter, Value bias) {
+      return createAccumulatingConv(rewriter, loc, params, op.getInput(),
+                                    filter, bias, outputType);
     };
     double epsilon = op.getEpsilon().convertToDouble();
 
@@ -272,7 +278,7 @@ struct LowerConvBN : OpRewritePattern<ConvBNOp> {
     }
     case Mode::Eval: {
       // Normalise the convolution's output.
-      Value conv = convWithBias(op.getFilter(), op.getBias());
+      Value conv = accumulatingConv(op.getFilter(), op.getBias());
       Value s = cb.channelScale(op.getScale(), op.getVariance(), epsilon);
       SmallVector<Value> inputs{conv, cb.expandChannels(op.getMean(),
                                                         channelShape),
@@ -299,8 +305,9 @@ struct LowerConvBN : OpRewritePattern<ConvBNOp> {
       return success();
     }
     case Mode::Train:
-      rewriter.replaceOp(op, lowerTrain(op, cb, convWithBias(op.getFilter(),
-                                                             op.getBias()),
+      rewriter.replaceOp(op, lowerTrain(op, cb,
+                                        accumulatingConv(op.getFilter(),
+                                                         op.getBias()),
                                         channelShape, dynamicSizes));
       return success();
     }
@@ -316,7 +323,8 @@ struct LowerConvBN : OpRewritePattern<ConvBNOp> {
     Location loc = cb.loc;
     MLIRContext *ctx = rewriter.getContext();
     FloatType compute = cb.compute;
-    auto outputType = cast<RankedTensorType>(conv.getType());
+    // `conv` may be wider than the op's output (f32 accumulator of f16).
+    auto outputType = op.getOutput().getType();
     auto paramVectorType = cast<RankedTensorType>(op.getMean().getType());
     unsigned rank = outputType.getRank();
     SmallVector<unsigned> channelDims =
