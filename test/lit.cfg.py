@@ -1,6 +1,7 @@
 # -*- Python -*-
 
 import os
+import sys
 
 import lit.formats
 from lit.llvm import llvm_config
@@ -29,6 +30,17 @@ config.substitutions.append(
     ("%run-cpu",
      f"{runner} -e main -entry-point-result=void "
      f"-shared-libs={c_runner_utils} -shared-libs={runner_utils}"))
+
+# %python: the interpreter running lit. %exec-compare: utils/exec_compare.py
+# with this build's convbn-opt and MLIR's runner (see its docstring).
+config.substitutions.append(("%python", sys.executable))
+repo_root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+config.convbn_utils_dir = os.path.join(repo_root, "utils")
+convbn_opt = os.path.join(config.convbn_tools_dir, "convbn-opt")
+config.substitutions.append(
+    ("%exec-compare",
+     f"{sys.executable} {os.path.join(config.convbn_utils_dir, 'exec_compare.py')} "
+     f"--opt {convbn_opt} --runner {runner} --lib-dir {config.mlir_lib_dir}"))
 
 tool_dirs = [config.convbn_tools_dir, config.llvm_tools_dir, config.mlir_tools_dir]
 tools = ["convbn-opt", "mlir-runner", ToolSubst("FileCheck", unresolved="fatal")]

@@ -1,16 +1,25 @@
 #!/usr/bin/env python3
-"""Runs an MLIR function before and after a rewrite on the same inputs and
+"""Runs MLIR functions before and after a rewrite on the same inputs and
 compares the results: the execution half of every fusion test.
 
-  exec_compare.py FILE --func NAME --passes "--fuse-convbn" [--rtol R --atol A]
+  exec_compare.py FILE --func NAME[,NAME...] --passes "--fuse-convbn" [--rtol R --atol A]
+  exec_compare.py FILE --all-funcs --passes "--fuse-convbn" [--quiet]
 
-A `main` is appended that builds deterministic inputs for every argument of
-@NAME (activations and weights `sin(0.37 i + k)`, 1-D per-channel vectors
-`1 + 0.5 sin(...)`, so that variances are positive), calls it and prints every
-result. The module is lowered with `convbn-opt --lower-to-cpu`, once as is and
-once after PASSES, and run with mlir-runner; the printed results must agree
-elementwise within `atol + rtol * |reference|`. Prints one summary line and
-exits non-zero on disagreement (or when either run fails).
+A `main` is inserted that builds deterministic inputs for every argument of
+the functions (activations and weights `sin(0.37 i + 1.3 k)` for argument k,
+1-D per-channel vectors `1 + 0.5 sin(...)`, so that variances are positive;
+dynamic sizes are 2; other element types are cast from f32), calls each
+function once and prints every result (integer and non-f32 results are
+converted to f32). `--all-funcs` runs every function with a body that returns
+values. The module (all functions and one `main`) is lowered with
+`convbn-opt --lower-to-cpu` (or LOWER) and run with mlir-runner twice: once as is and
+once after PASSES, so any number of functions costs two compilations. The
+printed results must agree elementwise within `atol + rtol * |reference|`.
+Prints one line per function (`@NAME: N values agree ...`; with --quiet only
+the disagreeing ones), a summary line when there are several, and exits
+non-zero on any disagreement (or when either run fails). A file split with
+`// -----` runs as one module (the separators are comments), so its pieces
+must not redefine symbols or attribute aliases.
 """
 
 import argparse
@@ -28,6 +37,19 @@ def parse_tensor(text):
     """'2x?x3xf16' -> ([2, None, 3], 'f16')"""
     parts = text.split("x")
     return [None if p == "?" else int(p) for p in parts[:-1]], parts[-1]
+
+
+FUNC = re.compile(r"func\.func\s+(public\s+|private\s+|nested\s+)?@([\w$.-]+)\s*\(")
+
+
+def list_functions(source):
+    """Names of the functions with a body (not declarations), in order."""
+    names = []
+    for match in FUNC.finditer(source):
+        if match.group(1) and match.group(1).strip() == "private":
+            continue
+        names.append(match.group(2))
+    return names
 
 
 def find_signature(source, func):
@@ -58,87 +80,123 @@ def type_str(shape, elem):
 
 
 DYNAMIC_SIZE = 2
+FLOATS = ("f16", "bf16", "f32", "f64")
 
 
-def make_main(func, arg_types, results):
-    lines = ["func.func private @printMemrefF32(memref<*xf32>) attributes {llvm.emit_c_interface}",
-             "func.func @main() {"]
-    names = []
-    for k, (shape, elem) in enumerate(arg_types):
+def is_int(elem):
+    return re.fullmatch(r"[su]?i\d+", elem) is not None
+
+
+def float_cast(value, src, dst, src_elem, dst_elem):
+    """An elementwise cast between element types on whole tensors (the
+    pipeline turns these into linalg.generic)."""
+    if is_int(src_elem):
+        op = "uitofp" if src_elem in ("i1", "ui1") else "sitofp"
+    elif is_int(dst_elem):
+        op = "fptosi"
+    elif FLOATS.index(src_elem) < FLOATS.index(dst_elem):
+        op = "extf"
+    else:
+        op = "truncf"
+    return f"arith.{op} {value} : {src} to {dst}"
+
+
+class MainBuilder:
+    """Builds `main`: deterministic inputs for every argument (shared
+    between functions with the same argument type and position), a call of
+    each function, and a print of every result."""
+
+    def __init__(self):
+        self.lines = []
+        self.inputs = {}
+        self.counter = 0
+
+    def fresh(self, stem):
+        self.counter += 1
+        return f"%{stem}{self.counter}"
+
+    def make_input(self, k, shape, elem):
+        key = (k, tuple(shape), elem)
+        if key in self.inputs:
+            return self.inputs[key]
         static = [DYNAMIC_SIZE if s is None else s for s in shape]
         rank = len(static)
         st = type_str(static, "f32")
         dims = ", ".join(f"d{i}" for i in range(rank))
-        lines.append(f"  %e{k} = tensor.empty() : {st}")
-        # linear index -> value
+        n = self.fresh("in")[1:]
+        empty = f"%{n}_e"
+        self.lines.append(f"  {empty} = tensor.empty() : {st}")
         body = []
-        lin = None
         for i in range(rank):
-            body.append(f"    %i{k}_{i} = linalg.index {i} : index")
+            body.append(f"    %{n}_i{i} = linalg.index {i} : index")
         if rank == 0:
-            body.append(f"    %lin{k} = arith.constant 0 : index")
+            body.append(f"    %{n}_lin = arith.constant 0 : index")
         else:
-            acc = f"%i{k}_0"
+            acc = f"%{n}_i0"
             for i in range(1, rank):
-                body.append(f"    %c{k}_{i} = arith.constant {static[i]} : index")
-                body.append(f"    %m{k}_{i} = arith.muli {acc}, %c{k}_{i} : index")
-                body.append(f"    %a{k}_{i} = arith.addi %m{k}_{i}, %i{k}_{i} : index")
-                acc = f"%a{k}_{i}"
-            body.append(f"    %lin{k} = arith.addi {acc}, %zero_idx : index")
-        body.append(f"    %l{k} = arith.index_cast %lin{k} : index to i64")
-        body.append(f"    %f{k} = arith.sitofp %l{k} : i64 to f32")
-        body.append(f"    %s{k} = arith.mulf %f{k}, %k37 : f32")
-        body.append(f"    %p{k} = arith.constant {float(k) * 1.3:.2f} : f32")
-        body.append(f"    %q{k} = arith.addf %s{k}, %p{k} : f32")
-        body.append(f"    %v{k} = math.sin %q{k} : f32")
+                body.append(f"    %{n}_c{i} = arith.constant {static[i]} : index")
+                body.append(f"    %{n}_m{i} = arith.muli {acc}, %{n}_c{i} : index")
+                body.append(f"    %{n}_a{i} = arith.addi %{n}_m{i}, %{n}_i{i} : index")
+                acc = f"%{n}_a{i}"
+            body.append(f"    %{n}_lin = arith.addi {acc}, %zero_idx : index")
+        body.append(f"    %{n}_l = arith.index_cast %{n}_lin : index to i64")
+        body.append(f"    %{n}_f = arith.sitofp %{n}_l : i64 to f32")
+        body.append(f"    %{n}_s = arith.mulf %{n}_f, %k37 : f32")
+        body.append(f"    %{n}_p = arith.constant {float(k) * 1.3:.2f} : f32")
+        body.append(f"    %{n}_q = arith.addf %{n}_s, %{n}_p : f32")
+        body.append(f"    %{n}_v = math.sin %{n}_q : f32")
         if rank == 1:
-            body.append(f"    %h{k} = arith.mulf %v{k}, %half : f32")
-            body.append(f"    %w{k} = arith.addf %h{k}, %one : f32")
-            out = f"%w{k}"
+            body.append(f"    %{n}_h = arith.mulf %{n}_v, %half : f32")
+            body.append(f"    %{n}_w = arith.addf %{n}_h, %one : f32")
+            out = f"%{n}_w"
         else:
-            out = f"%v{k}"
+            out = f"%{n}_v"
         body.append(f"    linalg.yield {out} : f32")
         iterators = ", ".join(['"parallel"'] * rank)
-        lines.append(f"  %g{k} = linalg.generic {{indexing_maps = [affine_map<({dims}) -> ({dims})>], "
-                     f"iterator_types = [{iterators}]}} outs(%e{k} : {st}) {{")
-        lines.append(f"  ^bb0(%o{k}: f32):")
-        lines.extend(body)
-        lines.append(f"  }} -> {st}")
-        value = f"%g{k}"
+        value = f"%{n}"
+        self.lines.append(f"  {value} = linalg.generic {{indexing_maps = [affine_map<({dims}) -> ({dims})>], "
+                          f"iterator_types = [{iterators}]}} outs({empty} : {st}) {{")
+        self.lines.append(f"  ^bb0(%{n}_o: f32):")
+        self.lines.extend(body)
+        self.lines.append(f"  }} -> {st}")
         if elem != "f32":
             tt = type_str(static, elem)
-            lines.append(f"  %t{k} = arith.truncf {value} : {st} to {tt}" if elem in ("f16", "bf16")
-                         else f"  %t{k} = arith.extf {value} : {st} to {tt}")
-            value = f"%t{k}"
+            self.lines.append(f"  %{n}_t = " + float_cast(value, st, tt, "f32", elem))
+            value = f"%{n}_t"
         if any(s is None for s in shape):
-            lines.append(f"  %dyn{k} = tensor.cast {value} : {type_str(static, elem)} to {type_str(shape, elem)}")
-            value = f"%dyn{k}"
-        names.append((value, type_str(shape, elem)))
-    call_types = ", ".join(t for _, t in names)
-    res_types = [type_str(s, e) for s, e in results]
-    res_names = ", ".join(f"%r{i}" for i in range(len(results)))
-    lhs = f"{res_names} = " if results else ""
-    if len(results) > 1:
-        lhs = f"%r:{len(results)} = "
-    lines.append(f"  {lhs}func.call @{func}({', '.join(n for n, _ in names)}) : ({call_types}) -> ({', '.join(res_types)})")
-    for i, (shape, elem) in enumerate(results):
-        val = f"%r{i}" if len(results) == 1 else f"%r#{i}"
-        t = type_str(shape, elem)
-        if elem != "f32":
-            t32 = type_str(shape, "f32")
-            lines.append(f"  %x{i} = arith.extf {val} : {t} to {t32}" if elem in ("f16", "bf16")
-                         else f"  %x{i} = arith.truncf {val} : {t} to {t32}")
-            val, t = f"%x{i}", t32
-        rank = len(shape)
-        mt = "memref<" + "x".join("?" if s is None else str(s) for s in shape) + ("x" if shape else "") + "f32>"
-        lines.append(f"  %b{i} = bufferization.to_buffer {val} : {t} to {mt}")
-        lines.append(f"  %u{i} = memref.cast %b{i} : {mt} to memref<*xf32>")
-        lines.append(f"  func.call @printMemrefF32(%u{i}) : (memref<*xf32>) -> ()")
-    lines.append("  return")
-    lines.append("}")
-    consts = ["  %k37 = arith.constant 0.37 : f32", "  %half = arith.constant 0.5 : f32",
-              "  %one = arith.constant 1.0 : f32", "  %zero_idx = arith.constant 0 : index"]
-    return "\n".join(lines[:2] + consts + lines[2:]) + "\n"
+            self.lines.append(f"  %{n}_dyn = tensor.cast {value} : {type_str(static, elem)} to {type_str(shape, elem)}")
+            value = f"%{n}_dyn"
+        self.inputs[key] = (value, type_str(shape, elem))
+        return self.inputs[key]
+
+    def add_call(self, func, arg_types, results):
+        names = [self.make_input(k, shape, elem) for k, (shape, elem) in enumerate(arg_types)]
+        call_types = ", ".join(t for _, t in names)
+        res_types = [type_str(s, e) for s, e in results]
+        r = self.fresh("r")
+        lhs = f"{r}:{len(results)} = " if results else ""
+        self.lines.append(f"  {lhs}func.call @{func}({', '.join(n for n, _ in names)}) : "
+                          f"({call_types}) -> ({', '.join(res_types)})")
+        for i, (shape, elem) in enumerate(results):
+            val = f"{r}#{i}"
+            t = type_str(shape, elem)
+            if elem != "f32":
+                t32 = type_str(shape, "f32")
+                x = self.fresh("x")
+                self.lines.append(f"  {x} = " + float_cast(val, t, t32, elem, "f32"))
+                val, t = x, t32
+            mt = "memref<" + "x".join("?" if s is None else str(s) for s in shape) + ("x" if shape else "") + "f32>"
+            b, u = self.fresh("b"), self.fresh("u")
+            self.lines.append(f"  {b} = bufferization.to_buffer {val} : {t} to {mt}")
+            self.lines.append(f"  {u} = memref.cast {b} : {mt} to memref<*xf32>")
+            self.lines.append(f"  func.call @printMemrefF32({u}) : (memref<*xf32>) -> ()")
+
+    def text(self):
+        head = ["func.func private @printMemrefF32(memref<*xf32>) attributes {llvm.emit_c_interface}",
+                "func.func @main() {",
+                "  %k37 = arith.constant 0.37 : f32", "  %half = arith.constant 0.5 : f32",
+                "  %one = arith.constant 1.0 : f32", "  %zero_idx = arith.constant 0 : index"]
+        return "\n".join(head + self.lines + ["  return", "}"]) + "\n"
 
 
 def insert_main(source, main_text):
@@ -156,8 +214,8 @@ def insert_main(source, main_text):
 NUMBER = re.compile(r"-?(?:nan|inf|\d+(?:\.\d*)?(?:[eE][-+]?\d+)?)")
 
 
-def run(opt, runner, libs, module_path, passes):
-    lowered = subprocess.run([opt, module_path] + passes + ["--lower-to-cpu"],
+def run(opt, runner, libs, module_path, passes, lower):
+    lowered = subprocess.run([opt, module_path] + passes + lower,
                              capture_output=True, text=True)
     if lowered.returncode:
         sys.exit(f"exec_compare: convbn-opt {' '.join(passes)} failed:\n{lowered.stderr}")
@@ -175,7 +233,10 @@ def run(opt, runner, libs, module_path, passes):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("file")
-    parser.add_argument("--func", required=True)
+    which = parser.add_mutually_exclusive_group(required=True)
+    which.add_argument("--func", help="the function(s) to run, comma separated")
+    which.add_argument("--all-funcs", action="store_true",
+                       help="run every function with a body that returns values")
     parser.add_argument("--passes", default="--fuse-convbn",
                         help="convbn-opt flags of the rewrite under test (space separated)")
     parser.add_argument("--rtol", type=float, default=1e-5)
@@ -183,37 +244,72 @@ def main():
     parser.add_argument("--opt", default="convbn-opt")
     parser.add_argument("--runner", default="mlir-runner")
     parser.add_argument("--lib-dir", default="/usr/lib/llvm-22/lib")
+    parser.add_argument("--lower", default="--lower-to-cpu",
+                        help="convbn-opt flags that lower to the LLVM dialect (space separated)")
+    parser.add_argument("--quiet", action="store_true",
+                        help="print only disagreeing functions and the summary")
     args = parser.parse_args()
 
     source = open(args.file).read()
-    arg_types, results = find_signature(source, args.func)
-    if not results:
-        sys.exit(f"exec_compare: @{args.func} returns nothing to compare")
-    module = insert_main(source, make_main(args.func, arg_types, results))
+    if args.all_funcs:
+        funcs = [f for f in list_functions(source) if f != "main"]
+    else:
+        funcs = [f for f in args.func.split(",") if f]
+    builder = MainBuilder()
+    signatures = []
+    for func in funcs:
+        arg_types, results = find_signature(source, func)
+        if not results:
+            if args.all_funcs:
+                continue
+            sys.exit(f"exec_compare: @{func} returns nothing to compare")
+        builder.add_call(func, arg_types, results)
+        signatures.append((func, len(results)))
+    if not signatures:
+        sys.exit("exec_compare: no function to run")
+    module = insert_main(source, builder.text())
     libs = [os.path.join(args.lib_dir, f"libmlir_{n}.so") for n in ("c_runner_utils", "runner_utils")]
     with tempfile.NamedTemporaryFile("w", suffix=".mlir", delete=False) as f:
         f.write(module)
         path = f.name
     try:
-        reference = run(args.opt, args.runner, libs, path, [])
-        rewritten = run(args.opt, args.runner, libs, path, args.passes.split())
+        lower = args.lower.split()
+        reference = run(args.opt, args.runner, libs, path, [], lower)
+        rewritten = run(args.opt, args.runner, libs, path, args.passes.split(), lower)
     finally:
         os.unlink(path)
+    expected = sum(n for _, n in signatures)
+    if len(reference) != expected or len(rewritten) != expected:
+        sys.exit(f"exec_compare: expected {expected} printed results, got "
+                 f"{len(reference)} before and {len(rewritten)} after the rewrite")
 
-    worst, count, bad = 0.0, 0, 0
-    for ref, got in zip(reference, rewritten, strict=True):
-        if len(ref) != len(got):
-            sys.exit(f"exec_compare: result sizes differ ({len(ref)} vs {len(got)})")
-        for r, g in zip(ref, got):
-            count += 1
-            if math.isnan(r) or math.isnan(g) or abs(g - r) > args.atol + args.rtol * abs(r):
-                bad += 1
-            if not (math.isnan(r) or math.isnan(g)):
-                worst = max(worst, abs(g - r) / (abs(r) + args.atol))
-    verdict = "agree" if bad == 0 and count else "DISAGREE"
-    print(f"@{args.func}: {count} values {verdict} "
-          f"(max rel err {worst:.2e}, {bad} outside rtol {args.rtol:g} atol {args.atol:g})")
-    return 0 if verdict == "agree" else 1
+    disagreeing = 0
+    position = 0
+    for func, num_results in signatures:
+        worst, count, bad = 0.0, 0, 0
+        for ref, got in zip(reference[position:position + num_results],
+                            rewritten[position:position + num_results], strict=True):
+            if len(ref) != len(got):
+                sys.exit(f"exec_compare: @{func}: result sizes differ ({len(ref)} vs {len(got)})")
+            for r, g in zip(ref, got):
+                count += 1
+                if math.isnan(r) or math.isnan(g) or abs(g - r) > args.atol + args.rtol * abs(r):
+                    bad += 1
+                if not (math.isnan(r) or math.isnan(g)):
+                    worst = max(worst, abs(g - r) / (abs(r) + args.atol))
+        position += num_results
+        verdict = "agree" if bad == 0 and count else "DISAGREE"
+        if verdict != "agree":
+            disagreeing += 1
+        if verdict != "agree" or not args.quiet:
+            print(f"@{func}: {count} values {verdict} "
+                  f"(max rel err {worst:.2e}, {bad} outside rtol {args.rtol:g} atol {args.atol:g})")
+    if len(signatures) > 1:
+        if disagreeing:
+            print(f"{disagreeing} of {len(signatures)} functions DISAGREE")
+        else:
+            print(f"all {len(signatures)} functions agree")
+    return 1 if disagreeing else 0
 
 
 if __name__ == "__main__":
