@@ -24,8 +24,9 @@ struct FoldConstantDeployConvBN : OpRewritePattern<ConvBNOp> {
     // Check before creating anything: a pattern that fails must leave the
     // IR untouched.
     auto isDenseConstant = [](Value value) {
-      DenseFPElementsAttr elements;
-      return matchPattern(value, m_Constant(&elements));
+      Attribute attr;
+      return matchPattern(value, m_Constant(&attr)) &&
+             getFloatConstantValues(attr).has_value();
     };
     if (!llvm::all_of(op->getOperands().drop_front(), isDenseConstant))
       return rewriter.notifyMatchFailure(op, "parameters are not constants");

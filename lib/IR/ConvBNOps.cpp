@@ -2,6 +2,9 @@
 
 #include "ConvBN/IR/ConvBNOps.h"
 
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/BuiltinDialect.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Diagnostics.h"
@@ -611,6 +614,45 @@ LogicalResult FoldWeightsOp::inferReturnTypes(
   return success();
 }
 
+std::optional<SmallVector<double>>
+mlir::convbn::getFloatConstantValues(Attribute attr) {
+  if (auto elements = dyn_cast_if_present<DenseFPElementsAttr>(attr)) {
+    SmallVector<double> values;
+    values.reserve(elements.getNumElements());
+    // Exact: every float type MLIR has fits a double.
+    for (const APFloat &value : elements.getValues<APFloat>())
+      values.push_back(value.convertToDouble());
+    return values;
+  }
+  // Frontends (torch-mlir) keep weights in dense_resource blobs: read the
+  // little-endian bits of the blob (absent for elided resources).
+  auto resource = dyn_cast_if_present<DenseResourceElementsAttr>(attr);
+  if (!resource)
+    return std::nullopt;
+  auto floatType = dyn_cast<FloatType>(resource.getType().getElementType());
+  AsmResourceBlob *blob = resource.getRawHandle().getBlob();
+  if (!floatType || !blob)
+    return std::nullopt;
+  ArrayRef<char> data = blob->getData();
+  unsigned bytes = floatType.getWidth() / 8;
+  int64_t count = resource.getType().getNumElements();
+  if (floatType.getWidth() % 8 != 0 ||
+      data.size() != static_cast<size_t>(count) * bytes)
+    return std::nullopt;
+  SmallVector<double> values;
+  values.reserve(count);
+  for (int64_t i = 0; i < count; ++i) {
+    uint64_t bits = 0;
+    for (unsigned byte = 0; byte < bytes; ++byte)
+      bits |= static_cast<uint64_t>(static_cast<uint8_t>(data[i * bytes + byte]))
+              << (8 * byte);
+    APFloat value(floatType.getFloatSemantics(),
+                  APInt(floatType.getWidth(), bits));
+    values.push_back(value.convertToDouble());
+  }
+  return values;
+}
+
 /// Reads a constant per-channel vector as doubles; a missing operand reads as
 /// `fill` everywhere.
 static std::optional<SmallVector<double>>
@@ -618,14 +660,7 @@ readChannelConstant(Attribute attr, bool present, int64_t channels,
                     double fill) {
   if (!present)
     return SmallVector<double>(channels, fill);
-  auto elements = dyn_cast_if_present<DenseFPElementsAttr>(attr);
-  if (!elements)
-    return std::nullopt;
-  SmallVector<double> values;
-  values.reserve(channels);
-  for (const APFloat &value : elements.getValues<APFloat>())
-    values.push_back(value.convertToDouble() /* exact for f16/bf16/f32 */);
-  return values;
+  return getFloatConstantValues(attr);
 }
 
 static APFloat toAPFloat(double value, FloatType type) {
@@ -638,8 +673,9 @@ static APFloat toAPFloat(double value, FloatType type) {
 
 LogicalResult FoldWeightsOp::fold(FoldAdaptor adaptor,
                                   SmallVectorImpl<OpFoldResult> &results) {
-  auto filterAttr = dyn_cast_if_present<DenseFPElementsAttr>(adaptor.getFilter());
-  if (!filterAttr)
+  std::optional<SmallVector<double>> weights =
+      getFloatConstantValues(adaptor.getFilter());
+  if (!weights)
     return failure();
   auto filterType = cast<RankedTensorType>(getFilter().getType());
   int64_t channels = getFoldedBias().getType().getDimSize(0);
@@ -680,10 +716,9 @@ LogicalResult FoldWeightsOp::fold(FoldAdaptor adaptor,
   auto elementType = cast<FloatType>(filterType.getElementType());
   SmallVector<APFloat> folded;
   folded.reserve(filterType.getNumElements());
-  for (auto [linear, weight] : llvm::enumerate(filterAttr.getValues<APFloat>()))
-    folded.push_back(toAPFloat(
-        weight.convertToDouble() * channelScale[channelOf(linear)],
-        elementType));
+  for (auto [linear, weight] : llvm::enumerate(*weights))
+    folded.push_back(
+        toAPFloat(weight * channelScale[channelOf(linear)], elementType));
 
   SmallVector<APFloat> foldedBias;
   for (int64_t c = 0; c < channels; ++c)

@@ -3,6 +3,8 @@
 #include "ConvBN/Pipelines/Pipelines.h"
 
 #include "ConvBN/Conversion/Passes.h"
+#include "ConvBN/Transforms/Passes.h"
+#include "mlir/Conversion/TosaToLinalg/TosaToLinalg.h"
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
@@ -47,7 +49,43 @@ void mlir::convbn::buildLowerToCPUPipeline(OpPassManager &pm) {
   pm.addPass(createReconcileUnrealizedCastsPass());
 }
 
+void mlir::convbn::buildTosaToConvBNPipeline(OpPassManager &pm,
+                                             StringRef fuseOptions) {
+  OpPassManager &func = pm.nest<func::FuncOp>();
+  func.addPass(tosa::createTosaToLinalgNamed());
+  func.addPass(tosa::createTosaToLinalg());
+  func.addPass(createTosaToArithPass());
+  func.addPass(createTosaToTensorPass());
+  // The conversions leave dead tosa.const_shape ops behind.
+  pm.addPass(createCanonicalizerPass());
+  std::unique_ptr<Pass> fuse = createFuseConvBN();
+  if (failed(fuse->initializeOptions(fuseOptions, [](const Twine &message) {
+        llvm::errs() << message << "\n";
+        return failure();
+      })))
+    llvm::report_fatal_error("invalid fuse-convbn options");
+  pm.addPass(std::move(fuse));
+}
+
+namespace {
+struct TosaToConvBNOptions
+    : public PassPipelineOptions<TosaToConvBNOptions> {
+  Option<std::string> fuseOptions{
+      *this, "fuse",
+      llvm::cl::desc("Options of the fuse-convbn pass, e.g. "
+                     "'mode=tune remarks=true'"),
+      llvm::cl::init("")};
+};
+} // namespace
+
 void mlir::convbn::registerConvBNPipelines() {
+  PassPipelineRegistration<TosaToConvBNOptions>(
+      "tosa-to-convbn",
+      "Lower TOSA to linalg on tensors and fuse conv + batch norm into "
+      "convbn.conv_bn",
+      [](OpPassManager &pm, const TosaToConvBNOptions &options) {
+        buildTosaToConvBNPipeline(pm, options.fuseOptions);
+      });
   PassPipelineRegistration<>(
       "lower-to-cpu",
       "Lower convbn and upstream tensor-level IR to the LLVM dialect for the "

@@ -58,6 +58,10 @@ inferConvOutputType(std::optional<Location> loc, ConvLayout layout,
 /// product of its output-channel dimensions).
 int64_t getNumOutputChannels(ConvLayout layout, RankedTensorType filterType);
 
+/// The values of a float constant: a dense elements attribute or a
+/// dense_resource blob with data (nullopt otherwise, e.g. for elided blobs).
+std::optional<SmallVector<double>> getFloatConstantValues(Attribute attr);
+
 /// The float type in which batch-norm arithmetic on these element types is
 /// done: f64 if either is f64, otherwise f32.
 FloatType getComputeType(Type convElementType, Type paramElementType);

@@ -3,6 +3,8 @@
 #ifndef CONVBN_PIPELINES_PIPELINES_H
 #define CONVBN_PIPELINES_PIPELINES_H
 
+#include "llvm/ADT/StringRef.h"
+
 namespace mlir {
 class OpPassManager;
 
@@ -15,7 +17,14 @@ namespace convbn {
 /// `mlir-runner` and `libmlir_c_runner_utils`.
 void buildLowerToCPUPipeline(OpPassManager &pm);
 
-/// Registers `lower-to-cpu` with the pass registry.
+/// Lowers TOSA to linalg on tensors with the upstream conversions and fuses
+/// the conv + batch-norm blocks of the result: the one command for TOSA input
+/// (`tosa.conv2d` / `tosa.depthwise_conv2d` followed by a decomposed BN).
+/// `fuseOptions` is the `--fuse-convbn` option string (e.g. "remarks=true").
+void buildTosaToConvBNPipeline(OpPassManager &pm,
+                               llvm::StringRef fuseOptions = "");
+
+/// Registers `lower-to-cpu` and `tosa-to-convbn` with the pass registry.
 void registerConvBNPipelines();
 
 } // namespace convbn
