@@ -896,43 +896,43 @@ func.func @main() {
   return
 }
 
-// CHECK-LABEL: nchw_fchw_f32
+// CHECK-LABEL: {{^}}nchw_fchw_f32{{$}}
 // CHECK-NEXT: deploy vs eval: 128 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
 // CHECK-NEXT: nontrivial: 1
 // CHECK-NEXT: deploy vs reference: 128 values, mismatches: 0
-// CHECK-LABEL: ngchw_gfchw_f32
+// CHECK-LABEL: {{^}}ngchw_gfchw_f32{{$}}
 // CHECK-NEXT: deploy vs eval: 192 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
 // CHECK-NEXT: nontrivial: 1
 // CHECK-NEXT: deploy vs reference: 192 values, mismatches: 0
-// CHECK-LABEL: nhwc_hwcm_f32
+// CHECK-LABEL: {{^}}nhwc_hwcm_f32{{$}}
 // CHECK-NEXT: deploy vs eval: 240 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
 // CHECK-NEXT: nontrivial: 1
 // CHECK-NEXT: deploy vs reference: 240 values, mismatches: 0
-// CHECK-LABEL: ndhwc_dhwcf_f32
+// CHECK-LABEL: {{^}}ndhwc_dhwcf_f32{{$}}
 // CHECK-NEXT: deploy vs eval: 120 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
 // CHECK-NEXT: nontrivial: 1
 // CHECK-NEXT: deploy vs reference: 120 values, mismatches: 0
-// CHECK-LABEL: nwc_wcm_f32
+// CHECK-LABEL: {{^}}nwc_wcm_f32{{$}}
 // CHECK-NEXT: deploy vs eval: 96 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
 // CHECK-NEXT: nontrivial: 1
 // CHECK-NEXT: deploy vs reference: 96 values, mismatches: 0
-// CHECK-LABEL: nchw_fchw_f16_f32params
+// CHECK-LABEL: {{^}}nchw_fchw_f16_f32params{{$}}
 // CHECK-NEXT: deploy vs eval: 128 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
 // CHECK-NEXT: nontrivial: 1
 // CHECK-NEXT: deploy vs reference: 128 values, mismatches: 0
-// CHECK-LABEL: nhwc_hwc_f16
+// CHECK-LABEL: {{^}}nhwc_hwc_f16{{$}}
 // CHECK-NEXT: deploy vs eval: 128 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}

@@ -2149,97 +2149,97 @@ func.func @main() {
   return
 }
 
-// CHECK-LABEL: deploy_nchw_fchw_f16_const
+// CHECK-LABEL: {{^}}deploy_nchw_fchw_f16_const{{$}}
 // CHECK-NEXT: output: 240 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
 // CHECK-NEXT: nontrivial: 1
-// CHECK-LABEL: deploy_nhwc_hwcf_f16_f32params_const
+// CHECK-LABEL: {{^}}deploy_nhwc_hwcf_f16_f32params_const{{$}}
 // CHECK-NEXT: output: 128 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
 // CHECK-NEXT: nontrivial: 1
-// CHECK-LABEL: deploy_nhwc_fhwc_f16_const
+// CHECK-LABEL: {{^}}deploy_nhwc_fhwc_f16_const{{$}}
 // CHECK-NEXT: output: 128 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
 // CHECK-NEXT: nontrivial: 1
-// CHECK-LABEL: deploy_ngchw_gfchw_f16_f32params_const
+// CHECK-LABEL: {{^}}deploy_ngchw_gfchw_f16_f32params_const{{$}}
 // CHECK-NEXT: output: 240 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
 // CHECK-NEXT: nontrivial: 1
-// CHECK-LABEL: deploy_nchw_chw_f16_const
+// CHECK-LABEL: {{^}}deploy_nchw_chw_f16_const{{$}}
 // CHECK-NEXT: output: 36 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
 // CHECK-NEXT: nontrivial: 1
-// CHECK-LABEL: deploy_nhwc_hwc_f16_f32params_const
+// CHECK-LABEL: {{^}}deploy_nhwc_hwc_f16_f32params_const{{$}}
 // CHECK-NEXT: output: 240 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
 // CHECK-NEXT: nontrivial: 1
-// CHECK-LABEL: deploy_nhwc_hwcm_f16_const
+// CHECK-LABEL: {{^}}deploy_nhwc_hwcm_f16_const{{$}}
 // CHECK-NEXT: output: 192 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
 // CHECK-NEXT: nontrivial: 1
-// CHECK-LABEL: deploy_ncw_fcw_f16_f32params_const
+// CHECK-LABEL: {{^}}deploy_ncw_fcw_f16_f32params_const{{$}}
 // CHECK-NEXT: output: 48 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
 // CHECK-NEXT: nontrivial: 1
-// CHECK-LABEL: deploy_nwc_wcf_f16_const
+// CHECK-LABEL: {{^}}deploy_nwc_wcf_f16_const{{$}}
 // CHECK-NEXT: output: 64 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
 // CHECK-NEXT: nontrivial: 1
-// CHECK-LABEL: deploy_ncw_cw_f16_f32params_const
+// CHECK-LABEL: {{^}}deploy_ncw_cw_f16_f32params_const{{$}}
 // CHECK-NEXT: output: 20 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
 // CHECK-NEXT: nontrivial: 1
-// CHECK-LABEL: deploy_nwc_wc_f16_const
+// CHECK-LABEL: {{^}}deploy_nwc_wc_f16_const{{$}}
 // CHECK-NEXT: output: 64 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
 // CHECK-NEXT: nontrivial: 1
-// CHECK-LABEL: deploy_nwc_wcm_f16_f32params_const
+// CHECK-LABEL: {{^}}deploy_nwc_wcm_f16_f32params_const{{$}}
 // CHECK-NEXT: output: 72 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
 // CHECK-NEXT: nontrivial: 1
-// CHECK-LABEL: deploy_ncdhw_fcdhw_f16_const
+// CHECK-LABEL: {{^}}deploy_ncdhw_fcdhw_f16_const{{$}}
 // CHECK-NEXT: output: 256 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
 // CHECK-NEXT: nontrivial: 1
-// CHECK-LABEL: deploy_ndhwc_dhwcf_f16_f32params_const
+// CHECK-LABEL: {{^}}deploy_ndhwc_dhwcf_f16_f32params_const{{$}}
 // CHECK-NEXT: output: 360 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
 // CHECK-NEXT: nontrivial: 1
-// CHECK-LABEL: deploy_ncdhw_cdhw_f16_const
+// CHECK-LABEL: {{^}}deploy_ncdhw_cdhw_f16_const{{$}}
 // CHECK-NEXT: output: 120 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
 // CHECK-NEXT: nontrivial: 1
-// CHECK-LABEL: deploy_ndhwc_dhwc_f16_f32params_const
+// CHECK-LABEL: {{^}}deploy_ndhwc_dhwc_f16_f32params_const{{$}}
 // CHECK-NEXT: output: 480 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
 // CHECK-NEXT: nontrivial: 1
-// CHECK-LABEL: deploy_ndhwc_dhwcm_f16_const
+// CHECK-LABEL: {{^}}deploy_ndhwc_dhwcm_f16_const{{$}}
 // CHECK-NEXT: output: 432 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
 // CHECK-NEXT: nontrivial: 1
-// CHECK-LABEL: deploy_nchw_fchw_f16
+// CHECK-LABEL: {{^}}deploy_nchw_fchw_f16{{$}}
 // CHECK-NEXT: output: 128 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
 // CHECK-NEXT: nontrivial: 1
-// CHECK-LABEL: deploy_nhwc_hwcm_f16_f32params
+// CHECK-LABEL: {{^}}deploy_nhwc_hwcm_f16_f32params{{$}}
 // CHECK-NEXT: output: 240 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}

@@ -1538,97 +1538,97 @@ func.func @main() {
   return
 }
 
-// CHECK-LABEL: deploy_nchw_fchw_f32_const
+// CHECK-LABEL: {{^}}deploy_nchw_fchw_f32_const{{$}}
 // CHECK-NEXT: output: 160 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
 // CHECK-NEXT: nontrivial: 1
-// CHECK-LABEL: deploy_nhwc_hwcf_f32_const
+// CHECK-LABEL: {{^}}deploy_nhwc_hwcf_f32_const{{$}}
 // CHECK-NEXT: output: 36 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
 // CHECK-NEXT: nontrivial: 1
-// CHECK-LABEL: deploy_nhwc_fhwc_f32_const
+// CHECK-LABEL: {{^}}deploy_nhwc_fhwc_f32_const{{$}}
 // CHECK-NEXT: output: 240 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
 // CHECK-NEXT: nontrivial: 1
-// CHECK-LABEL: deploy_ngchw_gfchw_f32_const
+// CHECK-LABEL: {{^}}deploy_ngchw_gfchw_f32_const{{$}}
 // CHECK-NEXT: output: 192 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
 // CHECK-NEXT: nontrivial: 1
-// CHECK-LABEL: deploy_nchw_chw_f32_const
+// CHECK-LABEL: {{^}}deploy_nchw_chw_f32_const{{$}}
 // CHECK-NEXT: output: 128 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
 // CHECK-NEXT: nontrivial: 1
-// CHECK-LABEL: deploy_nhwc_hwc_f32_const
+// CHECK-LABEL: {{^}}deploy_nhwc_hwc_f32_const{{$}}
 // CHECK-NEXT: output: 160 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
 // CHECK-NEXT: nontrivial: 1
-// CHECK-LABEL: deploy_nhwc_hwcm_f32_const
+// CHECK-LABEL: {{^}}deploy_nhwc_hwcm_f32_const{{$}}
 // CHECK-NEXT: output: 54 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
 // CHECK-NEXT: nontrivial: 1
-// CHECK-LABEL: deploy_ncw_fcw_f32_const
+// CHECK-LABEL: {{^}}deploy_ncw_fcw_f32_const{{$}}
 // CHECK-NEXT: output: 64 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
 // CHECK-NEXT: nontrivial: 1
-// CHECK-LABEL: deploy_nwc_wcf_f32_const
+// CHECK-LABEL: {{^}}deploy_nwc_wcf_f32_const{{$}}
 // CHECK-NEXT: output: 48 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
 // CHECK-NEXT: nontrivial: 1
-// CHECK-LABEL: deploy_ncw_cw_f32_const
+// CHECK-LABEL: {{^}}deploy_ncw_cw_f32_const{{$}}
 // CHECK-NEXT: output: 48 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
 // CHECK-NEXT: nontrivial: 1
-// CHECK-LABEL: deploy_nwc_wc_f32_const
+// CHECK-LABEL: {{^}}deploy_nwc_wc_f32_const{{$}}
 // CHECK-NEXT: output: 64 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
 // CHECK-NEXT: nontrivial: 1
-// CHECK-LABEL: deploy_nwc_wcm_f32_const
+// CHECK-LABEL: {{^}}deploy_nwc_wcm_f32_const{{$}}
 // CHECK-NEXT: output: 30 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
 // CHECK-NEXT: nontrivial: 1
-// CHECK-LABEL: deploy_ncdhw_fcdhw_f32_const
+// CHECK-LABEL: {{^}}deploy_ncdhw_fcdhw_f32_const{{$}}
 // CHECK-NEXT: output: 480 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
 // CHECK-NEXT: nontrivial: 1
-// CHECK-LABEL: deploy_ndhwc_dhwcf_f32_const
+// CHECK-LABEL: {{^}}deploy_ndhwc_dhwcf_f32_const{{$}}
 // CHECK-NEXT: output: 288 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
 // CHECK-NEXT: nontrivial: 1
-// CHECK-LABEL: deploy_ncdhw_cdhw_f32_const
+// CHECK-LABEL: {{^}}deploy_ncdhw_cdhw_f32_const{{$}}
 // CHECK-NEXT: output: 256 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
 // CHECK-NEXT: nontrivial: 1
-// CHECK-LABEL: deploy_ndhwc_dhwc_f32_const
+// CHECK-LABEL: {{^}}deploy_ndhwc_dhwc_f32_const{{$}}
 // CHECK-NEXT: output: 360 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
 // CHECK-NEXT: nontrivial: 1
-// CHECK-LABEL: deploy_ndhwc_dhwcm_f32_const
+// CHECK-LABEL: {{^}}deploy_ndhwc_dhwcm_f32_const{{$}}
 // CHECK-NEXT: output: 180 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
 // CHECK-NEXT: nontrivial: 1
-// CHECK-LABEL: deploy_nchw_fchw_f32
+// CHECK-LABEL: {{^}}deploy_nchw_fchw_f32{{$}}
 // CHECK-NEXT: output: 240 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
 // CHECK-NEXT: nontrivial: 1
-// CHECK-LABEL: deploy_nhwc_hwcm_f32
+// CHECK-LABEL: {{^}}deploy_nhwc_hwcm_f32{{$}}
 // CHECK-NEXT: output: 192 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}

@@ -1871,87 +1871,87 @@ func.func @main() {
   return
 }
 
-// CHECK-LABEL: eval_nchw_fchw_f16
+// CHECK-LABEL: {{^}}eval_nchw_fchw_f16{{$}}
 // CHECK-NEXT: output: 160 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
 // CHECK-NEXT: nontrivial: 1
-// CHECK-LABEL: eval_nhwc_hwcf_f16_f32params
+// CHECK-LABEL: {{^}}eval_nhwc_hwcf_f16_f32params{{$}}
 // CHECK-NEXT: output: 36 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
 // CHECK-NEXT: nontrivial: 1
-// CHECK-LABEL: eval_nhwc_fhwc_f16
+// CHECK-LABEL: {{^}}eval_nhwc_fhwc_f16{{$}}
 // CHECK-NEXT: output: 240 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
 // CHECK-NEXT: nontrivial: 1
-// CHECK-LABEL: eval_ngchw_gfchw_f16_f32params
+// CHECK-LABEL: {{^}}eval_ngchw_gfchw_f16_f32params{{$}}
 // CHECK-NEXT: output: 192 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
 // CHECK-NEXT: nontrivial: 1
-// CHECK-LABEL: eval_nchw_chw_f16
+// CHECK-LABEL: {{^}}eval_nchw_chw_f16{{$}}
 // CHECK-NEXT: output: 128 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
 // CHECK-NEXT: nontrivial: 1
-// CHECK-LABEL: eval_nhwc_hwc_f16_f32params
+// CHECK-LABEL: {{^}}eval_nhwc_hwc_f16_f32params{{$}}
 // CHECK-NEXT: output: 160 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
 // CHECK-NEXT: nontrivial: 1
-// CHECK-LABEL: eval_nhwc_hwcm_f16
+// CHECK-LABEL: {{^}}eval_nhwc_hwcm_f16{{$}}
 // CHECK-NEXT: output: 54 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
 // CHECK-NEXT: nontrivial: 1
-// CHECK-LABEL: eval_ncw_fcw_f16_f32params
+// CHECK-LABEL: {{^}}eval_ncw_fcw_f16_f32params{{$}}
 // CHECK-NEXT: output: 64 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
 // CHECK-NEXT: nontrivial: 1
-// CHECK-LABEL: eval_nwc_wcf_f16
+// CHECK-LABEL: {{^}}eval_nwc_wcf_f16{{$}}
 // CHECK-NEXT: output: 48 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
 // CHECK-NEXT: nontrivial: 1
-// CHECK-LABEL: eval_ncw_cw_f16_f32params
+// CHECK-LABEL: {{^}}eval_ncw_cw_f16_f32params{{$}}
 // CHECK-NEXT: output: 48 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
 // CHECK-NEXT: nontrivial: 1
-// CHECK-LABEL: eval_nwc_wc_f16
+// CHECK-LABEL: {{^}}eval_nwc_wc_f16{{$}}
 // CHECK-NEXT: output: 64 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
 // CHECK-NEXT: nontrivial: 1
-// CHECK-LABEL: eval_nwc_wcm_f16_f32params
+// CHECK-LABEL: {{^}}eval_nwc_wcm_f16_f32params{{$}}
 // CHECK-NEXT: output: 30 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
 // CHECK-NEXT: nontrivial: 1
-// CHECK-LABEL: eval_ncdhw_fcdhw_f16
+// CHECK-LABEL: {{^}}eval_ncdhw_fcdhw_f16{{$}}
 // CHECK-NEXT: output: 480 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
 // CHECK-NEXT: nontrivial: 1
-// CHECK-LABEL: eval_ndhwc_dhwcf_f16_f32params
+// CHECK-LABEL: {{^}}eval_ndhwc_dhwcf_f16_f32params{{$}}
 // CHECK-NEXT: output: 288 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
 // CHECK-NEXT: nontrivial: 1
-// CHECK-LABEL: eval_ncdhw_cdhw_f16
+// CHECK-LABEL: {{^}}eval_ncdhw_cdhw_f16{{$}}
 // CHECK-NEXT: output: 256 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
 // CHECK-NEXT: nontrivial: 1
-// CHECK-LABEL: eval_ndhwc_dhwc_f16_f32params
+// CHECK-LABEL: {{^}}eval_ndhwc_dhwc_f16_f32params{{$}}
 // CHECK-NEXT: output: 360 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
 // CHECK-NEXT: nontrivial: 1
-// CHECK-LABEL: eval_ndhwc_dhwcm_f16
+// CHECK-LABEL: {{^}}eval_ndhwc_dhwcm_f16{{$}}
 // CHECK-NEXT: output: 180 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}

@@ -1594,87 +1594,87 @@ func.func @main() {
   return
 }
 
-// CHECK-LABEL: eval_nchw_fchw_f32
+// CHECK-LABEL: {{^}}eval_nchw_fchw_f32{{$}}
 // CHECK-NEXT: output: 128 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
 // CHECK-NEXT: nontrivial: 1
-// CHECK-LABEL: eval_nhwc_hwcf_f32
+// CHECK-LABEL: {{^}}eval_nhwc_hwcf_f32{{$}}
 // CHECK-NEXT: output: 128 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
 // CHECK-NEXT: nontrivial: 1
-// CHECK-LABEL: eval_nhwc_fhwc_f32
+// CHECK-LABEL: {{^}}eval_nhwc_fhwc_f32{{$}}
 // CHECK-NEXT: output: 160 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
 // CHECK-NEXT: nontrivial: 1
-// CHECK-LABEL: eval_ngchw_gfchw_f32
+// CHECK-LABEL: {{^}}eval_ngchw_gfchw_f32{{$}}
 // CHECK-NEXT: output: 54 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
 // CHECK-NEXT: nontrivial: 1
-// CHECK-LABEL: eval_nchw_chw_f32
+// CHECK-LABEL: {{^}}eval_nchw_chw_f32{{$}}
 // CHECK-NEXT: output: 240 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
 // CHECK-NEXT: nontrivial: 1
-// CHECK-LABEL: eval_nhwc_hwc_f32
+// CHECK-LABEL: {{^}}eval_nhwc_hwc_f32{{$}}
 // CHECK-NEXT: output: 128 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
 // CHECK-NEXT: nontrivial: 1
-// CHECK-LABEL: eval_nhwc_hwcm_f32
+// CHECK-LABEL: {{^}}eval_nhwc_hwcm_f32{{$}}
 // CHECK-NEXT: output: 192 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
 // CHECK-NEXT: nontrivial: 1
-// CHECK-LABEL: eval_ncw_fcw_f32
+// CHECK-LABEL: {{^}}eval_ncw_fcw_f32{{$}}
 // CHECK-NEXT: output: 64 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
 // CHECK-NEXT: nontrivial: 1
-// CHECK-LABEL: eval_nwc_wcf_f32
+// CHECK-LABEL: {{^}}eval_nwc_wcf_f32{{$}}
 // CHECK-NEXT: output: 20 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
 // CHECK-NEXT: nontrivial: 1
-// CHECK-LABEL: eval_ncw_cw_f32
+// CHECK-LABEL: {{^}}eval_ncw_cw_f32{{$}}
 // CHECK-NEXT: output: 64 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
 // CHECK-NEXT: nontrivial: 1
-// CHECK-LABEL: eval_nwc_wc_f32
+// CHECK-LABEL: {{^}}eval_nwc_wc_f32{{$}}
 // CHECK-NEXT: output: 48 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
 // CHECK-NEXT: nontrivial: 1
-// CHECK-LABEL: eval_nwc_wcm_f32
+// CHECK-LABEL: {{^}}eval_nwc_wcm_f32{{$}}
 // CHECK-NEXT: output: 72 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
 // CHECK-NEXT: nontrivial: 1
-// CHECK-LABEL: eval_ncdhw_fcdhw_f32
+// CHECK-LABEL: {{^}}eval_ncdhw_fcdhw_f32{{$}}
 // CHECK-NEXT: output: 360 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
 // CHECK-NEXT: nontrivial: 1
-// CHECK-LABEL: eval_ndhwc_dhwcf_f32
+// CHECK-LABEL: {{^}}eval_ndhwc_dhwcf_f32{{$}}
 // CHECK-NEXT: output: 120 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
 // CHECK-NEXT: nontrivial: 1
-// CHECK-LABEL: eval_ncdhw_cdhw_f32
+// CHECK-LABEL: {{^}}eval_ncdhw_cdhw_f32{{$}}
 // CHECK-NEXT: output: 480 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
 // CHECK-NEXT: nontrivial: 1
-// CHECK-LABEL: eval_ndhwc_dhwc_f32
+// CHECK-LABEL: {{^}}eval_ndhwc_dhwc_f32{{$}}
 // CHECK-NEXT: output: 288 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
 // CHECK-NEXT: nontrivial: 1
-// CHECK-LABEL: eval_ndhwc_dhwcm_f32
+// CHECK-LABEL: {{^}}eval_ndhwc_dhwcm_f32{{$}}
 // CHECK-NEXT: output: 384 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}

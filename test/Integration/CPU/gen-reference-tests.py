@@ -835,7 +835,7 @@ def make_file(path, header, tests, ir_check=False):
         f, c = gen_test(t)
         funcs += f
         calls.append(f"  call @test_{t.name}() : () -> ()")
-        checks.append(f"// CHECK-LABEL: {t.name}")
+        checks.append(f"// CHECK-LABEL: {{{{^}}}}{t.name}{{{{$}}}}")
         checks += [f"// CHECK-NEXT: {c0}" for c0 in c]
     has16 = any(t.et == "f16" or t.pt == "f16" for t in tests)
     run = RUN

@@ -3692,7 +3692,7 @@ func.func @main() {
   return
 }
 
-// CHECK-LABEL: train_nchw_fchw_f16
+// CHECK-LABEL: {{^}}train_nchw_fchw_f16{{$}}
 // CHECK-NEXT: output: 128 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
@@ -3701,7 +3701,7 @@ func.func @main() {
 // CHECK-NEXT: running var: 4 values, mismatches: 0
 // CHECK-NEXT: saved mean: 4 values, mismatches: 0
 // CHECK-NEXT: saved invstd: 4 values, mismatches: 0
-// CHECK-LABEL: train_nhwc_hwcf_f16_f32params
+// CHECK-LABEL: {{^}}train_nhwc_hwcf_f16_f32params{{$}}
 // CHECK-NEXT: output: 128 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
@@ -3710,7 +3710,7 @@ func.func @main() {
 // CHECK-NEXT: running var: 4 values, mismatches: 0
 // CHECK-NEXT: saved mean: 4 values, mismatches: 0
 // CHECK-NEXT: saved invstd: 4 values, mismatches: 0
-// CHECK-LABEL: train_nhwc_fhwc_f16
+// CHECK-LABEL: {{^}}train_nhwc_fhwc_f16{{$}}
 // CHECK-NEXT: output: 160 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
@@ -3719,7 +3719,7 @@ func.func @main() {
 // CHECK-NEXT: running var: 4 values, mismatches: 0
 // CHECK-NEXT: saved mean: 4 values, mismatches: 0
 // CHECK-NEXT: saved invstd: 4 values, mismatches: 0
-// CHECK-LABEL: train_ngchw_gfchw_f16_f32params
+// CHECK-LABEL: {{^}}train_ngchw_gfchw_f16_f32params{{$}}
 // CHECK-NEXT: output: 54 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
@@ -3728,7 +3728,7 @@ func.func @main() {
 // CHECK-NEXT: running var: 6 values, mismatches: 0
 // CHECK-NEXT: saved mean: 6 values, mismatches: 0
 // CHECK-NEXT: saved invstd: 6 values, mismatches: 0
-// CHECK-LABEL: train_nchw_chw_f16
+// CHECK-LABEL: {{^}}train_nchw_chw_f16{{$}}
 // CHECK-NEXT: output: 240 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
@@ -3737,7 +3737,7 @@ func.func @main() {
 // CHECK-NEXT: running var: 4 values, mismatches: 0
 // CHECK-NEXT: saved mean: 4 values, mismatches: 0
 // CHECK-NEXT: saved invstd: 4 values, mismatches: 0
-// CHECK-LABEL: train_nhwc_hwc_f16_f32params
+// CHECK-LABEL: {{^}}train_nhwc_hwc_f16_f32params{{$}}
 // CHECK-NEXT: output: 128 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
@@ -3746,7 +3746,7 @@ func.func @main() {
 // CHECK-NEXT: running var: 4 values, mismatches: 0
 // CHECK-NEXT: saved mean: 4 values, mismatches: 0
 // CHECK-NEXT: saved invstd: 4 values, mismatches: 0
-// CHECK-LABEL: train_nhwc_hwcm_f16
+// CHECK-LABEL: {{^}}train_nhwc_hwcm_f16{{$}}
 // CHECK-NEXT: output: 192 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
@@ -3755,7 +3755,7 @@ func.func @main() {
 // CHECK-NEXT: running var: 6 values, mismatches: 0
 // CHECK-NEXT: saved mean: 6 values, mismatches: 0
 // CHECK-NEXT: saved invstd: 6 values, mismatches: 0
-// CHECK-LABEL: train_ncw_fcw_f16_f32params
+// CHECK-LABEL: {{^}}train_ncw_fcw_f16_f32params{{$}}
 // CHECK-NEXT: output: 64 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
@@ -3764,7 +3764,7 @@ func.func @main() {
 // CHECK-NEXT: running var: 4 values, mismatches: 0
 // CHECK-NEXT: saved mean: 4 values, mismatches: 0
 // CHECK-NEXT: saved invstd: 4 values, mismatches: 0
-// CHECK-LABEL: train_nwc_wcf_f16
+// CHECK-LABEL: {{^}}train_nwc_wcf_f16{{$}}
 // CHECK-NEXT: output: 20 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
@@ -3773,7 +3773,7 @@ func.func @main() {
 // CHECK-NEXT: running var: 4 values, mismatches: 0
 // CHECK-NEXT: saved mean: 4 values, mismatches: 0
 // CHECK-NEXT: saved invstd: 4 values, mismatches: 0
-// CHECK-LABEL: train_ncw_cw_f16_f32params
+// CHECK-LABEL: {{^}}train_ncw_cw_f16_f32params{{$}}
 // CHECK-NEXT: output: 64 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
@@ -3782,7 +3782,7 @@ func.func @main() {
 // CHECK-NEXT: running var: 4 values, mismatches: 0
 // CHECK-NEXT: saved mean: 4 values, mismatches: 0
 // CHECK-NEXT: saved invstd: 4 values, mismatches: 0
-// CHECK-LABEL: train_nwc_wc_f16
+// CHECK-LABEL: {{^}}train_nwc_wc_f16{{$}}
 // CHECK-NEXT: output: 48 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
@@ -3791,7 +3791,7 @@ func.func @main() {
 // CHECK-NEXT: running var: 4 values, mismatches: 0
 // CHECK-NEXT: saved mean: 4 values, mismatches: 0
 // CHECK-NEXT: saved invstd: 4 values, mismatches: 0
-// CHECK-LABEL: train_nwc_wcm_f16_f32params
+// CHECK-LABEL: {{^}}train_nwc_wcm_f16_f32params{{$}}
 // CHECK-NEXT: output: 72 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
@@ -3800,7 +3800,7 @@ func.func @main() {
 // CHECK-NEXT: running var: 6 values, mismatches: 0
 // CHECK-NEXT: saved mean: 6 values, mismatches: 0
 // CHECK-NEXT: saved invstd: 6 values, mismatches: 0
-// CHECK-LABEL: train_ncdhw_fcdhw_f16
+// CHECK-LABEL: {{^}}train_ncdhw_fcdhw_f16{{$}}
 // CHECK-NEXT: output: 360 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
@@ -3809,7 +3809,7 @@ func.func @main() {
 // CHECK-NEXT: running var: 4 values, mismatches: 0
 // CHECK-NEXT: saved mean: 4 values, mismatches: 0
 // CHECK-NEXT: saved invstd: 4 values, mismatches: 0
-// CHECK-LABEL: train_ndhwc_dhwcf_f16_f32params
+// CHECK-LABEL: {{^}}train_ndhwc_dhwcf_f16_f32params{{$}}
 // CHECK-NEXT: output: 120 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
@@ -3818,7 +3818,7 @@ func.func @main() {
 // CHECK-NEXT: running var: 4 values, mismatches: 0
 // CHECK-NEXT: saved mean: 4 values, mismatches: 0
 // CHECK-NEXT: saved invstd: 4 values, mismatches: 0
-// CHECK-LABEL: train_ncdhw_cdhw_f16
+// CHECK-LABEL: {{^}}train_ncdhw_cdhw_f16{{$}}
 // CHECK-NEXT: output: 480 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
@@ -3827,7 +3827,7 @@ func.func @main() {
 // CHECK-NEXT: running var: 4 values, mismatches: 0
 // CHECK-NEXT: saved mean: 4 values, mismatches: 0
 // CHECK-NEXT: saved invstd: 4 values, mismatches: 0
-// CHECK-LABEL: train_ndhwc_dhwc_f16_f32params
+// CHECK-LABEL: {{^}}train_ndhwc_dhwc_f16_f32params{{$}}
 // CHECK-NEXT: output: 288 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
@@ -3836,7 +3836,7 @@ func.func @main() {
 // CHECK-NEXT: running var: 4 values, mismatches: 0
 // CHECK-NEXT: saved mean: 4 values, mismatches: 0
 // CHECK-NEXT: saved invstd: 4 values, mismatches: 0
-// CHECK-LABEL: train_ndhwc_dhwcm_f16
+// CHECK-LABEL: {{^}}train_ndhwc_dhwcm_f16{{$}}
 // CHECK-NEXT: output: 384 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}

@@ -3361,7 +3361,7 @@ func.func @main() {
   return
 }
 
-// CHECK-LABEL: train_nchw_fchw_f32
+// CHECK-LABEL: {{^}}train_nchw_fchw_f32{{$}}
 // CHECK-NEXT: output: 36 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
@@ -3370,7 +3370,7 @@ func.func @main() {
 // CHECK-NEXT: running var: 4 values, mismatches: 0
 // CHECK-NEXT: saved mean: 4 values, mismatches: 0
 // CHECK-NEXT: saved invstd: 4 values, mismatches: 0
-// CHECK-LABEL: train_nhwc_hwcf_f32
+// CHECK-LABEL: {{^}}train_nhwc_hwcf_f32{{$}}
 // CHECK-NEXT: output: 240 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
@@ -3379,7 +3379,7 @@ func.func @main() {
 // CHECK-NEXT: running var: 4 values, mismatches: 0
 // CHECK-NEXT: saved mean: 4 values, mismatches: 0
 // CHECK-NEXT: saved invstd: 4 values, mismatches: 0
-// CHECK-LABEL: train_nhwc_fhwc_f32
+// CHECK-LABEL: {{^}}train_nhwc_fhwc_f32{{$}}
 // CHECK-NEXT: output: 128 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
@@ -3388,7 +3388,7 @@ func.func @main() {
 // CHECK-NEXT: running var: 4 values, mismatches: 0
 // CHECK-NEXT: saved mean: 4 values, mismatches: 0
 // CHECK-NEXT: saved invstd: 4 values, mismatches: 0
-// CHECK-LABEL: train_ngchw_gfchw_f32
+// CHECK-LABEL: {{^}}train_ngchw_gfchw_f32{{$}}
 // CHECK-NEXT: output: 192 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
@@ -3397,7 +3397,7 @@ func.func @main() {
 // CHECK-NEXT: running var: 6 values, mismatches: 0
 // CHECK-NEXT: saved mean: 6 values, mismatches: 0
 // CHECK-NEXT: saved invstd: 6 values, mismatches: 0
-// CHECK-LABEL: train_nchw_chw_f32
+// CHECK-LABEL: {{^}}train_nchw_chw_f32{{$}}
 // CHECK-NEXT: output: 160 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
@@ -3406,7 +3406,7 @@ func.func @main() {
 // CHECK-NEXT: running var: 4 values, mismatches: 0
 // CHECK-NEXT: saved mean: 4 values, mismatches: 0
 // CHECK-NEXT: saved invstd: 4 values, mismatches: 0
-// CHECK-LABEL: train_nhwc_hwc_f32
+// CHECK-LABEL: {{^}}train_nhwc_hwc_f32{{$}}
 // CHECK-NEXT: output: 36 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
@@ -3415,7 +3415,7 @@ func.func @main() {
 // CHECK-NEXT: running var: 4 values, mismatches: 0
 // CHECK-NEXT: saved mean: 4 values, mismatches: 0
 // CHECK-NEXT: saved invstd: 4 values, mismatches: 0
-// CHECK-LABEL: train_nhwc_hwcm_f32
+// CHECK-LABEL: {{^}}train_nhwc_hwcm_f32{{$}}
 // CHECK-NEXT: output: 360 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
@@ -3424,7 +3424,7 @@ func.func @main() {
 // CHECK-NEXT: running var: 6 values, mismatches: 0
 // CHECK-NEXT: saved mean: 6 values, mismatches: 0
 // CHECK-NEXT: saved invstd: 6 values, mismatches: 0
-// CHECK-LABEL: train_ncw_fcw_f32
+// CHECK-LABEL: {{^}}train_ncw_fcw_f32{{$}}
 // CHECK-NEXT: output: 48 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
@@ -3433,7 +3433,7 @@ func.func @main() {
 // CHECK-NEXT: running var: 4 values, mismatches: 0
 // CHECK-NEXT: saved mean: 4 values, mismatches: 0
 // CHECK-NEXT: saved invstd: 4 values, mismatches: 0
-// CHECK-LABEL: train_nwc_wcf_f32
+// CHECK-LABEL: {{^}}train_nwc_wcf_f32{{$}}
 // CHECK-NEXT: output: 48 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
@@ -3442,7 +3442,7 @@ func.func @main() {
 // CHECK-NEXT: running var: 4 values, mismatches: 0
 // CHECK-NEXT: saved mean: 4 values, mismatches: 0
 // CHECK-NEXT: saved invstd: 4 values, mismatches: 0
-// CHECK-LABEL: train_ncw_cw_f32
+// CHECK-LABEL: {{^}}train_ncw_cw_f32{{$}}
 // CHECK-NEXT: output: 64 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
@@ -3451,7 +3451,7 @@ func.func @main() {
 // CHECK-NEXT: running var: 4 values, mismatches: 0
 // CHECK-NEXT: saved mean: 4 values, mismatches: 0
 // CHECK-NEXT: saved invstd: 4 values, mismatches: 0
-// CHECK-LABEL: train_nwc_wc_f32
+// CHECK-LABEL: {{^}}train_nwc_wc_f32{{$}}
 // CHECK-NEXT: output: 20 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
@@ -3460,7 +3460,7 @@ func.func @main() {
 // CHECK-NEXT: running var: 4 values, mismatches: 0
 // CHECK-NEXT: saved mean: 4 values, mismatches: 0
 // CHECK-NEXT: saved invstd: 4 values, mismatches: 0
-// CHECK-LABEL: train_nwc_wcm_f32
+// CHECK-LABEL: {{^}}train_nwc_wcm_f32{{$}}
 // CHECK-NEXT: output: 96 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
@@ -3469,7 +3469,7 @@ func.func @main() {
 // CHECK-NEXT: running var: 6 values, mismatches: 0
 // CHECK-NEXT: saved mean: 6 values, mismatches: 0
 // CHECK-NEXT: saved invstd: 6 values, mismatches: 0
-// CHECK-LABEL: train_ncdhw_fcdhw_f32
+// CHECK-LABEL: {{^}}train_ncdhw_fcdhw_f32{{$}}
 // CHECK-NEXT: output: 288 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
@@ -3478,7 +3478,7 @@ func.func @main() {
 // CHECK-NEXT: running var: 4 values, mismatches: 0
 // CHECK-NEXT: saved mean: 4 values, mismatches: 0
 // CHECK-NEXT: saved invstd: 4 values, mismatches: 0
-// CHECK-LABEL: train_ndhwc_dhwcf_f32
+// CHECK-LABEL: {{^}}train_ndhwc_dhwcf_f32{{$}}
 // CHECK-NEXT: output: 256 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
@@ -3487,7 +3487,7 @@ func.func @main() {
 // CHECK-NEXT: running var: 4 values, mismatches: 0
 // CHECK-NEXT: saved mean: 4 values, mismatches: 0
 // CHECK-NEXT: saved invstd: 4 values, mismatches: 0
-// CHECK-LABEL: train_ncdhw_cdhw_f32
+// CHECK-LABEL: {{^}}train_ncdhw_cdhw_f32{{$}}
 // CHECK-NEXT: output: 360 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
@@ -3496,7 +3496,7 @@ func.func @main() {
 // CHECK-NEXT: running var: 4 values, mismatches: 0
 // CHECK-NEXT: saved mean: 4 values, mismatches: 0
 // CHECK-NEXT: saved invstd: 4 values, mismatches: 0
-// CHECK-LABEL: train_ndhwc_dhwc_f32
+// CHECK-LABEL: {{^}}train_ndhwc_dhwc_f32{{$}}
 // CHECK-NEXT: output: 120 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
@@ -3505,7 +3505,7 @@ func.func @main() {
 // CHECK-NEXT: running var: 4 values, mismatches: 0
 // CHECK-NEXT: saved mean: 4 values, mismatches: 0
 // CHECK-NEXT: saved invstd: 4 values, mismatches: 0
-// CHECK-LABEL: train_ndhwc_dhwcm_f32
+// CHECK-LABEL: {{^}}train_ndhwc_dhwcm_f32{{$}}
 // CHECK-NEXT: output: 720 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}

@@ -1875,87 +1875,87 @@ func.func @main() {
   return
 }
 
-// CHECK-LABEL: tune_nchw_fchw_f16
+// CHECK-LABEL: {{^}}tune_nchw_fchw_f16{{$}}
 // CHECK-NEXT: output: 36 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
 // CHECK-NEXT: nontrivial: 1
-// CHECK-LABEL: tune_nhwc_hwcf_f16_f32params
+// CHECK-LABEL: {{^}}tune_nhwc_hwcf_f16_f32params{{$}}
 // CHECK-NEXT: output: 240 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
 // CHECK-NEXT: nontrivial: 1
-// CHECK-LABEL: tune_nhwc_fhwc_f16
+// CHECK-LABEL: {{^}}tune_nhwc_fhwc_f16{{$}}
 // CHECK-NEXT: output: 128 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
 // CHECK-NEXT: nontrivial: 1
-// CHECK-LABEL: tune_ngchw_gfchw_f16_f32params
+// CHECK-LABEL: {{^}}tune_ngchw_gfchw_f16_f32params{{$}}
 // CHECK-NEXT: output: 192 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
 // CHECK-NEXT: nontrivial: 1
-// CHECK-LABEL: tune_nchw_chw_f16
+// CHECK-LABEL: {{^}}tune_nchw_chw_f16{{$}}
 // CHECK-NEXT: output: 160 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
 // CHECK-NEXT: nontrivial: 1
-// CHECK-LABEL: tune_nhwc_hwc_f16_f32params
+// CHECK-LABEL: {{^}}tune_nhwc_hwc_f16_f32params{{$}}
 // CHECK-NEXT: output: 36 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
 // CHECK-NEXT: nontrivial: 1
-// CHECK-LABEL: tune_nhwc_hwcm_f16
+// CHECK-LABEL: {{^}}tune_nhwc_hwcm_f16{{$}}
 // CHECK-NEXT: output: 360 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
 // CHECK-NEXT: nontrivial: 1
-// CHECK-LABEL: tune_ncw_fcw_f16_f32params
+// CHECK-LABEL: {{^}}tune_ncw_fcw_f16_f32params{{$}}
 // CHECK-NEXT: output: 48 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
 // CHECK-NEXT: nontrivial: 1
-// CHECK-LABEL: tune_nwc_wcf_f16
+// CHECK-LABEL: {{^}}tune_nwc_wcf_f16{{$}}
 // CHECK-NEXT: output: 48 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
 // CHECK-NEXT: nontrivial: 1
-// CHECK-LABEL: tune_ncw_cw_f16_f32params
+// CHECK-LABEL: {{^}}tune_ncw_cw_f16_f32params{{$}}
 // CHECK-NEXT: output: 64 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
 // CHECK-NEXT: nontrivial: 1
-// CHECK-LABEL: tune_nwc_wc_f16
+// CHECK-LABEL: {{^}}tune_nwc_wc_f16{{$}}
 // CHECK-NEXT: output: 20 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
 // CHECK-NEXT: nontrivial: 1
-// CHECK-LABEL: tune_nwc_wcm_f16_f32params
+// CHECK-LABEL: {{^}}tune_nwc_wcm_f16_f32params{{$}}
 // CHECK-NEXT: output: 96 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
 // CHECK-NEXT: nontrivial: 1
-// CHECK-LABEL: tune_ncdhw_fcdhw_f16
+// CHECK-LABEL: {{^}}tune_ncdhw_fcdhw_f16{{$}}
 // CHECK-NEXT: output: 288 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
 // CHECK-NEXT: nontrivial: 1
-// CHECK-LABEL: tune_ndhwc_dhwcf_f16_f32params
+// CHECK-LABEL: {{^}}tune_ndhwc_dhwcf_f16_f32params{{$}}
 // CHECK-NEXT: output: 256 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
 // CHECK-NEXT: nontrivial: 1
-// CHECK-LABEL: tune_ncdhw_cdhw_f16
+// CHECK-LABEL: {{^}}tune_ncdhw_cdhw_f16{{$}}
 // CHECK-NEXT: output: 360 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
 // CHECK-NEXT: nontrivial: 1
-// CHECK-LABEL: tune_ndhwc_dhwc_f16_f32params
+// CHECK-LABEL: {{^}}tune_ndhwc_dhwc_f16_f32params{{$}}
 // CHECK-NEXT: output: 120 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
 // CHECK-NEXT: nontrivial: 1
-// CHECK-LABEL: tune_ndhwc_dhwcm_f16
+// CHECK-LABEL: {{^}}tune_ndhwc_dhwcm_f16{{$}}
 // CHECK-NEXT: output: 720 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}

@@ -1589,87 +1589,87 @@ func.func @main() {
   return
 }
 
-// CHECK-LABEL: tune_nchw_fchw_f32
+// CHECK-LABEL: {{^}}tune_nchw_fchw_f32{{$}}
 // CHECK-NEXT: output: 128 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
 // CHECK-NEXT: nontrivial: 1
-// CHECK-LABEL: tune_nhwc_hwcf_f32
+// CHECK-LABEL: {{^}}tune_nhwc_hwcf_f32{{$}}
 // CHECK-NEXT: output: 160 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
 // CHECK-NEXT: nontrivial: 1
-// CHECK-LABEL: tune_nhwc_fhwc_f32
+// CHECK-LABEL: {{^}}tune_nhwc_fhwc_f32{{$}}
 // CHECK-NEXT: output: 36 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
 // CHECK-NEXT: nontrivial: 1
-// CHECK-LABEL: tune_ngchw_gfchw_f32
+// CHECK-LABEL: {{^}}tune_ngchw_gfchw_f32{{$}}
 // CHECK-NEXT: output: 360 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
 // CHECK-NEXT: nontrivial: 1
-// CHECK-LABEL: tune_nchw_chw_f32
+// CHECK-LABEL: {{^}}tune_nchw_chw_f32{{$}}
 // CHECK-NEXT: output: 128 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
 // CHECK-NEXT: nontrivial: 1
-// CHECK-LABEL: tune_nhwc_hwc_f32
+// CHECK-LABEL: {{^}}tune_nhwc_hwc_f32{{$}}
 // CHECK-NEXT: output: 128 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
 // CHECK-NEXT: nontrivial: 1
-// CHECK-LABEL: tune_nhwc_hwcm_f32
+// CHECK-LABEL: {{^}}tune_nhwc_hwcm_f32{{$}}
 // CHECK-NEXT: output: 240 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
 // CHECK-NEXT: nontrivial: 1
-// CHECK-LABEL: tune_ncw_fcw_f32
+// CHECK-LABEL: {{^}}tune_ncw_fcw_f32{{$}}
 // CHECK-NEXT: output: 20 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
 // CHECK-NEXT: nontrivial: 1
-// CHECK-LABEL: tune_nwc_wcf_f32
+// CHECK-LABEL: {{^}}tune_nwc_wcf_f32{{$}}
 // CHECK-NEXT: output: 64 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
 // CHECK-NEXT: nontrivial: 1
-// CHECK-LABEL: tune_ncw_cw_f32
+// CHECK-LABEL: {{^}}tune_ncw_cw_f32{{$}}
 // CHECK-NEXT: output: 48 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
 // CHECK-NEXT: nontrivial: 1
-// CHECK-LABEL: tune_nwc_wc_f32
+// CHECK-LABEL: {{^}}tune_nwc_wc_f32{{$}}
 // CHECK-NEXT: output: 48 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
 // CHECK-NEXT: nontrivial: 1
-// CHECK-LABEL: tune_nwc_wcm_f32
+// CHECK-LABEL: {{^}}tune_nwc_wcm_f32{{$}}
 // CHECK-NEXT: output: 96 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
 // CHECK-NEXT: nontrivial: 1
-// CHECK-LABEL: tune_ncdhw_fcdhw_f32
+// CHECK-LABEL: {{^}}tune_ncdhw_fcdhw_f32{{$}}
 // CHECK-NEXT: output: 120 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
 // CHECK-NEXT: nontrivial: 1
-// CHECK-LABEL: tune_ndhwc_dhwcf_f32
+// CHECK-LABEL: {{^}}tune_ndhwc_dhwcf_f32{{$}}
 // CHECK-NEXT: output: 480 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
 // CHECK-NEXT: nontrivial: 1
-// CHECK-LABEL: tune_ncdhw_cdhw_f32
+// CHECK-LABEL: {{^}}tune_ncdhw_cdhw_f32{{$}}
 // CHECK-NEXT: output: 288 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
 // CHECK-NEXT: nontrivial: 1
-// CHECK-LABEL: tune_ndhwc_dhwc_f32
+// CHECK-LABEL: {{^}}tune_ndhwc_dhwc_f32{{$}}
 // CHECK-NEXT: output: 256 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
 // CHECK-NEXT: nontrivial: 1
-// CHECK-LABEL: tune_ndhwc_dhwcm_f32
+// CHECK-LABEL: {{^}}tune_ndhwc_dhwcm_f32{{$}}
 // CHECK-NEXT: output: 540 values, mismatches: 0
 // CHECK-NEXT: got: {{.*}}
 // CHECK-NEXT: ref: {{.*}}
