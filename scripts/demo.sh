@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Sets convbn up (scripts/setup.sh), then runs the main job on the bundled
-# example: parse and verify examples/resnet_block.mlir, lower its ConvBN
-# blocks to linalg, and run the module on the CPU.
+# example: examples/resnet_basic_block.mlir, a torchvision BasicBlock exported
+# by torch-mlir (linalg on tensors). It fuses every Conv+BN pair into
+# convbn.conv_bn, reports what it fused, and runs the original and the fused
+# module on the CPU on the same inputs to show they agree.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -9,17 +11,18 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${CONVBN_BUILD_DIR:-$root/build}"
 opt="$build/bin/convbn-opt"
 llvm=/usr/lib/llvm-22
-example="${1:-$root/examples/resnet_block.mlir}"
+example="${1:-$root/examples/resnet_basic_block.mlir}"
+func="${2:-forward}"
 
-echo "== $example: parsed and verified, convbn ops by mode"
-"$opt" "$example" | grep -o 'convbn\.[a-z_]* [a-z]*' | sort | uniq -c
+echo "== convbn-opt --fuse-convbn=remarks=true $(basename "$example")"
+"$opt" "$example" --fuse-convbn=remarks=true -o /dev/null 2>&1 |
+  sed -n 's/^.*remark: /  /p'
 
-echo "== lowered to linalg (--convert-convbn-to-linalg): ops by kind"
-"$opt" "$example" --convert-convbn-to-linalg |
-  grep -oE '(linalg|tensor)\.[a-z_0-9]+' | sort | uniq -c
+echo "== the fused ops"
+"$opt" "$example" --fuse-convbn | grep -o 'convbn\.conv_bn [a-z]* [a-z_]*.*epsilon = [^ ]*' |
+  sed 's/^/  /'
 
-echo "== run on the CPU (--lower-to-cpu | mlir-runner)"
-"$opt" "$example" --lower-to-cpu |
-  "$llvm/bin/mlir-runner" -e main -entry-point-result=void \
-    -shared-libs="$llvm/lib/libmlir_c_runner_utils.so" \
-    -shared-libs="$llvm/lib/libmlir_runner_utils.so"
+echo "== original vs fused, on the CPU (--lower-to-cpu | mlir-runner)"
+python3 "$root/utils/exec_compare.py" "$example" --func "$func" \
+  --opt "$opt" --runner "$llvm/bin/mlir-runner" --lib-dir "$llvm/lib" \
+  --passes=--fuse-convbn | sed 's/^/  /'

@@ -106,6 +106,16 @@ def randomize_bn(model, gen):
     return model
 
 
+def resnet_basic_block():
+    """torchvision's BasicBlock with a stride-2 1x1 downsample: three
+    Conv+BN pairs (3x3 stride 2, 3x3, 1x1 stride 2), ReLUs and a residual
+    add, small enough to keep real weights (the README's bundled example)."""
+    from torchvision.models.resnet import BasicBlock
+    downsample = nn.Sequential(nn.Conv2d(8, 16, 1, stride=2, bias=False),
+                               nn.BatchNorm2d(16))
+    return BasicBlock(8, 16, stride=2, downsample=downsample)
+
+
 def resnet18():
     import torchvision
     return torchvision.models.resnet18(weights=None)
@@ -114,7 +124,7 @@ def resnet18():
 # name -> (description, model factory, input shape, options)
 # options: train (BN in training mode), half (f16 model and input),
 # channels_last (model and input in channels_last), dynamic_batch,
-# elide (elide big weight blobs).
+# elide (elide big weight blobs), example (also write it to examples/).
 CASES = collections.OrderedDict([
     ("conv_bn_3x3", ("Conv2d(3,8,3,pad=1,no bias)+BatchNorm2d(8), eval",
                      lambda: ConvBN(3, 8), (1, 3, 16, 16), {})),
@@ -165,6 +175,11 @@ CASES = collections.OrderedDict([
     # ("conv_bn_channels_last", ...) was tried: the model and input in
     # torch.channels_last export to exactly the same IR as conv_bn_3x3 on both
     # paths (torch.export drops memory formats), so no file is kept for it.
+    ("resnet_basic_block", ("torchvision BasicBlock(8, 16, stride=2) with a "
+                            "1x1 stride-2 downsample, eval, 1x8x16x16; also "
+                            "written to examples/",
+                            resnet_basic_block, (1, 8, 16, 16),
+                            {"example": True})),
     ("resnet18", ("torchvision resnet18(weights=None), eval, 1x3x32x32; conv "
                   "weights elided", resnet18, (1, 3, 32, 32), {"elide": True})),
 ])
@@ -324,6 +339,10 @@ def write(path, text):
         f.write(text)
 
 
+EXAMPLES_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..",
+                            "examples")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -354,6 +373,9 @@ def main():
         p = os.path.join(args.out, "torch", name + ".mlir")
         write(p, header(name, desc, "torch", vers) + text)
         check(p, "torch", args.mlir_opt)
+        if CASES[name][3].get("example"):
+            write(os.path.join(EXAMPLES_DIR, name + ".mlir"),
+                  header(name, desc, "torch", vers) + text)
 
         # TOSA as emitted, then lowered by upstream mlir-opt
         desc, text = export(name, "tosa")

@@ -5,7 +5,7 @@
 // both compute the same function as PyTorch's Conv2d + BatchNorm2d in eval
 // mode. `main` makes deterministic inputs and prints the block's output.
 //
-//   convbn-opt examples/resnet_block.mlir --lower-to-cpu | mlir-runner ...
+//   convbn-opt examples/convbn_ops.mlir --lower-to-cpu | mlir-runner ...
 
 !act = tensor<1x4x6x6xf32>
 !filter = tensor<4x4x3x3xf32>
