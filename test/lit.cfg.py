@@ -31,9 +31,12 @@ config.substitutions.append(
      f"{runner} -e main -entry-point-result=void "
      f"-shared-libs={c_runner_utils} -shared-libs={runner_utils}"))
 
-# %python: the interpreter running lit. %exec-compare: utils/exec_compare.py
-# with this build's convbn-opt and MLIR's runner (see its docstring).
-config.substitutions.append(("%python", sys.executable))
+# LLVM's test tools (`not`, `count`) for RUN lines, after the system's.
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+
+# %python (the interpreter running lit) comes with use_default_substitutions.
+# %exec-compare: utils/exec_compare.py with this build's convbn-opt and MLIR's
+# runner (see its docstring).
 repo_root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 config.convbn_utils_dir = os.path.join(repo_root, "utils")
 convbn_opt = os.path.join(config.convbn_tools_dir, "convbn-opt")

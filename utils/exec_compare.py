@@ -251,14 +251,16 @@ def main():
     args = parser.parse_args()
 
     source = open(args.file).read()
+    # Signatures are read from the code, not from comments (CHECK lines).
+    code = re.sub(r"//[^\n]*", "", source)
     if args.all_funcs:
-        funcs = [f for f in list_functions(source) if f != "main"]
+        funcs = [f for f in list_functions(code) if f != "main"]
     else:
         funcs = [f for f in args.func.split(",") if f]
     builder = MainBuilder()
     signatures = []
     for func in funcs:
-        arg_types, results = find_signature(source, func)
+        arg_types, results = find_signature(code, func)
         if not results:
             if args.all_funcs:
                 continue
@@ -295,8 +297,9 @@ def main():
                 count += 1
                 if math.isnan(r) or math.isnan(g) or abs(g - r) > args.atol + args.rtol * abs(r):
                     bad += 1
-                if not (math.isnan(r) or math.isnan(g)):
-                    worst = max(worst, abs(g - r) / (abs(r) + args.atol))
+                if not (math.isnan(r) or math.isnan(g)) and g != r:
+                    denominator = abs(r) + args.atol
+                    worst = max(worst, abs(g - r) / denominator if denominator else math.inf)
         position += num_results
         verdict = "agree" if bad == 0 and count else "DISAGREE"
         if verdict != "agree":
