@@ -72,13 +72,16 @@ SmallVector<unsigned> ConvDims::getFilterChannelDims() const {
 
 int64_t mlir::convbn::getNumOutputChannels(ConvLayout layout,
                                            RankedTensorType filterType) {
-  int64_t channels = 1;
+  std::optional<int64_t> channels = 1;
   for (unsigned pos : getConvDims(layout).getFilterChannelDims()) {
     if (filterType.isDynamicDim(pos))
       return ShapedType::kDynamic;
-    channels *= filterType.getDimSize(pos);
+    // Two huge static sizes (group x filter) may not have a product.
+    channels = llvm::checkedMul(*channels, filterType.getDimSize(pos));
+    if (!channels)
+      return ShapedType::kDynamic;
   }
-  return channels;
+  return *channels;
 }
 
 FloatType mlir::convbn::getComputeType(Type convElementType,
@@ -324,9 +327,15 @@ verifyChannelOperands(std::optional<Location> loc, ConvLayout layout,
                              " filter (", dims.filter, "), got rank ",
                              filterType.getRank());
   int64_t channels = getNumOutputChannels(layout, filterType);
-  if (ShapedType::isDynamic(channels))
-    return emitOptionalError(loc, "the filter's output-channel dimensions "
-                                  "must be static");
+  if (ShapedType::isDynamic(channels)) {
+    if (llvm::any_of(dims.getFilterChannelDims(), [&](unsigned pos) {
+          return filterType.isDynamicDim(pos);
+        }))
+      return emitOptionalError(loc, "the filter's output-channel dimensions "
+                                    "must be static");
+    return emitOptionalError(loc, "the filter's output-channel count "
+                                  "overflows int64");
+  }
 
   auto meanType = dyn_cast_if_present<RankedTensorType>(
       operands.mean ? operands.mean.getType() : Type());

@@ -55,7 +55,8 @@ inferConvOutputType(std::optional<Location> loc, ConvLayout layout,
                     ArrayRef<int64_t> padding);
 
 /// The number of output channels of a convolution with this filter (the
-/// product of its output-channel dimensions).
+/// product of its output-channel dimensions), or ShapedType::kDynamic when
+/// one of them is dynamic or the product does not fit in int64.
 int64_t getNumOutputChannels(ConvLayout layout, RankedTensorType filterType);
 
 /// The values of a float constant: a dense elements attribute or a

@@ -271,6 +271,23 @@ func.func @empty_kernel(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x0x3xf32>, %m: te
 
 // -----
 
+// Group x filter does not fit in int64 (it used to wrap around to 0).
+func.func @channel_count_overflow(%x: tensor<1x4611686018427387904x1x8x8xf32>, %w: tensor<4611686018427387904x4x1x3x3xf32>, %m: tensor<8xf32>, %v: tensor<8xf32>) {
+  // expected-error @+1 {{the filter's output-channel count overflows int64}}
+  %y = convbn.conv_bn eval ngchw_gfchw %x, %w mean(%m) variance(%v) epsilon = 1.0e-5 : tensor<1x4611686018427387904x1x8x8xf32>, tensor<4611686018427387904x4x1x3x3xf32>, tensor<8xf32>
+  return
+}
+
+// -----
+
+func.func @fold_channel_count_overflow(%w: tensor<3x3x4611686018427387904x4xf32>, %m: tensor<8xf32>, %v: tensor<8xf32>) {
+  // expected-error @+1 {{the filter's output-channel count overflows int64}}
+  %w2, %b2 = convbn.fold_weights nhwc_hwcm %w mean(%m) variance(%v) epsilon = 1.0e-5 : tensor<3x3x4611686018427387904x4xf32>, tensor<8xf32>
+  return
+}
+
+// -----
+
 //===----------------------------------------------------------------------===//
 // Strides, dilations, padding
 //===----------------------------------------------------------------------===//
