@@ -623,14 +623,22 @@ LogicalResult FoldWeightsOp::inferReturnTypes(
   return success();
 }
 
+/// Exact for every float type up to f64; f80 and f128 round to the nearest
+/// double (APFloat::convertToDouble would assert on them).
+static double toDouble(APFloat value) {
+  bool losesInfo;
+  value.convert(APFloat::IEEEdouble(), APFloat::rmNearestTiesToEven,
+                &losesInfo);
+  return value.convertToDouble();
+}
+
 std::optional<SmallVector<double>>
 mlir::convbn::getFloatConstantValues(Attribute attr) {
   if (auto elements = dyn_cast_if_present<DenseFPElementsAttr>(attr)) {
     SmallVector<double> values;
     values.reserve(elements.getNumElements());
-    // Exact: every float type MLIR has fits a double.
     for (const APFloat &value : elements.getValues<APFloat>())
-      values.push_back(value.convertToDouble());
+      values.push_back(toDouble(value));
     return values;
   }
   // Frontends (torch-mlir) keep weights in dense_resource blobs: read the
@@ -651,13 +659,13 @@ mlir::convbn::getFloatConstantValues(Attribute attr) {
   SmallVector<double> values;
   values.reserve(count);
   for (int64_t i = 0; i < count; ++i) {
-    uint64_t bits = 0;
-    for (unsigned byte = 0; byte < bytes; ++byte)
-      bits |= static_cast<uint64_t>(static_cast<uint8_t>(data[i * bytes + byte]))
-              << (8 * byte);
-    APFloat value(floatType.getFloatSemantics(),
-                  APInt(floatType.getWidth(), bits));
-    values.push_back(value.convertToDouble());
+    // Through an APInt of the type's width: f80 and f128 do not fit the
+    // uint64_t this used to assemble the bits in.
+    APInt bits(floatType.getWidth(), 0);
+    llvm::LoadIntFromMemory(
+        bits, reinterpret_cast<const uint8_t *>(data.data()) + i * bytes,
+        bytes);
+    values.push_back(toDouble(APFloat(floatType.getFloatSemantics(), bits)));
   }
   return values;
 }

@@ -181,3 +181,56 @@ func.func @no_fold(%arg: tensor<2x1x1x1xf32>, %vec: tensor<2xf32>) -> (tensor<2x
   %w6, %b6 = convbn.fold_weights nchw_fchw %w mean(%c) variance(%vec) epsilon = 1.0e-5 : tensor<2x1x1x1xf32>, tensor<2xf32>
   return %w0, %b1, %b2, %b3, %b4, %b5, %b6 : tensor<2x1x1x1xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>
 }
+
+// -----
+
+// Weights in dense_resource blobs (as torch-mlir emits them) fold too: the
+// blob holds the little-endian bits of each element. f16 [1, 2] (0x3C00,
+// 0x4000) and f80 [1, 2] (whose 10-byte elements once overflowed the 64-bit
+// word the bits were assembled in, folding to 0).
+// s = [1 / sqrt(3 + 1), 1 / sqrt(0 + 1)] = [0.5, 1]
+// filter [1, 2] * s = [0.5, 2]; bias -mean * s = [-1 * 0.5, -5 * 1] = [-0.5, -5]
+
+// CHECK-LABEL: func.func @resource_f16()
+// CHECK-DAG:     %[[W:.*]] = arith.constant dense<{{\[}}{{\[}}{{\[}}[5.000000e-01]]], {{\[}}{{\[}}[2.000000e+00]]]]> : tensor<2x1x1x1xf16>
+// CHECK-DAG:     %[[B:.*]] = arith.constant dense<[-5.000000e-01, -5.000000e+00]> : tensor<2xf16>
+// CHECK:         return %[[W]], %[[B]]
+func.func @resource_f16() -> (tensor<2x1x1x1xf16>, tensor<2xf16>) {
+  %w = arith.constant dense_resource<w16> : tensor<2x1x1x1xf16>
+  %m = arith.constant dense<[1.0, 5.0]> : tensor<2xf32>
+  %v = arith.constant dense<[3.0, 0.0]> : tensor<2xf32>
+  %w2, %b2 = convbn.fold_weights nchw_fchw %w mean(%m) variance(%v) epsilon = 1.0 : tensor<2x1x1x1xf16>, tensor<2xf32>
+  return %w2, %b2 : tensor<2x1x1x1xf16>, tensor<2xf16>
+}
+
+// CHECK-LABEL: func.func @resource_f80()
+// CHECK-DAG:     %[[W:.*]] = arith.constant dense<{{\[}}{{\[}}{{\[}}[5.000000e-01]]], {{\[}}{{\[}}[2.000000e+00]]]]> : tensor<2x1x1x1xf80>
+// CHECK-DAG:     %[[B:.*]] = arith.constant dense<[-5.000000e-01, -5.000000e+00]> : tensor<2xf80>
+// CHECK:         return %[[W]], %[[B]]
+func.func @resource_f80() -> (tensor<2x1x1x1xf80>, tensor<2xf80>) {
+  %w = arith.constant dense_resource<w80> : tensor<2x1x1x1xf80>
+  %m = arith.constant dense<[1.0, 5.0]> : tensor<2xf32>
+  %v = arith.constant dense<[3.0, 0.0]> : tensor<2xf32>
+  %w2, %b2 = convbn.fold_weights nchw_fchw %w mean(%m) variance(%v) epsilon = 1.0 : tensor<2x1x1x1xf80>, tensor<2xf32>
+  return %w2, %b2 : tensor<2x1x1x1xf80>, tensor<2xf80>
+}
+
+// An elided blob has no values: no fold.
+// CHECK-LABEL: func.func @resource_elided()
+// CHECK:         convbn.fold_weights
+func.func @resource_elided() -> (tensor<2x1x1x1xf16>, tensor<2xf16>) {
+  %w = arith.constant dense_resource<__elided__> : tensor<2x1x1x1xf16>
+  %m = arith.constant dense<[1.0, 5.0]> : tensor<2xf32>
+  %v = arith.constant dense<[3.0, 0.0]> : tensor<2xf32>
+  %w2, %b2 = convbn.fold_weights nchw_fchw %w mean(%m) variance(%v) epsilon = 1.0 : tensor<2x1x1x1xf16>, tensor<2xf32>
+  return %w2, %b2 : tensor<2x1x1x1xf16>, tensor<2xf16>
+}
+
+{-#
+  dialect_resources: {
+    builtin: {
+      w16: "0x02000000003C0040",
+      w80: "0x080000000000000000000080FF3F00000000000000800040"
+    }
+  }
+#-}
