@@ -3,7 +3,12 @@
 #include "ConvBN/Pipelines/Pipelines.h"
 
 #include "ConvBN/Conversion/Passes.h"
+#include "ConvBN/GPU/NVVMTarget.h"
+#include "ConvBN/GPU/Passes.h"
 #include "ConvBN/Transforms/Passes.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/GPU/Transforms/Passes.h"
+#include "mlir/Dialect/LLVMIR/Transforms/Passes.h"
 #include "mlir/Conversion/TosaToLinalg/TosaToLinalg.h"
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
@@ -11,6 +16,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Dialect/SCF/Transforms/Passes.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
@@ -35,8 +41,10 @@ void mlir::convbn::buildLowerToCPUPipeline(OpPassManager &pm) {
   pm.addPass(bufferization::createOneShotBufferizePass(bufferizeOptions));
   bufferization::buildBufferDeallocationPipeline(pm);
 
-  // Loops, then LLVM.
+  // Loops, then LLVM. GPU-tiled IR (scf.forall) runs sequentially, which is
+  // how tests check a GPU schedule on the host.
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  pm.addPass(createForallToForLoopPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createSCFToControlFlowPass());
@@ -48,6 +56,92 @@ void mlir::convbn::buildLowerToCPUPipeline(OpPassManager &pm) {
   pm.addPass(createArithToLLVMConversionPass());
   pm.addPass(createConvertFuncToLLVMPass());
   pm.addPass(createConvertControlFlowToLLVMPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+}
+
+void mlir::convbn::buildLowerToNVVMPipeline(
+    OpPassManager &pm, const LowerToNVVMOptions &options) {
+  std::string features = options.features.empty()
+                             ? getDefaultFeatures(options.chip)
+                             : std::string(options.features);
+  std::string format = options.format.empty() ? getDefaultFormat(options.chip)
+                                              : std::string(options.format);
+  CheckNVVMTargetOptions check;
+  check.chip = options.chip;
+  check.features = features;
+  check.format = format;
+  pm.addPass(createCheckNVVMTarget(check));
+
+  // Tensor level: convbn to linalg, epilogues fused, pads as gathers.
+  pm.addPass(createConvertConvBNToLinalg());
+  pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  pm.addPass(createLinalgElementwiseOpFusionPass());
+  pm.addNestedPass<func::FuncOp>(createPadToGeneric());
+  pm.addPass(createCanonicalizerPass());
+
+  // Blocks and threads.
+  GPUTileOptions tile;
+  tile.blockTiles.assign(options.blockTiles.begin(), options.blockTiles.end());
+  tile.threadTiles.assign(options.threadTiles.begin(),
+                          options.threadTiles.end());
+  pm.addNestedPass<func::FuncOp>(createGPUTile(tile));
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+
+  // Buffers, then kernels.
+  bufferization::OneShotBufferizePassOptions bufferizeOptions;
+  bufferizeOptions.bufferizeFunctionBoundaries = true;
+  bufferizeOptions.functionBoundaryTypeConversion =
+      bufferization::LayoutMapOption::IdentityLayoutMap;
+  pm.addPass(bufferization::createOneShotBufferizePass(bufferizeOptions));
+  // In-place tiles leave copies of a subview onto itself: CSE makes the two
+  // subviews one, and the self-copy folds away.
+  pm.addPass(createCSEPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addNestedPass<func::FuncOp>(createGPUMapForall());
+  pm.addNestedPass<func::FuncOp>(createConvertParallelLoopToGpuPass());
+  pm.addNestedPass<func::FuncOp>(createGPUHostMemory());
+  pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  pm.addPass(createGpuKernelOutliningPass());
+  pm.addPass(LLVM::createLLVMRequestCWrappersPass());
+
+  // NVVM (as upstream's gpu-lower-to-nvvm-pipeline, with libdevice linked).
+  pm.addPass(createConvertNVGPUToNVVMPass());
+  pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(createConvertNVVMToLLVMPass());
+  pm.addPass(createConvertFuncToLLVMPass());
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  GpuNVVMAttachTargetOptions target;
+  target.chip = options.chip;
+  target.features = features;
+  target.optLevel = options.optLevel;
+  target.linkLibs.push_back(std::string(options.toolkit) +
+                            "/nvvm/libdevice/libdevice.10.bc");
+  pm.addPass(createGpuNVVMAttachTarget(target));
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createArithToLLVMConversionPass());
+  pm.addPass(createConvertIndexToLLVMPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  OpPassManager &kernels = pm.nest<gpu::GPUModuleOp>();
+  kernels.addPass(createStripDebugInfoPass());
+  kernels.addPass(createConvertGpuOpsToNVVMOps());
+  kernels.addPass(createCanonicalizerPass());
+  kernels.addPass(createCSEPass());
+  kernels.addPass(createReconcileUnrealizedCastsPass());
+  pm.addPass(createGpuToLLVMConversionPass());
+  GpuModuleToBinaryPassOptions binary;
+  binary.toolkitPath = options.toolkit;
+  binary.compilationTarget = format;
+  pm.addPass(createGpuModuleToBinaryPass(binary));
+  pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
 }
 
@@ -81,6 +175,11 @@ struct TosaToConvBNOptions
 } // namespace
 
 void mlir::convbn::registerConvBNPipelines() {
+  PassPipelineRegistration<LowerToNVVMOptions>(
+      "lower-to-nvvm",
+      "Lower convbn and upstream tensor-level IR to NVIDIA GPU kernels "
+      "(PTX or cubin) and host code calling the mgpu* runtime",
+      buildLowerToNVVMPipeline);
   PassPipelineRegistration<TosaToConvBNOptions>(
       "tosa-to-convbn",
       "Lower TOSA to linalg on tensors and fuse conv + batch norm into "

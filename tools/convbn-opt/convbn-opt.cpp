@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "ConvBN/Conversion/Passes.h"
+#include "ConvBN/GPU/Passes.h"
 #include "ConvBN/IR/ConvBNDialect.h"
 #include "ConvBN/Pipelines/Pipelines.h"
 #include "ConvBN/Transforms/Passes.h"
@@ -13,17 +14,21 @@
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
 #include "mlir/InitAllPasses.h"
+#include "mlir/Target/LLVMIR/Dialect/All.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 
 int main(int argc, char **argv) {
   mlir::registerAllPasses();
   mlir::convbn::registerConvBNConversionPasses();
   mlir::convbn::registerConvBNTransformsPasses();
+  mlir::convbn::registerConvBNGPUPasses();
   mlir::convbn::registerConvBNPipelines();
 
   mlir::DialectRegistry registry;
   mlir::registerAllDialects(registry);
   mlir::registerAllExtensions(registry);
+  // Serializing GPU kernels translates them to LLVM IR.
+  mlir::registerAllToLLVMIRTranslations(registry);
   registry.insert<mlir::convbn::ConvBNDialect>();
 
   return mlir::asMainReturnCode(mlir::MlirOptMain(

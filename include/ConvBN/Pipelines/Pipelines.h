@@ -3,6 +3,7 @@
 #ifndef CONVBN_PIPELINES_PIPELINES_H
 #define CONVBN_PIPELINES_PIPELINES_H
 
+#include "mlir/Pass/PassOptions.h"
 #include "llvm/ADT/StringRef.h"
 
 namespace mlir {
@@ -24,7 +25,49 @@ void buildLowerToCPUPipeline(OpPassManager &pm);
 void buildTosaToConvBNPipeline(OpPassManager &pm,
                                llvm::StringRef fuseOptions = "");
 
-/// Registers `lower-to-cpu` and `tosa-to-convbn` with the pass registry.
+/// Options of `lower-to-nvvm`.
+struct LowerToNVVMOptions : public PassPipelineOptions<LowerToNVVMOptions> {
+  Option<std::string> chip{*this, "chip",
+                           llvm::cl::desc("NVIDIA architecture (sm_70 = V100, "
+                                          "sm_80 = A100, sm_90 = H100)"),
+                           llvm::cl::init("sm_70")};
+  Option<std::string> features{
+      *this, "features",
+      llvm::cl::desc("PTX features, e.g. +ptx80 (default: the lowest PTX "
+                     "version the chip accepts)"),
+      llvm::cl::init("")};
+  Option<std::string> format{
+      *this, "format",
+      llvm::cl::desc("isa (PTX), bin (cubin) or fatbin (default: isa below "
+                     "sm_75, which CUDA 13's ptxas no longer targets, else "
+                     "bin)"),
+      llvm::cl::init("")};
+  Option<unsigned> optLevel{*this, "opt-level",
+                            llvm::cl::desc("Optimization level for NVVM"),
+                            llvm::cl::init(3)};
+  Option<std::string> toolkit{
+      *this, "toolkit",
+      llvm::cl::desc("CUDA toolkit: libdevice for math functions and ptxas "
+                     "for binaries"),
+      llvm::cl::init("/usr/local/cuda")};
+  ListOption<int64_t> blockTiles{
+      *this, "block-tiles",
+      llvm::cl::desc("Override the block tile sizes (per output dimension)")};
+  ListOption<int64_t> threadTiles{
+      *this, "thread-tiles",
+      llvm::cl::desc("Override the thread tile sizes (per output dimension)")};
+};
+
+/// Lowers a module of convbn and upstream tensor-level ops to kernels for
+/// NVIDIA GPUs and host code that launches them through the `mgpu*` runtime
+/// entry points: convbn to linalg, elementwise fusion, tiling of every
+/// linalg op to blocks and threads (convolution epilogues fused into the
+/// convolution's kernel), bufferization, GPU mapping, NVVM, serialization.
+void buildLowerToNVVMPipeline(OpPassManager &pm,
+                              const LowerToNVVMOptions &options);
+
+/// Registers `lower-to-cpu`, `lower-to-nvvm` and `tosa-to-convbn` with the
+/// pass registry.
 void registerConvBNPipelines();
 
 } // namespace convbn

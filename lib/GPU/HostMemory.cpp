@@ -1,0 +1,138 @@
+//===- HostMemory.cpp - host buffers in GPU memory ------------------------===//
+
+#include "ConvBN/GPU/Passes.h"
+
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
+
+namespace mlir::convbn {
+#define GEN_PASS_DEF_GPUHOSTMEMORY
+#include "ConvBN/GPU/Passes.h.inc"
+} // namespace mlir::convbn
+
+using namespace mlir;
+using namespace mlir::convbn;
+
+namespace {
+
+/// The allocation or argument a view of a buffer is a view of.
+static Value getUnderlyingBuffer(Value value) {
+  while (auto view = value.getDefiningOp<ViewLikeOpInterface>())
+    value = view.getViewSource();
+  return value;
+}
+
+struct GPUHostMemoryPass
+    : convbn::impl::GPUHostMemoryBase<GPUHostMemoryPass> {
+  void runOnOperation() override {
+    func::FuncOp func = getOperation();
+    IRRewriter rewriter(&getContext());
+
+    // Temporaries inside kernels are private to a thread.
+    SmallVector<Operation *> kernelAllocs, kernelDeallocs;
+    func.walk([&](gpu::LaunchOp launch) {
+      launch.walk([&](memref::AllocOp alloc) { kernelAllocs.push_back(alloc); });
+      launch.walk(
+          [&](memref::DeallocOp dealloc) { kernelDeallocs.push_back(dealloc); });
+    });
+    for (Operation *op : kernelDeallocs)
+      rewriter.eraseOp(op);
+    for (Operation *op : kernelAllocs) {
+      auto alloc = cast<memref::AllocOp>(op);
+      rewriter.setInsertionPoint(alloc);
+      rewriter.replaceOpWithNewOp<memref::AllocaOp>(
+          alloc, alloc.getType(), alloc.getDynamicSizes(),
+          alloc.getSymbolOperands(), alloc.getAlignmentAttr());
+    }
+
+    // Host allocations become device allocations, freed before returning
+    // unless returned.
+    SmallVector<memref::AllocOp> hostAllocs;
+    func.walk([&](memref::AllocOp alloc) { hostAllocs.push_back(alloc); });
+    DenseSet<Value> returned;
+    func.walk([&](func::ReturnOp ret) {
+      for (Value operand : ret.getOperands())
+        returned.insert(getUnderlyingBuffer(operand));
+    });
+    SmallVector<Value> toFree;
+    for (memref::AllocOp alloc : hostAllocs) {
+      rewriter.setInsertionPoint(alloc);
+      auto gpuAlloc = gpu::AllocOp::create(
+          rewriter, alloc.getLoc(), alloc.getType(), /*asyncToken=*/Type(),
+          /*asyncDependencies=*/ValueRange(), alloc.getDynamicSizes(),
+          alloc.getSymbolOperands(), /*hostShared=*/false);
+      rewriter.replaceOp(alloc, gpuAlloc.getMemref());
+      if (!returned.contains(gpuAlloc.getMemref()))
+        toFree.push_back(gpuAlloc.getMemref());
+    }
+    SmallVector<memref::DeallocOp> hostDeallocs;
+    func.walk([&](memref::DeallocOp dealloc) { hostDeallocs.push_back(dealloc); });
+    for (memref::DeallocOp dealloc : hostDeallocs) {
+      // Freed below, once.
+      rewriter.eraseOp(dealloc);
+    }
+
+    // Globals read by kernels are copied to the device once per call.
+    SmallVector<memref::GetGlobalOp> globals;
+    func.walk([&](memref::GetGlobalOp global) { globals.push_back(global); });
+    for (memref::GetGlobalOp global : globals) {
+      rewriter.setInsertionPointAfter(global);
+      auto type = cast<MemRefType>(global.getType());
+      auto device = gpu::AllocOp::create(
+          rewriter, global.getLoc(), type, Type(), ValueRange(), ValueRange(),
+          ValueRange(), /*hostShared=*/false);
+      gpu::MemcpyOp::create(rewriter, global.getLoc(), TypeRange(),
+                            ValueRange(), device.getMemref(), global);
+      rewriter.replaceUsesWithIf(global, device.getMemref(),
+                                 [&](OpOperand &use) {
+                                   return use.getOwner() != device &&
+                                          !isa<gpu::MemcpyOp>(use.getOwner());
+                                 });
+      toFree.push_back(device.getMemref());
+    }
+
+    // Host code must not touch device memory: copies become device copies.
+    SmallVector<memref::CopyOp> copies;
+    func.walk([&](memref::CopyOp copy) {
+      if (!copy->getParentOfType<gpu::LaunchOp>())
+        copies.push_back(copy);
+    });
+    for (memref::CopyOp copy : copies) {
+      auto sourceType = cast<MemRefType>(copy.getSource().getType());
+      auto targetType = cast<MemRefType>(copy.getTarget().getType());
+      if (!sourceType.getLayout().isIdentity() ||
+          !targetType.getLayout().isIdentity()) {
+        copy.emitError("strided copy left on the host");
+        return signalPassFailure();
+      }
+      rewriter.setInsertionPoint(copy);
+      rewriter.replaceOpWithNewOp<gpu::MemcpyOp>(
+          copy, TypeRange(), ValueRange(), copy.getTarget(), copy.getSource());
+    }
+
+    func.walk([&](func::ReturnOp ret) {
+      rewriter.setInsertionPoint(ret);
+      for (Value buffer : toFree)
+        gpu::DeallocOp::create(rewriter, ret.getLoc(), Type(), ValueRange(),
+                               buffer);
+    });
+
+    // Anything that still reads or writes memory on the host would touch
+    // device memory.
+    WalkResult hostAccess = func.walk([&](Operation *op) {
+      if (op->getParentOfType<gpu::LaunchOp>())
+        return WalkResult::advance();
+      if (isa<memref::LoadOp, memref::StoreOp>(op)) {
+        op->emitError("memory access left on the host after GPU mapping");
+        return WalkResult::interrupt();
+      }
+      return WalkResult::advance();
+    });
+    if (hostAccess.wasInterrupted())
+      signalPassFailure();
+  }
+};
+
+} // namespace

@@ -1,0 +1,222 @@
+//===- TileForGPU.cpp - tile linalg ops to GPU blocks and threads ---------===//
+
+#include "ConvBN/GPU/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace mlir::convbn {
+#define GEN_PASS_DEF_GPUTILE
+#include "ConvBN/GPU/Passes.h.inc"
+} // namespace mlir::convbn
+
+using namespace mlir;
+using namespace mlir::convbn;
+
+namespace {
+
+/// Tile sizes for the two levels, per loop of the root op.
+struct GPUTiles {
+  SmallVector<int64_t> block;
+  SmallVector<int64_t> thread;
+};
+
+/// Sizes per output dimension (see the pass description): the innermost
+/// dimension gives 4 outputs to each `threadIdx.x`, the next two one output
+/// to each `threadIdx.y/z`, and blocks grow along y then z until they have
+/// `minThreads` threads; outer dimensions are tiled by 1 at block level.
+static GPUTiles chooseOutputTiles(ArrayRef<int64_t> shape, int64_t minThreads) {
+  int64_t rank = shape.size();
+  // Dynamic sizes (batch) count as large.
+  auto size = [&](int64_t dim) {
+    return ShapedType::isDynamic(shape[dim]) ? int64_t(1) << 20 : shape[dim];
+  };
+  GPUTiles tiles{SmallVector<int64_t>(rank, 1), SmallVector<int64_t>(rank, 0)};
+  if (rank == 0)
+    return tiles;
+  int64_t x = rank - 1, y = rank - 2, z = rank - 3;
+  constexpr int64_t kMaxThreadsX = 64;
+  int64_t perThreadX = size(x) >= 4 ? 4 : 1;
+  int64_t blockX = size(x) <= kMaxThreadsX * perThreadX
+                       ? 0 /* whole dimension */
+                       : kMaxThreadsX * perThreadX;
+  int64_t threadsX = llvm::divideCeil(blockX ? blockX : size(x), perThreadX);
+  int64_t blockY = 1, blockZ = 1;
+  while (threadsX * blockY * blockZ < minThreads) {
+    if (y >= 0 && blockY < size(y))
+      blockY = std::min(blockY * 2, size(y));
+    else if (z >= 0 && blockZ < size(z))
+      blockZ = std::min(blockZ * 2, size(z));
+    else
+      break;
+  }
+  tiles.block[x] = blockX;
+  tiles.thread[x] = perThreadX;
+  if (y >= 0) {
+    tiles.block[y] = blockY;
+    tiles.thread[y] = 1;
+  }
+  if (z >= 0) {
+    tiles.block[z] = blockZ;
+    tiles.thread[z] = 1;
+  }
+  // A vector: one dimension, which then has to be tiled at block level too.
+  if (rank == 1)
+    tiles.block[x] = kMaxThreadsX * perThreadX;
+  return tiles;
+}
+
+/// Maps per-output-dimension tiles onto the loops of `op` (reduction loops
+/// and loops not in the output stay untiled).
+static GPUTiles toLoopTiles(linalg::LinalgOp op, const GPUTiles &outputTiles) {
+  unsigned numLoops = op.getNumLoops();
+  GPUTiles tiles{SmallVector<int64_t>(numLoops, 0),
+                 SmallVector<int64_t>(numLoops, 0)};
+  AffineMap outputMap = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
+  for (auto [pos, expr] : llvm::enumerate(outputMap.getResults())) {
+    auto dim = dyn_cast<AffineDimExpr>(expr);
+    if (!dim || op.getIteratorTypesArray()[dim.getPosition()] !=
+                    utils::IteratorType::parallel)
+      continue;
+    tiles.block[dim.getPosition()] = outputTiles.block[pos];
+    tiles.thread[dim.getPosition()] = outputTiles.thread[pos];
+  }
+  return tiles;
+}
+
+/// `#gpu.block` or `#gpu.thread` mappings for the tiled loops, innermost
+/// first to x, y, z; further loops get linear ids (run sequentially).
+static SmallVector<Attribute> getMapping(MLIRContext *ctx,
+                                         ArrayRef<int64_t> tiles,
+                                         bool threads) {
+  static constexpr gpu::MappingId ids[] = {
+      gpu::MappingId::DimX,       gpu::MappingId::DimY,
+      gpu::MappingId::DimZ,       gpu::MappingId::LinearDim3,
+      gpu::MappingId::LinearDim4, gpu::MappingId::LinearDim5,
+      gpu::MappingId::LinearDim6, gpu::MappingId::LinearDim7};
+  int64_t numTiled = llvm::count_if(tiles, [](int64_t t) { return t != 0; });
+  SmallVector<Attribute> mapping(numTiled);
+  for (int64_t i = 0; i < numTiled; ++i) {
+    gpu::MappingId id = ids[std::min<int64_t>(numTiled - 1 - i, 7)];
+    mapping[i] = threads ? Attribute(gpu::GPUThreadMappingAttr::get(ctx, id))
+                         : Attribute(gpu::GPUBlockMappingAttr::get(ctx, id));
+  }
+  return mapping;
+}
+
+/// Tiles `root` to an scf.forall with `tiles`, fusing its single-use linalg
+/// producers, and replaces it. Returns the tiled root inside the loop.
+static FailureOr<TilingInterface> tileAndFuse(RewriterBase &rewriter,
+                                              TilingInterface root,
+                                              ArrayRef<int64_t> tiles,
+                                              ArrayRef<Attribute> mapping) {
+  scf::SCFTilingOptions tilingOptions;
+  tilingOptions.setLoopType(scf::SCFTilingOptions::LoopType::ForallOp)
+      .setTileSizes(getAsIndexOpFoldResult(rewriter.getContext(), tiles))
+      .setMapping(mapping);
+  scf::SCFTileAndFuseOptions options;
+  options.setTilingOptions(tilingOptions);
+  // Fused into each tile: what initialises the root's output (a fill or a
+  // bias broadcast) and a convolution whose output the root reads (the
+  // epilogue's producer), when only this root uses them. Everything else (a
+  // pad, the weight fold) stays its own kernel rather than being recomputed
+  // by every thread.
+  Operation *rootOp = root;
+  options.setFusionControlFn(
+      [rootOp](tensor::ExtractSliceOp slice, OpResult producer, bool)
+          -> std::optional<scf::SCFTileAndFuseOptions::ControlFnResult> {
+        auto producerOp = dyn_cast<linalg::LinalgOp>(producer.getOwner());
+        if (!producerOp)
+          return std::nullopt;
+        bool initialisesOutput = llvm::any_of(
+            slice->getUses(), [](OpOperand &use) {
+              auto user = dyn_cast<DestinationStyleOpInterface>(use.getOwner());
+              return user && user.isDpsInit(&use);
+            });
+        bool isConvolution = producerOp.getNumReductionLoops() > 0 &&
+                             linalg::isaConvolutionOpInterface(producerOp);
+        if (!initialisesOutput && !isConvolution)
+          return std::nullopt;
+        Operation *loop = slice->getParentOfType<scf::ForallOp>();
+        for (Operation *user : producer.getUsers())
+          if (user != rootOp && !(loop && loop->isAncestor(user)))
+            return std::nullopt;
+        return scf::SCFTileAndFuseOptions::ControlFnResult{};
+      });
+  FailureOr<scf::SCFTileAndFuseResult> result =
+      scf::tileConsumerAndFuseProducersUsingSCF(rewriter, root, options);
+  if (failed(result))
+    return failure();
+  for (OpResult value : root->getResults())
+    rewriter.replaceAllUsesWith(value, result->replacements.lookup(value));
+  SmallVector<Operation *> dead(result->fusedProducers.begin(),
+                                result->fusedProducers.end());
+  rewriter.eraseOp(root);
+  for (Operation *op : llvm::reverse(dead))
+    if (op->use_empty())
+      rewriter.eraseOp(op);
+  return cast<TilingInterface>(result->tiledAndFusedOps.front());
+}
+
+struct GPUTilePass : convbn::impl::GPUTileBase<GPUTilePass> {
+  using GPUTileBase::GPUTileBase;
+
+  void runOnOperation() override {
+    func::FuncOp func = getOperation();
+    IRRewriter rewriter(&getContext());
+    DenseSet<Operation *> failedRoots;
+    while (true) {
+      // The last linalg op on tensors not yet in a GPU loop nest: the root
+      // of a producer chain.
+      linalg::LinalgOp root;
+      func.walk([&](linalg::LinalgOp op) {
+        if (op.hasPureTensorSemantics() &&
+            !op->getParentOfType<scf::ForallOp>() && !failedRoots.contains(op))
+          root = op;
+      });
+      if (!root)
+        break;
+      if (failed(tileRoot(rewriter, root))) {
+        root->emitError("could not tile this op for the GPU");
+        return signalPassFailure();
+      }
+    }
+  }
+
+  LogicalResult tileRoot(IRRewriter &rewriter, linalg::LinalgOp root) {
+    auto outputType =
+        cast<RankedTensorType>(root.getDpsInitOperand(0)->get().getType());
+    GPUTiles outputTiles =
+        chooseOutputTiles(outputType.getShape(), minThreads);
+    if (!blockTiles.empty() &&
+        blockTiles.size() == static_cast<size_t>(outputType.getRank()))
+      outputTiles.block.assign(blockTiles.begin(), blockTiles.end());
+    if (!threadTiles.empty() &&
+        threadTiles.size() == static_cast<size_t>(outputType.getRank()))
+      outputTiles.thread.assign(threadTiles.begin(), threadTiles.end());
+    GPUTiles tiles = toLoopTiles(root, outputTiles);
+    if (llvm::all_of(tiles.block, [](int64_t t) { return t == 0; }) ||
+        llvm::all_of(tiles.thread, [](int64_t t) { return t == 0; }))
+      return failure();
+
+    rewriter.setInsertionPoint(root);
+    MLIRContext *ctx = rewriter.getContext();
+    FailureOr<TilingInterface> blockTile =
+        tileAndFuse(rewriter, cast<TilingInterface>(root.getOperation()),
+                    tiles.block, getMapping(ctx, tiles.block, false));
+    if (failed(blockTile))
+      return failure();
+    rewriter.setInsertionPoint(*blockTile);
+    FailureOr<TilingInterface> threadTile =
+        tileAndFuse(rewriter, *blockTile, tiles.thread,
+                    getMapping(ctx, tiles.thread, true));
+    return success(succeeded(threadTile));
+  }
+};
+
+} // namespace
