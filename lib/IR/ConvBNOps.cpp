@@ -86,10 +86,14 @@ int64_t mlir::convbn::getNumOutputChannels(ConvLayout layout,
 
 FloatType mlir::convbn::getComputeType(Type convElementType,
                                        Type paramElementType) {
-  MLIRContext *ctx = convElementType.getContext();
-  if (convElementType.isF64() || paramElementType.isF64())
-    return Float64Type::get(ctx);
-  return Float32Type::get(ctx);
+  // The widest of f32 and both types: narrow types (f16, bf16, f8) compute
+  // in f32, and f80 or f128 must not be narrowed to it either.
+  FloatType compute = Float32Type::get(convElementType.getContext());
+  for (Type type : {convElementType, paramElementType})
+    if (auto floatType = dyn_cast<FloatType>(type);
+        floatType && floatType.getWidth() > compute.getWidth())
+      compute = floatType;
+  return compute;
 }
 
 static std::string formatShape(ArrayRef<int64_t> shape) {

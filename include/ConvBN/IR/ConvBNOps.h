@@ -64,7 +64,8 @@ int64_t getNumOutputChannels(ConvLayout layout, RankedTensorType filterType);
 std::optional<SmallVector<double>> getFloatConstantValues(Attribute attr);
 
 /// The float type in which batch-norm arithmetic on these element types is
-/// done: f64 if either is f64, otherwise f32.
+/// done: the widest of f32 and the two (f32 for f16/bf16, f64 if either is
+/// f64, f80/f128 likewise).
 FloatType getComputeType(Type convElementType, Type paramElementType);
 
 //===----------------------------------------------------------------------===//

@@ -2,8 +2,8 @@
 
 // Narrow types (f16, bf16) compute in f32: the convolution accumulates in
 // f32, batch-norm arithmetic and the fold are done in f32, and results are
-// rounded once to the narrow type at the end. Parameters wider than f32 (f64)
-// make the arithmetic f64.
+// rounded once to the narrow type at the end. Wider types are not narrowed:
+// the arithmetic is done in the widest of f32 and the two element types.
 
 // eval, f16 model with f32 parameters: the bias initialises an f32
 // accumulator, and the normalisation reads the f32 accumulator and rounds
@@ -122,4 +122,35 @@ func.func @train_bf16(%x: tensor<2x3x8x8xbf16>, %w: tensor<4x3x3x3xbf16>, %m: te
 func.func @eval_f32_f64_params(%x: tensor<2x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, %m: tensor<4xf64>, %v: tensor<4xf64>) -> tensor<2x4x6x6xf32> {
   %y = convbn.conv_bn eval nchw_fchw %x, %w mean(%m) variance(%v) epsilon = 1.0e-5 : tensor<2x3x8x8xf32>, tensor<4x3x3x3xf32>, tensor<4xf64>
   return %y : tensor<2x4x6x6xf32>
+}
+
+// -----
+
+// Types wider than f64 are not narrowed either: f128 parameters make the
+// arithmetic f128 (it used to be f32).
+
+// CHECK-LABEL: func.func @eval_f32_f128_params(
+// CHECK:         linalg.generic {{.*}} outs(%{{.+}} : tensor<4xf128>)
+// CHECK:           math.sqrt %{{.+}} : f128
+// CHECK:         linalg.generic {{.*}} outs(%{{.+}} : tensor<2x4x6x6xf32>)
+// CHECK:           arith.extf %{{.+}} : f32 to f128
+// CHECK:           arith.truncf %{{.+}} : f128 to f32
+func.func @eval_f32_f128_params(%x: tensor<2x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, %m: tensor<4xf128>, %v: tensor<4xf128>) -> tensor<2x4x6x6xf32> {
+  %y = convbn.conv_bn eval nchw_fchw %x, %w mean(%m) variance(%v) epsilon = 1.0e-5 : tensor<2x3x8x8xf32>, tensor<4x3x3x3xf32>, tensor<4xf128>
+  return %y : tensor<2x4x6x6xf32>
+}
+
+// -----
+
+// An f80 model with f32 parameters folds in f80.
+
+// CHECK-LABEL: func.func @tune_f80_f32_params(
+// CHECK:         linalg.generic {{.*}} outs(%{{.+}} : tensor<4xf80>)
+// CHECK:           arith.extf %{{.+}} : f32 to f80
+// CHECK:           math.sqrt %{{.+}} : f80
+// CHECK:         linalg.generic {{.*}} outs(%{{.+}} : tensor<4x3x3x3xf80>)
+// CHECK:           arith.mulf %{{.+}} : f80
+func.func @tune_f80_f32_params(%x: tensor<2x3x8x8xf80>, %w: tensor<4x3x3x3xf80>, %m: tensor<4xf32>, %v: tensor<4xf32>) -> tensor<2x4x6x6xf80> {
+  %y = convbn.conv_bn tune nchw_fchw %x, %w mean(%m) variance(%v) epsilon = 1.0e-5 : tensor<2x3x8x8xf80>, tensor<4x3x3x3xf80>, tensor<4xf32>
+  return %y : tensor<2x4x6x6xf80>
 }
