@@ -45,6 +45,18 @@ config.substitutions.append(
      f"{sys.executable} {os.path.join(config.convbn_utils_dir, 'exec_compare.py')} "
      f"--opt {convbn_opt} --runner {runner} --lib-dir {config.mlir_lib_dir}"))
 
+# The randomized differential test (Transforms/FuseConvBN/random.mlir): how
+# many cases and which seed, from `lit --param convbn_random_cases=N
+# --param convbn_random_seed=S` or the environment variables
+# CONVBN_RANDOM_CASES / CONVBN_RANDOM_SEED (docs/testing.md).
+config.substitutions.append(("%convbn_utils", config.convbn_utils_dir))
+config.substitutions.append(
+    ("%convbn_random_cases",
+     lit_config.params.get("convbn_random_cases", os.environ.get("CONVBN_RANDOM_CASES", "300"))))
+config.substitutions.append(
+    ("%convbn_random_seed",
+     lit_config.params.get("convbn_random_seed", os.environ.get("CONVBN_RANDOM_SEED", "1"))))
+
 tool_dirs = [config.convbn_tools_dir, config.llvm_tools_dir, config.mlir_tools_dir]
 tools = ["convbn-opt", "mlir-runner", ToolSubst("FileCheck", unresolved="fatal")]
 llvm_config.add_tool_substitutions(tools, tool_dirs)

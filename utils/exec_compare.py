@@ -23,6 +23,7 @@ must not redefine symbols or attribute aliases.
 """
 
 import argparse
+import concurrent.futures
 import math
 import os
 import re
@@ -276,8 +277,11 @@ def main():
         path = f.name
     try:
         lower = args.lower.split()
-        reference = run(args.opt, args.runner, libs, path, [], lower)
-        rewritten = run(args.opt, args.runner, libs, path, args.passes.split(), lower)
+        # The two compilations and runs are independent: run them side by side.
+        with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+            reference = pool.submit(run, args.opt, args.runner, libs, path, [], lower)
+            rewritten = pool.submit(run, args.opt, args.runner, libs, path, args.passes.split(), lower)
+            reference, rewritten = reference.result(), rewritten.result()
     finally:
         os.unlink(path)
     expected = sum(n for _, n in signatures)
