@@ -395,6 +395,22 @@ static constexpr OperandSegment kFoldWeightsSegments[] = {
     {"filter", false}, {"bias", true},  {"scale", true},
     {"offset", true},  {"mean", false}, {"variance", false}};
 
+/// Whether `sizes` give each operand of `segments` a valid count (one, or at
+/// most one if optional) and add up to `numOperands`. Result-type inference
+/// reads its operands through the segments, and can be called (C API,
+/// builders) on states the verifier has not seen.
+static bool areValidSegments(ArrayRef<int32_t> sizes,
+                             ArrayRef<OperandSegment> segments,
+                             size_t numOperands) {
+  size_t total = 0;
+  for (auto [segment, size] : llvm::zip_equal(segments, sizes)) {
+    if (size != 1 && !(size == 0 && segment.optional))
+      return false;
+    total += size;
+  }
+  return total == numOperands;
+}
+
 LogicalResult
 mlir::convbn::detail::verifyWellFormedOperandSegments(Operation *op) {
   ArrayRef<int32_t> sizes;
@@ -507,6 +523,10 @@ Value ConvBNOp::getSavedInvStd() { return getStatisticOrNull(*this, 3); }
 LogicalResult ConvBNOp::inferReturnTypes(
     MLIRContext *context, std::optional<Location> loc, Adaptor adaptor,
     SmallVectorImpl<Type> &inferredReturnTypes) {
+  if (!areValidSegments(adaptor.getProperties().operandSegmentSizes,
+                        kConvBNSegments, adaptor.getOperands().size()))
+    return emitOptionalError(loc, "operandSegmentSizes do not match the "
+                                  "operands");
   auto inputType = getRankedType(adaptor.getInput());
   auto filterType = getRankedType(adaptor.getFilter());
   if (!inputType || !filterType)
@@ -605,6 +625,10 @@ LogicalResult mlir::convbn::detail::verifyResultsMatchMode(Operation *op) {
 LogicalResult FoldWeightsOp::inferReturnTypes(
     MLIRContext *context, std::optional<Location> loc, Adaptor adaptor,
     SmallVectorImpl<Type> &inferredReturnTypes) {
+  if (!areValidSegments(adaptor.getProperties().operandSegmentSizes,
+                        kFoldWeightsSegments, adaptor.getOperands().size()))
+    return emitOptionalError(loc, "operandSegmentSizes do not match the "
+                                  "operands");
   auto filterType = getRankedType(adaptor.getFilter());
   if (!filterType)
     return emitOptionalError(loc, "filter must be a ranked tensor");
