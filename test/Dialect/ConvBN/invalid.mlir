@@ -678,7 +678,7 @@ func.func @generic_fold_one_result(%w: tensor<4x3x3x3xf32>, %m: tensor<4xf32>, %
 
 // operandSegmentSizes (input, filter, bias, scale, offset, mean, variance)
 // that leave out the required 'variance' used to crash the generated
-// verifier; this one reads %v as the bias.
+// verifier; this one would take %m as the bias and %v as the mean.
 func.func @generic_missing_variance(%x: tensor<2x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, %m: tensor<4xf32>, %v: tensor<4xf32>) {
   // expected-error @+1 {{'convbn.conv_bn' op requires exactly one 'variance' operand, but operandSegmentSizes gives it 0}}
   %y = "convbn.conv_bn"(%x, %w, %m, %v) <{epsilon = 1.0e-5 : f64, layout = #convbn.layout<nchw_fchw>, mode = #convbn.mode<eval>, operandSegmentSizes = array<i32: 1, 1, 1, 0, 0, 1, 0>}> : (tensor<2x3x8x8xf32>, tensor<4x3x3x3xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<2x4x6x6xf32>
