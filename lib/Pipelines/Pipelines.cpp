@@ -96,6 +96,13 @@ void mlir::convbn::buildLowerToNVVMPipeline(
   bufferizeOptions.functionBoundaryTypeConversion =
       bufferization::LayoutMapOption::IdentityLayoutMap;
   pm.addPass(bufferization::createOneShotBufferizePass(bufferizeOptions));
+  // Results become caller-provided output buffers (destination-passing
+  // style): the caller owns every device buffer it sees.
+  bufferization::BufferResultsToOutParamsPassOptions outParams;
+  outParams.hoistStaticAllocs = true;
+  outParams.hoistDynamicAllocs = true;
+  outParams.modifyPublicFunctions = true;
+  pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
   // In-place tiles leave copies of a subview onto itself: CSE makes the two
   // subviews one, and the self-copy folds away.
   pm.addPass(createCSEPass());
@@ -108,6 +115,9 @@ void mlir::convbn::buildLowerToNVVMPipeline(
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   pm.addPass(createGpuKernelOutliningPass());
+  // gpu-to-llvm lowers allocations and copies on streams only: thread async
+  // tokens through the host code.
+  pm.addNestedPass<func::FuncOp>(createGpuAsyncRegionPass());
   pm.addPass(LLVM::createLLVMRequestCWrappersPass());
 
   // NVVM (as upstream's gpu-lower-to-nvvm-pipeline, with libdevice linked).
