@@ -41,10 +41,18 @@ struct GPUHostMemoryPass
       rewriter.eraseOp(op);
     for (Operation *op : kernelAllocs) {
       auto alloc = cast<memref::AllocOp>(op);
+      // Thread tiles are chosen to divide the tensors, so temporaries have
+      // static shapes (PTX before 7.3 has no dynamic alloca; static ones can
+      // live in registers).
+      if (!alloc.getType().hasStaticShape()) {
+        alloc.emitError("a kernel temporary has a dynamic shape; choose "
+                        "thread tiles that divide the tensor");
+        return signalPassFailure();
+      }
       rewriter.setInsertionPoint(alloc);
       rewriter.replaceOpWithNewOp<memref::AllocaOp>(
-          alloc, alloc.getType(), alloc.getDynamicSizes(),
-          alloc.getSymbolOperands(), alloc.getAlignmentAttr());
+          alloc, alloc.getType(), ValueRange(), ValueRange(),
+          alloc.getAlignmentAttr());
     }
 
     // Host allocations become device allocations, freed before returning

@@ -27,7 +27,8 @@ struct GPUTiles {
 };
 
 /// Sizes per output dimension (see the pass description): the innermost
-/// dimension gives 4 outputs to each `threadIdx.x`, the next two one output
+/// dimension gives 4 outputs (1 where 4 does not divide it, or where 4 would
+/// leave fewer than `minThreads` threads) to each `threadIdx.x`, the next two one output
 /// to each `threadIdx.y/z`, and blocks grow along y then z until they have
 /// `minThreads` threads; outer dimensions are tiled by 1 at block level.
 static GPUTiles chooseOutputTiles(ArrayRef<int64_t> shape, int64_t minThreads) {
@@ -41,18 +42,32 @@ static GPUTiles chooseOutputTiles(ArrayRef<int64_t> shape, int64_t minThreads) {
     return tiles;
   int64_t x = rank - 1, y = rank - 2, z = rank - 3;
   constexpr int64_t kMaxThreadsX = 64;
-  int64_t perThreadX = size(x) >= 4 ? 4 : 1;
-  int64_t blockX = size(x) <= kMaxThreadsX * perThreadX
-                       ? 0 /* whole dimension */
-                       : kMaxThreadsX * perThreadX;
-  int64_t threadsX = llvm::divideCeil(blockX ? blockX : size(x), perThreadX);
-  int64_t blockY = 1, blockZ = 1;
-  while (threadsX * blockY * blockZ < minThreads) {
-    if (y >= 0 && blockY < size(y))
-      blockY = std::min(blockY * 2, size(y));
-    else if (z >= 0 && blockZ < size(z))
-      blockZ = std::min(blockZ * 2, size(z));
-    else
+  // Four outputs per thread along x where that still fills a block; one
+  // otherwise (small tensors: weights, per-channel vectors).
+  int64_t perThreadX, blockX, blockY, blockZ;
+  for (int64_t candidate : {int64_t(4), int64_t(1)}) {
+    // Only where it divides the dimension: a partial thread tile would need
+    // a dynamically sized private temporary.
+    perThreadX = size(x) % candidate == 0 && !ShapedType::isDynamic(shape[x])
+                     ? candidate
+                     : 1;
+    blockX = rank == 1 || size(x) > kMaxThreadsX * perThreadX
+                 ? kMaxThreadsX * perThreadX
+                 : 0 /* the whole dimension */;
+    int64_t threadsX =
+        llvm::divideCeil(blockX ? std::min(blockX, size(x)) : size(x),
+                         perThreadX);
+    blockY = 1;
+    blockZ = 1;
+    while (threadsX * blockY * blockZ < minThreads) {
+      if (y >= 0 && blockY < size(y))
+        blockY = std::min(blockY * 2, size(y));
+      else if (z >= 0 && blockZ < size(z))
+        blockZ = std::min(blockZ * 2, size(z));
+      else
+        break;
+    }
+    if (threadsX * blockY * blockZ >= minThreads)
       break;
   }
   tiles.block[x] = blockX;
@@ -65,9 +80,6 @@ static GPUTiles chooseOutputTiles(ArrayRef<int64_t> shape, int64_t minThreads) {
     tiles.block[z] = blockZ;
     tiles.thread[z] = 1;
   }
-  // A vector: one dimension, which then has to be tiled at block level too.
-  if (rank == 1)
-    tiles.block[x] = kMaxThreadsX * perThreadX;
   return tiles;
 }
 
@@ -140,11 +152,15 @@ static FailureOr<TilingInterface> tileAndFuse(RewriterBase &rewriter,
             });
         bool isConvolution = producerOp.getNumReductionLoops() > 0 &&
                              linalg::isaConvolutionOpInterface(producerOp);
-        if (!initialisesOutput && !isConvolution)
+        // Initialisations are cheap to recompute, whoever else uses them.
+        if (initialisesOutput)
+          return scf::SCFTileAndFuseOptions::ControlFnResult{};
+        if (!isConvolution)
           return std::nullopt;
         Operation *loop = slice->getParentOfType<scf::ForallOp>();
         for (Operation *user : producer.getUsers())
-          if (user != rootOp && !(loop && loop->isAncestor(user)))
+          if (user != rootOp && !isa<tensor::DimOp>(user) &&
+              !(loop && loop->isAncestor(user)))
             return std::nullopt;
         return scf::SCFTileAndFuseOptions::ControlFnResult{};
       });
@@ -157,6 +173,19 @@ static FailureOr<TilingInterface> tileAndFuse(RewriterBase &rewriter,
   SmallVector<Operation *> dead(result->fusedProducers.begin(),
                                 result->fusedProducers.end());
   rewriter.eraseOp(root);
+  // Sizes of a fused producer's result are its init's: read them there, so
+  // that the producer dies.
+  for (Operation *producer : dead) {
+    auto dps = dyn_cast<DestinationStyleOpInterface>(producer);
+    if (!dps)
+      continue;
+    for (OpResult value : producer->getResults())
+      for (OpOperand &use : llvm::make_early_inc_range(value.getUses()))
+        if (isa<tensor::DimOp>(use.getOwner()))
+          rewriter.modifyOpInPlace(use.getOwner(), [&] {
+            use.set(dps.getDpsInitOperand(value.getResultNumber())->get());
+          });
+  }
   for (Operation *op : llvm::reverse(dead))
     if (op->use_empty())
       rewriter.eraseOp(op);
