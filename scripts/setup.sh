@@ -8,7 +8,8 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${CONVBN_BUILD_DIR:-$root/build}"
 llvm=/usr/lib/llvm-22
 
-packages=(cmake ninja-build g++ python3 llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools)
+packages=(cmake ninja-build g++ python3 llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools
+          libgtest-dev)
 missing=()
 for pkg in "${packages[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
@@ -27,4 +28,6 @@ if [ ! -f "$build/build.ninja" ]; then
     -DMLIR_DIR="$llvm/lib/cmake/mlir" \
     -DLLVM_EXTERNAL_LIT="$llvm/bin/lit" >/dev/null
 fi
-ninja -C "$build" convbn-opt convbn-doc
+# convbn-runtime: the CUDA runtime (shared and static), the fake driver and
+# the runtime's unit tests (runtime/).
+ninja -C "$build" convbn-opt convbn-doc convbn-runtime

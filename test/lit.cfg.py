@@ -9,7 +9,7 @@ from lit.llvm.subst import ToolSubst
 
 config.name = "CONVBN"
 config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
-config.suffixes = [".mlir"]
+config.suffixes = [".mlir", ".test"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.convbn_obj_root, "test")
 config.excludes = ["Inputs", "CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py"]
@@ -45,6 +45,35 @@ config.substitutions.append(
      f"{sys.executable} {os.path.join(config.convbn_utils_dir, 'exec_compare.py')} "
      f"--opt {convbn_opt} --runner {runner} --lib-dir {config.mlir_lib_dir}"))
 
+# convbn's CUDA runtime (runtime/). %run-gpu: %run-cpu that also links it.
+# %fakecuda: the fake CUDA driver that CONVBN_CUDA_DRIVER=%fakecuda makes the
+# runtime load instead of libcuda.so.1 (runtime/unittests/FakeCuda.h).
+config.substitutions.append(
+    ("%run-gpu",
+     f"{runner} -e main -entry-point-result=void "
+     f"-shared-libs={config.convbn_cuda_runtime} "
+     f"-shared-libs={c_runner_utils} -shared-libs={runner_utils}"))
+config.substitutions.append(("%convbn_cuda_runtime", config.convbn_cuda_runtime))
+config.substitutions.append(("%convbn_runtime_include", config.convbn_runtime_include))
+config.substitutions.append(("%fakecuda", config.convbn_fakecuda))
+config.substitutions.append(("%host_cc", config.host_cc))
+config.substitutions.append(("%cuda_toolkit", config.cuda_toolkit))
+if config.convbn_runtime_unittests:
+    config.available_features.add("runtime-unittests")
+    config.substitutions.append(("%runtime-unittests", config.convbn_runtime_unittests))
+# cuda-gpu: a CUDA driver and a device are present (tests that run kernels).
+def _has_cuda_gpu():
+    import ctypes
+    try:
+        cuda = ctypes.CDLL("libcuda.so.1")
+        count = ctypes.c_int(0)
+        return (cuda.cuInit(0) == 0 and cuda.cuDeviceGetCount(ctypes.byref(count)) == 0
+                and count.value > 0)
+    except OSError:
+        return False
+if _has_cuda_gpu():
+    config.available_features.add("cuda-gpu")
+
 # The randomized differential test (Transforms/FuseConvBN/random.mlir): how
 # many cases and which seed, from `lit --param convbn_random_cases=N
 # --param convbn_random_seed=S` or the environment variables
@@ -58,7 +87,8 @@ config.substitutions.append(
      lit_config.params.get("convbn_random_seed", os.environ.get("CONVBN_RANDOM_SEED", "1"))))
 
 tool_dirs = [config.convbn_tools_dir, config.llvm_tools_dir, config.mlir_tools_dir]
-tools = ["convbn-opt", "mlir-runner", ToolSubst("FileCheck", unresolved="fatal")]
+tools = ["convbn-opt", "mlir-runner", "mlir-opt", "mlir-translate",
+         "llvm-readelf", "llvm-nm", ToolSubst("FileCheck", unresolved="fatal")]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
 
 if config.ptxas and os.path.exists(config.ptxas):
