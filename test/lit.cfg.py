@@ -87,7 +87,7 @@ config.substitutions.append(
      lit_config.params.get("convbn_random_seed", os.environ.get("CONVBN_RANDOM_SEED", "1"))))
 
 tool_dirs = [config.convbn_tools_dir, config.llvm_tools_dir, config.mlir_tools_dir]
-tools = ["convbn-opt", "mlir-runner", "mlir-opt", "mlir-translate",
+tools = ["convbn-opt", "convbn-aot", "mlir-runner", "mlir-opt", "mlir-translate",
          "llvm-readelf", "llvm-nm", ToolSubst("FileCheck", unresolved="fatal")]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
 
