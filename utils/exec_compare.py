@@ -23,6 +23,7 @@ must not redefine symbols or attribute aliases.
 """
 
 import argparse
+import shlex
 import concurrent.futures
 import math
 import os
@@ -280,7 +281,7 @@ def main():
         # The two compilations and runs are independent: run them side by side.
         with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
             reference = pool.submit(run, args.opt, args.runner, libs, path, [], lower)
-            rewritten = pool.submit(run, args.opt, args.runner, libs, path, args.passes.split(), lower)
+            rewritten = pool.submit(run, args.opt, args.runner, libs, path, shlex.split(args.passes), lower)
             reference, rewritten = reference.result(), rewritten.result()
     finally:
         os.unlink(path)

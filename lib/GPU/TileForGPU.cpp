@@ -217,6 +217,51 @@ struct GPUTilePass : convbn::impl::GPUTileBase<GPUTilePass> {
     }
   }
 
+  /// An op with nothing to tile (a reduction to a scalar) runs in a kernel
+  /// of one block of one thread: slow, but on the device like the rest.
+  LogicalResult runOnOneThread(IRRewriter &rewriter, linalg::LinalgOp root) {
+    if (root->getNumResults() != 1)
+      return failure();
+    MLIRContext *ctx = rewriter.getContext();
+    Location loc = root.getLoc();
+    auto type = cast<RankedTensorType>(root->getResult(0).getType());
+    rewriter.setInsertionPoint(root);
+    SmallVector<OpFoldResult> one = {rewriter.getIndexAttr(1)};
+    auto wrap = [&](Value init, Attribute mapping,
+                    function_ref<Value(OpBuilder &, Value)> body) {
+      auto forall = scf::ForallOp::create(
+          rewriter, loc, one, ValueRange(init),
+          rewriter.getArrayAttr({mapping}),
+          [&](OpBuilder &b, Location, ValueRange args) {
+            Value result = body(b, args.back());
+            auto inParallel = scf::InParallelOp::create(b, loc);
+            OpBuilder::InsertionGuard guard(b);
+            b.setInsertionPointToStart(inParallel.getBody());
+            SmallVector<OpFoldResult> zeros(type.getRank(),
+                                            b.getIndexAttr(0));
+            SmallVector<OpFoldResult> ones(type.getRank(), b.getIndexAttr(1));
+            tensor::ParallelInsertSliceOp::create(
+                b, loc, result, args.back(), zeros,
+                tensor::getMixedSizes(b, loc, result), ones);
+          });
+      return forall.getResult(0);
+    };
+    Value init = root.getDpsInitOperand(0)->get();
+    Value result = wrap(
+        init, gpu::GPUBlockMappingAttr::get(ctx, gpu::MappingId::DimX),
+        [&](OpBuilder &b, Value blockOut) {
+          return wrap(blockOut,
+                      gpu::GPUThreadMappingAttr::get(ctx, gpu::MappingId::DimX),
+                      [&](OpBuilder &nested, Value threadOut) {
+                        IRMapping mapping;
+                        mapping.map(init, threadOut);
+                        return nested.clone(*root, mapping)->getResult(0);
+                      });
+        });
+    rewriter.replaceOp(root, result);
+    return success();
+  }
+
   LogicalResult tileRoot(IRRewriter &rewriter, linalg::LinalgOp root) {
     auto outputType =
         cast<RankedTensorType>(root.getDpsInitOperand(0)->get().getType());
@@ -231,7 +276,7 @@ struct GPUTilePass : convbn::impl::GPUTileBase<GPUTilePass> {
     GPUTiles tiles = toLoopTiles(root, outputTiles);
     if (llvm::all_of(tiles.block, [](int64_t t) { return t == 0; }) ||
         llvm::all_of(tiles.thread, [](int64_t t) { return t == 0; }))
-      return failure();
+      return runOnOneThread(rewriter, root);
 
     rewriter.setInsertionPoint(root);
     MLIRContext *ctx = rewriter.getContext();

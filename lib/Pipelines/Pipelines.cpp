@@ -40,6 +40,8 @@ void mlir::convbn::buildLowerToCPUPipeline(OpPassManager &pm) {
       bufferization::LayoutMapOption::IdentityLayoutMap;
   pm.addPass(bufferization::createOneShotBufferizePass(bufferizeOptions));
   bufferization::buildBufferDeallocationPipeline(pm);
+  // Returning a constant, or a value also used, leaves clones behind.
+  pm.addPass(createConvertBufferizationToMemRefPass());
 
   // Loops, then LLVM. GPU-tiled IR (scf.forall) runs sequentially, which is
   // how tests check a GPU schedule on the host.
@@ -59,6 +61,27 @@ void mlir::convbn::buildLowerToCPUPipeline(OpPassManager &pm) {
   pm.addPass(createReconcileUnrealizedCastsPass());
 }
 
+void mlir::convbn::buildGPUSchedulePipeline(OpPassManager &pm,
+                                            ArrayRef<int64_t> blockTiles,
+                                            ArrayRef<int64_t> threadTiles) {
+  // convbn to linalg, epilogues fused, pads as gathers.
+  pm.addPass(createConvertConvBNToLinalg());
+  pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  pm.addPass(createLinalgElementwiseOpFusionPass());
+  pm.addNestedPass<func::FuncOp>(createPadToGeneric());
+  pm.addPass(createCanonicalizerPass());
+
+  // Blocks and threads.
+  GPUTileOptions tile;
+  tile.blockTiles.assign(blockTiles.begin(), blockTiles.end());
+  tile.threadTiles.assign(threadTiles.begin(), threadTiles.end());
+  pm.addNestedPass<func::FuncOp>(createGPUTile(tile));
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+}
+
 void mlir::convbn::buildLowerToNVVMPipeline(
     OpPassManager &pm, const LowerToNVVMOptions &options) {
   std::string features = options.features.empty()
@@ -72,23 +95,7 @@ void mlir::convbn::buildLowerToNVVMPipeline(
   check.format = format;
   pm.addPass(createCheckNVVMTarget(check));
 
-  // Tensor level: convbn to linalg, epilogues fused, pads as gathers.
-  pm.addPass(createConvertConvBNToLinalg());
-  pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
-  pm.addPass(createCanonicalizerPass());
-  pm.addPass(createCSEPass());
-  pm.addPass(createLinalgElementwiseOpFusionPass());
-  pm.addNestedPass<func::FuncOp>(createPadToGeneric());
-  pm.addPass(createCanonicalizerPass());
-
-  // Blocks and threads.
-  GPUTileOptions tile;
-  tile.blockTiles.assign(options.blockTiles.begin(), options.blockTiles.end());
-  tile.threadTiles.assign(options.threadTiles.begin(),
-                          options.threadTiles.end());
-  pm.addNestedPass<func::FuncOp>(createGPUTile(tile));
-  pm.addPass(createCanonicalizerPass());
-  pm.addPass(createCSEPass());
+  buildGPUSchedulePipeline(pm, options.blockTiles, options.threadTiles);
 
   // Buffers, then kernels.
   bufferization::OneShotBufferizePassOptions bufferizeOptions;
@@ -184,7 +191,30 @@ struct TosaToConvBNOptions
 };
 } // namespace
 
+namespace {
+struct GPUScheduleOptions : public PassPipelineOptions<GPUScheduleOptions> {
+  ListOption<int64_t> blockTiles{
+      *this, "block-tiles",
+      llvm::cl::desc("Override the block tile sizes (per output dimension)")};
+  ListOption<int64_t> threadTiles{
+      *this, "thread-tiles",
+      llvm::cl::desc("Override the thread tile sizes (per output dimension)")};
+};
+} // namespace
+
 void mlir::convbn::registerConvBNPipelines() {
+  PassPipelineRegistration<GPUScheduleOptions>(
+      "convbn-gpu-schedule",
+      "The tensor-level part of lower-to-nvvm: convbn to linalg and every "
+      "op tiled to GPU blocks and threads (runs on the CPU with "
+      "lower-to-cpu, which is how the schedule is tested without a GPU)",
+      [](OpPassManager &pm, const GPUScheduleOptions &options) {
+        SmallVector<int64_t> block(options.blockTiles.begin(),
+                                   options.blockTiles.end());
+        SmallVector<int64_t> thread(options.threadTiles.begin(),
+                                    options.threadTiles.end());
+        buildGPUSchedulePipeline(pm, block, thread);
+      });
   PassPipelineRegistration<LowerToNVVMOptions>(
       "lower-to-nvvm",
       "Lower convbn and upstream tensor-level IR to NVIDIA GPU kernels "

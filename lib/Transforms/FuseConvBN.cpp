@@ -395,7 +395,8 @@ FailureOr<ConvBNMatch> ConvBNMatcher::match(Operation *conv,
     channelDim = channelDims.front();
   std::optional<unsigned> batchDim = dims.output.find('n');
   Value current = conv->getResult(0);
-  std::string chainReason;
+  // Why the chain stopped, and why its last prefix was not a batch norm.
+  std::string chainReason, recognizeReason;
   std::optional<BatchNormParams> best;
   size_t bestLength = 0, bestShapeUsers = 0;
   SmallVector<Operation *> chain;
@@ -403,12 +404,13 @@ FailureOr<ConvBNMatch> ConvBNMatcher::match(Operation *conv,
   while (true) {
     // `tensor.dim`s of the chain (frontends size their `outs` with them)
     // are not uses of the values; remember them to re-derive later.
-    SmallVector<Operation *> users;
+    // (An op reading the value twice, e.g. as `ins` and `outs`, is one user.)
+    SetVector<Operation *> users;
     for (Operation *user : current.getUsers()) {
       if (auto dim = dyn_cast<tensor::DimOp>(user))
         shapeUsers.push_back({dim, batchDim});
       else
-        users.push_back(user);
+        users.insert(user);
     }
     if (users.size() != 1) {
       bool statistics = llvm::any_of(users, [](Operation *user) {
@@ -474,20 +476,18 @@ FailureOr<ConvBNMatch> ConvBNMatcher::match(Operation *conv,
 
     if (getElementTypeOrSelf(current.getType()) != elementType)
       continue;
-    std::string recognizeReason;
     FailureOr<BatchNormParams> params =
         recognizeBatchNorm(total, atoms, recognizeReason);
-    if (failed(params)) {
-      chainReason = recognizeReason;
+    if (failed(params))
       continue;
-    }
+    recognizeReason.clear();
     best = *params;
     bestLength = chain.size();
     bestShapeUsers = shapeUsers.size();
   }
 
   if (!best) {
-    reason = chainReason;
+    reason = recognizeReason.empty() ? chainReason : recognizeReason;
     return failure();
   }
   match.params = *best;
@@ -560,8 +560,16 @@ static Value replayShapeOp(OpBuilder &b, Location loc, Operation *op,
   return tensor::CastOp::create(b, loc, resultType, value);
 }
 
+/// A compile-time constant, possibly reshaped (torch-mlir reshapes the
+/// filters of grouped and depthwise convolutions; canonicalization folds
+/// those reshapes).
 static bool isConstant(Value value) {
-  return !value || matchPattern(value, m_Constant());
+  if (!value)
+    return true;
+  while (isa_and_present<tensor::ExpandShapeOp, tensor::CollapseShapeOp,
+                          tensor::CastOp>(value.getDefiningOp()))
+    value = value.getDefiningOp()->getOperand(0);
+  return matchPattern(value, m_Constant());
 }
 
 struct FuseConvBNPass : convbn::impl::FuseConvBNBase<FuseConvBNPass> {

@@ -58,6 +58,12 @@ struct LowerToNVVMOptions : public PassPipelineOptions<LowerToNVVMOptions> {
       llvm::cl::desc("Override the thread tile sizes (per output dimension)")};
 };
 
+/// The tensor-level part of `lower-to-nvvm`: convbn to linalg, elementwise
+/// fusion, pads as gathers, and every linalg op tiled to GPU blocks and
+/// threads (empty tile lists: the shape heuristic).
+void buildGPUSchedulePipeline(OpPassManager &pm, ArrayRef<int64_t> blockTiles,
+                              ArrayRef<int64_t> threadTiles);
+
 /// Lowers a module of convbn and upstream tensor-level ops to kernels for
 /// NVIDIA GPUs and host code that launches them through the `mgpu*` runtime
 /// entry points: convbn to linalg, elementwise fusion, tiling of every

@@ -1,0 +1,36 @@
+// RUN: convbn-opt %s --convert-convbn-to-linalg --linalg-fuse-elementwise-ops \
+// RUN:   --convbn-pad-to-generic --convbn-gpu-tile --canonicalize | FileCheck %s
+
+// eval: the normalising epilogue is the root; the convolution and its zero
+// initialisation are fused into every thread's tile, so a thread computes
+// its 1x1x1x4 outputs from start to finish. A block covers one image, one
+// channel and 16 rows of 56 columns: 16 x 56/4 = 224 threads (rows grow
+// until a block has at least 128). The pad is its own kernel; 58 columns
+// are not a multiple of 4, so there each thread pads one element.
+
+func.func @eval(%x: tensor<2x16x56x56xf32>, %w: tensor<32x16x3x3xf32>,
+                %g: tensor<32xf32>, %b: tensor<32xf32>, %m: tensor<32xf32>,
+                %v: tensor<32xf32>) -> tensor<2x32x56x56xf32> {
+  %y = convbn.conv_bn eval nchw_fchw %x, %w scale(%g) offset(%b) mean(%m)
+         variance(%v) padding = [1, 1, 1, 1] epsilon = 1.0e-05
+         : tensor<2x16x56x56xf32>, tensor<32x16x3x3xf32>, tensor<32xf32>
+  return %y : tensor<2x32x56x56xf32>
+}
+
+// CHECK-LABEL: func.func @eval
+// The pad, as a gathering generic, in its own nest.
+// CHECK:       scf.forall ({{.*}}) = (0, 0, 0) to (2, 16, 58) step (1, 1, 4)
+// CHECK:         scf.forall ({{.*}}) in (1, %{{.*}}, 58)
+// CHECK:           linalg.generic {{.*}} outs({{.*}} : tensor<1x1x1x1xf32>)
+// CHECK:             tensor.extract
+// CHECK:         } {mapping = [#gpu.thread<z>, #gpu.thread<y>, #gpu.thread<x>]}
+// CHECK:       } {mapping = [#gpu.block<z>, #gpu.block<y>, #gpu.block<x>]}
+// The convolution's nest: blocks over (batch, channels, rows), threads over
+// (channels, rows, 4 columns each).
+// CHECK:       scf.forall (%{{.*}}, %{{.*}}, %{{.*}}) = (0, 0, 0) to (2, 32, 56) step (1, 1, 16)
+// CHECK:         scf.forall (%{{.*}}, %{{.*}}, %{{.*}}) = (0, 0, 0) to (1, %{{.*}}, 56) step (1, 1, 4)
+// CHECK:           linalg.fill {{.*}} -> tensor<1x1x1x4xf32>
+// CHECK:           linalg.conv_2d_nchw_fchw {{.*}} -> tensor<1x1x1x4xf32>
+// CHECK:           linalg.generic {{.*}} outs({{.*}} : tensor<1x1x1x4xf32>)
+// CHECK:         } {mapping = [#gpu.thread<z>, #gpu.thread<y>, #gpu.thread<x>]}
+// CHECK:       } {mapping = [#gpu.block<z>, #gpu.block<y>, #gpu.block<x>]}
