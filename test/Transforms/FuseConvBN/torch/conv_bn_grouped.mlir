@@ -8,13 +8,13 @@
 // RUN: FileCheck %s --input-file=%t --implicit-check-not=linalg.generic --implicit-check-not=linalg.conv --implicit-check-not=linalg.depthwise --implicit-check-not=linalg.fill --implicit-check-not=linalg.broadcast --implicit-check-not=math. --implicit-check-not=tensor.pad
 // RUN: %exec-compare %S/../Inputs/torch/conv_bn_grouped.mlir --func forward --passes=--fuse-convbn --rtol 1e-5 --atol 1e-5
 
-// REMARK:     {{.*}}Inputs/torch/conv_bn_grouped.mlir:26:10: remark: fused linalg.conv_2d_ngchw_gfchw and 5 batch-norm ops into convbn.conv_bn tune
+// REMARK:     {{.*}}Inputs/torch/conv_bn_grouped.mlir:26:10: remark: fused linalg.conv_2d_ngchw_gfchw and 5 batch-norm ops into convbn.conv_bn deploy
 // REMARK-NOT: remark:
 
 // CHECK-LABEL: func.func @forward(%arg0: tensor<1x4x16x16xf32>) -> tensor<1x8x16x16xf32>
 // CHECK:   %[[PAD1:.+]] = tensor.pad %arg0 low[0, 0, 1, 1] high[0, 0, 1, 1] {
 // CHECK:   %[[E1:.+]] = tensor.expand_shape %[[PAD1]] {{\[\[}}0], [1, 2], [3], [4]] output_shape [1, 2, 2, 18, 18] : tensor<1x4x18x18xf32> into tensor<1x2x2x18x18xf32>
 // CHECK:   %[[E2:.+]] = tensor.expand_shape %{{[a-z0-9_]+}} {{\[\[}}0, 1], [2], [3], [4]] output_shape [2, 4, 2, 3, 3] : tensor<8x2x3x3xf32> into tensor<2x4x2x3x3xf32>
-// CHECK:   %[[Y:.+]] = convbn.conv_bn tune ngchw_gfchw %[[E1]], %[[E2]] scale(%{{[a-z0-9_]+}}) offset(%{{[a-z0-9_]+}}) mean(%{{[a-z0-9_]+}}) variance(%{{[a-z0-9_]+}}) epsilon = 9.9999997473787516E-6 : tensor<1x2x2x18x18xf32>, tensor<2x4x2x3x3xf32>, tensor<8xf32>
+// CHECK:   %[[Y:.+]] = convbn.conv_bn deploy ngchw_gfchw %[[E1]], %[[E2]] scale(%{{[a-z0-9_]+}}) offset(%{{[a-z0-9_]+}}) mean(%{{[a-z0-9_]+}}) variance(%{{[a-z0-9_]+}}) epsilon = 9.9999997473787516E-6 : tensor<1x2x2x18x18xf32>, tensor<2x4x2x3x3xf32>, tensor<8xf32>
 // CHECK:   %[[C1:.+]] = tensor.collapse_shape %[[Y]] {{\[\[}}0], [1, 2], [3], [4]] : tensor<1x2x4x16x16xf32> into tensor<1x8x16x16xf32>
 // CHECK:   return %[[C1]] : tensor<1x8x16x16xf32>
