@@ -26,3 +26,18 @@ echo "== original vs fused, on the CPU (--lower-to-cpu | mlir-runner)"
 python3 "$root/utils/exec_compare.py" "$example" --func "$func" \
   --opt "$opt" --runner "$llvm/bin/mlir-runner" --lib-dir "$llvm/lib" \
   --passes=--fuse-convbn | sed 's/^/  /'
+
+echo "== convbn-opt --fuse-convbn --lower-to-nvvm (V100: PTX for sm_70)"
+gpu="$(mktemp --suffix=.mlir)"
+trap 'rm -f "$gpu"' EXIT
+"$opt" "$example" --fuse-convbn --lower-to-nvvm -o "$gpu"
+grep -o '@[a-z_0-9]*::@[a-z_0-9]*' "$gpu" |
+  sed 's/^/  launch /' || true
+ptxas=/usr/local/cuda/bin/ptxas
+if [ -x "$ptxas" ]; then
+  python3 "$root/utils/check_ptx.py" "$gpu" --ptxas "$ptxas" --gpu sm_75 --gpu sm_90 |
+    sed 's/^/  /'
+else
+  python3 "$root/utils/check_ptx.py" "$gpu" | sed 's/^/  /'
+  echo "  (no ptxas at $ptxas: PTX not assembled)"
+fi
