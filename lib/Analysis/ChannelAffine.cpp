@@ -348,14 +348,35 @@ ChannelAffineAnalysis::analyzeStep(linalg::GenericOp step, Value x,
       known[arg] = AffineForm{Polynomial::constant(1.0), Polynomial()};
       continue;
     }
-    auto type = dyn_cast<RankedTensorType>(input->get().getType());
+    Value operand = input->get();
+    // A per-channel vector broadcast to the whole output and read
+    // elementwise (StableHLO before elementwise fusion) is that vector.
+    if (auto broadcast = operand.getDefiningOp<linalg::BroadcastOp>();
+        broadcast && map.isIdentity() &&
+        broadcast.getInput().getType().getRank() == 1 &&
+        !llvm::is_contained(broadcast.getDimensions(),
+                            static_cast<int64_t>(channelDim))) {
+      operand = broadcast.getInput();
+      map = AffineMap::get(map.getNumDims(), 0,
+                           getAffineDimExpr(channelDim, step.getContext()));
+    }
+    auto type = dyn_cast<RankedTensorType>(operand.getType());
     if (!type || !readsOnlyChannel(map, type, channelDim)) {
       reason = "operand #" + std::to_string(input->getOperandNumber()) +
                " of the next op is indexed by a dimension other than the "
                "output channel";
       return failure();
     }
-    FailureOr<Polynomial> expr = analyzeVector(input->get(), reason);
+    // Read along the channel, a splat constant may be a per-channel vector
+    // (a freshly initialised BN: mean 0, variance 1) or a scalar spelled as
+    // one (eps); `keepSplatVectors` picks the reading. Read at 0, it is a
+    // scalar.
+    bool perChannel = llvm::any_of(map.getResults(), [&](AffineExpr expr) {
+      auto dim = dyn_cast<AffineDimExpr>(expr);
+      return dim && dim.getPosition() == channelDim;
+    });
+    FailureOr<Polynomial> expr = analyzeVector(
+        operand, reason, /*depth=*/0, perChannel && keepSplatVectors);
     if (failed(expr))
       return failure();
     known[arg] = AffineForm{Polynomial(), *expr};
@@ -367,13 +388,18 @@ ChannelAffineAnalysis::analyzeStep(linalg::GenericOp step, Value x,
 
 FailureOr<Polynomial>
 ChannelAffineAnalysis::analyzeVector(Value vector, std::string &reason,
-                                     unsigned depth) {
+                                     unsigned depth, bool keepSplats) {
   if (!getVectorLength(vector.getType())) {
     reason = "a per-channel operand is not a vector";
     return failure();
   }
-  if (auto scalar = getScalarConstant(vector))
-    return Polynomial::constant(*scalar);
+  if (std::optional<double> scalar = getScalarConstant(vector)) {
+    if (!keepSplats)
+      return Polynomial::constant(*scalar);
+    // A splat vector stays a vector, so that it can become an operand.
+    if (matchPattern(vector, m_Constant()))
+      return Polynomial::atom(atoms.getVector(vector));
+  }
   // Bound the walk through producers; deeper chains become atoms.
   constexpr unsigned kMaxDepth = 16;
   Operation *def = vector.getDefiningOp();
@@ -384,7 +410,7 @@ ChannelAffineAnalysis::analyzeVector(Value vector, std::string &reason,
   if (isa<tensor::ExpandShapeOp, tensor::CollapseShapeOp, tensor::CastOp>(
           def) &&
       getVectorLength(def->getOperand(0).getType()))
-    return analyzeVector(def->getOperand(0), reason, depth + 1);
+    return analyzeVector(def->getOperand(0), reason, depth + 1, keepSplats);
 
   // Elementwise arithmetic on vectors (e.g. TOSA's rsqrt(var + eps) on the
   // vector, or a pre-folded scale and shift) is looked through. Its operands
@@ -414,8 +440,10 @@ ChannelAffineAnalysis::analyzeVector(Value vector, std::string &reason,
         elementwise = false;
         break;
       }
-      FailureOr<Polynomial> expr =
-          analyzeVector(input->get(), innerReason, depth + 1);
+      // Same-shape operands are vectors like this one; length-1 operands are
+      // broadcast scalars (TOSA's eps).
+      FailureOr<Polynomial> expr = analyzeVector(
+          input->get(), innerReason, depth + 1, keepSplats && sameShape);
       if (failed(expr)) {
         elementwise = false;
         break;

@@ -144,10 +144,21 @@ static FailureOr<BatchNormParams> recognizeBatchNorm(const AffineForm &form,
 
 class ConvBNMatcher {
 public:
-  /// Matches `conv` and the batch norm after it, or returns why not.
-  FailureOr<ConvBNMatch> match(Operation *conv, std::string &reason);
+  /// Matches `conv` and the batch norm after it, or returns why not. Splat
+  /// constants read per channel are first read as scalars, then, if that
+  /// finds no batch norm, as per-channel vectors.
+  FailureOr<ConvBNMatch> match(Operation *conv, std::string &reason) {
+    FailureOr<ConvBNMatch> result = match(conv, reason, false);
+    if (succeeded(result))
+      return result;
+    std::string vectorReason;
+    result = match(conv, vectorReason, true);
+    return result;
+  }
 
 private:
+  FailureOr<ConvBNMatch> match(Operation *conv, std::string &reason,
+                               bool keepSplatVectors);
   FailureOr<Value> matchInitBias(Value init, ArrayRef<unsigned> channelDims,
                                  std::string &reason);
   void absorbPadding(ConvBNMatch &match);
@@ -349,7 +360,8 @@ static std::optional<unsigned> trackDim(Operation *op, unsigned dim) {
 }
 
 FailureOr<ConvBNMatch> ConvBNMatcher::match(Operation *conv,
-                                            std::string &reason) {
+                                            std::string &reason,
+                                            bool keepSplatVectors) {
   ConvBNMatch match;
   match.conv = conv;
   match.layout = *getConvLayout(conv);
@@ -388,7 +400,7 @@ FailureOr<ConvBNMatch> ConvBNMatcher::match(Operation *conv,
   // Walk the chain, composing the steps; remember the longest prefix that
   // reads as a batch norm and ends in the convolution's element type.
   AtomTable atoms;
-  ChannelAffineAnalysis analysis(atoms);
+  ChannelAffineAnalysis analysis(atoms, keepSplatVectors);
   AffineForm total{Polynomial::constant(1.0), Polynomial()};
   std::optional<unsigned> channelDim;
   if (channelDims.size() == 1)
@@ -641,6 +653,15 @@ struct FuseConvBNPass : convbn::impl::FuseConvBNBase<FuseConvBNPass> {
     Value bias = match.initBias ? match.initBias : p.bias;
 
     MLIRContext *ctx = &getContext();
+    // No mean term (the frontend folded a zero mean away, or a bias cancels
+    // it): the mean is zero.
+    Value mean = toVector(rewriter, loc, p.mean);
+    if (!mean) {
+      auto type = cast<RankedTensorType>(
+          toVector(rewriter, loc, p.variance).getType());
+      mean = arith::ConstantOp::create(rewriter, loc, type,
+                                       rewriter.getZeroAttr(type));
+    }
     SmallVector<int64_t> strides = getConvStrides(match.conv);
     SmallVector<int64_t> dilations = getConvDilations(match.conv);
     auto nonDefault = [&](ArrayRef<int64_t> values,
@@ -654,7 +675,7 @@ struct FuseConvBNPass : convbn::impl::FuseConvBNBase<FuseConvBNPass> {
         ConvLayoutAttr::get(ctx, match.layout), match.input,
         linalgOp.getDpsInputOperand(1)->get(), toVector(rewriter, loc, bias),
         toVector(rewriter, loc, p.scale), toVector(rewriter, loc, p.offset),
-        toVector(rewriter, loc, p.mean), toVector(rewriter, loc, p.variance),
+        mean, toVector(rewriter, loc, p.variance),
         nonDefault(strides, 1), nonDefault(dilations, 1),
         nonDefault(match.padding, 0), rewriter.getF64FloatAttr(p.epsilon),
         /*momentum=*/FloatAttr());

@@ -94,7 +94,13 @@ struct AffineForm {
 /// tensor whose dimension `channelDim` is the output channel.
 class ChannelAffineAnalysis {
 public:
-  explicit ChannelAffineAnalysis(AtomTable &atoms) : atoms(atoms) {}
+  /// `keepSplatVectors`: whether splat constants read per channel are
+  /// vectors (atoms) rather than scalars. Both readings are legitimate: a
+  /// freshly initialised BN has splat statistics, some frontends spell eps
+  /// as a splat vector; the matcher tries the scalar reading first.
+  explicit ChannelAffineAnalysis(AtomTable &atoms,
+                                 bool keepSplatVectors = false)
+      : atoms(atoms), keepSplatVectors(keepSplatVectors) {}
 
   /// The form of the result of `step` as a function of its operands equal
   /// to `x` (read through the identity map). Every other operand must be
@@ -106,8 +112,11 @@ public:
   /// The expression of a per-channel vector (a tensor with at most one
   /// non-unit dimension): constants fold, reshapes and elementwise generics
   /// over vectors are looked through, anything else becomes an atom.
+  /// Splat constants fold to scalars unless `keepSplats` (the vector is read
+  /// per channel, so a splat is a vector that happens to be uniform).
   FailureOr<Polynomial> analyzeVector(Value vector, std::string &reason,
-                                      unsigned depth = 0);
+                                      unsigned depth = 0,
+                                      bool keepSplats = false);
 
 private:
   /// Evaluates `value` inside a linalg body given the forms of its block
@@ -117,6 +126,7 @@ private:
                                  std::string &reason);
 
   AtomTable &atoms;
+  bool keepSplatVectors;
 };
 
 /// Strips reshapes and returns the tensor's only non-unit dimension size, or
