@@ -49,10 +49,15 @@ struct GPUHostMemoryPass
                         "thread tiles that divide the tensor");
         return signalPassFailure();
       }
-      rewriter.setInsertionPoint(alloc);
-      rewriter.replaceOpWithNewOp<memref::AllocaOp>(
-          alloc, alloc.getType(), ValueRange(), ValueRange(),
-          alloc.getAlignmentAttr());
+      // At the kernel's entry and without alignment: LLVM promotes to
+      // registers only static allocas of the entry block, and lowers an
+      // over-aligned one with pointer arithmetic (ptrtoint/inttoptr) that
+      // SROA cannot see through.
+      auto launch = alloc->getParentOfType<gpu::LaunchOp>();
+      rewriter.setInsertionPointToStart(&launch.getBody().front());
+      auto alloca =
+          memref::AllocaOp::create(rewriter, alloc.getLoc(), alloc.getType());
+      rewriter.replaceOp(alloc, alloca);
     }
 
     // Host allocations become device allocations, freed before returning

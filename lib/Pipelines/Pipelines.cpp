@@ -118,9 +118,15 @@ void mlir::convbn::buildLowerToNVVMPipeline(
   pm.addNestedPass<func::FuncOp>(createConvertParallelLoopToGpuPass());
   pm.addNestedPass<func::FuncOp>(createGPUHostMemory());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addNestedPass<func::FuncOp>(createGPUUnrollSmallLoops());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
+  // Constants (indices, the tile's own offsets) go into the kernels rather
+  // than becoming kernel arguments: a thread's private tile indexed by
+  // constants can live in registers.
+  pm.addPass(createGpuLaunchSinkIndexComputationsPass());
   pm.addPass(createGpuKernelOutliningPass());
   // gpu-to-llvm lowers allocations and copies on streams only: thread async
   // tokens through the host code.

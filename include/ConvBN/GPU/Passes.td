@@ -88,6 +88,23 @@ def GPUHostMemory : Pass<"convbn-gpu-host-memory", "::mlir::func::FuncOp"> {
   ];
 }
 
+def GPUUnrollSmallLoops
+    : Pass<"convbn-gpu-unroll-small-loops", "::mlir::func::FuncOp"> {
+  let summary = "Fully unroll short constant loops inside GPU kernels";
+  let description = [{
+    Inside `gpu.launch` bodies, fully unrolls every `scf.for` with a constant
+    trip count of at most `max-trip-count` (innermost first). A thread's
+    output tile is then indexed with constants, so its private buffer
+    becomes registers (an alloca indexed in a loop stays in local memory),
+    and the kernel-window loops expose independent multiply-adds.
+  }];
+  let options = [
+    Option<"maxTripCount", "max-trip-count", "int64_t", /*default=*/"4",
+           "Unroll loops with at most this many iterations">,
+  ];
+  let dependentDialects = ["::mlir::scf::SCFDialect"];
+}
+
 def CheckNVVMTarget : Pass<"convbn-check-nvvm-target", "::mlir::ModuleOp"> {
   let summary = "Reject impossible NVVM target options with a clear error";
   let description = [{
