@@ -79,6 +79,7 @@ if _has_cuda_gpu():
 # --param convbn_random_seed=S` or the environment variables
 # CONVBN_RANDOM_CASES / CONVBN_RANDOM_SEED (docs/testing.md).
 config.substitutions.append(("%convbn_utils", config.convbn_utils_dir))
+config.substitutions.append(("%convbn_tools_dir", config.convbn_tools_dir))
 config.substitutions.append(
     ("%convbn_random_cases",
      lit_config.params.get("convbn_random_cases", os.environ.get("CONVBN_RANDOM_CASES", "300"))))

@@ -3,6 +3,7 @@
 #include "ConvBN/GPU/Passes.h"
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
@@ -29,6 +30,18 @@ struct GPUHostMemoryPass
   void runOnOperation() override {
     func::FuncOp func = getOperation();
     IRRewriter rewriter(&getContext());
+
+    // Copies inside kernels (bufferization's, e.g. of transposed tiles)
+    // become loops, like the other linalg ops there.
+    SmallVector<memref::CopyOp> kernelCopies;
+    func.walk([&](gpu::LaunchOp launch) {
+      launch.walk([&](memref::CopyOp copy) { kernelCopies.push_back(copy); });
+    });
+    for (memref::CopyOp copy : kernelCopies) {
+      rewriter.setInsertionPoint(copy);
+      rewriter.replaceOpWithNewOp<linalg::CopyOp>(copy, copy.getSource(),
+                                                  copy.getTarget());
+    }
 
     // Temporaries inside kernels are private to a thread.
     SmallVector<Operation *> kernelAllocs, kernelDeallocs;

@@ -10,6 +10,7 @@
 
 namespace mlir::convbn {
 #define GEN_PASS_DEF_PADTOGENERIC
+#define GEN_PASS_DEF_INSERTSLICETOCOPY
 #include "ConvBN/GPU/Passes.h.inc"
 } // namespace mlir::convbn
 
@@ -90,6 +91,39 @@ struct PadAsGather : OpRewritePattern<tensor::PadOp> {
         });
     rewriter.replaceOp(pad, generic.getResult(0));
     return success();
+  }
+};
+
+struct InsertSliceThroughCopy : OpRewritePattern<tensor::InsertSliceOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(tensor::InsertSliceOp insert,
+                                PatternRewriter &rewriter) const override {
+    if (insert.getSource().getDefiningOp<linalg::CopyOp>())
+      return rewriter.notifyMatchFailure(insert, "already a copy");
+    Location loc = insert.getLoc();
+    // Rank-reducing inserts would need the reduced slice type; rare here.
+    if (insert.getSourceType().getRank() != insert.getDestType().getRank())
+      return rewriter.notifyMatchFailure(insert, "rank-reducing");
+    Value slice = tensor::ExtractSliceOp::create(
+        rewriter, loc, insert.getDest(), insert.getMixedOffsets(),
+        insert.getMixedSizes(), insert.getMixedStrides());
+    Value copy =
+        linalg::CopyOp::create(rewriter, loc, insert.getSource(), slice)
+            .getResult(0);
+    rewriter.modifyOpInPlace(
+        insert, [&] { insert.getSourceMutable().assign(copy); });
+    return success();
+  }
+};
+
+struct InsertSliceToCopyPass
+    : convbn::impl::InsertSliceToCopyBase<InsertSliceToCopyPass> {
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    patterns.add<InsertSliceThroughCopy>(&getContext());
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      signalPassFailure();
   }
 };
 

@@ -72,6 +72,7 @@ void mlir::convbn::buildGPUSchedulePipeline(OpPassManager &pm,
   pm.addPass(createLinalgElementwiseOpFusionPass());
   pm.addNestedPass<func::FuncOp>(createPadToGeneric());
   pm.addPass(createCanonicalizerPass());
+  pm.addNestedPass<func::FuncOp>(createInsertSliceToCopy());
 
   // Blocks and threads.
   GPUTileOptions tile;

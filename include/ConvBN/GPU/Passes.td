@@ -22,6 +22,23 @@ def PadToGeneric : Pass<"convbn-pad-to-generic", "::mlir::func::FuncOp"> {
   ];
 }
 
+def InsertSliceToCopy
+    : Pass<"convbn-insert-slice-to-copy", "::mlir::func::FuncOp"> {
+  let summary = "Write tensor.insert_slice through a linalg.copy";
+  let description = [{
+    `tensor.insert_slice %src into %dest[...]` becomes a `linalg.copy` of
+    `%src` into the matching `tensor.extract_slice` of `%dest`, inserted
+    back in place. The copy is then tiled into a kernel like every other
+    linalg op, where bufferizing the insert_slice would leave a strided copy
+    on the host (TOSA's grouped convolutions concatenate per-group results
+    this way).
+  }];
+  let dependentDialects = [
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::tensor::TensorDialect",
+  ];
+}
+
 def GPUTile : Pass<"convbn-gpu-tile", "::mlir::func::FuncOp"> {
   let summary = "Tile linalg ops on tensors to GPU blocks and threads";
   let description = [{
@@ -84,6 +101,7 @@ def GPUHostMemory : Pass<"convbn-gpu-host-memory", "::mlir::func::FuncOp"> {
   }];
   let dependentDialects = [
     "::mlir::gpu::GPUDialect",
+    "::mlir::linalg::LinalgDialect",
     "::mlir::memref::MemRefDialect",
   ];
 }
