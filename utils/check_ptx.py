@@ -16,11 +16,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from extract_ptx import unescape  # noqa: E402
-
-BINARY = re.compile(
-    r'gpu\.binary @(\w+)\s*\[#gpu\.object<#nvvm\.target<[^>]*>,'
-    r'\s*(?:properties = \{[^}]*\},\s*)?(?:assembly = )?"((?:[^"\\]|\\.)*)"')
+from extract_ptx import binaries  # noqa: E402
 
 
 def main():
@@ -31,8 +27,7 @@ def main():
     parser.add_argument("--min-threads", type=int, default=64)
     args = parser.parse_args()
 
-    kernels = [(m.group(1), unescape(m.group(2)))
-               for m in BINARY.finditer(open(args.file).read())]
+    kernels = binaries(open(args.file).read())
     ok = bool(kernels)
     print(f"kernels: {len(kernels)}")
 

@@ -37,24 +37,28 @@ def unescape(text):
     return out.decode()
 
 
+BINARY = re.compile(
+    r'gpu\.binary @(\w+)\s*\[#gpu\.object<#nvvm\.target<[^>]*>,'
+    r'\s*(?:properties = \{[^}]*\},\s*)?(?:assembly = )?"((?:[^"\\]|\\.)*)"')
+
+
+def binaries(source):
+    """(name, PTX text) of every PTX gpu.binary in an MLIR module's text."""
+    return [(m.group(1), unescape(m.group(2))) for m in BINARY.finditer(source)]
+
+
 def main():
     if len(sys.argv) != 3:
         sys.exit(__doc__)
-    source = open(sys.argv[1]).read()
-    os.makedirs(sys.argv[2], exist_ok=True)
-    binaries = re.finditer(
-        r'gpu\.binary @(\w+)\s*\[#gpu\.object<#nvvm\.target<[^>]*>,'
-        r'\s*(?:properties = \{[^}]*\},\s*)?(?:assembly = )?"((?:[^"\\]|\\.)*)"',
-        source)
-    count = 0
-    for match in binaries:
-        path = os.path.join(sys.argv[2], match.group(1) + ".ptx")
-        with open(path, "w") as f:
-            f.write(unescape(match.group(2)))
-        print(path)
-        count += 1
-    if not count:
+    kernels = binaries(open(sys.argv[1]).read())
+    if not kernels:
         sys.exit("extract_ptx: no PTX gpu.binary found (format=isa?)")
+    os.makedirs(sys.argv[2], exist_ok=True)
+    for name, ptx in kernels:
+        path = os.path.join(sys.argv[2], name + ".ptx")
+        with open(path, "w") as f:
+            f.write(ptx)
+        print(path)
 
 
 if __name__ == "__main__":
