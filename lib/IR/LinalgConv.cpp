@@ -169,8 +169,13 @@ Value mlir::convbn::broadcastChannels(OpBuilder &b, Location loc,
   return linalg::GenericOp::create(
              b, loc, outputType, expandChannels(b, loc, vector, channelShape),
              empty, maps, parallel,
-             [](OpBuilder &nested, Location nestedLoc, ValueRange args) {
-               linalg::YieldOp::create(nested, nestedLoc, args[0]);
+             [&](OpBuilder &nested, Location nestedLoc, ValueRange args) {
+               // Widened on the way (an f16 bias into an f32 accumulator).
+               Value element = args[0];
+               if (element.getType() != outputType.getElementType())
+                 element = arith::ExtFOp::create(
+                     nested, nestedLoc, outputType.getElementType(), element);
+               linalg::YieldOp::create(nested, nestedLoc, element);
              })
       .getResult(0);
 }
@@ -219,9 +224,8 @@ Value mlir::convbn::createAccumulatingConv(OpBuilder &b, Location loc,
       outputType.clone(getAccumulatorType(outputType.getElementType()));
   Value init;
   if (bias) {
-    init = broadcastChannels(b, loc, params.layout, bias, outputType,
+    init = broadcastChannels(b, loc, params.layout, bias, accumulatorType,
                              dynamicSizes);
-    init = convertElements(b, loc, init, accumulatorType, dynamicSizes);
   } else {
     Value zero = arith::ConstantOp::create(
         b, loc, b.getZeroAttr(accumulatorType.getElementType()));

@@ -54,7 +54,8 @@ Value expandChannels(OpBuilder &b, Location loc, Value vector,
                      ArrayRef<int64_t> channelShape);
 
 /// A tensor of `outputType` holding the per-channel `vector` at every
-/// position (read along the output-channel dimensions of `layout`).
+/// position (read along the output-channel dimensions of `layout`), widened
+/// to `outputType`'s element type where that is wider.
 Value broadcastChannels(OpBuilder &b, Location loc, ConvLayout layout,
                         Value vector, RankedTensorType outputType,
                         ValueRange dynamicSizes);

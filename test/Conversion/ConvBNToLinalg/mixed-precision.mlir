@@ -11,8 +11,8 @@
 
 // CHECK-LABEL: func.func @eval_f16_f32_params(
 // CHECK-SAME:      %[[X:[^:]+]]: tensor<2x3x8x8xf16>, %[[W:[^:]+]]: tensor<4x3x3x3xf16>, %[[B:[^:]+]]: tensor<4xf16>
-// CHECK:         %[[BB:.+]] = linalg.generic {{.*}} ins(%[[B]] : tensor<4xf16>) outs(%{{.+}} : tensor<2x4x6x6xf16>)
-// CHECK:         %[[INIT:.+]] = linalg.generic {{.*}} ins(%[[BB]] : tensor<2x4x6x6xf16>) outs(%{{.+}} : tensor<2x4x6x6xf32>)
+// One generic broadcasts the f16 bias and widens it into the accumulator.
+// CHECK:         %[[INIT:.+]] = linalg.generic {{.*}} ins(%[[B]] : tensor<4xf16>) outs(%{{.+}} : tensor<2x4x6x6xf32>)
 // CHECK:           arith.extf %{{.+}} : f16 to f32
 // CHECK:         %[[CONV:.+]] = linalg.conv_2d_nchw_fchw {{.*}} ins(%[[X]], %[[W]] : tensor<2x3x8x8xf16>, tensor<4x3x3x3xf16>) outs(%[[INIT]] : tensor<2x4x6x6xf32>) -> tensor<2x4x6x6xf32>
 // CHECK:         linalg.generic {{.*}} outs(%{{.+}} : tensor<4xf32>)
