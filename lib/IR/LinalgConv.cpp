@@ -22,6 +22,7 @@ static void forEachConvOp(Fn &&fn) {
   fn(ConvLayout::NHWC_HWCF, linalg::Conv2DNhwcHwcfOp());
   fn(ConvLayout::NHWC_FHWC, linalg::Conv2DNhwcFhwcOp());
   fn(ConvLayout::NGCHW_GFCHW, linalg::Conv2DNgchwGfchwOp());
+  fn(ConvLayout::NHWGC_GFHWC, linalg::Conv2DNhwgcGfhwcOp());
   fn(ConvLayout::NCHW_CHW, linalg::DepthwiseConv2DNchwChwOp());
   fn(ConvLayout::NHWC_HWC, linalg::DepthwiseConv2DNhwcHwcOp());
   fn(ConvLayout::NHWC_HWCM, linalg::DepthwiseConv2DNhwcHwcmOp());

@@ -178,6 +178,8 @@ void mlir::convbn::buildTosaToConvBNPipeline(OpPassManager &pm,
   func.addPass(createTosaToTensorPass());
   // The conversions leave dead tosa.const_shape ops behind.
   pm.addPass(createCanonicalizerPass());
+  // TOSA spells grouped convolutions as per-group slices.
+  pm.addPass(createRegroupConvs());
   std::unique_ptr<Pass> fuse = createFuseConvBN();
   if (failed(fuse->initializeOptions(fuseOptions, [](const Twine &message) {
         llvm::errs() << message << "\n";

@@ -19,3 +19,9 @@
 // DEPTHWISE: remark: fused linalg.depthwise_conv_2d_nhwc_hwcm and {{[0-9]+}} batch-norm ops into convbn.conv_bn deploy
 // RESNET-COUNT-20: remark: fused
 // RESNET-NOT: remark:
+
+// Grouped convolutions, which TOSA spells as per-group slices, fuse too.
+// RUN: convbn-opt %S/../Transforms/FuseConvBN/Inputs/tosa-dialect/conv_bn_grouped_bias.mlir \
+// RUN:   --tosa-to-convbn="fuse=remarks=true" -o /dev/null 2>&1 | FileCheck %s --check-prefix=GROUPED
+// GROUPED: remark: fused linalg.conv_2d_nhwgc_gfhwc and {{[0-9]+}} batch-norm ops into convbn.conv_bn deploy
+// GROUPED-NOT: remark:

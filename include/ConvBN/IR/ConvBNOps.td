@@ -51,8 +51,9 @@ def ConvBN_ConvBNOp : ConvBN_Op<"conv_bn", [
 
     **Convolution.** `layout` names the linalg named convolution this op
     computes, and the operands have exactly that op's shapes: `nchw_fchw` is
-    `linalg.conv_2d_nchw_fchw`, `ngchw_gfchw` is the grouped
-    `linalg.conv_2d_ngchw_gfchw`, `nhwc_hwcm` is
+    `linalg.conv_2d_nchw_fchw`, `ngchw_gfchw` and `nhwgc_gfhwc` are the
+    grouped `linalg.conv_2d_ngchw_gfchw` and `linalg.conv_2d_nhwgc_gfhwc`,
+    `nhwc_hwcm` is
     `linalg.depthwise_conv_2d_nhwc_hwcm`, `ncw_fcw` and `ncdhw_fcdhw` are
     the 1-D and 3-D convolutions, and so on. `strides` and `dilations` (one
     entry per spatial dimension, default 1) have linalg's meaning. `padding`
@@ -66,7 +67,8 @@ def ConvBN_ConvBNOp : ConvBN_Op<"conv_bn", [
     **Channels.** The per-channel operands `bias`, `scale` (γ), `offset`
     (β), `mean` (μ̂) and `variance` (σ̂²) have one element per output channel.
     Where the output channel spans two dimensions of the output (group ×
-    filter for `ngchw_gfchw`, channel × multiplier for `*_hwcm`), channels
+    filter for `ngchw_gfchw` and `nhwgc_gfhwc`, channel × multiplier for
+    `*_hwcm`), channels
     are numbered row-major over them, which is what collapsing those two
     dimensions yields. `bias` has the element type of the convolution;
     `scale`, `offset`, `mean` and `variance` share one float type, which may

@@ -6,6 +6,7 @@
 #include "ConvBN/IR/ConvBNDialect.h"
 #include "ConvBN/IR/ConvBNOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Pass/Pass.h"
 

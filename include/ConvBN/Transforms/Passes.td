@@ -62,6 +62,26 @@ def FuseConvBN : Pass<"fuse-convbn"> {
   ];
 }
 
+def RegroupConvs : Pass<"convbn-regroup-convs"> {
+  let summary = "Rewrite per-group convolutions and their concatenation as "
+                "one grouped convolution";
+  let description = [{
+    TOSA has no grouped convolution, so frontends slice the input channels
+    and the filter per group, convolve each group
+    (`linalg.conv_2d_nhwc_fhwc` after `tosa-to-linalg`), and concatenate the
+    results along the channels with `tensor.insert_slice`. This pass
+    rewrites the pattern into one `linalg.conv_2d_nhwgc_gfhwc` between
+    reshapes (the per-group biases, slices of one vector, become its
+    initialisation), so that `fuse-convbn` sees an ordinary grouped
+    convolution. Groups whose slices, pads, strides or shapes differ are
+    left alone.
+  }];
+  let dependentDialects = [
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::tensor::TensorDialect",
+  ];
+}
+
 def SetMode : Pass<"convbn-set-mode"> {
   let summary = "Switch the mode of every convbn.conv_bn";
   let description = [{

@@ -787,3 +787,14 @@ func.func @fold_ndhwc_dhwcm(%w: tensor<2x2x2x3x2xf32>, %b: tensor<6xf32>, %m: te
   %w2, %b2 = convbn.fold_weights ndhwc_dhwcm %w bias(%b : tensor<6xf32>) mean(%m) variance(%v) epsilon = 1.0e-5 : tensor<2x2x2x3x2xf32>, tensor<6xf32>
   return %w2, %b2 : tensor<2x2x2x3x2xf32>, tensor<6xf32>
 }
+
+// -----
+
+// The NHWC grouped convolution (TOSA's grouped convs, regrouped): channels
+// numbered over (group, filter).
+// CHECK-LABEL: func.func @nhwgc_gfhwc
+// CHECK: convbn.conv_bn tune nhwgc_gfhwc %{{.*}}, %{{.*}} mean(%{{.*}}) variance(%{{.*}}) strides = [2, 2] epsilon = 1.000000e-05 : tensor<2x9x9x3x4xf32>, tensor<3x5x3x3x4xf32>, tensor<15xf32>
+func.func @nhwgc_gfhwc(%x: tensor<2x9x9x3x4xf32>, %w: tensor<3x5x3x3x4xf32>, %m: tensor<15xf32>, %v: tensor<15xf32>) -> tensor<2x4x4x3x5xf32> {
+  %y = convbn.conv_bn tune nhwgc_gfhwc %x, %w mean(%m) variance(%v) strides = [2, 2] epsilon = 1.0e-5 : tensor<2x9x9x3x4xf32>, tensor<3x5x3x3x4xf32>, tensor<15xf32>
+  return %y : tensor<2x4x4x3x5xf32>
+}
