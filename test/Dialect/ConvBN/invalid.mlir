@@ -921,7 +921,7 @@ func.func @missing_mode(%x: tensor<2x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, %m: te
 // -----
 
 func.func @unknown_layout(%x: tensor<2x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, %m: tensor<4xf32>, %v: tensor<4xf32>) {
-  // expected-error @+1 {{unknown layout 'nchw_oihw'; expected one of: ncw_fcw, nwc_wcf, ncw_cw, nwc_wc, nwc_wcm, nchw_fchw, nhwc_hwcf, nhwc_fhwc, ngchw_gfchw, nchw_chw, nhwc_hwc, nhwc_hwcm, ncdhw_fcdhw, ndhwc_dhwcf, ncdhw_cdhw, ndhwc_dhwc, ndhwc_dhwcm}}
+  // expected-error @+1 {{unknown layout 'nchw_oihw'; expected one of: ncw_fcw, nwc_wcf, ncw_cw, nwc_wc, nwc_wcm, nchw_fchw, nhwc_hwcf, nhwc_fhwc, ngchw_gfchw, nchw_chw, nhwc_hwc, nhwc_hwcm, nhwgc_gfhwc, ncdhw_fcdhw, ndhwc_dhwcf, ncdhw_cdhw, ndhwc_dhwc, ndhwc_dhwcm}}
   %y = convbn.conv_bn eval nchw_oihw %x, %w mean(%m) variance(%v) epsilon = 1.0e-5 : tensor<2x3x8x8xf32>, tensor<4x3x3x3xf32>, tensor<4xf32>
   return
 }
