@@ -151,9 +151,9 @@ public:
     FailureOr<ConvBNMatch> result = match(conv, reason, false);
     if (succeeded(result))
       return result;
-    std::string vectorReason;
-    result = match(conv, vectorReason, true);
-    return result;
+    // The first reading's reason is the one reported.
+    std::string unused;
+    return match(conv, unused, true);
   }
 
 private:
@@ -655,10 +655,10 @@ struct FuseConvBNPass : convbn::impl::FuseConvBNBase<FuseConvBNPass> {
     MLIRContext *ctx = &getContext();
     // No mean term (the frontend folded a zero mean away, or a bias cancels
     // it): the mean is zero.
+    Value variance = toVector(rewriter, loc, p.variance);
     Value mean = toVector(rewriter, loc, p.mean);
     if (!mean) {
-      auto type = cast<RankedTensorType>(
-          toVector(rewriter, loc, p.variance).getType());
+      auto type = cast<RankedTensorType>(variance.getType());
       mean = arith::ConstantOp::create(rewriter, loc, type,
                                        rewriter.getZeroAttr(type));
     }
@@ -675,7 +675,7 @@ struct FuseConvBNPass : convbn::impl::FuseConvBNBase<FuseConvBNPass> {
         ConvLayoutAttr::get(ctx, match.layout), match.input,
         linalgOp.getDpsInputOperand(1)->get(), toVector(rewriter, loc, bias),
         toVector(rewriter, loc, p.scale), toVector(rewriter, loc, p.offset),
-        mean, toVector(rewriter, loc, p.variance),
+        mean, variance,
         nonDefault(strides, 1), nonDefault(dilations, 1),
         nonDefault(match.padding, 0), rewriter.getF64FloatAttr(p.epsilon),
         /*momentum=*/FloatAttr());
