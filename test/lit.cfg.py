@@ -58,6 +58,9 @@ config.substitutions.append(("%convbn_runtime_include", config.convbn_runtime_in
 config.substitutions.append(("%fakecuda", config.convbn_fakecuda))
 config.substitutions.append(("%host_cc", config.host_cc))
 config.substitutions.append(("%cuda_toolkit", config.cuda_toolkit))
+# lower-to-nvvm links libdevice from the toolkit.
+if os.path.exists(os.path.join(config.cuda_toolkit, "nvvm", "libdevice", "libdevice.10.bc")):
+    config.available_features.add("libdevice")
 if config.convbn_runtime_unittests:
     config.available_features.add("runtime-unittests")
     config.substitutions.append(("%runtime-unittests", config.convbn_runtime_unittests))

@@ -1,3 +1,4 @@
+// REQUIRES: libdevice
 // The whole pipeline on a ConvBN block in each mode: kernels are outlined
 // with their launch shape, NVVM code is serialized to PTX for the V100
 // (sm_70, PTX 6.0, no unresolved libdevice functions) or to cubins for
