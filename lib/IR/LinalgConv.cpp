@@ -3,6 +3,7 @@
 #include "ConvBN/IR/LinalgConv.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 
@@ -250,4 +251,67 @@ Value mlir::convbn::createConvWithBias(OpBuilder &b, Location loc,
     if (outputType.isDynamicDim(dim))
       dynamicSizes.push_back(tensor::DimOp::create(b, loc, accumulated, dim));
   return convertElements(b, loc, accumulated, outputType, dynamicSizes);
+}
+
+/// The dimensions a linalg.broadcast keeps (those of its input).
+static SmallVector<int64_t> getKeptDims(linalg::BroadcastOp broadcast) {
+  SmallVector<int64_t> kept;
+  for (int64_t dim = 0, e = broadcast.getInit().getType().getRank(); dim < e;
+       ++dim)
+    if (!llvm::is_contained(broadcast.getDimensions(), dim))
+      kept.push_back(dim);
+  return kept;
+}
+
+FailureOr<Value> mlir::convbn::matchConvInit(Value init,
+                                             ArrayRef<unsigned> channelDims) {
+  // Zero: no bias.
+  if (matchPattern(init, m_AnyZeroFloat()))
+    return Value();
+  if (auto fill = init.getDefiningOp<linalg::FillOp>())
+    if (matchPattern(fill.getInputs()[0], m_AnyZeroFloat()))
+      return Value();
+
+  // torch-mlir broadcasts the bias of a grouped convolution over the
+  // ungrouped output, then splits the channel dimension into (group, filter):
+  // the flat vector already numbers channels row-major over those two.
+  if (auto expand = init.getDefiningOp<tensor::ExpandShapeOp>()) {
+    auto broadcast = expand.getSrc().getDefiningOp<linalg::BroadcastOp>();
+    std::optional<unsigned> source;
+    for (auto [i, group] : llvm::enumerate(expand.getReassociationIndices()))
+      if (llvm::equal(group, channelDims))
+        source = i;
+    if (broadcast && source &&
+        llvm::equal(getKeptDims(broadcast), ArrayRef<int64_t>{*source}))
+      return broadcast.getInput();
+  }
+
+  // A per-channel vector broadcast over every other dimension.
+  if (auto broadcast = init.getDefiningOp<linalg::BroadcastOp>())
+    if (llvm::equal(getKeptDims(broadcast), channelDims))
+      return broadcast.getInput();
+  if (auto generic = init.getDefiningOp<linalg::GenericOp>()) {
+    if (generic.getNumDpsInputs() == 1 && generic.getNumDpsInits() == 1 &&
+        generic.getNumReductionLoops() == 0) {
+      AffineMap map = generic.getIndexingMapsArray().front();
+      SmallVector<unsigned> reads;
+      bool projection = generic.getIndexingMapsArray().back().isIdentity();
+      for (AffineExpr expr : map.getResults()) {
+        if (auto dim = dyn_cast<AffineDimExpr>(expr))
+          reads.push_back(dim.getPosition());
+        else
+          projection = false;
+      }
+      // The body yields the vector's element, possibly widened to the
+      // accumulator type (TOSA's f16 convolutions).
+      auto yield = cast<linalg::YieldOp>(generic.getBody()->getTerminator());
+      Value yielded = yield.getOperand(0);
+      if (auto ext = yielded.getDefiningOp<arith::ExtFOp>())
+        yielded = ext.getIn();
+      if (projection && llvm::equal(reads, channelDims) &&
+          yielded == generic.getBody()->getArgument(0))
+        return generic.getDpsInputOperand(0)->get();
+    }
+  }
+  return failure();
 }

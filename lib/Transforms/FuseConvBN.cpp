@@ -169,69 +169,11 @@ private:
 FailureOr<Value> ConvBNMatcher::matchInitBias(Value init,
                                               ArrayRef<unsigned> channelDims,
                                               std::string &reason) {
-  // Zero: no bias.
-  if (matchPattern(init, m_AnyZeroFloat()))
-    return Value();
-  if (auto fill = init.getDefiningOp<linalg::FillOp>())
-    if (matchPattern(fill.getInputs()[0], m_AnyZeroFloat()))
-      return Value();
-
-  // torch-mlir broadcasts the bias of a grouped convolution over the
-  // ungrouped output, then splits the channel dimension into (group, filter):
-  // the flat vector already numbers channels row-major over those two.
-  if (auto expand = init.getDefiningOp<tensor::ExpandShapeOp>()) {
-    auto broadcast = expand.getSrc().getDefiningOp<linalg::BroadcastOp>();
-    std::optional<unsigned> source;
-    for (auto [i, group] : llvm::enumerate(expand.getReassociationIndices()))
-      if (llvm::equal(group, channelDims))
-        source = i;
-    if (broadcast && source) {
-      SmallVector<int64_t> kept;
-      for (int64_t dim = 0, e = broadcast.getInit().getType().getRank();
-           dim < e; ++dim)
-        if (!llvm::is_contained(broadcast.getDimensions(), dim))
-          kept.push_back(dim);
-      if (kept.size() == 1 && kept.front() == *source)
-        return broadcast.getInput();
-    }
-  }
-
-  // A per-channel vector broadcast over every other dimension.
-  if (auto broadcast = init.getDefiningOp<linalg::BroadcastOp>()) {
-    SmallVector<int64_t> kept;
-    for (int64_t dim = 0, e = broadcast.getInit().getType().getRank(); dim < e;
-         ++dim)
-      if (!llvm::is_contained(broadcast.getDimensions(), dim))
-        kept.push_back(dim);
-    if (llvm::equal(kept, channelDims))
-      return broadcast.getInput();
-  }
-  if (auto generic = init.getDefiningOp<linalg::GenericOp>()) {
-    if (generic.getNumDpsInputs() == 1 && generic.getNumDpsInits() == 1 &&
-        generic.getNumReductionLoops() == 0) {
-      AffineMap map = generic.getIndexingMapsArray().front();
-      SmallVector<unsigned> reads;
-      bool projection = generic.getIndexingMapsArray().back().isIdentity();
-      for (AffineExpr expr : map.getResults()) {
-        if (auto dim = dyn_cast<AffineDimExpr>(expr))
-          reads.push_back(dim.getPosition());
-        else
-          projection = false;
-      }
-      // The body yields the vector's element, possibly widened to the
-      // accumulator type (TOSA's f16 convolutions).
-      auto yield = cast<linalg::YieldOp>(generic.getBody()->getTerminator());
-      Value yielded = yield.getOperand(0);
-      if (auto ext = yielded.getDefiningOp<arith::ExtFOp>())
-        yielded = ext.getIn();
-      if (projection && llvm::equal(reads, channelDims) &&
-          yielded == generic.getBody()->getArgument(0))
-        return generic.getDpsInputOperand(0)->get();
-    }
-  }
-  reason = "the convolution accumulates into a tensor that is not zero or a "
-           "per-channel bias";
-  return failure();
+  FailureOr<Value> bias = matchConvInit(init, channelDims);
+  if (failed(bias))
+    reason = "the convolution accumulates into a tensor that is not zero or "
+             "a per-channel bias";
+  return bias;
 }
 
 /// Moves a zero tensor.pad of the input's spatial dimensions into `padding`.

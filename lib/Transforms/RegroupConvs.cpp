@@ -150,20 +150,23 @@ struct RegroupSlicedConvs : OpRewritePattern<tensor::InsertSliceOp> {
         return rewriter.notifyMatchFailure(conv, "slices out of order");
       // The output starts from zero, or from the group's slice of one bias
       // vector.
-      Value groupInit = conv.getDpsInitOperand(0)->get();
-      Value groupBias = getBroadcastVector(groupInit);
-      if (!groupBias) {
-        if (!isZeroInit(groupInit) || bias)
-          return rewriter.notifyMatchFailure(conv, "init is not a bias");
+      FailureOr<Value> groupBias =
+          matchConvInit(conv.getDpsInitOperand(0)->get(), {kChannel});
+      if (failed(groupBias))
+        return rewriter.notifyMatchFailure(conv, "init is not a bias");
+      // TOSA gives every convolution a bias; an absent one is zero.
+      if (!*groupBias || matchPattern(*groupBias, m_AnyZeroFloat())) {
+        if (bias)
+          return rewriter.notifyMatchFailure(conv, "groups biased apart");
         continue;
       }
-      auto biasSlice = groupBias.getDefiningOp<tensor::ExtractSliceOp>();
+      auto biasSlice = groupBias->getDefiningOp<tensor::ExtractSliceOp>();
       int64_t biasOffset;
       if (!biasSlice || biasSlice.getSourceType().getRank() != 1 ||
           !isChannelSlice(biasSlice, biasSlice.getSourceType(), 0,
                           biasOffset) ||
           biasOffset != static_cast<int64_t>(g) * groupOut ||
-          (g != 0 && biasSlice.getSource() != bias) || (g == 0 && bias))
+          (bias && biasSlice.getSource() != bias))
         return rewriter.notifyMatchFailure(conv, "bias slices out of order");
       bias = biasSlice.getSource();
     }
@@ -217,34 +220,6 @@ struct RegroupSlicedConvs : OpRewritePattern<tensor::InsertSliceOp> {
     return success();
   }
 
-  /// The vector a `linalg.generic` broadcasts (yielding its one input
-  /// element), if `init` is one reading a non-zero vector.
-  static Value getBroadcastVector(Value init) {
-    auto generic = init.getDefiningOp<linalg::GenericOp>();
-    if (!generic || generic.getNumDpsInputs() != 1)
-      return Value();
-    auto yield = cast<linalg::YieldOp>(generic.getBody()->getTerminator());
-    Value vector = generic.getDpsInputOperand(0)->get();
-    if (yield.getOperand(0) != generic.getBody()->getArgument(0) ||
-        matchPattern(vector, m_AnyZeroFloat()))
-      return Value();
-    return vector;
-  }
-
-  static bool isZeroInit(Value init) {
-    if (matchPattern(init, m_AnyZeroFloat()))
-      return true;
-    if (auto fill = init.getDefiningOp<linalg::FillOp>())
-      return matchPattern(fill.getInputs()[0], m_AnyZeroFloat());
-    // A broadcast of a zero vector (TOSA's absent bias).
-    auto generic = init.getDefiningOp<linalg::GenericOp>();
-    if (!generic || generic.getNumDpsInputs() != 1)
-      return false;
-    auto yield = cast<linalg::YieldOp>(generic.getBody()->getTerminator());
-    return yield.getOperand(0) == generic.getBody()->getArgument(0) &&
-           matchPattern(generic.getDpsInputOperand(0)->get(),
-                        m_AnyZeroFloat());
-  }
 };
 
 struct RegroupConvsPass : convbn::impl::RegroupConvsBase<RegroupConvsPass> {

@@ -78,6 +78,12 @@ Value createConvWithBias(OpBuilder &b, Location loc, const ConvParams &params,
                          Value input, Value filter, Value bias,
                          RankedTensorType outputType);
 
+/// What a convolution accumulates into (its `outs`, with output-channel
+/// dimensions `channelDims`): zero (a null Value), or a per-channel vector
+/// broadcast over every other dimension (that vector, possibly of a narrower
+/// type the broadcast widens); failure for anything else.
+FailureOr<Value> matchConvInit(Value init, ArrayRef<unsigned> channelDims);
+
 } // namespace mlir::convbn
 
 #endif // CONVBN_IR_LINALGCONV_H
