@@ -98,6 +98,7 @@ struct RegroupSlicedConvs : OpRewritePattern<tensor::InsertSliceOp> {
     if (groupOut * numGroups != outputType.getDimSize(kChannel))
       return rewriter.notifyMatchFailure(last, "groups do not cover channels");
     Value input, filter, padValue, bias;
+    bool unbiasedGroup = false;
     SmallVector<OpFoldResult> low, high;
     for (auto [g, group] : llvm::enumerate(groups)) {
       linalg::Conv2DNhwcFhwcOp conv = group.conv;
@@ -158,8 +159,11 @@ struct RegroupSlicedConvs : OpRewritePattern<tensor::InsertSliceOp> {
       if (!*groupBias || matchPattern(*groupBias, m_AnyZeroFloat())) {
         if (bias)
           return rewriter.notifyMatchFailure(conv, "groups biased apart");
+        unbiasedGroup = true;
         continue;
       }
+      if (unbiasedGroup)
+        return rewriter.notifyMatchFailure(conv, "groups biased apart");
       auto biasSlice = groupBias->getDefiningOp<tensor::ExtractSliceOp>();
       int64_t biasOffset;
       if (!biasSlice || biasSlice.getSourceType().getRank() != 1 ||
