@@ -27,9 +27,10 @@ struct GPUTiles {
 };
 
 /// Sizes per output dimension (see the pass description): the innermost
-/// dimension gives 4 outputs (1 where 4 does not divide it, or where 4 would
-/// leave fewer than `minThreads` threads) to each `threadIdx.x`, the next two one output
-/// to each `threadIdx.y/z`, and blocks grow along y then z until they have
+/// dimension gives 4 outputs (2 where 4 does not divide it but 2 does, 1
+/// where neither does or where more would leave fewer than `minThreads`
+/// threads) to each `threadIdx.x`, the next two one output to each
+/// `threadIdx.y/z`, and blocks grow along y then z until they have
 /// `minThreads` threads; outer dimensions are tiled by 1 at block level.
 static GPUTiles chooseOutputTiles(ArrayRef<int64_t> shape, int64_t minThreads) {
   int64_t rank = shape.size();
@@ -42,15 +43,16 @@ static GPUTiles chooseOutputTiles(ArrayRef<int64_t> shape, int64_t minThreads) {
     return tiles;
   int64_t x = rank - 1, y = rank - 2, z = rank - 3;
   constexpr int64_t kMaxThreadsX = 64;
-  // Four outputs per thread along x where that still fills a block; one
-  // otherwise (small tensors: weights, per-channel vectors).
+  // Four (or two) outputs per thread along x where that still fills a
+  // block; one otherwise (small tensors: weights, per-channel vectors).
   int64_t perThreadX, blockX, blockY, blockZ;
-  for (int64_t candidate : {int64_t(4), int64_t(1)}) {
-    // Only where it divides the dimension: a partial thread tile would need
-    // a dynamically sized private temporary.
-    perThreadX = size(x) % candidate == 0 && !ShapedType::isDynamic(shape[x])
-                     ? candidate
-                     : 1;
+  // Only a number that divides the dimension: a partial thread tile would
+  // need a dynamically sized private temporary.
+  int64_t widest = 1;
+  if (!ShapedType::isDynamic(shape[x]))
+    widest = size(x) % 4 == 0 ? 4 : size(x) % 2 == 0 ? 2 : 1;
+  for (int64_t candidate : {widest, int64_t(1)}) {
+    perThreadX = candidate;
     blockX = rank == 1 || size(x) > kMaxThreadsX * perThreadX
                  ? kMaxThreadsX * perThreadX
                  : 0 /* the whole dimension */;

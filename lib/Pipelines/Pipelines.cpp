@@ -63,7 +63,8 @@ void mlir::convbn::buildLowerToCPUPipeline(OpPassManager &pm) {
 
 void mlir::convbn::buildGPUSchedulePipeline(OpPassManager &pm,
                                             ArrayRef<int64_t> blockTiles,
-                                            ArrayRef<int64_t> threadTiles) {
+                                            ArrayRef<int64_t> threadTiles,
+                                            int64_t minThreads) {
   // convbn to linalg, epilogues fused, pads as gathers.
   pm.addPass(createConvertConvBNToLinalg());
   pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
@@ -78,9 +79,21 @@ void mlir::convbn::buildGPUSchedulePipeline(OpPassManager &pm,
   GPUTileOptions tile;
   tile.blockTiles.assign(blockTiles.begin(), blockTiles.end());
   tile.threadTiles.assign(threadTiles.begin(), threadTiles.end());
+  tile.minThreads = minThreads;
   pm.addNestedPass<func::FuncOp>(createGPUTile(tile));
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
+}
+
+void mlir::convbn::buildGPUBufferizePipeline(OpPassManager &pm) {
+  // Identity layouts at function boundaries: the caller passes contiguous
+  // buffers, whose static strides the alignment proofs of
+  // convbn-gpu-vectorize-thread-tiles rely on.
+  bufferization::OneShotBufferizePassOptions bufferizeOptions;
+  bufferizeOptions.bufferizeFunctionBoundaries = true;
+  bufferizeOptions.functionBoundaryTypeConversion =
+      bufferization::LayoutMapOption::IdentityLayoutMap;
+  pm.addPass(bufferization::createOneShotBufferizePass(bufferizeOptions));
 }
 
 void mlir::convbn::buildLowerToNVVMPipeline(
@@ -99,11 +112,7 @@ void mlir::convbn::buildLowerToNVVMPipeline(
   buildGPUSchedulePipeline(pm, options.blockTiles, options.threadTiles);
 
   // Buffers, then kernels.
-  bufferization::OneShotBufferizePassOptions bufferizeOptions;
-  bufferizeOptions.bufferizeFunctionBoundaries = true;
-  bufferizeOptions.functionBoundaryTypeConversion =
-      bufferization::LayoutMapOption::IdentityLayoutMap;
-  pm.addPass(bufferization::createOneShotBufferizePass(bufferizeOptions));
+  buildGPUBufferizePipeline(pm);
   // Results become caller-provided output buffers (destination-passing
   // style): the caller owns every device buffer it sees.
   bufferization::BufferResultsToOutParamsPassOptions outParams;
@@ -111,6 +120,11 @@ void mlir::convbn::buildLowerToNVVMPipeline(
   outParams.hoistDynamicAllocs = true;
   outParams.modifyPublicFunctions = true;
   pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
+  // Callers promise aligned buffers (what the vector loads below assume);
+  // the promise is checked on entry.
+  GPUCheckArgumentAlignmentOptions checkAlignment;
+  checkAlignment.alignment = kArgumentAlignment;
+  pm.addPass(createGPUCheckArgumentAlignment(checkAlignment));
   // In-place tiles leave copies of a subview onto itself: CSE makes the two
   // subviews one, and the self-copy folds away.
   pm.addPass(createCSEPass());
@@ -118,9 +132,15 @@ void mlir::convbn::buildLowerToNVVMPipeline(
   pm.addNestedPass<func::FuncOp>(createGPUMapForall());
   pm.addNestedPass<func::FuncOp>(createConvertParallelLoopToGpuPass());
   pm.addNestedPass<func::FuncOp>(createGPUHostMemory());
+  // Each thread's tile in registers, read with vector loads; what is left
+  // (ops with dynamic shapes) becomes scalar loops.
+  GPUVectorizeThreadTilesOptions vectorize;
+  vectorize.argumentAlignment = kArgumentAlignment;
+  pm.addNestedPass<func::FuncOp>(createGPUVectorizeThreadTiles(vectorize));
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   pm.addPass(createCanonicalizerPass());
   pm.addNestedPass<func::FuncOp>(createGPUUnrollSmallLoops());
+  pm.addNestedPass<func::FuncOp>(createGPUAllowFMA());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
@@ -208,6 +228,32 @@ struct GPUScheduleOptions : public PassPipelineOptions<GPUScheduleOptions> {
   ListOption<int64_t> threadTiles{
       *this, "thread-tiles",
       llvm::cl::desc("Override the thread tile sizes (per output dimension)")};
+  Option<int64_t> minThreads{
+      *this, "min-threads",
+      llvm::cl::desc("Threads a block should have (the tile heuristic's "
+                     "target; 1 gives small tensors multi-output thread "
+                     "tiles, which tests use)"),
+      llvm::cl::init(128)};
+};
+
+struct GPUThreadCodeOptions
+    : public PassPipelineOptions<GPUThreadCodeOptions> {
+  ListOption<int64_t> blockTiles{
+      *this, "block-tiles",
+      llvm::cl::desc("Override the block tile sizes (per output dimension)")};
+  ListOption<int64_t> threadTiles{
+      *this, "thread-tiles",
+      llvm::cl::desc("Override the thread tile sizes (per output dimension)")};
+  Option<int64_t> minThreads{
+      *this, "min-threads",
+      llvm::cl::desc("Threads a block should have (see convbn-gpu-schedule)"),
+      llvm::cl::init(128)};
+  Option<int64_t> argumentAlignment{
+      *this, "argument-alignment",
+      llvm::cl::desc("Byte alignment assumed of function arguments (0: "
+                     "none, the default, since host buffers on the CPU "
+                     "promise nothing)"),
+      llvm::cl::init(0)};
 };
 } // namespace
 
@@ -222,7 +268,25 @@ void mlir::convbn::registerConvBNPipelines() {
                                    options.blockTiles.end());
         SmallVector<int64_t> thread(options.threadTiles.begin(),
                                     options.threadTiles.end());
-        buildGPUSchedulePipeline(pm, block, thread);
+        buildGPUSchedulePipeline(pm, block, thread, options.minThreads);
+      });
+  PassPipelineRegistration<GPUThreadCodeOptions>(
+      "convbn-gpu-thread-code",
+      "convbn-gpu-schedule, bufferization as in lower-to-nvvm, and each "
+      "thread's tile as vector code (convbn-gpu-vectorize-thread-tiles): "
+      "what every GPU thread computes, still in loops over blocks and "
+      "threads, so that lower-to-cpu runs it on the host",
+      [](OpPassManager &pm, const GPUThreadCodeOptions &options) {
+        SmallVector<int64_t> block(options.blockTiles.begin(),
+                                   options.blockTiles.end());
+        SmallVector<int64_t> thread(options.threadTiles.begin(),
+                                    options.threadTiles.end());
+        buildGPUSchedulePipeline(pm, block, thread, options.minThreads);
+        buildGPUBufferizePipeline(pm);
+        GPUVectorizeThreadTilesOptions vectorize;
+        vectorize.argumentAlignment = options.argumentAlignment;
+        pm.addNestedPass<func::FuncOp>(
+            createGPUVectorizeThreadTiles(vectorize));
       });
   PassPipelineRegistration<LowerToNVVMOptions>(
       "lower-to-nvvm",

@@ -6,7 +6,8 @@
 // its 1x1x1x4 outputs from start to finish. A block covers one image, one
 // channel and 16 rows of 56 columns: 16 x 56/4 = 224 threads (rows grow
 // until a block has at least 128). The pad is its own kernel; 58 columns
-// are not a multiple of 4, so there each thread pads one element.
+// are not a multiple of 4 but are of 2, so there each thread pads two
+// elements: 8 rows of 29 threads.
 
 func.func @eval(%x: tensor<2x16x56x56xf32>, %w: tensor<32x16x3x3xf32>,
                 %g: tensor<32xf32>, %b: tensor<32xf32>, %m: tensor<32xf32>,
@@ -19,9 +20,9 @@ func.func @eval(%x: tensor<2x16x56x56xf32>, %w: tensor<32x16x3x3xf32>,
 
 // CHECK-LABEL: func.func @eval
 // The pad, as a gathering generic, in its own nest.
-// CHECK:       scf.forall ({{.*}}) = (0, 0, 0) to (2, 16, 58) step (1, 1, 4)
-// CHECK:         scf.forall ({{.*}}) in (1, %{{.*}}, 58)
-// CHECK:           linalg.generic {{.*}} outs({{.*}} : tensor<1x1x1x1xf32>)
+// CHECK:       scf.forall ({{.*}}) = (0, 0, 0) to (2, 16, 58) step (1, 1, 8)
+// CHECK:         scf.forall ({{.*}}) = (0, 0, 0) to (1, %{{.*}}, 58) step (1, 1, 2)
+// CHECK:           linalg.generic {{.*}} outs({{.*}} : tensor<1x1x1x2xf32>)
 // CHECK:             tensor.extract
 // CHECK:         } {mapping = [#gpu.thread<z>, #gpu.thread<y>, #gpu.thread<x>]}
 // CHECK:       } {mapping = [#gpu.block<z>, #gpu.block<y>, #gpu.block<x>]}

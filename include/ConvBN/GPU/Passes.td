@@ -123,6 +123,101 @@ def GPUUnrollSmallLoops
   let dependentDialects = ["::mlir::scf::SCFDialect"];
 }
 
+def GPUVectorizeThreadTiles
+    : Pass<"convbn-gpu-vectorize-thread-tiles", "::mlir::func::FuncOp"> {
+  let summary = "Rewrite each thread's linalg op as register-resident vector code";
+  let description = [{
+    After bufferization, every linalg op on a thread's tile (inside a
+    `gpu.launch`, or an `scf.forall` mapped to `#gpu.thread`) with static
+    shapes is rewritten without `convert-linalg-to-loops`:
+
+    - The innermost output dimension of the tile becomes the lanes of a 1-D
+      vector (the 4 outputs a thread computes along W in NCHW, or along the
+      channels in NHWC). The payload is applied to whole vectors; values
+      that do not depend on the lane (a filter tap in NCHW, a per-channel
+      BN parameter) are computed once and broadcast.
+    - Reduction dimensions become `scf.for` loops whose accumulators are
+      loop-carried vectors (registers), read from the output once before
+      and written once after, instead of a load and a store of the output
+      on every step.
+    - An operand whose innermost index moves with the lanes is read with one
+      `vector.load` (a strided convolution reads the covering window and
+      shuffles). The innermost reduction dimension, when short (a kernel
+      row), is unrolled and its taps are shuffled out of one window load
+      shared by all of them.
+    - Every `vector.load` / `vector.store` carries the alignment proven for
+      it: the base alignment of the buffer (`gpu.alloc`: 256 bytes; function
+      arguments: `argument-alignment`; private buffers: their element) and
+      the power of two that provably divides the element offset (static
+      strides times what is known of each index: constants, multiples of
+      thread and block ids, loop steps). Unproven accesses keep the
+      element's alignment, which LLVM splits into narrower loads.
+
+    Ops whose payload cannot be applied to vectors (it reads memory with
+    lane-dependent indices, e.g. a padding gather) are still rewritten with
+    scalar lanes: each output point in a loop with register accumulators.
+  }];
+  let options = [
+    Option<"argumentAlignment", "argument-alignment", "int64_t",
+           /*default=*/"16",
+           "Byte alignment the caller guarantees for the function's buffer "
+           "arguments (checked at run time by convbn-gpu-assert-alignment)">,
+    Option<"maxLanes", "max-lanes", "int64_t", /*default=*/"16",
+           "Tiles with more outputs along the innermost dimension are "
+           "left to convert-linalg-to-loops">,
+    Option<"maxWindowTaps", "max-window-taps", "int64_t", /*default=*/"8",
+           "Unroll the innermost reduction dimension into one window load "
+           "when it has at most this many iterations">,
+  ];
+  let dependentDialects = [
+    "::mlir::affine::AffineDialect",
+    "::mlir::arith::ArithDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::ub::UBDialect",
+    "::mlir::vector::VectorDialect",
+  ];
+}
+
+def GPUAllowFMA : Pass<"convbn-gpu-allow-fma", "::mlir::func::FuncOp"> {
+  let summary = "Let floating-point multiplies and adds in kernels fuse";
+  let description = [{
+    Adds the `contract` fast-math flag to every floating-point `arith` op
+    inside a `gpu.launch`. Without it LLVM must keep a convolution's
+    `mulf` + `addf` as two rounded instructions (`mul.rn` and `add.rn` in
+    PTX); with it, NVPTX emits one `fma.rn` per tap, as CUDA C++ and cuDNN
+    do by default. A fused multiply-add rounds once instead of twice, so
+    results can differ from the unfused CPU path in the last bit.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
+}
+
+def GPUCheckArgumentAlignment
+    : Pass<"convbn-gpu-check-argument-alignment", "::mlir::ModuleOp"> {
+  let summary = "Check at run time that buffer arguments are aligned";
+  let description = [{
+    Kernels load function-argument buffers with vector loads whose alignment
+    `convbn-gpu-vectorize-thread-tiles` derives from `alignment`: a caller
+    passing a misaligned view would get a misaligned-address fault. This
+    pass makes the promise checked: on entry to every public function with
+    a body, each memref argument's aligned pointer is tested, and a
+    misaligned one stops the program with a message naming the function and
+    the argument. The message is written to stderr with `write(2)` before
+    `abort()`: unbuffered, so that it survives the abort also when output
+    goes to a pipe or a log (`cf.assert` prints with `puts`, whose buffer
+    an abort discards).
+  }];
+  let options = [
+    Option<"alignment", "alignment", "int64_t", /*default=*/"16",
+           "Byte alignment every buffer argument must have">,
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::LLVM::LLVMDialect",
+    "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect",
+  ];
+}
+
 def CheckNVVMTarget : Pass<"convbn-check-nvvm-target", "::mlir::ModuleOp"> {
   let summary = "Reject impossible NVVM target options with a clear error";
   let description = [{

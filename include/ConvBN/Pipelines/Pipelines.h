@@ -62,7 +62,17 @@ struct LowerToNVVMOptions : public PassPipelineOptions<LowerToNVVMOptions> {
 /// fusion, pads as gathers, and every linalg op tiled to GPU blocks and
 /// threads (empty tile lists: the shape heuristic).
 void buildGPUSchedulePipeline(OpPassManager &pm, ArrayRef<int64_t> blockTiles,
-                              ArrayRef<int64_t> threadTiles);
+                              ArrayRef<int64_t> threadTiles,
+                              int64_t minThreads = 128);
+
+/// One-shot bufferization as `lower-to-nvvm` does it: across function
+/// boundaries, with identity layouts (contiguous caller buffers).
+void buildGPUBufferizePipeline(OpPassManager &pm);
+
+/// The byte alignment `lower-to-nvvm` requires of the buffers passed to the
+/// functions it compiles (what PyTorch's and CUDA's allocators give; checked
+/// at run time on entry).
+inline constexpr int64_t kArgumentAlignment = 16;
 
 /// Lowers a module of convbn and upstream tensor-level ops to kernels for
 /// NVIDIA GPUs and host code that launches them through the `mgpu*` runtime

@@ -1,0 +1,32 @@
+//===- AllowFMA.cpp - contractible floating-point math in kernels ---------===//
+
+#include "ConvBN/GPU/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+
+namespace mlir::convbn {
+#define GEN_PASS_DEF_GPUALLOWFMA
+#include "ConvBN/GPU/Passes.h.inc"
+} // namespace mlir::convbn
+
+using namespace mlir;
+using namespace mlir::convbn;
+
+namespace {
+struct GPUAllowFMAPass : convbn::impl::GPUAllowFMABase<GPUAllowFMAPass> {
+  void runOnOperation() override {
+    getOperation().walk([](gpu::LaunchOp launch) {
+      launch.walk([](arith::ArithFastMathInterface op) {
+        arith::FastMathFlagsAttr flags = op.getFastMathFlagsAttr();
+        arith::FastMathFlags contracted =
+            (flags ? flags.getValue() : arith::FastMathFlags::none) |
+            arith::FastMathFlags::contract;
+        op->setAttr(op.getFastMathAttrName(),
+                    arith::FastMathFlagsAttr::get(op->getContext(),
+                                                  contracted));
+      });
+    });
+  }
+};
+} // namespace
