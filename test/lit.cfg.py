@@ -24,6 +24,7 @@ llvm_config.use_default_substitutions()
 # Runs an LLVM-dialect module's `main` on the host and links the runtime
 # support libraries of MLIR's runner.
 runner = config.mlir_runner or os.path.join(config.mlir_tools_dir, "mlir-runner")
+config.substitutions.append(("%mlir_runner", runner))
 c_runner_utils = os.path.join(config.mlir_lib_dir, "libmlir_c_runner_utils" + config.llvm_shlib_ext)
 runner_utils = os.path.join(config.mlir_lib_dir, "libmlir_runner_utils" + config.llvm_shlib_ext)
 config.substitutions.append(

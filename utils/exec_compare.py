@@ -6,9 +6,11 @@ compares the results: the execution half of every fusion test.
   exec_compare.py FILE --all-funcs --passes "--fuse-convbn" [--quiet]
 
 A `main` is inserted that builds deterministic inputs for every argument of
-the functions (activations and weights `sin(0.37 i + 1.3 k)` for argument k,
+the functions (activations and weights `sin(0.375 i + 1.3 k)` for argument k,
 1-D per-channel vectors `1 + 0.5 sin(...)`, so that variances are positive;
-dynamic sizes are 2; other element types are cast from f32), calls each
+dynamic sizes are 2; other element types are cast from f32; 0.375 and 0.5
+make the products exact, so that the inputs are the same bits whether or
+not a rewrite contracts `main`'s multiply-adds into FMAs), calls each
 function once and prints every result (integer and non-f32 results are
 converted to f32). `--all-funcs` runs every function with a body that returns
 values. The module (all functions and one `main`) is lowered with
@@ -143,7 +145,7 @@ class MainBuilder:
             body.append(f"    %{n}_lin = arith.addi {acc}, %zero_idx : index")
         body.append(f"    %{n}_l = arith.index_cast %{n}_lin : index to i64")
         body.append(f"    %{n}_f = arith.sitofp %{n}_l : i64 to f32")
-        body.append(f"    %{n}_s = arith.mulf %{n}_f, %k37 : f32")
+        body.append(f"    %{n}_s = arith.mulf %{n}_f, %k375 : f32")
         body.append(f"    %{n}_p = arith.constant {float(k) * 1.3:.2f} : f32")
         body.append(f"    %{n}_q = arith.addf %{n}_s, %{n}_p : f32")
         body.append(f"    %{n}_v = math.sin %{n}_q : f32")
@@ -196,7 +198,7 @@ class MainBuilder:
     def text(self):
         head = ["func.func private @printMemrefF32(memref<*xf32>) attributes {llvm.emit_c_interface}",
                 "func.func @main() {",
-                "  %k37 = arith.constant 0.37 : f32", "  %half = arith.constant 0.5 : f32",
+                "  %k375 = arith.constant 0.375 : f32", "  %half = arith.constant 0.5 : f32",
                 "  %one = arith.constant 1.0 : f32", "  %zero_idx = arith.constant 0 : index"]
         return "\n".join(head + self.lines + ["  return", "}"]) + "\n"
 

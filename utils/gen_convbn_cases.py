@@ -25,7 +25,8 @@ frontends emit, over random shapes and conv parameters:
   truncated in the body, a tensor<1xf32> or a splat vector;
 - element type: f32, f16 throughout, or an f16 conv accumulating in f32 with
   the BN in f32 between truncf / extf generics (`--dtype`);
-- dynamic batch (sizes from `tensor.dim`) in some cases;
+- dynamic batch (sizes from `tensor.dim`) in some cases (none with
+  `--static`);
 - parameters: all function arguments (fuses to `tune`), all constants
   (`deploy`), or a constant filter with argument statistics (`tune`).
 
@@ -161,7 +162,7 @@ class Func:
 
 
 class Case:
-    def __init__(self, index, rng, dtype):
+    def __init__(self, index, rng, dtype, static=False):
         self.index = index
         self.rng = rng
         r = rng
@@ -177,7 +178,8 @@ class Case:
         self.elem = "f32" if dtype == "f32" else "f16"
         self.acc = "f16" if dtype == "f16" else "f32"   # conv accumulator
         self.bn_elem = "f16" if dtype == "f16" else "f32"
-        self.dynamic = r.random() < 0.2
+        # Drawn also when --static, so that the other choices are the same.
+        self.dynamic = r.random() < 0.2 and not static
         self.batch = r.choice([1, 1, 2, 3])
         self.groups = r.choice([2, 3]) if "g" in self.in_dims else 1
         self.mult = r.choice([1, 2, 3]) if "m" in self.f_dims else 1
@@ -641,6 +643,10 @@ def main():
     parser.add_argument("--part", choices=["all", "f32", "half"], default="all",
                         help="f32: the first COUNT - COUNT/5 cases, all f32; half: the other COUNT/5, "
                              "f16 or f16acc (so that the two can be compared with different tolerances)")
+    parser.add_argument("--static", action="store_true",
+                        help="no dynamic batch (for lower-to-nvvm, whose results become "
+                             "caller-provided buffers of static shape); the cases are "
+                             "otherwise the same")
     parser.add_argument("-o", "--output", default="-")
     args = parser.parse_args()
     count, dtype, first = args.count, args.dtype, 0
@@ -650,9 +656,10 @@ def main():
         count, dtype, first = args.count // 5, "half", args.count - args.count // 5
     rng = random.Random(f"{args.seed}/{dtype}")
     parts = [f"// {count} random conv + batch-norm cases: gen_convbn_cases.py --count {args.count} "
-             f"--seed {args.seed} --dtype {args.dtype} --part {args.part}", ""]
+             f"--seed {args.seed} --dtype {args.dtype} --part {args.part}"
+             + (" --static" if args.static else ""), ""]
     for i in range(first, first + count):
-        parts.append(Case(i, rng, dtype).emit())
+        parts.append(Case(i, rng, dtype, args.static).emit())
     text = "\n".join(parts)
     if args.output == "-":
         sys.stdout.write(text)

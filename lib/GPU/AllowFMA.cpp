@@ -18,6 +18,11 @@ struct GPUAllowFMAPass : convbn::impl::GPUAllowFMABase<GPUAllowFMAPass> {
   void runOnOperation() override {
     getOperation().walk([](gpu::LaunchOp launch) {
       launch.walk([](arith::ArithFastMathInterface op) {
+        // Only what can contract: other ops would carry the flag into LLVM
+        // ops that have none (an extf's fpext keeps it as a foreign
+        // attribute).
+        if (!isa<arith::MulFOp, arith::AddFOp, arith::SubFOp>(op))
+          return;
         arith::FastMathFlagsAttr flags = op.getFastMathFlagsAttr();
         arith::FastMathFlags contracted =
             (flags ? flags.getValue() : arith::FastMathFlags::none) |

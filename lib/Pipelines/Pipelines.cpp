@@ -96,20 +96,11 @@ void mlir::convbn::buildGPUBufferizePipeline(OpPassManager &pm) {
   pm.addPass(bufferization::createOneShotBufferizePass(bufferizeOptions));
 }
 
-void mlir::convbn::buildLowerToNVVMPipeline(
-    OpPassManager &pm, const LowerToNVVMOptions &options) {
-  std::string features = options.features.empty()
-                             ? getDefaultFeatures(options.chip)
-                             : std::string(options.features);
-  std::string format = options.format.empty() ? getDefaultFormat(options.chip)
-                                              : std::string(options.format);
-  CheckNVVMTargetOptions check;
-  check.chip = options.chip;
-  check.features = features;
-  check.format = format;
-  pm.addPass(createCheckNVVMTarget(check));
-
-  buildGPUSchedulePipeline(pm, options.blockTiles, options.threadTiles);
+void mlir::convbn::buildGPULaunchesPipeline(OpPassManager &pm,
+                                            ArrayRef<int64_t> blockTiles,
+                                            ArrayRef<int64_t> threadTiles,
+                                            int64_t minThreads) {
+  buildGPUSchedulePipeline(pm, blockTiles, threadTiles, minThreads);
 
   // Buffers, then kernels.
   buildGPUBufferizePipeline(pm);
@@ -148,6 +139,22 @@ void mlir::convbn::buildLowerToNVVMPipeline(
   // than becoming kernel arguments: a thread's private tile indexed by
   // constants can live in registers.
   pm.addPass(createGpuLaunchSinkIndexComputationsPass());
+}
+
+void mlir::convbn::buildLowerToNVVMPipeline(
+    OpPassManager &pm, const LowerToNVVMOptions &options) {
+  std::string features = options.features.empty()
+                             ? getDefaultFeatures(options.chip)
+                             : std::string(options.features);
+  std::string format = options.format.empty() ? getDefaultFormat(options.chip)
+                                              : std::string(options.format);
+  CheckNVVMTargetOptions check;
+  check.chip = options.chip;
+  check.features = features;
+  check.format = format;
+  pm.addPass(createCheckNVVMTarget(check));
+
+  buildGPULaunchesPipeline(pm, options.blockTiles, options.threadTiles);
   pm.addPass(createGpuKernelOutliningPass());
   // gpu-to-llvm lowers allocations and copies on streams only: thread async
   // tokens through the host code.
@@ -287,6 +294,18 @@ void mlir::convbn::registerConvBNPipelines() {
         vectorize.argumentAlignment = options.argumentAlignment;
         pm.addNestedPass<func::FuncOp>(
             createGPUVectorizeThreadTiles(vectorize));
+      });
+  PassPipelineRegistration<GPUScheduleOptions>(
+      "convbn-gpu-launches",
+      "lower-to-nvvm up to outlining: gpu.launch ops with their grid and "
+      "block shapes and the code every thread runs, on device buffers; with "
+      "convbn-gpu-launch-to-host-loops and lower-to-cpu it runs on the host",
+      [](OpPassManager &pm, const GPUScheduleOptions &options) {
+        SmallVector<int64_t> block(options.blockTiles.begin(),
+                                   options.blockTiles.end());
+        SmallVector<int64_t> thread(options.threadTiles.begin(),
+                                    options.threadTiles.end());
+        buildGPULaunchesPipeline(pm, block, thread, options.minThreads);
       });
   PassPipelineRegistration<LowerToNVVMOptions>(
       "lower-to-nvvm",

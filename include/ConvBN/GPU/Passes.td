@@ -181,8 +181,8 @@ def GPUVectorizeThreadTiles
 def GPUAllowFMA : Pass<"convbn-gpu-allow-fma", "::mlir::func::FuncOp"> {
   let summary = "Let floating-point multiplies and adds in kernels fuse";
   let description = [{
-    Adds the `contract` fast-math flag to every floating-point `arith` op
-    inside a `gpu.launch`. Without it LLVM must keep a convolution's
+    Adds the `contract` fast-math flag to every `arith.mulf`, `arith.addf`
+    and `arith.subf` inside a `gpu.launch`. Without it LLVM must keep a convolution's
     `mulf` + `addf` as two rounded instructions (`mul.rn` and `add.rn` in
     PTX); with it, NVPTX emits one `fma.rn` per tap, as CUDA C++ and cuDNN
     do by default. A fused multiply-add rounds once instead of twice, so
@@ -213,6 +213,34 @@ def GPUCheckArgumentAlignment
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
     "::mlir::LLVM::LLVMDialect",
+    "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect",
+  ];
+}
+
+def GPULaunchToHostLoops
+    : Pass<"convbn-gpu-launch-to-host-loops", "::mlir::func::FuncOp"> {
+  let summary = "Run gpu.launch bodies as host loops (kernels tested on the CPU)";
+  let description = [{
+    For testing without a GPU: every `gpu.launch` becomes six nested
+    `scf.for` loops over blocks (z, y, x) and threads (z, y, x) running its
+    body, with the block and thread ids bound to the loop variables;
+    `gpu.alloc` and `gpu.memcpy` become `memref.alloc` (with the 256-byte
+    alignment that the kernels' vector loads may rely on) and `memref.copy`,
+    `gpu.dealloc` is dropped (buffers live until the test process exits:
+    `--lower-to-cpu` bufferizes, and one-shot bufferization rejects
+    `memref.dealloc`), and each thread's private buffers
+    (`memref.alloca`) move to the function's entry, where one copy serves
+    the threads run one after another. Kernels whose threads cooperate
+    (barriers, shuffles, workgroup memory) cannot run this way and are
+    rejected.
+
+    `--convbn-gpu-launches` (everything `lower-to-nvvm` does before
+    outlining kernels) followed by this pass and `--lower-to-cpu` runs the
+    exact launches, grid and block shapes, bounds guards and unrolled
+    thread code that become PTX.
+  }];
+  let dependentDialects = [
     "::mlir::memref::MemRefDialect",
     "::mlir::scf::SCFDialect",
   ];

@@ -69,6 +69,15 @@ void buildGPUSchedulePipeline(OpPassManager &pm, ArrayRef<int64_t> blockTiles,
 /// boundaries, with identity layouts (contiguous caller buffers).
 void buildGPUBufferizePipeline(OpPassManager &pm);
 
+/// `lower-to-nvvm` up to kernel outlining: the schedule, bufferization with
+/// results as caller-provided buffers, `gpu.launch` ops on device buffers
+/// and the vectorized, unrolled code of every thread. The launches can run
+/// on the host (`convbn-gpu-launch-to-host-loops`), which is how they are
+/// tested without a GPU.
+void buildGPULaunchesPipeline(OpPassManager &pm, ArrayRef<int64_t> blockTiles,
+                              ArrayRef<int64_t> threadTiles,
+                              int64_t minThreads = 128);
+
 /// The byte alignment `lower-to-nvvm` requires of the buffers passed to the
 /// functions it compiles (what PyTorch's and CUDA's allocators give; checked
 /// at run time on entry).

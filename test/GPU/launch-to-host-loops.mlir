@@ -1,0 +1,67 @@
+// RUN: convbn-opt %s --convbn-gpu-launch-to-host-loops --cse --split-input-file -verify-diagnostics | FileCheck %s
+
+// A launch becomes loops over blocks (z, y, x) then threads (z, y, x), its
+// ids bound to the loop variables; device allocations and copies become
+// host ones (keeping cuMemAlloc's 256-byte alignment), deallocations are
+// dropped, and private buffers move to the function's entry.
+
+// CHECK-LABEL: func.func @launch
+// CHECK:         %[[T:.*]] = memref.alloca() : memref<4xf32>
+// CHECK:         %[[BUF:.*]] = memref.alloc() {alignment = 256 : i64} : memref<2x8xf32>
+// CHECK:         memref.copy %arg0, %[[BUF]]
+// CHECK:         scf.for %[[BZ:.*]] = %c0 to %c1 step %c1
+// CHECK:           scf.for %[[BY:.*]] = %c0 to %c1 step %c1
+// CHECK:             scf.for %[[BX:.*]] = %c0 to %c2 step %c1
+// CHECK:               scf.for %[[TZ:.*]] = %c0 to %c1 step %c1
+// CHECK:                 scf.for %[[TY:.*]] = %c0 to %c1 step %c1
+// CHECK:                   scf.for %[[TX:.*]] = %c0 to %c8 step %c1
+// CHECK:                     %[[V:.*]] = memref.load %[[BUF]][%[[BX]], %[[TX]]]
+// CHECK:                     memref.store %[[V]], %[[T]][%c0]
+// CHECK:                     memref.store %[[V]], %arg1[%[[BX]], %[[TX]]]
+// CHECK-NOT:     gpu.
+func.func @launch(%x: memref<2x8xf32>, %y: memref<2x8xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %c8 = arith.constant 8 : index
+  %buf = gpu.alloc () : memref<2x8xf32>
+  gpu.memcpy %buf, %x : memref<2x8xf32>, memref<2x8xf32>
+  gpu.launch blocks(%bx, %by, %bz) in (%gx = %c2, %gy = %c1, %gz = %c1)
+             threads(%tx, %ty, %tz) in (%sx = %c8, %sy = %c1, %sz = %c1) {
+    %t = memref.alloca() : memref<4xf32>
+    %v = memref.load %buf[%bx, %tx] : memref<2x8xf32>
+    memref.store %v, %t[%c0] : memref<4xf32>
+    memref.store %v, %y[%bx, %tx] : memref<2x8xf32>
+    gpu.terminator
+  }
+  gpu.dealloc %buf : memref<2x8xf32>
+  return
+}
+
+// -----
+
+// Threads that synchronise cannot run one after another.
+func.func @barrier(%y: memref<8xf32>) {
+  %c1 = arith.constant 1 : index
+  %c8 = arith.constant 8 : index
+  // expected-error @+1 {{cannot run this launch on the host: its threads synchronise or exchange values}}
+  gpu.launch blocks(%bx, %by, %bz) in (%gx = %c1, %gy = %c1, %gz = %c1)
+             threads(%tx, %ty, %tz) in (%sx = %c8, %sy = %c1, %sz = %c1) {
+    gpu.barrier
+    gpu.terminator
+  }
+  return
+}
+
+// -----
+
+func.func @workgroup(%y: memref<8xf32>) {
+  %c1 = arith.constant 1 : index
+  // expected-error @+1 {{cannot run this launch on the host: it uses workgroup memory}}
+  gpu.launch blocks(%bx, %by, %bz) in (%gx = %c1, %gy = %c1, %gz = %c1)
+             threads(%tx, %ty, %tz) in (%sx = %c1, %sy = %c1, %sz = %c1)
+             workgroup(%shared : memref<8xf32, #gpu.address_space<workgroup>>) {
+    gpu.terminator
+  }
+  return
+}
