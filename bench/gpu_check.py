@@ -41,10 +41,14 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 # ---------------------------------------------------------------------------
 
 def example_input(shape, k):
+    sys.path.insert(0, os.path.join(HERE, "..", "utils"))
+    from exec_compare import INPUT_PHASE, INPUT_STEP  # noqa: E402
     count = math.prod(shape)
+    # The phase as exec_compare writes it into MLIR: rounded to 2 decimals.
+    phase = round(INPUT_PHASE * k, 2)
     if len(shape) == 1:
-        return [1.0 + 0.5 * math.sin(0.37 * i + 1.3 * k) for i in range(count)]
-    return [math.sin(0.37 * i + 1.3 * k) for i in range(count)]
+        return [1.0 + 0.5 * math.sin(INPUT_STEP * i + phase) for i in range(count)]
+    return [math.sin(INPUT_STEP * i + phase) for i in range(count)]
 
 
 def write_example_reference(example, opt, artifacts):

@@ -36,6 +36,11 @@ import tempfile
 
 TENSOR = re.compile(r"tensor<([^>]*)>")
 
+# The inputs: sin(INPUT_STEP * i + INPUT_PHASE * k) for argument k (see the
+# module docstring); bench/gpu_check.py builds the same ones from these.
+INPUT_STEP = 0.375
+INPUT_PHASE = 1.3
+
 
 def parse_tensor(text):
     """'2x?x3xf16' -> ([2, None, 3], 'f16')"""
@@ -146,7 +151,7 @@ class MainBuilder:
         body.append(f"    %{n}_l = arith.index_cast %{n}_lin : index to i64")
         body.append(f"    %{n}_f = arith.sitofp %{n}_l : i64 to f32")
         body.append(f"    %{n}_s = arith.mulf %{n}_f, %k375 : f32")
-        body.append(f"    %{n}_p = arith.constant {float(k) * 1.3:.2f} : f32")
+        body.append(f"    %{n}_p = arith.constant {float(k) * INPUT_PHASE:.2f} : f32")
         body.append(f"    %{n}_q = arith.addf %{n}_s, %{n}_p : f32")
         body.append(f"    %{n}_v = math.sin %{n}_q : f32")
         if rank == 1:
@@ -198,7 +203,7 @@ class MainBuilder:
     def text(self):
         head = ["func.func private @printMemrefF32(memref<*xf32>) attributes {llvm.emit_c_interface}",
                 "func.func @main() {",
-                "  %k375 = arith.constant 0.375 : f32", "  %half = arith.constant 0.5 : f32",
+                f"  %k375 = arith.constant {INPUT_STEP} : f32", "  %half = arith.constant 0.5 : f32",
                 "  %one = arith.constant 1.0 : f32", "  %zero_idx = arith.constant 0 : index"]
         return "\n".join(head + self.lines + ["  return", "}"]) + "\n"
 
