@@ -6,6 +6,10 @@
 // mode. `main` makes deterministic inputs and prints the block's output.
 //
 //   convbn-opt examples/convbn_ops.mlir --lower-to-cpu | mlir-runner ...
+//   convbn-opt examples/convbn_ops.mlir --lower-to-nvvm   # kernels + host code
+//
+// The helpers are private: lower-to-nvvm inlines them, and the public API of
+// a GPU module is what takes device buffers.
 
 !act = tensor<1x4x6x6xf32>
 !filter = tensor<4x4x3x3xf32>
@@ -46,7 +50,7 @@ func.func @resnet_block(%x: !act, %w1: !filter, %g1: !vec, %b1: !vec,
 
 // Deterministic data: element i of a tensor is `scale * sin(0.37 * i + phase)
 // + shift`, i the row-major linear index.
-func.func @data1d(%phase: f32, %scale: f32, %shift: f32) -> !vec {
+func.func private @data1d(%phase: f32, %scale: f32, %shift: f32) -> !vec {
   %e = tensor.empty() : !vec
   %t = linalg.generic {
       indexing_maps = [affine_map<(i) -> (i)>], iterator_types = ["parallel"]}
@@ -60,7 +64,7 @@ func.func @data1d(%phase: f32, %scale: f32, %shift: f32) -> !vec {
   return %t : !vec
 }
 
-func.func @data4d(%phase: f32, %shape: tensor<4xindex>) -> tensor<?x?x?x?xf32> {
+func.func private @data4d(%phase: f32, %shape: tensor<4xindex>) -> tensor<?x?x?x?xf32> {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
   %c2 = arith.constant 2 : index
@@ -94,7 +98,7 @@ func.func @data4d(%phase: f32, %shape: tensor<4xindex>) -> tensor<?x?x?x?xf32> {
   return %t : tensor<?x?x?x?xf32>
 }
 
-func.func @wave(%i: index, %phase: f32, %scale: f32, %shift: f32) -> f32 {
+func.func private @wave(%i: index, %phase: f32, %scale: f32, %shift: f32) -> f32 {
   %k = arith.constant 0.37 : f32
   %ii = arith.index_cast %i : index to i64
   %f = arith.sitofp %ii : i64 to f32

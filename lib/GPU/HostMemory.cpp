@@ -25,6 +25,48 @@ static Value getUnderlyingBuffer(Value value) {
   return value;
 }
 
+/// Replaces the buffer operands of `call` (ranked, or unranked casts of
+/// ranked ones) with host copies of their contents, copied back afterwards.
+static LogicalResult passHostCopies(RewriterBase &rewriter,
+                                    func::CallOp call) {
+  Location loc = call.getLoc();
+  for (OpOperand &operand : call->getOpOperands()) {
+    Value value = operand.get();
+    auto unranked = dyn_cast<UnrankedMemRefType>(value.getType());
+    Value device = value;
+    if (unranked) {
+      auto cast = value.getDefiningOp<memref::CastOp>();
+      if (!cast)
+        return call.emitError("cannot copy an unranked buffer of unknown "
+                              "shape to the host for this call");
+      device = cast.getSource();
+    }
+    auto type = dyn_cast<MemRefType>(device.getType());
+    if (!type)
+      continue;
+    if (!type.getLayout().isIdentity())
+      return call.emitError("cannot copy a strided buffer to the host for "
+                            "this call");
+    rewriter.setInsertionPoint(call);
+    SmallVector<Value> sizes;
+    for (auto [i, size] : llvm::enumerate(type.getShape()))
+      if (ShapedType::isDynamic(size))
+        sizes.push_back(memref::DimOp::create(rewriter, loc, device, i));
+    Value host = memref::AllocOp::create(rewriter, loc, type, sizes);
+    gpu::MemcpyOp::create(rewriter, loc, TypeRange(), ValueRange(), host,
+                          device);
+    Value argument = host;
+    if (unranked)
+      argument = memref::CastOp::create(rewriter, loc, unranked, host);
+    rewriter.modifyOpInPlace(call, [&] { operand.set(argument); });
+    rewriter.setInsertionPointAfter(call);
+    gpu::MemcpyOp::create(rewriter, loc, TypeRange(), ValueRange(), device,
+                          host);
+    memref::DeallocOp::create(rewriter, loc, host);
+  }
+  return success();
+}
+
 struct GPUHostMemoryPass
     : convbn::impl::GPUHostMemoryBase<GPUHostMemoryPass> {
   void runOnOperation() override {
@@ -137,6 +179,22 @@ struct GPUHostMemoryPass
       rewriter.replaceOpWithNewOp<gpu::MemcpyOp>(
           copy, TypeRange(), ValueRange(), copy.getTarget(), copy.getSource());
     }
+
+    // External functions (a runtime's printMemrefF32) run on the host: they
+    // get host copies of the buffers they are passed, copied back after the
+    // call in case they write them.
+    SymbolTableCollection symbols;
+    SmallVector<func::CallOp> externalCalls;
+    func.walk([&](func::CallOp call) {
+      auto callee = symbols.lookupNearestSymbolFrom<func::FuncOp>(
+          call, call.getCalleeAttr());
+      if (callee && callee.isDeclaration() &&
+          !call->getParentOfType<gpu::LaunchOp>())
+        externalCalls.push_back(call);
+    });
+    for (func::CallOp call : externalCalls)
+      if (failed(passHostCopies(rewriter, call)))
+        return signalPassFailure();
 
     func.walk([&](func::ReturnOp ret) {
       rewriter.setInsertionPoint(ret);

@@ -151,6 +151,9 @@ struct GPULaunchToHostLoopsPass
         // A memref.dealloc would be rejected by the one-shot bufferization
         // that --lower-to-cpu runs.
         rewriter.eraseOp(dealloc);
+      } else if (isa<memref::DeallocOp>(op)) {
+        // Host buffers (copies passed to external functions): dropped too.
+        rewriter.eraseOp(op);
       } else if (auto copy = dyn_cast<gpu::MemcpyOp>(op)) {
         if (copy.getAsyncToken()) {
           copy.emitError("cannot run an asynchronous gpu.memcpy on the host");

@@ -65,6 +65,10 @@ void mlir::convbn::buildGPUSchedulePipeline(OpPassManager &pm,
                                             ArrayRef<int64_t> blockTiles,
                                             ArrayRef<int64_t> threadTiles,
                                             int64_t minThreads) {
+  // Calls inside payloads (scalar helpers) cannot be made from a kernel,
+  // and calls that return dynamically shaped tensors cannot become output
+  // buffers: inline what the module defines.
+  pm.addPass(createInlinerPass());
   // convbn to linalg, epilogues fused, pads as gathers.
   pm.addPass(createConvertConvBNToLinalg());
   pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());

@@ -98,6 +98,9 @@ def GPUHostMemory : Pass<"convbn-gpu-host-memory", "::mlir::func::FuncOp"> {
     `gpu.dealloc` instead, and copies every global a kernel reads to a
     device buffer (`gpu.alloc` + `gpu.memcpy`) at its use. Function arguments
     and results are device buffers: the caller passes device pointers.
+    Calls to external functions (declarations, e.g. a runtime's
+    `printMemrefF32`) run on the host: each buffer operand is copied to a
+    host buffer for the call and back after it.
   }];
   let dependentDialects = [
     "::mlir::gpu::GPUDialect",
@@ -227,9 +230,10 @@ def GPULaunchToHostLoops
     body, with the block and thread ids bound to the loop variables;
     `gpu.alloc` and `gpu.memcpy` become `memref.alloc` (with the 256-byte
     alignment that the kernels' vector loads may rely on) and `memref.copy`,
-    `gpu.dealloc` is dropped (buffers live until the test process exits:
-    `--lower-to-cpu` bufferizes, and one-shot bufferization rejects
-    `memref.dealloc`), and each thread's private buffers
+    `gpu.dealloc` and `memref.dealloc` are dropped (buffers live until the
+    test process exits: `--lower-to-cpu` bufferizes, and one-shot
+    bufferization rejects `memref.dealloc`), and each thread's private
+    buffers
     (`memref.alloca`) move to the function's entry, where one copy serves
     the threads run one after another. Kernels whose threads cooperate
     (barriers, shuffles, workgroup memory) cannot run this way and are
