@@ -27,6 +27,12 @@ python3 "$root/utils/exec_compare.py" "$example" --func "$func" \
   --opt "$opt" --runner "$llvm/bin/mlir-runner" --lib-dir "$llvm/lib" \
   --passes=--fuse-convbn | sed 's/^/  /'
 
+echo "== original vs the fused GPU launches, run as host loops (no GPU needed)"
+python3 "$root/utils/exec_compare.py" "$example" --func "$func" \
+  --opt "$opt" --runner "$llvm/bin/mlir-runner" --lib-dir "$llvm/lib" \
+  "--passes=--fuse-convbn --convbn-gpu-launches --convbn-gpu-launch-to-host-loops" |
+  sed 's/^/  /'
+
 echo "== convbn-opt --fuse-convbn --lower-to-nvvm (V100: PTX for sm_70)"
 gpu="$(mktemp --suffix=.mlir)"
 trap 'rm -f "$gpu"' EXIT
