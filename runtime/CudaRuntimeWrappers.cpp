@@ -661,6 +661,31 @@ extern "C" CONVBN_MGPU_API void mgpuMemcpy(void *dst, void *src,
             stream);
 }
 
+/// The device copy of a constant buffer, made on the first call and kept for
+/// the life of the process: compiled functions read their constant weights
+/// from it instead of copying them to the device on every call. `slot` is a
+/// pointer-sized global of the calling library, null until then.
+extern "C" CONVBN_RUNTIME_API void *
+convbnDeviceConstant(void **slot, const void *host, uint64_t sizeBytes) {
+  // One copy even when several threads make their first call at once.
+  static std::mutex mutex;
+  std::lock_guard<std::mutex> lock(mutex);
+  if (*slot || sizeBytes == 0)
+    return *slot;
+  ScopedContext ctx(__func__);
+  if (!ctx)
+    return nullptr;
+  CUdeviceptr ptr = 0;
+  if (!CONVBN_CU(ctx.drv(), cuMemAlloc, &ptr, sizeBytes))
+    return nullptr;
+  if (!CONVBN_CU(ctx.drv(), cuMemcpyHtoD, ptr, host, sizeBytes)) {
+    CONVBN_CU(ctx.drv(), cuMemFree, ptr);
+    return nullptr;
+  }
+  *slot = reinterpret_cast<void *>(static_cast<uintptr_t>(ptr));
+  return *slot;
+}
+
 extern "C" CONVBN_MGPU_API void mgpuMemset32(void *dst, unsigned int value,
                                              size_t count, CUstream stream) {
   if (count == 0)

@@ -159,6 +159,8 @@ void mlir::convbn::buildLowerToNVVMPipeline(
   pm.addPass(createCheckNVVMTarget(check));
 
   buildGPULaunchesPipeline(pm, options.blockTiles, options.threadTiles);
+  // Weights are copied to the device on the first call only.
+  pm.addPass(createGPUDeviceConstants());
   pm.addPass(createGpuKernelOutliningPass());
   // gpu-to-llvm lowers allocations and copies on streams only: thread async
   // tokens through the host code.

@@ -52,6 +52,16 @@ CONVBN_RUNTIME_API int convbnCudaAvailable(void);
    owned by the calling thread and valid until its next call. */
 CONVBN_RUNTIME_API const char *convbnCudaLastError(void);
 
+/* The device copy of the `sizeBytes` constant bytes at `host`, made (with
+   cuMemAlloc + cuMemcpyHtoD) on the first call and cached in `*slot`, which
+   must start null; later calls return `*slot`. Thread-safe. Functions
+   compiled by lower-to-nvvm call it for the constants their kernels read
+   (weights in deploy mode, torch-mlir's dense_resource blobs), so that each
+   is copied to the device once per process. Null (and an error reported)
+   when the copy cannot be made. */
+CONVBN_RUNTIME_API void *convbnDeviceConstant(void **slot, const void *host,
+                                              uint64_t sizeBytes);
+
 /*===--- The mgpu* ABI emitted by MLIR 22's gpu-to-llvm ----------------------===*/
 
 /* Module loading, from the llvm.global_ctors/dtors that gpu.binary becomes. */

@@ -508,6 +508,41 @@ TEST_F(FakeDriver, MemcpyAndMemsetReachTheDriver) {
   mgpuStreamDestroy(stream);
 }
 
+TEST_F(FakeDriver, DeviceConstantIsCopiedOnceAndCached) {
+  const float weights[4] = {1.0f, 2.0f, 3.0f, 4.0f};
+  void *slot = nullptr;
+  void *device = convbnDeviceConstant(&slot, weights, sizeof(weights));
+  ASSERT_NE(device, nullptr);
+  EXPECT_EQ(slot, device);
+  EXPECT_EQ(fakecudaLastAlloc().size, sizeof(weights));
+  float copy[4] = {};
+  mgpuMemcpy(copy, device, sizeof(copy), nullptr);
+  mgpuStreamSynchronize(nullptr);
+  EXPECT_EQ(memcmp(copy, weights, sizeof(copy)), 0);
+  // Later calls (later runs of the compiled function) reuse the copy.
+  EXPECT_EQ(convbnDeviceConstant(&slot, weights, sizeof(weights)), device);
+  EXPECT_EQ(fakecudaCallCount("cuMemAlloc_v2"), 1);
+  EXPECT_EQ(fakecudaCallCount("cuMemcpyHtoD_v2"), 1);
+  mgpuMemFree(device, nullptr);
+}
+
+TEST_F(FakeDriver, DeviceConstantFailureIsReportedAndNotCached) {
+  const float weights[4] = {};
+  void *slot = nullptr;
+  fakecudaFailNext("cuMemcpyHtoD_v2", 2);
+  CaptureStderr();
+  EXPECT_EQ(convbnDeviceConstant(&slot, weights, sizeof(weights)), nullptr);
+  EXPECT_NE(GetCapturedStderr().find("cuMemcpyHtoD_v2 failed in "
+                                     "convbnDeviceConstant"),
+            std::string::npos);
+  EXPECT_EQ(slot, nullptr);
+  // The half-made copy was freed; the next call tries again.
+  EXPECT_EQ(fakecudaCallCount("cuMemFree_v2"), 1);
+  void *device = convbnDeviceConstant(&slot, weights, sizeof(weights));
+  EXPECT_NE(device, nullptr);
+  mgpuMemFree(device, nullptr);
+}
+
 TEST_F(FakeDriver, DriverErrorsAreReportedWithNameAndText) {
   fakecudaFailNext("cuMemAlloc_v2", 2);
   CaptureStderr();

@@ -250,6 +250,28 @@ def GPULaunchToHostLoops
   ];
 }
 
+def GPUDeviceConstants
+    : Pass<"convbn-gpu-device-constants", "::mlir::ModuleOp"> {
+  let summary = "Copy constants to the device once per process, not per call";
+  let description = [{
+    `convbn-gpu-host-memory` gives kernels a device copy of every constant
+    global they read (`gpu.alloc` + `gpu.memcpy` on each call, `gpu.dealloc`
+    before returning): correct, but a deployed network would copy all its
+    weights to the GPU on every inference. This pass replaces each such copy
+    of a `constant` global by a call to the runtime's
+    `convbnDeviceConstant(slot, host, bytes)`, which copies the global on the
+    first call and caches the device pointer in a per-global slot
+    (`@__convbn_device_<global>`, a null-initialised pointer shared by every
+    function of the module); the memref is rebuilt around that pointer.
+    The device copies live as long as the process.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::LLVM::LLVMDialect",
+    "::mlir::memref::MemRefDialect",
+  ];
+}
+
 def CheckNVVMTarget : Pass<"convbn-check-nvvm-target", "::mlir::ModuleOp"> {
   let summary = "Reject impossible NVVM target options with a clear error";
   let description = [{
