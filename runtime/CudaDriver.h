@@ -24,6 +24,7 @@ struct CUmod_st;
 struct CUfunc_st;
 struct CUstream_st;
 struct CUevent_st;
+struct CUmemPoolHandle_st;
 
 namespace convbn::cuda {
 
@@ -36,6 +37,7 @@ using CUfunction = ::CUfunc_st *;
 using CUstream = ::CUstream_st *;
 using CUevent = ::CUevent_st *;
 using CUjit_option = int;
+using CUmemoryPool = ::CUmemPoolHandle_st *;
 
 constexpr CUresult CUDA_SUCCESS = 0;
 constexpr CUresult CUDA_ERROR_DEINITIALIZED = 4;
@@ -43,6 +45,7 @@ constexpr CUresult CUDA_ERROR_NOT_FOUND = 500;
 constexpr unsigned CU_STREAM_NON_BLOCKING = 0x1;
 constexpr unsigned CU_EVENT_DISABLE_TIMING = 0x2;
 constexpr unsigned CU_MEM_ATTACH_GLOBAL = 0x1;
+constexpr int CU_MEMPOOL_ATTR_RELEASE_THRESHOLD = 4;
 constexpr int CU_DEVICE_ATTRIBUTE_MAX_SHARED_MEMORY_PER_BLOCK_OPTIN = 97;
 constexpr int CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES = 8;
 constexpr CUjit_option CU_JIT_INFO_LOG_BUFFER = 3;
@@ -114,6 +117,10 @@ using PFN_cuEventRecord = CUresult (*)(CUevent, CUstream);
 using PFN_cuMemAlloc = CUresult (*)(CUdeviceptr *, size_t);
 using PFN_cuMemAllocManaged = CUresult (*)(CUdeviceptr *, size_t, unsigned);
 using PFN_cuMemFree = CUresult (*)(CUdeviceptr);
+using PFN_cuMemAllocAsync = CUresult (*)(CUdeviceptr *, size_t, CUstream);
+using PFN_cuMemFreeAsync = CUresult (*)(CUdeviceptr, CUstream);
+using PFN_cuDeviceGetDefaultMemPool = CUresult (*)(CUmemoryPool *, CUdevice);
+using PFN_cuMemPoolSetAttribute = CUresult (*)(CUmemoryPool, int, void *);
 using PFN_cuMemcpyAsync = CUresult (*)(CUdeviceptr, CUdeviceptr, size_t,
                                        CUstream);
 using PFN_cuMemcpyHtoD = CUresult (*)(CUdeviceptr, const void *, size_t);
@@ -210,6 +217,11 @@ CONVBN_CHECK_PFN(cuEventRecord, cuEventRecord);
 CONVBN_CHECK_PFN(cuMemAlloc, cuMemAlloc_v2);
 CONVBN_CHECK_PFN(cuMemAllocManaged, cuMemAllocManaged);
 CONVBN_CHECK_PFN(cuMemFree, cuMemFree_v2);
+CONVBN_CHECK_PFN(cuMemAllocAsync, cuMemAllocAsync);
+CONVBN_CHECK_PFN(cuMemFreeAsync, cuMemFreeAsync);
+CONVBN_CHECK_PFN(cuDeviceGetDefaultMemPool, cuDeviceGetDefaultMemPool);
+static_assert(CU_MEMPOOL_ATTR_RELEASE_THRESHOLD ==
+              ::CU_MEMPOOL_ATTR_RELEASE_THRESHOLD);
 CONVBN_CHECK_PFN(cuMemcpyAsync, cuMemcpyAsync);
 CONVBN_CHECK_PFN(cuMemcpyHtoD, cuMemcpyHtoD_v2);
 CONVBN_CHECK_PFN(cuMemsetD32Async, cuMemsetD32Async);

@@ -32,6 +32,7 @@
 #include <cstring>
 #include <map>
 #include <mutex>
+#include <set>
 #include <string>
 
 // Everything is defined inside convbn::cuda so that its driver declarations
@@ -116,6 +117,10 @@ void report(const std::string &message) {
   X(cuMemAlloc, "cuMemAlloc_v2", true)                                         \
   X(cuMemAllocManaged, "cuMemAllocManaged", true)                              \
   X(cuMemFree, "cuMemFree_v2", true)                                           \
+  X(cuMemAllocAsync, "cuMemAllocAsync", false)                                 \
+  X(cuMemFreeAsync, "cuMemFreeAsync", false)                                   \
+  X(cuDeviceGetDefaultMemPool, "cuDeviceGetDefaultMemPool", false)             \
+  X(cuMemPoolSetAttribute, "cuMemPoolSetAttribute", false)                     \
   X(cuMemcpyAsync, "cuMemcpyAsync", true)                                      \
   X(cuMemcpyHtoD, "cuMemcpyHtoD_v2", true)                                     \
   X(cuMemsetD32Async, "cuMemsetD32Async", true)                                \
@@ -629,25 +634,90 @@ extern "C" CONVBN_MGPU_API void mgpuEventRecord(CUevent event,
 // Memory
 //===----------------------------------------------------------------------===//
 
+namespace {
+
+/// The buffers from cuMemAllocAsync, which mgpuMemFree must free with
+/// cuMemFreeAsync (others: managed memory, or an older driver's cuMemAlloc).
+struct StreamOrderedBuffers {
+  std::mutex mutex;
+  std::set<CUdeviceptr> buffers;
+  /// Devices whose default memory pool keeps freed memory.
+  std::set<CUdevice> configuredPools;
+};
+
+StreamOrderedBuffers &streamOrderedBuffers() {
+  // Never destroyed: buffers are freed from global destructors at exit.
+  static auto *instance = new StreamOrderedBuffers;
+  return *instance;
+}
+
+/// The default pool would return freed memory to the driver at every
+/// synchronisation (release threshold 0), so that each call of a compiled
+/// function allocated its temporaries anew; keep it instead, as PyTorch's
+/// caching allocator does.
+void keepPoolMemory(ScopedContext &ctx) {
+  Driver &d = ctx.drv();
+  if (!d.cuDeviceGetDefaultMemPool || !d.cuMemPoolSetAttribute)
+    return;
+  CUmemoryPool pool = nullptr;
+  if (!CONVBN_CU(d, cuDeviceGetDefaultMemPool, &pool, ctx.device()))
+    return;
+  uint64_t keepAll = UINT64_MAX;
+  CONVBN_CU(d, cuMemPoolSetAttribute, pool, CU_MEMPOOL_ATTR_RELEASE_THRESHOLD,
+            &keepAll);
+}
+
+} // namespace
+
+/// Device buffers come from the driver's stream-ordered allocator
+/// (cuMemAllocAsync on the caller's stream, CUDA 11.2+): allocating and
+/// freeing the temporaries of a compiled function on every call is then
+/// cheap and does not synchronise the device, where cuMemAlloc / cuMemFree
+/// would. Older drivers get cuMemAlloc.
 extern "C" CONVBN_MGPU_API void *
-mgpuMemAlloc(uint64_t sizeBytes, CUstream /*stream*/, bool isHostShared) {
+mgpuMemAlloc(uint64_t sizeBytes, CUstream stream, bool isHostShared) {
   ScopedContext ctx(__func__);
   if (!ctx || sizeBytes == 0)
     return nullptr;
   CUdeviceptr ptr = 0;
-  bool ok = isHostShared ? CONVBN_CU(ctx.drv(), cuMemAllocManaged, &ptr,
-                                     sizeBytes, CU_MEM_ATTACH_GLOBAL)
-                         : CONVBN_CU(ctx.drv(), cuMemAlloc, &ptr, sizeBytes);
-  return ok ? reinterpret_cast<void *>(static_cast<uintptr_t>(ptr)) : nullptr;
+  Driver &d = ctx.drv();
+  if (isHostShared) {
+    if (!CONVBN_CU(d, cuMemAllocManaged, &ptr, sizeBytes,
+                   CU_MEM_ATTACH_GLOBAL))
+      return nullptr;
+  } else if (d.cuMemAllocAsync && d.cuMemFreeAsync) {
+    StreamOrderedBuffers &owned = streamOrderedBuffers();
+    {
+      std::lock_guard<std::mutex> lock(owned.mutex);
+      if (owned.configuredPools.insert(ctx.device()).second)
+        keepPoolMemory(ctx);
+    }
+    if (!CONVBN_CU(d, cuMemAllocAsync, &ptr, sizeBytes, stream))
+      return nullptr;
+    std::lock_guard<std::mutex> lock(owned.mutex);
+    owned.buffers.insert(ptr);
+  } else if (!CONVBN_CU(d, cuMemAlloc, &ptr, sizeBytes)) {
+    return nullptr;
+  }
+  return reinterpret_cast<void *>(static_cast<uintptr_t>(ptr));
 }
 
-extern "C" CONVBN_MGPU_API void mgpuMemFree(void *ptr, CUstream /*stream*/) {
+extern "C" CONVBN_MGPU_API void mgpuMemFree(void *ptr, CUstream stream) {
   if (!ptr)
     return;
   ScopedContext ctx(__func__);
   if (!ctx)
     return;
-  CONVBN_CU(ctx.drv(), cuMemFree, devicePtr(ptr));
+  StreamOrderedBuffers &owned = streamOrderedBuffers();
+  bool streamOrdered;
+  {
+    std::lock_guard<std::mutex> lock(owned.mutex);
+    streamOrdered = owned.buffers.erase(devicePtr(ptr)) != 0;
+  }
+  if (streamOrdered)
+    CONVBN_CU(ctx.drv(), cuMemFreeAsync, devicePtr(ptr), stream);
+  else
+    CONVBN_CU(ctx.drv(), cuMemFree, devicePtr(ptr));
 }
 
 extern "C" CONVBN_MGPU_API void mgpuMemcpy(void *dst, void *src,

@@ -10,6 +10,7 @@
 
 #include "../CudaDriver.h"
 
+#include <cinttypes>
 #include <cstdarg>
 #include <cstdio>
 #include <cstdlib>
@@ -110,6 +111,8 @@ struct State {
   unsigned lastWaitFlags = 0;
   void *lastRecordEvent = nullptr, *lastRecordStream = nullptr;
   unsigned lastStreamFlags = 0, lastEventFlags = 0;
+  void *lastAllocStream = nullptr, *lastFreeStream = nullptr;
+  uint64_t poolReleaseThreshold = 0;
 };
 
 // Never destroyed: the runtime calls in from global destructors at exit.
@@ -538,7 +541,8 @@ FAKECUDA_EXPORT CUresult cuEventRecord(CUevent event, CUstream stream) {
 }
 
 static CUresult allocate(State &s, CUdeviceptr *ptr, size_t size, bool managed,
-                         unsigned flags, const char *symbol) {
+                         unsigned flags, const char *symbol,
+                         const std::string &stream = "") {
   if (size == 0)
     return kInvalidValue;
   void *memory = aligned_alloc(256, (size + 255) / 256 * 256);
@@ -547,7 +551,10 @@ static CUresult allocate(State &s, CUdeviceptr *ptr, size_t size, bool managed,
   *ptr = static_cast<CUdeviceptr>(reinterpret_cast<uintptr_t>(memory));
   s.allocations[*ptr] = size;
   s.lastAlloc = FakeCudaAlloc{*ptr, size, managed, flags};
-  trace("%s(%zu bytes)", symbol, size);
+  if (stream.empty())
+    trace("%s(%zu bytes)", symbol, size);
+  else
+    trace("%s(%zu bytes, %s)", symbol, size, stream.c_str());
   return 0;
 }
 
@@ -573,6 +580,59 @@ FAKECUDA_EXPORT CUresult cuMemFree_v2(CUdeviceptr ptr) {
   free(hostPtr(ptr));
   return 0;
 }
+
+#ifndef FAKECUDA_OLD_DRIVER
+// Stream-ordered allocation (CUDA 11.2): like cuMemAlloc / cuMemFree, on a
+// stream.
+FAKECUDA_EXPORT CUresult cuMemAllocAsync(CUdeviceptr *ptr, size_t size,
+                                         CUstream stream) {
+  FAKECUDA_ENTER("cuMemAllocAsync", Needs::Context);
+  if (stream && !s.streams.count(stream))
+    return kInvalidHandle;
+  s.lastAllocStream = stream;
+  return allocate(s, ptr, size, false, 0, "cuMemAllocAsync",
+                  streamName(stream));
+}
+
+FAKECUDA_EXPORT CUresult cuMemFreeAsync(CUdeviceptr ptr, CUstream stream) {
+  FAKECUDA_ENTER("cuMemFreeAsync", Needs::Context);
+  if (stream && !s.streams.count(stream))
+    return kInvalidHandle;
+  auto it = s.allocations.find(ptr);
+  if (it == s.allocations.end())
+    return kInvalidValue;
+  trace("cuMemFreeAsync(%zu bytes, %s)", it->second,
+        streamName(stream).c_str());
+  s.allocations.erase(it);
+  s.lastFree = ptr;
+  s.lastFreeStream = stream;
+  free(hostPtr(ptr));
+  return 0;
+}
+
+FAKECUDA_EXPORT CUresult cuDeviceGetDefaultMemPool(void **pool,
+                                                   CUdevice device) {
+  FAKECUDA_ENTER("cuDeviceGetDefaultMemPool", Needs::Init);
+  static int pools[8];
+  if (!pool || device < 0 || device >= 8)
+    return kInvalidValue;
+  *pool = &pools[device];
+  return 0;
+}
+
+FAKECUDA_EXPORT CUresult cuMemPoolSetAttribute(void *pool, int attribute,
+                                               void *value) {
+  FAKECUDA_ENTER("cuMemPoolSetAttribute", Needs::Init);
+  if (!pool || !value)
+    return kInvalidValue;
+  if (attribute == 4) { // CU_MEMPOOL_ATTR_RELEASE_THRESHOLD
+    s.poolReleaseThreshold = *static_cast<uint64_t *>(value);
+    trace("cuMemPoolSetAttribute(release threshold %" PRIu64 ")",
+          s.poolReleaseThreshold);
+  }
+  return 0;
+}
+#endif // FAKECUDA_OLD_DRIVER
 
 FAKECUDA_EXPORT CUresult cuMemcpyAsync(CUdeviceptr dst, CUdeviceptr src,
                                        size_t size, CUstream stream) {
@@ -740,6 +800,17 @@ FAKECUDA_EXPORT FakeCudaTensorMap fakecudaLastTensorMap(void) {
 FAKECUDA_EXPORT uint64_t fakecudaLastFree(void) {
   FAKECUDA_LOCKED;
   return s.lastFree;
+}
+
+FAKECUDA_EXPORT void fakecudaLastAsyncStreams(void **alloc, void **free) {
+  FAKECUDA_LOCKED;
+  *alloc = s.lastAllocStream;
+  *free = s.lastFreeStream;
+}
+
+FAKECUDA_EXPORT uint64_t fakecudaPoolReleaseThreshold(void) {
+  FAKECUDA_LOCKED;
+  return s.poolReleaseThreshold;
 }
 
 FAKECUDA_EXPORT void *fakecudaLastHostRegister(size_t *size, unsigned *flags) {

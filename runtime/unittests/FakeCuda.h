@@ -82,6 +82,10 @@ struct FakeCudaModuleLoad fakecudaLastModuleLoad(void);
 struct FakeCudaAlloc fakecudaLastAlloc(void);
 struct FakeCudaTensorMap fakecudaLastTensorMap(void);
 uint64_t fakecudaLastFree(void);
+/// The streams of the last cuMemAllocAsync and cuMemFreeAsync.
+void fakecudaLastAsyncStreams(void **alloc, void **free);
+/// The default memory pool's release threshold, as last set.
+uint64_t fakecudaPoolReleaseThreshold(void);
 void *fakecudaLastHostRegister(size_t *size, unsigned *flags);
 void *fakecudaLastHostUnregister(void);
 void fakecudaLastFuncAttribute(int *attribute, int *value);

@@ -217,6 +217,15 @@ TEST(OldDriver, MissingOptionalEntryPointsAreReported) {
   ASSERT_NE(count, nullptr);
   EXPECT_EQ(count("cuLaunchKernel"), 1);
   EXPECT_EQ(count("cuModuleUnload"), 1);
+
+  // Without stream-ordered allocation, memory comes from cuMemAlloc.
+  CaptureStderr();
+  void *buffer = mgpuMemAlloc(64, nullptr, false);
+  EXPECT_NE(buffer, nullptr);
+  mgpuMemFree(buffer, nullptr);
+  EXPECT_EQ(GetCapturedStderr(), "");
+  EXPECT_EQ(count("cuMemAlloc_v2"), 1);
+  EXPECT_EQ(count("cuMemFree_v2"), 1);
   dlclose(old);
 }
 
@@ -452,16 +461,23 @@ TEST_F(FakeDriver, ClusterLaunchUsesLaunchKernelEx) {
   unload();
 }
 
-TEST_F(FakeDriver, MemAllocUsesDeviceOrManagedMemory) {
-  void *device = mgpuMemAlloc(64, nullptr, false);
+TEST_F(FakeDriver, MemAllocIsStreamOrderedOrManaged) {
+  CUstream_st *stream = mgpuStreamCreate();
+  void *device = mgpuMemAlloc(64, stream, false);
   ASSERT_NE(device, nullptr);
   FakeCudaAlloc alloc = fakecudaLastAlloc();
   EXPECT_EQ(alloc.size, 64u);
   EXPECT_EQ(alloc.managed, 0);
   EXPECT_EQ(alloc.ptr, reinterpret_cast<uintptr_t>(device));
-  EXPECT_EQ(fakecudaCallCount("cuMemAlloc_v2"), 1);
+  EXPECT_EQ(fakecudaCallCount("cuMemAllocAsync"), 1);
+  EXPECT_EQ(fakecudaCallCount("cuMemAlloc_v2"), 0);
+  void *allocStream = nullptr, *freeStream = nullptr;
+  fakecudaLastAsyncStreams(&allocStream, &freeStream);
+  EXPECT_EQ(allocStream, stream);
+  // The default pool keeps freed memory for the next call.
+  EXPECT_EQ(fakecudaPoolReleaseThreshold(), UINT64_MAX);
 
-  void *shared = mgpuMemAlloc(256, nullptr, true);
+  void *shared = mgpuMemAlloc(256, stream, true);
   ASSERT_NE(shared, nullptr);
   alloc = fakecudaLastAlloc();
   EXPECT_EQ(fakecudaCallCount("cuMemAllocManaged"), 1);
@@ -469,14 +485,28 @@ TEST_F(FakeDriver, MemAllocUsesDeviceOrManagedMemory) {
   EXPECT_EQ(alloc.size, 256u);
   EXPECT_EQ(alloc.flags, 1u); // CU_MEM_ATTACH_GLOBAL
 
-  EXPECT_EQ(mgpuMemAlloc(0, nullptr, false), nullptr);
-  EXPECT_EQ(fakecudaCallCount("cuMemAlloc_v2"), 1);
+  EXPECT_EQ(mgpuMemAlloc(0, stream, false), nullptr);
+  EXPECT_EQ(fakecudaCallCount("cuMemAllocAsync"), 1);
 
-  mgpuMemFree(device, nullptr);
+  // Each is freed the way it was allocated.
+  mgpuMemFree(device, stream);
   EXPECT_EQ(fakecudaLastFree(), reinterpret_cast<uintptr_t>(device));
-  mgpuMemFree(shared, nullptr);
-  mgpuMemFree(nullptr, nullptr);
-  EXPECT_EQ(fakecudaCallCount("cuMemFree_v2"), 2);
+  EXPECT_EQ(fakecudaCallCount("cuMemFreeAsync"), 1);
+  fakecudaLastAsyncStreams(&allocStream, &freeStream);
+  EXPECT_EQ(freeStream, stream);
+  mgpuMemFree(shared, stream);
+  EXPECT_EQ(fakecudaCallCount("cuMemFree_v2"), 1);
+  mgpuMemFree(nullptr, stream);
+  EXPECT_EQ(fakecudaCallCount("cuMemFreeAsync"), 1);
+  EXPECT_EQ(fakecudaCallCount("cuMemFree_v2"), 1);
+  // The pool is configured once per process (maybe by an earlier test).
+  int configured = fakecudaCallCount("cuMemPoolSetAttribute");
+  EXPECT_LE(configured, 1);
+  void *again = mgpuMemAlloc(64, stream, false);
+  mgpuMemFree(again, stream);
+  EXPECT_EQ(fakecudaCallCount("cuMemPoolSetAttribute"), configured);
+  EXPECT_EQ(fakecudaTotalCallCount("cuMemPoolSetAttribute"), 1);
+  mgpuStreamDestroy(stream);
 }
 
 TEST_F(FakeDriver, MemcpyAndMemsetReachTheDriver) {
@@ -544,11 +574,11 @@ TEST_F(FakeDriver, DeviceConstantFailureIsReportedAndNotCached) {
 }
 
 TEST_F(FakeDriver, DriverErrorsAreReportedWithNameAndText) {
-  fakecudaFailNext("cuMemAlloc_v2", 2);
+  fakecudaFailNext("cuMemAllocAsync", 2);
   CaptureStderr();
   EXPECT_EQ(mgpuMemAlloc(1 << 20, nullptr, false), nullptr);
   const std::string expected =
-      "convbn runtime: cuMemAlloc_v2 failed in mgpuMemAlloc: "
+      "convbn runtime: cuMemAllocAsync failed in mgpuMemAlloc: "
       "CUDA_ERROR_OUT_OF_MEMORY (2): out of memory";
   EXPECT_EQ(GetCapturedStderr(), expected + "\n");
   EXPECT_EQ(convbnCudaLastError(), expected);

@@ -42,10 +42,12 @@
 // FAKE-NEXT: fakecuda: cuMemAllocManaged(256 bytes)
 // FAKE-NEXT: fakecuda: cuStreamCreate(flags 1) -> stream#[[S1:[0-9]+]]
 // FAKE-NEXT: fakecuda: cuStreamCreate(flags 1) -> stream#[[S2:[0-9]+]]
-// FAKE-NEXT: fakecuda: cuMemAlloc_v2(256 bytes)
+// Device buffers are stream-ordered, from a pool that keeps freed memory:
+// FAKE-NEXT: fakecuda: cuMemPoolSetAttribute(release threshold 18446744073709551615)
+// FAKE-NEXT: fakecuda: cuMemAllocAsync(256 bytes, stream#[[S1]])
 // FAKE-NEXT: fakecuda: cuEventCreate(flags 2) -> event#[[E1:[0-9]+]]
 // FAKE-NEXT: fakecuda: cuEventRecord(event#[[E1]], stream#[[S1]])
-// FAKE-NEXT: fakecuda: cuMemAlloc_v2(96 bytes)
+// FAKE-NEXT: fakecuda: cuMemAllocAsync(96 bytes, stream#[[S2]])
 // FAKE-NEXT: fakecuda: cuMemsetD16Async(0x0007, 48 elements, stream#[[S2]])
 // FAKE-NEXT: fakecuda: cuEventCreate(flags 2) -> event#[[E2:[0-9]+]]
 // FAKE-NEXT: fakecuda: cuEventRecord(event#[[E2]], stream#[[S2]])
@@ -65,8 +67,8 @@
 // FAKE-NEXT: fakecuda: cuModuleGetFunction(module#[[MODULE]], "touch")
 // FAKE-NEXT: fakecuda: cuLaunchKernelEx(touch, cluster 2x1x1, grid 2x1x1, block 32x1x1, smem 0, stream#[[S3]])
 // FAKE-NEXT: fakecuda: cuMemcpyAsync(256 bytes, stream#[[S3]])
-// FAKE-NEXT: fakecuda: cuMemFree_v2(256 bytes)
-// FAKE-NEXT: fakecuda: cuMemFree_v2(96 bytes)
+// FAKE-NEXT: fakecuda: cuMemFreeAsync(256 bytes, stream#[[S3]])
+// FAKE-NEXT: fakecuda: cuMemFreeAsync(96 bytes, stream#[[S3]])
 // FAKE-NEXT: fakecuda: cuStreamSynchronize(stream#[[S3]])
 // FAKE-NEXT: fakecuda: cuStreamDestroy_v2(stream#[[S3]])
 // FAKE-NEXT: fakecuda: cuStreamCreate(flags 1) -> stream#[[S4:[0-9]+]]

@@ -42,12 +42,13 @@
 // FAKE-NEXT: fakecuda: cuModuleLoadDataEx(ptx image) -> module#[[MODULE:[0-9]+]]
 // FAKE:      available: 1
 // FAKE-NEXT: fakecuda: cuStreamCreate(flags 1) -> stream#[[STREAM:[0-9]+]]
-// FAKE-NEXT: fakecuda: cuMemAlloc_v2(4000 bytes)
+// FAKE-NEXT: fakecuda: cuMemPoolSetAttribute(release threshold 18446744073709551615)
+// FAKE-NEXT: fakecuda: cuMemAllocAsync(4000 bytes, stream#[[STREAM]])
 // FAKE-NEXT: fakecuda: cuMemcpyAsync(4000 bytes, stream#[[STREAM]])
 // FAKE-NEXT: fakecuda: cuModuleGetFunction(module#[[MODULE]], "scale")
 // FAKE-NEXT: fakecuda: cuLaunchKernel(scale, grid 4x1x1, block 256x1x1, smem 0, stream#[[STREAM]])
 // FAKE-NEXT: fakecuda: cuMemcpyAsync(4000 bytes, stream#[[STREAM]])
-// FAKE-NEXT: fakecuda: cuMemFree_v2(4000 bytes)
+// FAKE-NEXT: fakecuda: cuMemFreeAsync(4000 bytes, stream#[[STREAM]])
 // FAKE-NEXT: fakecuda: cuStreamSynchronize(stream#[[STREAM]])
 // FAKE-NEXT: fakecuda: cuStreamDestroy_v2(stream#[[STREAM]])
 // FAKE-NEXT: unchanged

@@ -8,12 +8,12 @@
 // RUN: env CONVBN_CUDA_DRIVER=/nonexistent/libcuda.so.1 %run-gpu %t.llvm.mlir 2>&1 | FileCheck %s --check-prefix=NODRIVER
 
 // FAKE:      fakecuda: cuModuleLoadDataEx(ptx image) -> module#[[MODULE:[0-9]+]]
-// FAKE:      fakecuda: cuMemAlloc_v2(32 bytes)
-// FAKE-NEXT: fakecuda: cuMemsetD32Async(0x40400000, 8 elements, stream#[[STREAM:[0-9]+]])
+// FAKE:      fakecuda: cuMemAllocAsync(32 bytes, stream#[[STREAM:[0-9]+]])
+// FAKE-NEXT: fakecuda: cuMemsetD32Async(0x40400000, 8 elements, stream#[[STREAM]])
 // FAKE-NEXT: fakecuda: cuModuleGetFunction(module#[[MODULE]], "fill")
 // FAKE-NEXT: fakecuda: cuLaunchKernel(fill, grid 1x1x1, block 8x1x1, smem 0, stream#[[STREAM]])
 // FAKE-NEXT: fakecuda: cuMemcpyAsync(32 bytes, stream#[[STREAM]])
-// FAKE-NEXT: fakecuda: cuMemFree_v2(32 bytes)
+// FAKE-NEXT: fakecuda: cuMemFreeAsync(32 bytes, stream#[[STREAM]])
 // FAKE:      [3,  3,  3,  3,  3,  3,  3,  3]
 
 // NODRIVER: convbn runtime: no CUDA driver (/nonexistent/libcuda.so.1 not found)
