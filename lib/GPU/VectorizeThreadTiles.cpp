@@ -288,9 +288,10 @@ public:
       : op(op), argumentAlignment(argumentAlignment), maxLanes(maxLanes),
         maxWindowTaps(maxWindowTaps) {}
 
-  /// Whether the op can be rewritten at all (static shapes on buffers, a
-  /// payload without side effects).
-  bool isSupported();
+  /// Decides how to rewrite the op (lanes, loops, taps); false when it
+  /// cannot be (dynamic or empty shapes, tensors, a payload with side
+  /// effects), which leaves it to convert-linalg-to-loops.
+  bool plan();
   void rewrite(RewriterBase &rewriter);
 
 private:
@@ -348,7 +349,7 @@ private:
   std::optional<unsigned> tapDim;
 };
 
-bool ThreadTileVectorizer::isSupported() {
+bool ThreadTileVectorizer::plan() {
   if (!op.hasPureBufferSemantics() || op.getNumDpsInits() == 0)
     return false;
   for (OpOperand &operand : op->getOpOperands()) {
@@ -357,7 +358,9 @@ bool ThreadTileVectorizer::isSupported() {
       return false;
   }
   ranges = op.getStaticLoopRanges();
-  if (llvm::any_of(ranges, ShapedType::isDynamic))
+  if (llvm::any_of(ranges, [](int64_t range) {
+        return ShapedType::isDynamic(range) || range == 0;
+      }))
     return false;
   // The payload may read memory (a gather) but not write it.
   for (Operation &payloadOp : op.getBlock()->without_terminator()) {
@@ -782,7 +785,7 @@ struct GPUVectorizeThreadTilesPass
     for (linalg::LinalgOp op : ops) {
       ThreadTileVectorizer vectorizer(op, argumentAlignment, maxLanes,
                                       maxWindowTaps);
-      if (vectorizer.isSupported())
+      if (vectorizer.plan())
         vectorizer.rewrite(rewriter);
     }
   }

@@ -7,7 +7,7 @@
 // RUN: convbn-opt %s --convbn-gpu-thread-code=argument-alignment=16 | FileCheck %s
 // RUN: %exec-compare %s --all-funcs --passes=--convbn-gpu-thread-code | FileCheck %s --check-prefix=EXEC
 // RUN: %exec-compare %s --all-funcs --passes=--convbn-gpu-thread-code=min-threads=1 | FileCheck %s --check-prefix=EXEC
-// EXEC: all 5 functions agree
+// EXEC: all 6 functions agree
 
 // A padded 3x3 window: the padded row (30 wide) gives each thread's four
 // outputs one load of the 6 columns they read, aligned to 8 bytes (the
@@ -90,4 +90,23 @@ func.func @odd_width(%x: tensor<1x16x7x7xf32>, %w: tensor<16x16x1x1xf32>,
          variance(%v) epsilon = 1.0e-05
          : tensor<1x16x7x7xf32>, tensor<16x16x1x1xf32>, tensor<16xf32>
   return %y : tensor<1x16x7x7xf32>
+}
+
+// A payload with a predicate and flags (inherent attributes) applies to
+// vectors with both kept.
+// CHECK-LABEL: func.func @clamp
+// CHECK:         arith.cmpf ogt, %{{.*}}, %{{.*}} fastmath<nnan> : vector<4xf32>
+// CHECK:         arith.select %{{.*}}, %{{.*}}, %{{.*}} : vector<4xi1>, vector<4xf32>
+func.func @clamp(%x: tensor<32x64xf32>) -> tensor<32x64xf32> {
+  %e = tensor.empty() : tensor<32x64xf32>
+  %c = arith.constant 0.25 : f32
+  %y = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>],
+                       iterator_types = ["parallel", "parallel"]}
+      ins(%x : tensor<32x64xf32>) outs(%e : tensor<32x64xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %gt = arith.cmpf ogt, %in, %c fastmath<nnan> : f32
+    %s = arith.select %gt, %c, %in : f32
+    linalg.yield %s : f32
+  } -> tensor<32x64xf32>
+  return %y : tensor<32x64xf32>
 }

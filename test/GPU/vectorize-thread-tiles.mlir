@@ -110,3 +110,21 @@ func.func @host(%x: memref<4xf32>, %y: memref<4xf32>) {
   linalg.copy ins(%x : memref<4xf32>) outs(%y : memref<4xf32>)
   return
 }
+
+// -----
+
+// An empty iteration space is left to convert-linalg-to-loops.
+
+// CHECK-LABEL: func.func @empty
+// CHECK:         linalg.generic
+func.func @empty(%x: memref<0x4xf32>, %y: memref<0x4xf32>) {
+  scf.forall (%tx) in (1) {
+    linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>],
+                    iterator_types = ["parallel", "parallel"]}
+        ins(%x : memref<0x4xf32>) outs(%y : memref<0x4xf32>) {
+    ^bb0(%in: f32, %out: f32):
+      linalg.yield %in : f32
+    }
+  } {mapping = [#gpu.thread<x>]}
+  return
+}
