@@ -7,8 +7,8 @@ On a GPU machine with PyTorch and the CUDA driver (no LLVM/MLIR needed):
 
 For every library in DIR/manifest.json (built by `gpu_check.sh prepare`):
 - ResNet-50 layers: runs each `convbn.conv_bn` layer function (tune and
-  eval, f32 and f16, batch 32) on random inputs in CUDA memory and compares
-  with PyTorch's Conv2d + BatchNorm2d in eval mode on the same inputs (f16
+  eval, f32 and f16, batch 32; default tiles, then `thread-tile-z=4`) on
+  random inputs in CUDA memory and compares with PyTorch's Conv2d + BatchNorm2d in eval mode on the same inputs (f16
   against an f32 reference from the same f16 inputs); times both modes beside
   PyTorch eager and `torch.compile` with
   `torch._inductor.config.efficient_conv_bn_eval_fx_passes = True` (the
@@ -153,10 +153,11 @@ def check_layers(torch, entry, artifacts, layers, args, deadline, rows):
         reference = F.batch_norm(F.conv2d(x.float(), w.float(), None, stride, pad),
                                  m.float(), v.float(), g.float(), b.float(), False, 0.0, 1e-5)
         row = rows.setdefault((name, entry["dtype"]), {"layer": name, "dtype": entry["dtype"]})
-        row[f"err_{entry['mode']}"] = relative_error(torch, out, reference)
+        variant = entry["mode"] + ("_" + entry["variant"] if "variant" in entry else "")
+        row[f"err_{variant}"] = relative_error(torch, out, reference)
         if time.time() < deadline:
-            row[f"ms_{entry['mode']}"] = wall_ms(torch, lambda: call(x, w, g, b, m, v, out), args.iters)
-        if entry["mode"] == "eval" and time.time() < deadline:
+            row[f"ms_{variant}"] = wall_ms(torch, lambda: call(x, w, g, b, m, v, out), args.iters)
+        if variant == "eval" and time.time() < deadline:
             block = torch.nn.Sequential(torch.nn.Conv2d(cin, cout, k, stride, pad, bias=False),
                                         torch.nn.BatchNorm2d(cout, eps=1e-5)).cuda().to(dtype).eval()
             with torch.no_grad():
@@ -235,17 +236,23 @@ def main():
     lines = [f"GPU check on {gpu}, {datetime.date.today()}, torch {torch.__version__}, "
              f"batch {args.batch}, {args.iters} calls per timing (wall clock, ms per call).", ""]
     lines += notes + [""]
-    lines.append("| layer | dtype | convbn tune | convbn eval | torch eager | torch.compile (efficient conv-bn) | err tune | err eval | err torch |")
-    lines.append("|---|---|---:|---:|---:|---:|---:|---:|---:|")
+    lines.append("| layer | dtype | convbn tune | convbn eval | tune, z4 | eval, z4 | torch eager | "
+                 "torch.compile (efficient conv-bn) | err tune | err eval | err z4 | err torch |")
+    lines.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     fmt = lambda v, spec: "-" if v is None else format(v, spec)  # noqa: E731
+    variants = {e["mode"] + ("_" + e["variant"] if "variant" in e else "")
+                for e in manifest if e["kind"] == "layers"}
     for row in rows.values():
         tol = 1e-4 if row["dtype"] == "f32" else 1e-2
-        for mode in ("tune", "eval"):
-            failures += row.get(f"err_{mode}", 1.0) > tol
+        for variant in variants:
+            failures += row.get(f"err_{variant}", 1.0) > tol
+        z4_error = max((row[k] for k in ("err_tune_z4", "err_eval_z4") if k in row), default=None)
         lines.append(f"| {row['layer']} | {row['dtype']} | {fmt(row.get('ms_tune'), '.3f')} | "
-                     f"{fmt(row.get('ms_eval'), '.3f')} | {fmt(row.get('ms_torch_eager'), '.3f')} | "
+                     f"{fmt(row.get('ms_eval'), '.3f')} | {fmt(row.get('ms_tune_z4'), '.3f')} | "
+                     f"{fmt(row.get('ms_eval_z4'), '.3f')} | {fmt(row.get('ms_torch_eager'), '.3f')} | "
                      f"{fmt(row.get('ms_torch_compile_tune'), '.3f')} | {fmt(row.get('err_tune'), '.1e')} | "
-                     f"{fmt(row.get('err_eval'), '.1e')} | {fmt(row.get('err_torch_eager'), '.1e')} |")
+                     f"{fmt(row.get('err_eval'), '.1e')} | {fmt(z4_error, '.1e')} | "
+                     f"{fmt(row.get('err_torch_eager'), '.1e')} |")
     lines.append("")
     lines.append(f"{failures} result(s) outside tolerance (f32 1e-4, f16 1e-2 relative to max |ref|).")
     with open(args.out, "w") as f:

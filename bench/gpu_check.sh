@@ -3,9 +3,10 @@
 #
 #   bench/gpu_check.sh prepare [DIR]   here (LLVM/MLIR needed): compiles the
 #       bundled example and every ResNet-50 Conv+BN layer shape (batch 32,
-#       f32 and f16, tune and eval) with --lower-to-nvvm into self-contained
-#       shared libraries (convbn-aot), plus the example's CPU-path output, and
-#       a manifest. Default DIR: build/gpu-check (small: carry it).
+#       f32 and f16, tune and eval; default tiles, and thread-tile-z=4) with
+#       --lower-to-nvvm into self-contained shared libraries (convbn-aot),
+#       plus the example's CPU-path output, and a manifest. Default DIR:
+#       build/gpu-check (small: carry it).
 #   bench/gpu_check.sh run [DIR] [OUT] on the GPU machine (PyTorch + CUDA
 #       driver, no LLVM/MLIR): runs bench/gpu_check.py, which checks every
 #       result against PyTorch or the CPU path and times tune and eval per
@@ -37,6 +38,18 @@ prepare)
       "$opt" "$dir/$name.mlir" --lower-to-nvvm="chip=$chip" -o "$dir/$name.llvm.mlir"
       "$aot" "$dir/$name.llvm.mlir" -o "$dir/lib$name.so"
       entries+=("{\"kind\": \"layers\", \"mode\": \"$mode\", \"dtype\": \"$dtype\", \"library\": \"lib$name.so\"}")
+    done
+  done
+  # The same layers with channel-blocked thread tiles (4 output channels per
+  # thread, each input window read once for all four), timed after the
+  # defaults: the data for choosing the default.
+  for dtype in f32 f16; do
+    for mode in tune eval; do
+      name="resnet50_${mode}_${dtype}_z4"
+      "$opt" "$dir/resnet50_${mode}_${dtype}.mlir" \
+        --lower-to-nvvm="chip=$chip thread-tile-z=4" -o "$dir/$name.llvm.mlir"
+      "$aot" "$dir/$name.llvm.mlir" -o "$dir/lib$name.so"
+      entries+=("{\"kind\": \"layers\", \"mode\": \"$mode\", \"dtype\": \"$dtype\", \"variant\": \"z4\", \"library\": \"lib$name.so\"}")
     done
   done
   # The bundled example, fused, with its CPU-path output for comparison.

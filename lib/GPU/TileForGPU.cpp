@@ -32,7 +32,8 @@ struct GPUTiles {
 /// threads) to each `threadIdx.x`, the next two one output to each
 /// `threadIdx.y/z`, and blocks grow along y then z until they have
 /// `minThreads` threads; outer dimensions are tiled by 1 at block level.
-static GPUTiles chooseOutputTiles(ArrayRef<int64_t> shape, int64_t minThreads) {
+static GPUTiles chooseOutputTiles(ArrayRef<int64_t> shape, int64_t minThreads,
+                                  int64_t perThreadZ) {
   int64_t rank = shape.size();
   // Dynamic sizes (batch) count as large.
   auto size = [&](int64_t dim) {
@@ -42,17 +43,26 @@ static GPUTiles chooseOutputTiles(ArrayRef<int64_t> shape, int64_t minThreads) {
   if (rank == 0)
     return tiles;
   int64_t x = rank - 1, y = rank - 2, z = rank - 3;
+  // Outputs per thread along z where that divides it (NCHW: channels).
+  int64_t requestedZ = perThreadZ;
+  if (z < 0 || ShapedType::isDynamic(shape[z]) || requestedZ < 1 ||
+      shape[z] % requestedZ != 0)
+    requestedZ = 1;
   constexpr int64_t kMaxThreadsX = 64;
   // Four (or two) outputs per thread along x where that still fills a
   // block; one otherwise (small tensors: weights, per-channel vectors).
-  int64_t perThreadX, blockX, blockY, blockZ;
+  int64_t perThreadX = 1, blockX = 0, blockY = 1, blockZ = 1;
   // Only a number that divides the dimension: a partial thread tile would
   // need a dynamically sized private temporary.
   int64_t widest = 1;
   if (!ShapedType::isDynamic(shape[x]))
     widest = size(x) % 4 == 0 ? 4 : size(x) % 2 == 0 ? 2 : 1;
-  for (int64_t candidate : {widest, int64_t(1)}) {
-    perThreadX = candidate;
+  // Several outputs per thread where the block still gets enough threads;
+  // one otherwise.
+  for (auto [candidateX, candidateZ] :
+       {std::pair(widest, requestedZ), std::pair(int64_t(1), int64_t(1))}) {
+    perThreadX = candidateX;
+    perThreadZ = candidateZ;
     blockX = rank == 1 || size(x) > kMaxThreadsX * perThreadX
                  ? kMaxThreadsX * perThreadX
                  : 0 /* the whole dimension */;
@@ -64,8 +74,8 @@ static GPUTiles chooseOutputTiles(ArrayRef<int64_t> shape, int64_t minThreads) {
     while (threadsX * blockY * blockZ < minThreads) {
       if (y >= 0 && blockY < size(y))
         blockY = std::min(blockY * 2, size(y));
-      else if (z >= 0 && blockZ < size(z))
-        blockZ = std::min(blockZ * 2, size(z));
+      else if (z >= 0 && blockZ < size(z) / perThreadZ)
+        blockZ = std::min(blockZ * 2, size(z) / perThreadZ);
       else
         break;
     }
@@ -79,8 +89,8 @@ static GPUTiles chooseOutputTiles(ArrayRef<int64_t> shape, int64_t minThreads) {
     tiles.thread[y] = 1;
   }
   if (z >= 0) {
-    tiles.block[z] = blockZ;
-    tiles.thread[z] = 1;
+    tiles.block[z] = blockZ * perThreadZ;
+    tiles.thread[z] = perThreadZ;
   }
   return tiles;
 }
@@ -268,7 +278,7 @@ struct GPUTilePass : convbn::impl::GPUTileBase<GPUTilePass> {
     auto outputType =
         cast<RankedTensorType>(root.getDpsInitOperand(0)->get().getType());
     GPUTiles outputTiles =
-        chooseOutputTiles(outputType.getShape(), minThreads);
+        chooseOutputTiles(outputType.getShape(), minThreads, threadTileZ);
     if (!blockTiles.empty() &&
         blockTiles.size() == static_cast<size_t>(outputType.getRank()))
       outputTiles.block.assign(blockTiles.begin(), blockTiles.end());

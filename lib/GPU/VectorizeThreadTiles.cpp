@@ -23,6 +23,9 @@
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/MathExtras.h"
 
+#include <map>
+#include <tuple>
+
 namespace mlir::convbn {
 #define GEN_PASS_DEF_GPUVECTORIZETHREADTILES
 #include "ConvBN/GPU/Passes.h.inc"
@@ -44,6 +47,10 @@ constexpr unsigned kZeroBits = 32;
 /// The longest window read with one vector load; longer ones (a wide
 /// dilated kernel row) are read per tap or per lane.
 constexpr int64_t kMaxWindowLength = 32;
+
+/// The most accumulator elements (lanes times blocked outputs) a thread
+/// keeps in registers for one op.
+constexpr int64_t kMaxAccumulatorElements = 64;
 
 static unsigned trailingZeros(int64_t value) {
   return value == 0 ? kZeroBits
@@ -323,6 +330,9 @@ private:
   SmallVector<Value> applyPayload(OpBuilder &b, Location loc,
                                   ArrayRef<Value> arguments,
                                   ArrayRef<Value> dims);
+  SmallVector<SmallVector<Value>> getBlockedPointDims(OpBuilder &b,
+                                                      Location loc,
+                                                      ArrayRef<Value> dims);
   SmallVector<Value> emitReductionStep(OpBuilder &b, Location loc,
                                        SmallVector<Value> dims,
                                        ValueRange accumulators);
@@ -341,10 +351,16 @@ private:
   /// The parallel dimension that becomes vector lanes, if any.
   std::optional<unsigned> laneDim;
   int64_t lanes = 1;
-  /// Parallel dimensions other than the lanes' with more than one iteration
-  /// (loops around everything), and reduction dimensions (loops with
-  /// register accumulators), outermost first.
-  SmallVector<unsigned> parallelLoops, reductionLoops;
+  /// Parallel dimensions other than the lanes' with more than one iteration:
+  /// either loops around everything, or, for a reduction whose accumulators
+  /// all fit in registers, blocked: each of their points gets accumulators
+  /// of its own in the same reduction loops, so that an operand read once
+  /// serves all of them (an input window, every output channel of the
+  /// thread). Reduction dimensions are loops with register accumulators.
+  /// Outermost first.
+  SmallVector<unsigned> parallelLoops, blockedDims, reductionLoops;
+  /// The points of the blocked dimensions, each a value per blocked dim.
+  SmallVector<SmallVector<int64_t>> blockedPoints = {{}};
   /// The innermost reduction dimension when it is unrolled into window taps.
   std::optional<unsigned> tapDim;
 };
@@ -411,6 +427,30 @@ void ThreadTileVectorizer::chooseLanes() {
   if (!reductionLoops.empty() &&
       ranges[reductionLoops.back()] <= maxWindowTaps) {
     tapDim = reductionLoops.pop_back_val();
+  }
+
+  // Block the other parallel dimensions of a reduction when their
+  // accumulators fit (a thread's output channels): loops around the whole
+  // reduction would read every input again for each.
+  bool reduces = llvm::any_of(iterators, [](utils::IteratorType iterator) {
+    return iterator == utils::IteratorType::reduction;
+  });
+  int64_t accumulatorElements = lanes * op.getNumDpsInits();
+  for (unsigned d : parallelLoops)
+    accumulatorElements *= ranges[d];
+  if (reduces && !parallelLoops.empty() &&
+      accumulatorElements <= kMaxAccumulatorElements) {
+    blockedDims = std::move(parallelLoops);
+    parallelLoops.clear();
+    for (unsigned d : blockedDims) {
+      SmallVector<SmallVector<int64_t>> extended;
+      for (const SmallVector<int64_t> &point : blockedPoints)
+        for (int64_t value = 0; value < ranges[d]; ++value) {
+          extended.push_back(point);
+          extended.back().push_back(value);
+        }
+      blockedPoints = std::move(extended);
+    }
   }
 }
 
@@ -613,63 +653,110 @@ ThreadTileVectorizer::emitReductionStep(OpBuilder &b, Location loc,
   Value zero = arith::ConstantIndexOp::create(b, loc, 0);
   if (tapDim)
     dims[*tapDim] = zero;
+  SmallVector<SmallVector<Value>> pointDims = getBlockedPointDims(b, loc, dims);
 
-  // Inputs that do not move with the taps are read once.
+  // How each input is read: once per step when it does not move with the
+  // taps; as one window covering every tap and lane when it moves along the
+  // contiguous dimension with both; else per tap.
   SmallVector<OpOperand *> inputs = op.getDpsInputOperands();
-  SmallVector<Value> shared(inputs.size());
-  SmallVector<Value> windows(inputs.size());
-  SmallVector<int64_t> laneSteps(inputs.size()), tapSteps(inputs.size());
+  SmallVector<bool> perTap(inputs.size(), false);
+  SmallVector<int64_t> laneSteps(inputs.size(), 0), tapSteps(inputs.size(), 0);
+  SmallVector<int64_t> windowLengths(inputs.size(), 0);
   for (auto [i, input] : llvm::enumerate(inputs)) {
-    AffineMap map = isa<ShapedType>(input->get().getType())
-                        ? op.getMatchingIndexingMap(input)
-                        : AffineMap();
-    if (!map || !tapDim || !map.isFunctionOfDim(*tapDim)) {
-      shared[i] = loadLanes(b, loc, *input, dims);
+    if (!isa<ShapedType>(input->get().getType()))
       continue;
-    }
+    AffineMap map = op.getMatchingIndexingMap(input);
+    if (!tapDim || !map.isFunctionOfDim(*tapDim))
+      continue;
+    perTap[i] = true;
     std::optional<int64_t> tapStep =
         getContiguousStep(map, *tapDim, input->get());
+    bool movesWithLanes = laneDim && map.isFunctionOfDim(*laneDim);
     std::optional<int64_t> laneStep =
-        laneDim ? getContiguousStep(map, *laneDim, input->get())
-                : std::optional<int64_t>(0);
-    if (!tapStep || !laneStep || *tapStep < 1 ||
-        (laneDim && map.isFunctionOfDim(*laneDim) && *laneStep < 1))
-      continue; // Read per tap.
-    if (laneDim && !map.isFunctionOfDim(*laneDim))
-      laneStep = 0;
-    laneSteps[i] = *laneStep;
-    tapSteps[i] = *tapStep;
+        movesWithLanes ? getContiguousStep(map, *laneDim, input->get())
+                       : std::optional<int64_t>(0);
+    if (!tapStep || *tapStep < 1 || !laneStep ||
+        (movesWithLanes && *laneStep < 1))
+      continue;
     int64_t length = (lanes - 1) * *laneStep + (taps - 1) * *tapStep + 1;
     if (length > kMaxWindowLength)
-      continue; // Read per tap.
-    windows[i] = loadWindow(b, loc, *input, dims, length);
+      continue;
+    laneSteps[i] = *laneStep;
+    tapSteps[i] = *tapStep;
+    windowLengths[i] = length;
   }
 
+  // Reads shared by the blocked points whose dims the operand does not use.
+  std::map<std::tuple<unsigned, SmallVector<int64_t>, int64_t>, Value> reads;
+  auto read = [&](unsigned i, unsigned point, int64_t tap,
+                  function_ref<Value()> load) {
+    AffineMap map = op.getMatchingIndexingMap(inputs[i]);
+    SmallVector<int64_t> key;
+    for (auto [d, value] : llvm::zip_equal(blockedDims, blockedPoints[point]))
+      key.push_back(map.isFunctionOfDim(d) ? value : -1);
+    Value &value = reads[{i, key, tap}];
+    if (!value)
+      value = load();
+    return value;
+  };
+
+  unsigned numInits = op.getNumDpsInits();
   SmallVector<Value> results(accumulators);
   for (int64_t tap = 0; tap < taps; ++tap) {
-    if (tapDim)
-      dims[*tapDim] = tap == 0 ? zero
-                               : arith::ConstantIndexOp::create(b, loc, tap);
-    SmallVector<Value> arguments;
-    for (auto [i, input] : llvm::enumerate(inputs)) {
-      if (shared[i]) {
-        arguments.push_back(shared[i]);
-      } else if (windows[i]) {
-        Value value = laneSteps[i] == 0 && lanes > 1
-                          ? vector::ExtractOp::create(b, loc, windows[i],
-                                                      tap * tapSteps[i])
-                                .getResult()
-                          : selectFromWindow(b, loc, windows[i], laneSteps[i],
-                                             tap * tapSteps[i]);
-        arguments.push_back(value);
-      } else {
-        arguments.push_back(loadLanes(b, loc, *input, dims));
+    Value tapIndex = tap == 0 ? zero
+                              : arith::ConstantIndexOp::create(b, loc, tap);
+    for (auto [point, pointDim] : llvm::enumerate(pointDims)) {
+      if (tapDim)
+        pointDim[*tapDim] = tapIndex;
+      SmallVector<Value> arguments;
+      for (auto [i, input] : llvm::enumerate(inputs)) {
+        if (!isa<ShapedType>(input->get().getType())) {
+          arguments.push_back(input->get());
+        } else if (!perTap[i]) {
+          arguments.push_back(read(i, point, /*tap=*/-1, [&] {
+            return loadLanes(b, loc, *input, pointDim);
+          }));
+        } else if (windowLengths[i]) {
+          Value window = read(i, point, /*tap=*/-1, [&] {
+            SmallVector<Value> start(pointDim);
+            start[*tapDim] = zero;
+            return loadWindow(b, loc, *input, start, windowLengths[i]);
+          });
+          arguments.push_back(
+              laneSteps[i] == 0 && lanes > 1
+                  ? vector::ExtractOp::create(b, loc, window,
+                                              tap * tapSteps[i])
+                        .getResult()
+                  : selectFromWindow(b, loc, window, laneSteps[i],
+                                     tap * tapSteps[i]));
+        } else {
+          arguments.push_back(read(i, point, tap, [&] {
+            return loadLanes(b, loc, *input, pointDim);
+          }));
+        }
       }
+      auto pointResults =
+          MutableArrayRef<Value>(results).slice(point * numInits, numInits);
+      llvm::append_range(arguments, pointResults);
+      SmallVector<Value> updated = applyPayload(b, loc, arguments, pointDim);
+      llvm::copy(updated, pointResults.begin());
     }
-    llvm::append_range(arguments, results);
-    results = applyPayload(b, loc, arguments, dims);
   }
   return results;
+}
+
+/// `dims` with the blocked dimensions set to each of their points.
+SmallVector<SmallVector<Value>>
+ThreadTileVectorizer::getBlockedPointDims(OpBuilder &b, Location loc,
+                                          ArrayRef<Value> dims) {
+  SmallVector<SmallVector<Value>> pointDims;
+  for (const SmallVector<int64_t> &point : blockedPoints) {
+    SmallVector<Value> pointDim(dims);
+    for (auto [d, value] : llvm::zip_equal(blockedDims, point))
+      pointDim[d] = arith::ConstantIndexOp::create(b, loc, value);
+    pointDims.push_back(std::move(pointDim));
+  }
+  return pointDims;
 }
 
 SmallVector<Value> ThreadTileVectorizer::emitReductionLoops(
@@ -704,19 +791,24 @@ void ThreadTileVectorizer::emitOutputPoint(OpBuilder &b, Location loc,
                llvm::any_of(op.getDpsInitsMutable(), [&](OpOperand &init) {
                  return !op.getMatchingBlockArgument(&init).use_empty();
                });
+  SmallVector<SmallVector<Value>> pointDims = getBlockedPointDims(b, loc, dims);
   SmallVector<Value> accumulators;
-  for (OpOperand &init : op.getDpsInitsMutable()) {
-    // Unread outputs still need a value of the right type for the payload's
-    // block argument; it is never used.
-    Type type = laneType(getElementTypeOrSelf(init.get().getType()));
-    accumulators.push_back(reads ? loadLanes(b, loc, init, dims)
-                                 : ub::PoisonOp::create(b, loc, type)
-                                       .getResult());
+  for (ArrayRef<Value> pointDim : pointDims) {
+    for (OpOperand &init : op.getDpsInitsMutable()) {
+      // Unread outputs still need a value of the right type for the
+      // payload's block argument; it is never used.
+      Type type = laneType(getElementTypeOrSelf(init.get().getType()));
+      accumulators.push_back(reads ? loadLanes(b, loc, init, pointDim)
+                                   : ub::PoisonOp::create(b, loc, type)
+                                         .getResult());
+    }
   }
   SmallVector<Value> results =
       emitReductionLoops(b, loc, dims, 0, accumulators);
-  for (auto [init, result] : llvm::zip_equal(op.getDpsInitsMutable(), results))
-    storeLanes(b, loc, init, dims, result);
+  unsigned numInits = op.getNumDpsInits();
+  for (auto [point, pointDim] : llvm::enumerate(pointDims))
+    for (auto [i, init] : llvm::enumerate(op.getDpsInitsMutable()))
+      storeLanes(b, loc, init, pointDim, results[point * numInits + i]);
 }
 
 void ThreadTileVectorizer::emitParallelLoops(OpBuilder &b, Location loc,

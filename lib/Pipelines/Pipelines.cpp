@@ -62,9 +62,7 @@ void mlir::convbn::buildLowerToCPUPipeline(OpPassManager &pm) {
 }
 
 void mlir::convbn::buildGPUSchedulePipeline(OpPassManager &pm,
-                                            ArrayRef<int64_t> blockTiles,
-                                            ArrayRef<int64_t> threadTiles,
-                                            int64_t minThreads) {
+                                            const GPUTileOptions &tiles) {
   // Calls inside payloads (scalar helpers) cannot be made from a kernel,
   // and calls that return dynamically shaped tensors cannot become output
   // buffers: inline what the module defines.
@@ -80,11 +78,7 @@ void mlir::convbn::buildGPUSchedulePipeline(OpPassManager &pm,
   pm.addNestedPass<func::FuncOp>(createInsertSliceToCopy());
 
   // Blocks and threads.
-  GPUTileOptions tile;
-  tile.blockTiles.assign(blockTiles.begin(), blockTiles.end());
-  tile.threadTiles.assign(threadTiles.begin(), threadTiles.end());
-  tile.minThreads = minThreads;
-  pm.addNestedPass<func::FuncOp>(createGPUTile(tile));
+  pm.addNestedPass<func::FuncOp>(createGPUTile(tiles));
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
 }
@@ -101,10 +95,8 @@ void mlir::convbn::buildGPUBufferizePipeline(OpPassManager &pm) {
 }
 
 void mlir::convbn::buildGPULaunchesPipeline(OpPassManager &pm,
-                                            ArrayRef<int64_t> blockTiles,
-                                            ArrayRef<int64_t> threadTiles,
-                                            int64_t minThreads) {
-  buildGPUSchedulePipeline(pm, blockTiles, threadTiles, minThreads);
+                                            const GPUTileOptions &tiles) {
+  buildGPUSchedulePipeline(pm, tiles);
 
   // Buffers, then kernels.
   buildGPUBufferizePipeline(pm);
@@ -158,7 +150,12 @@ void mlir::convbn::buildLowerToNVVMPipeline(
   check.format = format;
   pm.addPass(createCheckNVVMTarget(check));
 
-  buildGPULaunchesPipeline(pm, options.blockTiles, options.threadTiles);
+  GPUTileOptions tiles;
+  tiles.blockTiles.assign(options.blockTiles.begin(), options.blockTiles.end());
+  tiles.threadTiles.assign(options.threadTiles.begin(),
+                           options.threadTiles.end());
+  tiles.threadTileZ = options.threadTileZ;
+  buildGPULaunchesPipeline(pm, tiles);
   // Weights are copied to the device on the first call only.
   pm.addPass(createGPUDeviceConstants());
   pm.addPass(createGpuKernelOutliningPass());
@@ -234,33 +231,42 @@ struct TosaToConvBNOptions
 } // namespace
 
 namespace {
-struct GPUScheduleOptions : public PassPipelineOptions<GPUScheduleOptions> {
-  ListOption<int64_t> blockTiles{
+/// The tiling options of the GPU pipelines that run on the host too.
+template <typename Derived>
+struct GPUTilingPipelineOptions : public PassPipelineOptions<Derived> {
+  using Base = PassPipelineOptions<Derived>;
+  typename Base::template ListOption<int64_t> blockTiles{
       *this, "block-tiles",
       llvm::cl::desc("Override the block tile sizes (per output dimension)")};
-  ListOption<int64_t> threadTiles{
+  typename Base::template ListOption<int64_t> threadTiles{
       *this, "thread-tiles",
       llvm::cl::desc("Override the thread tile sizes (per output dimension)")};
-  Option<int64_t> minThreads{
+  typename Base::template Option<int64_t> minThreads{
       *this, "min-threads",
       llvm::cl::desc("Threads a block should have (the tile heuristic's "
                      "target; 1 gives small tensors multi-output thread "
                      "tiles, which tests use)"),
       llvm::cl::init(128)};
+  typename Base::template Option<int64_t> threadTileZ{
+      *this, "thread-tile-z",
+      llvm::cl::desc("Outputs per thread along the third-innermost output "
+                     "dimension (see convbn-gpu-tile)"),
+      llvm::cl::init(1)};
+
+  convbn::GPUTileOptions getTileOptions() const {
+    convbn::GPUTileOptions tiles;
+    tiles.blockTiles.assign(blockTiles.begin(), blockTiles.end());
+    tiles.threadTiles.assign(threadTiles.begin(), threadTiles.end());
+    tiles.minThreads = minThreads;
+    tiles.threadTileZ = threadTileZ;
+    return tiles;
+  }
 };
 
+struct GPUScheduleOptions : GPUTilingPipelineOptions<GPUScheduleOptions> {};
+
 struct GPUThreadCodeOptions
-    : public PassPipelineOptions<GPUThreadCodeOptions> {
-  ListOption<int64_t> blockTiles{
-      *this, "block-tiles",
-      llvm::cl::desc("Override the block tile sizes (per output dimension)")};
-  ListOption<int64_t> threadTiles{
-      *this, "thread-tiles",
-      llvm::cl::desc("Override the thread tile sizes (per output dimension)")};
-  Option<int64_t> minThreads{
-      *this, "min-threads",
-      llvm::cl::desc("Threads a block should have (see convbn-gpu-schedule)"),
-      llvm::cl::init(128)};
+    : GPUTilingPipelineOptions<GPUThreadCodeOptions> {
   Option<int64_t> argumentAlignment{
       *this, "argument-alignment",
       llvm::cl::desc("Byte alignment assumed of function arguments (0: "
@@ -277,11 +283,7 @@ void mlir::convbn::registerConvBNPipelines() {
       "op tiled to GPU blocks and threads (runs on the CPU with "
       "lower-to-cpu, which is how the schedule is tested without a GPU)",
       [](OpPassManager &pm, const GPUScheduleOptions &options) {
-        SmallVector<int64_t> block(options.blockTiles.begin(),
-                                   options.blockTiles.end());
-        SmallVector<int64_t> thread(options.threadTiles.begin(),
-                                    options.threadTiles.end());
-        buildGPUSchedulePipeline(pm, block, thread, options.minThreads);
+        buildGPUSchedulePipeline(pm, options.getTileOptions());
       });
   PassPipelineRegistration<GPUThreadCodeOptions>(
       "convbn-gpu-thread-code",
@@ -290,11 +292,7 @@ void mlir::convbn::registerConvBNPipelines() {
       "what every GPU thread computes, still in loops over blocks and "
       "threads, so that lower-to-cpu runs it on the host",
       [](OpPassManager &pm, const GPUThreadCodeOptions &options) {
-        SmallVector<int64_t> block(options.blockTiles.begin(),
-                                   options.blockTiles.end());
-        SmallVector<int64_t> thread(options.threadTiles.begin(),
-                                    options.threadTiles.end());
-        buildGPUSchedulePipeline(pm, block, thread, options.minThreads);
+        buildGPUSchedulePipeline(pm, options.getTileOptions());
         buildGPUBufferizePipeline(pm);
         GPUVectorizeThreadTilesOptions vectorize;
         vectorize.argumentAlignment = options.argumentAlignment;
@@ -307,11 +305,7 @@ void mlir::convbn::registerConvBNPipelines() {
       "block shapes and the code every thread runs, on device buffers; with "
       "convbn-gpu-launch-to-host-loops and lower-to-cpu it runs on the host",
       [](OpPassManager &pm, const GPUScheduleOptions &options) {
-        SmallVector<int64_t> block(options.blockTiles.begin(),
-                                   options.blockTiles.end());
-        SmallVector<int64_t> thread(options.threadTiles.begin(),
-                                    options.threadTiles.end());
-        buildGPULaunchesPipeline(pm, block, thread, options.minThreads);
+        buildGPULaunchesPipeline(pm, options.getTileOptions());
       });
   PassPipelineRegistration<LowerToNVVMOptions>(
       "lower-to-nvvm",

@@ -11,5 +11,7 @@
 // RUN: %python %convbn_utils/gen_convbn_cases.py --static --count %convbn_random_cases --seed %convbn_random_seed --part half -o %t.half.mlir
 // RUN: %exec-compare %t.f32.mlir --all-funcs --quiet "--passes=--fuse-convbn --convbn-gpu-launches=min-threads=1 --convbn-gpu-launch-to-host-loops" --rtol 1e-5 --atol 1e-5 | FileCheck %s
 // RUN: %exec-compare %t.half.mlir --all-funcs --quiet "--passes=--fuse-convbn --convbn-gpu-launches=min-threads=1 --convbn-gpu-launch-to-host-loops" --rtol 1e-2 --atol 1e-2 | FileCheck %s
+// With channel-blocked thread tiles (thread-tile-z=2):
+// RUN: %exec-compare %t.f32.mlir --all-funcs --quiet "--passes=--fuse-convbn '--convbn-gpu-launches=min-threads=1 thread-tile-z=2' --convbn-gpu-launch-to-host-loops" --rtol 1e-5 --atol 1e-5 | FileCheck %s
 
 // CHECK: all {{[0-9]+}} functions agree

@@ -26,6 +26,16 @@
 // RUN:   | convbn-opt --lower-to-cpu | %run-cpu | FileCheck %S/../Integration/CPU/train-reference.mlir
 // RUN: convbn-opt %S/../Integration/CPU/train-reference.mlir --convbn-gpu-thread-code=min-threads=1 \
 // RUN:   | convbn-opt --lower-to-cpu | %run-cpu | FileCheck %S/../Integration/CPU/train-reference.mlir
+//
+// Channel-blocked thread tiles (thread-tile-z=2: each thread computes two
+// output channels, with accumulators of its own for each, in one reduction):
+// RUN: convbn-opt %S/../Integration/CPU/eval-reference.mlir '--convbn-gpu-thread-code=min-threads=1 thread-tile-z=2' \
+// RUN:   | convbn-opt --lower-to-cpu | %run-cpu | FileCheck %S/../Integration/CPU/eval-reference.mlir
+// RUN: convbn-opt %S/../Integration/CPU/tune-reference.mlir '--convbn-gpu-thread-code=min-threads=1 thread-tile-z=2' \
+// RUN:   | convbn-opt --lower-to-cpu | %run-cpu | FileCheck %S/../Integration/CPU/tune-reference.mlir
+// RUN: convbn-opt %S/../Integration/CPU/tune-reference-f16.mlir '--convbn-gpu-thread-code=min-threads=1 thread-tile-z=2' \
+// RUN:   | convbn-opt --lower-to-cpu | %run-cpu | FileCheck %S/../Integration/CPU/tune-reference-f16.mlir
+//
 // RUN: convbn-opt %S/../Integration/CPU/eval-reference-f16.mlir --convbn-gpu-thread-code \
 // RUN:   | convbn-opt --lower-to-cpu | %run-cpu | FileCheck %S/../Integration/CPU/eval-reference-f16.mlir
 // RUN: convbn-opt %S/../Integration/CPU/eval-reference-f16.mlir --convbn-gpu-thread-code=min-threads=1 \

@@ -16,8 +16,8 @@
 // CHECK:         scf.for {{.*}} -> (vector<4xf32>)
 // CHECK:           scf.for {{.*}} -> (vector<4xf32>)
 // CHECK:             %[[ROW:.*]] = vector.load {{.*}} {alignment = 8 : i64} : memref<1x8x3x6xf32, {{.*}}>, vector<6xf32>
-// CHECK:             %[[TAPS:.*]] = vector.load {{.*}} : memref<1x8x3x3xf32, {{.*}}>, vector<3xf32>
 // CHECK:             vector.shuffle %[[ROW]], %[[ROW]] [0, 1, 2, 3]
+// CHECK:             %[[TAPS:.*]] = vector.load {{.*}} : memref<1x8x3x3xf32, {{.*}}>, vector<3xf32>
 // CHECK:             vector.extract %[[TAPS]][0]
 // CHECK:             vector.shuffle %[[ROW]], %[[ROW]] [1, 2, 3, 4]
 // CHECK:             vector.extract %[[TAPS]][1]

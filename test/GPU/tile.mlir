@@ -1,5 +1,8 @@
 // RUN: convbn-opt %s --convert-convbn-to-linalg --linalg-fuse-elementwise-ops \
 // RUN:   --convbn-pad-to-generic --convbn-gpu-tile --canonicalize | FileCheck %s
+// RUN: convbn-opt %s --convert-convbn-to-linalg --linalg-fuse-elementwise-ops \
+// RUN:   --convbn-pad-to-generic --convbn-gpu-tile=thread-tile-z=4 --canonicalize \
+// RUN:   | FileCheck %s --check-prefix=Z4
 
 // eval: the normalising epilogue is the root; the convolution and its zero
 // initialisation are fused into every thread's tile, so a thread computes
@@ -17,6 +20,13 @@ func.func @eval(%x: tensor<2x16x56x56xf32>, %w: tensor<32x16x3x3xf32>,
          : tensor<2x16x56x56xf32>, tensor<32x16x3x3xf32>, tensor<32xf32>
   return %y : tensor<2x32x56x56xf32>
 }
+
+// thread-tile-z=4: each thread also takes 4 output channels (blocks of 4
+// channels, 16 rows and 56 columns: 14 x 16 = 224 threads).
+// Z4-LABEL: func.func @eval
+// Z4:       scf.forall (%{{.*}}, %{{.*}}, %{{.*}}) = (0, 0, 0) to (2, 32, 56) step (1, 4, 16)
+// Z4:         scf.forall (%{{.*}}, %{{.*}}, %{{.*}}) = (0, 0, 0) to (4, %{{.*}}, 56) step (4, 1, 4)
+// Z4:           linalg.conv_2d_nchw_fchw {{.*}} -> tensor<1x4x1x4xf32>
 
 // CHECK-LABEL: func.func @eval
 // The pad, as a gathering generic, in its own nest.

@@ -128,3 +128,34 @@ func.func @empty(%x: memref<0x4xf32>, %y: memref<0x4xf32>) {
   } {mapping = [#gpu.thread<x>]}
   return
 }
+
+// -----
+
+// Two output channels per thread: one accumulator vector each, carried
+// together through the reduction, and each input row read once for both.
+
+// CHECK-LABEL: func.func @blocked_channels
+// CHECK:         %[[A0:.*]] = vector.load %arg2[%c0, %c0, %c0, %c0]
+// CHECK:         %[[A1:.*]] = vector.load %arg2[%c0, %c1, %c0, %c0]
+// CHECK:         %[[R:.*]]:2 = scf.for %[[C:.*]] = %c0 to %c16 step %c1 iter_args(%[[S0:.*]] = %[[A0]], %[[S1:.*]] = %[[A1]]) -> (vector<4xf32>, vector<4xf32>)
+// CHECK:           %[[X:.*]] = vector.load %arg0[%c0, %[[C]], %c0, %c0] {{.*}} vector<4xf32>
+// CHECK:           %[[W0:.*]] = memref.load %arg1[%c0, %[[C]], %c0, %c0]
+// CHECK:           %[[W0S:.*]] = vector.broadcast %[[W0]]
+// CHECK:           %[[P0:.*]] = arith.mulf %[[X]], %[[W0S]]
+// CHECK:           %[[N0:.*]] = arith.addf %[[S0]], %[[P0]]
+// CHECK-NOT:       vector.load %arg0
+// CHECK:           %[[W1:.*]] = memref.load %arg1[%c1, %[[C]], %c0, %c0]
+// CHECK:           %[[W1S:.*]] = vector.broadcast %[[W1]]
+// CHECK:           %[[P1:.*]] = arith.mulf %[[X]], %[[W1S]]
+// CHECK:           %[[N1:.*]] = arith.addf %[[S1]], %[[P1]]
+// CHECK:           scf.yield %[[N0]], %[[N1]]
+// CHECK:         vector.store %[[R]]#0, %arg2[%c0, %c0, %c0, %c0]
+// CHECK:         vector.store %[[R]]#1, %arg2[%c0, %c1, %c0, %c0]
+func.func @blocked_channels(%x: memref<1x16x1x4xf32>, %w: memref<2x16x1x1xf32>,
+                            %y: memref<1x2x1x4xf32>) {
+  scf.forall (%tx) in (1) {
+    linalg.conv_2d_nchw_fchw ins(%x, %w : memref<1x16x1x4xf32>, memref<2x16x1x1xf32>)
+        outs(%y : memref<1x2x1x4xf32>)
+  } {mapping = [#gpu.thread<x>]}
+  return
+}

@@ -67,6 +67,11 @@ def GPUTile : Pass<"convbn-gpu-tile", "::mlir::func::FuncOp"> {
                "Tile sizes per output dimension at thread level">,
     Option<"minThreads", "min-threads", "int64_t", /*default=*/"128",
            "Grow blocks until they have at least this many threads">,
+    Option<"threadTileZ", "thread-tile-z", "int64_t", /*default=*/"1",
+           "Outputs each thread computes along the third-innermost output "
+           "dimension (NCHW: channels; NHWC: rows) where that divides it; "
+           "a convolution then reads each input window once for all of "
+           "them (convbn-gpu-vectorize-thread-tiles blocks them)">,
   ];
   let dependentDialects = [
     "::mlir::scf::SCFDialect",

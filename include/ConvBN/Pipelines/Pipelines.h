@@ -3,6 +3,7 @@
 #ifndef CONVBN_PIPELINES_PIPELINES_H
 #define CONVBN_PIPELINES_PIPELINES_H
 
+#include "ConvBN/GPU/Passes.h"
 #include "mlir/Pass/PassOptions.h"
 #include "llvm/ADT/StringRef.h"
 
@@ -56,14 +57,19 @@ struct LowerToNVVMOptions : public PassPipelineOptions<LowerToNVVMOptions> {
   ListOption<int64_t> threadTiles{
       *this, "thread-tiles",
       llvm::cl::desc("Override the thread tile sizes (per output dimension)")};
+  Option<int64_t> threadTileZ{
+      *this, "thread-tile-z",
+      llvm::cl::desc("Outputs per thread along the third-innermost output "
+                     "dimension (NCHW: channels), where that divides it "
+                     "(see convbn-gpu-tile)"),
+      llvm::cl::init(1)};
 };
 
 /// The tensor-level part of `lower-to-nvvm`: convbn to linalg, elementwise
 /// fusion, pads as gathers, and every linalg op tiled to GPU blocks and
 /// threads (empty tile lists: the shape heuristic).
-void buildGPUSchedulePipeline(OpPassManager &pm, ArrayRef<int64_t> blockTiles,
-                              ArrayRef<int64_t> threadTiles,
-                              int64_t minThreads = 128);
+void buildGPUSchedulePipeline(OpPassManager &pm,
+                              const GPUTileOptions &tiles = {});
 
 /// One-shot bufferization as `lower-to-nvvm` does it: across function
 /// boundaries, with identity layouts (contiguous caller buffers).
@@ -74,9 +80,8 @@ void buildGPUBufferizePipeline(OpPassManager &pm);
 /// and the vectorized, unrolled code of every thread. The launches can run
 /// on the host (`convbn-gpu-launch-to-host-loops`), which is how they are
 /// tested without a GPU.
-void buildGPULaunchesPipeline(OpPassManager &pm, ArrayRef<int64_t> blockTiles,
-                              ArrayRef<int64_t> threadTiles,
-                              int64_t minThreads = 128);
+void buildGPULaunchesPipeline(OpPassManager &pm,
+                              const GPUTileOptions &tiles = {});
 
 /// The byte alignment `lower-to-nvvm` requires of the buffers passed to the
 /// functions it compiles (what PyTorch's and CUDA's allocators give; checked
