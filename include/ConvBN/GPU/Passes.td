@@ -148,6 +148,11 @@ def GPUVectorizeThreadTiles
       loop-carried vectors (registers), read from the output once before
       and written once after, instead of a load and a store of the output
       on every step.
+    - The tile's other parallel dimensions (a thread's output channels with
+      `thread-tile-z`) are blocked when their accumulators fit in 64
+      elements: each point keeps its own accumulators in the same reduction
+      loops, and operands that do not depend on them (the input window) are
+      read once for all.
     - An operand whose innermost index moves with the lanes is read with one
       `vector.load` (a strided convolution reads the covering window and
       shuffles). The innermost reduction dimension, when short (a kernel
