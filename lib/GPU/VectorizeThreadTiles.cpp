@@ -48,6 +48,9 @@ constexpr unsigned kZeroBits = 32;
 /// dilated kernel row) are read per tap or per lane.
 constexpr int64_t kMaxWindowLength = 32;
 
+/// The widest access a GPU thread makes (ld.global.v4.b32).
+constexpr uint64_t kMaxAccessBytes = 16;
+
 /// The most accumulator elements (lanes times blocked outputs) a thread
 /// keeps in registers for one op.
 constexpr int64_t kMaxAccumulatorElements = 64;
@@ -510,7 +513,11 @@ Value ThreadTileVectorizer::loadScalar(OpBuilder &b, Location loc,
 }
 
 /// A window of `length` consecutive elements of the innermost dimension,
-/// starting where `dims` point.
+/// starting where `dims` point. It is read as the widest pieces its proven
+/// alignment allows (at most 16 bytes) and put together with shuffles: LLVM
+/// would split a `<6 x float>` load into three 8-byte ones even when it is
+/// 16-byte aligned, where a `<4 x float>` and a `<2 x float>` load are one
+/// 16-byte and one 8-byte access.
 Value ThreadTileVectorizer::loadWindow(OpBuilder &b, Location loc,
                                        OpOperand &operand,
                                        ArrayRef<Value> dims, int64_t length) {
@@ -519,9 +526,47 @@ Value ThreadTileVectorizer::loadWindow(OpBuilder &b, Location loc,
   Type elementType = getElementTypeOrSelf(operand.get().getType());
   llvm::MaybeAlign alignment =
       getProvenAlignment(operand.get(), indices, argumentAlignment);
-  return vector::LoadOp::create(b, loc, VectorType::get({length}, elementType),
-                                operand.get(), indices, /*nontemporal=*/false,
-                                alignment);
+  unsigned bits = elementType.getIntOrFloatBitWidth();
+  // Without a proven alignment beyond the element's, LLVM reads element by
+  // element whatever the shape: one load says it more simply.
+  if (bits < 8 || !llvm::isPowerOf2_32(bits) || !alignment)
+    return vector::LoadOp::create(b, loc,
+                                  VectorType::get({length}, elementType),
+                                  operand.get(), indices,
+                                  /*nontemporal=*/false, alignment);
+  uint64_t elementBytes = bits / 8;
+  uint64_t baseAlign = alignment->value();
+  Value window;
+  for (int64_t offset = 0; offset < length;) {
+    // The alignment at this piece's start, and the widest piece it allows.
+    uint64_t offsetBytes = offset * elementBytes;
+    uint64_t pieceAlign =
+        offset == 0 ? baseAlign
+                    : std::min<uint64_t>(baseAlign,
+                                         uint64_t(1)
+                                             << llvm::countr_zero(offsetBytes));
+    int64_t width = std::max<uint64_t>(
+        1, std::min<uint64_t>(pieceAlign, kMaxAccessBytes) / elementBytes);
+    width = std::min<int64_t>(width, llvm::bit_floor(uint64_t(length - offset)));
+    SmallVector<Value> pieceIndices(indices);
+    if (offset != 0)
+      pieceIndices.back() = arith::AddIOp::create(
+          b, loc, indices.back(), arith::ConstantIndexOp::create(b, loc, offset));
+    Value piece = vector::LoadOp::create(
+        b, loc, VectorType::get({width}, elementType), operand.get(),
+        pieceIndices, /*nontemporal=*/false,
+        pieceAlign > elementBytes ? llvm::MaybeAlign(pieceAlign)
+                                  : llvm::MaybeAlign());
+    if (!window) {
+      window = piece;
+    } else {
+      int64_t have = cast<VectorType>(window.getType()).getNumElements();
+      SmallVector<int64_t> mask = llvm::to_vector(llvm::seq<int64_t>(0, have + width));
+      window = vector::ShuffleOp::create(b, loc, window, piece, mask);
+    }
+    offset += width;
+  }
+  return window;
 }
 
 /// The lanes `first`, `first + laneStep`, ... of a window.

@@ -43,7 +43,7 @@ func.func @eval(%x: !x, %w: !w, %g: !v, %b: !v, %m: !v, %v: !v) -> !y {
 // OUTLINED-NOT:     gpu.launch_func
 // OUTLINED-LABEL: func.func @eval
 // OUTLINED-NOT:     gpu.alloc {{.*}}memref<64x16x3x3xf32>
-// OUTLINED:         gpu.launch_func @eval_kernel::@eval_kernel blocks in (%c2, %c16, %c4) threads in (%c15, %c16, %c1)
+// OUTLINED:         gpu.launch_func @eval_kernel::@eval_kernel blocks in (%c2, %c16, %c4) threads in (%c8, %c16, %c1)
 // OUTLINED:         gpu.launch_func @eval_kernel_{{[0-9]+}}::@eval_kernel blocks in (%c1, %c64, %c4) threads in (%c7, %c28, %c1)
 // OUTLINED-NOT:     gpu.launch_func
 // OUTLINED:         return
@@ -78,11 +78,13 @@ func.func @eval(%x: !x, %w: !w, %g: !v, %b: !v, %m: !v, %v: !v) -> !y {
 // REGS: 0 bytes stack frame, 0 bytes spill stores, 0 bytes spill loads
 
 // The convolution's inner loop: each thread reads its 6-column window of a
-// padded input row as three 8-byte loads (the padded row is 30 wide, so
-// 8 bytes is the alignment that can be proven), multiplies-and-adds with FMAs
-// (convbn-gpu-allow-fma), and writes its four outputs with one 16-byte store.
+// padded input row as one 16-byte and one 8-byte load (padded rows are kept
+// 32 floats apart, so each starts 16-byte aligned), multiplies-and-adds with
+// FMAs (convbn-gpu-allow-fma), and writes its four outputs with one 16-byte
+// store.
 // RUN: %if ptxas %{ FileCheck %s --check-prefix=LOOP < %t.ptx/eval_kernel_3.ptx %}
-// LOOP:     ld.global.b64
+// LOOP:     ld.global.v4.b32
+// LOOP:     ld.global.v2.b32
 // LOOP:     fma.rn.f32
 // LOOP-NOT: mul.rn.f32
 // LOOP:     st.global.v4.b32

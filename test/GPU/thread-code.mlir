@@ -9,13 +9,16 @@
 // RUN: %exec-compare %s --all-funcs --passes=--convbn-gpu-thread-code=min-threads=1 | FileCheck %s --check-prefix=EXEC
 // EXEC: all 6 functions agree
 
-// A padded 3x3 window: the padded row (30 wide) gives each thread's four
-// outputs one load of the 6 columns they read, aligned to 8 bytes (the
-// row's start is even), and each kernel tap takes its 4 lanes from it.
+// A padded 3x3 window: the padded rows (30 columns, kept 32 apart so that
+// each starts 16-byte aligned) give each thread's four outputs one window of
+// the 6 columns they read, as a 16-byte and an 8-byte load put together, and
+// each kernel tap takes its 4 lanes from it.
 // CHECK-LABEL: func.func @padded_nchw
 // CHECK:         scf.for {{.*}} -> (vector<4xf32>)
 // CHECK:           scf.for {{.*}} -> (vector<4xf32>)
-// CHECK:             %[[ROW:.*]] = vector.load {{.*}} {alignment = 8 : i64} : memref<1x8x3x6xf32, {{.*}}>, vector<6xf32>
+// CHECK:             %[[LO:.*]] = vector.load {{.*}} {alignment = 16 : i64} : memref<1x8x3x6xf32, strided<[7680, 960, 32, 1], offset: ?>>, vector<4xf32>
+// CHECK:             %[[HI:.*]] = vector.load {{.*}} {alignment = 16 : i64} : memref<1x8x3x6xf32, {{.*}}>, vector<2xf32>
+// CHECK:             %[[ROW:.*]] = vector.shuffle %[[LO]], %[[HI]] [0, 1, 2, 3, 4, 5]
 // CHECK:             vector.shuffle %[[ROW]], %[[ROW]] [0, 1, 2, 3]
 // CHECK:             %[[TAPS:.*]] = vector.load {{.*}} : memref<1x8x3x3xf32, {{.*}}>, vector<3xf32>
 // CHECK:             vector.extract %[[TAPS]][0]
@@ -33,9 +36,13 @@ func.func @padded_nchw(%x: tensor<2x8x28x28xf32>, %w: tensor<16x8x3x3xf32>,
 }
 
 // Stride 2: the lanes are every other column of one 7-wide window, aligned
-// to 16 bytes (the window starts at column 8 * threadIdx.x).
+// to 16 bytes (the window starts at column 8 * threadIdx.x) and read as 4 +
+// 2 + 1 columns.
 // CHECK-LABEL: func.func @strided_nchw
-// CHECK:         %[[WIN:.*]] = vector.load {{.*}} {alignment = 16 : i64} : {{.*}}, vector<7xf32>
+// CHECK:         vector.load {{.*}} {alignment = 16 : i64} : {{.*}}, vector<4xf32>
+// CHECK:         vector.load {{.*}} {alignment = 16 : i64} : {{.*}}, vector<2xf32>
+// CHECK:         vector.load {{.*}} {alignment = 8 : i64} : {{.*}}, vector<1xf32>
+// CHECK:         %[[WIN:.*]] = vector.shuffle {{.*}} : vector<6xf32>, vector<1xf32>
 // CHECK:         vector.shuffle %[[WIN]], %[[WIN]] [0, 2, 4, 6]
 func.func @strided_nchw(%x: tensor<2x8x56x56xf32>, %w: tensor<16x8x1x1xf32>,
                         %g: tensor<16xf32>, %b: tensor<16xf32>,
@@ -46,9 +53,10 @@ func.func @strided_nchw(%x: tensor<2x8x56x56xf32>, %w: tensor<16x8x1x1xf32>,
   return %y : tensor<2x16x28x28xf32>
 }
 
-// Dilation 2: one 8-wide window serves the three taps, two columns apart.
+// Dilation 2: one 8-wide window (two 16-byte loads) serves the three taps,
+// two columns apart.
 // CHECK-LABEL: func.func @dilated_nchw
-// CHECK:         %[[WIN:.*]] = vector.load {{.*}}, vector<8xf32>
+// CHECK:         %[[WIN:.*]] = vector.shuffle %{{.*}}, %{{.*}} [0, 1, 2, 3, 4, 5, 6, 7] : vector<4xf32>, vector<4xf32>
 // CHECK:         vector.shuffle %[[WIN]], %[[WIN]] [0, 1, 2, 3]
 // CHECK:         vector.shuffle %[[WIN]], %[[WIN]] [2, 3, 4, 5]
 // CHECK:         vector.shuffle %[[WIN]], %[[WIN]] [4, 5, 6, 7]

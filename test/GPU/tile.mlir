@@ -8,9 +8,9 @@
 // initialisation are fused into every thread's tile, so a thread computes
 // its 1x1x1x4 outputs from start to finish. A block covers one image, one
 // channel and 16 rows of 56 columns: 16 x 56/4 = 224 threads (rows grow
-// until a block has at least 128). The pad is its own kernel; 58 columns
-// are not a multiple of 4 but are of 2, so there each thread pads two
-// elements: 8 rows of 29 threads.
+// until a block has at least 128). The pad is its own kernel, writing rows
+// of 60 columns (58 rounded up to whole 16-byte vectors) of which the
+// convolution reads 58: 4 columns per thread, 16 rows of 15 threads.
 
 func.func @eval(%x: tensor<2x16x56x56xf32>, %w: tensor<32x16x3x3xf32>,
                 %g: tensor<32xf32>, %b: tensor<32xf32>, %m: tensor<32xf32>,
@@ -30,9 +30,9 @@ func.func @eval(%x: tensor<2x16x56x56xf32>, %w: tensor<32x16x3x3xf32>,
 
 // CHECK-LABEL: func.func @eval
 // The pad, as a gathering generic, in its own nest.
-// CHECK:       scf.forall ({{.*}}) = (0, 0, 0) to (2, 16, 58) step (1, 1, 8)
-// CHECK:         scf.forall ({{.*}}) = (0, 0, 0) to (1, %{{.*}}, 58) step (1, 1, 2)
-// CHECK:           linalg.generic {{.*}} outs({{.*}} : tensor<1x1x1x2xf32>)
+// CHECK:       scf.forall ({{.*}}) = (0, 0, 0) to (2, 16, 58) step (1, 1, 16) shared_outs({{.*}}) -> (tensor<2x16x58x60xf32>)
+// CHECK:         scf.forall ({{.*}}) = (0, 0, 0) to (1, %{{.*}}, 60) step (1, 1, 4)
+// CHECK:           linalg.generic {{.*}} outs({{.*}} : tensor<1x1x1x4xf32>)
 // CHECK:             tensor.extract
 // CHECK:         } {mapping = [#gpu.thread<z>, #gpu.thread<y>, #gpu.thread<x>]}
 // CHECK:       } {mapping = [#gpu.block<z>, #gpu.block<y>, #gpu.block<x>]}

@@ -13,7 +13,10 @@ def PadToGeneric : Pass<"convbn-pad-to-generic", "::mlir::func::FuncOp"> {
     where the index is in bounds and yields the padding value elsewhere. It
     is then tiled and mapped like every other linalg op (one kernel), where
     bufferizing `tensor.pad` would leave a fill and a strided copy on the
-    host.
+    host. A static innermost dimension is padded further, to a multiple of
+    4 elements, and the result is the `tensor.extract_slice` the pad
+    defines: every row of the padded buffer then starts 16-byte aligned, so
+    that the convolution reading it can use 16-byte vector loads.
   }];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
