@@ -2,6 +2,8 @@
 
 #include "ConvBN/GPU/Passes.h"
 
+#include "mlir/Conversion/LLVMCommon/MemRefBuilder.h"
+#include "mlir/Conversion/LLVMCommon/TypeConverter.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/FunctionCallUtils.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
@@ -52,43 +54,6 @@ static std::optional<DeviceCopy> matchDeviceCopy(gpu::MemcpyOp copy,
   return match;
 }
 
-/// The LLVM memref descriptor of `type` around `pointer` (static shape,
-/// identity layout), as a value of `type`.
-static Value buildMemRef(OpBuilder &b, Location loc, MemRefType type,
-                         Value pointer) {
-  MLIRContext *ctx = b.getContext();
-  Type i64 = b.getI64Type();
-  Type ptr = LLVM::LLVMPointerType::get(ctx);
-  int64_t rank = type.getRank();
-  SmallVector<Type> fields = {ptr, ptr, i64};
-  if (rank > 0) {
-    fields.push_back(LLVM::LLVMArrayType::get(i64, rank));
-    fields.push_back(LLVM::LLVMArrayType::get(i64, rank));
-  }
-  auto structType = LLVM::LLVMStructType::getLiteral(ctx, fields);
-  Value descriptor = LLVM::PoisonOp::create(b, loc, structType);
-  auto constant = [&](int64_t value) -> Value {
-    return LLVM::ConstantOp::create(b, loc, i64, value);
-  };
-  descriptor = LLVM::InsertValueOp::create(b, loc, descriptor, pointer,
-                                           ArrayRef<int64_t>{0});
-  descriptor = LLVM::InsertValueOp::create(b, loc, descriptor, pointer,
-                                           ArrayRef<int64_t>{1});
-  descriptor =
-      LLVM::InsertValueOp::create(b, loc, descriptor, constant(0),
-                                  ArrayRef<int64_t>{2});
-  auto [strides, offset] = type.getStridesAndOffset();
-  for (int64_t i = 0; i < rank; ++i) {
-    descriptor = LLVM::InsertValueOp::create(
-        b, loc, descriptor, constant(type.getDimSize(i)),
-        ArrayRef<int64_t>{3, i});
-    descriptor = LLVM::InsertValueOp::create(
-        b, loc, descriptor, constant(strides[i]), ArrayRef<int64_t>{4, i});
-  }
-  return UnrealizedConversionCastOp::create(b, loc, type, descriptor)
-      .getResult(0);
-}
-
 struct GPUDeviceConstantsPass
     : convbn::impl::GPUDeviceConstantsBase<GPUDeviceConstantsPass> {
   void runOnOperation() override {
@@ -106,6 +71,7 @@ struct GPUDeviceConstantsPass
       return;
 
     IRRewriter rewriter(ctx);
+    LLVMTypeConverter typeConverter(ctx);
     Type i64 = rewriter.getI64Type();
     Type ptr = LLVM::LLVMPointerType::get(ctx);
     rewriter.setInsertionPointToStart(module.getBody());
@@ -149,7 +115,13 @@ struct GPUDeviceConstantsPass
           LLVM::CallOp::create(rewriter, loc, *runtime,
                                ValueRange{slotAddress, host, size})
               .getResult();
-      Value memref = buildMemRef(rewriter, loc, type, device);
+      // The descriptor around the pointer, seen as the memref it lowers to
+      // (reconciled with the conversion's own casts).
+      Value descriptor = MemRefDescriptor::fromStaticShape(
+          rewriter, loc, typeConverter, type, device);
+      Value memref =
+          UnrealizedConversionCastOp::create(rewriter, loc, type, descriptor)
+              .getResult(0);
 
       for (gpu::DeallocOp dealloc : match.deallocs)
         rewriter.eraseOp(dealloc);

@@ -366,6 +366,8 @@ private:
   SmallVector<SmallVector<int64_t>> blockedPoints = {{}};
   /// The innermost reduction dimension when it is unrolled into window taps.
   std::optional<unsigned> tapDim;
+  /// Whether the op has reduction dimensions (its outputs accumulate).
+  bool reduces = false;
 };
 
 bool ThreadTileVectorizer::plan() {
@@ -435,7 +437,7 @@ void ThreadTileVectorizer::chooseLanes() {
   // Block the other parallel dimensions of a reduction when their
   // accumulators fit (a thread's output channels): loops around the whole
   // reduction would read every input again for each.
-  bool reduces = llvm::any_of(iterators, [](utils::IteratorType iterator) {
+  reduces = llvm::any_of(iterators, [](utils::IteratorType iterator) {
     return iterator == utils::IteratorType::reduction;
   });
   int64_t accumulatorElements = lanes * op.getNumDpsInits();
@@ -829,9 +831,6 @@ SmallVector<Value> ThreadTileVectorizer::emitReductionLoops(
 /// registers, write them once.
 void ThreadTileVectorizer::emitOutputPoint(OpBuilder &b, Location loc,
                                            SmallVector<Value> dims) {
-  bool reduces = llvm::any_of(op.getIteratorTypesArray(), [](auto iterator) {
-    return iterator == utils::IteratorType::reduction;
-  });
   bool reads = reduces ||
                llvm::any_of(op.getDpsInitsMutable(), [&](OpOperand &init) {
                  return !op.getMatchingBlockArgument(&init).use_empty();

@@ -4,31 +4,11 @@ check calls it with PyTorch tensors: the smoke test of that ABI without a GPU
 or PyTorch (run it with the fake CUDA driver)."""
 
 import ctypes
-import math
 import sys
 
 sys.path.insert(0, sys.argv[1])  # bench/
 import gpu_check  # noqa: E402
-
-
-class HostTensor:
-    """The part of torch.Tensor that gpu_check.descriptor uses."""
-
-    def __init__(self, *shape):
-        self.shape = shape
-        self.buffer = (ctypes.c_float * math.prod(shape))()
-
-    def dim(self):
-        return len(self.shape)
-
-    def is_contiguous(self):
-        return True
-
-    def data_ptr(self):
-        return ctypes.addressof(self.buffer)
-
-    def stride(self, i):
-        return math.prod(self.shape[i + 1:])
+from host_tensor import HostTensor  # noqa: E402
 
 
 library = ctypes.CDLL(sys.argv[2])

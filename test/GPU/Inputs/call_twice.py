@@ -6,7 +6,6 @@ see which driver calls the second call repeats.
   call_twice.py BENCH_DIR UTILS_DIR LIBRARY SOURCE FUNC"""
 
 import ctypes
-import math
 import sys
 
 bench, utils, library_path, source_path, func = sys.argv[1:]
@@ -14,30 +13,11 @@ sys.path.insert(0, bench)
 sys.path.insert(0, utils)
 import exec_compare  # noqa: E402
 import gpu_check  # noqa: E402
-
-
-class HostTensor:
-    """The part of torch.Tensor that gpu_check.descriptor uses."""
-
-    def __init__(self, shape):
-        self.shape = shape
-        self.buffer = (ctypes.c_float * math.prod(shape))()
-
-    def dim(self):
-        return len(self.shape)
-
-    def is_contiguous(self):
-        return True
-
-    def data_ptr(self):
-        return ctypes.addressof(self.buffer)
-
-    def stride(self, i):
-        return math.prod(self.shape[i + 1:])
+from host_tensor import HostTensor  # noqa: E402
 
 
 arg_types, results = exec_compare.find_signature(open(source_path).read(), func)
-buffers = [HostTensor(shape) for shape, _ in arg_types + results]
+buffers = [HostTensor(*shape) for shape, _ in arg_types + results]
 call = gpu_check.caller(ctypes.CDLL(library_path), func)
 for n in (1, 2):
     print(f"call {n}", file=sys.stderr, flush=True)
