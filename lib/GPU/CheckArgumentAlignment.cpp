@@ -1,8 +1,8 @@
 //===- CheckArgumentAlignment.cpp - run-time check of buffer alignment ----===//
 
 #include "ConvBN/GPU/Passes.h"
+#include "RuntimeFunctions.h"
 
-#include "mlir/Dialect/LLVMIR/FunctionCallUtils.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/MathExtras.h"
@@ -71,13 +71,16 @@ struct GPUCheckArgumentAlignmentPass
                              .str();
       Value text = LLVM::createGlobalString(loc, report, name, message,
                                             LLVM::Linkage::Internal);
-      FailureOr<LLVM::LLVMFuncOp> write = LLVM::lookupOrCreateFn(
-          report, getOperation(), "write", {i32, pointer, i64}, i64);
-      FailureOr<LLVM::LLVMFuncOp> abort =
-          LLVM::lookupOrCreateFn(report, getOperation(), "abort", {},
-                                 LLVM::LLVMVoidType::get(ctx));
-      if (failed(write) || failed(abort))
-        return func.emitError("cannot declare write() and abort()");
+      FailureOr<LLVM::LLVMFuncOp> write = declareRuntimeFunction(
+          getOperation(), "write", {i32, pointer, i64}, i64,
+          "reports a misaligned argument");
+      if (failed(write))
+        return failure();
+      FailureOr<LLVM::LLVMFuncOp> abort = declareRuntimeFunction(
+          getOperation(), "abort", {}, LLVM::LLVMVoidType::get(ctx),
+          "stops at a misaligned argument");
+      if (failed(abort))
+        return failure();
       Value stderrFd = LLVM::ConstantOp::create(report, loc, i32, 2);
       Value length = LLVM::ConstantOp::create(report, loc, i64,
                                               int64_t(message.size()));

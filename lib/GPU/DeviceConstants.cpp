@@ -1,11 +1,11 @@
 //===- DeviceConstants.cpp - constants copied to the device once ----------===//
 
 #include "ConvBN/GPU/Passes.h"
+#include "RuntimeFunctions.h"
 
 #include "mlir/Conversion/LLVMCommon/MemRefBuilder.h"
 #include "mlir/Conversion/LLVMCommon/TypeConverter.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
-#include "mlir/Dialect/LLVMIR/FunctionCallUtils.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/IR/SymbolTable.h"
@@ -74,13 +74,11 @@ struct GPUDeviceConstantsPass
     LLVMTypeConverter typeConverter(ctx);
     Type i64 = rewriter.getI64Type();
     Type ptr = LLVM::LLVMPointerType::get(ctx);
-    rewriter.setInsertionPointToStart(module.getBody());
-    FailureOr<LLVM::LLVMFuncOp> runtime = LLVM::lookupOrCreateFn(
-        rewriter, module, "convbnDeviceConstant", {ptr, ptr, i64}, ptr);
-    if (failed(runtime)) {
-      module.emitError("cannot declare convbnDeviceConstant");
+    FailureOr<LLVM::LLVMFuncOp> runtime = declareRuntimeFunction(
+        module, "convbnDeviceConstant", {ptr, ptr, i64}, ptr,
+        "copies constants to the device");
+    if (failed(runtime))
       return signalPassFailure();
-    }
 
     llvm::StringMap<LLVM::GlobalOp> slots;
     for (DeviceCopy &match : copies) {

@@ -65,3 +65,27 @@ func.func @workgroup(%y: memref<8xf32>) {
   }
   return
 }
+
+// -----
+
+func.func @asynchronous(%y: memref<8xf32>) {
+  %c1 = arith.constant 1 : index
+  %t = gpu.wait async
+  // expected-error @+1 {{cannot run this launch on the host: it is asynchronous}}
+  %done = gpu.launch async [%t] blocks(%bx, %by, %bz) in (%gx = %c1, %gy = %c1, %gz = %c1)
+             threads(%tx, %ty, %tz) in (%sx = %c1, %sy = %c1, %sz = %c1) {
+    gpu.terminator
+  }
+  gpu.wait [%done]
+  return
+}
+
+// -----
+
+func.func @asynchronous_alloc() {
+  %t = gpu.wait async
+  // expected-error @+1 {{cannot run an asynchronous or host-shared gpu.alloc on the host}}
+  %m, %t2 = gpu.alloc async [%t] () : memref<8xf32>
+  gpu.wait [%t2]
+  return
+}
