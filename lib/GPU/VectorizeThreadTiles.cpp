@@ -209,6 +209,8 @@ getKnownAlignment(Value buffer, int64_t argumentAlignment) {
 static llvm::MaybeAlign getProvenAlignment(Value buffer, ValueRange indices,
                                            int64_t argumentAlignment) {
   auto type = cast<MemRefType>(buffer.getType());
+  if (!type.getElementType().isIntOrFloat())
+    return std::nullopt; // index: its width is the target's
   unsigned elementBits = type.getElementTypeBitWidth();
   if (elementBits < 8 || !llvm::isPowerOf2_32(elementBits))
     return std::nullopt;
@@ -373,9 +375,11 @@ private:
 bool ThreadTileVectorizer::plan() {
   if (!op.hasPureBufferSemantics() || op.getNumDpsInits() == 0)
     return false;
+  // Buffers of scalars (elements that can be vector lanes) and static shape.
   for (OpOperand &operand : op->getOpOperands()) {
     auto type = dyn_cast<ShapedType>(operand.get().getType());
-    if (type && (!isa<MemRefType>(type) || !type.hasStaticShape()))
+    if (type && (!isa<MemRefType>(type) || !type.hasStaticShape() ||
+                 !type.getElementType().isIntOrIndexOrFloat()))
       return false;
   }
   ranges = op.getStaticLoopRanges();
@@ -528,9 +532,10 @@ Value ThreadTileVectorizer::loadWindow(OpBuilder &b, Location loc,
   Type elementType = getElementTypeOrSelf(operand.get().getType());
   llvm::MaybeAlign alignment =
       getProvenAlignment(operand.get(), indices, argumentAlignment);
-  unsigned bits = elementType.getIntOrFloatBitWidth();
   // Without a proven alignment beyond the element's, LLVM reads element by
   // element whatever the shape: one load says it more simply.
+  unsigned bits =
+      elementType.isIntOrFloat() ? elementType.getIntOrFloatBitWidth() : 0;
   if (bits < 8 || !llvm::isPowerOf2_32(bits) || !alignment)
     return vector::LoadOp::create(b, loc,
                                   VectorType::get({length}, elementType),

@@ -159,3 +159,58 @@ func.func @blocked_channels(%x: memref<1x16x1x4xf32>, %w: memref<2x16x1x1xf32>,
   } {mapping = [#gpu.thread<x>]}
   return
 }
+
+// -----
+
+// Element types: index and bf16 elements become lanes (index without an
+// alignment claim: its width is the target's; a bf16 row of 4 is 8 bytes);
+// buffers of vectors are left to convert-linalg-to-loops.
+
+// CHECK-LABEL: func.func @index_lanes
+// CHECK:         scf.for {{.*}} -> (vector<4xindex>)
+// CHECK:           vector.load %arg0{{.*}} : memref<16x4xindex>, vector<4xindex>
+// CHECK:         vector.store %{{.*}}, %arg1[%c0] : memref<4xindex>, vector<4xindex>
+func.func @index_lanes(%x: memref<16x4xindex>, %y: memref<4xindex>) {
+  scf.forall (%tx) in (1) {
+    linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d1)>],
+                    iterator_types = ["reduction", "parallel"]}
+        ins(%x : memref<16x4xindex>) outs(%y : memref<4xindex>) {
+    ^bb0(%in: index, %out: index):
+      %s = arith.addi %in, %out : index
+      linalg.yield %s : index
+    }
+  } {mapping = [#gpu.thread<x>]}
+  return
+}
+
+// CHECK-LABEL: func.func @bf16_lanes
+// CHECK:         scf.for {{.*}} -> (vector<4xbf16>)
+// CHECK:           vector.load %arg0{{.*}} {alignment = 8 : i64} : memref<16x4xbf16>, vector<4xbf16>
+// CHECK:         vector.store {{.*}} {alignment = 16 : i64} : memref<4xbf16>, vector<4xbf16>
+func.func @bf16_lanes(%x: memref<16x4xbf16>, %y: memref<4xbf16>) {
+  scf.forall (%tx) in (1) {
+    linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d1)>],
+                    iterator_types = ["reduction", "parallel"]}
+        ins(%x : memref<16x4xbf16>) outs(%y : memref<4xbf16>) {
+    ^bb0(%in: bf16, %out: bf16):
+      %s = arith.addf %in, %out : bf16
+      linalg.yield %s : bf16
+    }
+  } {mapping = [#gpu.thread<x>]}
+  return
+}
+
+// CHECK-LABEL: func.func @vector_elements
+// CHECK:         linalg.generic
+func.func @vector_elements(%x: memref<16x4xvector<2xf32>>, %y: memref<4xvector<2xf32>>) {
+  scf.forall (%tx) in (1) {
+    linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d1)>],
+                    iterator_types = ["reduction", "parallel"]}
+        ins(%x : memref<16x4xvector<2xf32>>) outs(%y : memref<4xvector<2xf32>>) {
+    ^bb0(%in: vector<2xf32>, %out: vector<2xf32>):
+      %s = arith.addf %in, %out : vector<2xf32>
+      linalg.yield %s : vector<2xf32>
+    }
+  } {mapping = [#gpu.thread<x>]}
+  return
+}
