@@ -276,7 +276,8 @@ def GPUDeviceConstants
     first call and caches the device pointer in a per-global slot
     (`@__convbn_device_<global>`, a null-initialised pointer shared by every
     function of the module); the memref is rebuilt around that pointer.
-    The device copies live as long as the process.
+    The device copies live as long as the process. A module that defines
+    `convbnDeviceConstant` as anything but that function is an error.
   }];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
