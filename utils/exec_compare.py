@@ -3,7 +3,8 @@
 compares the results: the execution half of every fusion test.
 
   exec_compare.py FILE --func NAME[,NAME...] --passes "--fuse-convbn" [--rtol R --atol A]
-  exec_compare.py FILE --all-funcs --passes "--fuse-convbn" [--quiet]
+  exec_compare.py FILE --all-funcs --passes "--fuse-convbn --canonicalize" [--quiet]
+  exec_compare.py FILE --all-funcs --passes=--fuse-convbn --criterion elementwise
 
 A `main` is inserted that builds deterministic inputs for every argument of
 the functions (activations and weights `sin(0.375 i + 1.3 k)` for argument k,
@@ -16,7 +17,19 @@ converted to f32). `--all-funcs` runs every function with a body that returns
 values. The module (all functions and one `main`) is lowered with
 `convbn-opt --lower-to-cpu` (or LOWER) and run with mlir-runner twice: once as is and
 once after PASSES, so any number of functions costs two compilations. The
-printed results must agree elementwise within `atol + rtol * |reference|`.
+printed results must agree within a tolerance (--criterion):
+
+  scaled (default)  |got - ref| <= atol + rtol * max|ref|, the maximum taken
+                    over the whole result tensor: the error allowed scales
+                    with the output. A sum of many products (a deep net) has
+                    absolute errors proportional to its largest values, which
+                    its small elements cannot meet relatively;
+  elementwise       |got - ref| <= atol + rtol * |ref| for each element.
+
+Non-finite values agree only with themselves: NaN with NaN, +inf with +inf
+(a NaN where the reference is finite, or an infinity of the other sign, is a
+disagreement). Results with a zero-sized dimension have no values and are
+not printed (mlir-runner's printMemref prints garbage for them).
 Prints one line per function (`@NAME: N values agree ...`; with --quiet only
 the disagreeing ones), a summary line when there are several, and exits
 non-zero on any disagreement (or when either run fails). A file split with
@@ -179,6 +192,8 @@ class MainBuilder:
         return self.inputs[key]
 
     def add_call(self, func, arg_types, results):
+        """Calls `func` and prints its non-empty results; returns how many
+        results are printed."""
         names = [self.make_input(k, shape, elem) for k, (shape, elem) in enumerate(arg_types)]
         call_types = ", ".join(t for _, t in names)
         res_types = [type_str(s, e) for s, e in results]
@@ -186,7 +201,11 @@ class MainBuilder:
         lhs = f"{r}:{len(results)} = " if results else ""
         self.lines.append(f"  {lhs}func.call @{func}({', '.join(n for n, _ in names)}) : "
                           f"({call_types}) -> ({', '.join(res_types)})")
+        printed = 0
         for i, (shape, elem) in enumerate(results):
+            if 0 in shape:
+                continue
+            printed += 1
             val = f"{r}#{i}"
             t = type_str(shape, elem)
             if elem != "f32":
@@ -199,6 +218,7 @@ class MainBuilder:
             self.lines.append(f"  {b} = bufferization.to_buffer {val} : {t} to {mt}")
             self.lines.append(f"  {u} = memref.cast {b} : {mt} to memref<*xf32>")
             self.lines.append(f"  func.call @printMemrefF32({u}) : (memref<*xf32>) -> ()")
+        return printed
 
     def text(self):
         head = ["func.func private @printMemrefF32(memref<*xf32>) attributes {llvm.emit_c_interface}",
@@ -239,6 +259,32 @@ def run(opt, runner, libs, module_path, passes, lower):
     return values
 
 
+def join_flag_values(argv, flags=("--passes", "--lower")):
+    """`--passes --fuse-convbn` as `--passes=--fuse-convbn`: argparse takes a
+    value that starts with `-` for another option, and every value of these
+    two does."""
+    joined = []
+    i = 0
+    while i < len(argv):
+        if argv[i] in flags and i + 1 < len(argv):
+            joined.append(f"{argv[i]}={argv[i + 1]}")
+            i += 2
+        else:
+            joined.append(argv[i])
+            i += 1
+    return joined
+
+
+def agree(got, ref, atol, rtol, scale):
+    """Whether one value agrees with its reference (see the module docstring);
+    `scale` is |ref| (elementwise) or max|ref| over the tensor (scaled)."""
+    if math.isnan(ref) or math.isnan(got):
+        return math.isnan(ref) and math.isnan(got)
+    if math.isinf(ref) or math.isinf(got):
+        return got == ref
+    return abs(got - ref) <= atol + rtol * scale
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("file")
@@ -255,9 +301,12 @@ def main():
     parser.add_argument("--lib-dir", default="/usr/lib/llvm-22/lib")
     parser.add_argument("--lower", default="--lower-to-cpu",
                         help="convbn-opt flags that lower to the LLVM dialect (space separated)")
+    parser.add_argument("--criterion", choices=("scaled", "elementwise"), default="scaled",
+                        help="tolerance relative to the largest value of each result (scaled) "
+                             "or to each value (elementwise)")
     parser.add_argument("--quiet", action="store_true",
                         help="print only disagreeing functions and the summary")
-    args = parser.parse_args()
+    args = parser.parse_args(join_flag_values(sys.argv[1:]))
 
     source = open(args.file).read()
     # Signatures are read from the code, not from comments (CHECK lines).
@@ -274,8 +323,7 @@ def main():
             if args.all_funcs:
                 continue
             sys.exit(f"exec_compare: @{func} returns nothing to compare")
-        builder.add_call(func, arg_types, results)
-        signatures.append((func, len(results)))
+        signatures.append((func, builder.add_call(func, arg_types, results)))
     if not signatures:
         sys.exit("exec_compare: no function to run")
     module = insert_main(source, builder.text())
@@ -305,20 +353,25 @@ def main():
                             rewritten[position:position + num_results], strict=True):
             if len(ref) != len(got):
                 sys.exit(f"exec_compare: @{func}: result sizes differ ({len(ref)} vs {len(got)})")
+            largest = max((abs(r) for r in ref if math.isfinite(r)), default=0.0)
             for r, g in zip(ref, got):
                 count += 1
-                if math.isnan(r) or math.isnan(g) or abs(g - r) > args.atol + args.rtol * abs(r):
+                scale = largest if args.criterion == "scaled" else abs(r)
+                if not agree(g, r, args.atol, args.rtol, scale):
                     bad += 1
-                if not (math.isnan(r) or math.isnan(g)) and g != r:
-                    denominator = abs(r) + args.atol
+                if math.isfinite(r) and math.isfinite(g) and g != r:
+                    denominator = scale + args.atol
                     worst = max(worst, abs(g - r) / denominator if denominator else math.inf)
         position += num_results
-        verdict = "agree" if bad == 0 and count else "DISAGREE"
+        # A function whose results are all empty compares nothing and
+        # agrees; one that printed values must have compared some.
+        verdict = "agree" if bad == 0 and (count or num_results == 0) else "DISAGREE"
         if verdict != "agree":
             disagreeing += 1
         if verdict != "agree" or not args.quiet:
             print(f"@{func}: {count} values {verdict} "
-                  f"(max rel err {worst:.2e}, {bad} outside rtol {args.rtol:g} atol {args.atol:g})")
+                  f"(max {args.criterion} err {worst:.2e}, {bad} outside rtol {args.rtol:g} "
+                  f"atol {args.atol:g})")
     if len(signatures) > 1:
         if disagreeing:
             print(f"{disagreeing} of {len(signatures)} functions DISAGREE")
