@@ -15,10 +15,13 @@ input, so the file stays small and every pair fuses into deploy mode.
 It times, as the median of --repeats runs (wall clock of the whole process):
   baseline: convbn-opt FILE -o /dev/null          (parse, verify, print)
   fuse:     convbn-opt FILE --fuse-convbn -o /dev/null
-and, from `--mlir-timing` of the fuse run, the time spent in the fuse-convbn
+  remarks:  convbn-opt FILE --fuse-convbn=remarks=true -o /dev/null
+            (one remark per pair on stderr, which is read and discarded)
+and, from `--mlir-timing` of the fuse runs, the time spent in the fuse-convbn
 pass itself (median over the repeats), which excludes parsing and printing.
-It checks once (untimed) that all P pairs fused, and prints a Markdown
-table. Timings are measurements, not tests: nothing here fails on time.
+It checks once (untimed) that all P pairs fused and that every pair got its
+remark, and prints a Markdown table. Timings are measurements, not tests:
+nothing here fails on time.
 """
 
 import argparse
@@ -114,7 +117,7 @@ def pass_seconds(timing_report):
     """The wall time of the fuse-convbn pass in an --mlir-timing report
     (`  0.0004 (  8.5%)  FuseConvBN`)."""
     for line in timing_report.splitlines():
-        if line.rstrip().endswith("FuseConvBN"):
+        if line.rstrip().endswith("FuseConvBN") and "remark" not in line:
             return float(line.split()[0])
     return float("nan")
 
@@ -136,18 +139,24 @@ def main():
             f.write(module(pairs))
         size_mb = os.path.getsize(path) / 1e6
         # Untimed check: every pair fuses.
-        _, fused = timed([args.opt, path, "--fuse-convbn", "-o", "-"])
+        _, fused = timed([args.opt, path, "--fuse-convbn=remarks=true", "-o", "-"])
         count = fused.stdout.count("convbn.conv_bn deploy")
-        if count != pairs:
-            sys.exit(f"{pairs} pairs: only {count} fused")
-        base, fuse, in_pass = [], [], []
+        remarks = fused.stderr.count("remark: fused")
+        if count != pairs or remarks != pairs:
+            sys.exit(f"{pairs} pairs: {count} fused, {remarks} remarks")
+        base, fuse, in_pass, remark, remark_pass = [], [], [], [], []
         for _ in range(args.repeats):
             base.append(timed([args.opt, path, "-o", "/dev/null"])[0])
             elapsed, result = timed([args.opt, path, "--fuse-convbn", "-o", "/dev/null", "--mlir-timing"])
             fuse.append(elapsed)
             in_pass.append(pass_seconds(result.stderr))
+            elapsed, result = timed([args.opt, path, "--fuse-convbn=remarks=true", "-o", "/dev/null",
+                                     "--mlir-timing"])
+            remark.append(elapsed)
+            remark_pass.append(pass_seconds(result.stderr))
         rows.append((pairs, size_mb, statistics.median(base), statistics.median(fuse),
-                     statistics.median(fuse) - statistics.median(base), statistics.median(in_pass)))
+                     statistics.median(in_pass), statistics.median(remark),
+                     statistics.median(remark_pass)))
         print(f"{pairs} pairs done", file=sys.stderr)
 
     cpu = "?"
@@ -161,10 +170,12 @@ def main():
           f"median of {args.repeats} runs; {time.strftime('%Y-%m-%d')}")
     print()
     print("| conv+BN pairs | file (MB) | no pass: parse+verify+print (s) | --fuse-convbn total (s) "
-          "| difference (s) | fuse-convbn pass alone, --mlir-timing (s) |")
-    print("|---:|---:|---:|---:|---:|---:|")
-    for pairs, size_mb, base, fuse, diff, in_pass in rows:
-        print(f"| {pairs} | {size_mb:.1f} | {base:.3f} | {fuse:.3f} | {diff:.3f} | {in_pass:.3f} |")
+          "| pass alone (s) | remarks=true total (s) | remarks=true pass alone (s) "
+          "| remarks / no remarks, pass |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for pairs, size_mb, base, fuse, in_pass, remark, remark_pass in rows:
+        print(f"| {pairs} | {size_mb:.1f} | {base:.3f} | {fuse:.3f} | {in_pass:.3f} | {remark:.3f} "
+              f"| {remark_pass:.3f} | {remark_pass / in_pass:.2f} |")
 
 
 if __name__ == "__main__":

@@ -3,11 +3,52 @@
 #include "ConvBN/IR/ConvBNOps.h"
 #include "ConvBN/IR/LinalgConv.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
 
 using namespace mlir;
 using namespace mlir::convbn;
+
+FailureOr<Value> mlir::convbn::buildFoldedDeployConv(OpBuilder &b,
+                                                     ConvBNOp op) {
+  if (op.getMode() != Mode::Deploy)
+    return failure();
+  auto constantOf = [](Value value) {
+    Attribute attr;
+    if (value)
+      matchPattern(value, m_Constant(&attr));
+    return attr;
+  };
+  FoldWeightsConstants constants;
+  constants.filter = constantOf(op.getFilter());
+  constants.bias = constantOf(op.getBias());
+  constants.scale = constantOf(op.getScale());
+  constants.offset = constantOf(op.getOffset());
+  constants.mean = constantOf(op.getMean());
+  constants.variance = constantOf(op.getVariance());
+  constants.hasBias = !!op.getBias();
+  constants.hasScale = !!op.getScale();
+  constants.hasOffset = !!op.getOffset();
+  // Narrow types (f16, bf16) otherwise normalise in their f32 accumulator
+  // (see ConvBNToLinalg): folding into the narrow filter must not turn a
+  // finite product w·s into an infinity that path would not produce.
+  auto filterType = cast<RankedTensorType>(op.getFilter().getType());
+  bool narrow = getAccumulatorType(filterType.getElementType()) !=
+                filterType.getElementType();
+  auto folded = foldConstantWeights(op.getLayout(), filterType, constants,
+                                    op.getEpsilon().convertToDouble(), narrow);
+  if (failed(folded))
+    return failure();
+
+  Location loc = op.getLoc();
+  Value filter = arith::ConstantOp::create(b, loc, folded->first);
+  Value bias = arith::ConstantOp::create(b, loc, folded->second);
+  ConvParams params{op.getLayout(), op.getStrideValues(),
+                    op.getDilationValues(), op.getPaddingValues()};
+  return createConvWithBias(b, loc, params, op.getInput(), filter, bias,
+                            op.getOutput().getType());
+}
 
 namespace {
 
@@ -19,30 +60,12 @@ struct FoldConstantDeployConvBN : OpRewritePattern<ConvBNOp> {
 
   LogicalResult matchAndRewrite(ConvBNOp op,
                                 PatternRewriter &rewriter) const override {
-    if (op.getMode() != Mode::Deploy)
-      return rewriter.notifyMatchFailure(op, "not in deploy mode");
-    // Check before creating anything: a pattern that fails must leave the
-    // IR untouched.
-    auto isDenseConstant = [](Value value) {
-      Attribute attr;
-      return matchPattern(value, m_Constant(&attr)) &&
-             getFloatConstantValues(attr).has_value();
-    };
-    if (!llvm::all_of(op->getOperands().drop_front(), isDenseConstant))
-      return rewriter.notifyMatchFailure(op, "parameters are not constants");
-    Location loc = op.getLoc();
-    SmallVector<Value> folded;
-    rewriter.createOrFold<FoldWeightsOp>(
-        folded, loc, op.getLayoutAttr(), op.getFilter(), op.getBias(),
-        op.getScale(), op.getOffset(), op.getMean(), op.getVariance(),
-        op.getEpsilonAttr());
-    assert(!folded.front().getDefiningOp<FoldWeightsOp>() &&
-           "fold_weights folds dense constants");
-    ConvParams params{op.getLayout(), op.getStrideValues(),
-                      op.getDilationValues(), op.getPaddingValues()};
-    rewriter.replaceOp(
-        op, createConvWithBias(rewriter, loc, params, op.getInput(), folded[0],
-                               folded[1], op.getOutput().getType()));
+    FailureOr<Value> conv = buildFoldedDeployConv(rewriter, op);
+    if (failed(conv))
+      return rewriter.notifyMatchFailure(
+          op, "not deploy, or parameters that are not constants, too large "
+              "to fold, or overflow the element type when folded");
+    rewriter.replaceOp(op, *conv);
     return success();
   }
 };

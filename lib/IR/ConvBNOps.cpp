@@ -86,14 +86,11 @@ int64_t mlir::convbn::getNumOutputChannels(ConvLayout layout,
 
 FloatType mlir::convbn::getComputeType(Type convElementType,
                                        Type paramElementType) {
-  // The widest of f32 and both types: narrow types (f16, bf16, f8) compute
-  // in f32, and f80 or f128 must not be narrowed to it either.
-  FloatType compute = Float32Type::get(convElementType.getContext());
-  for (Type type : {convElementType, paramElementType})
-    if (auto floatType = dyn_cast<FloatType>(type);
-        floatType && floatType.getWidth() > compute.getWidth())
-      compute = floatType;
-  return compute;
+  // Narrow types (f16, bf16) compute in f32, and f64 is not narrowed to it.
+  MLIRContext *ctx = convElementType.getContext();
+  if (isa<Float64Type>(convElementType) || isa<Float64Type>(paramElementType))
+    return Float64Type::get(ctx);
+  return Float32Type::get(ctx);
 }
 
 static std::string formatShape(ArrayRef<int64_t> shape) {
@@ -310,6 +307,40 @@ struct ChannelOperands {
 };
 } // namespace
 
+/// Epsilon is an f64 attribute, but the batch norm adds it in `computeType`
+/// (f32 for f16/bf16/f32): a value that is positive as a double can still
+/// round to 0 (1e-50), to a denormal that GPUs flush to 0 (1e-40), or to
+/// +inf (1e39) there, and every one of those silently changes the result
+/// (a zero normaliser, or every channel's scale 0). Such values are
+/// rejected: epsilon must be a positive, finite, normal number of the
+/// compute type.
+static LogicalResult verifyEpsilon(std::optional<Location> loc,
+                                   FloatAttr epsilon, FloatType computeType) {
+  APFloat value = epsilon.getValue();
+  bool losesInfo;
+  APFloat::opStatus status =
+      value.convert(computeType.getFloatSemantics(),
+                    APFloat::rmNearestTiesToEven, &losesInfo);
+  (void)status;
+  if (value.isNormal() && !value.isNegative())
+    return success();
+  double original = epsilon.getValueAsDouble();
+  std::string rounded;
+  if (epsilon.getValue().isNormal() && !epsilon.getValue().isNegative()) {
+    // Positive as written: say what it becomes.
+    rounded = value.isZero()       ? "rounds to 0"
+              : value.isInfinity() ? "rounds to +inf"
+                                   : "is a denormal";
+    return emitOptionalError(
+        loc, "epsilon ", original, " ", rounded, " in ", computeType,
+        ", the type the batch norm is computed in; it must be a positive, "
+        "finite, normal ",
+        computeType, " value");
+  }
+  return emitOptionalError(loc, "epsilon must be a positive, finite, normal ",
+                           computeType, " value, got ", original);
+}
+
 /// Checks the per-channel operands against the filter and epsilon, and
 /// returns the number of output channels.
 static FailureOr<int64_t>
@@ -318,11 +349,6 @@ verifyChannelOperands(std::optional<Location> loc, ConvLayout layout,
                       const ChannelOperands &operands, FloatAttr epsilon) {
   if (!epsilon)
     return emitOptionalError(loc, "requires an 'epsilon' attribute");
-  // An infinite epsilon would silently zero every channel's scale.
-  double eps = epsilon.getValueAsDouble();
-  if (!(eps > 0.0) || std::isinf(eps))
-    return emitOptionalError(loc, "epsilon must be positive and finite, got ",
-                             eps);
 
   ConvDims dims = getConvDims(layout);
   if (filterType.getRank() != static_cast<int64_t>(dims.filter.size()))
@@ -346,6 +372,10 @@ verifyChannelOperands(std::optional<Location> loc, ConvLayout layout,
   if (!meanType)
     return emitOptionalError(loc, "requires a ranked 'mean' operand");
   Type paramElementType = meanType.getElementType();
+  if (failed(verifyEpsilon(loc, epsilon,
+                           getComputeType(filterType.getElementType(),
+                                          paramElementType))))
+    return failure();
 
   auto checkVector = [&](Value value, StringRef name,
                          Type elementType) -> LogicalResult {
@@ -651,23 +681,13 @@ LogicalResult FoldWeightsOp::inferReturnTypes(
   return success();
 }
 
-/// Exact for every float type up to f64; f80 and f128 round to the nearest
-/// double (APFloat::convertToDouble would assert on them).
-static double toDouble(APFloat value) {
-  bool losesInfo;
-  value.convert(APFloat::IEEEdouble(), APFloat::rmNearestTiesToEven,
-                &losesInfo);
-  return value.convertToDouble();
-}
-
-std::optional<SmallVector<double>>
-mlir::convbn::getFloatConstantValues(Attribute attr) {
+std::optional<FloatConstant> FloatConstant::get(Attribute attr) {
+  FloatConstant constant;
   if (auto elements = dyn_cast_if_present<DenseFPElementsAttr>(attr)) {
-    SmallVector<double> values;
-    values.reserve(elements.getNumElements());
-    for (const APFloat &value : elements.getValues<APFloat>())
-      values.push_back(toDouble(value));
-    return values;
+    constant.elements = elements;
+    constant.numElements = elements.getNumElements();
+    constant.splat = elements.isSplat();
+    return constant;
   }
   // Frontends (torch-mlir) keep weights in dense_resource blobs: read the
   // little-endian bits of the blob (absent for elided resources).
@@ -676,36 +696,37 @@ mlir::convbn::getFloatConstantValues(Attribute attr) {
     return std::nullopt;
   auto floatType = dyn_cast<FloatType>(resource.getType().getElementType());
   AsmResourceBlob *blob = resource.getRawHandle().getBlob();
-  if (!floatType || !blob)
+  if (!floatType || !blob || floatType.getWidth() % 8 != 0)
     return std::nullopt;
-  ArrayRef<char> data = blob->getData();
-  unsigned bytes = floatType.getWidth() / 8;
   int64_t count = resource.getType().getNumElements();
-  if (floatType.getWidth() % 8 != 0 ||
-      data.size() != static_cast<size_t>(count) * bytes)
+  std::optional<int64_t> bytes =
+      llvm::checkedMul(count, int64_t(floatType.getWidth() / 8));
+  if (!bytes || blob->getData().size() != static_cast<uint64_t>(*bytes))
     return std::nullopt;
-  SmallVector<double> values;
-  values.reserve(count);
-  for (int64_t i = 0; i < count; ++i) {
-    // Through an APInt of the type's width: f80 and f128 do not fit the
-    // uint64_t this used to assemble the bits in.
-    APInt bits(floatType.getWidth(), 0);
-    llvm::LoadIntFromMemory(
-        bits, reinterpret_cast<const uint8_t *>(data.data()) + i * bytes,
-        bytes);
-    values.push_back(toDouble(APFloat(floatType.getFloatSemantics(), bits)));
-  }
-  return values;
+  constant.blob = blob->getData();
+  constant.semantics = &floatType.getFloatSemantics();
+  constant.numElements = count;
+  return constant;
 }
 
-/// Reads a constant per-channel vector as doubles; a missing operand reads as
-/// `fill` everywhere.
-static std::optional<SmallVector<double>>
-readChannelConstant(Attribute attr, bool present, int64_t channels,
-                    double fill) {
-  if (!present)
-    return SmallVector<double>(channels, fill);
-  return getFloatConstantValues(attr);
+/// Exact for every float type up to f64 (APFloat::convertToDouble asserts
+/// on wider semantics, so convert first).
+static double toDouble(APFloat value) {
+  bool losesInfo;
+  value.convert(APFloat::IEEEdouble(), APFloat::rmNearestTiesToEven,
+                &losesInfo);
+  return value.convertToDouble();
+}
+
+double FloatConstant::operator[](int64_t index) const {
+  if (elements)
+    return toDouble(*(elements.value_begin<APFloat>() + (splat ? 0 : index)));
+  unsigned width = APFloat::getSizeInBits(*semantics);
+  APInt bits(width, 0);
+  llvm::LoadIntFromMemory(
+      bits, reinterpret_cast<const uint8_t *>(blob.data()) + index * width / 8,
+      width / 8);
+  return toDouble(APFloat(*semantics, bits));
 }
 
 static APFloat toAPFloat(double value, FloatType type) {
@@ -716,64 +737,160 @@ static APFloat toAPFloat(double value, FloatType type) {
   return result;
 }
 
-LogicalResult FoldWeightsOp::fold(FoldAdaptor adaptor,
-                                  SmallVectorImpl<OpFoldResult> &results) {
-  std::optional<SmallVector<double>> weights =
-      getFloatConstantValues(adaptor.getFilter());
+namespace {
+/// A per-channel operand of a fold: a constant, or the value an absent
+/// operand stands for.
+struct ChannelConstant {
+  std::optional<FloatConstant> constant;
+  double fill = 0.0;
+
+  bool isUniform() const { return !constant || constant->isSplat(); }
+  double operator[](int64_t channel) const {
+    return constant ? (*constant)[channel] : fill;
+  }
+};
+
+/// Collects elements of a float type and builds the dense attribute from
+/// their bits, without a 32-byte APFloat per element.
+class DenseFloatBuilder {
+public:
+  explicit DenseFloatBuilder(RankedTensorType type)
+      : type(type), elementType(cast<FloatType>(type.getElementType())),
+        bytes(elementType.getWidth() / 8) {}
+
+  /// Appends `value` rounded to the element type; false when rounding made
+  /// a finite value infinite.
+  bool push(double value) {
+    APFloat rounded = toAPFloat(value, elementType);
+    uint64_t bits = rounded.bitcastToAPInt().getZExtValue();
+    size_t offset = data.size();
+    data.resize(offset + bytes);
+    llvm::StoreIntToMemory(APInt(bytes * 8, bits),
+                           reinterpret_cast<uint8_t *>(data.data() + offset),
+                           bytes);
+    return !(rounded.isInfinity() && std::isfinite(value));
+  }
+
+  DenseElementsAttr build() {
+    if (data.size() == bytes) // one value: a splat of the whole type
+      return DenseElementsAttr::get(
+          type, toAPFloatFromBits(ArrayRef<char>(data)));
+    return DenseElementsAttr::getFromRawBuffer(type, data);
+  }
+
+private:
+  APFloat toAPFloatFromBits(ArrayRef<char> raw) const {
+    APInt bits(bytes * 8, 0);
+    llvm::LoadIntFromMemory(bits, reinterpret_cast<const uint8_t *>(raw.data()),
+                            bytes);
+    return APFloat(elementType.getFloatSemantics(), bits);
+  }
+
+  RankedTensorType type;
+  FloatType elementType;
+  unsigned bytes;
+  std::vector<char> data;
+};
+} // namespace
+
+FailureOr<std::pair<DenseElementsAttr, DenseElementsAttr>>
+mlir::convbn::foldConstantWeights(ConvLayout layout,
+                                  RankedTensorType filterType,
+                                  const FoldWeightsConstants &constants,
+                                  double epsilon, bool refuseOverflow) {
+  std::optional<FloatConstant> weights = FloatConstant::get(constants.filter);
   if (!weights)
     return failure();
-  auto filterType = cast<RankedTensorType>(getFilter().getType());
-  int64_t channels = getFoldedBias().getType().getDimSize(0);
-
-  auto bias = readChannelConstant(adaptor.getBias(), !!getBias(), channels, 0);
-  auto scale =
-      readChannelConstant(adaptor.getScale(), !!getScale(), channels, 1);
-  auto offset =
-      readChannelConstant(adaptor.getOffset(), !!getOffset(), channels, 0);
-  auto mean = readChannelConstant(adaptor.getMean(), true, channels, 0);
-  auto variance =
-      readChannelConstant(adaptor.getVariance(), true, channels, 0);
+  auto channelOperand = [](Attribute attr, bool present,
+                           double fill) -> std::optional<ChannelConstant> {
+    ChannelConstant channel{std::nullopt, fill};
+    if (!present)
+      return channel;
+    channel.constant = FloatConstant::get(attr);
+    if (!channel.constant)
+      return std::nullopt;
+    return channel;
+  };
+  auto bias = channelOperand(constants.bias, constants.hasBias, 0.0);
+  auto scale = channelOperand(constants.scale, constants.hasScale, 1.0);
+  auto offset = channelOperand(constants.offset, constants.hasOffset, 0.0);
+  auto mean = channelOperand(constants.mean, true, 0.0);
+  auto variance = channelOperand(constants.variance, true, 0.0);
   if (!bias || !scale || !offset || !mean || !variance)
     return failure();
 
+  int64_t channels = getNumOutputChannels(layout, filterType);
+  if (ShapedType::isDynamic(channels))
+    return failure();
+  // Uniform channels (splat or absent parameters) fold to one scale and one
+  // bias; a splat filter with uniform channels to a splat filter.
+  bool uniformChannels = bias->isUniform() && scale->isUniform() &&
+                         offset->isUniform() && mean->isUniform() &&
+                         variance->isUniform();
+  int64_t channelValues = uniformChannels ? std::min<int64_t>(channels, 1)
+                                          : channels;
+  bool splatFilter = uniformChannels && weights->isSplat();
+  int64_t filterValues =
+      splatFilter ? std::min<int64_t>(weights->size(), 1) : weights->size();
+  if (channelValues > kMaxFoldedElements || filterValues > kMaxFoldedElements)
+    return failure();
+
   // The arithmetic is done in double and rounded once into the result type,
-  // which is at least as accurate as the f32 arithmetic of the lowering.
-  double epsilon = getEpsilon().convertToDouble();
-  SmallVector<double> channelScale(channels);
-  for (int64_t c = 0; c < channels; ++c)
-    channelScale[c] = (*scale)[c] / std::sqrt((*variance)[c] + epsilon);
+  // which is at least as accurate as the f32 arithmetic of the lowering. A
+  // channel whose scale is not finite (an infinite γ, σ̂² + ε <= 0) is NaN
+  // in the folded filter and bias, as the lowering makes it.
+  SmallVector<double> channelScale(channelValues);
+  for (int64_t c = 0; c < channelValues; ++c) {
+    double s = (*scale)[c] / std::sqrt((*variance)[c] + epsilon);
+    channelScale[c] = std::isfinite(s) ? s : std::nan("");
+  }
+
+  auto biasType =
+      RankedTensorType::get({channels}, filterType.getElementType());
+  DenseFloatBuilder foldedBias(biasType);
+  bool overflow = false;
+  for (int64_t c = 0; c < channelValues; ++c)
+    overflow |= !foldedBias.push(((*bias)[c] - (*mean)[c]) * channelScale[c] +
+                                 (*offset)[c]);
 
   // Linear filter index -> output channel: row-major over the filter's
   // output-channel dimensions.
   ArrayRef<int64_t> shape = filterType.getShape();
-  SmallVector<unsigned> channelDims =
-      getConvDims(getLayout()).getFilterChannelDims();
+  SmallVector<unsigned> channelDims = getConvDims(layout).getFilterChannelDims();
   SmallVector<int64_t> strides(shape.size(), 1);
   for (int64_t i = static_cast<int64_t>(shape.size()) - 2; i >= 0; --i)
     strides[i] = strides[i + 1] * shape[i + 1];
-  auto channelOf = [&](int64_t linear) {
+  auto channelOf = [&](int64_t linear) -> int64_t {
+    if (uniformChannels)
+      return 0;
     int64_t channel = 0;
     for (unsigned dim : channelDims)
       channel = channel * shape[dim] + (linear / strides[dim]) % shape[dim];
     return channel;
   };
+  DenseFloatBuilder foldedFilter(filterType);
+  for (int64_t linear = 0; linear < filterValues; ++linear)
+    overflow |= !foldedFilter.push((*weights)[linear] *
+                                   channelScale[channelOf(linear)]);
+  if (overflow && refuseOverflow)
+    return failure();
+  return std::make_pair(foldedFilter.build(), foldedBias.build());
+}
 
-  auto elementType = cast<FloatType>(filterType.getElementType());
-  SmallVector<APFloat> folded;
-  folded.reserve(filterType.getNumElements());
-  for (auto [linear, weight] : llvm::enumerate(*weights))
-    folded.push_back(
-        toAPFloat(weight * channelScale[channelOf(linear)], elementType));
-
-  SmallVector<APFloat> foldedBias;
-  for (int64_t c = 0; c < channels; ++c)
-    foldedBias.push_back(toAPFloat(
-        ((*bias)[c] - (*mean)[c]) * channelScale[c] + (*offset)[c],
-        elementType));
-
-  results.push_back(DenseElementsAttr::get(filterType, folded));
-  results.push_back(
-      DenseElementsAttr::get(getFoldedBias().getType(), foldedBias));
+LogicalResult FoldWeightsOp::fold(FoldAdaptor adaptor,
+                                  SmallVectorImpl<OpFoldResult> &results) {
+  FoldWeightsConstants constants{adaptor.getFilter(), adaptor.getBias(),
+                                 adaptor.getScale(),  adaptor.getOffset(),
+                                 adaptor.getMean(),   adaptor.getVariance(),
+                                 !!getBias(),         !!getScale(),
+                                 !!getOffset()};
+  auto folded = foldConstantWeights(
+      getLayout(), cast<RankedTensorType>(getFilter().getType()), constants,
+      getEpsilon().convertToDouble(), /*refuseOverflow=*/false);
+  if (failed(folded))
+    return failure();
+  results.push_back(folded->first);
+  results.push_back(folded->second);
   return success();
 }
 

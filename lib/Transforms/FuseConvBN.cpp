@@ -15,10 +15,12 @@
 #include "ConvBN/IR/LinalgConv.h"
 #include "mlir/Analysis/SliceAnalysis.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
+#include "mlir/IR/Verifier.h"
 
 namespace mlir::convbn {
 #define GEN_PASS_DEF_FUSECONVBN
@@ -526,6 +528,65 @@ static bool isConstant(Value value) {
   return matchPattern(value, m_Constant());
 }
 
+/// Whether the only side effects of `root` (and of the ops nested in it) are
+/// `cf.assert`s. Frontends guard the batch norm's reciprocal with one (an
+/// older torch-mlir put `cf.assert %x != 0` in the reciprocal's
+/// linalg.generic), which keeps the absorbed normaliser alive after fusion
+/// although nothing reads its result. The fused op defines the result of a
+/// zero normaliser itself (NaN or infinities, as PyTorch, which does not
+/// trap), so the guard goes with the chain it guarded.
+static bool hasOnlyAssertionEffects(Operation *root) {
+  return !root
+              ->walk([](Operation *op) {
+                if (isa<cf::AssertOp>(op) ||
+                    op->hasTrait<OpTrait::HasRecursiveMemoryEffects>())
+                  return WalkResult::advance();
+                if (auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
+                    linalgOp && linalgOp.hasPureTensorSemantics())
+                  return WalkResult::advance();
+                auto effects = dyn_cast<MemoryEffectOpInterface>(op);
+                if (effects && effects.hasNoEffect())
+                  return WalkResult::advance();
+                return WalkResult::interrupt();
+              })
+              .wasInterrupted();
+}
+
+/// Creates the `convbn.conv_bn` that `state` describes if the op's own
+/// verifier accepts it, and otherwise creates nothing and returns the
+/// verifier's message. Matching proves that the chain computes a batch norm,
+/// not that the op can express it: linalg accepts negative dilations, a
+/// dynamic input-channel dimension or an infinite epsilon constant, which
+/// the op rejects. Asking its verifier instead of repeating its rules here
+/// keeps the two from drifting apart.
+static FailureOr<ConvBNOp> createIfValid(OpBuilder &b, OperationState &state,
+                                         std::string &reason) {
+  MLIRContext *ctx = b.getContext();
+  std::string message;
+  ScopedDiagnosticHandler capture(ctx, [&](Diagnostic &diag) {
+    if (message.empty())
+      message = diag.str();
+    return success();
+  });
+  SmallVector<Type> resultTypes;
+  if (failed(ConvBNOp::inferReturnTypes(
+          ctx, state.location, state.operands,
+          state.attributes.getDictionary(ctx), state.getRawProperties(),
+          state.regions, resultTypes))) {
+    reason = "the fused op would be invalid: " + message;
+    return failure();
+  }
+  state.addTypes(resultTypes);
+  Operation *op = Operation::create(state);
+  if (failed(verify(op))) {
+    op->destroy();
+    reason = "the fused op would be invalid: " + message;
+    return failure();
+  }
+  b.insert(op);
+  return cast<ConvBNOp>(op);
+}
+
 struct FuseConvBNPass : convbn::impl::FuseConvBNBase<FuseConvBNPass> {
   using FuseConvBNBase::FuseConvBNBase;
 
@@ -538,55 +599,59 @@ struct FuseConvBNPass : convbn::impl::FuseConvBNBase<FuseConvBNPass> {
     IRRewriter rewriter(&getContext());
     ConvBNMatcher matcher;
     for (Operation *conv : convs) {
+      // Remarks go to the location only: Operation::emitRemark would attach
+      // the op printed with its function's SSA numbering, which costs time
+      // linear in the function and made remarks quadratic in the program.
+      Location loc = conv->getLoc();
       std::string reason;
       FailureOr<ConvBNMatch> match = matcher.match(conv, reason);
       if (failed(match)) {
         if (remarks)
-          conv->emitRemark() << "not fused: " << reason;
+          emitRemark(loc) << "not fused: " << reason;
         continue;
       }
-      FailureOr<Mode> fusedMode = chooseMode(*match, reason);
-      if (failed(fusedMode)) {
+      Mode fusedMode = chooseMode(*match);
+      StringRef convName = conv->getName().getStringRef();
+      size_t chainLength = match->chain.size();
+      if (failed(rewrite(rewriter, *match, fusedMode, reason))) {
         if (remarks)
-          conv->emitRemark() << "not fused: " << reason;
+          emitRemark(loc) << "not fused: " << reason;
         continue;
       }
       if (remarks)
-        conv->emitRemark() << "fused " << conv->getName() << " and "
-                           << match->chain.size()
-                           << " batch-norm ops into convbn.conv_bn "
-                           << stringifyMode(*fusedMode);
-      rewrite(rewriter, *match, *fusedMode);
+        emitRemark(loc) << "fused " << convName << " and " << chainLength
+                        << " batch-norm ops into convbn.conv_bn "
+                        << stringifyMode(fusedMode);
     }
   }
 
-  FailureOr<Mode> chooseMode(const ConvBNMatch &match, std::string &reason) {
-    const BatchNormParams &p = match.params;
-    auto *linalgOp = match.conv;
-    bool constant =
-        isConstant(cast<linalg::LinalgOp>(linalgOp).getDpsInputOperand(1)->get()) &&
-        isConstant(match.initBias) && isConstant(p.bias) &&
-        isConstant(p.scale) && isConstant(p.offset) && isConstant(p.mean) &&
-        isConstant(p.variance);
+  Mode chooseMode(const ConvBNMatch &match) {
     switch (mode) {
-    case FusionMode::Auto:
+    case FusionMode::Auto: {
+      const BatchNormParams &p = match.params;
+      bool constant =
+          isConstant(cast<linalg::LinalgOp>(match.conv)
+                         .getDpsInputOperand(1)
+                         ->get()) &&
+          isConstant(match.initBias) && isConstant(p.bias) &&
+          isConstant(p.scale) && isConstant(p.offset) && isConstant(p.mean) &&
+          isConstant(p.variance);
       return constant ? Mode::Deploy : Mode::Tune;
+    }
     case FusionMode::Tune:
       return Mode::Tune;
     case FusionMode::Eval:
       return Mode::Eval;
     case FusionMode::Deploy:
-      if (!constant) {
-        reason = "mode=deploy needs constant filter, bias and batch-norm "
-                 "parameters";
-        return failure();
-      }
       return Mode::Deploy;
     }
     llvm_unreachable("unknown fusion mode");
   }
 
-  void rewrite(IRRewriter &rewriter, const ConvBNMatch &match, Mode fusedMode) {
+  /// Replaces the convolution and the chain with the fused op, or, if the op
+  /// would not verify, leaves the IR as it was and says why.
+  LogicalResult rewrite(IRRewriter &rewriter, const ConvBNMatch &match,
+                        Mode fusedMode, std::string &reason) {
     Operation *last = match.chain.back();
     rewriter.setInsertionPoint(last);
     Location loc = rewriter.getFusedLoc({match.conv->getLoc(), last->getLoc()});
@@ -594,15 +659,24 @@ struct FuseConvBNPass : convbn::impl::FuseConvBNBase<FuseConvBNPass> {
     const BatchNormParams &p = match.params;
     Value bias = match.initBias ? match.initBias : p.bias;
 
+    // The operands, as 1-D vectors; undone if the op turns out invalid.
     MLIRContext *ctx = &getContext();
+    SmallVector<Operation *> operandOps;
+    auto vector = [&](Value value) {
+      Value result = toVector(rewriter, loc, value);
+      if (result != value)
+        operandOps.push_back(result.getDefiningOp());
+      return result;
+    };
     // No mean term (the frontend folded a zero mean away, or a bias cancels
     // it): the mean is zero.
-    Value variance = toVector(rewriter, loc, p.variance);
-    Value mean = toVector(rewriter, loc, p.mean);
+    Value variance = vector(p.variance);
+    Value mean = vector(p.mean);
     if (!mean) {
       auto type = cast<RankedTensorType>(variance.getType());
       mean = arith::ConstantOp::create(rewriter, loc, type,
                                        rewriter.getZeroAttr(type));
+      operandOps.push_back(mean.getDefiningOp());
     }
     SmallVector<int64_t> strides = getConvStrides(match.conv);
     SmallVector<int64_t> dilations = getConvDilations(match.conv);
@@ -612,15 +686,23 @@ struct FuseConvBNPass : convbn::impl::FuseConvBNBase<FuseConvBNPass> {
         return {};
       return DenseI64ArrayAttr::get(ctx, values);
     };
-    auto fused = ConvBNOp::create(
-        rewriter, loc, ModeAttr::get(ctx, fusedMode),
-        ConvLayoutAttr::get(ctx, match.layout), match.input,
-        linalgOp.getDpsInputOperand(1)->get(), toVector(rewriter, loc, bias),
-        toVector(rewriter, loc, p.scale), toVector(rewriter, loc, p.offset),
-        mean, variance,
-        nonDefault(strides, 1), nonDefault(dilations, 1),
-        nonDefault(match.padding, 0), rewriter.getF64FloatAttr(p.epsilon),
-        /*momentum=*/FloatAttr());
+    OperationState state(loc, ConvBNOp::getOperationName());
+    ConvBNOp::build(rewriter, state, TypeRange(),
+                    ModeAttr::get(ctx, fusedMode),
+                    ConvLayoutAttr::get(ctx, match.layout), match.input,
+                    linalgOp.getDpsInputOperand(1)->get(), vector(bias),
+                    vector(p.scale), vector(p.offset), mean, variance,
+                    nonDefault(strides, 1), nonDefault(dilations, 1),
+                    nonDefault(match.padding, 0),
+                    rewriter.getF64FloatAttr(p.epsilon),
+                    /*momentum=*/FloatAttr());
+    FailureOr<ConvBNOp> created = createIfValid(rewriter, state, reason);
+    if (failed(created)) {
+      for (Operation *op : llvm::reverse(operandOps))
+        rewriter.eraseOp(op);
+      return failure();
+    }
+    ConvBNOp fused = *created;
 
     // Replay the chain's reshapes, transposes and casts on the fused result
     // (in its element type: the original ones may have worked on a wider
@@ -666,13 +748,15 @@ struct FuseConvBNPass : convbn::impl::FuseConvBNBase<FuseConvBNPass> {
     }
     while (!producers.empty()) {
       Operation *op = producers.pop_back_val();
-      if (!isOpTriviallyDead(op))
+      if (!op->use_empty() ||
+          !(isOpTriviallyDead(op) || hasOnlyAssertionEffects(op)))
         continue;
       for (Value operand : op->getOperands())
         if (Operation *def = operand.getDefiningOp())
           producers.insert(def);
       rewriter.eraseOp(op);
     }
+    return success();
   }
 };
 

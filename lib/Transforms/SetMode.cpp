@@ -3,7 +3,6 @@
 #include "ConvBN/Transforms/Passes.h"
 
 #include "ConvBN/IR/ConvBNOps.h"
-#include "mlir/IR/Matchers.h"
 
 namespace mlir::convbn {
 #define GEN_PASS_DEF_SETMODE
@@ -22,12 +21,6 @@ static std::string whyImpossible(ConvBNOp op, Mode target) {
   if (op.getMode() == Mode::Train || target == Mode::Train)
     return "'train' mode has its own results (the running statistics), so "
            "an op can switch neither to it nor from it";
-  if (target == Mode::Deploy) {
-    for (Value operand : op->getOperands().drop_front())
-      if (!matchPattern(operand, m_Constant()))
-        return "'deploy' mode folds the batch norm at compile time, but the "
-               "filter, bias or batch-norm parameters are not constants";
-  }
   return "";
 }
 

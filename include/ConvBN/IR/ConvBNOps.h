@@ -59,13 +59,57 @@ inferConvOutputType(std::optional<Location> loc, ConvLayout layout,
 /// one of them is dynamic or the product does not fit in int64.
 int64_t getNumOutputChannels(ConvLayout layout, RankedTensorType filterType);
 
-/// The values of a float constant: a dense elements attribute or a
-/// dense_resource blob with data (nullopt otherwise, e.g. for elided blobs).
-std::optional<SmallVector<double>> getFloatConstantValues(Attribute attr);
+/// The elements of a float constant (a dense elements attribute or a
+/// dense_resource blob with data), read one at a time as doubles: exactly
+/// for every element type the dialect allows. Nothing is copied, so a splat
+/// of 2^31 elements costs nothing until someone iterates over it.
+class FloatConstant {
+public:
+  /// Nullopt for anything else: integers, elided blobs, blobs whose size
+  /// does not match their type.
+  static std::optional<FloatConstant> get(Attribute attr);
+
+  int64_t size() const { return numElements; }
+  /// Whether every element is known to be the same (a dense splat).
+  bool isSplat() const { return splat; }
+  double operator[](int64_t index) const;
+
+private:
+  FloatConstant() = default;
+  DenseFPElementsAttr elements;  // when not a blob
+  ArrayRef<char> blob;           // little-endian elements of `semantics`
+  const llvm::fltSemantics *semantics = nullptr;
+  int64_t numElements = 0;
+  bool splat = false;
+};
+
+/// The most elements a compile-time fold materialises (filter or channel
+/// vector). Larger constants are folded only as splats, and otherwise left
+/// to run time: folding must not take gigabytes of compile-time memory.
+constexpr int64_t kMaxFoldedElements = int64_t(1) << 24;
+
+/// The constant operands of a weight fold (null attributes for absent
+/// optional operands).
+struct FoldWeightsConstants {
+  Attribute filter, bias, scale, offset, mean, variance;
+  bool hasBias = false, hasScale = false, hasOffset = false;
+};
+
+/// Folds a batch norm into constant filter and bias: the compile-time
+/// counterpart of `convbn.fold_weights`, in double precision and rounded once
+/// into `filterType`'s element type. Fails when an operand is not a float
+/// constant, when a result would exceed kMaxFoldedElements without being a
+/// splat, or, with `refuseOverflow`, when rounding turns a finite folded
+/// value into an infinity (what folding an f16 filter would do to
+/// |w·s| > 65504).
+FailureOr<std::pair<DenseElementsAttr, DenseElementsAttr>>
+foldConstantWeights(ConvLayout layout, RankedTensorType filterType,
+                    const FoldWeightsConstants &constants, double epsilon,
+                    bool refuseOverflow);
 
 /// The float type in which batch-norm arithmetic on these element types is
-/// done: the widest of f32 and the two (f32 for f16/bf16, f64 if either is
-/// f64, f80/f128 likewise).
+/// done: the widest of f32 and the two (f32 for f16/bf16/f32, f64 if either
+/// is f64).
 FloatType getComputeType(Type convElementType, Type paramElementType);
 
 //===----------------------------------------------------------------------===//

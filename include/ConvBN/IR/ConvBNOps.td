@@ -12,8 +12,15 @@ include "mlir/Interfaces/SideEffectInterfaces.td"
 class ConvBN_Op<string mnemonic, list<Trait> traits = []>
     : Op<ConvBN_Dialect, mnemonic, traits>;
 
-def ConvBN_FloatTensor : RankedTensorOf<[AnyFloat]>;
-def ConvBN_ChannelVector : 1DTensorOf<[AnyFloat]>;
+// The element types of a ConvBN block: the float types PyTorch, TOSA and
+// StableHLO train and deploy convolutions and batch norms in. Every pipeline
+// (the CPU, and every NVIDIA target the GPU pipeline accepts) compiles them;
+// narrower formats (f8, f6, f4, tf32) have no meaningful batch-norm fold and
+// wider ones (f80, f128) no GPU arithmetic, so they are rejected here, once,
+// rather than by whichever pass first cannot handle them.
+def ConvBN_Float : AnyTypeOf<[F16, BF16, F32, F64]>;
+def ConvBN_FloatTensor : RankedTensorOf<[ConvBN_Float]>;
+def ConvBN_ChannelVector : 1DTensorOf<[ConvBN_Float]>;
 
 // Checks operandSegmentSizes (which the generic form and C++ builders set
 // freely) before anything reads the operands through it: the generated
@@ -73,7 +80,9 @@ def ConvBN_ConvBNOp : ConvBN_Op<"conv_bn", [
     dimensions yields. `bias` has the element type of the convolution;
     `scale`, `offset`, `mean` and `variance` share one float type, which may
     be wider (an f16 model whose BN parameters are f32). Absent `bias`,
-    `scale`, `offset` stand for 0, 1, 0.
+    `scale`, `offset` stand for 0, 1, 0. Element types are f16, bf16, f32
+    and f64, the types every convbn pipeline (CPU and each NVIDIA target)
+    compiles.
 
     **Modes.** With `Y = conv(input, filter) + bias` and
     `s = scale / sqrt(variance + epsilon)`:
@@ -83,10 +92,17 @@ def ConvBN_ConvBNOp : ConvBN_Op<"conv_bn", [
     - `tune`: the same function, computed as
       `conv(input, filter * s) + (bias - mean) * s + offset`: the BN is folded
       into weight-sized data on every execution (see `convbn.fold_weights`),
-      so no activation-sized `Y` exists.
-    - `deploy`: the same function and the same folding as `tune`, with the
-      promise that filter, bias and BN parameters are compile-time constants,
-      so that the fold happens once in the compiler.
+      so no activation-sized `Y` exists. For f16 and bf16 the convolution
+      accumulates in f32 and `s` is applied to that accumulator instead of
+      being folded into the narrow filter, where `filter * s` would lose
+      accuracy and overflow (|w·s| > 65504 in f16) although the output is
+      finite.
+    - `deploy`: the same function as `tune`, for parameters that are not
+      trained: the fold is computed once per value of the parameters, at
+      compile time where they are constants (canonicalization turns the op
+      into a plain convolution on the folded constants), at run time like
+      `tune` otherwise. A narrow filter is folded at compile time only where
+      no folded value overflows.
     - `train`: the BN uses the statistics of the batch, `μ` and biased
       `σ²` of `Y` over the batch and spatial dimensions:
       `output = (Y - μ) * scale / sqrt(σ² + epsilon) + offset`. The op then
@@ -100,6 +116,16 @@ def ConvBN_ConvBNOp : ConvBN_Op<"conv_bn", [
 
     The normalisation is evaluated in f32 when the element types are
     narrower (f16, bf16), as PyTorch does, and rounded once at the end.
+    `epsilon` must be a positive, finite, normal number in that type (f32,
+    or f64 for f64 operands): one that rounds to 0, to a denormal or to
+    infinity there would silently change every channel.
+
+    **Non-finite scales.** Where `s` is not finite for a channel (an
+    infinite `scale`, `variance + epsilon <= 0`, NaN parameters), no output
+    of that channel is finite in any mode: `eval` and `train` give ±inf or
+    NaN element by element, as the unfused arithmetic does, and `tune` and
+    `deploy` give NaN for the whole channel (a folded filter `w * inf` would
+    otherwise mix infinities and NaNs depending on the weights).
 
     Example:
 
@@ -191,7 +217,9 @@ def ConvBN_FoldWeightsOp : ConvBN_Op<"fold_weights", [
     for 0, 1 and 0. `folded_filter` has the filter's type; `folded_bias` is a
     vector of the filter's element type with one element per output channel.
     The arithmetic is done in f32 at least (f16 and bf16 operands are
-    widened first), as folding in half precision loses accuracy.
+    widened first) and rounded once. A channel whose `s` is not finite is NaN
+    in both results. The constant folder folds splats of any size as splats
+    and other constants up to 2^24 elements.
 
     This is the on-the-fly fold of `tune` mode. When every operand is a
     constant the op folds to constants, which is all `deploy` mode needs.

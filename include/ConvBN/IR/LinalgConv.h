@@ -78,6 +78,13 @@ Value createConvWithBias(OpBuilder &b, Location loc, const ConvParams &params,
                          Value input, Value filter, Value bias,
                          RankedTensorType outputType);
 
+/// For a `deploy` op whose filter, bias and batch-norm parameters are
+/// constants: the linalg convolution on the folded constants, created at
+/// `b`'s insertion point. Fails, creating nothing, for other ops, for
+/// constants too large to fold (kMaxFoldedElements), and for narrow types
+/// whose folded filter would overflow.
+FailureOr<Value> buildFoldedDeployConv(OpBuilder &b, ConvBNOp op);
+
 /// What a convolution accumulates into (its `outs`, with output-channel
 /// dimensions `channelDims`): zero (a null Value), or a per-channel vector
 /// broadcast over every other dimension (that vector, possibly of a narrower

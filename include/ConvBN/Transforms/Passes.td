@@ -36,7 +36,9 @@ def FuseConvBN : Pass<"fuse-convbn"> {
 
     `mode=auto` (the default) fuses into `deploy` when the filter, the bias
     and every batch-norm parameter are compile-time constants, and into
-    `tune` otherwise. With `remarks=true` the pass emits a remark at every
+    `tune` otherwise. A pair whose fused op would not verify (linalg accepts
+    negative dilations, dynamic input channels or an epsilon the op rejects)
+    is left unfused. With `remarks=true` the pass emits a remark at every
     convolution: `fused ...` naming the mode, or `not fused: <reason>`.
   }];
   let options = [
@@ -51,7 +53,8 @@ def FuseConvBN : Pass<"fuse-convbn"> {
              clEnumValN(::mlir::convbn::FusionMode::Eval, "eval",
                         "normalise the convolution output"),
              clEnumValN(::mlir::convbn::FusionMode::Deploy, "deploy",
-                        "fold once; only where every parameter is constant"))}]>,
+                        "fold once per parameter value (at compile time "
+                        "where the parameters are constants)"))}]>,
     Option<"remarks", "remarks", "bool", /*default=*/"false",
            "Emit a remark at every fused pair and rejected candidate">,
   ];
@@ -88,10 +91,10 @@ def SetMode : Pass<"convbn-set-mode"> {
     Sets the mode of every `convbn.conv_bn` op to `mode` (`eval`, `tune` or
     `deploy`): the paper's one-line switch between evaluating, fine-tuning
     and deploying a network. `eval`, `tune` and `deploy` compute the same
-    function, so any of them can become any other, except that `deploy`
-    requires the filter, bias and batch-norm parameters to be compile-time
-    constants. A `train` op has more results and can neither be switched to
-    nor from; the pass reports each impossible switch at the op and fails.
+    function, so any of them can become any other (`deploy` folds at compile
+    time where the parameters are constants, at run time otherwise). A
+    `train` op has more results and can neither be switched to nor from;
+    the pass reports each impossible switch at the op and fails.
   }];
   let options = [
     Option<"mode", "mode", "::mlir::convbn::Mode",
@@ -103,7 +106,7 @@ def SetMode : Pass<"convbn-set-mode"> {
              clEnumValN(::mlir::convbn::Mode::Tune, "tune",
                         "fold the batch norm on every run"),
              clEnumValN(::mlir::convbn::Mode::Deploy, "deploy",
-                        "fold once at compile time"),
+                        "fold once per parameter value"),
              clEnumValN(::mlir::convbn::Mode::Train, "train",
                         "(always refused: train ops have more results)"))}]>,
   ];

@@ -89,8 +89,13 @@ public:
   }
 
   /// `scale / sqrt(variance + epsilon)` per channel, in the compute type
-  /// (`scale` may be null, standing for 1).
-  Value channelScale(Value scale, Value variance, double epsilon) const {
+  /// (`scale` may be null, standing for 1). With `nanIfNotFinite`, a scale
+  /// that is not finite (an infinite scale, variance + epsilon <= 0) becomes
+  /// NaN: tune and deploy then give NaN for the whole channel, where a
+  /// folded filter w·inf would mix infinities and NaNs (0·inf) depending on
+  /// the weights (docs/design.md, "Non-finite batch norms").
+  Value channelScale(Value scale, Value variance, double epsilon,
+                     bool nanIfNotFinite = false) const {
     auto varianceType = cast<RankedTensorType>(variance.getType());
     SmallVector<Value> inputs{variance};
     if (scale)
@@ -108,7 +113,21 @@ public:
               scale ? convert(nested, args[1], compute)
                     : arith::ConstantOp::create(
                           nested, loc, nested.getFloatAttr(compute, 1.0));
-          return arith::DivFOp::create(nested, loc, numerator, stddev);
+          Value s = arith::DivFOp::create(nested, loc, numerator, stddev);
+          if (!nanIfNotFinite)
+            return s;
+          Value infinity = arith::ConstantOp::create(
+              nested, loc,
+              nested.getFloatAttr(compute, APFloat::getInf(
+                                               compute.getFloatSemantics())));
+          Value nan = arith::ConstantOp::create(
+              nested, loc,
+              nested.getFloatAttr(compute, APFloat::getQNaN(
+                                               compute.getFloatSemantics())));
+          Value finite = arith::CmpFOp::create(
+              nested, loc, arith::CmpFPredicate::OLT,
+              math::AbsFOp::create(nested, loc, s), infinity);
+          return arith::SelectOp::create(nested, loc, finite, s, nan);
         });
   }
 
@@ -166,7 +185,8 @@ struct LowerFoldWeights : OpRewritePattern<FoldWeightsOp> {
     MLIRContext *ctx = rewriter.getContext();
 
     Value s = cb.channelScale(op.getScale(), op.getVariance(),
-                              op.getEpsilon().convertToDouble());
+                              op.getEpsilon().convertToDouble(),
+                              /*nanIfNotFinite=*/true);
 
     // folded_filter = filter * s, s read along the output-channel dims.
     SmallVector<unsigned> channelDims =
@@ -223,95 +243,114 @@ struct LowerConvBN : OpRewritePattern<ConvBNOp> {
     Type elementType = outputType.getElementType();
     Type paramType = op.getMean().getType().getElementType();
     ChannelBuilder cb(rewriter, loc, getComputeType(elementType, paramType));
-    MLIRContext *ctx = rewriter.getContext();
-
-    ConvDims dims = getConvDims(op.getLayout());
-    SmallVector<unsigned> channelDims = dims.getOutputChannelDims();
+    ConvParams params{op.getLayout(), op.getStrideValues(),
+                      op.getDilationValues(), op.getPaddingValues()};
+    SmallVector<unsigned> channelDims =
+        getConvDims(op.getLayout()).getOutputChannelDims();
     SmallVector<int64_t> channelShape = gatherSizes(outputType, channelDims);
+    SmallVector<Value> dynamicSizes = getConvOutputDynamicSizes(
+        rewriter, loc, params, op.getInput(),
+        cast<RankedTensorType>(op.getFilter().getType()), outputType);
+
+    // Narrow types (f16, bf16) accumulate in f32. Folding the batch norm
+    // into their filter would round w·s to the narrow type, which loses
+    // accuracy and overflows where |w·s| > 65504 although the normalised
+    // output is finite; tune and deploy normalise the f32 accumulator
+    // instead (the same arithmetic as eval, with tune's contract for
+    // non-finite scales). No activation-sized tensor is kept for backward
+    // either way: what tune saves is decided by its backward, not by where
+    // forward applies s.
+    bool narrow = getAccumulatorType(elementType) != elementType;
+    switch (op.getMode()) {
+    case Mode::Tune:
+    case Mode::Deploy: {
+      // Constant parameters: fold now.
+      if (op.getMode() == Mode::Deploy) {
+        FailureOr<Value> folded = buildFoldedDeployConv(rewriter, op);
+        if (succeeded(folded)) {
+          rewriter.replaceOp(op, *folded);
+          return success();
+        }
+      }
+      if (narrow) {
+        rewriter.replaceOp(op, normalise(op, cb, dynamicSizes,
+                                         /*nanIfNotFinite=*/true));
+        return success();
+      }
+      // Fold on weight-sized data on every execution, then one convolution.
+      auto fold = FoldWeightsOp::create(
+          rewriter, loc, op.getLayoutAttr(), op.getFilter(), op.getBias(),
+          op.getScale(), op.getOffset(), op.getMean(), op.getVariance(),
+          op.getEpsilonAttr());
+      rewriter.replaceOp(op, createConvWithBias(rewriter, loc, params,
+                                                op.getInput(),
+                                                fold.getFoldedFilter(),
+                                                fold.getFoldedBias(),
+                                                outputType));
+      return success();
+    }
+    case Mode::Eval:
+      rewriter.replaceOp(op, normalise(op, cb, dynamicSizes,
+                                       /*nanIfNotFinite=*/false));
+      return success();
+    case Mode::Train:
+      rewriter.replaceOp(
+          op, lowerTrain(op, cb,
+                         createAccumulatingConv(rewriter, loc, params,
+                                                op.getInput(), op.getFilter(),
+                                                op.getBias(), outputType),
+                         channelShape, dynamicSizes));
+      return success();
+    }
+    llvm_unreachable("unknown mode");
+  }
+
+  /// `(conv(input, filter) + bias - mean) * s + offset`, normalising the
+  /// convolution's accumulator (f32 for half types) and rounding once.
+  static Value normalise(ConvBNOp op, ChannelBuilder &cb,
+                         ValueRange dynamicSizes, bool nanIfNotFinite) {
+    OpBuilder &b = cb.b;
+    Location loc = cb.loc;
+    auto outputType = cast<RankedTensorType>(op.getOutput().getType());
+    Type elementType = outputType.getElementType();
     unsigned rank = outputType.getRank();
-    AffineMap id = rewriter.getMultiDimIdentityMap(rank);
-    AffineMap perChannel = projection(ctx, rank, channelDims);
+    SmallVector<unsigned> channelDims =
+        getConvDims(op.getLayout()).getOutputChannelDims();
+    SmallVector<int64_t> channelShape = gatherSizes(outputType, channelDims);
+    AffineMap id = b.getMultiDimIdentityMap(rank);
+    AffineMap perChannel = projection(b.getContext(), rank, channelDims);
     SmallVector<utils::IteratorType> parallel(rank,
                                               utils::IteratorType::parallel);
     ConvParams params{op.getLayout(), op.getStrideValues(),
                       op.getDilationValues(), op.getPaddingValues()};
-    SmallVector<Value> dynamicSizes = getConvOutputDynamicSizes(
-        rewriter, loc, params, op.getInput(),
-        cast<RankedTensorType>(op.getFilter().getType()), outputType);
-    // tune and deploy round the convolution to the output type; eval and
-    // train normalise the (f32 for half types) accumulator directly.
-    auto convWithBias = [&](Value filter, Value bias) {
-      return createConvWithBias(rewriter, loc, params, op.getInput(), filter,
-                                bias, outputType);
-    };
-    auto accumulatingConv = [&](Value filter, Value bias) {
-      return createAccumulatingConv(rewriter, loc, params, op.getInput(),
-                                    filter, bias, outputType);
-    };
-    double epsilon = op.getEpsilon().convertToDouble();
-
-    switch (op.getMode()) {
-    case Mode::Tune:
-    case Mode::Deploy: {
-      // Fold on weight-sized data, then one convolution. In deploy mode
-      // the fold is evaluated now when its operands are constants.
-      SmallVector<Value> folded;
-      auto foldOperands = std::make_tuple(
-          op.getLayoutAttr(), op.getFilter(), op.getBias(), op.getScale(),
-          op.getOffset(), op.getMean(), op.getVariance(), op.getEpsilonAttr());
-      if (op.getMode() == Mode::Deploy) {
-        std::apply(
-            [&](auto... args) {
-              rewriter.createOrFold<FoldWeightsOp>(folded, loc, args...);
-            },
-            foldOperands);
-      } else {
-        auto fold = std::apply(
-            [&](auto... args) {
-              return FoldWeightsOp::create(rewriter, loc, args...);
-            },
-            foldOperands);
-        llvm::append_range(folded, fold.getResults());
-      }
-      rewriter.replaceOp(op, convWithBias(folded[0], folded[1]));
-      return success();
-    }
-    case Mode::Eval: {
-      // Normalise the convolution's output.
-      Value conv = accumulatingConv(op.getFilter(), op.getBias());
-      Value s = cb.channelScale(op.getScale(), op.getVariance(), epsilon);
-      SmallVector<Value> inputs{conv, cb.expandChannels(op.getMean(),
-                                                        channelShape),
-                                cb.expandChannels(s, channelShape)};
-      if (op.getOffset())
-        inputs.push_back(cb.expandChannels(op.getOffset(), channelShape));
-      SmallVector<AffineMap> maps(inputs.size(), perChannel);
-      maps.front() = id;
-      maps.push_back(id);
-      bool hasOffset = !!op.getOffset();
-      Value result = cb.generic(
-          inputs, cb.empty(outputType, dynamicSizes), maps, parallel,
-          [&](OpBuilder &b, ValueRange args) {
-            Value y = cb.convert(b, args[0], cb.compute);
-            Value mean = cb.convert(b, args[1], cb.compute);
-            Value z = arith::MulFOp::create(
-                b, loc, arith::SubFOp::create(b, loc, y, mean), args[2]);
-            if (hasOffset)
-              z = arith::AddFOp::create(b, loc, z,
-                                        cb.convert(b, args[3], cb.compute));
-            return cb.convert(b, z, elementType);
-          });
-      rewriter.replaceOp(op, result);
-      return success();
-    }
-    case Mode::Train:
-      rewriter.replaceOp(op, lowerTrain(op, cb,
-                                        accumulatingConv(op.getFilter(),
-                                                         op.getBias()),
-                                        channelShape, dynamicSizes));
-      return success();
-    }
-    llvm_unreachable("unknown mode");
+    Value conv = createAccumulatingConv(b, loc, params, op.getInput(),
+                                        op.getFilter(), op.getBias(),
+                                        outputType);
+    Value s = cb.channelScale(op.getScale(), op.getVariance(),
+                              op.getEpsilon().convertToDouble(),
+                              nanIfNotFinite);
+    SmallVector<Value> inputs{conv,
+                              cb.expandChannels(op.getMean(), channelShape),
+                              cb.expandChannels(s, channelShape)};
+    if (op.getOffset())
+      inputs.push_back(cb.expandChannels(op.getOffset(), channelShape));
+    SmallVector<AffineMap> maps(inputs.size(), perChannel);
+    maps.front() = id;
+    maps.push_back(id);
+    bool hasOffset = !!op.getOffset();
+    return cb.generic(
+        inputs, cb.empty(outputType, dynamicSizes), maps, parallel,
+        [&](OpBuilder &nested, ValueRange args) {
+          Value y = cb.convert(nested, args[0], cb.compute);
+          Value mean = cb.convert(nested, args[1], cb.compute);
+          Value z = arith::MulFOp::create(
+              nested, loc, arith::SubFOp::create(nested, loc, y, mean),
+              args[2]);
+          if (hasOffset)
+            z = arith::AddFOp::create(nested, loc, z,
+                                      cb.convert(nested, args[3], cb.compute));
+          return cb.convert(nested, z, elementType);
+        });
   }
 
   /// Batch statistics, normalisation and the running-statistics update.

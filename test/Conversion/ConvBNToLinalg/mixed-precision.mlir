@@ -2,8 +2,8 @@
 
 // Narrow types (f16, bf16) compute in f32: the convolution accumulates in
 // f32, batch-norm arithmetic and the fold are done in f32, and results are
-// rounded once to the narrow type at the end. Wider types are not narrowed:
-// the arithmetic is done in the widest of f32 and the two element types.
+// rounded once to the narrow type at the end. f64 is not narrowed: the
+// arithmetic is done in f64 when either element type is f64.
 
 // eval, f16 model with f32 parameters: the bias initialises an f32
 // accumulator, and the normalisation reads the f32 accumulator and rounds
@@ -32,35 +32,62 @@ func.func @eval_f16_f32_params(%x: tensor<2x3x8x8xf16>, %w: tensor<4x3x3x3xf16>,
 
 // -----
 
-// tune, all f16: every fold generic widens its f16 inputs and computes in
-// f32; the folded filter and bias are rounded to f16 once. After the
-// convolution only the rounding of the f32 accumulator to f16 touches the
-// activation: no batch-norm arithmetic.
+// tune, all f16: no fold into the f16 filter (w·s rounded to f16 loses
+// accuracy and overflows where |w·s| > 65504). The convolution accumulates in
+// f32 and the scale is applied to the accumulator in f32, rounded once; the
+// scale is NaN where it is not finite (tune's contract).
 
 // CHECK-LABEL: func.func @tune_f16(
 // CHECK-SAME:      %[[X:[^:]+]]: tensor<2x3x8x8xf16>, %[[W:[^:]+]]: tensor<4x3x3x3xf16>
+// CHECK-NOT:     linalg.generic {{.*}} outs(%{{.+}} : tensor<4x3x3x3xf16>)
+// CHECK:         %[[CONV:.+]] = linalg.conv_2d_nchw_fchw {{.*}} ins(%[[X]], %[[W]] : tensor<2x3x8x8xf16>, tensor<4x3x3x3xf16>) outs(%{{.+}} : tensor<2x4x6x6xf32>)
 // CHECK:         %[[S:.+]] = linalg.generic {{.*}} outs(%{{.+}} : tensor<4xf32>)
-// CHECK:           arith.extf %{{.+}} : f16 to f32
 // CHECK:           math.sqrt %{{.+}} : f32
-// CHECK:         %[[WF:.+]] = linalg.generic {{.*}} ins(%[[W]], %[[S]] : tensor<4x3x3x3xf16>, tensor<4xf32>) outs(%{{.+}} : tensor<4x3x3x3xf16>)
-// CHECK-NEXT:    ^bb0(%[[WV:.+]]: f16, %[[SV:.+]]: f32, %{{.+}}: f16):
-// CHECK-NEXT:      %[[WE:.+]] = arith.extf %[[WV]] : f16 to f32
-// CHECK-NEXT:      %[[P:.+]] = arith.mulf %[[WE]], %[[SV]] : f32
-// CHECK-NEXT:      %[[PT:.+]] = arith.truncf %[[P]] : f32 to f16
-// CHECK-NEXT:      linalg.yield %[[PT]] : f16
-// CHECK:         %[[BF:.+]] = linalg.generic {{.*}} outs(%{{.+}} : tensor<4xf16>)
-// CHECK:           arith.mulf %{{.+}} : f32
+// CHECK:           %[[Q:.+]] = arith.divf %{{.+}} : f32
+// CHECK:           %[[ABS:.+]] = math.absf %[[Q]] : f32
+// CHECK:           %[[FINITE:.+]] = arith.cmpf olt, %[[ABS]], %{{.+}} : f32
+// CHECK:           arith.select %[[FINITE]], %[[Q]], %{{.+}} : f32
+// CHECK:         %[[OUT:.+]] = linalg.generic {{.*}} ins(%[[CONV]], %{{.+}}, %[[S]], %{{.+}} : tensor<2x4x6x6xf32>, tensor<4xf16>, tensor<4xf32>, tensor<4xf16>) outs(%{{.+}} : tensor<2x4x6x6xf16>)
 // CHECK:           arith.truncf %{{.+}} : f32 to f16
-// CHECK:         %[[CONV:.+]] = linalg.conv_2d_nchw_fchw {{.*}} ins(%[[X]], %[[WF]] : tensor<2x3x8x8xf16>, tensor<4x3x3x3xf16>) outs(%{{.+}} : tensor<2x4x6x6xf32>)
-// CHECK-NEXT:    %{{.+}} = tensor.empty() : tensor<2x4x6x6xf16>
-// CHECK-NEXT:    %[[OUT:.+]] = linalg.generic {{.*}} ins(%[[CONV]] : tensor<2x4x6x6xf32>) outs(%{{.+}} : tensor<2x4x6x6xf16>)
-// CHECK-NEXT:    ^bb0(%[[A:.+]]: f32, %{{.+}}: f16):
-// CHECK-NEXT:      %[[AT:.+]] = arith.truncf %[[A]] : f32 to f16
-// CHECK-NEXT:      linalg.yield %[[AT]] : f16
-// CHECK-NEXT:    } -> tensor<2x4x6x6xf16>
-// CHECK-NEXT:    return %[[OUT]] : tensor<2x4x6x6xf16>
+// CHECK:         return %[[OUT]] : tensor<2x4x6x6xf16>
 func.func @tune_f16(%x: tensor<2x3x8x8xf16>, %w: tensor<4x3x3x3xf16>, %b: tensor<4xf16>, %g: tensor<4xf16>, %be: tensor<4xf16>, %m: tensor<4xf16>, %v: tensor<4xf16>) -> tensor<2x4x6x6xf16> {
   %y = convbn.conv_bn tune nchw_fchw %x, %w bias(%b : tensor<4xf16>) scale(%g) offset(%be) mean(%m) variance(%v) epsilon = 1.0e-5 : tensor<2x3x8x8xf16>, tensor<4x3x3x3xf16>, tensor<4xf16>
+  return %y : tensor<2x4x6x6xf16>
+}
+
+// -----
+
+// deploy, f16, with constant parameters that fold without overflow: a plain
+// convolution on folded f16 constants.
+
+// CHECK-LABEL: func.func @deploy_f16_folds(
+// CHECK-DAG:     %[[WF:.+]] = arith.constant dense<1.500000e+00> : tensor<4x3x3x3xf16>
+// CHECK:         linalg.conv_2d_nchw_fchw {{.*}} ins(%{{.+}}, %[[WF]] : tensor<2x3x8x8xf16>, tensor<4x3x3x3xf16>)
+// CHECK-NOT:     math.sqrt
+func.func @deploy_f16_folds(%x: tensor<2x3x8x8xf16>) -> tensor<2x4x6x6xf16> {
+  %w = arith.constant dense<0.75> : tensor<4x3x3x3xf16>
+  %g = arith.constant dense<2.0> : tensor<4xf32>
+  %m = arith.constant dense<0.0> : tensor<4xf32>
+  %v = arith.constant dense<1.0> : tensor<4xf32>
+  %y = convbn.conv_bn deploy nchw_fchw %x, %w scale(%g) mean(%m) variance(%v) epsilon = 1.0e-30 : tensor<2x3x8x8xf16>, tensor<4x3x3x3xf16>, tensor<4xf32>
+  return %y : tensor<2x4x6x6xf16>
+}
+
+// -----
+
+// deploy, f16, with constants whose fold overflows f16 (100 * 700 > 65504):
+// not folded at compile time; the f32 accumulator is normalised, as tune.
+
+// CHECK-LABEL: func.func @deploy_f16_overflow(
+// CHECK:         linalg.conv_2d_nchw_fchw {{.*}} ins(%{{.+}}, %{{.+}} : tensor<2x3x8x8xf16>, tensor<4x3x3x3xf16>) outs(%{{.+}} : tensor<2x4x6x6xf32>)
+// CHECK:         math.sqrt %{{.+}} : f32
+// CHECK:         linalg.generic {{.*}} outs(%{{.+}} : tensor<2x4x6x6xf16>)
+func.func @deploy_f16_overflow(%x: tensor<2x3x8x8xf16>) -> tensor<2x4x6x6xf16> {
+  %w = arith.constant dense<100.0> : tensor<4x3x3x3xf16>
+  %g = arith.constant dense<700.0> : tensor<4xf32>
+  %m = arith.constant dense<0.0> : tensor<4xf32>
+  %v = arith.constant dense<1.0> : tensor<4xf32>
+  %y = convbn.conv_bn deploy nchw_fchw %x, %w scale(%g) mean(%m) variance(%v) epsilon = 1.0e-30 : tensor<2x3x8x8xf16>, tensor<4x3x3x3xf16>, tensor<4xf32>
   return %y : tensor<2x4x6x6xf16>
 }
 
@@ -122,35 +149,4 @@ func.func @train_bf16(%x: tensor<2x3x8x8xbf16>, %w: tensor<4x3x3x3xbf16>, %m: te
 func.func @eval_f32_f64_params(%x: tensor<2x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, %m: tensor<4xf64>, %v: tensor<4xf64>) -> tensor<2x4x6x6xf32> {
   %y = convbn.conv_bn eval nchw_fchw %x, %w mean(%m) variance(%v) epsilon = 1.0e-5 : tensor<2x3x8x8xf32>, tensor<4x3x3x3xf32>, tensor<4xf64>
   return %y : tensor<2x4x6x6xf32>
-}
-
-// -----
-
-// Types wider than f64 are not narrowed either: f128 parameters make the
-// arithmetic f128 (it used to be f32).
-
-// CHECK-LABEL: func.func @eval_f32_f128_params(
-// CHECK:         linalg.generic {{.*}} outs(%{{.+}} : tensor<4xf128>)
-// CHECK:           math.sqrt %{{.+}} : f128
-// CHECK:         linalg.generic {{.*}} outs(%{{.+}} : tensor<2x4x6x6xf32>)
-// CHECK:           arith.extf %{{.+}} : f32 to f128
-// CHECK:           arith.truncf %{{.+}} : f128 to f32
-func.func @eval_f32_f128_params(%x: tensor<2x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, %m: tensor<4xf128>, %v: tensor<4xf128>) -> tensor<2x4x6x6xf32> {
-  %y = convbn.conv_bn eval nchw_fchw %x, %w mean(%m) variance(%v) epsilon = 1.0e-5 : tensor<2x3x8x8xf32>, tensor<4x3x3x3xf32>, tensor<4xf128>
-  return %y : tensor<2x4x6x6xf32>
-}
-
-// -----
-
-// An f80 model with f32 parameters folds in f80.
-
-// CHECK-LABEL: func.func @tune_f80_f32_params(
-// CHECK:         linalg.generic {{.*}} outs(%{{.+}} : tensor<4xf80>)
-// CHECK:           arith.extf %{{.+}} : f32 to f80
-// CHECK:           math.sqrt %{{.+}} : f80
-// CHECK:         linalg.generic {{.*}} outs(%{{.+}} : tensor<4x3x3x3xf80>)
-// CHECK:           arith.mulf %{{.+}} : f80
-func.func @tune_f80_f32_params(%x: tensor<2x3x8x8xf80>, %w: tensor<4x3x3x3xf80>, %m: tensor<4xf32>, %v: tensor<4xf32>) -> tensor<2x4x6x6xf80> {
-  %y = convbn.conv_bn tune nchw_fchw %x, %w mean(%m) variance(%v) epsilon = 1.0e-5 : tensor<2x3x8x8xf80>, tensor<4x3x3x3xf80>, tensor<4xf32>
-  return %y : tensor<2x4x6x6xf80>
 }

@@ -186,8 +186,7 @@ func.func @no_fold(%arg: tensor<2x1x1x1xf32>, %vec: tensor<2xf32>) -> (tensor<2x
 
 // Weights in dense_resource blobs (as torch-mlir emits them) fold too: the
 // blob holds the little-endian bits of each element. f16 [1, 2] (0x3C00,
-// 0x4000) and f80 [1, 2] (whose 10-byte elements once overflowed the 64-bit
-// word the bits were assembled in, folding to 0).
+// 0x4000) and f64 [1, 2].
 // s = [1 / sqrt(3 + 1), 1 / sqrt(0 + 1)] = [0.5, 1]
 // filter [1, 2] * s = [0.5, 2]; bias -mean * s = [-1 * 0.5, -5 * 1] = [-0.5, -5]
 
@@ -203,16 +202,16 @@ func.func @resource_f16() -> (tensor<2x1x1x1xf16>, tensor<2xf16>) {
   return %w2, %b2 : tensor<2x1x1x1xf16>, tensor<2xf16>
 }
 
-// CHECK-LABEL: func.func @resource_f80()
-// CHECK-DAG:     %[[W:.*]] = arith.constant dense<{{\[}}{{\[}}{{\[}}[5.000000e-01]]], {{\[}}{{\[}}[2.000000e+00]]]]> : tensor<2x1x1x1xf80>
-// CHECK-DAG:     %[[B:.*]] = arith.constant dense<[-5.000000e-01, -5.000000e+00]> : tensor<2xf80>
+// CHECK-LABEL: func.func @resource_f64()
+// CHECK-DAG:     %[[W:.*]] = arith.constant dense<{{\[}}{{\[}}{{\[}}[5.000000e-01]]], {{\[}}{{\[}}[2.000000e+00]]]]> : tensor<2x1x1x1xf64>
+// CHECK-DAG:     %[[B:.*]] = arith.constant dense<[-5.000000e-01, -5.000000e+00]> : tensor<2xf64>
 // CHECK:         return %[[W]], %[[B]]
-func.func @resource_f80() -> (tensor<2x1x1x1xf80>, tensor<2xf80>) {
-  %w = arith.constant dense_resource<w80> : tensor<2x1x1x1xf80>
+func.func @resource_f64() -> (tensor<2x1x1x1xf64>, tensor<2xf64>) {
+  %w = arith.constant dense_resource<w64> : tensor<2x1x1x1xf64>
   %m = arith.constant dense<[1.0, 5.0]> : tensor<2xf32>
   %v = arith.constant dense<[3.0, 0.0]> : tensor<2xf32>
-  %w2, %b2 = convbn.fold_weights nchw_fchw %w mean(%m) variance(%v) epsilon = 1.0 : tensor<2x1x1x1xf80>, tensor<2xf32>
-  return %w2, %b2 : tensor<2x1x1x1xf80>, tensor<2xf80>
+  %w2, %b2 = convbn.fold_weights nchw_fchw %w mean(%m) variance(%v) epsilon = 1.0 : tensor<2x1x1x1xf64>, tensor<2xf32>
+  return %w2, %b2 : tensor<2x1x1x1xf64>, tensor<2xf64>
 }
 
 // An elided blob has no values: no fold.
@@ -230,7 +229,56 @@ func.func @resource_elided() -> (tensor<2x1x1x1xf16>, tensor<2xf16>) {
   dialect_resources: {
     builtin: {
       w16: "0x02000000003C0040",
-      w80: "0x080000000000000000000080FF3F00000000000000800040"
+      w64: "0x08000000000000000000F03F0000000000000040"
     }
   }
 #-}
+
+// -----
+
+// A splat filter of 2^31 elements with uniform channels folds to a splat
+// without materialising anything (it once grew a vector of 2^31 doubles and
+// aborted). s = 1 / sqrt(3 + 1) = 0.5; bias = -1 * 0.5.
+// CHECK-LABEL: func.func @huge_splat()
+// CHECK-DAG:     %[[W:.*]] = arith.constant dense<1.250000e-01> : tensor<1048576x2048x1x1xf32>
+// CHECK-DAG:     %[[B:.*]] = arith.constant dense<-5.000000e-01> : tensor<1048576xf32>
+// CHECK:         return %[[W]], %[[B]]
+func.func @huge_splat() -> (tensor<1048576x2048x1x1xf32>, tensor<1048576xf32>) {
+  %w = arith.constant dense<0.25> : tensor<1048576x2048x1x1xf32>
+  %m = arith.constant dense<1.0> : tensor<1048576xf32>
+  %v = arith.constant dense<3.0> : tensor<1048576xf32>
+  %w2, %b2 = convbn.fold_weights nchw_fchw %w mean(%m) variance(%v) epsilon = 1.0 : tensor<1048576x2048x1x1xf32>, tensor<1048576xf32>
+  return %w2, %b2 : tensor<1048576x2048x1x1xf32>, tensor<1048576xf32>
+}
+
+// -----
+
+// A splat filter of 2^31 elements whose channels differ would have to be
+// materialised: above kMaxFoldedElements (2^24) the fold is left to run time.
+// CHECK-LABEL: func.func @huge_not_splat()
+// CHECK:         convbn.fold_weights
+func.func @huge_not_splat() -> (tensor<2x1073741824x1xf32>, tensor<2xf32>) {
+  %w = arith.constant dense<0.25> : tensor<2x1073741824x1xf32>
+  %m = arith.constant dense<[1.0, 2.0]> : tensor<2xf32>
+  %v = arith.constant dense<3.0> : tensor<2xf32>
+  %w2, %b2 = convbn.fold_weights ncw_fcw %w mean(%m) variance(%v) epsilon = 1.0 : tensor<2x1073741824x1xf32>, tensor<2xf32>
+  return %w2, %b2 : tensor<2x1073741824x1xf32>, tensor<2xf32>
+}
+
+// -----
+
+// A channel whose scale is not finite folds to NaN, filter and bias (the
+// contract of tune and deploy, docs/design.md): channel 0 has an infinite
+// scale, channel 1 variance + epsilon = 0; channel 2 is ordinary
+// (s = 2 / sqrt(3 + 1) = 1, bias = -mean = -1).
+// CHECK-LABEL: func.func @non_finite_scale()
+// CHECK-DAG:     arith.constant dense<{{\[}}{{\[}}[0x7FC00000], [0x7FC00000]], {{\[}}[0x7FC00000], [0x7FC00000]], {{\[}}[1.000000e+00], [2.000000e+00]]]> : tensor<3x2x1xf32>
+// CHECK-DAG:     arith.constant dense<[0x7FC00000, 0x7FC00000, -1.000000e+00]> : tensor<3xf32>
+func.func @non_finite_scale() -> (tensor<3x2x1xf32>, tensor<3xf32>) {
+  %w = arith.constant dense<[[[1.0], [2.0]], [[1.0], [2.0]], [[1.0], [2.0]]]> : tensor<3x2x1xf32>
+  %g = arith.constant dense<[0x7F800000, 1.0, 2.0]> : tensor<3xf32>
+  %m = arith.constant dense<1.0> : tensor<3xf32>
+  %v = arith.constant dense<[3.0, -1.0, 3.0]> : tensor<3xf32>
+  %w2, %b2 = convbn.fold_weights ncw_fcw %w scale(%g) mean(%m) variance(%v) epsilon = 1.0 : tensor<3x2x1xf32>, tensor<3xf32>
+  return %w2, %b2 : tensor<3x2x1xf32>, tensor<3xf32>
+}

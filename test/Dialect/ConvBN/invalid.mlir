@@ -60,7 +60,7 @@ func.func @input_filter_element_types(%x: tensor<1x3x8x8xf16>, %w: tensor<4x3x3x
 // -----
 
 func.func @integer_input(%x: tensor<1x3x8x8xi32>, %w: tensor<4x3x3x3xi32>, %m: tensor<4xf32>, %v: tensor<4xf32>) {
-  // expected-error @+1 {{op operand #0 must be ranked tensor of floating-point values, but got 'tensor<1x3x8x8xi32>'}}
+  // expected-error @+1 {{op operand #0 must be ranked tensor of 16-bit float or bfloat16 type or 32-bit float or 64-bit float values, but got 'tensor<1x3x8x8xi32>'}}
   %y = convbn.conv_bn eval nchw_fchw %x, %w mean(%m) variance(%v) epsilon = 1.0e-5 : tensor<1x3x8x8xi32>, tensor<4x3x3x3xi32>, tensor<4xf32>
   return
 }
@@ -76,7 +76,7 @@ func.func @unranked_input(%x: tensor<*xf32>, %w: tensor<4x3x3x3xf32>, %m: tensor
 // -----
 
 func.func @integer_mean(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, %m: tensor<4xi32>, %v: tensor<4xi32>) {
-  // expected-error @+1 {{'mean' must be 1D tensor of floating-point values, but got 'tensor<4xi32>'}}
+  // expected-error @+1 {{'mean' must be 1D tensor of 16-bit float or bfloat16 type or 32-bit float or 64-bit float values, but got 'tensor<4xi32>'}}
   %y = convbn.conv_bn eval nchw_fchw %x, %w mean(%m) variance(%v) epsilon = 1.0e-5 : tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>, tensor<4xi32>
   return
 }
@@ -84,7 +84,7 @@ func.func @integer_mean(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, %m: te
 // -----
 
 func.func @mean_rank(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, %m: tensor<2x2xf32>, %v: tensor<2x2xf32>) {
-  // expected-error @+1 {{'mean' must be 1D tensor of floating-point values, but got 'tensor<2x2xf32>'}}
+  // expected-error @+1 {{'mean' must be 1D tensor of 16-bit float or bfloat16 type or 32-bit float or 64-bit float values, but got 'tensor<2x2xf32>'}}
   %y = convbn.conv_bn eval nchw_fchw %x, %w mean(%m) variance(%v) epsilon = 1.0e-5 : tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>, tensor<2x2xf32>
   return
 }
@@ -441,7 +441,7 @@ func.func @fold_missing_epsilon(%w: tensor<4x3x3x3xf32>, %m: tensor<4xf32>, %v: 
 // -----
 
 func.func @epsilon_zero(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, %m: tensor<4xf32>, %v: tensor<4xf32>) {
-  // expected-error @+1 {{epsilon must be positive and finite, got 0.000000e+00}}
+  // expected-error @+1 {{epsilon must be a positive, finite, normal 'f32' value, got 0.000000e+00}}
   %y = convbn.conv_bn eval nchw_fchw %x, %w mean(%m) variance(%v) epsilon = 0.0 : tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>, tensor<4xf32>
   return
 }
@@ -449,7 +449,7 @@ func.func @epsilon_zero(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, %m: te
 // -----
 
 func.func @epsilon_negative(%w: tensor<4x3x3x3xf32>, %m: tensor<4xf32>, %v: tensor<4xf32>) {
-  // expected-error @+1 {{epsilon must be positive and finite, got -1.000000e-05}}
+  // expected-error @+1 {{epsilon must be a positive, finite, normal 'f32' value, got -1.000000e-05}}
   %w2, %b2 = convbn.fold_weights nchw_fchw %w mean(%m) variance(%v) epsilon = -1.0e-5 : tensor<4x3x3x3xf32>, tensor<4xf32>
   return
 }
@@ -457,7 +457,7 @@ func.func @epsilon_negative(%w: tensor<4x3x3x3xf32>, %m: tensor<4xf32>, %v: tens
 // -----
 
 func.func @epsilon_nan(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, %m: tensor<4xf32>, %v: tensor<4xf32>) {
-  // expected-error @+1 {{epsilon must be positive and finite, got nan}}
+  // expected-error @+1 {{epsilon must be a positive, finite, normal 'f32' value, got nan}}
   %y = convbn.conv_bn eval nchw_fchw %x, %w mean(%m) variance(%v) epsilon = 0x7FF8000000000000 : tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>, tensor<4xf32>
   return
 }
@@ -466,8 +466,80 @@ func.func @epsilon_nan(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, %m: ten
 
 // An infinite epsilon would zero every channel's scale.
 func.func @epsilon_infinite(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, %m: tensor<4xf32>, %v: tensor<4xf32>) {
-  // expected-error @+1 {{epsilon must be positive and finite, got INF}}
+  // expected-error @+1 {{epsilon must be a positive, finite, normal 'f32' value, got INF}}
   %y = convbn.conv_bn eval nchw_fchw %x, %w mean(%m) variance(%v) epsilon = 0x7FF0000000000000 : tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>, tensor<4xf32>
+  return
+}
+
+// -----
+
+// Positive as an f64 attribute, but not in f32, the type the batch norm of
+// f32 (and f16, bf16) operands is computed in: these used to verify and then
+// lower to an infinite or zero epsilon.
+func.func @epsilon_overflows_f32(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, %m: tensor<4xf32>, %v: tensor<4xf32>) {
+  // expected-error @+1 {{epsilon 1.000000e+39 rounds to +inf in 'f32', the type the batch norm is computed in; it must be a positive, finite, normal 'f32' value}}
+  %y = convbn.conv_bn eval nchw_fchw %x, %w mean(%m) variance(%v) epsilon = 1.0e39 : tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>, tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @epsilon_underflows_f32(%w: tensor<4x3x3x3xf16>, %m: tensor<4xf16>, %v: tensor<4xf16>) {
+  // expected-error @+1 {{epsilon 1.000000e-50 rounds to 0 in 'f32'}}
+  %w2, %b2 = convbn.fold_weights nchw_fchw %w mean(%m) variance(%v) epsilon = 1.0e-50 : tensor<4x3x3x3xf16>, tensor<4xf16>
+  return
+}
+
+// -----
+
+// A denormal epsilon: GPUs flush it to zero.
+func.func @epsilon_denormal_f32(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, %m: tensor<4xf32>, %v: tensor<4xf32>) {
+  // expected-error @+1 {{epsilon 1.000000e-40 is a denormal in 'f32'}}
+  %y = convbn.conv_bn tune nchw_fchw %x, %w mean(%m) variance(%v) epsilon = 1.0e-40 : tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>, tensor<4xf32>
+  return
+}
+
+// -----
+
+// Denormal even in f64 (the type of f64 operands).
+func.func @epsilon_denormal_f64(%x: tensor<1x3x8x8xf64>, %w: tensor<4x3x3x3xf64>, %m: tensor<4xf64>, %v: tensor<4xf64>) {
+  // expected-error @+1 {{epsilon must be a positive, finite, normal 'f64' value, got 9.999889e-321}}
+  %y = convbn.conv_bn eval nchw_fchw %x, %w mean(%m) variance(%v) epsilon = 1.0e-320 : tensor<1x3x8x8xf64>, tensor<4x3x3x3xf64>, tensor<4xf64>
+  return
+}
+
+// -----
+
+// Element types other than f16, bf16, f32 and f64: no pipeline can compile
+// them all (the NVPTX backend has no f80/f128 arithmetic; an f8 batch-norm
+// fold is meaningless), so the op rejects them.
+func.func @f80_conv(%x: tensor<1x3x8x8xf80>, %w: tensor<4x3x3x3xf80>, %m: tensor<4xf32>, %v: tensor<4xf32>) {
+  // expected-error @+1 {{'convbn.conv_bn' op operand #0 must be ranked tensor of 16-bit float or bfloat16 type or 32-bit float or 64-bit float values, but got 'tensor<1x3x8x8xf80>'}}
+  %y = convbn.conv_bn eval nchw_fchw %x, %w mean(%m) variance(%v) epsilon = 1.0e-5 : tensor<1x3x8x8xf80>, tensor<4x3x3x3xf80>, tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @f128_params(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, %m: tensor<4xf128>, %v: tensor<4xf128>) {
+  // expected-error @+1 {{'mean' must be 1D tensor of 16-bit float or bfloat16 type or 32-bit float or 64-bit float values, but got 'tensor<4xf128>'}}
+  %y = convbn.conv_bn eval nchw_fchw %x, %w mean(%m) variance(%v) epsilon = 1.0e-5 : tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>, tensor<4xf128>
+  return
+}
+
+// -----
+
+func.func @f8_filter(%w: tensor<4x3x3x3xf8E4M3FN>, %m: tensor<4xf32>, %v: tensor<4xf32>) {
+  // expected-error @+1 {{'convbn.fold_weights' op operand #0 must be ranked tensor of 16-bit float or bfloat16 type or 32-bit float or 64-bit float values, but got 'tensor<4x3x3x3xf8E4M3FN>'}}
+  %w2, %b2 = convbn.fold_weights nchw_fchw %w mean(%m) variance(%v) epsilon = 1.0e-5 : tensor<4x3x3x3xf8E4M3FN>, tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @tf32_params(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, %m: tensor<4xtf32>, %v: tensor<4xtf32>) {
+  // expected-error @+1 {{'mean' must be 1D tensor of 16-bit float or bfloat16 type or 32-bit float or 64-bit float values, but got 'tensor<4xtf32>'}}
+  %y = convbn.conv_bn tune nchw_fchw %x, %w mean(%m) variance(%v) epsilon = 1.0e-5 : tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>, tensor<4xtf32>
   return
 }
 
@@ -647,7 +719,7 @@ func.func @generic_wrong_statistics_type(%x: tensor<2x3x8x8xf16>, %w: tensor<4x3
 // -----
 
 func.func @generic_unranked_output(%x: tensor<2x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, %m: tensor<4xf32>, %v: tensor<4xf32>) {
-  // expected-error @+1 {{'convbn.conv_bn' op result #0 must be ranked tensor of floating-point values, but got 'tensor<*xf32>'}}
+  // expected-error @+1 {{'convbn.conv_bn' op result #0 must be ranked tensor of 16-bit float or bfloat16 type or 32-bit float or 64-bit float values, but got 'tensor<*xf32>'}}
   %y = "convbn.conv_bn"(%x, %w, %m, %v) <{epsilon = 1.0e-5 : f64, layout = #convbn.layout<nchw_fchw>, mode = #convbn.mode<eval>, operandSegmentSizes = array<i32: 1, 1, 0, 0, 0, 1, 1>}> : (tensor<2x3x8x8xf32>, tensor<4x3x3x3xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<*xf32>
   return
 }

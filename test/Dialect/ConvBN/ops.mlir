@@ -536,6 +536,16 @@ func.func @type_f64(%x: tensor<?x3x8x8xf64>, %w: tensor<4x3x3x3xf64>, %b: tensor
   return %y : tensor<?x4x6x6xf64>
 }
 
+// f64 operands compute in f64, where an epsilon far below f32's range is
+// still a normal number.
+// CHECK-LABEL: func.func @type_f64_tiny_epsilon(
+// CHECK:         convbn.conv_bn tune nchw_fchw %arg0, %arg1 mean(%arg2) variance(%arg3) epsilon = 1.000000e-300 : tensor<1x3x8x8xf64>, tensor<4x3x3x3xf64>, tensor<4xf64>
+// GENERIC-LABEL: sym_name = "type_f64_tiny_epsilon"
+func.func @type_f64_tiny_epsilon(%x: tensor<1x3x8x8xf64>, %w: tensor<4x3x3x3xf64>, %m: tensor<4xf64>, %v: tensor<4xf64>) -> (tensor<1x4x6x6xf64>) {
+  %y = convbn.conv_bn tune nchw_fchw %x, %w mean(%m) variance(%v) epsilon = 1.0e-300 : tensor<1x3x8x8xf64>, tensor<4x3x3x3xf64>, tensor<4xf64>
+  return %y : tensor<1x4x6x6xf64>
+}
+
 // all f64, train.
 // CHECK-LABEL: func.func @type_f64_train(
 // CHECK:         convbn.conv_bn train nchw_fchw %arg0, %arg1 mean(%arg2) variance(%arg3) epsilon = 1.000000e-05 momentum = 1.000000e-01 : tensor<?x3x8x8xf64>, tensor<4x3x3x3xf64>, tensor<4xf64>

@@ -1,7 +1,8 @@
 // The `mode` option of --fuse-convbn. auto (the default) gives deploy when
 // the filter, bias and BN parameters are all constants and tune otherwise;
-// tune and eval are always possible; deploy is refused (with a remark) when a
-// parameter is not a constant. Every mode computes the original values.
+// tune, eval and deploy are always possible (deploy with parameters that are
+// not constants folds at run time, as tune). Every mode computes the
+// original values.
 //
 // RUN: convbn-opt %s --fuse-convbn | FileCheck %s --check-prefixes=CHECK,AUTO
 // RUN: convbn-opt %s --fuse-convbn=mode=auto | FileCheck %s --check-prefixes=CHECK,AUTO
@@ -48,14 +49,14 @@ func.func @constant_params(%x: tensor<1x3x5x5xf32>) -> tensor<1x2x3x3xf32> {
   return %0 : tensor<1x2x3x3xf32>
 }
 
-// The running statistics are arguments (a trainable graph): no deploy.
+// The running statistics are arguments (a trainable graph): auto gives tune;
+// deploy, when asked for, folds at run time.
 // CHECK-LABEL: func.func @argument_params(
 // AUTO:          convbn.conv_bn tune nchw_fchw %arg0, %arg1 scale(%{{.+}}) offset(%{{.+}}) mean(%arg2) variance(%arg3) epsilon = 9.9999997473787516E-6
 // TUNE:          convbn.conv_bn tune nchw_fchw %arg0, %arg1 scale(%{{.+}}) offset(%{{.+}}) mean(%arg2) variance(%arg3) epsilon = 9.9999997473787516E-6
 // EVAL:          convbn.conv_bn eval nchw_fchw %arg0, %arg1 scale(%{{.+}}) offset(%{{.+}}) mean(%arg2) variance(%arg3) epsilon = 9.9999997473787516E-6
-// DEPLOY-NOT:    convbn.conv_bn
-// DEPLOY:        linalg.conv_2d_nchw_fchw
-// DEPLOY:        linalg.generic
+// DEPLOY:        convbn.conv_bn deploy nchw_fchw %arg0, %arg1 scale(%{{.+}}) offset(%{{.+}}) mean(%arg2) variance(%arg3) epsilon = 9.9999997473787516E-6
+// CHECK-NOT:     linalg.generic
 // CHECK:         return
 func.func @argument_params(%x: tensor<1x3x5x5xf32>, %w: tensor<2x3x3x3xf32>, %m: tensor<2xf32>, %v: tensor<2xf32>) -> tensor<1x2x3x3xf32> {
   %g = arith.constant dense<[1.5, 0.75]> : tensor<2xf32>
@@ -64,7 +65,7 @@ func.func @argument_params(%x: tensor<1x3x5x5xf32>, %w: tensor<2x3x3x3xf32>, %m:
   %eps = arith.constant 1.0e-05 : f32
   %e = tensor.empty() : tensor<1x2x3x3xf32>
   %fill = linalg.fill ins(%zero : f32) outs(%e : tensor<1x2x3x3xf32>) -> tensor<1x2x3x3xf32>
-  // expected-remark @+1 {{not fused: mode=deploy needs constant filter, bias and batch-norm parameters}}
+  // expected-remark @+1 {{fused linalg.conv_2d_nchw_fchw and 1 batch-norm ops into convbn.conv_bn deploy}}
   %conv = linalg.conv_2d_nchw_fchw ins(%x, %w : tensor<1x3x5x5xf32>, tensor<2x3x3x3xf32>) outs(%fill : tensor<1x2x3x3xf32>) -> tensor<1x2x3x3xf32>
   %0 = linalg.generic {indexing_maps = [#id4, #ch, #ch, #ch, #ch, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%conv, %m, %v, %g, %b : tensor<1x2x3x3xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>) outs(%e : tensor<1x2x3x3xf32>) {
   ^bb0(%in: f32, %mm: f32, %vv: f32, %gg: f32, %bb: f32, %out: f32):

@@ -85,6 +85,76 @@ func.func @torch_sqrt_reciprocal(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32
   return %3 : tensor<1x4x8x8xf32>
 }
 
+// The same with the reciprocal guarded by a `cf.assert` in its generic (an
+// older torch-mlir form). The assert keeps the normaliser's generics alive
+// (they have a side effect) although nothing reads them after fusion; they
+// go with the chain, assert included: the fused op defines the result of a
+// zero normaliser (docs/design.md), as PyTorch does, which does not trap.
+// They used to stay behind, and convbn-gpu-tile then crashed on them.
+// CHECK-LABEL: func.func @torch_sqrt_reciprocal_assert(
+// CHECK-NOT:     cf.assert
+// CHECK:         %[[Y:.+]] = convbn.conv_bn tune nchw_fchw %arg0, %arg1 scale(%arg2) offset(%arg3) mean(%arg4) variance(%arg5) padding = [1, 1, 1, 1] epsilon = 9.9999997473787516E-6 : tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>, tensor<4xf32>
+// CHECK-NOT:     linalg.generic
+// CHECK-NOT:     cf.assert
+// CHECK:         return %[[Y]]
+func.func @torch_sqrt_reciprocal_assert(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, %g: tensor<4xf32>, %b: tensor<4xf32>, %m: tensor<4xf32>, %v: tensor<4xf32>) -> tensor<1x4x8x8xf32> {
+  %zero = arith.constant 0.0 : f32
+  %one = arith.constant 1.0 : f32
+  %eps = arith.constant 1.0e-05 : f64
+  %padded = tensor.pad %x low[0, 0, 1, 1] high[0, 0, 1, 1] {
+  ^bb0(%i0: index, %i1: index, %i2: index, %i3: index):
+    tensor.yield %zero : f32
+  } : tensor<1x3x8x8xf32> to tensor<1x3x10x10xf32>
+  %e = tensor.empty() : tensor<1x4x8x8xf32>
+  %fill = linalg.fill ins(%zero : f32) outs(%e : tensor<1x4x8x8xf32>) -> tensor<1x4x8x8xf32>
+  // expected-remark @+1 {{fused linalg.conv_2d_nchw_fchw and 4 batch-norm ops into convbn.conv_bn tune}}
+  %conv = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%padded, %w : tensor<1x3x10x10xf32>, tensor<4x3x3x3xf32>) outs(%fill : tensor<1x4x8x8xf32>) -> tensor<1x4x8x8xf32>
+  %e1 = tensor.empty() : tensor<4xf32>
+  %ve = linalg.generic {indexing_maps = [#v, #v], iterator_types = ["parallel"]} ins(%v : tensor<4xf32>) outs(%e1 : tensor<4xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %t = arith.truncf %eps : f64 to f32
+    %s = arith.addf %in, %t : f32
+    linalg.yield %s : f32
+  } -> tensor<4xf32>
+  %sq = linalg.generic {indexing_maps = [#v, #v], iterator_types = ["parallel"]} ins(%ve : tensor<4xf32>) outs(%e1 : tensor<4xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %s = math.sqrt %in : f32
+    linalg.yield %s : f32
+  } -> tensor<4xf32>
+  %rc = linalg.generic {indexing_maps = [#v, #v], iterator_types = ["parallel"]} ins(%sq : tensor<4xf32>) outs(%e1 : tensor<4xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %nz = arith.cmpf one, %in, %zero : f32
+    cf.assert %nz, "reciprocal of zero"
+    %s = arith.divf %one, %in : f32
+    linalg.yield %s : f32
+  } -> tensor<4xf32>
+  %m3 = tensor.expand_shape %m [[0, 1, 2]] output_shape [4, 1, 1] : tensor<4xf32> into tensor<4x1x1xf32>
+  %r3 = tensor.expand_shape %rc [[0, 1, 2]] output_shape [4, 1, 1] : tensor<4xf32> into tensor<4x1x1xf32>
+  %g3 = tensor.expand_shape %g [[0, 1, 2]] output_shape [4, 1, 1] : tensor<4xf32> into tensor<4x1x1xf32>
+  %b3 = tensor.expand_shape %b [[0, 1, 2]] output_shape [4, 1, 1] : tensor<4xf32> into tensor<4x1x1xf32>
+  %0 = linalg.generic {indexing_maps = [#id4, #c11, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%conv, %m3 : tensor<1x4x8x8xf32>, tensor<4x1x1xf32>) outs(%e : tensor<1x4x8x8xf32>) {
+  ^bb0(%in: f32, %c: f32, %out: f32):
+    %s = arith.subf %in, %c : f32
+    linalg.yield %s : f32
+  } -> tensor<1x4x8x8xf32>
+  %1 = linalg.generic {indexing_maps = [#id4, #c11, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%0, %r3 : tensor<1x4x8x8xf32>, tensor<4x1x1xf32>) outs(%e : tensor<1x4x8x8xf32>) {
+  ^bb0(%in: f32, %c: f32, %out: f32):
+    %s = arith.mulf %in, %c : f32
+    linalg.yield %s : f32
+  } -> tensor<1x4x8x8xf32>
+  %2 = linalg.generic {indexing_maps = [#id4, #c11, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1, %g3 : tensor<1x4x8x8xf32>, tensor<4x1x1xf32>) outs(%e : tensor<1x4x8x8xf32>) {
+  ^bb0(%in: f32, %c: f32, %out: f32):
+    %s = arith.mulf %in, %c : f32
+    linalg.yield %s : f32
+  } -> tensor<1x4x8x8xf32>
+  %3 = linalg.generic {indexing_maps = [#id4, #c11, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%2, %b3 : tensor<1x4x8x8xf32>, tensor<4x1x1xf32>) outs(%e : tensor<1x4x8x8xf32>) {
+  ^bb0(%in: f32, %c: f32, %out: f32):
+    %s = arith.addf %in, %c : f32
+    linalg.yield %s : f32
+  } -> tensor<1x4x8x8xf32>
+  return %3 : tensor<1x4x8x8xf32>
+}
+
 // rsqrt(var + eps) in one 1-D generic, the four 4-D steps reading the 1-D
 // vectors directly through (d1); the BN vectors in an unusual order
 // (x * r - mean * r is the same affine map, scale applied before the shift).
