@@ -4,6 +4,8 @@
 
 #include "ConvBN/GPU/Passes.h"
 
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/TypeUtilities.h"
 #include "llvm/ADT/StringExtras.h"
 
 namespace mlir::convbn {
@@ -103,8 +105,38 @@ struct CheckNVVMTargetPass
     if (std::optional<std::string> error =
             checkNVVMTarget(chip, features, format)) {
       getOperation().emitError("lower-to-nvvm: ") << *error;
-      signalPassFailure();
+      return signalPassFailure();
     }
+    // The NVPTX backend has arithmetic for f16, bf16, f32 and f64 only; any
+    // other float (f80, f128, the f8/f6/f4 formats, tf32) reaching it aborts
+    // LLVM ("unsupported library call operation") deep inside code
+    // generation. Say so at the first op that uses one, before any pass runs.
+    WalkResult result = getOperation()->walk([](Operation *op) {
+      auto unsupported = [](Type type) -> FloatType {
+        Type element = getElementTypeOrSelf(type);
+        if (auto complex = dyn_cast<ComplexType>(element))
+          element = complex.getElementType();
+        auto floatType = dyn_cast<FloatType>(element);
+        if (!floatType || isa<Float16Type, BFloat16Type, Float32Type,
+                              Float64Type>(floatType))
+          return {};
+        return floatType;
+      };
+      for (TypeRange types : {TypeRange(op->getOperandTypes()),
+                              TypeRange(op->getResultTypes())}) {
+        for (Type type : types) {
+          if (FloatType floatType = unsupported(type)) {
+            op->emitError("lower-to-nvvm: NVIDIA GPUs have no ")
+                << floatType
+                << " arithmetic (supported float types: f16, bf16, f32, f64)";
+            return WalkResult::interrupt();
+          }
+        }
+      }
+      return WalkResult::advance();
+    });
+    if (result.wasInterrupted())
+      signalPassFailure();
   }
 };
 } // namespace

@@ -210,22 +210,33 @@ struct GPUTilePass : convbn::impl::GPUTileBase<GPUTilePass> {
   void runOnOperation() override {
     func::FuncOp func = getOperation();
     IRRewriter rewriter(&getContext());
-    DenseSet<Operation *> failedRoots;
+    // A loop of static size 0 (a conv with no input channels, a depthwise
+    // multiplier of 0, an empty batch) means the body never runs: the
+    // results are the inits. There is nothing to tile (upstream's tiling
+    // crashes on such loops, as a root or as a fused producer) and no kernel
+    // to launch.
+    SmallVector<linalg::LinalgOp> empty;
+    func.walk([&](linalg::LinalgOp op) {
+      if (op.hasPureTensorSemantics() &&
+          llvm::is_contained(op.getStaticLoopRanges(), 0))
+        empty.push_back(op);
+    });
+    for (linalg::LinalgOp op : empty)
+      rewriter.replaceOp(op, op.getDpsInits());
+
     while (true) {
       // The last linalg op on tensors not yet in a GPU loop nest: the root
       // of a producer chain.
       linalg::LinalgOp root;
       func.walk([&](linalg::LinalgOp op) {
         if (op.hasPureTensorSemantics() &&
-            !op->getParentOfType<scf::ForallOp>() && !failedRoots.contains(op))
+            !op->getParentOfType<scf::ForallOp>())
           root = op;
       });
       if (!root)
         break;
-      if (failed(tileRoot(rewriter, root))) {
-        root->emitError("could not tile this op for the GPU");
+      if (failed(tileRoot(rewriter, root)))
         return signalPassFailure();
-      }
     }
   }
 
@@ -233,7 +244,9 @@ struct GPUTilePass : convbn::impl::GPUTileBase<GPUTilePass> {
   /// of one block of one thread: slow, but on the device like the rest.
   LogicalResult runOnOneThread(IRRewriter &rewriter, linalg::LinalgOp root) {
     if (root->getNumResults() != 1)
-      return failure();
+      return root->emitError("could not run this op on one GPU thread: it "
+                             "has ")
+             << root->getNumResults() << " results";
     MLIRContext *ctx = rewriter.getContext();
     Location loc = root.getLoc();
     auto type = cast<RankedTensorType>(root->getResult(0).getType());
@@ -275,6 +288,16 @@ struct GPUTilePass : convbn::impl::GPUTileBase<GPUTilePass> {
   }
 
   LogicalResult tileRoot(IRRewriter &rewriter, linalg::LinalgOp root) {
+    // Tiles are slices of the outputs: an op without tensor outputs (kept
+    // only for a side effect in its body, such as a cf.assert) has nothing
+    // to tile by.
+    if (root.getNumDpsInits() == 0 ||
+        !llvm::all_of(root.getDpsInits(), [](Value init) {
+          return isa<RankedTensorType>(init.getType());
+        }))
+      return root->emitError("lower-to-nvvm cannot run this op on the GPU: "
+                             "it has no tensor outputs to tile (an op kept "
+                             "for a side effect in its body)");
     auto outputType =
         cast<RankedTensorType>(root.getDpsInitOperand(0)->get().getType());
     GPUTiles outputTiles =
@@ -296,12 +319,15 @@ struct GPUTilePass : convbn::impl::GPUTileBase<GPUTilePass> {
         tileAndFuse(rewriter, cast<TilingInterface>(root.getOperation()),
                     tiles.block, getMapping(ctx, tiles.block, false));
     if (failed(blockTile))
-      return failure();
+      return root->emitError("could not tile this op for the GPU");
     rewriter.setInsertionPoint(*blockTile);
     FailureOr<TilingInterface> threadTile =
         tileAndFuse(rewriter, *blockTile, tiles.thread,
                     getMapping(ctx, tiles.thread, true));
-    return success(succeeded(threadTile));
+    if (failed(threadTile))
+      return blockTile->getOperation()->emitError(
+          "could not tile this op for the GPU threads of a block");
+    return success();
   }
 };
 

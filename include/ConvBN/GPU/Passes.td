@@ -294,7 +294,11 @@ def CheckNVVMTarget : Pass<"convbn-check-nvvm-target", "::mlir::ModuleOp"> {
     (LLVM aborts on, e.g., `sm_90` with `+ptx60`), that `format` is `isa`,
     `bin` or `fatbin`, and that binary formats are not requested for chips
     CUDA 13's ptxas no longer targets (below sm_75: emit PTX and let the
-    driver JIT it). Fails with an error on the module otherwise.
+    driver JIT it). Fails with an error on the module otherwise. Then
+    checks every op's operand and result types: a float type the NVPTX
+    backend has no arithmetic for (anything but f16, bf16, f32 and f64:
+    f80, f128, tf32, the f8/f6/f4 formats) is an error at the first op that
+    uses it, where LLVM would abort during code generation.
   }];
   let options = [
     Option<"chip", "chip", "std::string", /*default=*/"\"sm_70\"",
