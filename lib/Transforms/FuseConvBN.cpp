@@ -17,6 +17,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
@@ -142,6 +143,128 @@ static FailureOr<BatchNormParams> recognizeBatchNorm(const AffineForm &form,
     return fail("the per-channel shift is not (bias - mean) * scale + offset");
   }
   return params;
+}
+
+/// Whether `op`'s body computes a square root or its reciprocal.
+static bool computesSquareRoot(Operation *op) {
+  return op
+      ->walk([](Operation *nested) {
+        return isa<math::SqrtOp, math::RsqrtOp>(nested) ? WalkResult::interrupt()
+                                                         : WalkResult::advance();
+      })
+      .wasInterrupted();
+}
+
+/// Whether `op` normalises by a square root: it computes one, or reads a
+/// per-channel vector computed from one (torch-mlir and TOSA compute
+/// rsqrt(var + eps) on the vector, a few reshapes and generics earlier).
+/// `chainValue`, the activation flowing through the chain, is not followed:
+/// its producers are the convolution and whatever came before it.
+static bool normalisesBySquareRoot(Operation *op, Value chainValue) {
+  if (computesSquareRoot(op))
+    return true;
+  SmallVector<std::pair<Value, unsigned>> worklist;
+  for (Value operand : op->getOperands())
+    if (operand != chainValue)
+      worklist.push_back({operand, 0});
+  while (!worklist.empty()) {
+    auto [value, depth] = worklist.pop_back_val();
+    Operation *def = value.getDefiningOp();
+    if (!def || depth > 6 || !getVectorLength(value.getType()))
+      continue;
+    if (!isa<linalg::GenericOp, tensor::ExpandShapeOp, tensor::CollapseShapeOp,
+             tensor::CastOp, linalg::BroadcastOp>(def))
+      continue;
+    if (computesSquareRoot(def))
+      return true;
+    for (Value operand : def->getOperands())
+      worklist.push_back({operand, depth + 1});
+  }
+  return false;
+}
+
+/// Whether a batch norm starts among the elementwise ops that consume
+/// `value` (followed through single elementwise generics, reshapes and
+/// casts, a few steps deep).
+static bool leadsToNormalisation(Value value, unsigned depth = 0) {
+  if (depth > 8)
+    return false;
+  for (Operation *user : value.getUsers()) {
+    // Reshapes, and the concatenation of TOSA's per-group convolutions.
+    if (isa<tensor::CastOp, tensor::ExpandShapeOp, tensor::CollapseShapeOp,
+            linalg::TransposeOp, tensor::InsertSliceOp>(user)) {
+      if (leadsToNormalisation(user->getResult(0), depth + 1))
+        return true;
+      continue;
+    }
+    auto generic = dyn_cast<linalg::GenericOp>(user);
+    if (!generic || generic.getNumReductionLoops() != 0 ||
+        generic->getNumResults() != 1)
+      continue;
+    if (normalisesBySquareRoot(generic, value) ||
+        leadsToNormalisation(generic->getResult(0), depth + 1))
+      return true;
+  }
+  return false;
+}
+
+/// Whether `user` starts computing batch statistics of `value`: a reduction
+/// over its batch dimension that keeps its channel dimension (the mean or
+/// variance of a training-mode batch norm, reduced at once or, as TOSA
+/// does, one axis at a time). Pooling windows and global average pools keep
+/// the batch.
+static bool computesBatchStatistics(Operation *user, Value value,
+                                    unsigned channelDim, unsigned batchDim) {
+  auto linalgOp = dyn_cast<linalg::LinalgOp>(user);
+  if (!linalgOp || linalgOp.getNumReductionLoops() == 0)
+    return false;
+  SmallVector<utils::IteratorType> iterators =
+      linalgOp.getIteratorTypesArray();
+  for (OpOperand *input : linalgOp.getDpsInputOperands()) {
+    if (input->get() != value)
+      continue;
+    AffineMap map = linalgOp.getMatchingIndexingMap(input);
+    if (!map.isProjectedPermutation() ||
+        std::max(channelDim, batchDim) >= map.getNumResults())
+      continue;
+    if (iterators[map.getDimPosition(channelDim)] ==
+            utils::IteratorType::parallel &&
+        iterators[map.getDimPosition(batchDim)] ==
+            utils::IteratorType::reduction)
+      return true;
+  }
+  return false;
+}
+
+/// "the result of the 2 per-channel ops after the convolution", for remarks.
+static std::string describeChainResult(size_t length) {
+  if (length == 0)
+    return "the convolution result";
+  return "the result of the " +
+         (length == 1 ? std::string("per-channel op")
+                      : std::to_string(length) + " per-channel ops") +
+         " after the convolution";
+}
+
+/// "'func.return' and 'linalg.pooling_nchw_max'": the users of a value, for
+/// remarks (at most three named).
+static std::string describeUsers(ArrayRef<Operation *> users) {
+  // Sorted by name: the order of a use list is not meaningful.
+  SmallVector<StringRef> names;
+  for (Operation *user : users)
+    names.push_back(user->getName().getStringRef());
+  llvm::sort(names);
+  std::string text;
+  for (auto [i, name] : llvm::enumerate(names)) {
+    if (i == 3) {
+      text += " and " + std::to_string(names.size() - 3) + " more";
+      break;
+    }
+    if (i)
+      text += i + 1 == names.size() ? " and " : ", ";
+    text += "'" + name.str() + "'";
+  }
+  return text;
 }
 
 class ConvBNMatcher {
@@ -353,6 +476,11 @@ FailureOr<ConvBNMatch> ConvBNMatcher::match(Operation *conv,
   Value current = conv->getResult(0);
   // Why the chain stopped, and why its last prefix was not a batch norm.
   std::string chainReason, recognizeReason;
+  // Where it stopped: the users of `current` there, and whether the chain
+  // (or the op it stopped at) had started normalising by a square root;
+  // without one, no batch norm follows and the remark says what does.
+  SmallVector<Operation *> stopUsers;
+  bool normalising = false;
   std::optional<BatchNormParams> best;
   size_t bestLength = 0, bestShapeUsers = 0;
   SmallVector<Operation *> chain;
@@ -368,21 +496,22 @@ FailureOr<ConvBNMatch> ConvBNMatcher::match(Operation *conv,
       else
         users.insert(user);
     }
+    stopUsers.assign(users.begin(), users.end());
     if (users.size() != 1) {
-      bool statistics = llvm::any_of(users, [](Operation *user) {
-        auto linalgUser = dyn_cast<linalg::LinalgOp>(user);
-        return linalgUser && linalgUser.getNumReductionLoops() > 0;
-      });
-      if (users.empty())
-        chainReason = "the result is unused";
-      else if (statistics)
+      bool statistics =
+          channelDim && batchDim && llvm::any_of(users, [&](Operation *user) {
+            return computesBatchStatistics(user, current, *channelDim,
+                                           *batchDim);
+          });
+      if (statistics) {
+        normalising = true;
         chainReason = "the batch statistics are computed from the "
                       "convolution output (training-mode batch norm)";
-      else
-        chainReason = chain.empty() ? "the convolution result has more than "
-                                      "one user"
-                                    : "an intermediate result of the batch "
-                                      "norm has more than one user";
+      } else if (!users.empty()) {
+        chainReason = describeChainResult(chain.size()) + " has " +
+                      std::to_string(users.size()) + " users (" +
+                      describeUsers(stopUsers) + ")";
+      }
       break;
     }
     Operation *user = users.front();
@@ -412,11 +541,19 @@ FailureOr<ConvBNMatch> ConvBNMatcher::match(Operation *conv,
       continue;
     }
     auto generic = dyn_cast<linalg::GenericOp>(user);
+    if (isa<tensor::InsertSliceOp>(user)) {
+      chainReason = "the convolution result is inserted into a larger "
+                    "tensor ('tensor.insert_slice') before the batch norm "
+                    "(TOSA's per-group convolutions: convbn-regroup-convs "
+                    "joins them)";
+      break;
+    }
     if (!generic) {
       chainReason = "'" + user->getName().getStringRef().str() +
                     "' is not a per-channel elementwise op";
       break;
     }
+    normalising |= normalisesBySquareRoot(generic, current);
     if (!channelDim) {
       chainReason = "the channel dimensions of the convolution output are "
                     "not merged before the batch norm";
@@ -443,7 +580,19 @@ FailureOr<ConvBNMatch> ConvBNMatcher::match(Operation *conv,
   }
 
   if (!best) {
-    reason = recognizeReason.empty() ? chainReason : recognizeReason;
+    // A batch norm may still start further on (after a ReLU, say).
+    normalising = normalising || leadsToNormalisation(current);
+    if (normalising) {
+      reason = recognizeReason.empty() ? chainReason : recognizeReason;
+      return failure();
+    }
+    // Nothing normalised by a square root: say what follows instead.
+    std::string what = describeChainResult(chain.size());
+    if (stopUsers.empty())
+      reason = "no batch norm follows: " + what + " is unused";
+    else
+      reason = "no batch norm follows: " + what + " feeds " +
+               describeUsers(stopUsers);
     return failure();
   }
   match.params = *best;

@@ -19,7 +19,7 @@ func.func @conv_has_another_user(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32
   %eps = arith.constant 1.0e-05 : f32
   %e = tensor.empty() : tensor<1x4x6x6xf32>
   %fill = linalg.fill ins(%zero : f32) outs(%e : tensor<1x4x6x6xf32>) -> tensor<1x4x6x6xf32>
-  // expected-remark @+1 {{not fused: the convolution result has more than one user}}
+  // expected-remark @+1 {{not fused: the convolution result has 2 users ('func.return' and 'linalg.generic')}}
   %conv = linalg.conv_2d_nchw_fchw ins(%x, %w : tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) outs(%fill : tensor<1x4x6x6xf32>) -> tensor<1x4x6x6xf32>
   %0 = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>, affine_map<(d0, d1, d2, d3) -> (d1)>, affine_map<(d0, d1, d2, d3) -> (d1)>, affine_map<(d0, d1, d2, d3) -> (d1)>, affine_map<(d0, d1, d2, d3) -> (d1)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%conv, %m, %v, %g, %b : tensor<1x4x6x6xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) outs(%e : tensor<1x4x6x6xf32>) {
   ^bb0(%in: f32, %mm: f32, %vv: f32, %gg: f32, %bb: f32, %out: f32):
@@ -254,4 +254,86 @@ func.func @step_reads_its_output(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32
     linalg.yield %y : f32
   } -> tensor<1x4x6x6xf32>
   return %0 : tensor<1x4x6x6xf32>
+}
+
+// -----
+
+// No batch norm at all: the conv result is returned and max-pooled (a
+// detection FPN's lateral conv). The remark says what follows; it used to
+// claim training-mode statistics because the pooling op reduces.
+// CHECK-LABEL: func.func @returned_and_pooled(
+// CHECK:         linalg.conv_2d_nchw_fchw
+func.func @returned_and_pooled(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) -> (tensor<1x4x6x6xf32>, tensor<1x4x3x3xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x4x6x6xf32>
+  %fill = linalg.fill ins(%zero : f32) outs(%e : tensor<1x4x6x6xf32>) -> tensor<1x4x6x6xf32>
+  // expected-remark @+1 {{not fused: no batch norm follows: the convolution result feeds 'func.return' and 'linalg.pooling_nchw_max'}}
+  %conv = linalg.conv_2d_nchw_fchw ins(%x, %w : tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) outs(%fill : tensor<1x4x6x6xf32>) -> tensor<1x4x6x6xf32>
+  %k = tensor.empty() : tensor<2x2xf32>
+  %pe = tensor.empty() : tensor<1x4x3x3xf32>
+  %pf = linalg.fill ins(%zero : f32) outs(%pe : tensor<1x4x3x3xf32>) -> tensor<1x4x3x3xf32>
+  %pool = linalg.pooling_nchw_max {dilations = dense<1> : vector<2xi64>, strides = dense<2> : vector<2xi64>} ins(%conv, %k : tensor<1x4x6x6xf32>, tensor<2x2xf32>) outs(%pf : tensor<1x4x3x3xf32>) -> tensor<1x4x3x3xf32>
+  return %conv, %pool : tensor<1x4x6x6xf32>, tensor<1x4x3x3xf32>
+}
+
+// -----
+
+// No batch norm: a bias add, then a squeeze-excitation gate that reads the
+// result twice (sigmoid and multiply). It used to be reported as "an
+// intermediate result of the batch norm has more than one user".
+// CHECK-LABEL: func.func @squeeze_excitation(
+// CHECK:         linalg.conv_2d_nchw_fchw
+func.func @squeeze_excitation(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, %bias: tensor<4xf32>) -> tensor<1x4x6x6xf32> {
+  %zero = arith.constant 0.0 : f32
+  %one = arith.constant 1.0 : f32
+  %e = tensor.empty() : tensor<1x4x6x6xf32>
+  %fill = linalg.fill ins(%zero : f32) outs(%e : tensor<1x4x6x6xf32>) -> tensor<1x4x6x6xf32>
+  // expected-remark @+1 {{not fused: no batch norm follows: the result of the per-channel op after the convolution feeds 'linalg.generic' and 'linalg.generic'}}
+  %conv = linalg.conv_2d_nchw_fchw ins(%x, %w : tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) outs(%fill : tensor<1x4x6x6xf32>) -> tensor<1x4x6x6xf32>
+  %biased = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>, affine_map<(d0, d1, d2, d3) -> (d1)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%conv, %bias : tensor<1x4x6x6xf32>, tensor<4xf32>) outs(%e : tensor<1x4x6x6xf32>) {
+  ^bb0(%in: f32, %b: f32, %out: f32):
+    %s = arith.addf %in, %b : f32
+    linalg.yield %s : f32
+  } -> tensor<1x4x6x6xf32>
+  %gate = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%biased : tensor<1x4x6x6xf32>) outs(%e : tensor<1x4x6x6xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %n = arith.negf %in : f32
+    %x1 = math.exp %n : f32
+    %d = arith.addf %x1, %one : f32
+    %s = arith.divf %one, %d : f32
+    linalg.yield %s : f32
+  } -> tensor<1x4x6x6xf32>
+  %0 = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%biased, %gate : tensor<1x4x6x6xf32>, tensor<1x4x6x6xf32>) outs(%e : tensor<1x4x6x6xf32>) {
+  ^bb0(%in: f32, %g: f32, %out: f32):
+    %s = arith.mulf %in, %g : f32
+    linalg.yield %s : f32
+  } -> tensor<1x4x6x6xf32>
+  return %0 : tensor<1x4x6x6xf32>
+}
+
+// -----
+
+// Training-mode statistics reduced one axis at a time (TOSA's reduce_sum
+// over the batch first): the batch statistics are recognised as such.
+// CHECK-LABEL: func.func @statistics_one_axis_at_a_time(
+// CHECK:         linalg.conv_2d_nchw_fchw
+func.func @statistics_one_axis_at_a_time(%x: tensor<2x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) -> (tensor<2x4x6x6xf32>, tensor<4x6x6xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<2x4x6x6xf32>
+  %fill = linalg.fill ins(%zero : f32) outs(%e : tensor<2x4x6x6xf32>) -> tensor<2x4x6x6xf32>
+  // expected-remark @+1 {{not fused: the batch statistics are computed from the convolution output (training-mode batch norm)}}
+  %conv = linalg.conv_2d_nchw_fchw ins(%x, %w : tensor<2x3x8x8xf32>, tensor<4x3x3x3xf32>) outs(%fill : tensor<2x4x6x6xf32>) -> tensor<2x4x6x6xf32>
+  %se = tensor.empty() : tensor<4x6x6xf32>
+  %sf = linalg.fill ins(%zero : f32) outs(%se : tensor<4x6x6xf32>) -> tensor<4x6x6xf32>
+  %sum = linalg.reduce ins(%conv : tensor<2x4x6x6xf32>) outs(%sf : tensor<4x6x6xf32>) dimensions = [0]
+    (%in: f32, %acc: f32) {
+      %s = arith.addf %in, %acc : f32
+      linalg.yield %s : f32
+    }
+  %0 = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%conv : tensor<2x4x6x6xf32>) outs(%e : tensor<2x4x6x6xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %s = arith.mulf %in, %in : f32
+    linalg.yield %s : f32
+  } -> tensor<2x4x6x6xf32>
+  return %0, %sum : tensor<2x4x6x6xf32>, tensor<4x6x6xf32>
 }
