@@ -496,6 +496,12 @@ mgpuLaunchKernel(CUfunction function, intptr_t gridX, intptr_t gridY,
                   __func__));
     return;
   }
+  // A grid without blocks is the launch of work of size zero (a dynamic
+  // batch of 0: the grid is ceil(0 / tile)): nothing to run, not an error.
+  // The driver would reject it as CUDA_ERROR_INVALID_VALUE.
+  if ((gridX == 0 || gridY == 0 || gridZ == 0) && gridX >= 0 && gridY >= 0 &&
+      gridZ >= 0)
+    return;
   if (!validDimensions(__func__,
                        {gridX, gridY, gridZ, blockX, blockY, blockZ}) ||
       !prepareSharedMemory(ctx, function, smem, __func__))

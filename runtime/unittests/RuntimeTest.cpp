@@ -396,13 +396,27 @@ TEST_F(FakeDriver, LaunchRejectsTooMuchSharedMemory) {
   unload();
 }
 
+// A grid of zero blocks (work of size zero, e.g. a dynamic batch of 0)
+// launches nothing and reports nothing; the driver would call it invalid.
+TEST_F(FakeDriver, LaunchOfAnEmptyGridDoesNothing) {
+  CUfunc_st *function = loadKernel();
+  CaptureStderr();
+  mgpuLaunchKernel(function, 0, 1, 1, 32, 1, 1, 0, nullptr, nullptr, nullptr,
+                   0);
+  mgpuLaunchKernel(function, 4, 1, 0, 32, 1, 1, 0, nullptr, nullptr, nullptr,
+                   0);
+  EXPECT_EQ(GetCapturedStderr(), "");
+  EXPECT_EQ(fakecudaCallCount("cuLaunchKernel"), 0);
+  unload();
+}
+
 TEST_F(FakeDriver, LaunchRejectsMissingKernelsAndBadDimensions) {
   CUfunc_st *function = loadKernel();
   CaptureStderr();
   mgpuLaunchKernel(nullptr, 1, 1, 1, 1, 1, 1, 0, nullptr, nullptr, nullptr, 0);
   mgpuLaunchKernel(function, intptr_t(1) << 33, 1, 1, 1, 1, 1, 0, nullptr,
                    nullptr, nullptr, 0);
-  mgpuLaunchKernel(function, 1, 0, 1, 1, 1, 1, 0, nullptr, nullptr, nullptr, 0);
+  mgpuLaunchKernel(function, 1, 1, 1, 1, 0, 1, 0, nullptr, nullptr, nullptr, 0);
   mgpuLaunchKernel(function, 1, 1, 1, -32, 1, 1, 0, nullptr, nullptr, nullptr,
                    0);
   mgpuLaunchKernel(function, 1, 1, 1, 1, 1, 1, -1, nullptr, nullptr, nullptr,
