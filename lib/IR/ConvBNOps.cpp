@@ -9,6 +9,7 @@
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/OpImplementation.h"
+#include "mlir/IR/TypeUtilities.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringMap.h"
@@ -296,6 +297,43 @@ static void printEnumKeyword(OpAsmPrinter &printer, Operation *,
   printer << stringifyEnum(attr.getValue());
 }
 
+/// `input, filter, scale`: the gradients of a backward op, as keywords in
+/// any order (printed in the order of the results).
+static ParseResult parseGradientList(OpAsmParser &parser,
+                                     GradientsAttr &attr) {
+  Gradients gradients = Gradients::None;
+  auto parseOne = [&]() -> ParseResult {
+    SMLoc loc = parser.getCurrentLocation();
+    StringRef keyword;
+    if (failed(parser.parseOptionalKeyword(&keyword)))
+      return parser.emitError(loc, "expected a gradient: input, filter, "
+                                   "bias, scale or offset");
+    std::optional<Gradients> one = symbolizeGradients(keyword);
+    if (!one || *one == Gradients::None)
+      return parser.emitError(loc)
+             << "unknown gradient '" << keyword
+             << "'; expected one of: input, filter, bias, scale, offset";
+    if (bitEnumContainsAny(gradients, *one))
+      return parser.emitError(loc) << "gradient '" << keyword
+                                   << "' is listed twice";
+    gradients = gradients | *one;
+    return success();
+  };
+  if (parser.parseCommaSeparatedList(parseOne))
+    return failure();
+  attr = GradientsAttr::get(parser.getContext(), gradients);
+  return success();
+}
+
+static void printGradientList(OpAsmPrinter &printer, Operation *,
+                              GradientsAttr attr) {
+  llvm::ListSeparator separator;
+  for (Gradients one : {Gradients::Input, Gradients::Filter, Gradients::Bias,
+                        Gradients::Scale, Gradients::Offset})
+    if (bitEnumContainsAll(attr.getValue(), one))
+      printer.getStream() << separator << stringifyGradients(one);
+}
+
 //===----------------------------------------------------------------------===//
 // Shared verification of the batch-norm operands
 //===----------------------------------------------------------------------===//
@@ -424,6 +462,10 @@ static constexpr OperandSegment kConvBNSegments[] = {
 static constexpr OperandSegment kFoldWeightsSegments[] = {
     {"filter", false}, {"bias", true},  {"scale", true},
     {"offset", true},  {"mean", false}, {"variance", false}};
+static constexpr OperandSegment kConvBNBackwardSegments[] = {
+    {"input", false},  {"filter", false},   {"grad_output", false},
+    {"bias", true},    {"scale", true},     {"mean", false},
+    {"variance", false}, {"conv_output", true}};
 
 /// Whether `sizes` give each operand of `segments` a valid count (one, or at
 /// most one if optional) and add up to `numOperands`. Result-type inference
@@ -448,6 +490,9 @@ mlir::convbn::detail::verifyWellFormedOperandSegments(Operation *op) {
   if (auto convBN = dyn_cast<ConvBNOp>(op)) {
     sizes = convBN.getProperties().getOperandSegmentSizes();
     segments = kConvBNSegments;
+  } else if (auto backward = dyn_cast<ConvBNBackwardOp>(op)) {
+    sizes = backward.getProperties().getOperandSegmentSizes();
+    segments = kConvBNBackwardSegments;
   } else {
     sizes = cast<FoldWeightsOp>(op).getProperties().getOperandSegmentSizes();
     segments = kFoldWeightsSegments;
@@ -540,15 +585,23 @@ SmallVector<int64_t> ConvBNOp::getPaddingValues() {
 }
 
 static Value getStatisticOrNull(ConvBNOp op, unsigned index) {
-  if (op.getStatistics().size() != ConvBNOp::kNumTrainResults - 1)
+  if (op.getMode() != Mode::Train ||
+      op.getAuxiliary().size() != ConvBNOp::kNumTrainResults - 1)
     return Value();
-  return op.getStatistics()[index];
+  return op.getAuxiliary()[index];
 }
 
 Value ConvBNOp::getNewRunningMean() { return getStatisticOrNull(*this, 0); }
 Value ConvBNOp::getNewRunningVariance() { return getStatisticOrNull(*this, 1); }
 Value ConvBNOp::getSavedMean() { return getStatisticOrNull(*this, 2); }
 Value ConvBNOp::getSavedInvStd() { return getStatisticOrNull(*this, 3); }
+
+Value ConvBNOp::getConvOutput() {
+  if (getMode() != Mode::Eval || !getKeepConvOutput() ||
+      getAuxiliary().size() != 1)
+    return Value();
+  return getAuxiliary().front();
+}
 
 LogicalResult ConvBNOp::inferReturnTypes(
     MLIRContext *context, std::optional<Location> loc, Adaptor adaptor,
@@ -620,11 +673,21 @@ LogicalResult ConvBNOp::inferReturnTypes(
                                   "mode, not in '",
                              stringifyMode(mode), "'");
   }
+  bool keepConvOutput = !!adaptor.getProperties().keep_conv_output;
+  if (keepConvOutput && mode != Mode::Eval)
+    return emitOptionalError(
+        loc, "'keep_conv_output' keeps the convolution output for an 'eval' "
+             "backward; '",
+        stringifyMode(mode), "' mode ",
+        mode == Mode::Tune ? "computes its gradients without it"
+                           : "has no such backward");
 
   inferredReturnTypes.push_back(*outputType);
   if (mode == Mode::Train)
     inferredReturnTypes.append(kNumTrainResults - 1,
                                adaptor.getMean().getType());
+  if (keepConvOutput)
+    inferredReturnTypes.push_back(*outputType);
   return success();
 }
 
@@ -633,6 +696,14 @@ LogicalResult mlir::convbn::detail::verifyResultsMatchMode(Operation *op) {
   unsigned expected = convBN.getMode() == Mode::Train
                           ? ConvBNOp::kNumTrainResults
                           : 1;
+  if (convBN.getMode() == Mode::Eval && convBN.getKeepConvOutput()) {
+    if (op->getNumResults() == 2)
+      return success();
+    return op->emitOpError()
+           << "with 'keep_conv_output' yields 2 results (the output and the "
+              "convolution output), got "
+           << op->getNumResults();
+  }
   if (op->getNumResults() == expected)
     return success();
   if (convBN.getMode() == Mode::Train)
@@ -646,6 +717,143 @@ LogicalResult mlir::convbn::detail::verifyResultsMatchMode(Operation *op) {
                            << op->getNumResults()
                            << "; the statistics results exist in 'train' "
                               "mode only";
+}
+
+//===----------------------------------------------------------------------===//
+// ConvBNBackwardOp
+//===----------------------------------------------------------------------===//
+
+SmallVector<int64_t> ConvBNBackwardOp::getStrideValues() {
+  return valuesOrFill(getStrides(),
+                      getConvDims(getLayout()).getNumSpatialDims(), 1);
+}
+
+SmallVector<int64_t> ConvBNBackwardOp::getDilationValues() {
+  return valuesOrFill(getDilations(),
+                      getConvDims(getLayout()).getNumSpatialDims(), 1);
+}
+
+SmallVector<int64_t> ConvBNBackwardOp::getPaddingValues() {
+  return valuesOrFill(getPadding(),
+                      2 * getConvDims(getLayout()).getNumSpatialDims(), 0);
+}
+
+/// The gradients in the order of the results.
+static constexpr Gradients kGradientOrder[] = {
+    Gradients::Input, Gradients::Filter, Gradients::Bias, Gradients::Scale,
+    Gradients::Offset};
+
+Value ConvBNBackwardOp::getGradient(Gradients which) {
+  unsigned index = 0;
+  for (Gradients one : kGradientOrder) {
+    if (!bitEnumContainsAll(getGradients(), one))
+      continue;
+    if (one == which)
+      return index < getNumResults() ? getResult(index) : Value();
+    ++index;
+  }
+  return Value();
+}
+
+LogicalResult ConvBNBackwardOp::inferReturnTypes(
+    MLIRContext *context, std::optional<Location> loc, Adaptor adaptor,
+    SmallVectorImpl<Type> &inferredReturnTypes) {
+  if (!areValidSegments(adaptor.getProperties().operandSegmentSizes,
+                        kConvBNBackwardSegments, adaptor.getOperands().size()))
+    return emitOptionalError(loc, "operandSegmentSizes do not match the "
+                                  "operands");
+  auto inputType = getRankedType(adaptor.getInput());
+  auto filterType = getRankedType(adaptor.getFilter());
+  auto gradOutputType = getRankedType(adaptor.getGradOutput());
+  if (!inputType || !filterType || !gradOutputType)
+    return emitOptionalError(loc, "input, filter and grad_output must be "
+                                  "ranked tensors");
+  const Properties &properties = adaptor.getProperties();
+  if (!properties.mode || !properties.layout || !properties.gradients)
+    return emitOptionalError(loc, "requires 'mode', 'layout' and "
+                                  "'gradients' attributes");
+  if (failed(verifyNoShadowedInherentAttrs<ConvBNBackwardOp>(
+          loc, context, adaptor.getAttributes(), properties)))
+    return failure();
+  Mode mode = adaptor.getMode();
+  ConvLayout layout = adaptor.getLayout();
+
+  unsigned numSpatial = getConvDims(layout).getNumSpatialDims();
+  FailureOr<RankedTensorType> outputType = inferConvOutputType(
+      loc, layout, inputType, filterType,
+      valuesOrFill(adaptor.getStrides(), numSpatial, 1),
+      valuesOrFill(adaptor.getDilations(), numSpatial, 1),
+      valuesOrFill(adaptor.getPadding(), 2 * numSpatial, 0));
+  if (failed(outputType))
+    return failure();
+  if (failed(verifyCompatibleShape(*outputType, gradOutputType)) ||
+      outputType->getElementType() != gradOutputType.getElementType())
+    return emitOptionalError(loc, "grad_output has type ", gradOutputType,
+                             " but the convolution's output has type ",
+                             *outputType);
+
+  ChannelOperands channelOperands{adaptor.getBias(), adaptor.getScale(),
+                                  Value(), adaptor.getMean(),
+                                  adaptor.getVariance()};
+  if (failed(verifyChannelOperands(loc, layout, filterType, channelOperands,
+                                   properties.epsilon)))
+    return failure();
+
+  // What each mode needs from the forward pass.
+  Value convOutput = adaptor.getConvOutput();
+  switch (mode) {
+  case Mode::Eval:
+    if (!convOutput)
+      return emitOptionalError(
+          loc, "'eval' mode computes the scale's gradient from the "
+               "convolution output: requires 'conv_output' (the forward "
+               "op's result with 'keep_conv_output')");
+    break;
+  case Mode::Tune:
+    if (convOutput)
+      return emitOptionalError(
+          loc, "'tune' mode computes its gradients without the convolution "
+               "output: 'conv_output' would keep an activation-sized tensor "
+               "alive for nothing");
+    break;
+  case Mode::Deploy:
+    return emitOptionalError(loc, "'deploy' parameters are not trained: a "
+                                  "deploy block has no backward op");
+  case Mode::Train:
+    return emitOptionalError(loc, "'train' mode (batch statistics) has no "
+                                  "backward op");
+  }
+
+  Gradients gradients = adaptor.getGradients();
+  if (gradients == Gradients::None)
+    return emitOptionalError(loc, "computes no gradient");
+  if (bitEnumContainsAll(gradients, Gradients::Bias) && !adaptor.getBias())
+    return emitOptionalError(loc, "the 'bias' gradient needs the 'bias' "
+                                  "operand (a convolution without bias has "
+                                  "none)");
+  if (bitEnumContainsAll(gradients, Gradients::Scale) && !adaptor.getScale())
+    return emitOptionalError(loc, "the 'scale' gradient needs the 'scale' "
+                                  "operand (a batch norm without affine "
+                                  "parameters has none)");
+  for (Gradients one : kGradientOrder) {
+    if (!bitEnumContainsAll(gradients, one))
+      continue;
+    switch (one) {
+    case Gradients::Input:
+      inferredReturnTypes.push_back(inputType);
+      break;
+    case Gradients::Filter:
+      inferredReturnTypes.push_back(filterType);
+      break;
+    case Gradients::Bias:
+      inferredReturnTypes.push_back(adaptor.getBias().getType());
+      break;
+    default:
+      inferredReturnTypes.push_back(adaptor.getMean().getType());
+      break;
+    }
+  }
+  return success();
 }
 
 //===----------------------------------------------------------------------===//

@@ -66,4 +66,28 @@ def ConvBN_ConvLayoutAttr
   let assemblyFormat = "`<` $value `>`";
 }
 
+//===----------------------------------------------------------------------===//
+// Gradients
+//===----------------------------------------------------------------------===//
+
+def ConvBN_GradientsEnum : I32BitEnumAttr<"Gradients",
+    "the gradients a ConvBN backward computes", [
+    I32BitEnumAttrCaseNone<"None", "none">,
+    I32BitEnumAttrCaseBit<"Input", 0, "input">,
+    I32BitEnumAttrCaseBit<"Filter", 1, "filter">,
+    I32BitEnumAttrCaseBit<"Bias", 2, "bias">,
+    I32BitEnumAttrCaseBit<"Scale", 3, "scale">,
+    I32BitEnumAttrCaseBit<"Offset", 4, "offset">
+  ]> {
+  let cppNamespace = "::mlir::convbn";
+  let genSpecializedAttr = 0;
+  let separator = ", ";
+  let printBitEnumPrimaryGroups = 0;
+}
+
+def ConvBN_GradientsAttr
+    : EnumAttr<ConvBN_Dialect, ConvBN_GradientsEnum, "gradients"> {
+  let assemblyFormat = "`<` $value `>`";
+}
+
 #endif // CONVBN_IR_CONVBNENUMS_TD

@@ -114,6 +114,15 @@ def ConvBN_ConvBNOp : ConvBN_Op<"conv_bn", [
       `1 / sqrt(σ² + epsilon)` that a backward pass needs. `momentum` in
       [0, 1] is required in `train` mode and rejected in the others.
 
+    **Training graphs.** The gradients of a block are one
+    `convbn.conv_bn_backward` of the same mode. What it needs from the
+    forward pass is explicit: in `eval` mode the convolution output `Y`
+    (`γ`'s gradient is `Σ dZ·(Y − mean)/sqrt(variance + epsilon)`), which the
+    forward op yields as a second result with `keep_conv_output`; in `tune`
+    mode nothing activation-sized (its backward reads the input, the filter
+    and the BN parameters), so `keep_conv_output` is rejected there. Only
+    `eval` accepts it.
+
     The normalisation is evaluated in f32 when the element types are
     narrower (f16, bf16), as PyTorch does, and rounded once at the end.
     `epsilon` must be a positive, finite, normal number in that type (f32,
@@ -151,11 +160,15 @@ def ConvBN_ConvBNOp : ConvBN_Op<"conv_bn", [
     OptionalAttr<DenseI64ArrayAttr>:$dilations,
     OptionalAttr<DenseI64ArrayAttr>:$padding,
     F64Attr:$epsilon,
-    OptionalAttr<F64Attr>:$momentum
+    OptionalAttr<F64Attr>:$momentum,
+    UnitAttr:$keep_conv_output
   );
+  // `auxiliary` holds what the mode yields besides the output: the four
+  // statistics in `train` mode, the convolution output in `eval` mode with
+  // `keep_conv_output`, nothing otherwise.
   let results = (outs
     ConvBN_FloatTensor:$output,
-    Variadic<ConvBN_ChannelVector>:$statistics
+    Variadic<ConvBN_FloatTensor>:$auxiliary
   );
 
   let assemblyFormat = [{
@@ -166,7 +179,7 @@ def ConvBN_ConvBNOp : ConvBN_Op<"conv_bn", [
     `mean` `(` $mean `)` `variance` `(` $variance `)`
     (`strides` `=` $strides^)? (`dilations` `=` $dilations^)?
     (`padding` `=` $padding^)? `epsilon` `=` $epsilon
-    (`momentum` `=` $momentum^)?
+    (`momentum` `=` $momentum^)? (`keep_conv_output` $keep_conv_output^)?
     attr-dict `:` type($input) `,` type($filter) `,` type($mean)
   }];
 
@@ -187,6 +200,116 @@ def ConvBN_ConvBNOp : ConvBN_Op<"conv_bn", [
     Value getNewRunningVariance();
     Value getSavedMean();
     Value getSavedInvStd();
+    /// The convolution output kept for an `eval` backward (null without
+    /// `keep_conv_output`).
+    Value getConvOutput();
+  }];
+}
+
+//===----------------------------------------------------------------------===//
+// conv_bn_backward
+//===----------------------------------------------------------------------===//
+
+def ConvBN_ConvBNBackwardOp : ConvBN_Op<"conv_bn_backward", [
+    Pure, AttrSizedOperandSegments, ConvBN_WellFormedOperandSegments,
+    InferTypeOpAdaptor,
+    TypesMatchWith<"scale has the type of mean", "mean", "scale", "$_self">,
+    TypesMatchWith<"variance has the type of mean", "mean", "variance",
+                   "$_self">,
+    OptionalTypesMatchWith<"conv_output has the type of grad_output",
+                           "grad_output", "conv_output", "$_self">]> {
+  let summary = "gradients of a ConvBN block";
+  let description = [{
+    The backward pass of the `convbn.conv_bn` block with the same mode,
+    layout, convolution attributes and batch-norm parameters: given
+    `grad_output` (`dZ`, the gradient with respect to the block's output),
+    the gradients listed in `gradients` with respect to the convolution's
+    `input`, `filter` and `bias` and the batch norm's `scale` (γ) and
+    `offset` (β), as results in that order. The running statistics get no
+    gradient (they are buffers). With
+    `s = scale / sqrt(variance + epsilon)` (scale 1 when absent) and sums
+    running over every index but the output channel:
+
+    - `tune` (the paper's formulas; reads nothing activation-sized from the
+      forward pass): `dW' = conv_filter_grad(input, dZ)`,
+      `filter: s·dW'`, `input: conv_data_grad(dZ, filter·s)`,
+      `bias: s·Σ dZ`,
+      `scale: (Σ dW'·filter + Σ dZ·(bias − mean)) / sqrt(variance + epsilon)`,
+      `offset: Σ dZ`.
+    - `eval` (PyTorch's, from the kept convolution output `Y`, operand
+      `conv_output`): `dY = dZ·s`, `filter: conv_filter_grad(input, dY)`,
+      `input: conv_data_grad(dY, filter)`, `bias: Σ dY`,
+      `scale: Σ dZ·(Y − mean) / sqrt(variance + epsilon)`, `offset: Σ dZ`.
+
+    Both compute the same gradients up to rounding. What each mode needs is
+    checked: `eval` requires `conv_output` (the forward op's second result
+    with `keep_conv_output`), `tune` rejects it (keeping the activation is
+    what tune avoids). `deploy` parameters are not trained and `train` uses
+    batch statistics: neither has a backward op. The `bias` and `scale`
+    gradients need the `bias` and `scale` operands. As in the forward op,
+    narrow types (f16, bf16) accumulate in f32, and where `s` is not finite
+    `tune`'s gradients of that channel are NaN.
+
+    Example:
+
+    ```mlir
+    %dx, %dw, %dg, %db = convbn.conv_bn_backward tune nchw_fchw %x, %w
+        grad(%dz) scale(%gamma) mean(%mu) variance(%var)
+        padding = [1, 1, 1, 1] epsilon = 1.0e-05
+        gradients(input, filter, scale, offset)
+        : tensor<8x3x32x32xf32>, tensor<16x3x3x3xf32>, tensor<8x16x32x32xf32>,
+          tensor<16xf32>
+    ```
+  }];
+
+  let arguments = (ins
+    ConvBN_ModeAttr:$mode,
+    ConvBN_ConvLayoutAttr:$layout,
+    ConvBN_FloatTensor:$input,
+    ConvBN_FloatTensor:$filter,
+    ConvBN_FloatTensor:$grad_output,
+    Optional<ConvBN_ChannelVector>:$bias,
+    Optional<ConvBN_ChannelVector>:$scale,
+    ConvBN_ChannelVector:$mean,
+    ConvBN_ChannelVector:$variance,
+    Optional<ConvBN_FloatTensor>:$conv_output,
+    OptionalAttr<DenseI64ArrayAttr>:$strides,
+    OptionalAttr<DenseI64ArrayAttr>:$dilations,
+    OptionalAttr<DenseI64ArrayAttr>:$padding,
+    F64Attr:$epsilon,
+    ConvBN_GradientsAttr:$gradients
+  );
+  let results = (outs
+    Variadic<ConvBN_FloatTensor>:$gradient_results
+  );
+
+  let assemblyFormat = [{
+    custom<EnumKeyword>($mode) custom<EnumKeyword>($layout) $input `,` $filter
+    `grad` `(` $grad_output `)`
+    (`bias` `(` $bias^ `:` type($bias) `)`)?
+    (`scale` `(` $scale^ `)`)?
+    `mean` `(` $mean `)` `variance` `(` $variance `)`
+    (`conv_output` `(` $conv_output^ `)`)?
+    (`strides` `=` $strides^)? (`dilations` `=` $dilations^)?
+    (`padding` `=` $padding^)? `epsilon` `=` $epsilon
+    `gradients` `(` custom<GradientList>($gradients) `)`
+    attr-dict `:` type($input) `,` type($filter) `,` type($grad_output) `,`
+    type($mean)
+  }];
+
+  let extraClassDeclaration = [{
+    /// Strides, dilations and padding with their defaults filled in.
+    SmallVector<int64_t> getStrideValues();
+    SmallVector<int64_t> getDilationValues();
+    SmallVector<int64_t> getPaddingValues();
+
+    /// The gradient results (null where `gradients` does not list them).
+    Value getGradient(Gradients which);
+    Value getGradInput() { return getGradient(Gradients::Input); }
+    Value getGradFilter() { return getGradient(Gradients::Filter); }
+    Value getGradBias() { return getGradient(Gradients::Bias); }
+    Value getGradScale() { return getGradient(Gradients::Scale); }
+    Value getGradOffset() { return getGradient(Gradients::Offset); }
   }];
 }
 

@@ -10,6 +10,7 @@
 
 #include "ConvBN/IR/ConvBNOps.h"
 #include "ConvBN/IR/LinalgConv.h"
+#include "ConvGradients.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -143,6 +144,87 @@ public:
     ReassociationIndices all =
         llvm::to_vector(llvm::seq<int64_t>(0, type.getRank()));
     return tensor::CollapseShapeOp::create(b, loc, tensor, {all});
+  }
+
+  /// `Σ body(args)` per channel: a reduction of tensors shaped like
+  /// `shaped` (read through the identity) and per-channel vectors (read
+  /// along `channelDims`) over every other dimension, into a 1-D vector of
+  /// the compute type. `body` receives the tensors' elements, then the
+  /// vectors', widened to the compute type.
+  Value sumPerChannel(ValueRange shaped, ValueRange vectors,
+                      ArrayRef<unsigned> channelDims, BodyFn body) const {
+    auto type = cast<RankedTensorType>(shaped.front().getType());
+    unsigned rank = type.getRank();
+    SmallVector<int64_t> channelShape;
+    for (unsigned pos : channelDims)
+      channelShape.push_back(type.getDimSize(pos));
+    AffineMap id = b.getMultiDimIdentityMap(rank);
+    AffineMap perChannel = channelMap(rank, channelDims);
+    SmallVector<Value> inputs(shaped.begin(), shaped.end());
+    SmallVector<AffineMap> maps(shaped.size(), id);
+    for (Value vector : vectors) {
+      inputs.push_back(expandChannels(vector, channelShape));
+      maps.push_back(perChannel);
+    }
+    maps.push_back(perChannel);
+    SmallVector<utils::IteratorType> iterators(rank,
+                                               utils::IteratorType::reduction);
+    for (unsigned pos : channelDims)
+      iterators[pos] = utils::IteratorType::parallel;
+    Value sum = generic(
+        inputs, filled(RankedTensorType::get(channelShape, compute), 0.0),
+        maps, iterators, [&](OpBuilder &nested, ValueRange args) {
+          SmallVector<Value> widened;
+          for (Value arg : args.drop_back())
+            widened.push_back(convert(nested, arg, compute));
+          return arith::AddFOp::create(nested, loc, args.back(),
+                                       body(nested, widened))
+              .getResult();
+        });
+    return collapseChannels(sum);
+  }
+
+  /// `tensor * vector[c]` along `channelDims`, as `elementType` (computed in
+  /// the compute type).
+  Value scalePerChannel(Value tensor, Value vector,
+                        ArrayRef<unsigned> channelDims, Type elementType,
+                        ValueRange dynamicSizes = {}) const {
+    auto type = cast<RankedTensorType>(tensor.getType());
+    unsigned rank = type.getRank();
+    SmallVector<int64_t> channelShape;
+    for (unsigned pos : channelDims)
+      channelShape.push_back(type.getDimSize(pos));
+    AffineMap id = b.getMultiDimIdentityMap(rank);
+    SmallVector<utils::IteratorType> parallel(rank,
+                                              utils::IteratorType::parallel);
+    return generic({tensor, expandChannels(vector, channelShape)},
+                   empty(type.clone(elementType), dynamicSizes),
+                   {id, channelMap(rank, channelDims), id}, parallel,
+                   [&](OpBuilder &nested, ValueRange args) {
+                     Value product = arith::MulFOp::create(
+                         nested, loc, convert(nested, args[0], compute),
+                         convert(nested, args[1], compute));
+                     return convert(nested, product, elementType);
+                   });
+  }
+
+  /// An elementwise `body` over 1-D per-channel vectors, as `type`.
+  Value channelwiseAs(ValueRange inputs, RankedTensorType type,
+                      BodyFn body) const {
+    return channelwise(inputs, type, [&](OpBuilder &nested, ValueRange args) {
+      SmallVector<Value> widened;
+      for (Value arg : args.drop_back())
+        widened.push_back(convert(nested, arg, compute));
+      return convert(nested, body(nested, widened), type.getElementType());
+    });
+  }
+
+  /// The map of a rank-`rank` iteration space onto `channelDims`.
+  AffineMap channelMap(unsigned rank, ArrayRef<unsigned> channelDims) const {
+    SmallVector<AffineExpr> exprs;
+    for (unsigned pos : channelDims)
+      exprs.push_back(b.getAffineDimExpr(pos));
+    return AffineMap::get(rank, 0, exprs, b.getContext());
   }
 
   OpBuilder &b;
@@ -289,10 +371,16 @@ struct LowerConvBN : OpRewritePattern<ConvBNOp> {
                                                 outputType));
       return success();
     }
-    case Mode::Eval:
-      rewriter.replaceOp(op, normalise(op, cb, dynamicSizes,
-                                       /*nanIfNotFinite=*/false));
+    case Mode::Eval: {
+      Value convOutput;
+      Value output = normalise(op, cb, dynamicSizes, /*nanIfNotFinite=*/false,
+                               op.getKeepConvOutput() ? &convOutput : nullptr);
+      if (convOutput)
+        rewriter.replaceOp(op, {output, convOutput});
+      else
+        rewriter.replaceOp(op, output);
       return success();
+    }
     case Mode::Train:
       rewriter.replaceOp(
           op, lowerTrain(op, cb,
@@ -306,9 +394,12 @@ struct LowerConvBN : OpRewritePattern<ConvBNOp> {
   }
 
   /// `(conv(input, filter) + bias - mean) * s + offset`, normalising the
-  /// convolution's accumulator (f32 for half types) and rounding once.
+  /// convolution's accumulator (f32 for half types) and rounding once. With
+  /// `convOutput`, also returns `conv(input, filter) + bias` in the output
+  /// type (what an eval-mode backward reads).
   static Value normalise(ConvBNOp op, ChannelBuilder &cb,
-                         ValueRange dynamicSizes, bool nanIfNotFinite) {
+                         ValueRange dynamicSizes, bool nanIfNotFinite,
+                         Value *convOutput = nullptr) {
     OpBuilder &b = cb.b;
     Location loc = cb.loc;
     auto outputType = cast<RankedTensorType>(op.getOutput().getType());
@@ -326,6 +417,17 @@ struct LowerConvBN : OpRewritePattern<ConvBNOp> {
     Value conv = createAccumulatingConv(b, loc, params, op.getInput(),
                                         op.getFilter(), op.getBias(),
                                         outputType);
+    if (convOutput) {
+      *convOutput = conv;
+      if (conv.getType() != outputType) {
+        AffineMap id = b.getMultiDimIdentityMap(rank);
+        *convOutput = cb.generic(
+            conv, cb.empty(outputType, dynamicSizes), {id, id}, parallel,
+            [&](OpBuilder &nested, ValueRange args) {
+              return cb.convert(nested, args[0], elementType);
+            });
+      }
+    }
     Value s = cb.channelScale(op.getScale(), op.getVariance(),
                               op.getEpsilon().convertToDouble(),
                               nanIfNotFinite);
@@ -492,6 +594,166 @@ struct LowerConvBN : OpRewritePattern<ConvBNOp> {
   }
 };
 
+/// The backward op as the convolutions of its gradients and per-channel
+/// reductions (the formulas of the op's description).
+struct LowerConvBNBackward : OpRewritePattern<ConvBNBackwardOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(ConvBNBackwardOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto inputType = cast<RankedTensorType>(op.getInput().getType());
+    auto filterType = cast<RankedTensorType>(op.getFilter().getType());
+    auto gradType = cast<RankedTensorType>(op.getGradOutput().getType());
+    Type elementType = inputType.getElementType();
+    auto paramType = cast<RankedTensorType>(op.getMean().getType());
+    ChannelBuilder cb(rewriter, loc,
+                      getComputeType(elementType, paramType.getElementType()));
+    Type accumulator = getAccumulatorType(elementType);
+    ConvParams params{op.getLayout(), op.getStrideValues(),
+                      op.getDilationValues(), op.getPaddingValues()};
+    ConvDims dims = getConvDims(op.getLayout());
+    SmallVector<unsigned> outputChannels = dims.getOutputChannelDims();
+    SmallVector<unsigned> filterChannels = dims.getFilterChannelDims();
+    bool tune = op.getMode() == Mode::Tune;
+    double epsilon = op.getEpsilon().convertToDouble();
+    Value dz = op.getGradOutput();
+
+    // s = scale / sqrt(variance + eps) and 1 / sqrt(variance + eps); tune
+    // makes a channel with a non-finite s NaN, as its forward does.
+    Value s = cb.channelScale(op.getScale(), op.getVariance(), epsilon, tune);
+    Value invStd = cb.channelScale(Value(), op.getVariance(), epsilon, tune);
+    auto computeVector = paramType.clone(cb.compute);
+    auto sum = [&](OpBuilder &, ValueRange args) { return args[0]; };
+    Value sumDz = cb.sumPerChannel(dz, {}, outputChannels, sum);
+
+    // The activation-sized gradient eval works from: dY = dZ * s.
+    Value dy;
+    SmallVector<Value> gradDynamicSizes;
+    for (int64_t dim = 0; dim < gradType.getRank(); ++dim)
+      if (gradType.isDynamicDim(dim))
+        gradDynamicSizes.push_back(
+            tensor::DimOp::create(rewriter, loc, dz, dim));
+    if (!tune)
+      dy = cb.scalePerChannel(dz, s, outputChannels, accumulator,
+                              gradDynamicSizes);
+
+    // tune: dW' = conv_filter_grad(input, dZ), the gradient with respect to
+    // the folded filter.
+    Value foldedFilterGrad;
+    if (tune && (op.getGradFilter() || op.getGradScale()))
+      foldedFilterGrad = createConvFilterGradient(
+          rewriter, loc, params, op.getInput(), dz, filterType, accumulator);
+
+    SmallVector<Value> results;
+    auto castTo = [&](Value value, RankedTensorType type) {
+      if (value.getType() == type)
+        return value;
+      unsigned rank = type.getRank();
+      AffineMap id = rewriter.getMultiDimIdentityMap(rank);
+      SmallVector<Value> sizes;
+      for (int64_t dim = 0; dim < type.getRank(); ++dim)
+        if (type.isDynamicDim(dim))
+          sizes.push_back(tensor::DimOp::create(rewriter, loc, value, dim));
+      SmallVector<utils::IteratorType> parallel(rank,
+                                                utils::IteratorType::parallel);
+      return cb.generic(value, cb.empty(type, sizes), {id, id}, parallel,
+                        [&](OpBuilder &nested, ValueRange args) {
+                          return cb.convert(nested, args[0],
+                                            type.getElementType());
+                        });
+    };
+
+    if (op.getGradInput()) {
+      Value gradInput;
+      if (tune) {
+        // conv_data_grad(dZ, filter * s), with the folded filter in the
+        // accumulator type: rounding it to a narrow type would overflow
+        // where the forward's epilogue does not.
+        Value folded = cb.scalePerChannel(op.getFilter(), s, filterChannels,
+                                          accumulator);
+        gradInput = createConvDataGradient(rewriter, loc, params, dz, folded,
+                                           op.getInput(), accumulator);
+      } else {
+        gradInput = createConvDataGradient(rewriter, loc, params, dy,
+                                           op.getFilter(), op.getInput(),
+                                           accumulator);
+      }
+      results.push_back(castTo(gradInput, inputType));
+    }
+    if (op.getGradFilter()) {
+      Value gradFilter =
+          tune ? cb.scalePerChannel(foldedFilterGrad, s, filterChannels,
+                                    filterType.getElementType())
+               : castTo(createConvFilterGradient(rewriter, loc, params,
+                                                 op.getInput(), dy, filterType,
+                                                 accumulator),
+                        filterType);
+      results.push_back(gradFilter);
+    }
+    if (op.getGradBias()) {
+      // Σ dY = s * Σ dZ in both modes.
+      auto biasType = cast<RankedTensorType>(op.getBias().getType());
+      results.push_back(cb.channelwiseAs(
+          {s, sumDz}, biasType, [&](OpBuilder &nested, ValueRange args) {
+            return arith::MulFOp::create(nested, loc, args[0], args[1]);
+          }));
+    }
+    if (op.getGradScale()) {
+      Value dotted;
+      Value centeredSum;
+      if (tune) {
+        // (Σ dW'·filter + Σ dZ·(bias - mean)) / sqrt(variance + eps)
+        dotted = cb.sumPerChannel(
+            {foldedFilterGrad, op.getFilter()}, {}, filterChannels,
+            [&](OpBuilder &nested, ValueRange args) {
+              return arith::MulFOp::create(nested, loc, args[0], args[1]);
+            });
+        SmallVector<Value> inputs{sumDz, op.getMean()};
+        if (op.getBias())
+          inputs.push_back(op.getBias());
+        bool hasBias = !!op.getBias();
+        centeredSum = cb.channelwiseAs(
+            inputs, computeVector, [&](OpBuilder &nested, ValueRange args) {
+              Value centered =
+                  hasBias ? arith::SubFOp::create(nested, loc, args[2], args[1])
+                                .getResult()
+                          : arith::NegFOp::create(nested, loc, args[1])
+                                .getResult();
+              return arith::MulFOp::create(nested, loc, args[0], centered);
+            });
+      } else {
+        // Σ dZ·(Y - mean) / sqrt(variance + eps)
+        dotted = cb.sumPerChannel(
+            {dz, op.getConvOutput()}, {op.getMean()}, outputChannels,
+            [&](OpBuilder &nested, ValueRange args) {
+              Value centered =
+                  arith::SubFOp::create(nested, loc, args[1], args[2]);
+              return arith::MulFOp::create(nested, loc, args[0], centered);
+            });
+      }
+      SmallVector<Value> inputs{dotted, invStd};
+      if (centeredSum)
+        inputs.push_back(centeredSum);
+      bool hasCentered = !!centeredSum;
+      results.push_back(cb.channelwiseAs(
+          inputs, paramType, [&](OpBuilder &nested, ValueRange args) {
+            Value total = args[0];
+            if (hasCentered)
+              total = arith::AddFOp::create(nested, loc, total, args[2]);
+            return arith::MulFOp::create(nested, loc, total, args[1]);
+          }));
+    }
+    if (op.getGradOffset())
+      results.push_back(cb.channelwiseAs(
+          sumDz, paramType,
+          [&](OpBuilder &, ValueRange args) { return args[0]; }));
+
+    rewriter.replaceOp(op, results);
+    return success();
+  }
+};
+
 struct ConvertConvBNToLinalgPass
     : convbn::impl::ConvertConvBNToLinalgBase<ConvertConvBNToLinalgPass> {
   void runOnOperation() override {
@@ -519,5 +781,6 @@ struct ConvertConvBNToLinalgPass
 } // namespace
 
 void mlir::convbn::populateConvBNToLinalgPatterns(RewritePatternSet &patterns) {
-  patterns.add<LowerConvBN, LowerFoldWeights>(patterns.getContext());
+  patterns.add<LowerConvBN, LowerConvBNBackward, LowerFoldWeights>(
+      patterns.getContext());
 }
