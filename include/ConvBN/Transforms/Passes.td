@@ -86,7 +86,7 @@ def RegroupConvs : Pass<"convbn-regroup-convs"> {
 }
 
 def SetMode : Pass<"convbn-set-mode"> {
-  let summary = "Switch the mode of every convbn.conv_bn";
+  let summary = "Switch the mode of every convbn.conv_bn and its backward";
   let description = [{
     Sets the mode of every `convbn.conv_bn` op to `mode` (`eval`, `tune` or
     `deploy`): the paper's one-line switch between evaluating, fine-tuning
@@ -95,6 +95,14 @@ def SetMode : Pass<"convbn-set-mode"> {
     time where the parameters are constants, at run time otherwise). A
     `train` op has more results and can neither be switched to nor from;
     the pass reports each impossible switch at the op and fails.
+
+    In training graphs each `convbn.conv_bn_backward` switches with the
+    forward ops: an `eval` backward reads the convolution output its
+    block's forward op keeps (`keep_conv_output`), a `tune` backward does
+    not, and the pass rewires that edge. Switching to `eval` finds the
+    block's forward op by its input, filter, bias and convolution
+    attributes. A backward op cannot switch to `deploy` (its parameters are
+    not trained) or `train`.
   }];
   let options = [
     Option<"mode", "mode", "::mlir::convbn::Mode",
