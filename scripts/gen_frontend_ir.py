@@ -10,6 +10,15 @@ For every model it writes three files:
                                  func.func(tosa-to-linalg-named, tosa-to-linalg,
                                  tosa-to-arith, tosa-to-tensor), remove-dead-values
 
+With --arch it instead exports whole torchvision architectures (random
+weights, eval, batch 1, small inputs, weights and BN vectors elided) to
+  Inputs/arch/torch/NAME.mlir   linalg-on-tensors, as above
+  Inputs/arch/tosa/NAME.mlir    TOSA lowered by the same mlir-opt pipeline,
+                                for the models in ARCH_TOSA (--all-tosa: all)
+(the TOSA dialect file is not kept) and records in each header how many
+Conv2d -> BatchNorm2d/FrozenBatchNorm2d pairs the model's torch.fx graph has
+(`// conv-bn-pairs: N`, read by utils/remark_report.py --pairs).
+
 Needs torch, torchvision and torch-mlir (see scripts/gen_frontend_ir.sh, which
 makes a venv and runs this).  Every file written is checked to parse with
 MLIR 22's mlir-opt and to hold only the dialects it should.
@@ -17,6 +26,7 @@ MLIR 22's mlir-opt and to hold only the dialects it should.
 Usage:
   python scripts/gen_frontend_ir.py [--only NAME ...] [--out DIR]
          [--mlir-opt PATH] [--full-weights-dir DIR] [--list]
+  python scripts/gen_frontend_ir.py --arch [NAME ...] [--all-tosa] [--out DIR]
 """
 
 import argparse
@@ -56,6 +66,9 @@ ALLOWED = {
 # (<= 512 elements) and the fc bias stay real.
 RESOURCE_LIMIT = 8200      # characters of hex: 1000 x f32 = 8010 chars kept
 ELEMENTS_LIMIT = 1024      # elements
+# --arch files elide every dense_resource blob, BN vectors included (their
+# values would be ~40% of a ResNet-50 file); the handles stay distinct.
+ARCH_RESOURCE_LIMIT = 0
 
 
 # --------------------------------------------------------------------------
@@ -94,9 +107,17 @@ class ConvTwoUsers(nn.Module):
 def randomize_bn(model, gen):
     """Non-trivial BN parameters and running statistics (the defaults are
     mean 0, var 1, gamma 1, beta 0, which would make every BN an identity)."""
+    from torchvision.ops.misc import FrozenBatchNorm2d
     with torch.no_grad():
         for m in model.modules():
-            if isinstance(m, nn.modules.batchnorm._BatchNorm):
+            if isinstance(m, FrozenBatchNorm2d):
+                # Buffers, not parameters; always affine.
+                c = m.weight.numel()
+                m.running_mean.copy_(torch.randn(c, generator=gen) * 0.1)
+                m.running_var.copy_(torch.rand(c, generator=gen) + 0.5)
+                m.weight.copy_(torch.rand(c, generator=gen) + 0.5)
+                m.bias.copy_(torch.randn(c, generator=gen) * 0.1)
+            elif isinstance(m, nn.modules.batchnorm._BatchNorm):
                 c = m.num_features
                 m.running_mean.copy_(torch.randn(c, generator=gen) * 0.1)
                 m.running_var.copy_(torch.rand(c, generator=gen) + 0.5)
@@ -186,6 +207,154 @@ CASES = collections.OrderedDict([
 
 
 # --------------------------------------------------------------------------
+# Whole torchvision architectures (--arch)
+# --------------------------------------------------------------------------
+
+class TensorOutputs(nn.Module):
+    """Models that return a dict (or a tuple) as a function returning
+    tensors: `key` picks one entry, otherwise every value, in order."""
+
+    def __init__(self, model, key=None):
+        super().__init__()
+        self.model = model
+        self.key = key
+
+    def forward(self, x):
+        out = self.model(x)
+        if self.key is not None:
+            return out[self.key]
+        return tuple(out.values())
+
+
+def tv(name, **kwargs):
+    """torchvision.models.NAME(weights=None, **kwargs): nothing downloaded."""
+    import torchvision
+    return lambda: getattr(torchvision.models, name)(weights=None, **kwargs)
+
+
+def fasterrcnn_resnet50_fpn_backbone():
+    """`fasterrcnn_resnet50_fpn(...).backbone` as the detector builds it for
+    pretrained weights (ResNet-50 with FrozenBatchNorm2d, 3 trainable layers,
+    FPN with LastLevelMaxPool), without loading any: with weights=None and
+    weights_backbone=None the builder would use plain BatchNorm2d instead.
+    (Pretrained COCO_V1 weights also set every FrozenBatchNorm2d eps to 0;
+    this keeps the default 1e-5.)"""
+    from torchvision.models import resnet50
+    from torchvision.models.detection.backbone_utils import _resnet_fpn_extractor
+    from torchvision.ops.misc import FrozenBatchNorm2d
+    backbone = resnet50(weights=None, norm_layer=FrozenBatchNorm2d)
+    return TensorOutputs(_resnet_fpn_extractor(backbone, 3))
+
+
+def deeplabv3_resnet50():
+    """The whole `deeplabv3_resnet50(weights=None, weights_backbone=None)`
+    (dilated ResNet-50 backbone + ASPP head, no aux head), returning `out`."""
+    from torchvision.models.segmentation import deeplabv3_resnet50 as f
+    return TensorOutputs(f(weights=None, weights_backbone=None), "out")
+
+
+# name -> (description, model factory, input shape[, options]).  All eval,
+# batch 1, random weights (seeded), random BN statistics, blobs elided.
+# options: tosa_decompose (aten overloads that the TOSA export decomposes with
+# torch._decomp on top of torch-mlir's default decomposition table).
+ARCHS = collections.OrderedDict([
+    ("resnet18", ("torchvision resnet18", tv("resnet18"), (1, 3, 64, 64))),
+    ("resnet50", ("torchvision resnet50", tv("resnet50"), (1, 3, 64, 64))),
+    ("resnext50_32x4d", ("torchvision resnext50_32x4d (grouped 3x3, 32 groups)",
+                         tv("resnext50_32x4d"), (1, 3, 64, 64))),
+    ("mobilenet_v2", ("torchvision mobilenet_v2", tv("mobilenet_v2"),
+                      (1, 3, 64, 64))),
+    ("mobilenet_v3_small", ("torchvision mobilenet_v3_small (squeeze-"
+                            "excitation, hardswish)",
+                            tv("mobilenet_v3_small"), (1, 3, 64, 64))),
+    ("efficientnet_b0", ("torchvision efficientnet_b0 (squeeze-excitation, "
+                         "SiLU; stochastic depth is an identity in eval)",
+                         tv("efficientnet_b0"), (1, 3, 64, 64))),
+    ("regnet_y_400mf", ("torchvision regnet_y_400mf (grouped 3x3, "
+                        "squeeze-excitation)", tv("regnet_y_400mf"),
+                        (1, 3, 64, 64))),
+    ("mnasnet1_0", ("torchvision mnasnet1_0", tv("mnasnet1_0"),
+                    (1, 3, 64, 64))),
+    ("densenet121", ("torchvision densenet121 (BN -> ReLU -> conv: BN "
+                     "before the conv)", tv("densenet121"), (1, 3, 64, 64))),
+    ("vgg11_bn", ("torchvision vgg11_bn", tv("vgg11_bn"), (1, 3, 64, 64))),
+    ("googlenet", ("torchvision googlenet (aux heads unused in eval)",
+                   tv("googlenet", init_weights=True), (1, 3, 64, 64))),
+    ("inception_v3", ("torchvision inception_v3 (aux head unused in eval); "
+                      "75x75, the smallest it accepts",
+                      tv("inception_v3", init_weights=True), (1, 3, 75, 75))),
+    ("shufflenet_v2_x1_0", ("torchvision shufflenet_v2_x1_0 (depthwise, "
+                            "channel shuffle)", tv("shufflenet_v2_x1_0"),
+                            (1, 3, 64, 64))),
+    ("fasterrcnn_resnet50_fpn_backbone",
+     ("fasterrcnn_resnet50_fpn's backbone: ResNet-50 with FrozenBatchNorm2d + "
+      "FPN (+ LastLevelMaxPool), its OrderedDict output returned as a tuple",
+      fasterrcnn_resnet50_fpn_backbone, (1, 3, 64, 64),
+      # torch-to-tosa cannot lower the FPN's nearest upsample
+      # (aten.__interpolate.size_list_scale_list): for TOSA only, decompose
+      # it first (PyTorch's own decomposition: index arithmetic + gather).
+      {"tosa_decompose": ["upsample_nearest2d.vec",
+                          "upsample_nearest2d.default"]})),
+    ("deeplabv3_resnet50", ("torchvision deeplabv3_resnet50 (dilated "
+                            "ResNet-50 + ASPP), the whole model returning "
+                            "'out'", deeplabv3_resnet50, (1, 3, 64, 64))),
+])
+
+
+# The architectures whose TOSA form is committed: the others' TOSA files
+# fuse every pair and show nothing the torch form does not, and all of them
+# would take the committed files past ~6 MB (--all-tosa writes them all).
+ARCH_TOSA = {"resnet18", "efficientnet_b0", "densenet121", "vgg11_bn",
+             "fasterrcnn_resnet50_fpn_backbone", "deeplabv3_resnet50"}
+
+# (name, form) -> why torch-mlir 20261001 cannot export it.  Any other
+# export failure makes --arch exit 1.
+EXPECTED_FAILURES = {
+    ("resnext50_32x4d", "tosa"):
+        "torch-to-tosa rejects aten.convolution with 32 groups ('failed to "
+        "legalize operation torch.aten.convolution'); up to 31 groups lower",
+    ("regnet_y_400mf", "tosa"):
+        "the same for its 440-channel stage: 55 groups of 8",
+}
+
+
+def torch_graph_pairs(model):
+    """Counts, in the model's torch.fx graph (symbolically traced), Conv2d calls,
+    batch-norm calls (BatchNorm2d, FrozenBatchNorm2d), and Conv2d -> BN pairs:
+    a BN module applied directly to a Conv2d module's output.  Also counts
+    those pairs whose conv output has another user (which must not fuse)."""
+    import torch.fx
+    from torchvision.ops.misc import FrozenBatchNorm2d
+    bn_types = (nn.BatchNorm2d, FrozenBatchNorm2d)
+
+    class Tracer(torch.fx.Tracer):
+        # FrozenBatchNorm2d is no torch.nn module: keep it a call_module
+        # instead of tracing into its mul/add.
+        def is_leaf_module(self, m, qualname):
+            return (isinstance(m, FrozenBatchNorm2d) or
+                    super().is_leaf_module(m, qualname))
+
+    graph = Tracer().trace(model)
+    mods = dict(model.named_modules())
+
+    def module(node, types):
+        return (node.op == "call_module" and
+                isinstance(mods[node.target], types))
+
+    convs = [n for n in graph.nodes if module(n, nn.Conv2d)]
+    bns = [n for n in graph.nodes if module(n, bn_types)]
+    pairs = shared = 0
+    for conv in convs:
+        for user in conv.users:
+            if module(user, bn_types) and user.args and user.args[0] is conv:
+                pairs += 1
+                if len(conv.users) > 1:
+                    shared += 1
+    return {"convs": len(convs), "bns": len(bns), "pairs": pairs,
+            "shared": shared}
+
+
+# --------------------------------------------------------------------------
 # Export
 # --------------------------------------------------------------------------
 
@@ -200,8 +369,13 @@ def versions():
     return out
 
 
-def build(name):
-    desc, factory, shape, opts = CASES[name]
+def build(name, table=CASES):
+    if table is ARCHS:
+        desc, factory, shape, *rest = table[name]
+        opts = dict(rest[0] if rest else {}, elide=True,
+                    resource_limit=ARCH_RESOURCE_LIMIT)
+    else:
+        desc, factory, shape, opts = table[name]
     seed = sum(ord(c) for c in name)  # stable per case
     torch.manual_seed(seed)
     gen = torch.Generator().manual_seed(seed)
@@ -220,20 +394,33 @@ def build(name):
     return desc, model, x, opts, kwargs
 
 
-def export(name, output_type):
+def export_module(name, output_type, table=CASES):
     from torch_mlir import fx
-    desc, model, x, opts, kwargs = build(name)
+    desc, model, x, opts, kwargs = build(name, table)
+    if output_type == "tosa" and opts.get("tosa_decompose"):
+        import torch._decomp
+        from torch_mlir.extras.fx_decomp_util import get_decomposition_table
+        ops = [getattr(getattr(torch.ops.aten, o.split(".")[0]), o.split(".")[1])
+               for o in opts["tosa_decompose"]]
+        kwargs = dict(kwargs, decomposition_table={
+            **get_decomposition_table(), **torch._decomp.get_decompositions(ops)})
     module = fx.export_and_import(model, x, output_type=output_type,
                                   func_name="forward", **kwargs)
+    return desc, module, opts
+
+
+def export(name, output_type, table=CASES):
+    desc, module, opts = export_module(name, output_type, table)
     print_kwargs = {}
     if opts.get("elide"):
         print_kwargs = dict(large_elements_limit=ELEMENTS_LIMIT,
-                        large_resource_limit=RESOURCE_LIMIT)
+                            large_resource_limit=opts.get("resource_limit",
+                                                          RESOURCE_LIMIT))
     text = module.operation.get_asm(**print_kwargs)
     return desc, text
 
 
-def header(name, desc, kind, vers):
+def header(name, desc, kind, vers, extra=""):
     what = {
         "torch": 'torch-mlir fx.export_and_import(output_type="linalg-on-tensors")',
         "tosa-dialect": 'torch-mlir fx.export_and_import(output_type="tosa")',
@@ -244,7 +431,7 @@ def header(name, desc, kind, vers):
             f"// {name}: {desc}\n"
             f"// {what}\n"
             f"// torch {vers['torch']}, torchvision {vers['torchvision']}, "
-            f"torch-mlir {vers['torch-mlir']}\n")
+            f"torch-mlir {vers['torch-mlir']}\n" + extra)
 
 
 def dialects_of(path, mlir_opt):
@@ -351,17 +538,31 @@ def main():
     ap.add_argument("--only", nargs="*", help="case names (default: all)")
     ap.add_argument("--list", action="store_true", help="list cases and exit")
     ap.add_argument("--full-weights-dir",
-                    help="also write resnet18 without elision (~93 MB per "
-                         "file) to this directory; not committed")
+                    help="also write resnet18 (or, with --arch, every "
+                         "architecture) without elision to this directory "
+                         "(~93 MB per file for resnet18); not committed")
+    ap.add_argument("--arch", nargs="*", metavar="NAME",
+                    help="export whole torchvision architectures to "
+                         "OUT/arch/{torch,tosa}/ instead of the cases "
+                         "(all of them when no NAME is given)")
+    ap.add_argument("--all-tosa", action="store_true",
+                    help="with --arch: also the TOSA form of the "
+                         "architectures outside ARCH_TOSA (not committed, "
+                         "for size)")
     args = ap.parse_args()
 
     if args.list:
         for n, (d, *_rest) in CASES.items():
             print(f"{n:26s} {d}")
+        print("--arch:")
+        for n, (d, _f, shape, *_o) in ARCHS.items():
+            print(f"  {n:32s} {'x'.join(map(str, shape))}: {d}")
         return 0
 
     vers = versions()
     print("versions:", vers)
+    if args.arch is not None:
+        return main_arch(args, vers, ap)
     names = args.only or list(CASES)
     for n in names:
         if n not in CASES:
@@ -408,6 +609,94 @@ def main():
                 write(os.path.join(args.full_weights_dir, ot, name + ".mlir"),
                       str(m))
     return 0
+
+
+def lower_tosa(text, dialect_header, header_, path, mlir_opt):
+    """Writes the TOSA `text` lowered by TOSA_PIPELINE to `path`; the TOSA
+    dialect form only goes through a temporary file."""
+    import tempfile
+    with tempfile.TemporaryDirectory() as tmp:
+        pt = os.path.join(tmp, os.path.basename(path))
+        write(pt, dialect_header + text)
+        check(pt, "tosa-dialect", mlir_opt)
+        res = subprocess.run([mlir_opt, f"--pass-pipeline={TOSA_PIPELINE}", pt],
+                             capture_output=True, text=True)
+    if res.returncode != 0:
+        raise RuntimeError(f"lowering {path} (tosa) failed:\n{res.stderr}")
+    write(path, header_ + res.stdout)
+    check(path, "tosa", mlir_opt)
+
+
+def main_arch(args, vers, ap):
+    names = args.arch or list(ARCHS)
+    for n in names:
+        if n not in ARCHS:
+            ap.error(f"unknown architecture {n} (see --list)")
+    failed = []
+    for name in names:
+        desc, _factory, shape, *_rest = ARCHS[name]
+        desc = (f"{desc}, weights=None (seeded), random BN statistics, eval, "
+                f"input {'x'.join(map(str, shape))}; every dense_resource "
+                f"(weights, BN vectors) and dense<> over {ELEMENTS_LIMIT} "
+                f"elements elided")
+        _d, model, _x, _o, _kw = build(name, ARCHS)
+        g = torch_graph_pairs(model)
+        extra = (f"// torch.fx graph: {g['convs']} Conv2d, {g['bns']} "
+                 f"BatchNorm2d/FrozenBatchNorm2d calls; a BN applied directly "
+                 f"to a Conv2d output:\n"
+                 f"// conv-bn-pairs: {g['pairs']}"
+                 + (f" ({g['shared']} of whose convs have another user)"
+                    if g["shared"] else "") + "\n")
+        print(f"{name}: torch graph {g}")
+
+        _desc, text = export(name, "linalg-on-tensors", ARCHS)
+        p = os.path.join(args.out, "arch", "torch", name + ".mlir")
+        write(p, header(name, desc, "torch", vers, extra) + text)
+        check(p, "torch", args.mlir_opt)
+
+        pl = os.path.join(args.out, "arch", "tosa", name + ".mlir")
+        if name not in ARCH_TOSA and not args.all_tosa:
+            print(f"  {name} [tosa] skipped (not in ARCH_TOSA; --all-tosa)")
+            pl = None
+        try:
+            _desc, text = export(name, "tosa", ARCHS) if pl else (None, None)
+        except Exception as e:  # torch_mlir.compiler_utils.TorchMlirCompilerError
+            diag = [l for l in str(e).splitlines() if "error:" in l]
+            why = (diag[0] if diag else str(e).splitlines()[0])[-400:]
+            failed.append((name, "tosa", why))
+            print(f"  {name} [tosa] EXPORT FAILED: {why}")
+            if os.path.exists(pl):
+                os.remove(pl)
+            pl = None
+        if pl:
+            decomposed = (_rest[0] if _rest else {}).get("tosa_decompose")
+            if decomposed:
+                extra += ("// the TOSA export also decomposes (torch._decomp) "
+                          + ", ".join("aten." + o for o in decomposed) + "\n")
+            lower_tosa(text, header(name, desc, "tosa-dialect", vers, extra),
+                       header(name, desc, "tosa", vers, extra), pl,
+                       args.mlir_opt)
+        for kind, q in (("torch", p), ("tosa", pl)):
+            if q is None:
+                continue
+            with open(q) as f:
+                c = census(f.read())
+            print(f"  {name} [{kind}] convs={c['convs']} "
+                  f"conv->BN single-use chains={c['conv_bn_chains']} "
+                  f"multi-use convs={c['multi_use_convs']} rsqrt={c['rsqrt']} "
+                  f"size={os.path.getsize(q)}B")
+
+        if args.full_weights_dir:
+            for ot in ("linalg-on-tensors", "tosa") if pl else ("linalg-on-tensors",):
+                _d, m, _o = export_module(name, ot, ARCHS)
+                write(os.path.join(args.full_weights_dir, "arch", ot,
+                                   name + ".mlir"), str(m))
+    # A model torch-mlir cannot lower to TOSA keeps its torch file only.
+    unexpected = [f for f in failed if f[:2] not in EXPECTED_FAILURES]
+    for name, kind, why in failed:
+        note = EXPECTED_FAILURES.get((name, kind), "UNEXPECTED")
+        print(f"not exported: {name} [{kind}] ({note}): {why}")
+    return 1 if unexpected else 0
 
 
 if __name__ == "__main__":
