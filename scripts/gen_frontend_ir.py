@@ -104,6 +104,20 @@ class ConvTwoUsers(nn.Module):
         return self.bn(y) + y
 
 
+class ConvFrozenBN(nn.Module):
+    """Conv2d + torchvision's FrozenBatchNorm2d with eps=0, as the pretrained
+    COCO detectors (Faster R-CNN, RetinaNet) set it."""
+
+    def __init__(self, cin=3, cout=8):
+        super().__init__()
+        from torchvision.ops.misc import FrozenBatchNorm2d
+        self.conv = nn.Conv2d(cin, cout, 3, padding=1, bias=False)
+        self.bn = FrozenBatchNorm2d(cout, eps=0.0)
+
+    def forward(self, x):
+        return self.bn(self.conv(x))
+
+
 def randomize_bn(model, gen):
     """Non-trivial BN parameters and running statistics (the defaults are
     mean 0, var 1, gamma 1, beta 0, which would make every BN an identity)."""
@@ -160,6 +174,9 @@ CASES = collections.OrderedDict([
                           lambda: ConvBN(3, 8, affine=False), (1, 3, 16, 16), {})),
     ("conv_bn_eps1e-3", ("Conv2d(3,8,3,pad=1)+BatchNorm2d(8, eps=1e-3), eval",
                          lambda: ConvBN(3, 8, eps=1e-3), (1, 3, 16, 16), {})),
+    ("conv_frozen_bn_eps0", ("Conv2d(3,8,3,pad=1)+FrozenBatchNorm2d(8, "
+                             "eps=0) (pretrained detectors' BN)",
+                             lambda: ConvFrozenBN(3, 8), (1, 3, 16, 16), {})),
     ("conv_bn_1x1", ("Conv2d(8,16,1,no pad)+BN, eval",
                      lambda: ConvBN(8, 16, k=1, padding=0), (1, 8, 16, 16), {})),
     ("conv_bn_grouped", ("Conv2d(4,8,3,pad=1,groups=2)+BN, eval",

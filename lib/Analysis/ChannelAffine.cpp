@@ -121,20 +121,29 @@ bool Polynomial::operator==(const Polynomial &other) const {
 // AtomTable and AffineForm
 //===----------------------------------------------------------------------===//
 
-unsigned AtomTable::getVector(Value vector) {
-  for (auto [id, atom] : llvm::enumerate(atoms))
-    if (atom.vector == vector)
+unsigned AtomTable::intern(Atom atom) {
+  for (auto [id, existing] : llvm::enumerate(atoms))
+    if (existing.kind == atom.kind && existing.value == atom.value &&
+        existing.argument == atom.argument)
       return id;
-  atoms.push_back(Atom{vector, Polynomial()});
+  atoms.push_back(std::move(atom));
   return atoms.size() - 1;
 }
 
+unsigned AtomTable::getVector(Value vector) {
+  return intern(Atom{Atom::Kind::Vector, vector, Polynomial()});
+}
+
 unsigned AtomTable::getSqrt(const Polynomial &radicand) {
-  for (auto [id, atom] : llvm::enumerate(atoms))
-    if (!atom.vector && atom.radicand == radicand)
-      return id;
-  atoms.push_back(Atom{Value(), radicand});
-  return atoms.size() - 1;
+  return intern(Atom{Atom::Kind::Sqrt, Value(), radicand});
+}
+
+unsigned AtomTable::getActivation(Value activation) {
+  return intern(Atom{Atom::Kind::Activation, activation, Polynomial()});
+}
+
+unsigned AtomTable::getSum(const Polynomial &product) {
+  return intern(Atom{Atom::Kind::Sum, Value(), product});
 }
 
 AffineForm AffineForm::compose(const AffineForm &inner) const {
@@ -164,8 +173,7 @@ static std::string describe(Operation *op) {
   return "'" + op->getName().getStringRef().str() + "'";
 }
 
-/// The float value of a scalar constant, rounded to its type.
-static std::optional<double> getScalarConstant(Value value) {
+std::optional<double> mlir::convbn::getScalarConstant(Value value) {
   FloatAttr attr;
   if (matchPattern(value, m_Constant(&attr)))
     return attr.getValueAsDouble();
@@ -175,8 +183,7 @@ static std::optional<double> getScalarConstant(Value value) {
   return std::nullopt;
 }
 
-/// Rounds a constant to the precision of `type`, as a cast in the IR does.
-static double roundTo(double value, Type type) {
+double mlir::convbn::roundToFloatType(double value, Type type) {
   auto floatType = dyn_cast<FloatType>(type);
   if (!floatType)
     return value;
@@ -268,7 +275,7 @@ ChannelAffineAnalysis::evaluate(Value value, DenseMap<Value, AffineForm> &known,
                     c && invariant(*in))
                   return AffineForm{Polynomial(),
                                     Polynomial::constant(
-                                        roundTo(*c, op.getType()))};
+                                        roundToFloatType(*c, op.getType()))};
                 return in;
               })
           .Case<math::SqrtOp, math::RsqrtOp>(
@@ -302,13 +309,11 @@ ChannelAffineAnalysis::evaluate(Value value, DenseMap<Value, AffineForm> &known,
   return result;
 }
 
-/// Whether `map` reads an operand of `type` only along dimension
-/// `channelDim` of the iteration space. Unit dimensions of the operand may be
-/// read at 0 or through any iteration dimension (which must then have size 1
-/// for the access to be in bounds: frontends read `1xCx1x1` vectors through
-/// `(d0, d1, 0, 0)` at batch size 1).
-static bool readsOnlyChannel(AffineMap map, RankedTensorType type,
-                             unsigned channelDim) {
+// Unit dimensions of the operand may be read at 0 or through any iteration
+// dimension (which must then have size 1 for the access to be in bounds:
+// frontends read `1xCx1x1` vectors through `(d0, d1, 0, 0)` at batch size 1).
+bool mlir::convbn::readsOnlyChannel(AffineMap map, RankedTensorType type,
+                                    unsigned channelDim) {
   for (auto [i, expr] : llvm::enumerate(map.getResults())) {
     if (type.getDimSize(i) == 1 && (isa<AffineDimExpr>(expr) ||
                                     isa<AffineConstantExpr>(expr)))

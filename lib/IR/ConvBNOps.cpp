@@ -350,32 +350,34 @@ struct ChannelOperands {
 /// round to 0 (1e-50), to a denormal that GPUs flush to 0 (1e-40), or to
 /// +inf (1e39) there, and every one of those silently changes the result
 /// (a zero normaliser, or every channel's scale 0). Such values are
-/// rejected: epsilon must be a positive, finite, normal number of the
+/// rejected: epsilon must be zero (as written: the frozen batch norms of
+/// pretrained detectors use 0) or a positive, finite, normal number of the
 /// compute type.
 static LogicalResult verifyEpsilon(std::optional<Location> loc,
                                    FloatAttr epsilon, FloatType computeType) {
-  APFloat value = epsilon.getValue();
+  const APFloat &written = epsilon.getValue();
+  if (written.isPosZero())
+    return success();
+  APFloat value = written;
   bool losesInfo;
-  APFloat::opStatus status =
-      value.convert(computeType.getFloatSemantics(),
-                    APFloat::rmNearestTiesToEven, &losesInfo);
-  (void)status;
+  (void)value.convert(computeType.getFloatSemantics(),
+                      APFloat::rmNearestTiesToEven, &losesInfo);
   if (value.isNormal() && !value.isNegative())
     return success();
   double original = epsilon.getValueAsDouble();
-  std::string rounded;
-  if (epsilon.getValue().isNormal() && !epsilon.getValue().isNegative()) {
+  if (written.isNormal() && !written.isNegative()) {
     // Positive as written: say what it becomes.
-    rounded = value.isZero()       ? "rounds to 0"
-              : value.isInfinity() ? "rounds to +inf"
-                                   : "is a denormal";
+    const char *rounded = value.isZero()       ? "rounds to 0"
+                          : value.isInfinity() ? "rounds to +inf"
+                                               : "is a denormal";
     return emitOptionalError(
         loc, "epsilon ", original, " ", rounded, " in ", computeType,
-        ", the type the batch norm is computed in; it must be a positive, "
-        "finite, normal ",
+        ", the type the batch norm is computed in; it must be 0 or a "
+        "positive, finite, normal ",
         computeType, " value");
   }
-  return emitOptionalError(loc, "epsilon must be a positive, finite, normal ",
+  return emitOptionalError(loc, "epsilon must be 0 or a positive, finite, "
+                                "normal ",
                            computeType, " value, got ", original);
 }
 

@@ -10,6 +10,8 @@
 
 #include "ConvBN/Transforms/Passes.h"
 
+#include "ConvBNMatch.h"
+
 #include "ConvBN/Analysis/ChannelAffine.h"
 #include "ConvBN/IR/ConvBNOps.h"
 #include "ConvBN/IR/LinalgConv.h"
@@ -23,6 +25,8 @@
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/IR/Verifier.h"
 
+#include <map>
+
 namespace mlir::convbn {
 #define GEN_PASS_DEF_FUSECONVBN
 #include "ConvBN/Transforms/Passes.h.inc"
@@ -32,32 +36,6 @@ using namespace mlir;
 using namespace mlir::convbn;
 
 namespace {
-
-/// The batch norm read off a composed affine form, as values: per-channel
-/// vectors (of any vector shape) or null where absent.
-struct BatchNormParams {
-  Value scale, offset, mean, variance, bias;
-  double epsilon = 0.0;
-};
-
-/// A `tensor.dim` of a value of the chain, and where the batch dimension is
-/// in that value.
-struct ShapeUser {
-  tensor::DimOp dim;
-  std::optional<unsigned> batchDim;
-};
-
-/// Everything the rewrite needs about one convolution + batch norm.
-struct ConvBNMatch {
-  Operation *conv = nullptr;
-  ConvLayout layout;
-  Value input;                  // after looking through an absorbed pad
-  SmallVector<int64_t> padding; // lows then highs
-  Value initBias;               // per-channel vector the conv accumulates into
-  BatchNormParams params;
-  SmallVector<Operation *> chain; // the fused prefix, in order
-  SmallVector<ShapeUser> shapeUsers;
-};
 
 /// Reads `a = γ / sqrt(σ̂² + ε)` and `t = (b - μ̂) * a + β` off the composed
 /// form of a chain.
@@ -79,10 +57,10 @@ static FailureOr<BatchNormParams> recognizeBatchNorm(const AffineForm &form,
   std::optional<unsigned> root;
   for (auto [id, exponent] : slope.factors) {
     const AtomTable::Atom &atom = atoms[id];
-    if (!atom.vector && exponent == -1 && !root) {
+    if (atom.isSqrt() && exponent == -1 && !root) {
       root = id;
-    } else if (atom.vector && exponent == 1 && !params.scale) {
-      params.scale = atom.vector;
+    } else if (atom.isVector() && exponent == 1 && !params.scale) {
+      params.scale = atom.value;
     } else {
       return fail("the per-channel scale is not scale / sqrt(variance + "
                   "epsilon)");
@@ -90,23 +68,26 @@ static FailureOr<BatchNormParams> recognizeBatchNorm(const AffineForm &form,
   }
   if (!root)
     return fail("no normalisation by sqrt(variance + epsilon)");
+  params.rootAtom = *root;
 
   // The radicand: variance + epsilon.
-  for (const Monomial &term : atoms[*root].radicand.getTerms()) {
+  for (const Monomial &term : atoms[*root].argument.getTerms()) {
     if (term.isConstant()) {
       params.epsilon = term.coefficient;
     } else if (term.coefficient == 1.0 && term.factors.size() == 1 &&
                term.factors.front().second == 1 &&
-               atoms[term.factors.front().first].vector && !params.variance) {
-      params.variance = atoms[term.factors.front().first].vector;
+               atoms[term.factors.front().first].isVector() &&
+               !params.variance) {
+      params.variance = atoms[term.factors.front().first].value;
     } else {
       return fail("the normaliser is not sqrt(variance + epsilon)");
     }
   }
   if (!params.variance)
     return fail("the normaliser has no variance");
-  if (!(params.epsilon > 0.0))
-    return fail("epsilon is not positive");
+  // 0 is the epsilon of pretrained detectors' frozen batch norms.
+  if (!(params.epsilon >= 0.0))
+    return fail("epsilon is negative");
 
   // The shift: terms `-μ̂ * a`, `b * a` and `β`.
   for (const Monomial &term : form.intercept.getTerms()) {
@@ -119,12 +100,12 @@ static FailureOr<BatchNormParams> recognizeBatchNorm(const AffineForm &form,
         continue;
       }
       if (extra || term.factors[i].second != 1 ||
-          !atoms[term.factors[i].first].vector)
+          !atoms[term.factors[i].first].isVector())
         matchesSlope = false;
       extra = term.factors[i].first;
     }
     if (matchesSlope && extra) {
-      Value vector = atoms[*extra].vector;
+      Value vector = atoms[*extra].value;
       if (term.coefficient == -1.0 && !params.mean) {
         params.mean = vector;
         continue;
@@ -136,8 +117,8 @@ static FailureOr<BatchNormParams> recognizeBatchNorm(const AffineForm &form,
     }
     if (term.coefficient == 1.0 && term.factors.size() == 1 &&
         term.factors.front().second == 1 &&
-        atoms[term.factors.front().first].vector && !params.offset) {
-      params.offset = atoms[term.factors.front().first].vector;
+        atoms[term.factors.front().first].isVector() && !params.offset) {
+      params.offset = atoms[term.factors.front().first].value;
       continue;
     }
     return fail("the per-channel shift is not (bias - mean) * scale + offset");
@@ -192,7 +173,7 @@ static bool leadsToNormalisation(Value value, unsigned depth = 0) {
   for (Operation *user : value.getUsers()) {
     // Reshapes, and the concatenation of TOSA's per-group convolutions.
     if (isa<tensor::CastOp, tensor::ExpandShapeOp, tensor::CollapseShapeOp,
-            linalg::TransposeOp, tensor::InsertSliceOp>(user)) {
+            linalg::TransposeOp, tensor::InsertSliceOp, tensor::ConcatOp>(user)) {
       if (leadsToNormalisation(user->getResult(0), depth + 1))
         return true;
       continue;
@@ -236,33 +217,38 @@ static bool computesBatchStatistics(Operation *user, Value value,
   return false;
 }
 
-/// "the result of the 2 per-channel ops after the convolution", for remarks.
-static std::string describeChainResult(size_t length) {
-  if (length == 0)
-    return "the convolution result";
+/// "the result of the 2 per-channel ops after the convolution", for remarks:
+/// what the chain `chain` computed (reshapes and transposes are a layout
+/// change, not a per-channel op).
+static std::string describeChainResult(ArrayRef<Operation *> chain) {
+  size_t arithmetic = llvm::count_if(
+      chain, [](Operation *op) { return isa<linalg::GenericOp>(op); });
+  if (arithmetic == 0)
+    return chain.empty() ? "the convolution result"
+                         : "the convolution result (after a layout change)";
   return "the result of the " +
-         (length == 1 ? std::string("per-channel op")
-                      : std::to_string(length) + " per-channel ops") +
+         (arithmetic == 1 ? std::string("per-channel op")
+                          : std::to_string(arithmetic) + " per-channel ops") +
          " after the convolution";
 }
 
 /// "'func.return' and 'linalg.pooling_nchw_max'": the users of a value, for
 /// remarks (at most three named).
 static std::string describeUsers(ArrayRef<Operation *> users) {
-  // Sorted by name: the order of a use list is not meaningful.
-  SmallVector<StringRef> names;
+  // By name, sorted (the order of a use list is not meaningful), with the
+  // number of users of each name.
+  std::map<std::string, unsigned> counts;
   for (Operation *user : users)
-    names.push_back(user->getName().getStringRef());
-  llvm::sort(names);
+    ++counts[user->getName().getStringRef().str()];
   std::string text;
-  for (auto [i, name] : llvm::enumerate(names)) {
-    if (i == 3) {
-      text += " and " + std::to_string(names.size() - 3) + " more";
-      break;
-    }
+  size_t i = 0;
+  for (auto &[name, count] : counts) {
     if (i)
-      text += i + 1 == names.size() ? " and " : ", ";
-    text += "'" + name.str() + "'";
+      text += i + 1 == counts.size() ? " and " : ", ";
+    text += "'" + name + "'";
+    if (count > 1)
+      text += " x" + std::to_string(count);
+    ++i;
   }
   return text;
 }
@@ -507,8 +493,15 @@ FailureOr<ConvBNMatch> ConvBNMatcher::match(Operation *conv,
         normalising = true;
         chainReason = "the batch statistics are computed from the "
                       "convolution output (training-mode batch norm)";
+      } else if (llvm::all_of(users, [](Operation *user) {
+                   return isa<tensor::InsertSliceOp, tensor::ConcatOp>(user);
+                 })) {
+        chainReason = describeChainResult(chain) +
+                      " is concatenated into other tensors (" +
+                      describeUsers(stopUsers) +
+                      ") before any batch norm";
       } else if (!users.empty()) {
-        chainReason = describeChainResult(chain.size()) + " has " +
+        chainReason = describeChainResult(chain) + " has " +
                       std::to_string(users.size()) + " users (" +
                       describeUsers(stopUsers) + ")";
       }
@@ -541,11 +534,12 @@ FailureOr<ConvBNMatch> ConvBNMatcher::match(Operation *conv,
       continue;
     }
     auto generic = dyn_cast<linalg::GenericOp>(user);
-    if (isa<tensor::InsertSliceOp>(user)) {
-      chainReason = "the convolution result is inserted into a larger "
-                    "tensor ('tensor.insert_slice') before the batch norm "
-                    "(TOSA's per-group convolutions: convbn-regroup-convs "
-                    "joins them)";
+    if (isa<tensor::InsertSliceOp, tensor::ConcatOp>(user)) {
+      chainReason = describeChainResult(chain) +
+                    " is concatenated with other tensors ('" +
+                    user->getName().getStringRef().str() +
+                    "') before a batch norm (if these are TOSA's per-group "
+                    "convolutions, convbn-regroup-convs joins them)";
       break;
     }
     if (!generic) {
@@ -587,7 +581,7 @@ FailureOr<ConvBNMatch> ConvBNMatcher::match(Operation *conv,
       return failure();
     }
     // Nothing normalised by a square root: say what follows instead.
-    std::string what = describeChainResult(chain.size());
+    std::string what = describeChainResult(chain);
     if (stopUsers.empty())
       reason = "no batch norm follows: " + what + " is unused";
     else

@@ -64,20 +64,36 @@ private:
   SmallVector<Monomial> terms;
 };
 
-/// The interned atoms of a set of polynomials: per-channel vectors (SSA
-/// values) and square roots of polynomials.
+/// The interned atoms of a set of polynomials. Per-channel atoms: vectors
+/// (SSA values read along the output channel) and square roots of
+/// per-channel polynomials. Activation atoms (for a batch norm's backward):
+/// tensors shaped like the convolution output, read elementwise, and
+/// per-channel sums (over every dimension but the channel) of products of
+/// activations.
 class AtomTable {
 public:
   struct Atom {
-    Value vector;          // a per-channel vector, or
-    Polynomial radicand;   // the argument of a square root
+    enum class Kind { Vector, Sqrt, Activation, Sum };
+    Kind kind;
+    Value value;         // Vector and Activation: the tensor
+    Polynomial argument; // Sqrt: the radicand; Sum: the summed monomial
+
+    bool isVector() const { return kind == Kind::Vector; }
+    bool isSqrt() const { return kind == Kind::Sqrt; }
+    /// Whether the atom varies along dimensions other than the channel.
+    bool isActivation() const { return kind == Kind::Activation; }
   };
 
   unsigned getVector(Value vector);
   unsigned getSqrt(const Polynomial &radicand);
+  unsigned getActivation(Value activation);
+  /// The per-channel sum of `product`, a monomial of activation atoms
+  /// (coefficient 1).
+  unsigned getSum(const Polynomial &product);
   const Atom &operator[](unsigned id) const { return atoms[id]; }
 
 private:
+  unsigned intern(Atom atom);
   SmallVector<Atom> atoms;
 };
 
@@ -132,6 +148,19 @@ private:
 /// Strips reshapes and returns the tensor's only non-unit dimension size, or
 /// 1 for all-unit shapes; nullopt when the tensor is not a vector.
 std::optional<int64_t> getVectorLength(Type type);
+
+/// The float value of a scalar constant (or splat), rounded to its type.
+std::optional<double> getScalarConstant(Value value);
+
+/// `value` rounded to the precision of the float type `type`, as a cast in
+/// the IR rounds it.
+double roundToFloatType(double value, Type type);
+
+/// Whether `map` reads an operand of `type` only along dimension
+/// `channelDim` of the iteration space (unit dimensions may be read through
+/// any dimension or at 0).
+bool readsOnlyChannel(AffineMap map, RankedTensorType type,
+                      unsigned channelDim);
 
 } // namespace mlir::convbn
 

@@ -125,9 +125,10 @@ def ConvBN_ConvBNOp : ConvBN_Op<"conv_bn", [
 
     The normalisation is evaluated in f32 when the element types are
     narrower (f16, bf16), as PyTorch does, and rounded once at the end.
-    `epsilon` must be a positive, finite, normal number in that type (f32,
-    or f64 for f64 operands): one that rounds to 0, to a denormal or to
-    infinity there would silently change every channel.
+    `epsilon` must be 0 (the frozen batch norms of pretrained detectors use
+    it) or a positive, finite, normal number in that type (f32, or f64 for
+    f64 operands): one that rounds to 0, to a denormal or to infinity there
+    would silently change every channel.
 
     **Non-finite scales.** Where `s` is not finite for a channel (an
     infinite `scale`, `variance + epsilon <= 0`, NaN parameters), no output

@@ -440,16 +440,17 @@ func.func @fold_missing_epsilon(%w: tensor<4x3x3x3xf32>, %m: tensor<4xf32>, %v: 
 
 // -----
 
-func.func @epsilon_zero(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, %m: tensor<4xf32>, %v: tensor<4xf32>) {
-  // expected-error @+1 {{epsilon must be a positive, finite, normal 'f32' value, got 0.000000e+00}}
-  %y = convbn.conv_bn eval nchw_fchw %x, %w mean(%m) variance(%v) epsilon = 0.0 : tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>, tensor<4xf32>
+// -0.0 is not the 0 of frozen batch norms (which is accepted, see ops.mlir).
+func.func @epsilon_negative_zero(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, %m: tensor<4xf32>, %v: tensor<4xf32>) {
+  // expected-error @+1 {{epsilon must be 0 or a positive, finite, normal 'f32' value, got -0.000000e+00}}
+  %y = convbn.conv_bn eval nchw_fchw %x, %w mean(%m) variance(%v) epsilon = -0.0 : tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>, tensor<4xf32>
   return
 }
 
 // -----
 
 func.func @epsilon_negative(%w: tensor<4x3x3x3xf32>, %m: tensor<4xf32>, %v: tensor<4xf32>) {
-  // expected-error @+1 {{epsilon must be a positive, finite, normal 'f32' value, got -1.000000e-05}}
+  // expected-error @+1 {{epsilon must be 0 or a positive, finite, normal 'f32' value, got -1.000000e-05}}
   %w2, %b2 = convbn.fold_weights nchw_fchw %w mean(%m) variance(%v) epsilon = -1.0e-5 : tensor<4x3x3x3xf32>, tensor<4xf32>
   return
 }
@@ -457,7 +458,7 @@ func.func @epsilon_negative(%w: tensor<4x3x3x3xf32>, %m: tensor<4xf32>, %v: tens
 // -----
 
 func.func @epsilon_nan(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, %m: tensor<4xf32>, %v: tensor<4xf32>) {
-  // expected-error @+1 {{epsilon must be a positive, finite, normal 'f32' value, got nan}}
+  // expected-error @+1 {{epsilon must be 0 or a positive, finite, normal 'f32' value, got nan}}
   %y = convbn.conv_bn eval nchw_fchw %x, %w mean(%m) variance(%v) epsilon = 0x7FF8000000000000 : tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>, tensor<4xf32>
   return
 }
@@ -466,7 +467,7 @@ func.func @epsilon_nan(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, %m: ten
 
 // An infinite epsilon would zero every channel's scale.
 func.func @epsilon_infinite(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, %m: tensor<4xf32>, %v: tensor<4xf32>) {
-  // expected-error @+1 {{epsilon must be a positive, finite, normal 'f32' value, got INF}}
+  // expected-error @+1 {{epsilon must be 0 or a positive, finite, normal 'f32' value, got INF}}
   %y = convbn.conv_bn eval nchw_fchw %x, %w mean(%m) variance(%v) epsilon = 0x7FF0000000000000 : tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>, tensor<4xf32>
   return
 }
@@ -477,7 +478,7 @@ func.func @epsilon_infinite(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, %m
 // f32 (and f16, bf16) operands is computed in: these used to verify and then
 // lower to an infinite or zero epsilon.
 func.func @epsilon_overflows_f32(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, %m: tensor<4xf32>, %v: tensor<4xf32>) {
-  // expected-error @+1 {{epsilon 1.000000e+39 rounds to +inf in 'f32', the type the batch norm is computed in; it must be a positive, finite, normal 'f32' value}}
+  // expected-error @+1 {{epsilon 1.000000e+39 rounds to +inf in 'f32', the type the batch norm is computed in; it must be 0 or a positive, finite, normal 'f32' value}}
   %y = convbn.conv_bn eval nchw_fchw %x, %w mean(%m) variance(%v) epsilon = 1.0e39 : tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>, tensor<4xf32>
   return
 }
@@ -503,7 +504,7 @@ func.func @epsilon_denormal_f32(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>
 
 // Denormal even in f64 (the type of f64 operands).
 func.func @epsilon_denormal_f64(%x: tensor<1x3x8x8xf64>, %w: tensor<4x3x3x3xf64>, %m: tensor<4xf64>, %v: tensor<4xf64>) {
-  // expected-error @+1 {{epsilon must be a positive, finite, normal 'f64' value, got 9.999889e-321}}
+  // expected-error @+1 {{epsilon must be 0 or a positive, finite, normal 'f64' value, got 9.999889e-321}}
   %y = convbn.conv_bn eval nchw_fchw %x, %w mean(%m) variance(%v) epsilon = 1.0e-320 : tensor<1x3x8x8xf64>, tensor<4x3x3x3xf64>, tensor<4xf64>
   return
 }

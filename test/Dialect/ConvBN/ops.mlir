@@ -536,6 +536,15 @@ func.func @type_f64(%x: tensor<?x3x8x8xf64>, %w: tensor<4x3x3x3xf64>, %b: tensor
   return %y : tensor<?x4x6x6xf64>
 }
 
+// epsilon 0: the frozen batch norms of pretrained detectors.
+// CHECK-LABEL: func.func @epsilon_zero(
+// CHECK:         convbn.conv_bn tune nchw_fchw %arg0, %arg1 mean(%arg2) variance(%arg3) epsilon = 0.000000e+00 : tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>, tensor<4xf32>
+// GENERIC-LABEL: sym_name = "epsilon_zero"
+func.func @epsilon_zero(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, %m: tensor<4xf32>, %v: tensor<4xf32>) -> (tensor<1x4x6x6xf32>) {
+  %y = convbn.conv_bn tune nchw_fchw %x, %w mean(%m) variance(%v) epsilon = 0.0 : tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>, tensor<4xf32>
+  return %y : tensor<1x4x6x6xf32>
+}
+
 // f64 operands compute in f64, where an epsilon far below f32's range is
 // still a normal number.
 // CHECK-LABEL: func.func @type_f64_tiny_epsilon(

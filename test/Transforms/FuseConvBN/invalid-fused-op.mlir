@@ -66,7 +66,7 @@ func.func @infinite_epsilon(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, %g
   %eps = arith.constant 0x7F800000 : f32
   %e = tensor.empty() : tensor<1x4x6x6xf32>
   %fill = linalg.fill ins(%zero : f32) outs(%e : tensor<1x4x6x6xf32>) -> tensor<1x4x6x6xf32>
-  // expected-remark @+1 {{not fused: the fused op would be invalid: epsilon must be a positive, finite, normal 'f32' value, got INF}}
+  // expected-remark @+1 {{not fused: the fused op would be invalid: epsilon must be 0 or a positive, finite, normal 'f32' value, got INF}}
   %conv = linalg.conv_2d_nchw_fchw ins(%x, %w : tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) outs(%fill : tensor<1x4x6x6xf32>) -> tensor<1x4x6x6xf32>
   %0 = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>, affine_map<(d0, d1, d2, d3) -> (d1)>, affine_map<(d0, d1, d2, d3) -> (d1)>, affine_map<(d0, d1, d2, d3) -> (d1)>, affine_map<(d0, d1, d2, d3) -> (d1)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%conv, %m, %v, %g, %b : tensor<1x4x6x6xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) outs(%e : tensor<1x4x6x6xf32>) {
   ^bb0(%in: f32, %mm: f32, %vv: f32, %gg: f32, %bb: f32, %out: f32):

@@ -743,3 +743,24 @@ func.func @tosa_transposes(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, %g:
   } -> tensor<1x4x6x6xf32>
   return %3 : tensor<1x4x6x6xf32>
 }
+
+// Normalisation by sqrt(variance) with no epsilon: a batch norm with epsilon
+// 0, as the frozen batch norms of pretrained detectors are (a zero variance
+// then gives the non-finite contract of docs/design.md).
+// CHECK-LABEL: func.func @zero_epsilon(
+// CHECK:         convbn.conv_bn tune nchw_fchw %arg0, %arg1 mean(%arg2) variance(%arg3) epsilon = 0.000000e+00 : tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>, tensor<4xf32>
+func.func @zero_epsilon(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, %m: tensor<4xf32>, %v: tensor<4xf32>) -> tensor<1x4x6x6xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x4x6x6xf32>
+  %fill = linalg.fill ins(%zero : f32) outs(%e : tensor<1x4x6x6xf32>) -> tensor<1x4x6x6xf32>
+  // expected-remark @+1 {{fused linalg.conv_2d_nchw_fchw and 1 batch-norm ops into convbn.conv_bn tune}}
+  %conv = linalg.conv_2d_nchw_fchw ins(%x, %w : tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) outs(%fill : tensor<1x4x6x6xf32>) -> tensor<1x4x6x6xf32>
+  %0 = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>, affine_map<(d0, d1, d2, d3) -> (d1)>, affine_map<(d0, d1, d2, d3) -> (d1)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%conv, %m, %v : tensor<1x4x6x6xf32>, tensor<4xf32>, tensor<4xf32>) outs(%e : tensor<1x4x6x6xf32>) {
+  ^bb0(%in: f32, %mm: f32, %vv: f32, %out: f32):
+    %c = arith.subf %in, %mm : f32
+    %r = math.rsqrt %vv : f32
+    %n = arith.mulf %c, %r : f32
+    linalg.yield %n : f32
+  } -> tensor<1x4x6x6xf32>
+  return %0 : tensor<1x4x6x6xf32>
+}

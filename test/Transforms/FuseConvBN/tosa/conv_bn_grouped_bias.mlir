@@ -12,8 +12,8 @@
 // RUN: FileCheck %s --input-file=%t --implicit-check-not=convbn
 // RUN: %exec-compare %S/../Inputs/tosa/conv_bn_grouped_bias.mlir --func forward --passes=--fuse-convbn --rtol 1e-5 --atol 1e-5
 
-// REMARK:     {{.*}}Inputs/tosa/conv_bn_grouped_bias.mlir:35:10: remark: not fused: the convolution result is inserted into a larger tensor ('tensor.insert_slice') before the batch norm (TOSA's per-group convolutions: convbn-regroup-convs joins them)
-// REMARK:     {{.*}}Inputs/tosa/conv_bn_grouped_bias.mlir:49:10: remark: not fused: the convolution result is inserted into a larger tensor ('tensor.insert_slice') before the batch norm (TOSA's per-group convolutions: convbn-regroup-convs joins them)
+// REMARK:     {{.*}}Inputs/tosa/conv_bn_grouped_bias.mlir:35:10: remark: not fused: the convolution result is concatenated with other tensors ('tensor.insert_slice') before a batch norm (if these are TOSA's per-group convolutions, convbn-regroup-convs joins them)
+// REMARK:     {{.*}}Inputs/tosa/conv_bn_grouped_bias.mlir:49:10: remark: not fused: the convolution result is concatenated with other tensors ('tensor.insert_slice') before a batch norm (if these are TOSA's per-group convolutions, convbn-regroup-convs joins them)
 // REMARK-NOT: remark:
 
 // CHECK-LABEL: func.func @forward(
