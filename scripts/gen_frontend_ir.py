@@ -224,6 +224,191 @@ CASES = collections.OrderedDict([
 
 
 # --------------------------------------------------------------------------
+# Training steps (--training): joint forward + backward graphs
+# --------------------------------------------------------------------------
+
+class TwoBlocks(nn.Module):
+    """conv-BN-ReLU then a strided conv with bias + BN: the second block's
+    backward includes its input gradient (dX), the first block's does not."""
+
+    def __init__(self):
+        super().__init__()
+        self.b1 = ConvBN(3, 8, relu=True)
+        self.b2 = ConvBN(8, 8, stride=2, bias=True)
+
+    def forward(self, x):
+        return self.b2(self.b1(x))
+
+
+class MSELoss(nn.Module):
+    """`model`'s output against a target: a loss that lowers to plain linalg
+    (cross_entropy with integer targets brings tm_tensor.scatter)."""
+
+    def __init__(self, model):
+        super().__init__()
+        self.model = model
+
+    def forward(self, x, target):
+        return (((self.model(x) - target) ** 2).mean(),)
+
+
+def frozen(factory, *names):
+    """factory() with the parameters whose name contains one of `names`
+    frozen (requires_grad=False): they get no gradient."""
+    def make():
+        model = factory()
+        for n, p in model.named_parameters():
+            if any(k in n for k in names):
+                p.requires_grad_(False)
+        return model
+    return make
+
+
+# name -> (description, model factory, input shape[, options]).  BN in eval
+# (running statistics) unless options has train; every parameter trainable
+# unless frozen; batch 2, 9x9 inputs, random weights and BN statistics
+# (seeded).  The loss is the MSE against a second input, the target.
+TRAINING = collections.OrderedDict([
+    ("block_3x3", ("Conv2d(3,8,3,pad=1,no bias)+BatchNorm2d(8)",
+                   lambda: ConvBN(3, 8), (2, 3, 9, 9))),
+    ("block_bias", ("Conv2d(3,8,3,pad=1,bias)+BatchNorm2d(8)",
+                    lambda: ConvBN(3, 8, bias=True), (2, 3, 9, 9))),
+    ("block_stride2", ("Conv2d(3,8,3,stride=2,pad=1)+BatchNorm2d(8)",
+                       lambda: ConvBN(3, 8, stride=2), (2, 3, 9, 9))),
+    ("block_dilation2", ("Conv2d(3,8,3,dilation=2,pad=2)+BatchNorm2d(8)",
+                         lambda: ConvBN(3, 8, padding=2, dilation=2),
+                         (2, 3, 9, 9))),
+    ("block_1x1", ("Conv2d(8,16,1,no pad)+BatchNorm2d(16)",
+                   lambda: ConvBN(8, 16, k=1, padding=0), (2, 8, 9, 9))),
+    ("block_relu", ("Conv2d(3,8,3,pad=1)+BatchNorm2d(8)+ReLU",
+                    lambda: ConvBN(3, 8, relu=True), (2, 3, 9, 9))),
+    ("two_blocks", ("Conv2d(3,8,3,pad=1)+BN+ReLU, then Conv2d(8,8,3,stride=2,"
+                    "pad=1,bias)+BN: the second block has an input gradient",
+                    TwoBlocks, (2, 3, 9, 9))),
+    ("block_frozen_affine", ("Conv2d(3,8,3,pad=1)+BatchNorm2d(8) with gamma "
+                             "and beta frozen (requires_grad=False)",
+                             frozen(lambda: ConvBN(3, 8), "bn."),
+                             (2, 3, 9, 9))),
+    ("block_frozen_conv", ("Conv2d(3,8,3,pad=1)+BatchNorm2d(8) with the conv "
+                           "frozen: only gamma and beta train",
+                           frozen(lambda: ConvBN(3, 8), "conv."),
+                           (2, 3, 9, 9))),
+    ("block_frozen_bn_eps0", ("Conv2d(3,8,3,pad=1)+FrozenBatchNorm2d(8, eps=0)"
+                              " (a detector backbone's block: BN all buffers)",
+                              lambda: ConvFrozenBN(3, 8), (2, 3, 9, 9))),
+    ("block_conv_two_users", ("Conv2d(3,8,3,pad=1) whose result feeds the BN "
+                              "and the final add: must NOT fuse",
+                              ConvTwoUsers, (2, 3, 9, 9))),
+    ("block_batch_stats", ("Conv2d(3,8,3,pad=1)+BatchNorm2d(8) in training "
+                           "mode (batch statistics): never tune",
+                           lambda: ConvBN(3, 8), (2, 3, 9, 9),
+                           {"train": True})),
+    ("block_grouped", ("Conv2d(4,8,3,pad=1,groups=2)+BatchNorm2d(8)",
+                       lambda: ConvBN(4, 8, groups=2), (2, 4, 9, 9))),
+    ("block_depthwise", ("Conv2d(8,8,3,pad=1,groups=8)+BatchNorm2d(8)",
+                         lambda: ConvBN(8, 8, groups=8), (2, 8, 9, 9))),
+])
+
+# name -> why torch-mlir 20261001 cannot export the joint graph.  Any other
+# failure makes --training exit 1.
+TRAINING_EXPECTED_FAILURES = {
+    "block_grouped":
+        "torch-mlir lowers aten.convolution_backward with groups=2 to a "
+        "linalg.conv_2d_ngchw_gfchw its verifier rejects (the filter "
+        "gradient's group dimension)",
+    "block_depthwise":
+        "torch-mlir lowers aten.convolution_backward with groups=C to an "
+        "invalid tensor.expand_shape",
+}
+
+
+def export_training(name):
+    """The joint graph of one training step of TRAINING[name] (loss and the
+    gradients of every trainable parameter), as torch-mlir linalg, and the
+    function's signature: [(argument kind, name)] and [(result kind, name)]."""
+    import torch._functorch.aot_autograd as aot
+    from torch._decomp import core_aten_decompositions
+    from torch_mlir import fx
+    from torch_mlir.extras.fx_decomp_util import get_decomposition_table
+    desc, factory, shape, *rest = TRAINING[name]
+    opts = rest[0] if rest else {}
+    seed = sum(ord(c) for c in name)
+    torch.manual_seed(seed)
+    gen = torch.Generator().manual_seed(seed)
+    model = MSELoss(randomize_bn(factory(), gen))
+    model.train() if opts.get("train") else model.eval()
+    x = torch.randn(*shape, generator=gen)
+    with torch.no_grad():
+        target = torch.randn(model.model(x).shape, generator=gen)
+    decompositions = {**core_aten_decompositions(), **get_decomposition_table()}
+    gm, sig = aot.aot_export_module(model, (x, target), trace_joint=True,
+                                    output_loss_index=0,
+                                    decompositions=decompositions)
+    module = fx.stateless_fx_import(gm, output_type="linalg-on-tensors",
+                                    model_name="train_step")
+    args = ([("parameter", n) for n in sig.parameters] +
+            [("buffer", n) for n in sig.buffers] +
+            [("input", n) for n in sig.user_inputs])
+    bs = sig.backward_signature
+    grads = {v: k for k, v in bs.gradients_to_parameters.items()}
+    grads.update({v: k for k, v in bs.gradients_to_user_inputs.items()})
+    results = []
+    for o in sig.user_outputs:
+        kind = "loss" if o == bs.loss_output else "output"
+        results.append((kind, o))
+    for n, target_name in sig.buffers_to_mutate.items():
+        results.append(("mutated buffer", target_name))
+    for n, p in bs.gradients_to_parameters.items():
+        results.append(("gradient", p))
+    for n, p in bs.gradients_to_user_inputs.items():
+        results.append(("input gradient", p))
+    return desc, opts, module, args, results
+
+
+def main_training(args, vers, ap):
+    names = args.training or list(TRAINING)
+    for n in names:
+        if n not in TRAINING:
+            ap.error(f"unknown training case {n} (see --list)")
+    failed = []
+    for name in names:
+        try:
+            desc, opts, module, fargs, results = export_training(name)
+        except Exception as e:  # torch_mlir.compiler_utils.TorchMlirCompilerError
+            lines = [l for l in str(e).splitlines() if "error:" in l]
+            why = (lines[0] if lines else str(e).splitlines()[0])
+            why = why[why.find("error:"):][:400]
+            failed.append((name, why))
+            print(f"  {name}: EXPORT FAILED: {why}")
+            continue
+        mode = "training (batch statistics)" if opts.get("train") else "eval"
+        text = module.operation.get_asm()
+        extra = (
+            f"// one training step, BN in {mode}: aot_export_module("
+            f"trace_joint=True, core_aten + torch-mlir decompositions), then\n"
+            f"// torch-mlir fx.stateless_fx_import(output_type="
+            f"\"linalg-on-tensors\"); loss = mean((model(x) - target)^2)\n"
+            "// arguments:\n" +
+            "".join(f"//   {i}: {k} {n}\n" for i, (k, n) in enumerate(fargs)) +
+            "// results:\n" +
+            "".join(f"//   {i}: {k} {n}\n" for i, (k, n) in enumerate(results)))
+        p = os.path.join(args.out, "training", name + ".mlir")
+        head = (f"// GENERATED by scripts/gen_frontend_ir.py --training -- do "
+                f"not edit.\n// {name}: {desc}\n"
+                f"// torch {vers['torch']}, torchvision {vers['torchvision']}, "
+                f"torch-mlir {vers['torch-mlir']}\n")
+        write(p, head + extra + text)
+        check(p, "torch", args.mlir_opt)
+        print(f"  {name}: {os.path.getsize(p)}B, {len(fargs)} arguments, "
+              f"{len(results)} results")
+    unexpected = [f for f in failed if f[0] not in TRAINING_EXPECTED_FAILURES]
+    for name, why in failed:
+        note = TRAINING_EXPECTED_FAILURES.get(name, "UNEXPECTED")
+        print(f"not exported: {name} ({note}): {why}")
+    return 1 if unexpected else 0
+
+
+# --------------------------------------------------------------------------
 # Whole torchvision architectures (--arch)
 # --------------------------------------------------------------------------
 
@@ -566,11 +751,18 @@ def main():
                     help="with --arch: also the TOSA form of the "
                          "architectures outside ARCH_TOSA (not committed, "
                          "for size)")
+    ap.add_argument("--training", nargs="*", metavar="NAME",
+                    help="export joint forward + backward graphs of "
+                         "training steps to OUT/training/ instead of the "
+                         "cases (all of them when no NAME is given)")
     args = ap.parse_args()
 
     if args.list:
         for n, (d, *_rest) in CASES.items():
             print(f"{n:26s} {d}")
+        print("--training:")
+        for n, (d, *_r) in TRAINING.items():
+            print(f"  {n:26s} {d}")
         print("--arch:")
         for n, (d, _f, shape, *_o) in ARCHS.items():
             print(f"  {n:32s} {'x'.join(map(str, shape))}: {d}")
@@ -580,6 +772,8 @@ def main():
     print("versions:", vers)
     if args.arch is not None:
         return main_arch(args, vers, ap)
+    if args.training is not None:
+        return main_training(args, vers, ap)
     names = args.only or list(CASES)
     for n in names:
         if n not in CASES:

@@ -315,6 +315,9 @@ def main():
         funcs = [f for f in list_functions(code) if f != "main"]
     else:
         funcs = [f for f in args.func.split(",") if f]
+    if "main" in list_functions(code):
+        sys.exit("exec_compare: the file defines @main, the name of the driver "
+                 "it inserts; rename that function")
     builder = MainBuilder()
     signatures = []
     for func in funcs:

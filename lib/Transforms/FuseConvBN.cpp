@@ -11,8 +11,10 @@
 #include "ConvBN/Transforms/Passes.h"
 
 #include "ConvBNMatch.h"
+#include "TrainingBlocks.h"
 
 #include "ConvBN/Analysis/ChannelAffine.h"
+#include "ConvBN/Analysis/ChannelGradient.h"
 #include "ConvBN/IR/ConvBNOps.h"
 #include "ConvBN/IR/LinalgConv.h"
 #include "mlir/Analysis/SliceAnalysis.h"
@@ -21,6 +23,8 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/ReshapeOpsUtils.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/IR/Verifier.h"
@@ -253,6 +257,34 @@ static std::string describeUsers(ArrayRef<Operation *> users) {
   return text;
 }
 
+/// Whether `user` of the chain value `value` (with expression `expr` in the
+/// convolution output) starts a batch norm's backward: through elementwise
+/// steps it reaches a per-channel reduction of the convolution output times
+/// another activation (γ's gradient, Σ dZ·(Y - μ̂)). A training-mode batch
+/// norm's statistics reduce the convolution output alone and are not one.
+static bool isBackwardUser(ChannelGradientAnalysis &gradients, Operation *user,
+                           Value value, Polynomial expr, unsigned channelDim,
+                           unsigned convOutputAtom) {
+  std::string reason;
+  for (unsigned depth = 0; depth < 8; ++depth) {
+    auto generic = dyn_cast<linalg::GenericOp>(user);
+    if (!generic)
+      return false;
+    FailureOr<Polynomial> step = gradients.analyzeStep(
+        generic, value, expr, channelDim, DenseMap<Value, Polynomial>(), reason);
+    if (failed(step))
+      return false;
+    if (generic.getNumReductionLoops() != 0)
+      return gradients.involvesOtherActivation(*step, convOutputAtom);
+    value = generic->getResult(0);
+    expr = *step;
+    if (!value.hasOneUse())
+      return false;
+    user = *value.getUsers().begin();
+  }
+  return false;
+}
+
 class ConvBNMatcher {
 public:
   /// Matches `conv` and the batch norm after it, or returns why not. Splat
@@ -452,9 +484,19 @@ FailureOr<ConvBNMatch> ConvBNMatcher::match(Operation *conv,
 
   // Walk the chain, composing the steps; remember the longest prefix that
   // reads as a batch norm and ends in the convolution's element type.
-  AtomTable atoms;
-  ChannelAffineAnalysis analysis(atoms, keepSplatVectors);
+  auto algebra = std::make_shared<MatchAlgebra>(keepSplatVectors);
+  AtomTable &atoms = algebra->atoms;
+  ChannelAffineAnalysis &analysis = algebra->analysis;
+  ChannelGradientAnalysis gradients(atoms, analysis);
+  unsigned convOutputAtom = atoms.getActivation(conv->getResult(0));
   AffineForm total{Polynomial::constant(1.0), Polynomial()};
+  // Each value of the chain as an expression in the convolution output Y,
+  // and the uses of a chain value that a joint graph's backward makes.
+  SmallVector<ChainValue> chainValues;
+  SmallVector<std::pair<OpOperand *, size_t>> backwardUses;
+  auto exprOf = [&](const AffineForm &form) {
+    return form.slope * Polynomial::atom(convOutputAtom) + form.intercept;
+  };
   std::optional<unsigned> channelDim;
   if (channelDims.size() == 1)
     channelDim = channelDims.front();
@@ -472,6 +514,7 @@ FailureOr<ConvBNMatch> ConvBNMatcher::match(Operation *conv,
   SmallVector<Operation *> chain;
   SmallVector<ShapeUser> shapeUsers;
   while (true) {
+    chainValues.push_back({current, exprOf(total), channelDim});
     // `tensor.dim`s of the chain (frontends size their `outs` with them)
     // are not uses of the values; remember them to re-derive later.
     // (An op reading the value twice, e.g. as `ins` and `outs`, is one user.)
@@ -481,6 +524,26 @@ FailureOr<ConvBNMatch> ConvBNMatcher::match(Operation *conv,
         shapeUsers.push_back({dim, batchDim});
       else
         users.insert(user);
+    }
+    // In a joint forward + backward graph, a value of the batch norm also
+    // feeds its backward (γ's gradient reduces dZ·(Y - μ̂)): set such users
+    // aside, for the backward matcher to account for.
+    if (users.size() > 1 && channelDim) {
+      SmallVector<Operation *> forward;
+      for (Operation *user : users) {
+        if (!isBackwardUser(gradients, user, current, exprOf(total),
+                            *channelDim, convOutputAtom)) {
+          forward.push_back(user);
+          continue;
+        }
+        for (OpOperand &use : user->getOpOperands())
+          if (use.get() == current)
+            backwardUses.push_back({&use, chainValues.size() - 1});
+      }
+      if (forward.size() == 1 && forward.size() != users.size()) {
+        users.clear();
+        users.insert(forward.front());
+      }
     }
     stopUsers.assign(users.begin(), users.end());
     if (users.size() != 1) {
@@ -569,6 +632,7 @@ FailureOr<ConvBNMatch> ConvBNMatcher::match(Operation *conv,
       continue;
     recognizeReason.clear();
     best = *params;
+    match.slope = total.slope;
     bestLength = chain.size();
     bestShapeUsers = shapeUsers.size();
   }
@@ -592,6 +656,15 @@ FailureOr<ConvBNMatch> ConvBNMatcher::match(Operation *conv,
   match.params = *best;
   match.params.bias = lookThroughExtF(match.params.bias, elementType);
   match.chain.assign(chain.begin(), chain.begin() + bestLength);
+  // The values the fused op makes disappear: Y and the prefix's but its
+  // last (the fused op's output replaces that one).
+  match.algebra = algebra;
+  match.convOutputAtom = convOutputAtom;
+  match.chainValues.assign(chainValues.begin(),
+                           chainValues.begin() + bestLength);
+  for (auto [use, position] : backwardUses)
+    if (position < bestLength)
+      match.backwardUses.push_back(use);
   match.shapeUsers.assign(shapeUsers.begin(),
                           shapeUsers.begin() + bestShapeUsers);
   if (match.params.bias && match.initBias) {
@@ -659,6 +732,57 @@ static Value replayShapeOp(OpBuilder &b, Location loc, Operation *op,
   return tensor::CastOp::create(b, loc, resultType, value);
 }
 
+/// `value` (shaped like the chain's end) in the convolution output's shape:
+/// the chain's reshapes and transposes undone, in reverse.
+static Value toConvOutputShape(OpBuilder &b, Location loc,
+                               const ConvBNMatch &match, Value value) {
+  for (Operation *op : llvm::reverse(match.chain)) {
+    if (isa<linalg::GenericOp>(op))
+      continue;
+    auto sourceType = cast<RankedTensorType>(op->getOperand(0).getType())
+                          .clone(getElementTypeOrSelf(value.getType()));
+    if (auto collapse = dyn_cast<tensor::CollapseShapeOp>(op)) {
+      value = tensor::ExpandShapeOp::create(
+          b, loc, sourceType, value, collapse.getReassociationIndices());
+    } else if (auto expand = dyn_cast<tensor::ExpandShapeOp>(op)) {
+      value = tensor::CollapseShapeOp::create(
+          b, loc, value, expand.getReassociationIndices());
+    } else if (auto transpose = dyn_cast<linalg::TransposeOp>(op)) {
+      SmallVector<int64_t> inverse(transpose.getPermutation().size());
+      for (auto [i, p] : llvm::enumerate(transpose.getPermutation()))
+        inverse[p] = i;
+      SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(b, loc, value);
+      SmallVector<OpFoldResult> permuted;
+      for (int64_t dim : inverse)
+        permuted.push_back(sizes[dim]);
+      Value init = tensor::EmptyOp::create(b, loc, permuted,
+                                           getElementTypeOrSelf(value));
+      value = linalg::TransposeOp::create(b, loc, value, init, inverse)
+                  ->getResult(0);
+    } else {
+      value = tensor::CastOp::create(b, loc, sourceType, value);
+    }
+  }
+  return value;
+}
+
+/// `value` reshaped to `type`, which has the same elements (a per-channel
+/// vector as [C] or [1, C, 1, 1], a grouped filter as [G, F, ...] or
+/// [G * F, ...]).
+static Value reshapeLike(OpBuilder &b, Location loc, Value value, Type type) {
+  if (value.getType() == type)
+    return value;
+  auto from = cast<RankedTensorType>(value.getType());
+  auto to = cast<RankedTensorType>(type);
+  if (from.getShape() == to.getShape())
+    return tensor::CastOp::create(b, loc, type, value);
+  std::optional<SmallVector<ReassociationIndices>> groups =
+      getReassociationIndicesForReshape(from, to);
+  if (from.getRank() > to.getRank())
+    return tensor::CollapseShapeOp::create(b, loc, to, value, *groups);
+  return tensor::ExpandShapeOp::create(b, loc, to, value, *groups);
+}
+
 /// A compile-time constant, possibly reshaped (torch-mlir reshapes the
 /// filters of grouped and depthwise convolutions; canonicalization folds
 /// those reshapes).
@@ -695,6 +819,22 @@ static bool hasOnlyAssertionEffects(Operation *root) {
               .wasInterrupted();
 }
 
+/// Erases `roots` and then every op only they used, as long as nothing else
+/// uses them.
+static void eraseDeadOps(RewriterBase &rewriter, ArrayRef<Operation *> roots) {
+  SetVector<Operation *> worklist(roots.begin(), roots.end());
+  while (!worklist.empty()) {
+    Operation *op = worklist.pop_back_val();
+    if (!op->use_empty() || !(isMemoryEffectFree(op) ||
+                              hasOnlyAssertionEffects(op)))
+      continue;
+    for (Value operand : op->getOperands())
+      if (Operation *def = operand.getDefiningOp())
+        worklist.insert(def);
+    rewriter.eraseOp(op);
+  }
+}
+
 /// Creates the `convbn.conv_bn` that `state` describes if the op's own
 /// verifier accepts it, and otherwise creates nothing and returns the
 /// verifier's message. Matching proves that the chain computes a batch norm,
@@ -702,8 +842,9 @@ static bool hasOnlyAssertionEffects(Operation *root) {
 /// dynamic input-channel dimension or an infinite epsilon constant, which
 /// the op rejects. Asking its verifier instead of repeating its rules here
 /// keeps the two from drifting apart.
-static FailureOr<ConvBNOp> createIfValid(OpBuilder &b, OperationState &state,
-                                         std::string &reason) {
+template <typename OpTy>
+static FailureOr<OpTy> createIfValid(OpBuilder &b, OperationState &state,
+                                     std::string &reason) {
   MLIRContext *ctx = b.getContext();
   std::string message;
   ScopedDiagnosticHandler capture(ctx, [&](Diagnostic &diag) {
@@ -712,7 +853,7 @@ static FailureOr<ConvBNOp> createIfValid(OpBuilder &b, OperationState &state,
     return success();
   });
   SmallVector<Type> resultTypes;
-  if (failed(ConvBNOp::inferReturnTypes(
+  if (failed(OpTy::inferReturnTypes(
           ctx, state.location, state.operands,
           state.attributes.getDictionary(ctx), state.getRawProperties(),
           state.regions, resultTypes))) {
@@ -727,7 +868,7 @@ static FailureOr<ConvBNOp> createIfValid(OpBuilder &b, OperationState &state,
     return failure();
   }
   b.insert(op);
-  return cast<ConvBNOp>(op);
+  return cast<OpTy>(op);
 }
 
 struct FuseConvBNPass : convbn::impl::FuseConvBNBase<FuseConvBNPass> {
@@ -739,9 +880,17 @@ struct FuseConvBNPass : convbn::impl::FuseConvBNBase<FuseConvBNPass> {
       if (getConvLayout(op))
         convs.push_back(op);
     });
-    IRRewriter rewriter(&getContext());
+    // A training block's rewrite erases the frontend's gradient
+    // convolutions, which are convolutions of the list: skip those.
+    struct ErasedOps : RewriterBase::Listener {
+      void notifyOperationErased(Operation *op) override { erased.insert(op); }
+      DenseSet<Operation *> erased;
+    } erasedOps;
+    IRRewriter rewriter(&getContext(), &erasedOps);
     ConvBNMatcher matcher;
     for (Operation *conv : convs) {
+      if (erasedOps.erased.contains(conv))
+        continue;
       // Remarks go to the location only: Operation::emitRemark would attach
       // the op printed with its function's SSA numbering, which costs time
       // linear in the function and made remarks quadratic in the program.
@@ -753,22 +902,72 @@ struct FuseConvBNPass : convbn::impl::FuseConvBNBase<FuseConvBNPass> {
           emitRemark(loc) << "not fused: " << reason;
         continue;
       }
-      Mode fusedMode = chooseMode(*match);
-      StringRef convName = conv->getName().getStringRef();
-      size_t chainLength = match->chain.size();
-      if (failed(rewrite(rewriter, *match, fusedMode, reason))) {
+      // A joint forward + backward graph: the block's backward must be
+      // matched too, or the fused op would leave its reader of Y behind.
+      // Without a reader of Y, the backward (if any) is found from dY =
+      // dZ·s, when the graph computes the convolution's gradients.
+      std::optional<BackwardMatch> backward;
+      FailureOr<BackwardMatch> matched = matchBackward(*match, reason);
+      if (failed(matched)) {
+        if (remarks)
+          emitRemark(loc) << "not fused: the convolution output is also "
+                             "read outside the batch norm: "
+                          << reason;
+        continue;
+      }
+      if (matched->gradOutput)
+        backward = std::move(*matched);
+      FailureOr<Mode> fusedMode = chooseMode(*match, backward.has_value(),
+                                             reason);
+      if (failed(fusedMode)) {
         if (remarks)
           emitRemark(loc) << "not fused: " << reason;
         continue;
       }
-      if (remarks)
-        emitRemark(loc) << "fused " << convName << " and " << chainLength
-                        << " batch-norm ops into convbn.conv_bn "
-                        << stringifyMode(fusedMode);
+      StringRef convName = conv->getName().getStringRef();
+      size_t chainLength = match->chain.size();
+      if (failed(rewrite(rewriter, *match, *fusedMode, backward, reason))) {
+        if (remarks)
+          emitRemark(loc) << "not fused: " << reason;
+        continue;
+      }
+      if (!remarks)
+        continue;
+      InFlightDiagnostic remark = emitRemark(loc);
+      remark << "fused " << convName << " and " << chainLength
+             << " batch-norm ops into convbn.conv_bn "
+             << stringifyMode(*fusedMode);
+      if (backward) {
+        remark << ", and its backward into convbn.conv_bn_backward "
+               << stringifyMode(*fusedMode) << " (gradients of "
+               << describeBackward(*backward) << ")";
+        if (!backward->unmatchedFilter.empty() && !backward->gradFilter &&
+            backward->gradConvOutput)
+          remark << "; the filter gradient stays as it was: "
+                 << backward->unmatchedFilter;
+        if (!backward->unmatchedInput.empty() && !backward->gradInput &&
+            backward->gradConvOutput)
+          remark << "; the input gradient stays as it was: "
+                 << backward->unmatchedInput;
+      }
     }
   }
 
-  Mode chooseMode(const ConvBNMatch &match) {
+  /// The mode of the fused ops. A training block (one whose backward is in
+  /// the graph) is tune unless eval is asked for: its parameters are
+  /// trained, so deploy is impossible.
+  FailureOr<Mode> chooseMode(const ConvBNMatch &match, bool training,
+                             std::string &reason) {
+    if (training) {
+      if (mode == FusionMode::Eval)
+        return Mode::Eval;
+      if (mode == FusionMode::Deploy) {
+        reason = "mode=deploy, but the graph computes the block's gradients "
+                 "(deploy parameters are not trained)";
+        return failure();
+      }
+      return Mode::Tune;
+    }
     switch (mode) {
     case FusionMode::Auto: {
       const BatchNormParams &p = match.params;
@@ -794,7 +993,9 @@ struct FuseConvBNPass : convbn::impl::FuseConvBNBase<FuseConvBNPass> {
   /// Replaces the convolution and the chain with the fused op, or, if the op
   /// would not verify, leaves the IR as it was and says why.
   LogicalResult rewrite(IRRewriter &rewriter, const ConvBNMatch &match,
-                        Mode fusedMode, std::string &reason) {
+                        Mode fusedMode,
+                        const std::optional<BackwardMatch> &backward,
+                        std::string &reason) {
     Operation *last = match.chain.back();
     rewriter.setInsertionPoint(last);
     Location loc = rewriter.getFusedLoc({match.conv->getLoc(), last->getLoc()});
@@ -829,23 +1030,86 @@ struct FuseConvBNPass : convbn::impl::FuseConvBNBase<FuseConvBNPass> {
         return {};
       return DenseI64ArrayAttr::get(ctx, values);
     };
+    Value filter = linalgOp.getDpsInputOperand(1)->get();
+    Value biasVector = vector(bias), scale = vector(p.scale);
     OperationState state(loc, ConvBNOp::getOperationName());
     ConvBNOp::build(rewriter, state, TypeRange(),
                     ModeAttr::get(ctx, fusedMode),
                     ConvLayoutAttr::get(ctx, match.layout), match.input,
-                    linalgOp.getDpsInputOperand(1)->get(), vector(bias),
-                    vector(p.scale), vector(p.offset), mean, variance,
-                    nonDefault(strides, 1), nonDefault(dilations, 1),
+                    filter, biasVector, scale, vector(p.offset), mean,
+                    variance, nonDefault(strides, 1), nonDefault(dilations, 1),
                     nonDefault(match.padding, 0),
                     rewriter.getF64FloatAttr(p.epsilon),
                     /*momentum=*/FloatAttr());
-    FailureOr<ConvBNOp> created = createIfValid(rewriter, state, reason);
+    // An eval training block keeps the convolution output for its backward.
+    if (backward && fusedMode == Mode::Eval)
+      state.getOrAddProperties<ConvBNOp::Properties>().keep_conv_output =
+          rewriter.getUnitAttr();
+    FailureOr<ConvBNOp> created =
+        createIfValid<ConvBNOp>(rewriter, state, reason);
     if (failed(created)) {
       for (Operation *op : llvm::reverse(operandOps))
         rewriter.eraseOp(op);
       return failure();
     }
     ConvBNOp fused = *created;
+    if (backward) {
+      OperationState backwardState(loc,
+                                   ConvBNBackwardOp::getOperationName());
+      Gradients gradients = Gradients::None;
+      auto add = [&](Value matched, Gradients which) {
+        if (matched)
+          gradients = gradients | which;
+      };
+      add(backward->gradInput, Gradients::Input);
+      add(backward->gradFilter, Gradients::Filter);
+      add(backward->gradBias, Gradients::Bias);
+      add(backward->gradScale, Gradients::Scale);
+      add(backward->gradOffset, Gradients::Offset);
+      // After dZ, which the loss computes from the forward op's output.
+      rewriter.setInsertionPointAfterValue(backward->gradOutput);
+      Value gradOutput = toConvOutputShape(rewriter, loc, match,
+                                           backward->gradOutput);
+      ConvBNBackwardOp::build(
+          rewriter, backwardState, TypeRange(), ModeAttr::get(ctx, fusedMode),
+          ConvLayoutAttr::get(ctx, match.layout), match.input, filter,
+          gradOutput, biasVector, scale, mean, variance,
+          fused.getConvOutput(), nonDefault(strides, 1),
+          nonDefault(dilations, 1), nonDefault(match.padding, 0),
+          rewriter.getF64FloatAttr(p.epsilon),
+          GradientsAttr::get(ctx, gradients));
+      FailureOr<ConvBNBackwardOp> created =
+          createIfValid<ConvBNBackwardOp>(rewriter, backwardState, reason);
+      if (failed(created)) {
+        rewriter.eraseOp(fused);
+        if (Operation *def = gradOutput.getDefiningOp();
+            def && gradOutput != backward->gradOutput)
+          rewriter.eraseOp(def);
+        for (Operation *op : llvm::reverse(operandOps))
+          if (op->use_empty())
+            rewriter.eraseOp(op);
+        return failure();
+      }
+      // The frontend's gradients become the op's results; what computed
+      // them dies (γ's gradient read Y: it goes before the convolution).
+      SmallVector<Operation *> replaced;
+      auto replace = [&](Value old, Value result) {
+        if (!old)
+          return;
+        if (Operation *def = old.getDefiningOp())
+          replaced.push_back(def);
+        rewriter.setInsertionPointAfterValue(result);
+        rewriter.replaceAllUsesWith(
+            old, reshapeLike(rewriter, loc, result, old.getType()));
+      };
+      replace(backward->gradInput, created->getGradInput());
+      replace(backward->gradFilter, created->getGradFilter());
+      replace(backward->gradBias, created->getGradBias());
+      replace(backward->gradScale, created->getGradScale());
+      replace(backward->gradOffset, created->getGradOffset());
+      eraseDeadOps(rewriter, replaced);
+      rewriter.setInsertionPoint(last);
+    }
 
     // Replay the chain's reshapes, transposes and casts on the fused result
     // (in its element type: the original ones may have worked on a wider

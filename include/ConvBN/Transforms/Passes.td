@@ -34,9 +34,25 @@ def FuseConvBN : Pass<"fuse-convbn"> {
     the output channel, and statistics computed from the convolution output
     itself (training-mode batch norm).
 
+    In a joint forward + backward graph (a training step, as
+    `aot_export_module(trace_joint=True)` and torch-mlir emit it) the
+    convolution output also feeds the batch norm's backward. The pass then
+    matches that backward as well, algebraically like the forward: the
+    gradient of γ (`Σ dZ·(Y − μ̂)/sqrt(σ̂² + ε)` in any spelling), of β, the
+    batch norm's input gradient `dY = dZ·s`, the bias gradient, and the
+    convolution's filter and input gradients (linalg convolutions or
+    generics of dY, X and W, compared with their definitions by index
+    algebra), whichever the graph computes. Without a gradient of γ (a
+    frozen or buffer-only batch norm) the backward is found from `dY`. The
+    block becomes a `convbn.conv_bn` and a `convbn.conv_bn_backward` of the
+    same mode that replace the frontend's gradients; if any reader of the
+    convolution output is not part of a matched gradient, the block is left
+    unfused.
+
     `mode=auto` (the default) fuses into `deploy` when the filter, the bias
     and every batch-norm parameter are compile-time constants, and into
-    `tune` otherwise. A pair whose fused op would not verify (linalg accepts
+    `tune` otherwise; a training block is `tune` (the paper's choice for
+    transfer learning) or `eval` when asked, never `deploy`. A pair whose fused op would not verify (linalg accepts
     negative dilations, dynamic input channels or an epsilon the op rejects)
     is left unfused. With `remarks=true` the pass emits a remark at every
     convolution: `fused ...` naming the mode, or `not fused: <reason>`.
