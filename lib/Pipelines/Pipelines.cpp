@@ -23,14 +23,24 @@
 
 using namespace mlir;
 
+/// Diagnoses shapes that contradict each other, before and after the first
+/// canonicalization (which propagates constant sizes into types), then
+/// folds away what computes zero-sized tensors.
+static void addShapeChecks(OpPassManager &pm) {
+  pm.addPass(convbn::createCheckShapes());
+  pm.addPass(convbn::createFoldZeroSized());
+}
+
 void mlir::convbn::buildLowerToCPUPipeline(OpPassManager &pm) {
   // Tensor level.
+  pm.addPass(convbn::createCheckShapes());
   pm.addPass(createConvertConvBNToLinalg());
   // Elementwise arith/math on whole tensors (as tests and frontends write
   // them) become linalg.generic, which bufferizes.
   pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
+  addShapeChecks(pm);
 
   // Buffers. Identity layouts at function boundaries keep the C interface
   // of the functions the plain strided memref descriptors callers expect.
@@ -67,11 +77,13 @@ void mlir::convbn::buildGPUSchedulePipeline(OpPassManager &pm,
   // and calls that return dynamically shaped tensors cannot become output
   // buffers: inline what the module defines.
   pm.addPass(createInlinerPass());
+  pm.addPass(convbn::createCheckShapes());
   // convbn to linalg, epilogues fused, pads as gathers.
   pm.addPass(createConvertConvBNToLinalg());
   pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
+  addShapeChecks(pm);
   pm.addPass(createLinalgElementwiseOpFusionPass());
   pm.addNestedPass<func::FuncOp>(createPadToGeneric());
   pm.addPass(createCanonicalizerPass());
@@ -201,6 +213,7 @@ void mlir::convbn::buildLowerToNVVMPipeline(
 
 void mlir::convbn::buildTosaToConvBNPipeline(OpPassManager &pm,
                                              StringRef fuseOptions) {
+  pm.addPass(convbn::createCheckShapes());
   OpPassManager &func = pm.nest<func::FuncOp>();
   func.addPass(tosa::createTosaToLinalgNamed());
   func.addPass(tosa::createTosaToLinalg());

@@ -305,6 +305,7 @@ private:
   FailureOr<Value> matchInitBias(Value init, ArrayRef<unsigned> channelDims,
                                  std::string &reason);
   void absorbPadding(ConvBNMatch &match);
+  bool fitPaddingToOutput(ConvBNMatch &match, std::string &reason);
   bool checkParams(const ConvBNMatch &match, int64_t channels,
                    Type convElementType, std::string &reason);
 };
@@ -339,6 +340,49 @@ void ConvBNMatcher::absorbPadding(ConvBNMatch &match) {
     match.padding[i + spatial.size()] = high[pos];
   }
   match.input = pad.getSource();
+}
+
+/// A linalg convolution may read only a prefix of its (padded) input: its
+/// output size is its own, and any window that fits is accepted. The fused
+/// op's output size follows from its input and attributes, so the padding
+/// beyond the last window is dropped from `high`; a convolution that leaves
+/// unread more of the input itself than that cannot be expressed.
+bool ConvBNMatcher::fitPaddingToOutput(ConvBNMatch &match,
+                                       std::string &reason) {
+  ConvDims dims = getConvDims(match.layout);
+  SmallVector<int64_t> strides = getConvStrides(match.conv);
+  SmallVector<int64_t> dilations = getConvDilations(match.conv);
+  auto inputType = cast<RankedTensorType>(match.input.getType());
+  auto filterType = cast<RankedTensorType>(
+      cast<linalg::LinalgOp>(match.conv).getDpsInputOperand(1)->get().getType());
+  auto outputType = cast<RankedTensorType>(match.conv->getResult(0).getType());
+  SmallVector<unsigned> spatial = ConvDims::getSpatialDims(dims.input);
+  for (auto [i, pos] : llvm::enumerate(spatial)) {
+    char letter = dims.input[pos];
+    int64_t size = inputType.getDimSize(pos);
+    int64_t kernel = filterType.getDimSize(dims.filter.find(letter));
+    int64_t output = outputType.getDimSize(dims.output.find(letter));
+    if (ShapedType::isDynamic(size) || ShapedType::isDynamic(kernel) ||
+        ShapedType::isDynamic(output) || output <= 0 || strides[i] <= 0 ||
+        dilations[i] <= 0)
+      continue; // the op's verifier has the last word on these
+    int64_t &high = match.padding[i + spatial.size()];
+    // The longest padded extent that still gives `output` windows.
+    int64_t longest = (output - 1) * strides[i] +
+                      dilations[i] * (kernel - 1) + 1 + (strides[i] - 1);
+    int64_t excess = size + match.padding[i] + high - longest;
+    if (excess <= 0)
+      continue;
+    int64_t cut = std::min(excess, high);
+    high -= cut;
+    if (excess > cut) {
+      reason = "the convolution reads only part of its input along dimension " +
+               std::to_string(pos) + " (" + std::to_string(output) +
+               " windows of " + std::to_string(size) + " elements)";
+      return false;
+    }
+  }
+  return true;
 }
 
 /// The batch-norm vectors must be channel-sized; the BN parameters must
@@ -479,6 +523,8 @@ FailureOr<ConvBNMatch> ConvBNMatcher::match(Operation *conv,
     return failure();
   match.initBias = lookThroughExtF(*initBias, elementType);
   absorbPadding(match);
+  if (!fitPaddingToOutput(match, reason))
+    return failure();
   int64_t channels = getNumOutputChannels(
       match.layout, cast<RankedTensorType>(filter.getType()));
 
@@ -684,6 +730,13 @@ FailureOr<ConvBNMatch> ConvBNMatcher::match(Operation *conv,
   for (ShapeUser user : match.shapeUsers) {
     std::optional<int64_t> index = user.dim.getConstantIndex();
     auto type = cast<RankedTensorType>(user.dim.getSource().getType());
+    if (index && (*index < 0 || *index >= type.getRank())) {
+      // Valid IR (the result is undefined), but no size to re-derive.
+      reason = "a tensor.dim of the batch norm reads dimension " +
+               std::to_string(*index) + " of a rank-" +
+               std::to_string(type.getRank()) + " tensor";
+      return failure();
+    }
     if (!index || (*index != user.batchDim && type.isDynamicDim(*index))) {
       reason = "a dynamic size of the batch norm other than the batch size "
                "is used elsewhere";

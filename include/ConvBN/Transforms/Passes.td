@@ -136,4 +136,56 @@ def SetMode : Pass<"convbn-set-mode"> {
   ];
 }
 
+def FoldZeroSized : Pass<"convbn-fold-zero-sized"> {
+  let summary = "Replace computations on zero-sized tensors by their results";
+  let description = [{
+    A tensor with a dimension of static size 0 has no elements, so whatever
+    computes it can be replaced without changing the program, and a loop of
+    static size 0 never runs its body:
+
+    - a linalg op on tensors with a loop of static size 0 (a convolution
+      with no input channels, a depthwise multiplier of 0, an empty batch)
+      yields its inits;
+    - a `tensor.insert_slice` of a zero-sized source yields its destination;
+    - any other side-effect-free op whose results are all statically shaped
+      zero-sized tensors yields `tensor.empty`s.
+
+    The lowering pipelines run it before bufferization and tiling: upstream
+    tiling crashes on loops of size 0, and bufferization turns a valid
+    zero-sized `tensor.extract_slice` at offset 0 into a `memref.subview`
+    its verifier rejects ("offset 0 is out-of-bounds: 0 >= 0").
+  }];
+  let dependentDialects = ["::mlir::tensor::TensorDialect"];
+}
+
+def CheckShapes : Pass<"convbn-check-shapes"> {
+  let summary = "Diagnose static shapes that contradict each other";
+  let description = [{
+    Upstream verifiers accept some IR whose static shapes cannot all hold
+    when it runs; a later canonicalization or conversion then makes the
+    contradiction explicit and produces IR that does not verify, far from
+    the cause. This pass reports it at the op, before any lowering:
+
+    - a `tensor.cast` to a static size of a value whose size, before a
+      cast made it dynamic, was another static size (visible once inlining
+      and canonicalization have propagated a constant size);
+    - a `tensor.expand_shape` whose static `output_shape` differs from its
+      result type;
+    - a linalg op whose operands give one loop two static sizes (linalg's
+      verifier skips the comparison for some operands when others are
+      dynamic);
+    - a linalg convolution whose window (`dilation·(kernel − 1) + 1`)
+      overflows or is larger than its static input, or whose static number
+      of windows runs past it;
+    - a `tosa.slice` whose constant sizes differ from its result type or
+      whose window is outside its input, or whose size -1 ("the rest")
+      meets a static result dimension, which upstream `tosa-to-tensor`
+      lowers to an invalid `tensor.extract_slice`.
+
+    The lowering pipelines (`--lower-to-cpu`, `--lower-to-nvvm`,
+    `--tosa-to-convbn`) run it first; the pass fails on the first function
+    with an error (all errors are reported).
+  }];
+}
+
 #endif // CONVBN_TRANSFORMS_PASSES_TD

@@ -1,0 +1,201 @@
+//===- CheckShapes.cpp - static shapes that contradict each other ---------===//
+//
+// Some IR verifies although its static shapes cannot all hold at run time
+// (a static `output_shape` that is not the result's, a window that does not
+// fit the input). Canonicalization or a conversion later makes the
+// contradiction explicit in an op whose verifier rejects it, and the
+// pipeline fails on IR the user never wrote. This pass reports it at the op
+// that holds it, before anything is lowered.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ConvBN/Transforms/Passes.h"
+
+#include "ConvBN/IR/LinalgConv.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "llvm/Support/MathExtras.h"
+
+namespace mlir::convbn {
+#define GEN_PASS_DEF_CHECKSHAPES
+#include "ConvBN/Transforms/Passes.h.inc"
+} // namespace mlir::convbn
+
+using namespace mlir;
+using namespace mlir::convbn;
+
+/// The static size of dimension `dim` of `value`, looking through
+/// `tensor.cast`s that made it dynamic.
+static int64_t getStaticSizeThroughCasts(Value value, int64_t dim) {
+  while (true) {
+    auto type = cast<ShapedType>(value.getType());
+    if (!type.isDynamicDim(dim))
+      return type.getDimSize(dim);
+    auto cast = value.getDefiningOp<tensor::CastOp>();
+    if (!cast)
+      return ShapedType::kDynamic;
+    value = cast.getSource();
+  }
+}
+
+static LogicalResult checkCast(tensor::CastOp op) {
+  auto result = dyn_cast<RankedTensorType>(op.getType());
+  auto source = dyn_cast<RankedTensorType>(op.getSource().getType());
+  if (!result || !source || result.getRank() != source.getRank())
+    return success();
+  for (int64_t dim = 0; dim < result.getRank(); ++dim) {
+    int64_t size = getStaticSizeThroughCasts(op.getSource(), dim);
+    if (!result.isDynamicDim(dim) && !ShapedType::isDynamic(size) &&
+        size != result.getDimSize(dim))
+      return op.emitOpError("casts dimension ")
+             << dim << " of static size " << size
+             << " (before an earlier cast made it dynamic) to size "
+             << result.getDimSize(dim);
+  }
+  return success();
+}
+
+static LogicalResult checkExpandShape(tensor::ExpandShapeOp op) {
+  RankedTensorType result = op.getResultType();
+  for (auto [dim, size] : llvm::enumerate(op.getStaticOutputShape())) {
+    if (!ShapedType::isDynamic(size) && !result.isDynamicDim(dim) &&
+        size != result.getDimSize(dim))
+      return op.emitOpError("has static output size ")
+             << size << " for dimension " << dim << " of a result of type "
+             << result;
+  }
+  return success();
+}
+
+/// Every operand dimension indexed by the same loop alone must have the
+/// same static size. (linalg's verifier compares them only for some
+/// operands, and GPU tiling then slices the larger past the smaller.)
+static LogicalResult checkLoopSizes(linalg::LinalgOp op) {
+  DenseMap<unsigned, std::pair<int64_t, unsigned>> sizes; // loop -> size, operand
+  for (OpOperand &operand : op->getOpOperands()) {
+    auto type = dyn_cast<ShapedType>(operand.get().getType());
+    if (!type || !type.hasRank())
+      continue;
+    AffineMap map = op.getMatchingIndexingMap(&operand);
+    for (auto [dim, expr] : llvm::enumerate(map.getResults())) {
+      auto loop = dyn_cast<AffineDimExpr>(expr);
+      if (!loop || type.isDynamicDim(dim))
+        continue;
+      int64_t size = type.getDimSize(dim);
+      auto [it, inserted] = sizes.try_emplace(
+          loop.getPosition(), size, operand.getOperandNumber());
+      if (!inserted && it->second.first != size)
+        return op->emitOpError("operand #")
+               << operand.getOperandNumber() << " has size " << size
+               << " in dimension " << dim << " where operand #"
+               << it->second.second << " has " << it->second.first
+               << " for the same loop";
+    }
+  }
+  return success();
+}
+
+static LogicalResult checkConvolution(linalg::LinalgOp op, ConvLayout layout) {
+  ConvDims dims = getConvDims(layout);
+  auto inputType = cast<ShapedType>(op.getDpsInputOperand(0)->get().getType());
+  auto filterType = cast<ShapedType>(op.getDpsInputOperand(1)->get().getType());
+  auto outputType = cast<ShapedType>(op.getDpsInitOperand(0)->get().getType());
+  SmallVector<int64_t> strides = getConvStrides(op);
+  SmallVector<int64_t> dilations = getConvDilations(op);
+  for (auto [i, pos] : llvm::enumerate(ConvDims::getSpatialDims(dims.input))) {
+    char letter = dims.input[pos];
+    int64_t kernel = filterType.getDimSize(dims.filter.find(letter));
+    int64_t input = inputType.getDimSize(pos);
+    if (ShapedType::isDynamic(kernel) || kernel <= 0 || dilations[i] <= 0)
+      continue; // the verifiers own these
+    int64_t extent;
+    if (llvm::MulOverflow(dilations[i], kernel - 1, extent) ||
+        llvm::AddOverflow(extent, int64_t(1), extent))
+      return op->emitOpError("has a window of dilation ")
+             << dilations[i] << " and size " << kernel
+             << " whose extent overflows 64 bits";
+    if (!ShapedType::isDynamic(input) && extent > input)
+      return op->emitOpError("has a window of extent ")
+             << extent << " along dimension " << pos
+             << ", larger than its input (" << input
+             << "): no output position fits";
+    int64_t output = outputType.getDimSize(dims.output.find(letter));
+    int64_t last;
+    if (!ShapedType::isDynamic(input) && !ShapedType::isDynamic(output) &&
+        output > 0 && strides[i] > 0 &&
+        (llvm::MulOverflow(output - 1, strides[i], last) ||
+         llvm::AddOverflow(last, extent, last) || last > input))
+      return op->emitOpError("has ")
+             << output << " windows of extent " << extent << " and stride "
+             << strides[i] << " along dimension " << pos
+             << ", which run past its input (" << input << ")";
+  }
+  return success();
+}
+
+static LogicalResult checkSlice(tosa::SliceOp op) {
+  auto start = op.getStart().getDefiningOp<tosa::ConstShapeOp>();
+  auto size = op.getSize().getDefiningOp<tosa::ConstShapeOp>();
+  auto inputType = dyn_cast<RankedTensorType>(op.getInput1().getType());
+  auto resultType = dyn_cast<RankedTensorType>(op.getOutput().getType());
+  if (!start || !size || !inputType || !resultType)
+    return success();
+  SmallVector<int64_t> starts(start.getValues().getValues<int64_t>());
+  SmallVector<int64_t> sizes(size.getValues().getValues<int64_t>());
+  if (starts.size() != size_t(inputType.getRank()) ||
+      sizes.size() != size_t(inputType.getRank()) ||
+      resultType.getRank() != inputType.getRank())
+    return success(); // the verifier owns ranks
+  for (int64_t dim = 0; dim < inputType.getRank(); ++dim) {
+    if (sizes[dim] == -1 && !resultType.isDynamicDim(dim))
+      return op.emitOpError("has size -1 (the rest of the dimension) in "
+                            "dimension ")
+             << dim << ", which upstream tosa-to-tensor lowers to a dynamic "
+                       "size that contradicts the static result type: write "
+                       "the size";
+    int64_t length = sizes[dim] == -1 && !inputType.isDynamicDim(dim)
+                         ? inputType.getDimSize(dim) - starts[dim]
+                         : sizes[dim];
+    if (length >= 0 && !resultType.isDynamicDim(dim) &&
+        resultType.getDimSize(dim) != length)
+      return op.emitOpError("has size ")
+             << length << " in dimension " << dim << " but its result has "
+             << resultType.getDimSize(dim);
+    int64_t end;
+    if (length >= 0 && !inputType.isDynamicDim(dim) &&
+        (starts[dim] < 0 || llvm::AddOverflow(starts[dim], length, end) ||
+         end > inputType.getDimSize(dim)))
+      return op.emitOpError("reads [")
+             << starts[dim] << ", " << starts[dim] << " + " << length
+             << ") of dimension " << dim << " of size "
+             << inputType.getDimSize(dim);
+  }
+  return success();
+}
+
+namespace {
+struct CheckShapesPass : convbn::impl::CheckShapesBase<CheckShapesPass> {
+  void runOnOperation() override {
+    bool failedAny = false;
+    getOperation()->walk([&](Operation *op) {
+      LogicalResult result = success();
+      if (auto expand = dyn_cast<tensor::ExpandShapeOp>(op))
+        result = checkExpandShape(expand);
+      else if (auto castOp = dyn_cast<tensor::CastOp>(op))
+        result = checkCast(castOp);
+      else if (auto slice = dyn_cast<tosa::SliceOp>(op))
+        result = checkSlice(slice);
+      else if (auto linalgOp = dyn_cast<linalg::LinalgOp>(op)) {
+        result = checkLoopSizes(linalgOp);
+        if (succeeded(result))
+          if (std::optional<ConvLayout> layout = getConvLayout(op))
+            result = checkConvolution(linalgOp, *layout);
+      }
+      failedAny |= failed(result);
+    });
+    if (failedAny)
+      signalPassFailure();
+  }
+};
+} // namespace
