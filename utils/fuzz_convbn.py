@@ -3,60 +3,81 @@
 runs the compiler's pipelines on the mutants, looking for crashes.
 
   fuzz_convbn.py --seed S --cases N [--jobs J] [--opt build/bin/convbn-opt]
-                 [--outdir DIR] [--pipelines a,b,...] [--timeout 30] [--minimize]
+                 [--outdir DIR] [--pipelines a,b,...] [--per-case K]
+                 [--timeout 30] [--minimize]
   fuzz_convbn.py --show-case I --seed S          # print case I's mutant and what runs
   fuzz_convbn.py --reduce DIR [DIR...]           # minimize saved reproducers
 
 Corpus: every .mlir file under test/ and examples/ (files over 300 KB
 skipped), split at `// -----`, full-line comments removed, duplicates and
 pieces without IR dropped. A case draws a file, then one of its pieces, and
-applies 1 to 4 mutations (see MUTATORS):
+applies 1 to 4 mutations (MUTATORS, drawn by weight):
 
 - shapes: a dimension of a tensor/memref/vector type changed in one place,
-  in every copy of that type, or everywhere that size appears (to 0, 1, a
-  small size, 2^31, 2^32, 2^62, `?`, or a neighbour of the old size);
+  in every copy of that type, at the same position of every type of that
+  rank where it has that size (a batch, a channel count), or everywhere that
+  size appears; to 0, 1, a small size, 2^31 - 1, 2^31, 2^32, 2^62, `?`, or
+  a neighbour of the old size;
 - conv attributes: convbn `strides`/`dilations`/`padding = [..]`, linalg
   `dense<..> : tensor<Nxi64>`/`vector<Nxi64>`, TOSA `array<i64: ..>`,
-  `tensor.pad` `low`/`high`: one value changed (0, -1, 2^31, ...), one added
-  or one removed, or the vector type's length changed;
+  `tensor.pad` `low`/`high`, permutations, dimensions and output shapes:
+  one value changed (0, +-1, 2^31, INT64_MIN, ...), one added or one
+  removed, or the vector type's length changed;
 - element types (f16, bf16, f32, f64, f80, f128, f8E4M3FN, f8E5M2, tf32,
-  i1, i8, i32, i64, index): one occurrence or all occurrences of one type;
-- float literals (NaN, +-Inf as hex, 0, -0, 1e-45, 1e-320, 1e39, 1e308,
-  65504, ...), integer constants, `epsilon` and `momentum`;
+  i1, i8, i16, i32, i64, index): one occurrence or every occurrence of one;
+- float literals (NaN, +-Inf as f16/bf16/f32/f64 hex, 0, -0, 1e-45,
+  1e-320, +-1e39, +-1e308, 65504, ...) and integer constants;
+- epsilons: convbn's `epsilon` and `momentum`, and every literal that looks
+  like a BN epsilon (1e-3 .. 1e-9), to 0, -1, NaN, Inf, 1e39, denormals...;
 - the mode and layout keywords of convbn.conv_bn / convbn.fold_weights
   (include/ConvBN/IR/ConvBNEnums.td);
-- a dropped, duplicated or moved line (an op), two operands of an op swapped,
-  a use replaced by another value, a convbn operand clause dropped;
+- ops: one dropped (with its regions), one duplicated (its results renamed:
+  a second user of its operands), a line moved, two operands swapped, a use
+  replaced by another value (of the same type where known), a convbn
+  operand clause (bias, scale, offset, mean, variance) dropped;
 - an affine map's result changed/dropped/added/swapped, an iterator type
   flipped, an op swapped for a sibling (addf/mulf/..., sqrt/rsqrt/...,
-  one linalg conv for another), a dense constant made a splat.
+  one linalg conv for another, tosa ops), a dense list made a splat.
 
-Every mutant is first parsed and verified (`convbn-opt mutant.mlir`, the
-`parse` row of the summary); one the driver rejects with an error is done.
-A valid mutant runs through the pipelines (PIPELINES: TOSA inputs through
-`tosa`, the others through the rest), each with `-verify-each
+Three cases in four are steered: a mutation is kept only if the mutant still
+parses and verifies (else another one is drawn), so that most of them reach
+the pipelines; the others may break the IR anywhere, for the parser's and
+the verifiers' sake (--steer). Every mutant is first parsed and verified
+(`convbn-opt mutant.mlir`, the `parse` row of the summary); one the driver
+rejects with an error is done. A valid mutant runs through --per-case of the
+pipelines that apply to it (PIPELINES; TOSA inputs only through `tosa`, the
+others through the rest), drawn per case (0: all), each with `-verify-each
 --mlir-disable-threading`, in a process limited to --memory-mb of address
 space and --timeout seconds.
 
 Oracle: a run either exits 0 with output that re-parses and verifies (the
-driver run again on it, no passes), or exits 1 with an `error:` diagnostic.
-Anything else is a failure: a signal, another exit code, `LLVM ERROR`, an
-assertion, `PLEASE submit a bug report`, a stack dump, a timeout, exit 1
-without a diagnostic, or output that does not re-parse. Failures are grouped
-by a signature (the kind, the first line of the error message with numbers
-replaced by N, and the first frames of the stack dump, preferring convbn and
-MLIR code) and each class saved once, with its smallest input, as
+driver run again on it, no passes), or exits 1 with an `error:` diagnostic
+that a pass emitted. Anything else is a failure: a signal, another exit
+code, `LLVM ERROR`, an assertion, `PLEASE submit a bug report`, a stack
+dump, a timeout (`hang`), exit 1 without a diagnostic (`no-diagnostic`),
+output that does not re-parse (`bad-output`), or an error that -verify-each
+reported after a pass left invalid IR (`invalid-ir`: the same pipeline
+without -verify-each does not stop with that error; the pass is named with
+--mlir-print-ir-after-failure). Failures are grouped by a signature (the
+kind, the first line of the message with numbers replaced by N, the first
+frames of the stack dump in convbn and MLIR code, and the first frame
+anywhere when that is elsewhere, e.g. LLVM's NVPTX backend) and each class
+is saved once, with its smallest input, as
 
   OUTDIR/<kind>-<hash>/{input.mlir, command.sh, stderr.txt, info.txt}
 
-(`command.sh` reruns it; CONVBN_OPT overrides the driver). --minimize shrinks
-each class's input by deleting lines and whole regions while the same
-signature reproduces.
+(`command.sh` reruns it; CONVBN_OPT overrides the driver). --minimize
+shrinks each class's input (regions, ops with their uses replaced by an
+earlier value of the same type, chunks of lines) while the same signature
+reproduces; --reduce does it to saved reproducers. Signatures matched by a
+line of --known (utils/fuzz_convbn_known.txt: bugs of upstream MLIR that
+convbn cannot fix) are saved as `known-...` and do not fail the campaign.
 
-Case i of seed S is a function of (S, i) and the corpus only: the same
-checkout gives the same mutants with any --jobs. The summary lists per
-pipeline how many runs were ok / rejected with an error / failures, and the
-failure classes; the exit status is 1 if there was any failure.
+Case i of seed S is a function of (S, i), the corpus and the driver (which
+steering asks): the same checkout and driver give the same mutants with any
+--jobs. The summary lists per pipeline how many runs were ok, rejected with
+an error, failures and known failures, then the failure classes; the exit
+status is 1 if there was any failure.
 """
 
 import argparse
@@ -629,20 +650,29 @@ def normalize_message(line):
     return line[:200]
 
 
+CXX_SOURCE = re.compile(r"\.(?:cpp|cc|cxx|h|hpp|inc)$")
+
+
 def frame_name(rest):
-    """'ns::f(int) (/lib/libX.so+0x12)' -> ('ns::f', 'libX.so'); unnamed
-    frames give (None, module)."""
+    """A stack dump frame's function, without its parameters, and where it
+    is: 'ns::f(int) (/lib/libX.so+0x12)' -> ('ns::f', 'libX.so'). A frame
+    the symbolizer found debug information for ends with its source
+    instead ('anon::f() (.constprop.0) F.cpp:0:0' -> ('anon::f', 'F.cpp')).
+    Unnamed frames give (None, module)."""
     module = ""
     m = re.search(r"\(([^()]*?)\+0x[0-9a-fA-F]+\)\s*$", rest)
     if m:
         module = os.path.basename(m.group(1))
         rest = rest[:m.start()].strip()
     else:
-        rest = re.sub(r"\s+\S+:\d+(:\d+)?\s*$", "", rest).strip()
+        m = re.search(r"\s+(\S+?):\d+(?::\d+)?\s*$", rest)
+        if m:
+            module = os.path.basename(m.group(1))
+            rest = rest[:m.start()].strip()
     if not rest:
         return None, module
     rest = rest.replace("(anonymous namespace)", "anon").replace("{lambda", "<lambda")
-    rest = re.sub(r"\s*\[clone [^\]]*\]", "", rest)
+    rest = re.sub(r"\s*\[clone [^\]]*\]|\s*\(\.(?:constprop|isra|part|cold)[.\w]*\)", "", rest)
     depth = 0
     for i, ch in enumerate(rest):
         if ch == "<":
@@ -655,7 +685,14 @@ def frame_name(rest):
     return rest.strip(), module
 
 
-def crash_frames(stderr, driver_name):
+def is_ours(module, driver_names):
+    """convbn's or MLIR's code: the driver, libMLIR, or a C++ source the
+    symbolizer named (only the driver's own code has debug information
+    here; libc's sources are C)."""
+    return module.startswith("libMLIR") or module in driver_names or bool(CXX_SOURCE.search(module))
+
+
+def crash_frames(stderr, driver_names):
     """The first named frames in convbn or MLIR code (and the first frame of
     any library, when that is elsewhere, e.g. in LLVM's NVPTX backend)."""
     ours, first_any = [], None
@@ -665,7 +702,7 @@ def crash_frames(stderr, driver_name):
             continue
         if first_any is None:
             first_any = name
-        if module.startswith("libMLIR") or module == driver_name:
+        if is_ours(module, driver_names):
             ours.append(name)
             if len(ours) == 3:
                 break
@@ -675,17 +712,18 @@ def crash_frames(stderr, driver_name):
     return frames
 
 
-def convbn_frame(stderr, driver_name):
+def convbn_frame(stderr, driver_names):
     """The innermost named frame in the driver itself (convbn's code), for
     telling which pass failed; '' when the stack has none."""
     for m in FRAME.finditer(stderr):
         name, module = frame_name(m.group(1))
-        if name and module == driver_name and not SKIP_FRAME.match(name):
+        if name and (module in driver_names or CXX_SOURCE.search(module)) \
+                and not SKIP_FRAME.match(name):
             return name
     return ""
 
 
-def classify(rc, stderr, driver_name):
+def classify(rc, stderr, driver_names):
     """None when the run passes the oracle (before the output check), else
     (kind, message, frames)."""
     markers = any(s in stderr for s in CRASH_MARKERS)
@@ -724,7 +762,7 @@ def classify(rc, stderr, driver_name):
         kind = "assert"
     elif message.startswith("LLVM ERROR") and kind == "abort":
         kind = "fatal"
-    return kind, normalize_message(message), crash_frames(stderr, driver_name)
+    return kind, normalize_message(message), crash_frames(stderr, driver_names)
 
 
 def first_error(stderr):
@@ -737,7 +775,9 @@ def first_error(stderr):
 class Runner:
     def __init__(self, args):
         self.opt = os.path.abspath(args.opt)
-        self.driver_name = os.path.basename(self.opt)
+        # How stack dumps name the driver's own frames (it may be a link).
+        self.driver_names = {os.path.basename(self.opt),
+                            os.path.basename(os.path.realpath(self.opt))}
         self.timeout = args.timeout
         self.memory_mb = args.memory_mb
         self.toolkit = args.toolkit
@@ -750,7 +790,7 @@ class Runner:
             with os.fdopen(fd, "w") as f:
                 f.write(text)
             rc, err = run_driver([self.opt, path, "-o", os.devnull], self.timeout, self.memory_mb)
-            return rc == 0 or classify(rc, err, self.driver_name) is not None
+            return rc == 0 or classify(rc, err, self.driver_names) is not None
         finally:
             os.unlink(path)
 
@@ -773,7 +813,7 @@ class Runner:
         out = os.path.join(workdir, f"{tag}.out.mlir")
         try:
             rc, err = run_driver(self.command(pipeline, input_path, out), self.timeout, self.memory_mb)
-            verdict = classify(rc, err, self.driver_name)
+            verdict = classify(rc, err, self.driver_names)
             if verdict is not None:
                 return verdict, err, False
             if rc != 0:
@@ -784,7 +824,7 @@ class Runner:
                 return None, err, False
             if pipeline != "parse":
                 rc2, err2 = run_driver([self.opt, out, "-o", os.devnull], self.timeout, self.memory_mb)
-                if rc2 != 0 or classify(rc2, err2, self.driver_name) is not None:
+                if rc2 != 0 or classify(rc2, err2, self.driver_names) is not None:
                     return ("bad-output", first_error(err2), []), \
                         err + "\n--- re-parsing the output ---\n" + err2, False
             return None, err, True
@@ -1024,7 +1064,7 @@ class Campaign:
         with open(os.path.join(d, "info.txt"), "w") as f:
             f.write(f"signature: {sig}\nkind: {verdict[0]}\nmessage: {verdict[1]}\n"
                     f"frames: {' <- '.join(verdict[2])}\n"
-                    f"convbn frame: {convbn_frame(stderr, self.runner.driver_name)}\n"
+                    f"convbn frame: {convbn_frame(stderr, self.runner.driver_names)}\n"
                     f"pipeline: {pipeline}\nseed: {self.args.seed}\ncase: {index}\n"
                     f"source: {source}\nknown: {'yes' if self.is_known(sig) else 'no'}\n")
 
@@ -1118,25 +1158,51 @@ def minimize_class(campaign, sig, work):
               f"{len(small.splitlines())} lines", file=sys.stderr, flush=True)
 
 
+def reduce_dir(args, runner, d):
+    """Minimizes one saved reproducer in place: input.mlir (the original
+    kept as input.orig.mlir) and stderr.txt."""
+    with open(os.path.join(d, "info.txt")) as f:
+        info = dict(l.split(": ", 1) for l in f.read().splitlines() if ": " in l)
+    pipeline = info["pipeline"]
+    with open(os.path.join(d, "input.mlir")) as f:
+        lines = f.read().split("\n")
+    n = 0
+    while n < len(lines) and lines[n].startswith("//"):
+        n += 1
+    header, body = lines[:n], "\n".join(lines[n:])
+    with tempfile.TemporaryDirectory(prefix="fuzz-convbn-") as work:
+        # The signature as this version computes it, with this driver.
+        path = os.path.join(work, "input.mlir")
+        with open(path, "w") as f:
+            f.write(body)
+        verdict, _, _ = runner.check(pipeline, path, work, "input")
+        if verdict is None:
+            return f"{d}: passes with {runner.opt}"
+        sig = signature(pipeline, verdict)
+        small = minimize(runner, pipeline, body, sig, work, args.minimize_seconds)
+        path = os.path.join(work, "small.mlir")
+        with open(path, "w") as f:
+            f.write(small)
+        verdict, err, _ = runner.check(pipeline, path, work, "small")
+    if verdict is None or signature(pipeline, verdict) != sig:
+        return f"{d}: the minimized input does not reproduce (flaky?)"
+    if not os.path.exists(os.path.join(d, "input.orig.mlir")):
+        os.rename(os.path.join(d, "input.mlir"), os.path.join(d, "input.orig.mlir"))
+    if "//   mutation: minimized" not in header:
+        header.append("//   mutation: minimized")
+    with open(os.path.join(d, "input.mlir"), "w") as f:
+        f.write("\n".join(header) + "\n" + small)
+    with open(os.path.join(d, "stderr.txt"), "w") as f:
+        f.write(err)
+    return f"{d}: {len(body.strip().splitlines())} -> {len(small.strip().splitlines())} lines"
+
+
 def reduce_dirs(args, runner):
-    """--reduce: minimizes saved reproducers in place (input.mlir; the
-    original is kept as input.orig.mlir)."""
-    status = 0
-    for d in args.reduce:
-        info = dict(l.split(": ", 1) for l in open(os.path.join(d, "info.txt")).read().splitlines() if ": " in l)
-        sig, pipeline = info["signature"], info["pipeline"]
-        with open(os.path.join(d, "input.mlir")) as f:
-            text = f.read()
-        header = [l for l in text.split("\n") if l.startswith("// fuzz_convbn") or l.startswith("//   mutation")]
-        body = "\n".join(l for l in text.split("\n") if l not in header)
-        with tempfile.TemporaryDirectory(prefix="fuzz-convbn-") as work:
-            small = minimize(runner, pipeline, body, sig, work, args.minimize_seconds)
-        if not os.path.exists(os.path.join(d, "input.orig.mlir")):
-            os.rename(os.path.join(d, "input.mlir"), os.path.join(d, "input.orig.mlir"))
-        with open(os.path.join(d, "input.mlir"), "w") as f:
-            f.write("\n".join(header + ["// minimized"]) + "\n" + small)
-        print(f"{d}: {len(body.splitlines())} -> {len(small.splitlines())} lines", flush=True)
-    return status
+    """--reduce DIR...: minimizes saved reproducers, --jobs at a time."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=max(args.jobs, 1)) as pool:
+        for line in pool.map(lambda d: reduce_dir(args, runner, d), args.reduce):
+            print(line, flush=True)
+    return 0
 
 
 def main():
