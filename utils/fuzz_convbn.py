@@ -616,23 +616,26 @@ SKIP_FRAME = re.compile(
 
 
 def run_driver(cmd, timeout, memory_mb):
-    """(returncode, or None on a timeout; stderr text). The process runs in
-    its own session (a timeout kills it with its ptxas), without core dumps
-    and with at most MEMORY_MB of address space (set with prlimit right
-    after the start rather than in a preexec_fn, which is unsafe with the
-    worker threads)."""
+    """(returncode, or None for a hang; stderr text). The process runs in
+    its own session, without core dumps, with at most MEMORY_MB of address
+    space and TIMEOUT seconds of CPU time: a hang is measured in CPU time,
+    so that a loaded machine does not make slow runs look like hangs, with
+    ten times as much wall-clock time as a backstop (the limits are set with
+    prlimit right after the start rather than in a preexec_fn, which is
+    unsafe with the worker threads; ptxas inherits them)."""
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE, start_new_session=True)
     try:
         resource.prlimit(proc.pid, resource.RLIMIT_CORE, (0, 0))
+        cpu = max(int(timeout + 0.999), 1)
+        resource.prlimit(proc.pid, resource.RLIMIT_CPU, (cpu, cpu + 5))
         if memory_mb:
             limit = memory_mb * 1024 * 1024
             resource.prlimit(proc.pid, resource.RLIMIT_AS, (limit, limit))
     except (ProcessLookupError, PermissionError):
         pass   # already gone
     try:
-        _, err = proc.communicate(timeout=timeout)
-        return proc.returncode, err.decode("utf-8", "replace")
+        _, err = proc.communicate(timeout=10 * timeout)
     except subprocess.TimeoutExpired:
         try:
             os.killpg(proc.pid, signal.SIGKILL)
@@ -640,6 +643,10 @@ def run_driver(cmd, timeout, memory_mb):
             pass
         _, err = proc.communicate()
         return None, err.decode("utf-8", "replace")
+    if proc.returncode in (-signal.SIGXCPU, -signal.SIGKILL) and "Stack dump" not in \
+            err.decode("utf-8", "replace"):
+        return None, err.decode("utf-8", "replace")
+    return proc.returncode, err.decode("utf-8", "replace")
 
 
 def normalize_message(line):
@@ -1223,7 +1230,8 @@ def main():
     ap.add_argument("--known", default=os.path.join(REPO, "utils", "fuzz_convbn_known.txt"),
                     help="file of regular expressions: failure signatures that are reported "
                          "but do not fail the campaign (upstream bugs; '' for none)")
-    ap.add_argument("--timeout", type=float, default=30.0, help="seconds per run (a hang past it fails)")
+    ap.add_argument("--timeout", type=float, default=30.0,
+                    help="CPU seconds per run (a hang past it fails; wall clock: 10 times as much)")
     ap.add_argument("--memory-mb", type=int, default=4096, help="address-space limit per run (0: none)")
     ap.add_argument("--toolkit", default="/usr/local/cuda", help="CUDA toolkit for lower-to-nvvm")
     ap.add_argument("--max-bytes", type=int, default=300 * 1024, help="skip corpus files larger than this")
