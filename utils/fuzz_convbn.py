@@ -678,7 +678,8 @@ def frame_name(rest):
             rest = rest[:m.start()].strip()
     if not rest:
         return None, module
-    rest = rest.replace("(anonymous namespace)", "anon").replace("{lambda", "<lambda")
+    rest = rest.replace("(anonymous namespace)", "anon")
+    rest = re.sub(r"\{lambda\([^{}]*?\)#\d+\}|'lambda\d*'\([^()]*\)", "lambda", rest)
     rest = re.sub(r"\s*\[clone [^\]]*\]|\s*\(\.(?:constprop|isra|part|cold)[.\w]*\)", "", rest)
     depth = 0
     for i, ch in enumerate(rest):
@@ -689,7 +690,13 @@ def frame_name(rest):
         elif ch == "(" and depth <= 0:
             rest = rest[:i]
             break
-    return rest.strip(), module
+    # Template arguments and return types: `llvm::LogicalResult
+    # ns::verifyTraits<A<B>, C>` -> `ns::verifyTraits`.
+    previous = None
+    while previous != rest:
+        previous, rest = rest, re.sub(r"<[^<>]*>", "", rest)
+    rest = rest.strip().split(" ")[-1]
+    return rest, module
 
 
 def is_ours(module, driver_names):
@@ -699,13 +706,21 @@ def is_ours(module, driver_names):
     return module.startswith("libMLIR") or module in driver_names or bool(CXX_SOURCE.search(module))
 
 
-def crash_frames(stderr, driver_names):
+def crash_frames(stderr, driver_names, with_unnamed=False):
     """The first named frames in convbn or MLIR code (and the first frame of
-    any library, when that is elsewhere, e.g. in LLVM's NVPTX backend)."""
+    any library, when that is elsewhere, e.g. in LLVM's NVPTX backend).
+    WITH_UNNAMED: unnamed frames of convbn or MLIR before the first named
+    one count too, as module+offset (a crash without a message in a
+    pattern of an upstream pass otherwise shows only the driver loop)."""
     ours, first_any = [], None
     for m in FRAME.finditer(stderr):
         name, module = frame_name(m.group(1))
-        if not name or SKIP_FRAME.match(name):
+        if not name:
+            offset = re.search(r"\+(0x[0-9a-fA-F]+)\)\s*$", m.group(1))
+            if with_unnamed and not ours and offset and is_ours(module, driver_names):
+                ours.append(f"{module}+{offset.group(1)}")
+            continue
+        if SKIP_FRAME.match(name):
             continue
         if first_any is None:
             first_any = name
@@ -769,7 +784,7 @@ def classify(rc, stderr, driver_names):
         kind = "assert"
     elif message.startswith("LLVM ERROR") and kind == "abort":
         kind = "fatal"
-    return kind, normalize_message(message), crash_frames(stderr, driver_names)
+    return kind, normalize_message(message), crash_frames(stderr, driver_names, not message)
 
 
 def first_error(stderr):
