@@ -819,12 +819,8 @@ class Runner:
     def passes(self, pipeline):
         return [p.replace("{toolkit}", self.toolkit) for p in PIPELINES[pipeline][0]]
 
-    def command(self, pipeline, input_path, output_path, verify=True):
-        if pipeline == "parse":
-            passes = []
-        else:
-            flags = COMMON_FLAGS if verify else ["-verify-each=false", "--mlir-disable-threading"]
-            passes = flags + self.passes(pipeline)
+    def command(self, pipeline, input_path, output_path):
+        passes = [] if pipeline == "parse" else COMMON_FLAGS + self.passes(pipeline)
         return [self.opt, input_path] + passes + ["-o", output_path]
 
     def check(self, pipeline, input_path, workdir, tag):
@@ -840,7 +836,7 @@ class Runner:
                 return verdict, err, False
             if rc != 0:
                 if pipeline != "parse":
-                    invalid = self.invalid_ir(pipeline, input_path, err)
+                    invalid = self.invalid_ir(pipeline, input_path, err, workdir, tag)
                     if invalid:
                         return invalid[0], err + invalid[1], False
                 return None, err, False
@@ -854,23 +850,34 @@ class Runner:
             if os.path.exists(out):
                 os.unlink(out)
 
-    def invalid_ir(self, pipeline, input_path, err):
+    def invalid_ir(self, pipeline, input_path, err, workdir, tag):
         """Whether a pipeline's error came from -verify-each catching a pass
-        that produced invalid IR rather than from a pass: the same pipeline
-        without -verify-each does not stop with the same error. Returns
-        (verdict, note for stderr.txt) or None; the verdict's message names
-        the pass (--mlir-print-ir-after-failure)."""
+        that produced invalid IR rather than from a pass: the pipeline runs
+        again with --mlir-print-ir-after-failure (module scope), and the IR
+        it dumps after the failing pass fails to verify with the same
+        error. (Running without -verify-each and comparing errors is not
+        enough: some conversions fail nondeterministically, at one op or
+        another.) Returns (verdict, note for stderr.txt) or None; the
+        verdict's message names the pass."""
         error = first_error(err)
-        rc2, err2 = run_driver(self.command(pipeline, input_path, os.devnull, verify=False),
-                               self.timeout, self.memory_mb)
-        if rc2 == 1 and first_error(err2) == error:
+        _, err2 = run_driver(self.command(pipeline, input_path, os.devnull) +
+                             ["--mlir-print-ir-after-failure", "--mlir-print-ir-module-scope"],
+                             self.timeout, self.memory_mb)
+        dump = re.search(r"^// -----// IR Dump After (\S+) Failed.*$", err2, re.M)
+        if not dump:
             return None
-        rc3, err3 = run_driver(self.command(pipeline, input_path, os.devnull) +
-                               ["--mlir-print-ir-after-failure"], self.timeout, self.memory_mb)
-        dump = re.search(r"IR Dump After (\S+) Failed", err3)
-        where = dump.group(1) if dump else "?"
-        note = (f"\n--- the verifier failed after {where}; without -verify-each the pipeline "
-                f"exits {rc2} ---\n" + "\n".join(err2.split("\n")[:20]) + "\n")
+        path = os.path.join(workdir, f"{tag}.dump.mlir")
+        try:
+            with open(path, "w") as f:
+                f.write(err2[dump.end():])
+            rc3, err3 = run_driver([self.opt, path, "-o", os.devnull], self.timeout, self.memory_mb)
+        finally:
+            os.unlink(path)
+        if rc3 != 1 or first_error(err3) != error:
+            return None
+        where = dump.group(1)
+        note = (f"\n--- the IR after {where} (--mlir-print-ir-after-failure) does not verify:\n"
+                + "\n".join(err3.split("\n")[:6]) + "\n")
         return ("invalid-ir", f"after {where}: {error}", []), note
 
 
