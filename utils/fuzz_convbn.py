@@ -56,9 +56,9 @@ that a pass emitted. Anything else is a failure: a signal, another exit
 code, `LLVM ERROR`, an assertion, `PLEASE submit a bug report`, a stack
 dump, a timeout (`hang`), exit 1 without a diagnostic (`no-diagnostic`),
 output that does not re-parse (`bad-output`), or an error that -verify-each
-reported after a pass left invalid IR (`invalid-ir`: the same pipeline
-without -verify-each does not stop with that error; the pass is named with
---mlir-print-ir-after-failure). Failures are grouped by a signature (the
+reported after a pass left invalid IR (`invalid-ir`: the IR that
+--mlir-print-ir-after-failure dumps after the failing pass does not verify,
+with the same error; the message names the pass). Failures are grouped by a signature (the
 kind, the first line of the message with numbers replaced by N, the first
 frames of the stack dump in convbn and MLIR code, and the first frame
 anywhere when that is elsewhere, e.g. LLVM's NVPTX backend) and each class
