@@ -91,6 +91,17 @@ config.substitutions.append(
     ("%convbn_random_seed",
      lit_config.params.get("convbn_random_seed", os.environ.get("CONVBN_RANDOM_SEED", "1"))))
 
+# The fuzzing campaign (Fuzz/campaign.test, utils/fuzz_convbn.py): how many
+# cases and which seed, from `lit --param convbn_fuzz_cases=N --param
+# convbn_fuzz_seed=S` or CONVBN_FUZZ_CASES / CONVBN_FUZZ_SEED
+# (docs/testing.md).
+config.substitutions.append(
+    ("%convbn_fuzz_cases",
+     lit_config.params.get("convbn_fuzz_cases", os.environ.get("CONVBN_FUZZ_CASES", "250"))))
+config.substitutions.append(
+    ("%convbn_fuzz_seed",
+     lit_config.params.get("convbn_fuzz_seed", os.environ.get("CONVBN_FUZZ_SEED", "1"))))
+
 tool_dirs = [config.convbn_tools_dir, config.llvm_tools_dir, config.mlir_tools_dir]
 tools = ["convbn-opt", "convbn-aot", "mlir-runner", "mlir-opt", "mlir-translate",
          "llvm-readelf", "llvm-nm", ToolSubst("FileCheck", unresolved="fatal")]
