@@ -112,6 +112,10 @@ PIPELINES = {
     "nvvm-sm90": (["--lower-to-nvvm=chip=sm_90 toolkit={toolkit}"], "linalg"),
     "fuse-nvvm": (["--fuse-convbn", "--lower-to-nvvm=toolkit={toolkit}"], "linalg"),
     "fuse-cpu": (["--fuse-convbn", "--lower-to-cpu"], "linalg"),
+    "set-mode": (["--fuse-convbn", "--convbn-set-mode=mode=eval",
+                  "--convbn-set-mode=mode=tune"], "linalg"),
+    "shapes": (["--convbn-check-shapes", "--convbn-fold-zero-sized",
+                "--canonicalize"], "linalg"),
     "tosa": (["--tosa-to-convbn"], "tosa"),
 }
 COMMON_FLAGS = ["-verify-each", "--mlir-disable-threading"]
