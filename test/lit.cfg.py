@@ -56,6 +56,7 @@ config.substitutions.append(
      f"-shared-libs={c_runner_utils} -shared-libs={runner_utils}"))
 config.substitutions.append(("%convbn_cuda_runtime", config.convbn_cuda_runtime))
 config.substitutions.append(("%convbn_runtime_include", config.convbn_runtime_include))
+config.substitutions.append(("%fakecuda_old", config.convbn_fakecuda_old))
 config.substitutions.append(("%fakecuda", config.convbn_fakecuda))
 config.substitutions.append(("%host_cc", config.host_cc))
 config.substitutions.append(("%cuda_toolkit", config.cuda_toolkit))
