@@ -21,6 +21,53 @@ config.substitutions.append(("%mlir_lib_dir", config.mlir_lib_dir))
 llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
 llvm_config.use_default_substitutions()
 
+repo_root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+config.convbn_utils_dir = os.path.join(repo_root, "utils")
+
+# Sanitizer builds (cmake -DLLVM_USE_SANITIZER="Address;Undefined";
+# docs/testing.md, "Sanitizers"; lit's llvm_config has added the features
+# asan / ubsan from config.llvm_use_sanitizer):
+# - every process gets the options below, before the caller's own
+#   ASAN_OPTIONS / UBSAN_OPTIONS / LSAN_OPTIONS (which win);
+# - a program a test compiles (%host_cc) is instrumented like convbn's code,
+#   so it can link an instrumented convbn-aot library;
+# - an uninstrumented host that can load convbn's instrumented libraries runs
+#   with the ASan runtime preloaded, since ASan must be a process's first
+#   library: %python (ctypes), `mlir-runner` and %run-gpu (-shared-libs=);
+#   `%sanitizer_host CMD` for any other. Not %run-cpu and %exec-compare, which
+#   load MLIR's runner libraries only, and not %mlir_runner, a path for
+#   scripts (run by %python, whose children inherit the preload).
+sanitizers = {s.lower() for s in config.llvm_use_sanitizer.split(";") if s}
+host_cc = config.host_cc
+sanitizer_host = ""
+if sanitizers:
+    host_cc = f"{config.host_cc} {config.convbn_sanitizer_flags}"
+
+    def add_sanitizer_options(name, options):
+        mine = os.environ.get(name)
+        config.environment[name] = ":".join(options + ([mine] if mine else []))
+
+    # The stack of every UBSan report (each one fails its test:
+    # -fno-sanitize-recover=all).
+    add_sanitizer_options("UBSAN_OPTIONS", ["print_stacktrace=1"])
+    if "address" in sanitizers:
+        # allow_user_poisoning=0: convbn's code inlines LLVM's BumpPtrAllocator
+        # (Allocator.h), which poisons each new slab under ASan and unpoisons
+        # what it hands out; the same allocator's uninstrumented code in
+        # libMLIR.so hands out memory from such a slab without unpoisoning it,
+        # and the next access is a false use-after-poison.
+        add_sanitizer_options("ASAN_OPTIONS", ["allow_user_poisoning=0"])
+        # Leaks of the uninstrumented hosts themselves (utils/lsan.supp).
+        add_sanitizer_options("LSAN_OPTIONS", [
+            "suppressions=" + os.path.join(config.convbn_utils_dir, "lsan.supp"),
+            "print_suppressions=0"])
+        sanitizer_host = f"env LD_PRELOAD={config.convbn_asan_runtime} "
+        config.substitutions = [
+            (key, sanitizer_host + value if key == "%python" else value)
+            for key, value in config.substitutions]
+config.substitutions.append(("%host_cc", host_cc))
+config.substitutions.append(("%sanitizer_host", sanitizer_host))
+
 # Runs an LLVM-dialect module's `main` on the host and links the runtime
 # support libraries of MLIR's runner.
 runner = config.mlir_runner or os.path.join(config.mlir_tools_dir, "mlir-runner")
@@ -38,8 +85,6 @@ llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 # %python (the interpreter running lit) comes with use_default_substitutions.
 # %exec-compare: utils/exec_compare.py with this build's convbn-opt and MLIR's
 # runner (see its docstring).
-repo_root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-config.convbn_utils_dir = os.path.join(repo_root, "utils")
 convbn_opt = os.path.join(config.convbn_tools_dir, "convbn-opt")
 config.substitutions.append(
     ("%exec-compare",
@@ -51,13 +96,13 @@ config.substitutions.append(
 # runtime load instead of libcuda.so.1 (runtime/unittests/FakeCuda.h).
 config.substitutions.append(
     ("%run-gpu",
-     f"{runner} -e main -entry-point-result=void "
+     f"{sanitizer_host}{runner} -e main -entry-point-result=void "
      f"-shared-libs={config.convbn_cuda_runtime} "
      f"-shared-libs={c_runner_utils} -shared-libs={runner_utils}"))
 config.substitutions.append(("%convbn_cuda_runtime", config.convbn_cuda_runtime))
 config.substitutions.append(("%convbn_runtime_include", config.convbn_runtime_include))
+config.substitutions.append(("%fakecuda_old", config.convbn_fakecuda_old))
 config.substitutions.append(("%fakecuda", config.convbn_fakecuda))
-config.substitutions.append(("%host_cc", config.host_cc))
 config.substitutions.append(("%cuda_toolkit", config.cuda_toolkit))
 # lower-to-nvvm links libdevice from the toolkit.
 if os.path.exists(os.path.join(config.cuda_toolkit, "nvvm", "libdevice", "libdevice.10.bc")):
@@ -103,8 +148,10 @@ config.substitutions.append(
      lit_config.params.get("convbn_fuzz_seed", os.environ.get("CONVBN_FUZZ_SEED", "1"))))
 
 tool_dirs = [config.convbn_tools_dir, config.llvm_tools_dir, config.mlir_tools_dir]
-tools = ["convbn-opt", "convbn-aot", "mlir-runner", "mlir-opt", "mlir-translate",
+tools = ["convbn-opt", "convbn-aot", "mlir-opt", "mlir-translate",
          "llvm-readelf", "llvm-nm", ToolSubst("FileCheck", unresolved="fatal")]
+tools.append(ToolSubst("mlir-runner", command=sanitizer_host + runner)
+             if sanitizer_host else "mlir-runner")
 llvm_config.add_tool_substitutions(tools, tool_dirs)
 
 if config.ptxas and os.path.exists(config.ptxas):

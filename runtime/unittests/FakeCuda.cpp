@@ -326,9 +326,6 @@ FAKECUDA_EXPORT CUresult cuModuleLoadData(CUmodule *module, const void *image) {
   return loadModule(s, module, image, "cuModuleLoadData");
 }
 
-FAKECUDA_EXPORT const char fakecudaJitErrorLog[] =
-    "ptxas application ptx input, line 1; fatal : fake JIT failure";
-
 FAKECUDA_EXPORT CUresult cuModuleLoadDataEx(CUmodule *module, const void *image,
                                             unsigned numOptions,
                                             CUjit_option *options,
@@ -350,7 +347,7 @@ FAKECUDA_EXPORT CUresult cuModuleLoadDataEx(CUmodule *module, const void *image,
   s.lastModuleLoad = load;
   if (CUresult injected = enter(s, "cuModuleLoadDataEx", Needs::Context)) {
     if (load.hasErrorLog)
-      snprintf(errorLog, load.errorLogSize, "%s", fakecudaJitErrorLog);
+      snprintf(errorLog, load.errorLogSize, "%s", FAKECUDA_JIT_ERROR_LOG);
     return injected;
   }
   trace("cuModuleLoadDataEx: %u options, optLevel %d", numOptions,

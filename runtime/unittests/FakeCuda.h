@@ -101,7 +101,13 @@ int fakecudaContextDepth(void);
 /// Driver calls made without a current context (should stay 0).
 int fakecudaCallsWithoutContext(void);
 /// The error text written into the JIT error log when cuModuleLoadDataEx fails.
-extern const char fakecudaJitErrorLog[];
+/// A literal, not an exported array: libfakecuda.so and libfakecuda_old.so
+/// can be loaded into one process (ConvBNRuntimeTests links one and the
+/// runtime dlopens the other), where two definitions of one global would be
+/// an ODR violation (AddressSanitizer's detect_odr_violation reports it).
+/// FakeCuda.cpp exports functions only.
+#define FAKECUDA_JIT_ERROR_LOG                                                 \
+  "ptxas application ptx input, line 1; fatal : fake JIT failure"
 
 #ifdef __cplusplus
 }

@@ -320,7 +320,7 @@ TEST_F(FakeDriver, ModuleLoadJitFailurePrintsTheJitLog) {
                         "mgpuModuleLoadJIT: CUDA_ERROR_INVALID_PTX (218): a "
                         "PTX JIT compilation failed\n"
                         "convbn runtime: PTX JIT log: ") +
-                fakecudaJitErrorLog + "\n");
+                FAKECUDA_JIT_ERROR_LOG "\n");
 }
 
 TEST_F(FakeDriver, GetFunctionForwardsTheName) {

@@ -26,6 +26,12 @@ unloaded when it is unloaded. The library also exports the runtime's
 `int convbnCudaAvailable(void)` and `const char *convbnCudaLastError(void)`
 (runtime/include/convbn_cuda_runtime.h).
 
+In a sanitizer build (cmake -DLLVM_USE_SANITIZER=..., docs/testing.md) the
+runtime is instrumented, so the library is linked with the same -fsanitize
+flags (--sanitizer-flags, configured by CMake) and also needs the sanitizer
+runtimes (libasan, libubsan); a program that is not instrumented itself must
+preload libasan to load it (LD_PRELOAD).
+
 Example:
     mlir-opt model.mlir \\
       --gpu-lower-to-nvvm-pipeline="cubin-chip=sm_80 cubin-features=+ptx70 cubin-format=isa" \\
@@ -51,6 +57,8 @@ CONFIGURED = {
     "llc": "@CONVBN_AOT_LLC@",
     "cxx": "@CMAKE_CXX_COMPILER@",
     "runtime_lib": "@CONVBN_CUDA_RUNTIME_STATIC_LIB@",
+    # The -fsanitize flags the runtime was built with (LLVM_USE_SANITIZER).
+    "sanitizer_flags": "@CONVBN_SANITIZER_FLAGS_STRING@",
 }
 
 LLVM_BIN = "/usr/lib/llvm-22/bin"
@@ -59,6 +67,11 @@ REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 # The shared libraries an AOT library may need.
 ALLOWED_NEEDED = re.compile(
     r"^(libc|libm|libdl|libpthread|librt|libstdc\+\+|libgcc_s)\.so(\.\d+)*$|^ld-linux[-\w.]*\.so(\.\d+)*$"
+)
+# ... and, when linked with -fsanitize flags, the sanitizer runtimes (GCC's,
+# Clang's).
+SANITIZER_NEEDED = re.compile(
+    r"^(libasan|libubsan|liblsan)\.so(\.\d+)*$|^libclang_rt\.[\w.-]+\.so$"
 )
 
 
@@ -124,6 +137,12 @@ def parse_args(argv):
         "--runtime-lib",
         default=configured("runtime_lib", default_runtime_lib()),
         help="the static runtime (libconvbn_cuda_runtime.a)",
+    )
+    parser.add_argument(
+        "--sanitizer-flags",
+        default=configured("sanitizer_flags", ""),
+        help="-fsanitize flags for the link, those the runtime was built with "
+        "(default: this build's, %(default)r)",
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="print the commands")
     return parser.parse_args(argv)
@@ -192,8 +211,10 @@ def main(argv):
             llc.insert(-3, "-mcpu=" + args.mcpu)
         run(llc, args.verbose)
 
-        link = [args.cxx, "-shared", "-o", output, obj, args.runtime_lib, "-ldl",
-                "-Wl,--no-undefined", "-Wl,--as-needed", "-Wl,-O1"]
+        sanitizer_flags = shlex.split(args.sanitizer_flags)
+        link = [args.cxx, "-shared"] + sanitizer_flags + [
+            "-o", output, obj, args.runtime_lib, "-ldl",
+            "-Wl,--no-undefined", "-Wl,--as-needed", "-Wl,-O1"]
         if args.export == "ciface":
             script = base + ".exports"
             with open(script, "w") as f:
@@ -205,7 +226,8 @@ def main(argv):
 
         needed = needed_libraries(output, args.verbose)
         unexpected = [lib for lib in needed
-                      if not ALLOWED_NEEDED.match(lib) and lib not in args.allow_needed]
+                      if not ALLOWED_NEEDED.match(lib) and lib not in args.allow_needed
+                      and not (sanitizer_flags and SANITIZER_NEEDED.match(lib))]
         if unexpected:
             raise SystemExit(
                 "convbn-aot: %s needs %s; an AOT library may only need libc, "
