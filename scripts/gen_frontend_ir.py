@@ -303,6 +303,9 @@ TRAINING = collections.OrderedDict([
                            "mode (batch statistics): never tune",
                            lambda: ConvBN(3, 8), (2, 3, 9, 9),
                            {"train": True})),
+    ("resnet18", ("torchvision resnet18(weights=None), 2x3x32x32 (the "
+                  "max-pool backward decomposed: max_pool2d_backward_as_masks)",
+                  resnet18, (2, 3, 32, 32))),
     ("block_grouped", ("Conv2d(4,8,3,pad=1,groups=2)+BatchNorm2d(8)",
                        lambda: ConvBN(4, 8, groups=2), (2, 4, 9, 9))),
     ("block_depthwise", ("Conv2d(8,8,3,pad=1,groups=8)+BatchNorm2d(8)",
@@ -320,6 +323,43 @@ TRAINING_EXPECTED_FAILURES = {
         "torch-mlir lowers aten.convolution_backward with groups=C to an "
         "invalid tensor.expand_shape",
 }
+
+
+# torch-mlir lowers aten.max_pool2d_with_indices_backward to tm_tensor.scatter
+# (its own dialect). This decomposition computes the same gradient with
+# upstream-lowerable ops: for each window offset (i, j), the outputs whose
+# argmax is at that offset add their gradient into a strided slice of the
+# (padded) input gradient. Overlapping windows add in another order than
+# PyTorch's kernel (differences of an ulp).
+def max_pool2d_backward_as_masks(grad_output, self, kernel_size, stride,
+                                 padding, dilation, ceil_mode, indices):
+    kh, kw = (list(kernel_size) * 2)[:2]
+    sh, sw = (list(stride) * 2)[:2] if stride else (kh, kw)
+    ph, pw = (list(padding) * 2)[:2]
+    dh, dw = (list(dilation) * 2)[:2]
+    H, W = self.shape[-2:]
+    OH, OW = grad_output.shape[-2:]
+    # The input gradient, padded so that every window offset's positions
+    # are one strided slice.
+    PH = max(H + 2 * ph, (OH - 1) * sh + (kh - 1) * dh + 1)
+    PW = max(W + 2 * pw, (OW - 1) * sw + (kw - 1) * dw + 1)
+    grad = grad_output.new_zeros(self.shape[:-2] + (PH, PW))
+    oh = torch.arange(OH, device=grad_output.device).view(OH, 1)
+    ow = torch.arange(OW, device=grad_output.device).view(1, OW)
+    for i in range(kh):
+        for j in range(kw):
+            h = oh * sh - ph + i * dh
+            w = ow * sw - pw + j * dw
+            valid = (h >= 0) & (h < H) & (w >= 0) & (w < W)
+            hit = (indices == h * W + w) & valid
+            part = torch.where(hit, grad_output, torch.zeros_like(grad_output))
+            rows = slice(i * dh, i * dh + (OH - 1) * sh + 1, sh)
+            cols = slice(j * dw, j * dw + (OW - 1) * sw + 1, sw)
+            window = grad[..., rows, cols] + part
+            grad = torch.ops.aten.slice_scatter(grad, torch.ops.aten.slice_scatter(
+                grad[..., rows, :], window, -1, cols.start, cols.stop, sw),
+                -2, rows.start, rows.stop, sh)
+    return grad[..., ph:ph + H, pw:pw + W]
 
 
 def export_training(name):
@@ -340,7 +380,9 @@ def export_training(name):
     x = torch.randn(*shape, generator=gen)
     with torch.no_grad():
         target = torch.randn(model.model(x).shape, generator=gen)
-    decompositions = {**core_aten_decompositions(), **get_decomposition_table()}
+    decompositions = {**core_aten_decompositions(), **get_decomposition_table(),
+                      torch.ops.aten.max_pool2d_with_indices_backward.default:
+                          max_pool2d_backward_as_masks}
     gm, sig = aot.aot_export_module(model, (x, target), trace_joint=True,
                                     output_loss_index=0,
                                     decompositions=decompositions)

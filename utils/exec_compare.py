@@ -128,10 +128,11 @@ class MainBuilder:
     between functions with the same argument type and position), a call of
     each function, and a print of every result."""
 
-    def __init__(self):
+    def __init__(self, fan_in_scale=False):
         self.lines = []
         self.inputs = {}
         self.counter = 0
+        self.fan_in_scale = fan_in_scale
 
     def fresh(self, stem):
         self.counter += 1
@@ -170,6 +171,15 @@ class MainBuilder:
         if rank == 1:
             body.append(f"    %{n}_h = arith.mulf %{n}_v, %half : f32")
             body.append(f"    %{n}_w = arith.addf %{n}_h, %one : f32")
+            out = f"%{n}_w"
+        elif self.fan_in_scale and rank >= 2:
+            # 1/sqrt(fan-in) rounded to a power of two (the product stays
+            # exact): weights as initialisers scale them, so that a deep
+            # net's activations stay O(1).
+            fan_in = math.prod(static[1:]) or 1
+            scale = 2.0 ** -round(math.log2(math.sqrt(fan_in)))
+            body.append(f"    %{n}_k = arith.constant {scale!r} : f32")
+            body.append(f"    %{n}_w = arith.mulf %{n}_v, %{n}_k : f32")
             out = f"%{n}_w"
         else:
             out = f"%{n}_v"
@@ -304,6 +314,10 @@ def main():
     parser.add_argument("--criterion", choices=("scaled", "elementwise"), default="scaled",
                         help="tolerance relative to the largest value of each result (scaled) "
                              "or to each value (elementwise)")
+    parser.add_argument("--fan-in-scale", action="store_true",
+                        help="scale inputs of rank >= 2 by 1/sqrt(product of all but their "
+                             "first dimension), rounded to a power of two, as weight "
+                             "initialisers do: deep nets keep O(1) activations")
     parser.add_argument("--quiet", action="store_true",
                         help="print only disagreeing functions and the summary")
     args = parser.parse_args(join_flag_values(sys.argv[1:]))
@@ -318,7 +332,7 @@ def main():
     if "main" in list_functions(code):
         sys.exit("exec_compare: the file defines @main, the name of the driver "
                  "it inserts; rename that function")
-    builder = MainBuilder()
+    builder = MainBuilder(fan_in_scale=args.fan_in_scale)
     signatures = []
     for func in funcs:
         arg_types, results = find_signature(code, func)
@@ -352,19 +366,28 @@ def main():
     position = 0
     for func, num_results in signatures:
         worst, count, bad = 0.0, 0, 0
-        for ref, got in zip(reference[position:position + num_results],
-                            rewritten[position:position + num_results], strict=True):
+        # Per result: (index, values outside the tolerance, values, worst error).
+        bad_results = []
+        for index, (ref, got) in enumerate(zip(reference[position:position + num_results],
+                                               rewritten[position:position + num_results],
+                                               strict=True)):
             if len(ref) != len(got):
                 sys.exit(f"exec_compare: @{func}: result sizes differ ({len(ref)} vs {len(got)})")
             largest = max((abs(r) for r in ref if math.isfinite(r)), default=0.0)
+            result_bad, result_worst = 0, 0.0
             for r, g in zip(ref, got):
                 count += 1
                 scale = largest if args.criterion == "scaled" else abs(r)
                 if not agree(g, r, args.atol, args.rtol, scale):
-                    bad += 1
+                    result_bad += 1
                 if math.isfinite(r) and math.isfinite(g) and g != r:
                     denominator = scale + args.atol
-                    worst = max(worst, abs(g - r) / denominator if denominator else math.inf)
+                    result_worst = max(result_worst, abs(g - r) / denominator
+                                       if denominator else math.inf)
+            bad += result_bad
+            worst = max(worst, result_worst)
+            if result_bad:
+                bad_results.append((index, result_bad, len(ref), result_worst))
         position += num_results
         # A function whose results are all empty compares nothing and
         # agrees; one that printed values must have compared some.
@@ -375,6 +398,9 @@ def main():
             print(f"@{func}: {count} values {verdict} "
                   f"(max {args.criterion} err {worst:.2e}, {bad} outside rtol {args.rtol:g} "
                   f"atol {args.atol:g})")
+        for index, result_bad, size, result_worst in bad_results:
+            print(f"  result #{index}: {result_bad} of {size} values outside "
+                  f"(max {args.criterion} err {result_worst:.2e})")
     if len(signatures) > 1:
         if disagreeing:
             print(f"{disagreeing} of {len(signatures)} functions DISAGREE")

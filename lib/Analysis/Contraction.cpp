@@ -405,6 +405,55 @@ FailureOr<Contraction> Evaluator::evaluate(Value value, unsigned depth) {
   }
 
   if (auto expand = dyn_cast<tensor::ExpandShapeOp>(def)) {
+    // torch-mlir's grouped convolutions collapse (group, channel) into one
+    // dimension, slice other dimensions, and expand the same groups again:
+    // that is a slice of the uncollapsed value, without the merged index.
+    SmallVector<tensor::ExtractSliceOp> slices;
+    Value source = expand.getSrc();
+    while (auto slice = source.getDefiningOp<tensor::ExtractSliceOp>()) {
+      slices.push_back(slice);
+      source = slice.getSource();
+    }
+    auto collapse = source.getDefiningOp<tensor::CollapseShapeOp>();
+    if (collapse && collapse.getReassociationIndices() ==
+                        expand.getReassociationIndices()) {
+      auto groups = expand.getReassociationIndices();
+      auto sourceShape = collapse.getSrcType().getShape();
+      SmallVector<int64_t> offsets(groups.size(), 0);
+      bool regrouped = true;
+      for (tensor::ExtractSliceOp slice : slices) {
+        if (!slice.getOffsets().empty() || !slice.getSizes().empty() ||
+            !slice.getStrides().empty() ||
+            slice.getSourceType().getRank() != slice.getType().getRank() ||
+            llvm::any_of(slice.getStaticStrides(),
+                         [](int64_t s) { return s != 1; })) {
+          regrouped = false;
+          break;
+        }
+        for (auto [j, group] : llvm::enumerate(groups)) {
+          offsets[j] += slice.getStaticOffsets()[j];
+          if (group.size() > 1 &&
+              (slice.getStaticOffsets()[j] != 0 ||
+               slice.getStaticSizes()[j] != slice.getSourceType().getDimSize(j)))
+            regrouped = false;
+        }
+      }
+      for (auto [j, group] : llvm::enumerate(groups))
+        for (int64_t d : group)
+          if (group.size() > 1 && shape[d] != sourceShape[d])
+            regrouped = false;
+      if (regrouped) {
+        FailureOr<Contraction> in = evaluate(collapse.getSrc(), depth + 1);
+        if (failed(in))
+          return failure();
+        SmallVector<LinearIndex> outputs(rank);
+        for (auto [j, group] : llvm::enumerate(groups))
+          for (int64_t d : group)
+            outputs[d] = LinearIndex::dim(rank, d) +
+                         LinearIndex::constantIndex(rank, offsets[j]);
+        return compose(*in, shape, rank, outputs);
+      }
+    }
     FailureOr<Contraction> in = evaluate(expand.getSrc(), depth + 1);
     if (failed(in))
       return failure();
