@@ -56,7 +56,10 @@ if sanitizers:
         # what it hands out; the same allocator's uninstrumented code in
         # libMLIR.so hands out memory from such a slab without unpoisoning it,
         # and the next access is a false use-after-poison.
-        add_sanitizer_options("ASAN_OPTIONS", ["allow_user_poisoning=0"])
+        # hard_rss_limit_mb: a bound on memory that does not limit the
+        # address space ASan reserves (the fuzzer's --memory-mb would).
+        add_sanitizer_options("ASAN_OPTIONS", ["allow_user_poisoning=0",
+                                               "hard_rss_limit_mb=4096"])
         # Leaks of the uninstrumented hosts themselves (utils/lsan.supp).
         add_sanitizer_options("LSAN_OPTIONS", [
             "suppressions=" + os.path.join(config.convbn_utils_dir, "lsan.supp"),
@@ -100,6 +103,8 @@ config.substitutions.append(
      f"-shared-libs={config.convbn_cuda_runtime} "
      f"-shared-libs={c_runner_utils} -shared-libs={runner_utils}"))
 config.substitutions.append(("%convbn_cuda_runtime", config.convbn_cuda_runtime))
+# libconvbn_memtrack: the generic allocation functions counting live bytes.
+config.substitutions.append(("%convbn_memtrack", config.convbn_memtrack))
 config.substitutions.append(("%convbn_runtime_include", config.convbn_runtime_include))
 config.substitutions.append(("%fakecuda_old", config.convbn_fakecuda_old))
 config.substitutions.append(("%fakecuda", config.convbn_fakecuda))
@@ -143,6 +148,11 @@ config.substitutions.append(
 config.substitutions.append(
     ("%convbn_fuzz_cases",
      lit_config.params.get("convbn_fuzz_cases", os.environ.get("CONVBN_FUZZ_CASES", "250"))))
+# Under ASan the driver reserves terabytes of shadow address space, which
+# the campaign's address-space limit (--memory-mb) would refuse: the
+# allocator's RSS limit bounds it instead (ASAN_OPTIONS above).
+config.substitutions.append(
+    ("%convbn_fuzz_flags", "--memory-mb 0" if "address" in sanitizers else ""))
 config.substitutions.append(
     ("%convbn_fuzz_seed",
      lit_config.params.get("convbn_fuzz_seed", os.environ.get("CONVBN_FUZZ_SEED", "1"))))

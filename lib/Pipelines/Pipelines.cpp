@@ -31,7 +31,8 @@ static void addShapeChecks(OpPassManager &pm) {
   pm.addPass(convbn::createFoldZeroSized());
 }
 
-void mlir::convbn::buildLowerToCPUPipeline(OpPassManager &pm) {
+void mlir::convbn::buildLowerToCPUPipeline(OpPassManager &pm,
+                                            bool trackMemory) {
   // Tensor level.
   pm.addPass(convbn::createCheckShapes());
   pm.addPass(createConvertConvBNToLinalg());
@@ -64,7 +65,9 @@ void mlir::convbn::buildLowerToCPUPipeline(OpPassManager &pm) {
   pm.addPass(createConvertVectorToLLVMPass());
   pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createConvertMathToLibmPass());
-  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  FinalizeMemRefToLLVMConversionPassOptions memrefToLLVM;
+  memrefToLLVM.useGenericFunctions = trackMemory;
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass(memrefToLLVM));
   pm.addPass(createArithToLLVMConversionPass());
   pm.addPass(createConvertFuncToLLVMPass());
   pm.addPass(createConvertControlFlowToLLVMPass());
@@ -278,6 +281,15 @@ struct GPUTilingPipelineOptions : public PassPipelineOptions<Derived> {
 
 struct GPUScheduleOptions : GPUTilingPipelineOptions<GPUScheduleOptions> {};
 
+struct LowerToCPUOptions : public PassPipelineOptions<LowerToCPUOptions> {
+  Option<bool> trackMemory{
+      *this, "track-memory",
+      llvm::cl::desc("Allocate buffers through MLIR's generic allocation "
+                     "functions, which libconvbn_memtrack defines to count "
+                     "live and peak bytes (bench/training_memory.py)"),
+      llvm::cl::init(false)};
+};
+
 struct GPUThreadCodeOptions
     : GPUTilingPipelineOptions<GPUThreadCodeOptions> {
   Option<int64_t> argumentAlignment{
@@ -332,9 +344,11 @@ void mlir::convbn::registerConvBNPipelines() {
       [](OpPassManager &pm, const TosaToConvBNOptions &options) {
         buildTosaToConvBNPipeline(pm, options.fuseOptions);
       });
-  PassPipelineRegistration<>(
+  PassPipelineRegistration<LowerToCPUOptions>(
       "lower-to-cpu",
       "Lower convbn and upstream tensor-level IR to the LLVM dialect for the "
       "host CPU (runnable with mlir-runner)",
-      buildLowerToCPUPipeline);
+      [](OpPassManager &pm, const LowerToCPUOptions &options) {
+        buildLowerToCPUPipeline(pm, options.trackMemory);
+      });
 }

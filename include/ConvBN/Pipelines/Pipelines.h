@@ -16,8 +16,11 @@ namespace convbn {
 /// arith, math, func) to the LLVM dialect for the host CPU: convbn ops to
 /// linalg, one-shot bufferization across function boundaries, buffer
 /// deallocation, loops, and the LLVM conversions. The result runs with
-/// `mlir-runner` and `libmlir_c_runner_utils`.
-void buildLowerToCPUPipeline(OpPassManager &pm);
+/// `mlir-runner` and `libmlir_c_runner_utils`. With `trackMemory`, buffers
+/// are allocated through MLIR's generic allocation functions
+/// (`_mlir_memref_to_llvm_alloc`/`_free`), which `libconvbn_memtrack`
+/// defines to count live and peak bytes.
+void buildLowerToCPUPipeline(OpPassManager &pm, bool trackMemory = false);
 
 /// Lowers TOSA to linalg on tensors with the upstream conversions and fuses
 /// the conv + batch-norm blocks of the result: the one command for TOSA input
