@@ -306,6 +306,10 @@ TRAINING = collections.OrderedDict([
     ("resnet18", ("torchvision resnet18(weights=None), 2x3x32x32 (the "
                   "max-pool backward decomposed: max_pool2d_backward_as_masks)",
                   resnet18, (2, 3, 32, 32))),
+    ("resnet18_b8_112", ("torchvision resnet18(weights=None), 8x3x112x112: "
+                         "bench/training_memory.py's input (activations "
+                         "outweigh the weights, as in training)",
+                         resnet18, (8, 3, 112, 112))),
     ("block_grouped", ("Conv2d(4,8,3,pad=1,groups=2)+BatchNorm2d(8)",
                        lambda: ConvBN(4, 8, groups=2), (2, 4, 9, 9))),
     ("block_depthwise", ("Conv2d(8,8,3,pad=1,groups=8)+BatchNorm2d(8)",
