@@ -21,6 +21,10 @@ paper's memory figure measures. Variants:
 Time is the wall clock of the steps inside one mlir-runner process (JIT
 compilation excluded), the median over the repeats. Measurements, not
 tests: nothing fails on a number. Prints a Markdown table.
+
+--skip-compute erases the arithmetic after bufferization: the allocations
+are the same (peak memory depends only on their order), the times are not
+the step's, and sizes whose arithmetic would take hours measure in seconds.
 """
 
 import argparse
@@ -76,9 +80,11 @@ def build_main(source, func, repeats, fan_in_scale):
         source, "\n".join(head + lines + ["  return", "}"]) + "\n")
 
 
-def measure(opt, runner, libs, module_path, passes):
+def measure(opt, runner, libs, module_path, passes, skip_compute):
+    lower = "--lower-to-cpu=track-memory=true" + (
+        " skip-compute=true" if skip_compute else "")
     lowered = subprocess.run(
-        [opt, module_path] + passes + ["--lower-to-cpu=track-memory=true"],
+        [opt, module_path] + passes + [lower],
         capture_output=True, text=True)
     if lowered.returncode:
         sys.exit(f"training_memory: convbn-opt {' '.join(passes)} failed:\n"
@@ -106,6 +112,10 @@ def main():
     ap.add_argument("--variants", default="unfused,eval,tune")
     ap.add_argument("--fan-in-scale", action="store_true",
                     help="exec_compare's --fan-in-scale inputs")
+    ap.add_argument("--skip-compute", action="store_true",
+                    help="erase the linalg ops after bufferization "
+                         "(--lower-to-cpu=skip-compute=true): the same "
+                         "allocations in seconds, times meaningless")
     ap.add_argument("--opt", default=os.path.join(ROOT, "build", "bin",
                                                   "convbn-opt"))
     ap.add_argument("--runner", default="/usr/lib/llvm-22/bin/mlir-runner")
@@ -125,7 +135,8 @@ def main():
     try:
         for name in args.variants.split(","):
             peak, allocations, seconds = measure(args.opt, args.runner, libs,
-                                                 path, VARIANTS[name])
+                                                 path, VARIANTS[name],
+                                                 args.skip_compute)
             rows.append((name, peak, allocations, statistics.median(seconds)))
     finally:
         os.unlink(path)

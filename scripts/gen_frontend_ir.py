@@ -156,6 +156,11 @@ def resnet18():
     return torchvision.models.resnet18(weights=None)
 
 
+def resnet50():
+    import torchvision
+    return torchvision.models.resnet50(weights=None)
+
+
 # name -> (description, model factory, input shape, options)
 # options: train (BN in training mode), half (f16 model and input),
 # channels_last (model and input in channels_last), dynamic_batch,
@@ -310,6 +315,9 @@ TRAINING = collections.OrderedDict([
                          "bench/training_memory.py's input (activations "
                          "outweigh the weights, as in training)",
                          resnet18, (8, 3, 112, 112))),
+    ("resnet50_b32_224", ("torchvision resnet50(weights=None), 32x3x224x224:"
+                          " the paper's setting, for bench/training_memory.py "
+                          "--skip-compute", resnet50, (32, 3, 224, 224))),
     ("block_grouped", ("Conv2d(4,8,3,pad=1,groups=2)+BatchNorm2d(8)",
                        lambda: ConvBN(4, 8, groups=2), (2, 4, 9, 9))),
     ("block_depthwise", ("Conv2d(8,8,3,pad=1,groups=8)+BatchNorm2d(8)",

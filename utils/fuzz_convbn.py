@@ -116,6 +116,8 @@ PIPELINES = {
                   "--convbn-set-mode=mode=tune"], "linalg"),
     "shapes": (["--convbn-check-shapes", "--convbn-fold-zero-sized",
                 "--canonicalize"], "linalg"),
+    "memory": (["--lower-to-cpu=track-memory=true skip-compute=true"],
+               "linalg"),
     "tosa": (["--tosa-to-convbn"], "tosa"),
 }
 COMMON_FLAGS = ["-verify-each", "--mlir-disable-threading"]

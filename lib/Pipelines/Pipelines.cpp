@@ -32,7 +32,8 @@ static void addShapeChecks(OpPassManager &pm) {
 }
 
 void mlir::convbn::buildLowerToCPUPipeline(OpPassManager &pm,
-                                            bool trackMemory) {
+                                            bool trackMemory,
+                                            bool skipCompute) {
   // Tensor level.
   pm.addPass(convbn::createCheckShapes());
   pm.addPass(createConvertConvBNToLinalg());
@@ -53,6 +54,8 @@ void mlir::convbn::buildLowerToCPUPipeline(OpPassManager &pm,
   bufferization::buildBufferDeallocationPipeline(pm);
   // Returning a constant, or a value also used, leaves clones behind.
   pm.addPass(createConvertBufferizationToMemRefPass());
+  if (skipCompute)
+    pm.addPass(convbn::createStripBufferCompute());
 
   // Loops, then LLVM. GPU-tiled IR (scf.forall) runs sequentially, which is
   // how tests check a GPU schedule on the host.
@@ -288,6 +291,12 @@ struct LowerToCPUOptions : public PassPipelineOptions<LowerToCPUOptions> {
                      "functions, which libconvbn_memtrack defines to count "
                      "live and peak bytes (bench/training_memory.py)"),
       llvm::cl::init(false)};
+  Option<bool> skipCompute{
+      *this, "skip-compute",
+      llvm::cl::desc("Erase the linalg ops after bufferization: the program "
+                     "allocates as it would but computes nothing (for "
+                     "measuring memory with track-memory)"),
+      llvm::cl::init(false)};
 };
 
 struct GPUThreadCodeOptions
@@ -349,6 +358,6 @@ void mlir::convbn::registerConvBNPipelines() {
       "Lower convbn and upstream tensor-level IR to the LLVM dialect for the "
       "host CPU (runnable with mlir-runner)",
       [](OpPassManager &pm, const LowerToCPUOptions &options) {
-        buildLowerToCPUPipeline(pm, options.trackMemory);
+        buildLowerToCPUPipeline(pm, options.trackMemory, options.skipCompute);
       });
 }

@@ -19,8 +19,11 @@ namespace convbn {
 /// `mlir-runner` and `libmlir_c_runner_utils`. With `trackMemory`, buffers
 /// are allocated through MLIR's generic allocation functions
 /// (`_mlir_memref_to_llvm_alloc`/`_free`), which `libconvbn_memtrack`
-/// defines to count live and peak bytes.
-void buildLowerToCPUPipeline(OpPassManager &pm, bool trackMemory = false);
+/// defines to count live and peak bytes; with `skipCompute` the linalg ops
+/// are erased after bufferization (convbn-strip-buffer-compute), so that the
+/// program allocates as it would without computing.
+void buildLowerToCPUPipeline(OpPassManager &pm, bool trackMemory = false,
+                             bool skipCompute = false);
 
 /// Lowers TOSA to linalg on tensors with the upstream conversions and fuses
 /// the conv + batch-norm blocks of the result: the one command for TOSA input

@@ -188,4 +188,17 @@ def CheckShapes : Pass<"convbn-check-shapes"> {
   }];
 }
 
+def StripBufferCompute : Pass<"convbn-strip-buffer-compute"> {
+  let summary = "Erase the linalg ops on buffers, keeping allocations";
+  let description = [{
+    Erases every linalg op with buffer semantics: what is left of a
+    bufferized program allocates, copies and frees exactly as the program
+    does, without computing. Peak memory depends only on that order, so
+    `--lower-to-cpu=track-memory=true skip-compute=true` measures a
+    training step's memory at sizes whose arithmetic would take hours on
+    the CPU (bench/training_memory.py --skip-compute). The results are
+    garbage; nothing else should use it.
+  }];
+}
+
 #endif // CONVBN_TRANSFORMS_PASSES_TD
