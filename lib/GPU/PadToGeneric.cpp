@@ -5,6 +5,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
@@ -132,8 +133,25 @@ struct InsertSliceThroughCopy : OpRewritePattern<tensor::InsertSliceOp> {
     // Rank-reducing inserts would need the reduced slice type; rare here.
     if (insert.getSourceType().getRank() != insert.getDestType().getRank())
       return rewriter.notifyMatchFailure(insert, "rank-reducing");
+    // A constant destination (torch's slice_scatter into zeros) bufferizes
+    // to a read-only global: the copy could not write into it, and a
+    // strided host copy would be left. A splat becomes a fill of a new
+    // tensor, which the copy then writes in place.
+    Value dest = insert.getDest();
+    DenseElementsAttr splat;
+    if (matchPattern(dest, m_Constant(&splat)) && splat.isSplat() &&
+        insert.getDestType().hasStaticShape()) {
+      Value empty = tensor::EmptyOp::create(
+          rewriter, loc, insert.getDestType().getShape(),
+          insert.getDestType().getElementType());
+      Value value = arith::ConstantOp::create(
+          rewriter, loc, splat.getSplatValue<TypedAttr>());
+      dest = linalg::FillOp::create(rewriter, loc, value, empty).getResult(0);
+      rewriter.modifyOpInPlace(insert,
+                               [&] { insert.getDestMutable().assign(dest); });
+    }
     Value slice = tensor::ExtractSliceOp::create(
-        rewriter, loc, insert.getDest(), insert.getMixedOffsets(),
+        rewriter, loc, dest, insert.getMixedOffsets(),
         insert.getMixedSizes(), insert.getMixedStrides());
     Value copy =
         linalg::CopyOp::create(rewriter, loc, insert.getSource(), slice)

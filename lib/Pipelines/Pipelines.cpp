@@ -109,6 +109,8 @@ void mlir::convbn::buildGPUBufferizePipeline(OpPassManager &pm) {
   bufferizeOptions.bufferizeFunctionBoundaries = true;
   bufferizeOptions.functionBoundaryTypeConversion =
       bufferization::LayoutMapOption::IdentityLayoutMap;
+  // One buffer per result, for buffer-results-to-out-params.
+  pm.addNestedPass<func::FuncOp>(createGPUDistinctResults());
   pm.addPass(bufferization::createOneShotBufferizePass(bufferizeOptions));
 }
 

@@ -15,6 +15,7 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
 #include "llvm/Support/MathExtras.h"
 
 namespace mlir::convbn {
@@ -37,6 +38,21 @@ static int64_t getStaticSizeThroughCasts(Value value, int64_t dim) {
       return ShapedType::kDynamic;
     value = cast.getSource();
   }
+}
+
+/// A static list in which INT64_MIN stands for "dynamic" must have one
+/// operand per such entry. The parser accepts INT64_MIN as a static value,
+/// leaving an op whose printer and folders read past its operands.
+static LogicalResult checkDynamicMarkers(Operation *op, StringRef what,
+                                         ArrayRef<int64_t> staticValues,
+                                         ValueRange dynamicValues) {
+  int64_t markers = llvm::count_if(staticValues, ShapedType::isDynamic);
+  if (markers == static_cast<int64_t>(dynamicValues.size()))
+    return success();
+  return op->emitOpError("has ")
+         << markers << " " << what << " marked dynamic (" << ShapedType::kDynamic
+         << ") but " << dynamicValues.size()
+         << " dynamic operands: a static value of INT64_MIN is not allowed";
 }
 
 static LogicalResult checkCast(tensor::CastOp op) {
@@ -184,6 +200,24 @@ struct CheckShapesPass : convbn::impl::CheckShapesBase<CheckShapesPass> {
         result = checkExpandShape(expand);
       else if (auto castOp = dyn_cast<tensor::CastOp>(op))
         result = checkCast(castOp);
+      else if (auto pad = dyn_cast<tensor::PadOp>(op))
+        result = succeeded(checkDynamicMarkers(op, "low paddings",
+                                               pad.getStaticLow(),
+                                               pad.getLow()))
+                     ? checkDynamicMarkers(op, "high paddings",
+                                           pad.getStaticHigh(), pad.getHigh())
+                     : failure();
+      else if (auto slice = dyn_cast<OffsetSizeAndStrideOpInterface>(op))
+        result = succeeded(checkDynamicMarkers(op, "offsets",
+                                               slice.getStaticOffsets(),
+                                               slice.getOffsets())) &&
+                         succeeded(checkDynamicMarkers(op, "sizes",
+                                                       slice.getStaticSizes(),
+                                                       slice.getSizes()))
+                     ? checkDynamicMarkers(op, "strides",
+                                           slice.getStaticStrides(),
+                                           slice.getStrides())
+                     : failure();
       else if (auto slice = dyn_cast<tosa::SliceOp>(op))
         result = checkSlice(slice);
       else if (auto linalgOp = dyn_cast<linalg::LinalgOp>(op)) {

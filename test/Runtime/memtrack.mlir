@@ -4,7 +4,7 @@
 // RUN: convbn-opt %s --lower-to-cpu=track-memory=true \
 // RUN:   | FileCheck %s --check-prefix=IR
 // RUN: convbn-opt %s --lower-to-cpu=track-memory=true \
-// RUN:   | %mlir_runner -e main -entry-point-result=void -shared-libs=%convbn_memtrack -shared-libs=%mlir_lib_dir/libmlir_c_runner_utils.so \
+// RUN:   | %sanitizer_host %mlir_runner -e main -entry-point-result=void -shared-libs=%convbn_memtrack -shared-libs=%mlir_lib_dir/libmlir_c_runner_utils.so \
 // RUN:   | FileCheck %s
 
 // IR: llvm.call @_mlir_memref_to_llvm_alloc

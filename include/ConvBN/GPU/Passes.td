@@ -34,10 +34,32 @@ def InsertSliceToCopy
     back in place. The copy is then tiled into a kernel like every other
     linalg op, where bufferizing the insert_slice would leave a strided copy
     on the host (TOSA's grouped convolutions concatenate per-group results
-    this way).
+    this way). A splat constant destination (torch's `slice_scatter` into
+    zeros) becomes a `linalg.fill` first: a constant bufferizes read-only,
+    and the copy could not write into it.
   }];
   let dependentDialects = [
     "::mlir::linalg::LinalgDialect",
+    "::mlir::tensor::TensorDialect",
+  ];
+}
+
+def GPUDistinctResults
+    : Pass<"convbn-gpu-distinct-results", "::mlir::func::FuncOp"> {
+  let summary = "Return a tensor at most once per return";
+  let description = [{
+    A value returned in two positions becomes, from its second position
+    on, a copy of it (`bufferization.alloc_tensor` with `copy`, which
+    bufferizes to a device-to-device copy; a pure op would be merged back
+    by CSE, so the pass runs just before bufferization). Training graphs return one tensor twice when
+    two parameters have the same gradient (torch computes `Σ dZ` once for
+    the two batch norms of a ResNet's residual add). Upstream's
+    `buffer-results-to-out-params`, which the GPU pipeline uses so that
+    callers own the outputs, crashes on a buffer returned twice; with one
+    buffer per result each gets its own output parameter.
+  }];
+  let dependentDialects = [
+    "::mlir::bufferization::BufferizationDialect",
     "::mlir::tensor::TensorDialect",
   ];
 }

@@ -171,6 +171,9 @@ def CheckShapes : Pass<"convbn-check-shapes"> {
       and canonicalization have propagated a constant size);
     - a `tensor.expand_shape` whose static `output_shape` differs from its
       result type;
+    - a `tensor.pad` or slice whose static list holds INT64_MIN (the
+      marker of a dynamic value) without a dynamic operand for it, which
+      the parser accepts and the printer then reads past its operands;
     - a linalg op whose operands give one loop two static sizes (linalg's
       verifier skips the comparison for some operands when others are
       dynamic);

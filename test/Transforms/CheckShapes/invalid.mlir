@@ -86,3 +86,15 @@ func.func @windows_past_input(%x: tensor<?x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, 
   %c = linalg.conv_2d_nchw_fchw {strides = dense<2> : vector<2xi64>} ins(%x, %w : tensor<?x3x8x8xf32>, tensor<4x3x3x3xf32>) outs(%e : tensor<?x4x4x4xf32>) -> tensor<?x4x4x4xf32>
   return %c : tensor<?x4x4x4xf32>
 }
+
+// -----
+
+func.func @pad_int64_min(%x: tensor<1x4x8x8xf32>) -> tensor<1x4x9x9xf32> {
+  %zero = arith.constant 0.0 : f32
+  // expected-error @below {{'tensor.pad' op has 1 high paddings marked dynamic (-9223372036854775808) but 0 dynamic operands: a static value of INT64_MIN is not allowed}}
+  %p = tensor.pad %x low[0, 0, 1, 1] high[0, 0, 0, -9223372036854775808] {
+  ^bb0(%i: index, %j: index, %k: index, %l: index):
+    tensor.yield %zero : f32
+  } : tensor<1x4x8x8xf32> to tensor<1x4x9x9xf32>
+  return %p : tensor<1x4x9x9xf32>
+}

@@ -1,0 +1,18 @@
+// RUN: convbn-opt %s --convbn-gpu-distinct-results | FileCheck %s
+// RUN: convbn-opt %s --lower-to-nvvm=chip=sm_80 | FileCheck %s --check-prefix=NVVM
+// A tensor returned twice (a training graph's shared gradient) is copied
+// for its second position: buffer-results-to-out-params crashed on one
+// buffer returned twice (found by utils/fuzz_convbn.py on ResNet-18's step).
+
+// CHECK-LABEL: func.func @twice
+// CHECK:         %[[S:.+]] = linalg.add
+// CHECK:         %[[C:.+]] = bufferization.alloc_tensor() copy(%[[S]]) : tensor<4xf32>
+// CHECK:         %[[C2:.+]] = bufferization.alloc_tensor() copy(%[[S]]) : tensor<4xf32>
+// CHECK:         return %[[S]], %[[C]], %[[C2]]
+// NVVM-LABEL:  llvm.func @twice
+// NVVM-COUNT-2: llvm.call @mgpuMemcpy
+func.func @twice(%a: tensor<4xf32>, %b: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) {
+  %e = tensor.empty() : tensor<4xf32>
+  %s = linalg.add ins(%a, %b : tensor<4xf32>, tensor<4xf32>) outs(%e : tensor<4xf32>) -> tensor<4xf32>
+  return %s, %s, %s : tensor<4xf32>, tensor<4xf32>, tensor<4xf32>
+}
