@@ -340,8 +340,9 @@ TRAINING_EXPECTED_FAILURES = {
 # torch-mlir lowers aten.max_pool2d_with_indices_backward to tm_tensor.scatter
 # (its own dialect). This decomposition computes the same gradient with
 # upstream-lowerable ops: for each window offset (i, j), the outputs whose
-# argmax is at that offset add their gradient into a strided slice of the
-# (padded) input gradient. Overlapping windows add in another order than
+# argmax is at that offset place their gradient into a strided slice of a
+# zero tensor the size of the (padded) input, which is added to the input
+# gradient. Overlapping windows add in another order than
 # PyTorch's kernel (differences of an ulp).
 def max_pool2d_backward_as_masks(grad_output, self, kernel_size, stride,
                                  padding, dilation, ceil_mode, indices):
@@ -365,12 +366,16 @@ def max_pool2d_backward_as_masks(grad_output, self, kernel_size, stride,
             valid = (h >= 0) & (h < H) & (w >= 0) & (w < W)
             hit = (indices == h * W + w) & valid
             part = torch.where(hit, grad_output, torch.zeros_like(grad_output))
-            rows = slice(i * dh, i * dh + (OH - 1) * sh + 1, sh)
-            cols = slice(j * dw, j * dw + (OW - 1) * sw + 1, sw)
-            window = grad[..., rows, cols] + part
-            grad = torch.ops.aten.slice_scatter(grad, torch.ops.aten.slice_scatter(
-                grad[..., rows, :], window, -1, cols.start, cols.stop, sw),
-                -2, rows.start, rows.stop, sh)
+            # Placed into zeros and added (not scattered into `grad`): each
+            # strided insert then writes a fresh tensor, which bufferizes
+            # in place on the GPU pipeline.
+            cols = part.new_zeros(part.shape[:-1] + (PW,))
+            cols = torch.ops.aten.slice_scatter(
+                cols, part, -1, j * dw, j * dw + (OW - 1) * sw + 1, sw)
+            rows = part.new_zeros(part.shape[:-2] + (PH, PW))
+            rows = torch.ops.aten.slice_scatter(
+                rows, cols, -2, i * dh, i * dh + (OH - 1) * sh + 1, sh)
+            grad = grad + rows
     return grad[..., ph:ph + H, pw:pw + W]
 
 

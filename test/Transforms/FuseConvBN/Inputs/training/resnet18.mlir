@@ -243,44 +243,44 @@ module {
     %3 = tensor.empty() : tensor<64xf32>
     %4 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%arg63 : tensor<64xf32>) outs(%3 : tensor<64xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %641 = arith.truncf %cst_6 : f64 to f32
-      %642 = arith.addf %in, %641 : f32
-      linalg.yield %642 : f32
+      %642 = arith.truncf %cst_6 : f64 to f32
+      %643 = arith.addf %in, %642 : f32
+      linalg.yield %643 : f32
     } -> tensor<64xf32>
     %5 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%4 : tensor<64xf32>) outs(%3 : tensor<64xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %641 = math.rsqrt %in : f32
-      linalg.yield %641 : f32
+      %642 = math.rsqrt %in : f32
+      linalg.yield %642 : f32
     } -> tensor<64xf32>
     %expanded = tensor.expand_shape %arg62 [[0, 1, 2]] output_shape [64, 1, 1] : tensor<64xf32> into tensor<64x1x1xf32>
     %expanded_9 = tensor.expand_shape %5 [[0, 1, 2]] output_shape [64, 1, 1] : tensor<64xf32> into tensor<64x1x1xf32>
     %6 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%2, %expanded : tensor<2x64x16x16xf32>, tensor<64x1x1xf32>) outs(%0 : tensor<2x64x16x16xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.subf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.subf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x64x16x16xf32>
     %7 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%6, %expanded_9 : tensor<2x64x16x16xf32>, tensor<64x1x1xf32>) outs(%0 : tensor<2x64x16x16xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x64x16x16xf32>
     %expanded_10 = tensor.expand_shape %arg1 [[0, 1, 2]] output_shape [64, 1, 1] : tensor<64xf32> into tensor<64x1x1xf32>
     %8 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%7, %expanded_10 : tensor<2x64x16x16xf32>, tensor<64x1x1xf32>) outs(%0 : tensor<2x64x16x16xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x64x16x16xf32>
     %expanded_11 = tensor.expand_shape %arg2 [[0, 1, 2]] output_shape [64, 1, 1] : tensor<64xf32> into tensor<64x1x1xf32>
     %9 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%8, %expanded_11 : tensor<2x64x16x16xf32>, tensor<64x1x1xf32>) outs(%0 : tensor<2x64x16x16xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.addf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.addf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x64x16x16xf32>
     %10 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%9 : tensor<2x64x16x16xf32>) outs(%0 : tensor<2x64x16x16xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %641 = arith.cmpf ugt, %in, %cst : f32
-      %642 = arith.select %641, %in, %cst : f32
-      linalg.yield %642 : f32
+      %642 = arith.cmpf ugt, %in, %cst : f32
+      %643 = arith.select %642, %in, %cst : f32
+      linalg.yield %643 : f32
     } -> tensor<2x64x16x16xf32>
     %padded_12 = tensor.pad %10 low[0, 0, 1, 1] high[0, 0, 1, 1] {
     ^bb0(%arg124: index, %arg125: index, %arg126: index, %arg127: index):
@@ -294,28 +294,28 @@ module {
     %16 = linalg.fill ins(%c-1_i64 : i64) outs(%15 : tensor<2x64x8x8xi64>) -> tensor<2x64x8x8xi64>
     %17 = tensor.empty() : tensor<3x3xi64>
     %18 = linalg.generic {indexing_maps = [#map3, #map4, #map3], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]} ins(%14, %17 : tensor<2x64x8x8xf32>, tensor<3x3xi64>) outs(%16 : tensor<2x64x8x8xi64>) {
-    ^bb0(%in: f32, %in_307: i64, %out: i64):
-      %641 = linalg.index 0 : index
-      %642 = linalg.index 1 : index
-      %643 = linalg.index 2 : index
-      %644 = linalg.index 4 : index
-      %645 = arith.muli %643, %c2 : index
-      %646 = arith.addi %645, %644 : index
-      %647 = linalg.index 3 : index
-      %648 = linalg.index 5 : index
-      %649 = arith.muli %647, %c2 : index
-      %650 = arith.addi %649, %648 : index
-      %extracted = tensor.extract %padded_12[%641, %642, %646, %650] : tensor<2x64x18x18xf32>
-      %651 = arith.cmpf oeq, %extracted, %in : f32
-      %652 = arith.subi %650, %c1 : index
-      %653 = arith.subi %646, %c1 : index
-      %654 = arith.muli %653, %c16 : index
-      %655 = arith.addi %652, %654 : index
-      %656 = arith.index_cast %655 : index to i64
-      %657 = arith.select %651, %656, %out : i64
-      %658 = arith.cmpi eq, %out, %c-1_i64 : i64
-      %659 = arith.select %658, %657, %out : i64
-      linalg.yield %659 : i64
+    ^bb0(%in: f32, %in_303: i64, %out: i64):
+      %642 = linalg.index 0 : index
+      %643 = linalg.index 1 : index
+      %644 = linalg.index 2 : index
+      %645 = linalg.index 4 : index
+      %646 = arith.muli %644, %c2 : index
+      %647 = arith.addi %646, %645 : index
+      %648 = linalg.index 3 : index
+      %649 = linalg.index 5 : index
+      %650 = arith.muli %648, %c2 : index
+      %651 = arith.addi %650, %649 : index
+      %extracted = tensor.extract %padded_12[%642, %643, %647, %651] : tensor<2x64x18x18xf32>
+      %652 = arith.cmpf oeq, %extracted, %in : f32
+      %653 = arith.subi %651, %c1 : index
+      %654 = arith.subi %647, %c1 : index
+      %655 = arith.muli %654, %c16 : index
+      %656 = arith.addi %653, %655 : index
+      %657 = arith.index_cast %656 : index to i64
+      %658 = arith.select %652, %657, %out : i64
+      %659 = arith.cmpi eq, %out, %c-1_i64 : i64
+      %660 = arith.select %659, %658, %out : i64
+      linalg.yield %660 : i64
     } -> tensor<2x64x8x8xi64>
     %padded_13 = tensor.pad %14 low[0, 0, 1, 1] high[0, 0, 1, 1] {
     ^bb0(%arg124: index, %arg125: index, %arg126: index, %arg127: index):
@@ -325,44 +325,44 @@ module {
     %20 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%padded_13, %arg3 : tensor<2x64x10x10xf32>, tensor<64x64x3x3xf32>) outs(%19 : tensor<2x64x8x8xf32>) -> tensor<2x64x8x8xf32>
     %21 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%arg66 : tensor<64xf32>) outs(%3 : tensor<64xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %641 = arith.truncf %cst_6 : f64 to f32
-      %642 = arith.addf %in, %641 : f32
-      linalg.yield %642 : f32
+      %642 = arith.truncf %cst_6 : f64 to f32
+      %643 = arith.addf %in, %642 : f32
+      linalg.yield %643 : f32
     } -> tensor<64xf32>
     %22 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%21 : tensor<64xf32>) outs(%3 : tensor<64xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %641 = math.rsqrt %in : f32
-      linalg.yield %641 : f32
+      %642 = math.rsqrt %in : f32
+      linalg.yield %642 : f32
     } -> tensor<64xf32>
     %expanded_14 = tensor.expand_shape %arg65 [[0, 1, 2]] output_shape [64, 1, 1] : tensor<64xf32> into tensor<64x1x1xf32>
     %expanded_15 = tensor.expand_shape %22 [[0, 1, 2]] output_shape [64, 1, 1] : tensor<64xf32> into tensor<64x1x1xf32>
     %23 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%20, %expanded_14 : tensor<2x64x8x8xf32>, tensor<64x1x1xf32>) outs(%11 : tensor<2x64x8x8xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.subf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.subf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x64x8x8xf32>
     %24 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%23, %expanded_15 : tensor<2x64x8x8xf32>, tensor<64x1x1xf32>) outs(%11 : tensor<2x64x8x8xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x64x8x8xf32>
     %expanded_16 = tensor.expand_shape %arg4 [[0, 1, 2]] output_shape [64, 1, 1] : tensor<64xf32> into tensor<64x1x1xf32>
     %25 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%24, %expanded_16 : tensor<2x64x8x8xf32>, tensor<64x1x1xf32>) outs(%11 : tensor<2x64x8x8xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x64x8x8xf32>
     %expanded_17 = tensor.expand_shape %arg5 [[0, 1, 2]] output_shape [64, 1, 1] : tensor<64xf32> into tensor<64x1x1xf32>
     %26 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%25, %expanded_17 : tensor<2x64x8x8xf32>, tensor<64x1x1xf32>) outs(%11 : tensor<2x64x8x8xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.addf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.addf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x64x8x8xf32>
     %27 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%26 : tensor<2x64x8x8xf32>) outs(%11 : tensor<2x64x8x8xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %641 = arith.cmpf ugt, %in, %cst : f32
-      %642 = arith.select %641, %in, %cst : f32
-      linalg.yield %642 : f32
+      %642 = arith.cmpf ugt, %in, %cst : f32
+      %643 = arith.select %642, %in, %cst : f32
+      linalg.yield %643 : f32
     } -> tensor<2x64x8x8xf32>
     %padded_18 = tensor.pad %27 low[0, 0, 1, 1] high[0, 0, 1, 1] {
     ^bb0(%arg124: index, %arg125: index, %arg126: index, %arg127: index):
@@ -371,49 +371,49 @@ module {
     %28 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%padded_18, %arg6 : tensor<2x64x10x10xf32>, tensor<64x64x3x3xf32>) outs(%19 : tensor<2x64x8x8xf32>) -> tensor<2x64x8x8xf32>
     %29 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%arg69 : tensor<64xf32>) outs(%3 : tensor<64xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %641 = arith.truncf %cst_6 : f64 to f32
-      %642 = arith.addf %in, %641 : f32
-      linalg.yield %642 : f32
+      %642 = arith.truncf %cst_6 : f64 to f32
+      %643 = arith.addf %in, %642 : f32
+      linalg.yield %643 : f32
     } -> tensor<64xf32>
     %30 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%29 : tensor<64xf32>) outs(%3 : tensor<64xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %641 = math.rsqrt %in : f32
-      linalg.yield %641 : f32
+      %642 = math.rsqrt %in : f32
+      linalg.yield %642 : f32
     } -> tensor<64xf32>
     %expanded_19 = tensor.expand_shape %arg68 [[0, 1, 2]] output_shape [64, 1, 1] : tensor<64xf32> into tensor<64x1x1xf32>
     %expanded_20 = tensor.expand_shape %30 [[0, 1, 2]] output_shape [64, 1, 1] : tensor<64xf32> into tensor<64x1x1xf32>
     %31 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%28, %expanded_19 : tensor<2x64x8x8xf32>, tensor<64x1x1xf32>) outs(%11 : tensor<2x64x8x8xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.subf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.subf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x64x8x8xf32>
     %32 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%31, %expanded_20 : tensor<2x64x8x8xf32>, tensor<64x1x1xf32>) outs(%11 : tensor<2x64x8x8xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x64x8x8xf32>
     %expanded_21 = tensor.expand_shape %arg7 [[0, 1, 2]] output_shape [64, 1, 1] : tensor<64xf32> into tensor<64x1x1xf32>
     %33 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%32, %expanded_21 : tensor<2x64x8x8xf32>, tensor<64x1x1xf32>) outs(%11 : tensor<2x64x8x8xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x64x8x8xf32>
     %expanded_22 = tensor.expand_shape %arg8 [[0, 1, 2]] output_shape [64, 1, 1] : tensor<64xf32> into tensor<64x1x1xf32>
     %34 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%33, %expanded_22 : tensor<2x64x8x8xf32>, tensor<64x1x1xf32>) outs(%11 : tensor<2x64x8x8xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.addf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.addf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x64x8x8xf32>
     %35 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%34, %14 : tensor<2x64x8x8xf32>, tensor<2x64x8x8xf32>) outs(%11 : tensor<2x64x8x8xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.addf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.addf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x64x8x8xf32>
     %36 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%35 : tensor<2x64x8x8xf32>) outs(%11 : tensor<2x64x8x8xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %641 = arith.cmpf ugt, %in, %cst : f32
-      %642 = arith.select %641, %in, %cst : f32
-      linalg.yield %642 : f32
+      %642 = arith.cmpf ugt, %in, %cst : f32
+      %643 = arith.select %642, %in, %cst : f32
+      linalg.yield %643 : f32
     } -> tensor<2x64x8x8xf32>
     %padded_23 = tensor.pad %36 low[0, 0, 1, 1] high[0, 0, 1, 1] {
     ^bb0(%arg124: index, %arg125: index, %arg126: index, %arg127: index):
@@ -422,44 +422,44 @@ module {
     %37 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%padded_23, %arg9 : tensor<2x64x10x10xf32>, tensor<64x64x3x3xf32>) outs(%19 : tensor<2x64x8x8xf32>) -> tensor<2x64x8x8xf32>
     %38 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%arg72 : tensor<64xf32>) outs(%3 : tensor<64xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %641 = arith.truncf %cst_6 : f64 to f32
-      %642 = arith.addf %in, %641 : f32
-      linalg.yield %642 : f32
+      %642 = arith.truncf %cst_6 : f64 to f32
+      %643 = arith.addf %in, %642 : f32
+      linalg.yield %643 : f32
     } -> tensor<64xf32>
     %39 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%38 : tensor<64xf32>) outs(%3 : tensor<64xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %641 = math.rsqrt %in : f32
-      linalg.yield %641 : f32
+      %642 = math.rsqrt %in : f32
+      linalg.yield %642 : f32
     } -> tensor<64xf32>
     %expanded_24 = tensor.expand_shape %arg71 [[0, 1, 2]] output_shape [64, 1, 1] : tensor<64xf32> into tensor<64x1x1xf32>
     %expanded_25 = tensor.expand_shape %39 [[0, 1, 2]] output_shape [64, 1, 1] : tensor<64xf32> into tensor<64x1x1xf32>
     %40 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%37, %expanded_24 : tensor<2x64x8x8xf32>, tensor<64x1x1xf32>) outs(%11 : tensor<2x64x8x8xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.subf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.subf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x64x8x8xf32>
     %41 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%40, %expanded_25 : tensor<2x64x8x8xf32>, tensor<64x1x1xf32>) outs(%11 : tensor<2x64x8x8xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x64x8x8xf32>
     %expanded_26 = tensor.expand_shape %arg10 [[0, 1, 2]] output_shape [64, 1, 1] : tensor<64xf32> into tensor<64x1x1xf32>
     %42 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%41, %expanded_26 : tensor<2x64x8x8xf32>, tensor<64x1x1xf32>) outs(%11 : tensor<2x64x8x8xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x64x8x8xf32>
     %expanded_27 = tensor.expand_shape %arg11 [[0, 1, 2]] output_shape [64, 1, 1] : tensor<64xf32> into tensor<64x1x1xf32>
     %43 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%42, %expanded_27 : tensor<2x64x8x8xf32>, tensor<64x1x1xf32>) outs(%11 : tensor<2x64x8x8xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.addf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.addf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x64x8x8xf32>
     %44 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%43 : tensor<2x64x8x8xf32>) outs(%11 : tensor<2x64x8x8xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %641 = arith.cmpf ugt, %in, %cst : f32
-      %642 = arith.select %641, %in, %cst : f32
-      linalg.yield %642 : f32
+      %642 = arith.cmpf ugt, %in, %cst : f32
+      %643 = arith.select %642, %in, %cst : f32
+      linalg.yield %643 : f32
     } -> tensor<2x64x8x8xf32>
     %padded_28 = tensor.pad %44 low[0, 0, 1, 1] high[0, 0, 1, 1] {
     ^bb0(%arg124: index, %arg125: index, %arg126: index, %arg127: index):
@@ -468,49 +468,49 @@ module {
     %45 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%padded_28, %arg12 : tensor<2x64x10x10xf32>, tensor<64x64x3x3xf32>) outs(%19 : tensor<2x64x8x8xf32>) -> tensor<2x64x8x8xf32>
     %46 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%arg75 : tensor<64xf32>) outs(%3 : tensor<64xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %641 = arith.truncf %cst_6 : f64 to f32
-      %642 = arith.addf %in, %641 : f32
-      linalg.yield %642 : f32
+      %642 = arith.truncf %cst_6 : f64 to f32
+      %643 = arith.addf %in, %642 : f32
+      linalg.yield %643 : f32
     } -> tensor<64xf32>
     %47 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%46 : tensor<64xf32>) outs(%3 : tensor<64xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %641 = math.rsqrt %in : f32
-      linalg.yield %641 : f32
+      %642 = math.rsqrt %in : f32
+      linalg.yield %642 : f32
     } -> tensor<64xf32>
     %expanded_29 = tensor.expand_shape %arg74 [[0, 1, 2]] output_shape [64, 1, 1] : tensor<64xf32> into tensor<64x1x1xf32>
     %expanded_30 = tensor.expand_shape %47 [[0, 1, 2]] output_shape [64, 1, 1] : tensor<64xf32> into tensor<64x1x1xf32>
     %48 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%45, %expanded_29 : tensor<2x64x8x8xf32>, tensor<64x1x1xf32>) outs(%11 : tensor<2x64x8x8xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.subf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.subf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x64x8x8xf32>
     %49 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%48, %expanded_30 : tensor<2x64x8x8xf32>, tensor<64x1x1xf32>) outs(%11 : tensor<2x64x8x8xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x64x8x8xf32>
     %expanded_31 = tensor.expand_shape %arg13 [[0, 1, 2]] output_shape [64, 1, 1] : tensor<64xf32> into tensor<64x1x1xf32>
     %50 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%49, %expanded_31 : tensor<2x64x8x8xf32>, tensor<64x1x1xf32>) outs(%11 : tensor<2x64x8x8xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x64x8x8xf32>
     %expanded_32 = tensor.expand_shape %arg14 [[0, 1, 2]] output_shape [64, 1, 1] : tensor<64xf32> into tensor<64x1x1xf32>
     %51 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%50, %expanded_32 : tensor<2x64x8x8xf32>, tensor<64x1x1xf32>) outs(%11 : tensor<2x64x8x8xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.addf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.addf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x64x8x8xf32>
     %52 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%51, %36 : tensor<2x64x8x8xf32>, tensor<2x64x8x8xf32>) outs(%11 : tensor<2x64x8x8xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.addf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.addf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x64x8x8xf32>
     %53 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%52 : tensor<2x64x8x8xf32>) outs(%11 : tensor<2x64x8x8xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %641 = arith.cmpf ugt, %in, %cst : f32
-      %642 = arith.select %641, %in, %cst : f32
-      linalg.yield %642 : f32
+      %642 = arith.cmpf ugt, %in, %cst : f32
+      %643 = arith.select %642, %in, %cst : f32
+      linalg.yield %643 : f32
     } -> tensor<2x64x8x8xf32>
     %padded_33 = tensor.pad %53 low[0, 0, 1, 1] high[0, 0, 1, 1] {
     ^bb0(%arg124: index, %arg125: index, %arg126: index, %arg127: index):
@@ -522,44 +522,44 @@ module {
     %57 = tensor.empty() : tensor<128xf32>
     %58 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%arg78 : tensor<128xf32>) outs(%57 : tensor<128xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %641 = arith.truncf %cst_6 : f64 to f32
-      %642 = arith.addf %in, %641 : f32
-      linalg.yield %642 : f32
+      %642 = arith.truncf %cst_6 : f64 to f32
+      %643 = arith.addf %in, %642 : f32
+      linalg.yield %643 : f32
     } -> tensor<128xf32>
     %59 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%58 : tensor<128xf32>) outs(%57 : tensor<128xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %641 = math.rsqrt %in : f32
-      linalg.yield %641 : f32
+      %642 = math.rsqrt %in : f32
+      linalg.yield %642 : f32
     } -> tensor<128xf32>
     %expanded_34 = tensor.expand_shape %arg77 [[0, 1, 2]] output_shape [128, 1, 1] : tensor<128xf32> into tensor<128x1x1xf32>
     %expanded_35 = tensor.expand_shape %59 [[0, 1, 2]] output_shape [128, 1, 1] : tensor<128xf32> into tensor<128x1x1xf32>
     %60 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%56, %expanded_34 : tensor<2x128x4x4xf32>, tensor<128x1x1xf32>) outs(%54 : tensor<2x128x4x4xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.subf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.subf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x128x4x4xf32>
     %61 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%60, %expanded_35 : tensor<2x128x4x4xf32>, tensor<128x1x1xf32>) outs(%54 : tensor<2x128x4x4xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x128x4x4xf32>
     %expanded_36 = tensor.expand_shape %arg16 [[0, 1, 2]] output_shape [128, 1, 1] : tensor<128xf32> into tensor<128x1x1xf32>
     %62 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%61, %expanded_36 : tensor<2x128x4x4xf32>, tensor<128x1x1xf32>) outs(%54 : tensor<2x128x4x4xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x128x4x4xf32>
     %expanded_37 = tensor.expand_shape %arg17 [[0, 1, 2]] output_shape [128, 1, 1] : tensor<128xf32> into tensor<128x1x1xf32>
     %63 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%62, %expanded_37 : tensor<2x128x4x4xf32>, tensor<128x1x1xf32>) outs(%54 : tensor<2x128x4x4xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.addf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.addf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x128x4x4xf32>
     %64 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%63 : tensor<2x128x4x4xf32>) outs(%54 : tensor<2x128x4x4xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %641 = arith.cmpf ugt, %in, %cst : f32
-      %642 = arith.select %641, %in, %cst : f32
-      linalg.yield %642 : f32
+      %642 = arith.cmpf ugt, %in, %cst : f32
+      %643 = arith.select %642, %in, %cst : f32
+      linalg.yield %643 : f32
     } -> tensor<2x128x4x4xf32>
     %padded_38 = tensor.pad %64 low[0, 0, 1, 1] high[0, 0, 1, 1] {
     ^bb0(%arg124: index, %arg125: index, %arg126: index, %arg127: index):
@@ -568,85 +568,85 @@ module {
     %65 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%padded_38, %arg18 : tensor<2x128x6x6xf32>, tensor<128x128x3x3xf32>) outs(%55 : tensor<2x128x4x4xf32>) -> tensor<2x128x4x4xf32>
     %66 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%arg81 : tensor<128xf32>) outs(%57 : tensor<128xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %641 = arith.truncf %cst_6 : f64 to f32
-      %642 = arith.addf %in, %641 : f32
-      linalg.yield %642 : f32
+      %642 = arith.truncf %cst_6 : f64 to f32
+      %643 = arith.addf %in, %642 : f32
+      linalg.yield %643 : f32
     } -> tensor<128xf32>
     %67 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%66 : tensor<128xf32>) outs(%57 : tensor<128xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %641 = math.rsqrt %in : f32
-      linalg.yield %641 : f32
+      %642 = math.rsqrt %in : f32
+      linalg.yield %642 : f32
     } -> tensor<128xf32>
     %expanded_39 = tensor.expand_shape %arg80 [[0, 1, 2]] output_shape [128, 1, 1] : tensor<128xf32> into tensor<128x1x1xf32>
     %expanded_40 = tensor.expand_shape %67 [[0, 1, 2]] output_shape [128, 1, 1] : tensor<128xf32> into tensor<128x1x1xf32>
     %68 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%65, %expanded_39 : tensor<2x128x4x4xf32>, tensor<128x1x1xf32>) outs(%54 : tensor<2x128x4x4xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.subf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.subf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x128x4x4xf32>
     %69 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%68, %expanded_40 : tensor<2x128x4x4xf32>, tensor<128x1x1xf32>) outs(%54 : tensor<2x128x4x4xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x128x4x4xf32>
     %expanded_41 = tensor.expand_shape %arg19 [[0, 1, 2]] output_shape [128, 1, 1] : tensor<128xf32> into tensor<128x1x1xf32>
     %70 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%69, %expanded_41 : tensor<2x128x4x4xf32>, tensor<128x1x1xf32>) outs(%54 : tensor<2x128x4x4xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x128x4x4xf32>
     %expanded_42 = tensor.expand_shape %arg20 [[0, 1, 2]] output_shape [128, 1, 1] : tensor<128xf32> into tensor<128x1x1xf32>
     %71 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%70, %expanded_42 : tensor<2x128x4x4xf32>, tensor<128x1x1xf32>) outs(%54 : tensor<2x128x4x4xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.addf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.addf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x128x4x4xf32>
     %72 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<2> : vector<2xi64>} ins(%53, %arg21 : tensor<2x64x8x8xf32>, tensor<128x64x1x1xf32>) outs(%55 : tensor<2x128x4x4xf32>) -> tensor<2x128x4x4xf32>
     %73 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%arg84 : tensor<128xf32>) outs(%57 : tensor<128xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %641 = arith.truncf %cst_6 : f64 to f32
-      %642 = arith.addf %in, %641 : f32
-      linalg.yield %642 : f32
+      %642 = arith.truncf %cst_6 : f64 to f32
+      %643 = arith.addf %in, %642 : f32
+      linalg.yield %643 : f32
     } -> tensor<128xf32>
     %74 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%73 : tensor<128xf32>) outs(%57 : tensor<128xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %641 = math.rsqrt %in : f32
-      linalg.yield %641 : f32
+      %642 = math.rsqrt %in : f32
+      linalg.yield %642 : f32
     } -> tensor<128xf32>
     %expanded_43 = tensor.expand_shape %arg83 [[0, 1, 2]] output_shape [128, 1, 1] : tensor<128xf32> into tensor<128x1x1xf32>
     %expanded_44 = tensor.expand_shape %74 [[0, 1, 2]] output_shape [128, 1, 1] : tensor<128xf32> into tensor<128x1x1xf32>
     %75 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%72, %expanded_43 : tensor<2x128x4x4xf32>, tensor<128x1x1xf32>) outs(%54 : tensor<2x128x4x4xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.subf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.subf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x128x4x4xf32>
     %76 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%75, %expanded_44 : tensor<2x128x4x4xf32>, tensor<128x1x1xf32>) outs(%54 : tensor<2x128x4x4xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x128x4x4xf32>
     %expanded_45 = tensor.expand_shape %arg22 [[0, 1, 2]] output_shape [128, 1, 1] : tensor<128xf32> into tensor<128x1x1xf32>
     %77 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%76, %expanded_45 : tensor<2x128x4x4xf32>, tensor<128x1x1xf32>) outs(%54 : tensor<2x128x4x4xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x128x4x4xf32>
     %expanded_46 = tensor.expand_shape %arg23 [[0, 1, 2]] output_shape [128, 1, 1] : tensor<128xf32> into tensor<128x1x1xf32>
     %78 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%77, %expanded_46 : tensor<2x128x4x4xf32>, tensor<128x1x1xf32>) outs(%54 : tensor<2x128x4x4xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.addf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.addf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x128x4x4xf32>
     %79 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%71, %78 : tensor<2x128x4x4xf32>, tensor<2x128x4x4xf32>) outs(%54 : tensor<2x128x4x4xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.addf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.addf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x128x4x4xf32>
     %80 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%79 : tensor<2x128x4x4xf32>) outs(%54 : tensor<2x128x4x4xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %641 = arith.cmpf ugt, %in, %cst : f32
-      %642 = arith.select %641, %in, %cst : f32
-      linalg.yield %642 : f32
+      %642 = arith.cmpf ugt, %in, %cst : f32
+      %643 = arith.select %642, %in, %cst : f32
+      linalg.yield %643 : f32
     } -> tensor<2x128x4x4xf32>
     %padded_47 = tensor.pad %80 low[0, 0, 1, 1] high[0, 0, 1, 1] {
     ^bb0(%arg124: index, %arg125: index, %arg126: index, %arg127: index):
@@ -655,44 +655,44 @@ module {
     %81 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%padded_47, %arg24 : tensor<2x128x6x6xf32>, tensor<128x128x3x3xf32>) outs(%55 : tensor<2x128x4x4xf32>) -> tensor<2x128x4x4xf32>
     %82 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%arg87 : tensor<128xf32>) outs(%57 : tensor<128xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %641 = arith.truncf %cst_6 : f64 to f32
-      %642 = arith.addf %in, %641 : f32
-      linalg.yield %642 : f32
+      %642 = arith.truncf %cst_6 : f64 to f32
+      %643 = arith.addf %in, %642 : f32
+      linalg.yield %643 : f32
     } -> tensor<128xf32>
     %83 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%82 : tensor<128xf32>) outs(%57 : tensor<128xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %641 = math.rsqrt %in : f32
-      linalg.yield %641 : f32
+      %642 = math.rsqrt %in : f32
+      linalg.yield %642 : f32
     } -> tensor<128xf32>
     %expanded_48 = tensor.expand_shape %arg86 [[0, 1, 2]] output_shape [128, 1, 1] : tensor<128xf32> into tensor<128x1x1xf32>
     %expanded_49 = tensor.expand_shape %83 [[0, 1, 2]] output_shape [128, 1, 1] : tensor<128xf32> into tensor<128x1x1xf32>
     %84 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%81, %expanded_48 : tensor<2x128x4x4xf32>, tensor<128x1x1xf32>) outs(%54 : tensor<2x128x4x4xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.subf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.subf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x128x4x4xf32>
     %85 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%84, %expanded_49 : tensor<2x128x4x4xf32>, tensor<128x1x1xf32>) outs(%54 : tensor<2x128x4x4xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x128x4x4xf32>
     %expanded_50 = tensor.expand_shape %arg25 [[0, 1, 2]] output_shape [128, 1, 1] : tensor<128xf32> into tensor<128x1x1xf32>
     %86 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%85, %expanded_50 : tensor<2x128x4x4xf32>, tensor<128x1x1xf32>) outs(%54 : tensor<2x128x4x4xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x128x4x4xf32>
     %expanded_51 = tensor.expand_shape %arg26 [[0, 1, 2]] output_shape [128, 1, 1] : tensor<128xf32> into tensor<128x1x1xf32>
     %87 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%86, %expanded_51 : tensor<2x128x4x4xf32>, tensor<128x1x1xf32>) outs(%54 : tensor<2x128x4x4xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.addf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.addf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x128x4x4xf32>
     %88 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%87 : tensor<2x128x4x4xf32>) outs(%54 : tensor<2x128x4x4xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %641 = arith.cmpf ugt, %in, %cst : f32
-      %642 = arith.select %641, %in, %cst : f32
-      linalg.yield %642 : f32
+      %642 = arith.cmpf ugt, %in, %cst : f32
+      %643 = arith.select %642, %in, %cst : f32
+      linalg.yield %643 : f32
     } -> tensor<2x128x4x4xf32>
     %padded_52 = tensor.pad %88 low[0, 0, 1, 1] high[0, 0, 1, 1] {
     ^bb0(%arg124: index, %arg125: index, %arg126: index, %arg127: index):
@@ -701,49 +701,49 @@ module {
     %89 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%padded_52, %arg27 : tensor<2x128x6x6xf32>, tensor<128x128x3x3xf32>) outs(%55 : tensor<2x128x4x4xf32>) -> tensor<2x128x4x4xf32>
     %90 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%arg90 : tensor<128xf32>) outs(%57 : tensor<128xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %641 = arith.truncf %cst_6 : f64 to f32
-      %642 = arith.addf %in, %641 : f32
-      linalg.yield %642 : f32
+      %642 = arith.truncf %cst_6 : f64 to f32
+      %643 = arith.addf %in, %642 : f32
+      linalg.yield %643 : f32
     } -> tensor<128xf32>
     %91 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%90 : tensor<128xf32>) outs(%57 : tensor<128xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %641 = math.rsqrt %in : f32
-      linalg.yield %641 : f32
+      %642 = math.rsqrt %in : f32
+      linalg.yield %642 : f32
     } -> tensor<128xf32>
     %expanded_53 = tensor.expand_shape %arg89 [[0, 1, 2]] output_shape [128, 1, 1] : tensor<128xf32> into tensor<128x1x1xf32>
     %expanded_54 = tensor.expand_shape %91 [[0, 1, 2]] output_shape [128, 1, 1] : tensor<128xf32> into tensor<128x1x1xf32>
     %92 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%89, %expanded_53 : tensor<2x128x4x4xf32>, tensor<128x1x1xf32>) outs(%54 : tensor<2x128x4x4xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.subf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.subf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x128x4x4xf32>
     %93 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%92, %expanded_54 : tensor<2x128x4x4xf32>, tensor<128x1x1xf32>) outs(%54 : tensor<2x128x4x4xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x128x4x4xf32>
     %expanded_55 = tensor.expand_shape %arg28 [[0, 1, 2]] output_shape [128, 1, 1] : tensor<128xf32> into tensor<128x1x1xf32>
     %94 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%93, %expanded_55 : tensor<2x128x4x4xf32>, tensor<128x1x1xf32>) outs(%54 : tensor<2x128x4x4xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x128x4x4xf32>
     %expanded_56 = tensor.expand_shape %arg29 [[0, 1, 2]] output_shape [128, 1, 1] : tensor<128xf32> into tensor<128x1x1xf32>
     %95 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%94, %expanded_56 : tensor<2x128x4x4xf32>, tensor<128x1x1xf32>) outs(%54 : tensor<2x128x4x4xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.addf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.addf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x128x4x4xf32>
     %96 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%95, %80 : tensor<2x128x4x4xf32>, tensor<2x128x4x4xf32>) outs(%54 : tensor<2x128x4x4xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.addf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.addf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x128x4x4xf32>
     %97 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%96 : tensor<2x128x4x4xf32>) outs(%54 : tensor<2x128x4x4xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %641 = arith.cmpf ugt, %in, %cst : f32
-      %642 = arith.select %641, %in, %cst : f32
-      linalg.yield %642 : f32
+      %642 = arith.cmpf ugt, %in, %cst : f32
+      %643 = arith.select %642, %in, %cst : f32
+      linalg.yield %643 : f32
     } -> tensor<2x128x4x4xf32>
     %padded_57 = tensor.pad %97 low[0, 0, 1, 1] high[0, 0, 1, 1] {
     ^bb0(%arg124: index, %arg125: index, %arg126: index, %arg127: index):
@@ -755,44 +755,44 @@ module {
     %101 = tensor.empty() : tensor<256xf32>
     %102 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%arg93 : tensor<256xf32>) outs(%101 : tensor<256xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %641 = arith.truncf %cst_6 : f64 to f32
-      %642 = arith.addf %in, %641 : f32
-      linalg.yield %642 : f32
+      %642 = arith.truncf %cst_6 : f64 to f32
+      %643 = arith.addf %in, %642 : f32
+      linalg.yield %643 : f32
     } -> tensor<256xf32>
     %103 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%102 : tensor<256xf32>) outs(%101 : tensor<256xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %641 = math.rsqrt %in : f32
-      linalg.yield %641 : f32
+      %642 = math.rsqrt %in : f32
+      linalg.yield %642 : f32
     } -> tensor<256xf32>
     %expanded_58 = tensor.expand_shape %arg92 [[0, 1, 2]] output_shape [256, 1, 1] : tensor<256xf32> into tensor<256x1x1xf32>
     %expanded_59 = tensor.expand_shape %103 [[0, 1, 2]] output_shape [256, 1, 1] : tensor<256xf32> into tensor<256x1x1xf32>
     %104 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%100, %expanded_58 : tensor<2x256x2x2xf32>, tensor<256x1x1xf32>) outs(%98 : tensor<2x256x2x2xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.subf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.subf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x256x2x2xf32>
     %105 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%104, %expanded_59 : tensor<2x256x2x2xf32>, tensor<256x1x1xf32>) outs(%98 : tensor<2x256x2x2xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x256x2x2xf32>
     %expanded_60 = tensor.expand_shape %arg31 [[0, 1, 2]] output_shape [256, 1, 1] : tensor<256xf32> into tensor<256x1x1xf32>
     %106 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%105, %expanded_60 : tensor<2x256x2x2xf32>, tensor<256x1x1xf32>) outs(%98 : tensor<2x256x2x2xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x256x2x2xf32>
     %expanded_61 = tensor.expand_shape %arg32 [[0, 1, 2]] output_shape [256, 1, 1] : tensor<256xf32> into tensor<256x1x1xf32>
     %107 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%106, %expanded_61 : tensor<2x256x2x2xf32>, tensor<256x1x1xf32>) outs(%98 : tensor<2x256x2x2xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.addf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.addf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x256x2x2xf32>
     %108 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%107 : tensor<2x256x2x2xf32>) outs(%98 : tensor<2x256x2x2xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %641 = arith.cmpf ugt, %in, %cst : f32
-      %642 = arith.select %641, %in, %cst : f32
-      linalg.yield %642 : f32
+      %642 = arith.cmpf ugt, %in, %cst : f32
+      %643 = arith.select %642, %in, %cst : f32
+      linalg.yield %643 : f32
     } -> tensor<2x256x2x2xf32>
     %padded_62 = tensor.pad %108 low[0, 0, 1, 1] high[0, 0, 1, 1] {
     ^bb0(%arg124: index, %arg125: index, %arg126: index, %arg127: index):
@@ -801,85 +801,85 @@ module {
     %109 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%padded_62, %arg33 : tensor<2x256x4x4xf32>, tensor<256x256x3x3xf32>) outs(%99 : tensor<2x256x2x2xf32>) -> tensor<2x256x2x2xf32>
     %110 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%arg96 : tensor<256xf32>) outs(%101 : tensor<256xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %641 = arith.truncf %cst_6 : f64 to f32
-      %642 = arith.addf %in, %641 : f32
-      linalg.yield %642 : f32
+      %642 = arith.truncf %cst_6 : f64 to f32
+      %643 = arith.addf %in, %642 : f32
+      linalg.yield %643 : f32
     } -> tensor<256xf32>
     %111 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%110 : tensor<256xf32>) outs(%101 : tensor<256xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %641 = math.rsqrt %in : f32
-      linalg.yield %641 : f32
+      %642 = math.rsqrt %in : f32
+      linalg.yield %642 : f32
     } -> tensor<256xf32>
     %expanded_63 = tensor.expand_shape %arg95 [[0, 1, 2]] output_shape [256, 1, 1] : tensor<256xf32> into tensor<256x1x1xf32>
     %expanded_64 = tensor.expand_shape %111 [[0, 1, 2]] output_shape [256, 1, 1] : tensor<256xf32> into tensor<256x1x1xf32>
     %112 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%109, %expanded_63 : tensor<2x256x2x2xf32>, tensor<256x1x1xf32>) outs(%98 : tensor<2x256x2x2xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.subf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.subf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x256x2x2xf32>
     %113 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%112, %expanded_64 : tensor<2x256x2x2xf32>, tensor<256x1x1xf32>) outs(%98 : tensor<2x256x2x2xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x256x2x2xf32>
     %expanded_65 = tensor.expand_shape %arg34 [[0, 1, 2]] output_shape [256, 1, 1] : tensor<256xf32> into tensor<256x1x1xf32>
     %114 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%113, %expanded_65 : tensor<2x256x2x2xf32>, tensor<256x1x1xf32>) outs(%98 : tensor<2x256x2x2xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x256x2x2xf32>
     %expanded_66 = tensor.expand_shape %arg35 [[0, 1, 2]] output_shape [256, 1, 1] : tensor<256xf32> into tensor<256x1x1xf32>
     %115 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%114, %expanded_66 : tensor<2x256x2x2xf32>, tensor<256x1x1xf32>) outs(%98 : tensor<2x256x2x2xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.addf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.addf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x256x2x2xf32>
     %116 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<2> : vector<2xi64>} ins(%97, %arg36 : tensor<2x128x4x4xf32>, tensor<256x128x1x1xf32>) outs(%99 : tensor<2x256x2x2xf32>) -> tensor<2x256x2x2xf32>
     %117 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%arg99 : tensor<256xf32>) outs(%101 : tensor<256xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %641 = arith.truncf %cst_6 : f64 to f32
-      %642 = arith.addf %in, %641 : f32
-      linalg.yield %642 : f32
+      %642 = arith.truncf %cst_6 : f64 to f32
+      %643 = arith.addf %in, %642 : f32
+      linalg.yield %643 : f32
     } -> tensor<256xf32>
     %118 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%117 : tensor<256xf32>) outs(%101 : tensor<256xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %641 = math.rsqrt %in : f32
-      linalg.yield %641 : f32
+      %642 = math.rsqrt %in : f32
+      linalg.yield %642 : f32
     } -> tensor<256xf32>
     %expanded_67 = tensor.expand_shape %arg98 [[0, 1, 2]] output_shape [256, 1, 1] : tensor<256xf32> into tensor<256x1x1xf32>
     %expanded_68 = tensor.expand_shape %118 [[0, 1, 2]] output_shape [256, 1, 1] : tensor<256xf32> into tensor<256x1x1xf32>
     %119 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%116, %expanded_67 : tensor<2x256x2x2xf32>, tensor<256x1x1xf32>) outs(%98 : tensor<2x256x2x2xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.subf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.subf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x256x2x2xf32>
     %120 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%119, %expanded_68 : tensor<2x256x2x2xf32>, tensor<256x1x1xf32>) outs(%98 : tensor<2x256x2x2xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x256x2x2xf32>
     %expanded_69 = tensor.expand_shape %arg37 [[0, 1, 2]] output_shape [256, 1, 1] : tensor<256xf32> into tensor<256x1x1xf32>
     %121 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%120, %expanded_69 : tensor<2x256x2x2xf32>, tensor<256x1x1xf32>) outs(%98 : tensor<2x256x2x2xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x256x2x2xf32>
     %expanded_70 = tensor.expand_shape %arg38 [[0, 1, 2]] output_shape [256, 1, 1] : tensor<256xf32> into tensor<256x1x1xf32>
     %122 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%121, %expanded_70 : tensor<2x256x2x2xf32>, tensor<256x1x1xf32>) outs(%98 : tensor<2x256x2x2xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.addf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.addf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x256x2x2xf32>
     %123 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%115, %122 : tensor<2x256x2x2xf32>, tensor<2x256x2x2xf32>) outs(%98 : tensor<2x256x2x2xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.addf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.addf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x256x2x2xf32>
     %124 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%123 : tensor<2x256x2x2xf32>) outs(%98 : tensor<2x256x2x2xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %641 = arith.cmpf ugt, %in, %cst : f32
-      %642 = arith.select %641, %in, %cst : f32
-      linalg.yield %642 : f32
+      %642 = arith.cmpf ugt, %in, %cst : f32
+      %643 = arith.select %642, %in, %cst : f32
+      linalg.yield %643 : f32
     } -> tensor<2x256x2x2xf32>
     %padded_71 = tensor.pad %124 low[0, 0, 1, 1] high[0, 0, 1, 1] {
     ^bb0(%arg124: index, %arg125: index, %arg126: index, %arg127: index):
@@ -888,44 +888,44 @@ module {
     %125 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%padded_71, %arg39 : tensor<2x256x4x4xf32>, tensor<256x256x3x3xf32>) outs(%99 : tensor<2x256x2x2xf32>) -> tensor<2x256x2x2xf32>
     %126 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%arg102 : tensor<256xf32>) outs(%101 : tensor<256xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %641 = arith.truncf %cst_6 : f64 to f32
-      %642 = arith.addf %in, %641 : f32
-      linalg.yield %642 : f32
+      %642 = arith.truncf %cst_6 : f64 to f32
+      %643 = arith.addf %in, %642 : f32
+      linalg.yield %643 : f32
     } -> tensor<256xf32>
     %127 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%126 : tensor<256xf32>) outs(%101 : tensor<256xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %641 = math.rsqrt %in : f32
-      linalg.yield %641 : f32
+      %642 = math.rsqrt %in : f32
+      linalg.yield %642 : f32
     } -> tensor<256xf32>
     %expanded_72 = tensor.expand_shape %arg101 [[0, 1, 2]] output_shape [256, 1, 1] : tensor<256xf32> into tensor<256x1x1xf32>
     %expanded_73 = tensor.expand_shape %127 [[0, 1, 2]] output_shape [256, 1, 1] : tensor<256xf32> into tensor<256x1x1xf32>
     %128 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%125, %expanded_72 : tensor<2x256x2x2xf32>, tensor<256x1x1xf32>) outs(%98 : tensor<2x256x2x2xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.subf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.subf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x256x2x2xf32>
     %129 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%128, %expanded_73 : tensor<2x256x2x2xf32>, tensor<256x1x1xf32>) outs(%98 : tensor<2x256x2x2xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x256x2x2xf32>
     %expanded_74 = tensor.expand_shape %arg40 [[0, 1, 2]] output_shape [256, 1, 1] : tensor<256xf32> into tensor<256x1x1xf32>
     %130 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%129, %expanded_74 : tensor<2x256x2x2xf32>, tensor<256x1x1xf32>) outs(%98 : tensor<2x256x2x2xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x256x2x2xf32>
     %expanded_75 = tensor.expand_shape %arg41 [[0, 1, 2]] output_shape [256, 1, 1] : tensor<256xf32> into tensor<256x1x1xf32>
     %131 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%130, %expanded_75 : tensor<2x256x2x2xf32>, tensor<256x1x1xf32>) outs(%98 : tensor<2x256x2x2xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.addf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.addf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x256x2x2xf32>
     %132 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%131 : tensor<2x256x2x2xf32>) outs(%98 : tensor<2x256x2x2xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %641 = arith.cmpf ugt, %in, %cst : f32
-      %642 = arith.select %641, %in, %cst : f32
-      linalg.yield %642 : f32
+      %642 = arith.cmpf ugt, %in, %cst : f32
+      %643 = arith.select %642, %in, %cst : f32
+      linalg.yield %643 : f32
     } -> tensor<2x256x2x2xf32>
     %padded_76 = tensor.pad %132 low[0, 0, 1, 1] high[0, 0, 1, 1] {
     ^bb0(%arg124: index, %arg125: index, %arg126: index, %arg127: index):
@@ -934,49 +934,49 @@ module {
     %133 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%padded_76, %arg42 : tensor<2x256x4x4xf32>, tensor<256x256x3x3xf32>) outs(%99 : tensor<2x256x2x2xf32>) -> tensor<2x256x2x2xf32>
     %134 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%arg105 : tensor<256xf32>) outs(%101 : tensor<256xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %641 = arith.truncf %cst_6 : f64 to f32
-      %642 = arith.addf %in, %641 : f32
-      linalg.yield %642 : f32
+      %642 = arith.truncf %cst_6 : f64 to f32
+      %643 = arith.addf %in, %642 : f32
+      linalg.yield %643 : f32
     } -> tensor<256xf32>
     %135 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%134 : tensor<256xf32>) outs(%101 : tensor<256xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %641 = math.rsqrt %in : f32
-      linalg.yield %641 : f32
+      %642 = math.rsqrt %in : f32
+      linalg.yield %642 : f32
     } -> tensor<256xf32>
     %expanded_77 = tensor.expand_shape %arg104 [[0, 1, 2]] output_shape [256, 1, 1] : tensor<256xf32> into tensor<256x1x1xf32>
     %expanded_78 = tensor.expand_shape %135 [[0, 1, 2]] output_shape [256, 1, 1] : tensor<256xf32> into tensor<256x1x1xf32>
     %136 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%133, %expanded_77 : tensor<2x256x2x2xf32>, tensor<256x1x1xf32>) outs(%98 : tensor<2x256x2x2xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.subf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.subf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x256x2x2xf32>
     %137 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%136, %expanded_78 : tensor<2x256x2x2xf32>, tensor<256x1x1xf32>) outs(%98 : tensor<2x256x2x2xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x256x2x2xf32>
     %expanded_79 = tensor.expand_shape %arg43 [[0, 1, 2]] output_shape [256, 1, 1] : tensor<256xf32> into tensor<256x1x1xf32>
     %138 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%137, %expanded_79 : tensor<2x256x2x2xf32>, tensor<256x1x1xf32>) outs(%98 : tensor<2x256x2x2xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x256x2x2xf32>
     %expanded_80 = tensor.expand_shape %arg44 [[0, 1, 2]] output_shape [256, 1, 1] : tensor<256xf32> into tensor<256x1x1xf32>
     %139 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%138, %expanded_80 : tensor<2x256x2x2xf32>, tensor<256x1x1xf32>) outs(%98 : tensor<2x256x2x2xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.addf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.addf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x256x2x2xf32>
     %140 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%139, %124 : tensor<2x256x2x2xf32>, tensor<2x256x2x2xf32>) outs(%98 : tensor<2x256x2x2xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.addf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.addf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x256x2x2xf32>
     %141 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%140 : tensor<2x256x2x2xf32>) outs(%98 : tensor<2x256x2x2xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %641 = arith.cmpf ugt, %in, %cst : f32
-      %642 = arith.select %641, %in, %cst : f32
-      linalg.yield %642 : f32
+      %642 = arith.cmpf ugt, %in, %cst : f32
+      %643 = arith.select %642, %in, %cst : f32
+      linalg.yield %643 : f32
     } -> tensor<2x256x2x2xf32>
     %padded_81 = tensor.pad %141 low[0, 0, 1, 1] high[0, 0, 1, 1] {
     ^bb0(%arg124: index, %arg125: index, %arg126: index, %arg127: index):
@@ -988,44 +988,44 @@ module {
     %145 = tensor.empty() : tensor<512xf32>
     %146 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%arg108 : tensor<512xf32>) outs(%145 : tensor<512xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %641 = arith.truncf %cst_6 : f64 to f32
-      %642 = arith.addf %in, %641 : f32
-      linalg.yield %642 : f32
+      %642 = arith.truncf %cst_6 : f64 to f32
+      %643 = arith.addf %in, %642 : f32
+      linalg.yield %643 : f32
     } -> tensor<512xf32>
     %147 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%146 : tensor<512xf32>) outs(%145 : tensor<512xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %641 = math.rsqrt %in : f32
-      linalg.yield %641 : f32
+      %642 = math.rsqrt %in : f32
+      linalg.yield %642 : f32
     } -> tensor<512xf32>
     %expanded_82 = tensor.expand_shape %arg107 [[0, 1, 2]] output_shape [512, 1, 1] : tensor<512xf32> into tensor<512x1x1xf32>
     %expanded_83 = tensor.expand_shape %147 [[0, 1, 2]] output_shape [512, 1, 1] : tensor<512xf32> into tensor<512x1x1xf32>
     %148 = linalg.generic {indexing_maps = [#map1, #map5, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%144, %expanded_82 : tensor<2x512x1x1xf32>, tensor<512x1x1xf32>) outs(%142 : tensor<2x512x1x1xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.subf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.subf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x512x1x1xf32>
     %149 = linalg.generic {indexing_maps = [#map1, #map5, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%148, %expanded_83 : tensor<2x512x1x1xf32>, tensor<512x1x1xf32>) outs(%142 : tensor<2x512x1x1xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x512x1x1xf32>
     %expanded_84 = tensor.expand_shape %arg46 [[0, 1, 2]] output_shape [512, 1, 1] : tensor<512xf32> into tensor<512x1x1xf32>
     %150 = linalg.generic {indexing_maps = [#map1, #map5, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%149, %expanded_84 : tensor<2x512x1x1xf32>, tensor<512x1x1xf32>) outs(%142 : tensor<2x512x1x1xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x512x1x1xf32>
     %expanded_85 = tensor.expand_shape %arg47 [[0, 1, 2]] output_shape [512, 1, 1] : tensor<512xf32> into tensor<512x1x1xf32>
     %151 = linalg.generic {indexing_maps = [#map1, #map5, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%150, %expanded_85 : tensor<2x512x1x1xf32>, tensor<512x1x1xf32>) outs(%142 : tensor<2x512x1x1xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.addf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.addf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x512x1x1xf32>
     %152 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%151 : tensor<2x512x1x1xf32>) outs(%142 : tensor<2x512x1x1xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %641 = arith.cmpf ugt, %in, %cst : f32
-      %642 = arith.select %641, %in, %cst : f32
-      linalg.yield %642 : f32
+      %642 = arith.cmpf ugt, %in, %cst : f32
+      %643 = arith.select %642, %in, %cst : f32
+      linalg.yield %643 : f32
     } -> tensor<2x512x1x1xf32>
     %padded_86 = tensor.pad %152 low[0, 0, 1, 1] high[0, 0, 1, 1] {
     ^bb0(%arg124: index, %arg125: index, %arg126: index, %arg127: index):
@@ -1034,85 +1034,85 @@ module {
     %153 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%padded_86, %arg48 : tensor<2x512x3x3xf32>, tensor<512x512x3x3xf32>) outs(%143 : tensor<2x512x1x1xf32>) -> tensor<2x512x1x1xf32>
     %154 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%arg111 : tensor<512xf32>) outs(%145 : tensor<512xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %641 = arith.truncf %cst_6 : f64 to f32
-      %642 = arith.addf %in, %641 : f32
-      linalg.yield %642 : f32
+      %642 = arith.truncf %cst_6 : f64 to f32
+      %643 = arith.addf %in, %642 : f32
+      linalg.yield %643 : f32
     } -> tensor<512xf32>
     %155 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%154 : tensor<512xf32>) outs(%145 : tensor<512xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %641 = math.rsqrt %in : f32
-      linalg.yield %641 : f32
+      %642 = math.rsqrt %in : f32
+      linalg.yield %642 : f32
     } -> tensor<512xf32>
     %expanded_87 = tensor.expand_shape %arg110 [[0, 1, 2]] output_shape [512, 1, 1] : tensor<512xf32> into tensor<512x1x1xf32>
     %expanded_88 = tensor.expand_shape %155 [[0, 1, 2]] output_shape [512, 1, 1] : tensor<512xf32> into tensor<512x1x1xf32>
     %156 = linalg.generic {indexing_maps = [#map1, #map5, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%153, %expanded_87 : tensor<2x512x1x1xf32>, tensor<512x1x1xf32>) outs(%142 : tensor<2x512x1x1xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.subf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.subf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x512x1x1xf32>
     %157 = linalg.generic {indexing_maps = [#map1, #map5, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%156, %expanded_88 : tensor<2x512x1x1xf32>, tensor<512x1x1xf32>) outs(%142 : tensor<2x512x1x1xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x512x1x1xf32>
     %expanded_89 = tensor.expand_shape %arg49 [[0, 1, 2]] output_shape [512, 1, 1] : tensor<512xf32> into tensor<512x1x1xf32>
     %158 = linalg.generic {indexing_maps = [#map1, #map5, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%157, %expanded_89 : tensor<2x512x1x1xf32>, tensor<512x1x1xf32>) outs(%142 : tensor<2x512x1x1xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x512x1x1xf32>
     %expanded_90 = tensor.expand_shape %arg50 [[0, 1, 2]] output_shape [512, 1, 1] : tensor<512xf32> into tensor<512x1x1xf32>
     %159 = linalg.generic {indexing_maps = [#map1, #map5, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%158, %expanded_90 : tensor<2x512x1x1xf32>, tensor<512x1x1xf32>) outs(%142 : tensor<2x512x1x1xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.addf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.addf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x512x1x1xf32>
     %160 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<2> : vector<2xi64>} ins(%141, %arg51 : tensor<2x256x2x2xf32>, tensor<512x256x1x1xf32>) outs(%143 : tensor<2x512x1x1xf32>) -> tensor<2x512x1x1xf32>
     %161 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%arg114 : tensor<512xf32>) outs(%145 : tensor<512xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %641 = arith.truncf %cst_6 : f64 to f32
-      %642 = arith.addf %in, %641 : f32
-      linalg.yield %642 : f32
+      %642 = arith.truncf %cst_6 : f64 to f32
+      %643 = arith.addf %in, %642 : f32
+      linalg.yield %643 : f32
     } -> tensor<512xf32>
     %162 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%161 : tensor<512xf32>) outs(%145 : tensor<512xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %641 = math.rsqrt %in : f32
-      linalg.yield %641 : f32
+      %642 = math.rsqrt %in : f32
+      linalg.yield %642 : f32
     } -> tensor<512xf32>
     %expanded_91 = tensor.expand_shape %arg113 [[0, 1, 2]] output_shape [512, 1, 1] : tensor<512xf32> into tensor<512x1x1xf32>
     %expanded_92 = tensor.expand_shape %162 [[0, 1, 2]] output_shape [512, 1, 1] : tensor<512xf32> into tensor<512x1x1xf32>
     %163 = linalg.generic {indexing_maps = [#map1, #map5, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%160, %expanded_91 : tensor<2x512x1x1xf32>, tensor<512x1x1xf32>) outs(%142 : tensor<2x512x1x1xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.subf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.subf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x512x1x1xf32>
     %164 = linalg.generic {indexing_maps = [#map1, #map5, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%163, %expanded_92 : tensor<2x512x1x1xf32>, tensor<512x1x1xf32>) outs(%142 : tensor<2x512x1x1xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x512x1x1xf32>
     %expanded_93 = tensor.expand_shape %arg52 [[0, 1, 2]] output_shape [512, 1, 1] : tensor<512xf32> into tensor<512x1x1xf32>
     %165 = linalg.generic {indexing_maps = [#map1, #map5, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%164, %expanded_93 : tensor<2x512x1x1xf32>, tensor<512x1x1xf32>) outs(%142 : tensor<2x512x1x1xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x512x1x1xf32>
     %expanded_94 = tensor.expand_shape %arg53 [[0, 1, 2]] output_shape [512, 1, 1] : tensor<512xf32> into tensor<512x1x1xf32>
     %166 = linalg.generic {indexing_maps = [#map1, #map5, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%165, %expanded_94 : tensor<2x512x1x1xf32>, tensor<512x1x1xf32>) outs(%142 : tensor<2x512x1x1xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.addf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.addf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x512x1x1xf32>
     %167 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%159, %166 : tensor<2x512x1x1xf32>, tensor<2x512x1x1xf32>) outs(%142 : tensor<2x512x1x1xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.addf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.addf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x512x1x1xf32>
     %168 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%167 : tensor<2x512x1x1xf32>) outs(%142 : tensor<2x512x1x1xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %641 = arith.cmpf ugt, %in, %cst : f32
-      %642 = arith.select %641, %in, %cst : f32
-      linalg.yield %642 : f32
+      %642 = arith.cmpf ugt, %in, %cst : f32
+      %643 = arith.select %642, %in, %cst : f32
+      linalg.yield %643 : f32
     } -> tensor<2x512x1x1xf32>
     %padded_95 = tensor.pad %168 low[0, 0, 1, 1] high[0, 0, 1, 1] {
     ^bb0(%arg124: index, %arg125: index, %arg126: index, %arg127: index):
@@ -1121,44 +1121,44 @@ module {
     %169 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%padded_95, %arg54 : tensor<2x512x3x3xf32>, tensor<512x512x3x3xf32>) outs(%143 : tensor<2x512x1x1xf32>) -> tensor<2x512x1x1xf32>
     %170 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%arg117 : tensor<512xf32>) outs(%145 : tensor<512xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %641 = arith.truncf %cst_6 : f64 to f32
-      %642 = arith.addf %in, %641 : f32
-      linalg.yield %642 : f32
+      %642 = arith.truncf %cst_6 : f64 to f32
+      %643 = arith.addf %in, %642 : f32
+      linalg.yield %643 : f32
     } -> tensor<512xf32>
     %171 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%170 : tensor<512xf32>) outs(%145 : tensor<512xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %641 = math.rsqrt %in : f32
-      linalg.yield %641 : f32
+      %642 = math.rsqrt %in : f32
+      linalg.yield %642 : f32
     } -> tensor<512xf32>
     %expanded_96 = tensor.expand_shape %arg116 [[0, 1, 2]] output_shape [512, 1, 1] : tensor<512xf32> into tensor<512x1x1xf32>
     %expanded_97 = tensor.expand_shape %171 [[0, 1, 2]] output_shape [512, 1, 1] : tensor<512xf32> into tensor<512x1x1xf32>
     %172 = linalg.generic {indexing_maps = [#map1, #map5, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%169, %expanded_96 : tensor<2x512x1x1xf32>, tensor<512x1x1xf32>) outs(%142 : tensor<2x512x1x1xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.subf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.subf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x512x1x1xf32>
     %173 = linalg.generic {indexing_maps = [#map1, #map5, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%172, %expanded_97 : tensor<2x512x1x1xf32>, tensor<512x1x1xf32>) outs(%142 : tensor<2x512x1x1xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x512x1x1xf32>
     %expanded_98 = tensor.expand_shape %arg55 [[0, 1, 2]] output_shape [512, 1, 1] : tensor<512xf32> into tensor<512x1x1xf32>
     %174 = linalg.generic {indexing_maps = [#map1, #map5, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%173, %expanded_98 : tensor<2x512x1x1xf32>, tensor<512x1x1xf32>) outs(%142 : tensor<2x512x1x1xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x512x1x1xf32>
     %expanded_99 = tensor.expand_shape %arg56 [[0, 1, 2]] output_shape [512, 1, 1] : tensor<512xf32> into tensor<512x1x1xf32>
     %175 = linalg.generic {indexing_maps = [#map1, #map5, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%174, %expanded_99 : tensor<2x512x1x1xf32>, tensor<512x1x1xf32>) outs(%142 : tensor<2x512x1x1xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.addf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.addf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x512x1x1xf32>
     %176 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%175 : tensor<2x512x1x1xf32>) outs(%142 : tensor<2x512x1x1xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %641 = arith.cmpf ugt, %in, %cst : f32
-      %642 = arith.select %641, %in, %cst : f32
-      linalg.yield %642 : f32
+      %642 = arith.cmpf ugt, %in, %cst : f32
+      %643 = arith.select %642, %in, %cst : f32
+      linalg.yield %643 : f32
     } -> tensor<2x512x1x1xf32>
     %padded_100 = tensor.pad %176 low[0, 0, 1, 1] high[0, 0, 1, 1] {
     ^bb0(%arg124: index, %arg125: index, %arg126: index, %arg127: index):
@@ -1167,54 +1167,54 @@ module {
     %177 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%padded_100, %arg57 : tensor<2x512x3x3xf32>, tensor<512x512x3x3xf32>) outs(%143 : tensor<2x512x1x1xf32>) -> tensor<2x512x1x1xf32>
     %178 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%arg120 : tensor<512xf32>) outs(%145 : tensor<512xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %641 = arith.truncf %cst_6 : f64 to f32
-      %642 = arith.addf %in, %641 : f32
-      linalg.yield %642 : f32
+      %642 = arith.truncf %cst_6 : f64 to f32
+      %643 = arith.addf %in, %642 : f32
+      linalg.yield %643 : f32
     } -> tensor<512xf32>
     %179 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%178 : tensor<512xf32>) outs(%145 : tensor<512xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %641 = math.rsqrt %in : f32
-      linalg.yield %641 : f32
+      %642 = math.rsqrt %in : f32
+      linalg.yield %642 : f32
     } -> tensor<512xf32>
     %expanded_101 = tensor.expand_shape %arg119 [[0, 1, 2]] output_shape [512, 1, 1] : tensor<512xf32> into tensor<512x1x1xf32>
     %expanded_102 = tensor.expand_shape %179 [[0, 1, 2]] output_shape [512, 1, 1] : tensor<512xf32> into tensor<512x1x1xf32>
     %180 = linalg.generic {indexing_maps = [#map1, #map5, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%177, %expanded_101 : tensor<2x512x1x1xf32>, tensor<512x1x1xf32>) outs(%142 : tensor<2x512x1x1xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.subf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.subf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x512x1x1xf32>
     %181 = linalg.generic {indexing_maps = [#map1, #map5, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%180, %expanded_102 : tensor<2x512x1x1xf32>, tensor<512x1x1xf32>) outs(%142 : tensor<2x512x1x1xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x512x1x1xf32>
     %expanded_103 = tensor.expand_shape %arg58 [[0, 1, 2]] output_shape [512, 1, 1] : tensor<512xf32> into tensor<512x1x1xf32>
     %182 = linalg.generic {indexing_maps = [#map1, #map5, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%181, %expanded_103 : tensor<2x512x1x1xf32>, tensor<512x1x1xf32>) outs(%142 : tensor<2x512x1x1xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x512x1x1xf32>
     %expanded_104 = tensor.expand_shape %arg59 [[0, 1, 2]] output_shape [512, 1, 1] : tensor<512xf32> into tensor<512x1x1xf32>
     %183 = linalg.generic {indexing_maps = [#map1, #map5, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%182, %expanded_104 : tensor<2x512x1x1xf32>, tensor<512x1x1xf32>) outs(%142 : tensor<2x512x1x1xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.addf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.addf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x512x1x1xf32>
     %184 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%183, %168 : tensor<2x512x1x1xf32>, tensor<2x512x1x1xf32>) outs(%142 : tensor<2x512x1x1xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.addf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.addf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x512x1x1xf32>
     %185 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%184 : tensor<2x512x1x1xf32>) outs(%142 : tensor<2x512x1x1xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %641 = arith.cmpf ugt, %in, %cst : f32
-      %642 = arith.select %641, %in, %cst : f32
-      linalg.yield %642 : f32
+      %642 = arith.cmpf ugt, %in, %cst : f32
+      %643 = arith.select %642, %in, %cst : f32
+      linalg.yield %643 : f32
     } -> tensor<2x512x1x1xf32>
     %186 = linalg.generic {indexing_maps = [#map1, #map6], iterator_types = ["parallel", "parallel", "reduction", "reduction"]} ins(%185 : tensor<2x512x1x1xf32>) outs(%143 : tensor<2x512x1x1xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %641 = arith.addf %in, %out : f32
-      linalg.yield %641 : f32
+      %642 = arith.addf %in, %out : f32
+      linalg.yield %642 : f32
     } -> tensor<2x512x1x1xf32>
     %collapsed = tensor.collapse_shape %186 [[0], [1, 2, 3]] : tensor<2x512x1x1xf32> into tensor<2x512xf32>
     %187 = tensor.empty() : tensor<512x1000xf32>
@@ -1227,51 +1227,51 @@ module {
       linalg.yield %in : f32
     } -> tensor<2x1000xf32>
     %192 = linalg.generic {indexing_maps = [#map8, #map8, #map8], iterator_types = ["parallel", "parallel"]} ins(%190, %191 : tensor<2x1000xf32>, tensor<2x1000xf32>) outs(%188 : tensor<2x1000xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.addf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.addf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x1000xf32>
     %193 = linalg.generic {indexing_maps = [#map8, #map8, #map8], iterator_types = ["parallel", "parallel"]} ins(%192, %arg123 : tensor<2x1000xf32>, tensor<2x1000xf32>) outs(%188 : tensor<2x1000xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.subf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.subf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x1000xf32>
     %194 = linalg.generic {indexing_maps = [#map8, #map8], iterator_types = ["parallel", "parallel"]} ins(%193 : tensor<2x1000xf32>) outs(%188 : tensor<2x1000xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %641 = math.fpowi %in, %c2_i64 : f32, i64
-      linalg.yield %641 : f32
+      %642 = math.fpowi %in, %c2_i64 : f32, i64
+      linalg.yield %642 : f32
     } -> tensor<2x1000xf32>
     %195 = tensor.empty() : tensor<f32>
     %196 = linalg.fill ins(%cst : f32) outs(%195 : tensor<f32>) -> tensor<f32>
     %197 = linalg.generic {indexing_maps = [#map8, #map9], iterator_types = ["reduction", "reduction"]} ins(%194 : tensor<2x1000xf32>) outs(%196 : tensor<f32>) {
     ^bb0(%in: f32, %out: f32):
-      %641 = arith.addf %in, %out : f32
-      linalg.yield %641 : f32
+      %642 = arith.addf %in, %out : f32
+      linalg.yield %642 : f32
     } -> tensor<f32>
     %198 = linalg.generic {indexing_maps = [#map10, #map10], iterator_types = []} ins(%197 : tensor<f32>) outs(%195 : tensor<f32>) {
     ^bb0(%in: f32, %out: f32):
-      %641 = arith.divf %in, %cst_7 : f32
-      linalg.yield %641 : f32
+      %642 = arith.divf %in, %cst_7 : f32
+      linalg.yield %642 : f32
     } -> tensor<f32>
     %199 = linalg.generic {indexing_maps = [#map8, #map8], iterator_types = ["parallel", "parallel"]} ins(%cst_5 : tensor<2x1000xf32>) outs(%188 : tensor<2x1000xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %641 = arith.divf %in, %cst_7 : f32
-      linalg.yield %641 : f32
+      %642 = arith.divf %in, %cst_7 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x1000xf32>
     %200 = linalg.generic {indexing_maps = [#map8, #map8], iterator_types = ["parallel", "parallel"]} ins(%193 : tensor<2x1000xf32>) outs(%188 : tensor<2x1000xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %641 = math.fpowi %in, %c1_i64 : f32, i64
-      linalg.yield %641 : f32
+      %642 = math.fpowi %in, %c1_i64 : f32, i64
+      linalg.yield %642 : f32
     } -> tensor<2x1000xf32>
     %201 = linalg.generic {indexing_maps = [#map8, #map8], iterator_types = ["parallel", "parallel"]} ins(%200 : tensor<2x1000xf32>) outs(%188 : tensor<2x1000xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %641 = arith.mulf %in, %cst_8 : f32
-      linalg.yield %641 : f32
+      %642 = arith.mulf %in, %cst_8 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x1000xf32>
     %202 = linalg.generic {indexing_maps = [#map8, #map8, #map8], iterator_types = ["parallel", "parallel"]} ins(%199, %201 : tensor<2x1000xf32>, tensor<2x1000xf32>) outs(%188 : tensor<2x1000xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x1000xf32>
     %203 = tensor.empty() : tensor<2x512xf32>
     %204 = linalg.fill ins(%cst : f32) outs(%203 : tensor<2x512xf32>) -> tensor<2x512xf32>
@@ -1285,71 +1285,71 @@ module {
     %211 = linalg.fill ins(%cst : f32) outs(%210 : tensor<1x1000xf32>) -> tensor<1x1000xf32>
     %212 = linalg.generic {indexing_maps = [#map8, #map11], iterator_types = ["reduction", "parallel"]} ins(%202 : tensor<2x1000xf32>) outs(%211 : tensor<1x1000xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %641 = arith.addf %in, %out : f32
-      linalg.yield %641 : f32
+      %642 = arith.addf %in, %out : f32
+      linalg.yield %642 : f32
     } -> tensor<1x1000xf32>
     %collapsed_106 = tensor.collapse_shape %212 [[0, 1]] : tensor<1x1000xf32> into tensor<1000xf32>
     %expanded_107 = tensor.expand_shape %205 [[0], [1, 2, 3]] output_shape [2, 512, 1, 1] : tensor<2x512xf32> into tensor<2x512x1x1xf32>
     %213 = tensor.empty() : tensor<2x512x1x1xi1>
     %214 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%185 : tensor<2x512x1x1xf32>) outs(%213 : tensor<2x512x1x1xi1>) {
     ^bb0(%in: f32, %out: i1):
-      %641 = arith.cmpf ole, %in, %cst : f32
-      linalg.yield %641 : i1
+      %642 = arith.cmpf ole, %in, %cst : f32
+      linalg.yield %642 : i1
     } -> tensor<2x512x1x1xi1>
     %215 = linalg.generic {indexing_maps = [#map1, #map12, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%214, %cst_4, %expanded_107 : tensor<2x512x1x1xi1>, tensor<f32>, tensor<2x512x1x1xf32>) outs(%142 : tensor<2x512x1x1xf32>) {
-    ^bb0(%in: i1, %in_307: f32, %in_308: f32, %out: f32):
-      %641 = arith.select %in, %in_307, %in_308 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: i1, %in_303: f32, %in_304: f32, %out: f32):
+      %642 = arith.select %in, %in_303, %in_304 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x512x1x1xf32>
     %expanded_108 = tensor.expand_shape %arg119 [[0, 1, 2, 3]] output_shape [1, 512, 1, 1] : tensor<512xf32> into tensor<1x512x1x1xf32>
     %216 = linalg.fill ins(%cst : f32) outs(%145 : tensor<512xf32>) -> tensor<512xf32>
     %217 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%215 : tensor<2x512x1x1xf32>) outs(%216 : tensor<512xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %641 = arith.addf %in, %out : f32
-      linalg.yield %641 : f32
+      %642 = arith.addf %in, %out : f32
+      linalg.yield %642 : f32
     } -> tensor<512xf32>
     %218 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%177, %expanded_108 : tensor<2x512x1x1xf32>, tensor<1x512x1x1xf32>) outs(%142 : tensor<2x512x1x1xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.subf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.subf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x512x1x1xf32>
     %219 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%215, %218 : tensor<2x512x1x1xf32>, tensor<2x512x1x1xf32>) outs(%142 : tensor<2x512x1x1xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x512x1x1xf32>
     %220 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%219 : tensor<2x512x1x1xf32>) outs(%216 : tensor<512xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %641 = arith.addf %in, %out : f32
-      linalg.yield %641 : f32
+      %642 = arith.addf %in, %out : f32
+      linalg.yield %642 : f32
     } -> tensor<512xf32>
     %221 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%179, %arg58 : tensor<512xf32>, tensor<512xf32>) outs(%145 : tensor<512xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<512xf32>
     %expanded_109 = tensor.expand_shape %221 [[0, 1, 2, 3]] output_shape [1, 512, 1, 1] : tensor<512xf32> into tensor<1x512x1x1xf32>
     %222 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%215, %expanded_109 : tensor<2x512x1x1xf32>, tensor<1x512x1x1xf32>) outs(%142 : tensor<2x512x1x1xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x512x1x1xf32>
     %223 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%220, %179 : tensor<512xf32>, tensor<512xf32>) outs(%145 : tensor<512xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<512xf32>
     %224 = tensor.empty() : tensor<512x512x3x3xf32>
     %225 = linalg.fill ins(%cst : f32) outs(%224 : tensor<512x512x3x3xf32>) -> tensor<512x512x3x3xf32>
     %226 = linalg.generic {indexing_maps = [#map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%225 : tensor<512x512x3x3xf32>) {
     ^bb0(%out: f32):
-      %641 = linalg.index 0 : index
-      %642 = linalg.index 1 : index
-      %643 = linalg.index 2 : index
-      %644 = linalg.index 3 : index
-      %645 = arith.subi %c2, %643 : index
+      %642 = linalg.index 0 : index
+      %643 = linalg.index 1 : index
+      %644 = linalg.index 2 : index
+      %645 = linalg.index 3 : index
       %646 = arith.subi %c2, %644 : index
-      %extracted = tensor.extract %arg57[%642, %641, %645, %646] : tensor<512x512x3x3xf32>
+      %647 = arith.subi %c2, %645 : index
+      %extracted = tensor.extract %arg57[%643, %642, %646, %647] : tensor<512x512x3x3xf32>
       linalg.yield %extracted : f32
     } -> tensor<512x512x3x3xf32>
     %227 = tensor.empty() : tensor<2x512x3x3xf32>
@@ -1367,60 +1367,60 @@ module {
     %transposed_113 = linalg.transpose ins(%231 : tensor<512x512x3x3xf32>) outs(%224 : tensor<512x512x3x3xf32>) permutation = [1, 0, 2, 3] 
     %232 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%176 : tensor<2x512x1x1xf32>) outs(%213 : tensor<2x512x1x1xi1>) {
     ^bb0(%in: f32, %out: i1):
-      %641 = arith.cmpf ole, %in, %cst : f32
-      linalg.yield %641 : i1
+      %642 = arith.cmpf ole, %in, %cst : f32
+      linalg.yield %642 : i1
     } -> tensor<2x512x1x1xi1>
     %233 = linalg.generic {indexing_maps = [#map1, #map12, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%232, %cst_4, %229 : tensor<2x512x1x1xi1>, tensor<f32>, tensor<2x512x1x1xf32>) outs(%142 : tensor<2x512x1x1xf32>) {
-    ^bb0(%in: i1, %in_307: f32, %in_308: f32, %out: f32):
-      %641 = arith.select %in, %in_307, %in_308 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: i1, %in_303: f32, %in_304: f32, %out: f32):
+      %642 = arith.select %in, %in_303, %in_304 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x512x1x1xf32>
     %expanded_114 = tensor.expand_shape %arg116 [[0, 1, 2, 3]] output_shape [1, 512, 1, 1] : tensor<512xf32> into tensor<1x512x1x1xf32>
     %234 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%233 : tensor<2x512x1x1xf32>) outs(%216 : tensor<512xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %641 = arith.addf %in, %out : f32
-      linalg.yield %641 : f32
+      %642 = arith.addf %in, %out : f32
+      linalg.yield %642 : f32
     } -> tensor<512xf32>
     %235 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%169, %expanded_114 : tensor<2x512x1x1xf32>, tensor<1x512x1x1xf32>) outs(%142 : tensor<2x512x1x1xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.subf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.subf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x512x1x1xf32>
     %236 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%233, %235 : tensor<2x512x1x1xf32>, tensor<2x512x1x1xf32>) outs(%142 : tensor<2x512x1x1xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x512x1x1xf32>
     %237 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%236 : tensor<2x512x1x1xf32>) outs(%216 : tensor<512xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %641 = arith.addf %in, %out : f32
-      linalg.yield %641 : f32
+      %642 = arith.addf %in, %out : f32
+      linalg.yield %642 : f32
     } -> tensor<512xf32>
     %238 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%171, %arg55 : tensor<512xf32>, tensor<512xf32>) outs(%145 : tensor<512xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<512xf32>
     %expanded_115 = tensor.expand_shape %238 [[0, 1, 2, 3]] output_shape [1, 512, 1, 1] : tensor<512xf32> into tensor<1x512x1x1xf32>
     %239 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%233, %expanded_115 : tensor<2x512x1x1xf32>, tensor<1x512x1x1xf32>) outs(%142 : tensor<2x512x1x1xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x512x1x1xf32>
     %240 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%237, %171 : tensor<512xf32>, tensor<512xf32>) outs(%145 : tensor<512xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<512xf32>
     %241 = linalg.generic {indexing_maps = [#map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%225 : tensor<512x512x3x3xf32>) {
     ^bb0(%out: f32):
-      %641 = linalg.index 0 : index
-      %642 = linalg.index 1 : index
-      %643 = linalg.index 2 : index
-      %644 = linalg.index 3 : index
-      %645 = arith.subi %c2, %643 : index
+      %642 = linalg.index 0 : index
+      %643 = linalg.index 1 : index
+      %644 = linalg.index 2 : index
+      %645 = linalg.index 3 : index
       %646 = arith.subi %c2, %644 : index
-      %extracted = tensor.extract %arg54[%642, %641, %645, %646] : tensor<512x512x3x3xf32>
+      %647 = arith.subi %c2, %645 : index
+      %extracted = tensor.extract %arg54[%643, %642, %646, %647] : tensor<512x512x3x3xf32>
       linalg.yield %extracted : f32
     } -> tensor<512x512x3x3xf32>
     %inserted_slice_116 = tensor.insert_slice %239 into %228[0, 0, 1, 1] [2, 512, 1, 1] [1, 1, 1, 1] : tensor<2x512x1x1xf32> into tensor<2x512x3x3xf32>
@@ -1434,64 +1434,64 @@ module {
     %243 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%padded_119, %transposed_118 : tensor<512x2x3x3xf32>, tensor<512x2x1x1xf32>) outs(%225 : tensor<512x512x3x3xf32>) -> tensor<512x512x3x3xf32>
     %transposed_120 = linalg.transpose ins(%243 : tensor<512x512x3x3xf32>) outs(%224 : tensor<512x512x3x3xf32>) permutation = [1, 0, 2, 3] 
     %244 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%215, %242 : tensor<2x512x1x1xf32>, tensor<2x512x1x1xf32>) outs(%142 : tensor<2x512x1x1xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.addf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.addf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x512x1x1xf32>
     %245 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%168 : tensor<2x512x1x1xf32>) outs(%213 : tensor<2x512x1x1xi1>) {
     ^bb0(%in: f32, %out: i1):
-      %641 = arith.cmpf ole, %in, %cst : f32
-      linalg.yield %641 : i1
+      %642 = arith.cmpf ole, %in, %cst : f32
+      linalg.yield %642 : i1
     } -> tensor<2x512x1x1xi1>
     %246 = linalg.generic {indexing_maps = [#map1, #map12, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%245, %cst_4, %244 : tensor<2x512x1x1xi1>, tensor<f32>, tensor<2x512x1x1xf32>) outs(%142 : tensor<2x512x1x1xf32>) {
-    ^bb0(%in: i1, %in_307: f32, %in_308: f32, %out: f32):
-      %641 = arith.select %in, %in_307, %in_308 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: i1, %in_303: f32, %in_304: f32, %out: f32):
+      %642 = arith.select %in, %in_303, %in_304 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x512x1x1xf32>
     %expanded_121 = tensor.expand_shape %arg113 [[0, 1, 2, 3]] output_shape [1, 512, 1, 1] : tensor<512xf32> into tensor<1x512x1x1xf32>
     %247 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%246 : tensor<2x512x1x1xf32>) outs(%216 : tensor<512xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %641 = arith.addf %in, %out : f32
-      linalg.yield %641 : f32
+      %642 = arith.addf %in, %out : f32
+      linalg.yield %642 : f32
     } -> tensor<512xf32>
     %248 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%160, %expanded_121 : tensor<2x512x1x1xf32>, tensor<1x512x1x1xf32>) outs(%142 : tensor<2x512x1x1xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.subf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.subf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x512x1x1xf32>
     %249 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%246, %248 : tensor<2x512x1x1xf32>, tensor<2x512x1x1xf32>) outs(%142 : tensor<2x512x1x1xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x512x1x1xf32>
     %250 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%249 : tensor<2x512x1x1xf32>) outs(%216 : tensor<512xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %641 = arith.addf %in, %out : f32
-      linalg.yield %641 : f32
+      %642 = arith.addf %in, %out : f32
+      linalg.yield %642 : f32
     } -> tensor<512xf32>
     %251 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%162, %arg52 : tensor<512xf32>, tensor<512xf32>) outs(%145 : tensor<512xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<512xf32>
     %expanded_122 = tensor.expand_shape %251 [[0, 1, 2, 3]] output_shape [1, 512, 1, 1] : tensor<512xf32> into tensor<1x512x1x1xf32>
     %252 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%246, %expanded_122 : tensor<2x512x1x1xf32>, tensor<1x512x1x1xf32>) outs(%142 : tensor<2x512x1x1xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x512x1x1xf32>
     %253 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%250, %162 : tensor<512xf32>, tensor<512xf32>) outs(%145 : tensor<512xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<512xf32>
     %254 = tensor.empty() : tensor<256x512x1x1xf32>
     %255 = linalg.fill ins(%cst : f32) outs(%254 : tensor<256x512x1x1xf32>) -> tensor<256x512x1x1xf32>
     %256 = linalg.generic {indexing_maps = [#map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%255 : tensor<256x512x1x1xf32>) {
     ^bb0(%out: f32):
-      %641 = linalg.index 0 : index
-      %642 = linalg.index 1 : index
-      %extracted = tensor.extract %arg51[%642, %641, %c0, %c0] : tensor<512x256x1x1xf32>
+      %642 = linalg.index 0 : index
+      %643 = linalg.index 1 : index
+      %extracted = tensor.extract %arg51[%643, %642, %c0, %c0] : tensor<512x256x1x1xf32>
       linalg.yield %extracted : f32
     } -> tensor<256x512x1x1xf32>
     %257 = tensor.empty() : tensor<2x512x2x2xf32>
@@ -1516,50 +1516,50 @@ module {
     %266 = linalg.fill ins(%cst : f32) outs(%265 : tensor<512x256x1x1xf32>) -> tensor<512x256x1x1xf32>
     %267 = linalg.generic {indexing_maps = [#map15, #map16], iterator_types = ["reduction", "parallel", "parallel", "parallel", "parallel"]} ins(%transposed_131 : tensor<2x512x256x1x1xf32>) outs(%266 : tensor<512x256x1x1xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %641 = arith.addf %in, %out : f32
-      linalg.yield %641 : f32
+      %642 = arith.addf %in, %out : f32
+      linalg.yield %642 : f32
     } -> tensor<512x256x1x1xf32>
     %expanded_132 = tensor.expand_shape %arg110 [[0, 1, 2, 3]] output_shape [1, 512, 1, 1] : tensor<512xf32> into tensor<1x512x1x1xf32>
     %268 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%153, %expanded_132 : tensor<2x512x1x1xf32>, tensor<1x512x1x1xf32>) outs(%142 : tensor<2x512x1x1xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.subf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.subf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x512x1x1xf32>
     %269 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%246, %268 : tensor<2x512x1x1xf32>, tensor<2x512x1x1xf32>) outs(%142 : tensor<2x512x1x1xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x512x1x1xf32>
     %270 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%269 : tensor<2x512x1x1xf32>) outs(%216 : tensor<512xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %641 = arith.addf %in, %out : f32
-      linalg.yield %641 : f32
+      %642 = arith.addf %in, %out : f32
+      linalg.yield %642 : f32
     } -> tensor<512xf32>
     %271 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%155, %arg49 : tensor<512xf32>, tensor<512xf32>) outs(%145 : tensor<512xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<512xf32>
     %expanded_133 = tensor.expand_shape %271 [[0, 1, 2, 3]] output_shape [1, 512, 1, 1] : tensor<512xf32> into tensor<1x512x1x1xf32>
     %272 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%246, %expanded_133 : tensor<2x512x1x1xf32>, tensor<1x512x1x1xf32>) outs(%142 : tensor<2x512x1x1xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x512x1x1xf32>
     %273 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%270, %155 : tensor<512xf32>, tensor<512xf32>) outs(%145 : tensor<512xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<512xf32>
     %274 = linalg.generic {indexing_maps = [#map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%225 : tensor<512x512x3x3xf32>) {
     ^bb0(%out: f32):
-      %641 = linalg.index 0 : index
-      %642 = linalg.index 1 : index
-      %643 = linalg.index 2 : index
-      %644 = linalg.index 3 : index
-      %645 = arith.subi %c2, %643 : index
+      %642 = linalg.index 0 : index
+      %643 = linalg.index 1 : index
+      %644 = linalg.index 2 : index
+      %645 = linalg.index 3 : index
       %646 = arith.subi %c2, %644 : index
-      %extracted = tensor.extract %arg48[%642, %641, %645, %646] : tensor<512x512x3x3xf32>
+      %647 = arith.subi %c2, %645 : index
+      %extracted = tensor.extract %arg48[%643, %642, %646, %647] : tensor<512x512x3x3xf32>
       linalg.yield %extracted : f32
     } -> tensor<512x512x3x3xf32>
     %inserted_slice_134 = tensor.insert_slice %272 into %228[0, 0, 1, 1] [2, 512, 1, 1] [1, 1, 1, 1] : tensor<2x512x1x1xf32> into tensor<2x512x3x3xf32>
@@ -1574,62 +1574,62 @@ module {
     %transposed_138 = linalg.transpose ins(%276 : tensor<512x512x3x3xf32>) outs(%224 : tensor<512x512x3x3xf32>) permutation = [1, 0, 2, 3] 
     %277 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%152 : tensor<2x512x1x1xf32>) outs(%213 : tensor<2x512x1x1xi1>) {
     ^bb0(%in: f32, %out: i1):
-      %641 = arith.cmpf ole, %in, %cst : f32
-      linalg.yield %641 : i1
+      %642 = arith.cmpf ole, %in, %cst : f32
+      linalg.yield %642 : i1
     } -> tensor<2x512x1x1xi1>
     %278 = linalg.generic {indexing_maps = [#map1, #map12, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%277, %cst_4, %275 : tensor<2x512x1x1xi1>, tensor<f32>, tensor<2x512x1x1xf32>) outs(%142 : tensor<2x512x1x1xf32>) {
-    ^bb0(%in: i1, %in_307: f32, %in_308: f32, %out: f32):
-      %641 = arith.select %in, %in_307, %in_308 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: i1, %in_303: f32, %in_304: f32, %out: f32):
+      %642 = arith.select %in, %in_303, %in_304 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x512x1x1xf32>
     %expanded_139 = tensor.expand_shape %arg107 [[0, 1, 2, 3]] output_shape [1, 512, 1, 1] : tensor<512xf32> into tensor<1x512x1x1xf32>
     %279 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%278 : tensor<2x512x1x1xf32>) outs(%216 : tensor<512xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %641 = arith.addf %in, %out : f32
-      linalg.yield %641 : f32
+      %642 = arith.addf %in, %out : f32
+      linalg.yield %642 : f32
     } -> tensor<512xf32>
     %280 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%144, %expanded_139 : tensor<2x512x1x1xf32>, tensor<1x512x1x1xf32>) outs(%142 : tensor<2x512x1x1xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.subf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.subf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x512x1x1xf32>
     %281 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%278, %280 : tensor<2x512x1x1xf32>, tensor<2x512x1x1xf32>) outs(%142 : tensor<2x512x1x1xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x512x1x1xf32>
     %282 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%281 : tensor<2x512x1x1xf32>) outs(%216 : tensor<512xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %641 = arith.addf %in, %out : f32
-      linalg.yield %641 : f32
+      %642 = arith.addf %in, %out : f32
+      linalg.yield %642 : f32
     } -> tensor<512xf32>
     %283 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%147, %arg46 : tensor<512xf32>, tensor<512xf32>) outs(%145 : tensor<512xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<512xf32>
     %expanded_140 = tensor.expand_shape %283 [[0, 1, 2, 3]] output_shape [1, 512, 1, 1] : tensor<512xf32> into tensor<1x512x1x1xf32>
     %284 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%278, %expanded_140 : tensor<2x512x1x1xf32>, tensor<1x512x1x1xf32>) outs(%142 : tensor<2x512x1x1xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x512x1x1xf32>
     %285 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%282, %147 : tensor<512xf32>, tensor<512xf32>) outs(%145 : tensor<512xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<512xf32>
     %286 = tensor.empty() : tensor<256x512x3x3xf32>
     %287 = linalg.fill ins(%cst : f32) outs(%286 : tensor<256x512x3x3xf32>) -> tensor<256x512x3x3xf32>
     %288 = linalg.generic {indexing_maps = [#map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%287 : tensor<256x512x3x3xf32>) {
     ^bb0(%out: f32):
-      %641 = linalg.index 0 : index
-      %642 = linalg.index 1 : index
-      %643 = linalg.index 2 : index
-      %644 = linalg.index 3 : index
-      %645 = arith.subi %c2, %643 : index
+      %642 = linalg.index 0 : index
+      %643 = linalg.index 1 : index
+      %644 = linalg.index 2 : index
+      %645 = linalg.index 3 : index
       %646 = arith.subi %c2, %644 : index
-      %extracted = tensor.extract %arg45[%642, %641, %645, %646] : tensor<512x256x3x3xf32>
+      %647 = arith.subi %c2, %645 : index
+      %extracted = tensor.extract %arg45[%643, %642, %646, %647] : tensor<512x256x3x3xf32>
       linalg.yield %extracted : f32
     } -> tensor<256x512x3x3xf32>
     %289 = tensor.empty() : tensor<2x512x4x4xf32>
@@ -1656,74 +1656,74 @@ module {
     %297 = linalg.fill ins(%cst : f32) outs(%296 : tensor<512x256x3x3xf32>) -> tensor<512x256x3x3xf32>
     %298 = linalg.generic {indexing_maps = [#map15, #map16], iterator_types = ["reduction", "parallel", "parallel", "parallel", "parallel"]} ins(%transposed_150 : tensor<2x512x256x3x3xf32>) outs(%297 : tensor<512x256x3x3xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %641 = arith.addf %in, %out : f32
-      linalg.yield %641 : f32
+      %642 = arith.addf %in, %out : f32
+      linalg.yield %642 : f32
     } -> tensor<512x256x3x3xf32>
     %299 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%259, %291 : tensor<2x256x2x2xf32>, tensor<2x256x2x2xf32>) outs(%98 : tensor<2x256x2x2xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.addf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.addf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x256x2x2xf32>
     %300 = tensor.empty() : tensor<2x256x2x2xi1>
     %301 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%141 : tensor<2x256x2x2xf32>) outs(%300 : tensor<2x256x2x2xi1>) {
     ^bb0(%in: f32, %out: i1):
-      %641 = arith.cmpf ole, %in, %cst : f32
-      linalg.yield %641 : i1
+      %642 = arith.cmpf ole, %in, %cst : f32
+      linalg.yield %642 : i1
     } -> tensor<2x256x2x2xi1>
     %302 = linalg.generic {indexing_maps = [#map1, #map12, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%301, %cst_4, %299 : tensor<2x256x2x2xi1>, tensor<f32>, tensor<2x256x2x2xf32>) outs(%98 : tensor<2x256x2x2xf32>) {
-    ^bb0(%in: i1, %in_307: f32, %in_308: f32, %out: f32):
-      %641 = arith.select %in, %in_307, %in_308 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: i1, %in_303: f32, %in_304: f32, %out: f32):
+      %642 = arith.select %in, %in_303, %in_304 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x256x2x2xf32>
     %expanded_151 = tensor.expand_shape %arg104 [[0, 1, 2, 3]] output_shape [1, 256, 1, 1] : tensor<256xf32> into tensor<1x256x1x1xf32>
     %303 = linalg.fill ins(%cst : f32) outs(%101 : tensor<256xf32>) -> tensor<256xf32>
     %304 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%302 : tensor<2x256x2x2xf32>) outs(%303 : tensor<256xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %641 = arith.addf %in, %out : f32
-      linalg.yield %641 : f32
+      %642 = arith.addf %in, %out : f32
+      linalg.yield %642 : f32
     } -> tensor<256xf32>
     %305 = linalg.generic {indexing_maps = [#map1, #map17, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%133, %expanded_151 : tensor<2x256x2x2xf32>, tensor<1x256x1x1xf32>) outs(%98 : tensor<2x256x2x2xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.subf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.subf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x256x2x2xf32>
     %306 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%302, %305 : tensor<2x256x2x2xf32>, tensor<2x256x2x2xf32>) outs(%98 : tensor<2x256x2x2xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x256x2x2xf32>
     %307 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%306 : tensor<2x256x2x2xf32>) outs(%303 : tensor<256xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %641 = arith.addf %in, %out : f32
-      linalg.yield %641 : f32
+      %642 = arith.addf %in, %out : f32
+      linalg.yield %642 : f32
     } -> tensor<256xf32>
     %308 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%135, %arg43 : tensor<256xf32>, tensor<256xf32>) outs(%101 : tensor<256xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<256xf32>
     %expanded_152 = tensor.expand_shape %308 [[0, 1, 2, 3]] output_shape [1, 256, 1, 1] : tensor<256xf32> into tensor<1x256x1x1xf32>
     %309 = linalg.generic {indexing_maps = [#map1, #map17, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%302, %expanded_152 : tensor<2x256x2x2xf32>, tensor<1x256x1x1xf32>) outs(%98 : tensor<2x256x2x2xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x256x2x2xf32>
     %310 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%307, %135 : tensor<256xf32>, tensor<256xf32>) outs(%101 : tensor<256xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<256xf32>
     %311 = tensor.empty() : tensor<256x256x3x3xf32>
     %312 = linalg.fill ins(%cst : f32) outs(%311 : tensor<256x256x3x3xf32>) -> tensor<256x256x3x3xf32>
     %313 = linalg.generic {indexing_maps = [#map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%312 : tensor<256x256x3x3xf32>) {
     ^bb0(%out: f32):
-      %641 = linalg.index 0 : index
-      %642 = linalg.index 1 : index
-      %643 = linalg.index 2 : index
-      %644 = linalg.index 3 : index
-      %645 = arith.subi %c2, %643 : index
+      %642 = linalg.index 0 : index
+      %643 = linalg.index 1 : index
+      %644 = linalg.index 2 : index
+      %645 = linalg.index 3 : index
       %646 = arith.subi %c2, %644 : index
-      %extracted = tensor.extract %arg42[%642, %641, %645, %646] : tensor<256x256x3x3xf32>
+      %647 = arith.subi %c2, %645 : index
+      %extracted = tensor.extract %arg42[%643, %642, %646, %647] : tensor<256x256x3x3xf32>
       linalg.yield %extracted : f32
     } -> tensor<256x256x3x3xf32>
     %314 = tensor.empty() : tensor<2x256x4x4xf32>
@@ -1740,60 +1740,60 @@ module {
     %transposed_157 = linalg.transpose ins(%317 : tensor<256x256x3x3xf32>) outs(%311 : tensor<256x256x3x3xf32>) permutation = [1, 0, 2, 3] 
     %318 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%132 : tensor<2x256x2x2xf32>) outs(%300 : tensor<2x256x2x2xi1>) {
     ^bb0(%in: f32, %out: i1):
-      %641 = arith.cmpf ole, %in, %cst : f32
-      linalg.yield %641 : i1
+      %642 = arith.cmpf ole, %in, %cst : f32
+      linalg.yield %642 : i1
     } -> tensor<2x256x2x2xi1>
     %319 = linalg.generic {indexing_maps = [#map1, #map12, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%318, %cst_4, %316 : tensor<2x256x2x2xi1>, tensor<f32>, tensor<2x256x2x2xf32>) outs(%98 : tensor<2x256x2x2xf32>) {
-    ^bb0(%in: i1, %in_307: f32, %in_308: f32, %out: f32):
-      %641 = arith.select %in, %in_307, %in_308 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: i1, %in_303: f32, %in_304: f32, %out: f32):
+      %642 = arith.select %in, %in_303, %in_304 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x256x2x2xf32>
     %expanded_158 = tensor.expand_shape %arg101 [[0, 1, 2, 3]] output_shape [1, 256, 1, 1] : tensor<256xf32> into tensor<1x256x1x1xf32>
     %320 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%319 : tensor<2x256x2x2xf32>) outs(%303 : tensor<256xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %641 = arith.addf %in, %out : f32
-      linalg.yield %641 : f32
+      %642 = arith.addf %in, %out : f32
+      linalg.yield %642 : f32
     } -> tensor<256xf32>
     %321 = linalg.generic {indexing_maps = [#map1, #map17, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%125, %expanded_158 : tensor<2x256x2x2xf32>, tensor<1x256x1x1xf32>) outs(%98 : tensor<2x256x2x2xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.subf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.subf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x256x2x2xf32>
     %322 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%319, %321 : tensor<2x256x2x2xf32>, tensor<2x256x2x2xf32>) outs(%98 : tensor<2x256x2x2xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x256x2x2xf32>
     %323 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%322 : tensor<2x256x2x2xf32>) outs(%303 : tensor<256xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %641 = arith.addf %in, %out : f32
-      linalg.yield %641 : f32
+      %642 = arith.addf %in, %out : f32
+      linalg.yield %642 : f32
     } -> tensor<256xf32>
     %324 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%127, %arg40 : tensor<256xf32>, tensor<256xf32>) outs(%101 : tensor<256xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<256xf32>
     %expanded_159 = tensor.expand_shape %324 [[0, 1, 2, 3]] output_shape [1, 256, 1, 1] : tensor<256xf32> into tensor<1x256x1x1xf32>
     %325 = linalg.generic {indexing_maps = [#map1, #map17, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%319, %expanded_159 : tensor<2x256x2x2xf32>, tensor<1x256x1x1xf32>) outs(%98 : tensor<2x256x2x2xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x256x2x2xf32>
     %326 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%323, %127 : tensor<256xf32>, tensor<256xf32>) outs(%101 : tensor<256xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<256xf32>
     %327 = linalg.generic {indexing_maps = [#map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%312 : tensor<256x256x3x3xf32>) {
     ^bb0(%out: f32):
-      %641 = linalg.index 0 : index
-      %642 = linalg.index 1 : index
-      %643 = linalg.index 2 : index
-      %644 = linalg.index 3 : index
-      %645 = arith.subi %c2, %643 : index
+      %642 = linalg.index 0 : index
+      %643 = linalg.index 1 : index
+      %644 = linalg.index 2 : index
+      %645 = linalg.index 3 : index
       %646 = arith.subi %c2, %644 : index
-      %extracted = tensor.extract %arg39[%642, %641, %645, %646] : tensor<256x256x3x3xf32>
+      %647 = arith.subi %c2, %645 : index
+      %extracted = tensor.extract %arg39[%643, %642, %646, %647] : tensor<256x256x3x3xf32>
       linalg.yield %extracted : f32
     } -> tensor<256x256x3x3xf32>
     %inserted_slice_160 = tensor.insert_slice %325 into %315[0, 0, 1, 1] [2, 256, 2, 2] [1, 1, 1, 1] : tensor<2x256x2x2xf32> into tensor<2x256x4x4xf32>
@@ -1807,64 +1807,64 @@ module {
     %329 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%padded_163, %transposed_162 : tensor<256x2x4x4xf32>, tensor<256x2x2x2xf32>) outs(%312 : tensor<256x256x3x3xf32>) -> tensor<256x256x3x3xf32>
     %transposed_164 = linalg.transpose ins(%329 : tensor<256x256x3x3xf32>) outs(%311 : tensor<256x256x3x3xf32>) permutation = [1, 0, 2, 3] 
     %330 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%302, %328 : tensor<2x256x2x2xf32>, tensor<2x256x2x2xf32>) outs(%98 : tensor<2x256x2x2xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.addf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.addf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x256x2x2xf32>
     %331 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%124 : tensor<2x256x2x2xf32>) outs(%300 : tensor<2x256x2x2xi1>) {
     ^bb0(%in: f32, %out: i1):
-      %641 = arith.cmpf ole, %in, %cst : f32
-      linalg.yield %641 : i1
+      %642 = arith.cmpf ole, %in, %cst : f32
+      linalg.yield %642 : i1
     } -> tensor<2x256x2x2xi1>
     %332 = linalg.generic {indexing_maps = [#map1, #map12, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%331, %cst_4, %330 : tensor<2x256x2x2xi1>, tensor<f32>, tensor<2x256x2x2xf32>) outs(%98 : tensor<2x256x2x2xf32>) {
-    ^bb0(%in: i1, %in_307: f32, %in_308: f32, %out: f32):
-      %641 = arith.select %in, %in_307, %in_308 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: i1, %in_303: f32, %in_304: f32, %out: f32):
+      %642 = arith.select %in, %in_303, %in_304 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x256x2x2xf32>
     %expanded_165 = tensor.expand_shape %arg98 [[0, 1, 2, 3]] output_shape [1, 256, 1, 1] : tensor<256xf32> into tensor<1x256x1x1xf32>
     %333 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%332 : tensor<2x256x2x2xf32>) outs(%303 : tensor<256xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %641 = arith.addf %in, %out : f32
-      linalg.yield %641 : f32
+      %642 = arith.addf %in, %out : f32
+      linalg.yield %642 : f32
     } -> tensor<256xf32>
     %334 = linalg.generic {indexing_maps = [#map1, #map17, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%116, %expanded_165 : tensor<2x256x2x2xf32>, tensor<1x256x1x1xf32>) outs(%98 : tensor<2x256x2x2xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.subf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.subf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x256x2x2xf32>
     %335 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%332, %334 : tensor<2x256x2x2xf32>, tensor<2x256x2x2xf32>) outs(%98 : tensor<2x256x2x2xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x256x2x2xf32>
     %336 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%335 : tensor<2x256x2x2xf32>) outs(%303 : tensor<256xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %641 = arith.addf %in, %out : f32
-      linalg.yield %641 : f32
+      %642 = arith.addf %in, %out : f32
+      linalg.yield %642 : f32
     } -> tensor<256xf32>
     %337 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%118, %arg37 : tensor<256xf32>, tensor<256xf32>) outs(%101 : tensor<256xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<256xf32>
     %expanded_166 = tensor.expand_shape %337 [[0, 1, 2, 3]] output_shape [1, 256, 1, 1] : tensor<256xf32> into tensor<1x256x1x1xf32>
     %338 = linalg.generic {indexing_maps = [#map1, #map17, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%332, %expanded_166 : tensor<2x256x2x2xf32>, tensor<1x256x1x1xf32>) outs(%98 : tensor<2x256x2x2xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x256x2x2xf32>
     %339 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%336, %118 : tensor<256xf32>, tensor<256xf32>) outs(%101 : tensor<256xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<256xf32>
     %340 = tensor.empty() : tensor<128x256x1x1xf32>
     %341 = linalg.fill ins(%cst : f32) outs(%340 : tensor<128x256x1x1xf32>) -> tensor<128x256x1x1xf32>
     %342 = linalg.generic {indexing_maps = [#map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%341 : tensor<128x256x1x1xf32>) {
     ^bb0(%out: f32):
-      %641 = linalg.index 0 : index
-      %642 = linalg.index 1 : index
-      %extracted = tensor.extract %arg36[%642, %641, %c0, %c0] : tensor<256x128x1x1xf32>
+      %642 = linalg.index 0 : index
+      %643 = linalg.index 1 : index
+      %extracted = tensor.extract %arg36[%643, %642, %c0, %c0] : tensor<256x128x1x1xf32>
       linalg.yield %extracted : f32
     } -> tensor<128x256x1x1xf32>
     %inserted_slice_167 = tensor.insert_slice %338 into %315[0, 0, 0, 0] [2, 256, 2, 2] [1, 1, 2, 2] : tensor<2x256x2x2xf32> into tensor<2x256x4x4xf32>
@@ -1887,50 +1887,50 @@ module {
     %350 = linalg.fill ins(%cst : f32) outs(%349 : tensor<256x128x1x1xf32>) -> tensor<256x128x1x1xf32>
     %351 = linalg.generic {indexing_maps = [#map15, #map16], iterator_types = ["reduction", "parallel", "parallel", "parallel", "parallel"]} ins(%transposed_176 : tensor<2x256x128x1x1xf32>) outs(%350 : tensor<256x128x1x1xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %641 = arith.addf %in, %out : f32
-      linalg.yield %641 : f32
+      %642 = arith.addf %in, %out : f32
+      linalg.yield %642 : f32
     } -> tensor<256x128x1x1xf32>
     %expanded_177 = tensor.expand_shape %arg95 [[0, 1, 2, 3]] output_shape [1, 256, 1, 1] : tensor<256xf32> into tensor<1x256x1x1xf32>
     %352 = linalg.generic {indexing_maps = [#map1, #map17, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%109, %expanded_177 : tensor<2x256x2x2xf32>, tensor<1x256x1x1xf32>) outs(%98 : tensor<2x256x2x2xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.subf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.subf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x256x2x2xf32>
     %353 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%332, %352 : tensor<2x256x2x2xf32>, tensor<2x256x2x2xf32>) outs(%98 : tensor<2x256x2x2xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x256x2x2xf32>
     %354 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%353 : tensor<2x256x2x2xf32>) outs(%303 : tensor<256xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %641 = arith.addf %in, %out : f32
-      linalg.yield %641 : f32
+      %642 = arith.addf %in, %out : f32
+      linalg.yield %642 : f32
     } -> tensor<256xf32>
     %355 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%111, %arg34 : tensor<256xf32>, tensor<256xf32>) outs(%101 : tensor<256xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<256xf32>
     %expanded_178 = tensor.expand_shape %355 [[0, 1, 2, 3]] output_shape [1, 256, 1, 1] : tensor<256xf32> into tensor<1x256x1x1xf32>
     %356 = linalg.generic {indexing_maps = [#map1, #map17, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%332, %expanded_178 : tensor<2x256x2x2xf32>, tensor<1x256x1x1xf32>) outs(%98 : tensor<2x256x2x2xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x256x2x2xf32>
     %357 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%354, %111 : tensor<256xf32>, tensor<256xf32>) outs(%101 : tensor<256xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<256xf32>
     %358 = linalg.generic {indexing_maps = [#map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%312 : tensor<256x256x3x3xf32>) {
     ^bb0(%out: f32):
-      %641 = linalg.index 0 : index
-      %642 = linalg.index 1 : index
-      %643 = linalg.index 2 : index
-      %644 = linalg.index 3 : index
-      %645 = arith.subi %c2, %643 : index
+      %642 = linalg.index 0 : index
+      %643 = linalg.index 1 : index
+      %644 = linalg.index 2 : index
+      %645 = linalg.index 3 : index
       %646 = arith.subi %c2, %644 : index
-      %extracted = tensor.extract %arg33[%642, %641, %645, %646] : tensor<256x256x3x3xf32>
+      %647 = arith.subi %c2, %645 : index
+      %extracted = tensor.extract %arg33[%643, %642, %646, %647] : tensor<256x256x3x3xf32>
       linalg.yield %extracted : f32
     } -> tensor<256x256x3x3xf32>
     %inserted_slice_179 = tensor.insert_slice %356 into %315[0, 0, 1, 1] [2, 256, 2, 2] [1, 1, 1, 1] : tensor<2x256x2x2xf32> into tensor<2x256x4x4xf32>
@@ -1945,62 +1945,62 @@ module {
     %transposed_183 = linalg.transpose ins(%360 : tensor<256x256x3x3xf32>) outs(%311 : tensor<256x256x3x3xf32>) permutation = [1, 0, 2, 3] 
     %361 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%108 : tensor<2x256x2x2xf32>) outs(%300 : tensor<2x256x2x2xi1>) {
     ^bb0(%in: f32, %out: i1):
-      %641 = arith.cmpf ole, %in, %cst : f32
-      linalg.yield %641 : i1
+      %642 = arith.cmpf ole, %in, %cst : f32
+      linalg.yield %642 : i1
     } -> tensor<2x256x2x2xi1>
     %362 = linalg.generic {indexing_maps = [#map1, #map12, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%361, %cst_4, %359 : tensor<2x256x2x2xi1>, tensor<f32>, tensor<2x256x2x2xf32>) outs(%98 : tensor<2x256x2x2xf32>) {
-    ^bb0(%in: i1, %in_307: f32, %in_308: f32, %out: f32):
-      %641 = arith.select %in, %in_307, %in_308 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: i1, %in_303: f32, %in_304: f32, %out: f32):
+      %642 = arith.select %in, %in_303, %in_304 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x256x2x2xf32>
     %expanded_184 = tensor.expand_shape %arg92 [[0, 1, 2, 3]] output_shape [1, 256, 1, 1] : tensor<256xf32> into tensor<1x256x1x1xf32>
     %363 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%362 : tensor<2x256x2x2xf32>) outs(%303 : tensor<256xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %641 = arith.addf %in, %out : f32
-      linalg.yield %641 : f32
+      %642 = arith.addf %in, %out : f32
+      linalg.yield %642 : f32
     } -> tensor<256xf32>
     %364 = linalg.generic {indexing_maps = [#map1, #map17, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%100, %expanded_184 : tensor<2x256x2x2xf32>, tensor<1x256x1x1xf32>) outs(%98 : tensor<2x256x2x2xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.subf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.subf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x256x2x2xf32>
     %365 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%362, %364 : tensor<2x256x2x2xf32>, tensor<2x256x2x2xf32>) outs(%98 : tensor<2x256x2x2xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x256x2x2xf32>
     %366 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%365 : tensor<2x256x2x2xf32>) outs(%303 : tensor<256xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %641 = arith.addf %in, %out : f32
-      linalg.yield %641 : f32
+      %642 = arith.addf %in, %out : f32
+      linalg.yield %642 : f32
     } -> tensor<256xf32>
     %367 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%103, %arg31 : tensor<256xf32>, tensor<256xf32>) outs(%101 : tensor<256xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<256xf32>
     %expanded_185 = tensor.expand_shape %367 [[0, 1, 2, 3]] output_shape [1, 256, 1, 1] : tensor<256xf32> into tensor<1x256x1x1xf32>
     %368 = linalg.generic {indexing_maps = [#map1, #map17, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%362, %expanded_185 : tensor<2x256x2x2xf32>, tensor<1x256x1x1xf32>) outs(%98 : tensor<2x256x2x2xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x256x2x2xf32>
     %369 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%366, %103 : tensor<256xf32>, tensor<256xf32>) outs(%101 : tensor<256xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<256xf32>
     %370 = tensor.empty() : tensor<128x256x3x3xf32>
     %371 = linalg.fill ins(%cst : f32) outs(%370 : tensor<128x256x3x3xf32>) -> tensor<128x256x3x3xf32>
     %372 = linalg.generic {indexing_maps = [#map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%371 : tensor<128x256x3x3xf32>) {
     ^bb0(%out: f32):
-      %641 = linalg.index 0 : index
-      %642 = linalg.index 1 : index
-      %643 = linalg.index 2 : index
-      %644 = linalg.index 3 : index
-      %645 = arith.subi %c2, %643 : index
+      %642 = linalg.index 0 : index
+      %643 = linalg.index 1 : index
+      %644 = linalg.index 2 : index
+      %645 = linalg.index 3 : index
       %646 = arith.subi %c2, %644 : index
-      %extracted = tensor.extract %arg30[%642, %641, %645, %646] : tensor<256x128x3x3xf32>
+      %647 = arith.subi %c2, %645 : index
+      %extracted = tensor.extract %arg30[%643, %642, %646, %647] : tensor<256x128x3x3xf32>
       linalg.yield %extracted : f32
     } -> tensor<128x256x3x3xf32>
     %373 = tensor.empty() : tensor<2x256x6x6xf32>
@@ -2027,74 +2027,74 @@ module {
     %381 = linalg.fill ins(%cst : f32) outs(%380 : tensor<256x128x3x3xf32>) -> tensor<256x128x3x3xf32>
     %382 = linalg.generic {indexing_maps = [#map15, #map16], iterator_types = ["reduction", "parallel", "parallel", "parallel", "parallel"]} ins(%transposed_195 : tensor<2x256x128x3x3xf32>) outs(%381 : tensor<256x128x3x3xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %641 = arith.addf %in, %out : f32
-      linalg.yield %641 : f32
+      %642 = arith.addf %in, %out : f32
+      linalg.yield %642 : f32
     } -> tensor<256x128x3x3xf32>
     %383 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%343, %375 : tensor<2x128x4x4xf32>, tensor<2x128x4x4xf32>) outs(%54 : tensor<2x128x4x4xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.addf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.addf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x128x4x4xf32>
     %384 = tensor.empty() : tensor<2x128x4x4xi1>
     %385 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%97 : tensor<2x128x4x4xf32>) outs(%384 : tensor<2x128x4x4xi1>) {
     ^bb0(%in: f32, %out: i1):
-      %641 = arith.cmpf ole, %in, %cst : f32
-      linalg.yield %641 : i1
+      %642 = arith.cmpf ole, %in, %cst : f32
+      linalg.yield %642 : i1
     } -> tensor<2x128x4x4xi1>
     %386 = linalg.generic {indexing_maps = [#map1, #map12, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%385, %cst_4, %383 : tensor<2x128x4x4xi1>, tensor<f32>, tensor<2x128x4x4xf32>) outs(%54 : tensor<2x128x4x4xf32>) {
-    ^bb0(%in: i1, %in_307: f32, %in_308: f32, %out: f32):
-      %641 = arith.select %in, %in_307, %in_308 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: i1, %in_303: f32, %in_304: f32, %out: f32):
+      %642 = arith.select %in, %in_303, %in_304 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x128x4x4xf32>
     %expanded_196 = tensor.expand_shape %arg89 [[0, 1, 2, 3]] output_shape [1, 128, 1, 1] : tensor<128xf32> into tensor<1x128x1x1xf32>
     %387 = linalg.fill ins(%cst : f32) outs(%57 : tensor<128xf32>) -> tensor<128xf32>
     %388 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%386 : tensor<2x128x4x4xf32>) outs(%387 : tensor<128xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %641 = arith.addf %in, %out : f32
-      linalg.yield %641 : f32
+      %642 = arith.addf %in, %out : f32
+      linalg.yield %642 : f32
     } -> tensor<128xf32>
     %389 = linalg.generic {indexing_maps = [#map1, #map17, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%89, %expanded_196 : tensor<2x128x4x4xf32>, tensor<1x128x1x1xf32>) outs(%54 : tensor<2x128x4x4xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.subf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.subf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x128x4x4xf32>
     %390 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%386, %389 : tensor<2x128x4x4xf32>, tensor<2x128x4x4xf32>) outs(%54 : tensor<2x128x4x4xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x128x4x4xf32>
     %391 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%390 : tensor<2x128x4x4xf32>) outs(%387 : tensor<128xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %641 = arith.addf %in, %out : f32
-      linalg.yield %641 : f32
+      %642 = arith.addf %in, %out : f32
+      linalg.yield %642 : f32
     } -> tensor<128xf32>
     %392 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%91, %arg28 : tensor<128xf32>, tensor<128xf32>) outs(%57 : tensor<128xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<128xf32>
     %expanded_197 = tensor.expand_shape %392 [[0, 1, 2, 3]] output_shape [1, 128, 1, 1] : tensor<128xf32> into tensor<1x128x1x1xf32>
     %393 = linalg.generic {indexing_maps = [#map1, #map17, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%386, %expanded_197 : tensor<2x128x4x4xf32>, tensor<1x128x1x1xf32>) outs(%54 : tensor<2x128x4x4xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x128x4x4xf32>
     %394 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%391, %91 : tensor<128xf32>, tensor<128xf32>) outs(%57 : tensor<128xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<128xf32>
     %395 = tensor.empty() : tensor<128x128x3x3xf32>
     %396 = linalg.fill ins(%cst : f32) outs(%395 : tensor<128x128x3x3xf32>) -> tensor<128x128x3x3xf32>
     %397 = linalg.generic {indexing_maps = [#map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%396 : tensor<128x128x3x3xf32>) {
     ^bb0(%out: f32):
-      %641 = linalg.index 0 : index
-      %642 = linalg.index 1 : index
-      %643 = linalg.index 2 : index
-      %644 = linalg.index 3 : index
-      %645 = arith.subi %c2, %643 : index
+      %642 = linalg.index 0 : index
+      %643 = linalg.index 1 : index
+      %644 = linalg.index 2 : index
+      %645 = linalg.index 3 : index
       %646 = arith.subi %c2, %644 : index
-      %extracted = tensor.extract %arg27[%642, %641, %645, %646] : tensor<128x128x3x3xf32>
+      %647 = arith.subi %c2, %645 : index
+      %extracted = tensor.extract %arg27[%643, %642, %646, %647] : tensor<128x128x3x3xf32>
       linalg.yield %extracted : f32
     } -> tensor<128x128x3x3xf32>
     %398 = tensor.empty() : tensor<2x128x6x6xf32>
@@ -2111,60 +2111,60 @@ module {
     %transposed_202 = linalg.transpose ins(%401 : tensor<128x128x3x3xf32>) outs(%395 : tensor<128x128x3x3xf32>) permutation = [1, 0, 2, 3] 
     %402 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%88 : tensor<2x128x4x4xf32>) outs(%384 : tensor<2x128x4x4xi1>) {
     ^bb0(%in: f32, %out: i1):
-      %641 = arith.cmpf ole, %in, %cst : f32
-      linalg.yield %641 : i1
+      %642 = arith.cmpf ole, %in, %cst : f32
+      linalg.yield %642 : i1
     } -> tensor<2x128x4x4xi1>
     %403 = linalg.generic {indexing_maps = [#map1, #map12, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%402, %cst_4, %400 : tensor<2x128x4x4xi1>, tensor<f32>, tensor<2x128x4x4xf32>) outs(%54 : tensor<2x128x4x4xf32>) {
-    ^bb0(%in: i1, %in_307: f32, %in_308: f32, %out: f32):
-      %641 = arith.select %in, %in_307, %in_308 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: i1, %in_303: f32, %in_304: f32, %out: f32):
+      %642 = arith.select %in, %in_303, %in_304 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x128x4x4xf32>
     %expanded_203 = tensor.expand_shape %arg86 [[0, 1, 2, 3]] output_shape [1, 128, 1, 1] : tensor<128xf32> into tensor<1x128x1x1xf32>
     %404 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%403 : tensor<2x128x4x4xf32>) outs(%387 : tensor<128xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %641 = arith.addf %in, %out : f32
-      linalg.yield %641 : f32
+      %642 = arith.addf %in, %out : f32
+      linalg.yield %642 : f32
     } -> tensor<128xf32>
     %405 = linalg.generic {indexing_maps = [#map1, #map17, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%81, %expanded_203 : tensor<2x128x4x4xf32>, tensor<1x128x1x1xf32>) outs(%54 : tensor<2x128x4x4xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.subf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.subf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x128x4x4xf32>
     %406 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%403, %405 : tensor<2x128x4x4xf32>, tensor<2x128x4x4xf32>) outs(%54 : tensor<2x128x4x4xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x128x4x4xf32>
     %407 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%406 : tensor<2x128x4x4xf32>) outs(%387 : tensor<128xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %641 = arith.addf %in, %out : f32
-      linalg.yield %641 : f32
+      %642 = arith.addf %in, %out : f32
+      linalg.yield %642 : f32
     } -> tensor<128xf32>
     %408 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%83, %arg25 : tensor<128xf32>, tensor<128xf32>) outs(%57 : tensor<128xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<128xf32>
     %expanded_204 = tensor.expand_shape %408 [[0, 1, 2, 3]] output_shape [1, 128, 1, 1] : tensor<128xf32> into tensor<1x128x1x1xf32>
     %409 = linalg.generic {indexing_maps = [#map1, #map17, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%403, %expanded_204 : tensor<2x128x4x4xf32>, tensor<1x128x1x1xf32>) outs(%54 : tensor<2x128x4x4xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x128x4x4xf32>
     %410 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%407, %83 : tensor<128xf32>, tensor<128xf32>) outs(%57 : tensor<128xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<128xf32>
     %411 = linalg.generic {indexing_maps = [#map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%396 : tensor<128x128x3x3xf32>) {
     ^bb0(%out: f32):
-      %641 = linalg.index 0 : index
-      %642 = linalg.index 1 : index
-      %643 = linalg.index 2 : index
-      %644 = linalg.index 3 : index
-      %645 = arith.subi %c2, %643 : index
+      %642 = linalg.index 0 : index
+      %643 = linalg.index 1 : index
+      %644 = linalg.index 2 : index
+      %645 = linalg.index 3 : index
       %646 = arith.subi %c2, %644 : index
-      %extracted = tensor.extract %arg24[%642, %641, %645, %646] : tensor<128x128x3x3xf32>
+      %647 = arith.subi %c2, %645 : index
+      %extracted = tensor.extract %arg24[%643, %642, %646, %647] : tensor<128x128x3x3xf32>
       linalg.yield %extracted : f32
     } -> tensor<128x128x3x3xf32>
     %inserted_slice_205 = tensor.insert_slice %409 into %399[0, 0, 1, 1] [2, 128, 4, 4] [1, 1, 1, 1] : tensor<2x128x4x4xf32> into tensor<2x128x6x6xf32>
@@ -2178,64 +2178,64 @@ module {
     %413 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%padded_208, %transposed_207 : tensor<128x2x6x6xf32>, tensor<128x2x4x4xf32>) outs(%396 : tensor<128x128x3x3xf32>) -> tensor<128x128x3x3xf32>
     %transposed_209 = linalg.transpose ins(%413 : tensor<128x128x3x3xf32>) outs(%395 : tensor<128x128x3x3xf32>) permutation = [1, 0, 2, 3] 
     %414 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%386, %412 : tensor<2x128x4x4xf32>, tensor<2x128x4x4xf32>) outs(%54 : tensor<2x128x4x4xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.addf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.addf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x128x4x4xf32>
     %415 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%80 : tensor<2x128x4x4xf32>) outs(%384 : tensor<2x128x4x4xi1>) {
     ^bb0(%in: f32, %out: i1):
-      %641 = arith.cmpf ole, %in, %cst : f32
-      linalg.yield %641 : i1
+      %642 = arith.cmpf ole, %in, %cst : f32
+      linalg.yield %642 : i1
     } -> tensor<2x128x4x4xi1>
     %416 = linalg.generic {indexing_maps = [#map1, #map12, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%415, %cst_4, %414 : tensor<2x128x4x4xi1>, tensor<f32>, tensor<2x128x4x4xf32>) outs(%54 : tensor<2x128x4x4xf32>) {
-    ^bb0(%in: i1, %in_307: f32, %in_308: f32, %out: f32):
-      %641 = arith.select %in, %in_307, %in_308 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: i1, %in_303: f32, %in_304: f32, %out: f32):
+      %642 = arith.select %in, %in_303, %in_304 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x128x4x4xf32>
     %expanded_210 = tensor.expand_shape %arg83 [[0, 1, 2, 3]] output_shape [1, 128, 1, 1] : tensor<128xf32> into tensor<1x128x1x1xf32>
     %417 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%416 : tensor<2x128x4x4xf32>) outs(%387 : tensor<128xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %641 = arith.addf %in, %out : f32
-      linalg.yield %641 : f32
+      %642 = arith.addf %in, %out : f32
+      linalg.yield %642 : f32
     } -> tensor<128xf32>
     %418 = linalg.generic {indexing_maps = [#map1, #map17, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%72, %expanded_210 : tensor<2x128x4x4xf32>, tensor<1x128x1x1xf32>) outs(%54 : tensor<2x128x4x4xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.subf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.subf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x128x4x4xf32>
     %419 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%416, %418 : tensor<2x128x4x4xf32>, tensor<2x128x4x4xf32>) outs(%54 : tensor<2x128x4x4xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x128x4x4xf32>
     %420 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%419 : tensor<2x128x4x4xf32>) outs(%387 : tensor<128xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %641 = arith.addf %in, %out : f32
-      linalg.yield %641 : f32
+      %642 = arith.addf %in, %out : f32
+      linalg.yield %642 : f32
     } -> tensor<128xf32>
     %421 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%74, %arg22 : tensor<128xf32>, tensor<128xf32>) outs(%57 : tensor<128xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<128xf32>
     %expanded_211 = tensor.expand_shape %421 [[0, 1, 2, 3]] output_shape [1, 128, 1, 1] : tensor<128xf32> into tensor<1x128x1x1xf32>
     %422 = linalg.generic {indexing_maps = [#map1, #map17, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%416, %expanded_211 : tensor<2x128x4x4xf32>, tensor<1x128x1x1xf32>) outs(%54 : tensor<2x128x4x4xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x128x4x4xf32>
     %423 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%420, %74 : tensor<128xf32>, tensor<128xf32>) outs(%57 : tensor<128xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<128xf32>
     %424 = tensor.empty() : tensor<64x128x1x1xf32>
     %425 = linalg.fill ins(%cst : f32) outs(%424 : tensor<64x128x1x1xf32>) -> tensor<64x128x1x1xf32>
     %426 = linalg.generic {indexing_maps = [#map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%425 : tensor<64x128x1x1xf32>) {
     ^bb0(%out: f32):
-      %641 = linalg.index 0 : index
-      %642 = linalg.index 1 : index
-      %extracted = tensor.extract %arg21[%642, %641, %c0, %c0] : tensor<128x64x1x1xf32>
+      %642 = linalg.index 0 : index
+      %643 = linalg.index 1 : index
+      %extracted = tensor.extract %arg21[%643, %642, %c0, %c0] : tensor<128x64x1x1xf32>
       linalg.yield %extracted : f32
     } -> tensor<64x128x1x1xf32>
     %427 = tensor.empty() : tensor<2x128x8x8xf32>
@@ -2260,50 +2260,50 @@ module {
     %436 = linalg.fill ins(%cst : f32) outs(%435 : tensor<128x64x1x1xf32>) -> tensor<128x64x1x1xf32>
     %437 = linalg.generic {indexing_maps = [#map15, #map16], iterator_types = ["reduction", "parallel", "parallel", "parallel", "parallel"]} ins(%transposed_221 : tensor<2x128x64x1x1xf32>) outs(%436 : tensor<128x64x1x1xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %641 = arith.addf %in, %out : f32
-      linalg.yield %641 : f32
+      %642 = arith.addf %in, %out : f32
+      linalg.yield %642 : f32
     } -> tensor<128x64x1x1xf32>
     %expanded_222 = tensor.expand_shape %arg80 [[0, 1, 2, 3]] output_shape [1, 128, 1, 1] : tensor<128xf32> into tensor<1x128x1x1xf32>
     %438 = linalg.generic {indexing_maps = [#map1, #map17, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%65, %expanded_222 : tensor<2x128x4x4xf32>, tensor<1x128x1x1xf32>) outs(%54 : tensor<2x128x4x4xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.subf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.subf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x128x4x4xf32>
     %439 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%416, %438 : tensor<2x128x4x4xf32>, tensor<2x128x4x4xf32>) outs(%54 : tensor<2x128x4x4xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x128x4x4xf32>
     %440 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%439 : tensor<2x128x4x4xf32>) outs(%387 : tensor<128xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %641 = arith.addf %in, %out : f32
-      linalg.yield %641 : f32
+      %642 = arith.addf %in, %out : f32
+      linalg.yield %642 : f32
     } -> tensor<128xf32>
     %441 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%67, %arg19 : tensor<128xf32>, tensor<128xf32>) outs(%57 : tensor<128xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<128xf32>
     %expanded_223 = tensor.expand_shape %441 [[0, 1, 2, 3]] output_shape [1, 128, 1, 1] : tensor<128xf32> into tensor<1x128x1x1xf32>
     %442 = linalg.generic {indexing_maps = [#map1, #map17, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%416, %expanded_223 : tensor<2x128x4x4xf32>, tensor<1x128x1x1xf32>) outs(%54 : tensor<2x128x4x4xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x128x4x4xf32>
     %443 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%440, %67 : tensor<128xf32>, tensor<128xf32>) outs(%57 : tensor<128xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<128xf32>
     %444 = linalg.generic {indexing_maps = [#map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%396 : tensor<128x128x3x3xf32>) {
     ^bb0(%out: f32):
-      %641 = linalg.index 0 : index
-      %642 = linalg.index 1 : index
-      %643 = linalg.index 2 : index
-      %644 = linalg.index 3 : index
-      %645 = arith.subi %c2, %643 : index
+      %642 = linalg.index 0 : index
+      %643 = linalg.index 1 : index
+      %644 = linalg.index 2 : index
+      %645 = linalg.index 3 : index
       %646 = arith.subi %c2, %644 : index
-      %extracted = tensor.extract %arg18[%642, %641, %645, %646] : tensor<128x128x3x3xf32>
+      %647 = arith.subi %c2, %645 : index
+      %extracted = tensor.extract %arg18[%643, %642, %646, %647] : tensor<128x128x3x3xf32>
       linalg.yield %extracted : f32
     } -> tensor<128x128x3x3xf32>
     %inserted_slice_224 = tensor.insert_slice %442 into %399[0, 0, 1, 1] [2, 128, 4, 4] [1, 1, 1, 1] : tensor<2x128x4x4xf32> into tensor<2x128x6x6xf32>
@@ -2318,62 +2318,62 @@ module {
     %transposed_228 = linalg.transpose ins(%446 : tensor<128x128x3x3xf32>) outs(%395 : tensor<128x128x3x3xf32>) permutation = [1, 0, 2, 3] 
     %447 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%64 : tensor<2x128x4x4xf32>) outs(%384 : tensor<2x128x4x4xi1>) {
     ^bb0(%in: f32, %out: i1):
-      %641 = arith.cmpf ole, %in, %cst : f32
-      linalg.yield %641 : i1
+      %642 = arith.cmpf ole, %in, %cst : f32
+      linalg.yield %642 : i1
     } -> tensor<2x128x4x4xi1>
     %448 = linalg.generic {indexing_maps = [#map1, #map12, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%447, %cst_4, %445 : tensor<2x128x4x4xi1>, tensor<f32>, tensor<2x128x4x4xf32>) outs(%54 : tensor<2x128x4x4xf32>) {
-    ^bb0(%in: i1, %in_307: f32, %in_308: f32, %out: f32):
-      %641 = arith.select %in, %in_307, %in_308 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: i1, %in_303: f32, %in_304: f32, %out: f32):
+      %642 = arith.select %in, %in_303, %in_304 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x128x4x4xf32>
     %expanded_229 = tensor.expand_shape %arg77 [[0, 1, 2, 3]] output_shape [1, 128, 1, 1] : tensor<128xf32> into tensor<1x128x1x1xf32>
     %449 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%448 : tensor<2x128x4x4xf32>) outs(%387 : tensor<128xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %641 = arith.addf %in, %out : f32
-      linalg.yield %641 : f32
+      %642 = arith.addf %in, %out : f32
+      linalg.yield %642 : f32
     } -> tensor<128xf32>
     %450 = linalg.generic {indexing_maps = [#map1, #map17, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%56, %expanded_229 : tensor<2x128x4x4xf32>, tensor<1x128x1x1xf32>) outs(%54 : tensor<2x128x4x4xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.subf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.subf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x128x4x4xf32>
     %451 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%448, %450 : tensor<2x128x4x4xf32>, tensor<2x128x4x4xf32>) outs(%54 : tensor<2x128x4x4xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x128x4x4xf32>
     %452 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%451 : tensor<2x128x4x4xf32>) outs(%387 : tensor<128xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %641 = arith.addf %in, %out : f32
-      linalg.yield %641 : f32
+      %642 = arith.addf %in, %out : f32
+      linalg.yield %642 : f32
     } -> tensor<128xf32>
     %453 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%59, %arg16 : tensor<128xf32>, tensor<128xf32>) outs(%57 : tensor<128xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<128xf32>
     %expanded_230 = tensor.expand_shape %453 [[0, 1, 2, 3]] output_shape [1, 128, 1, 1] : tensor<128xf32> into tensor<1x128x1x1xf32>
     %454 = linalg.generic {indexing_maps = [#map1, #map17, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%448, %expanded_230 : tensor<2x128x4x4xf32>, tensor<1x128x1x1xf32>) outs(%54 : tensor<2x128x4x4xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x128x4x4xf32>
     %455 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%452, %59 : tensor<128xf32>, tensor<128xf32>) outs(%57 : tensor<128xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<128xf32>
     %456 = tensor.empty() : tensor<64x128x3x3xf32>
     %457 = linalg.fill ins(%cst : f32) outs(%456 : tensor<64x128x3x3xf32>) -> tensor<64x128x3x3xf32>
     %458 = linalg.generic {indexing_maps = [#map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%457 : tensor<64x128x3x3xf32>) {
     ^bb0(%out: f32):
-      %641 = linalg.index 0 : index
-      %642 = linalg.index 1 : index
-      %643 = linalg.index 2 : index
-      %644 = linalg.index 3 : index
-      %645 = arith.subi %c2, %643 : index
+      %642 = linalg.index 0 : index
+      %643 = linalg.index 1 : index
+      %644 = linalg.index 2 : index
+      %645 = linalg.index 3 : index
       %646 = arith.subi %c2, %644 : index
-      %extracted = tensor.extract %arg15[%642, %641, %645, %646] : tensor<128x64x3x3xf32>
+      %647 = arith.subi %c2, %645 : index
+      %extracted = tensor.extract %arg15[%643, %642, %646, %647] : tensor<128x64x3x3xf32>
       linalg.yield %extracted : f32
     } -> tensor<64x128x3x3xf32>
     %459 = tensor.empty() : tensor<2x128x10x10xf32>
@@ -2400,74 +2400,74 @@ module {
     %467 = linalg.fill ins(%cst : f32) outs(%466 : tensor<128x64x3x3xf32>) -> tensor<128x64x3x3xf32>
     %468 = linalg.generic {indexing_maps = [#map15, #map16], iterator_types = ["reduction", "parallel", "parallel", "parallel", "parallel"]} ins(%transposed_240 : tensor<2x128x64x3x3xf32>) outs(%467 : tensor<128x64x3x3xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %641 = arith.addf %in, %out : f32
-      linalg.yield %641 : f32
+      %642 = arith.addf %in, %out : f32
+      linalg.yield %642 : f32
     } -> tensor<128x64x3x3xf32>
     %469 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%429, %461 : tensor<2x64x8x8xf32>, tensor<2x64x8x8xf32>) outs(%11 : tensor<2x64x8x8xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.addf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.addf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x64x8x8xf32>
     %470 = tensor.empty() : tensor<2x64x8x8xi1>
     %471 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%53 : tensor<2x64x8x8xf32>) outs(%470 : tensor<2x64x8x8xi1>) {
     ^bb0(%in: f32, %out: i1):
-      %641 = arith.cmpf ole, %in, %cst : f32
-      linalg.yield %641 : i1
+      %642 = arith.cmpf ole, %in, %cst : f32
+      linalg.yield %642 : i1
     } -> tensor<2x64x8x8xi1>
     %472 = linalg.generic {indexing_maps = [#map1, #map12, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%471, %cst_4, %469 : tensor<2x64x8x8xi1>, tensor<f32>, tensor<2x64x8x8xf32>) outs(%11 : tensor<2x64x8x8xf32>) {
-    ^bb0(%in: i1, %in_307: f32, %in_308: f32, %out: f32):
-      %641 = arith.select %in, %in_307, %in_308 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: i1, %in_303: f32, %in_304: f32, %out: f32):
+      %642 = arith.select %in, %in_303, %in_304 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x64x8x8xf32>
     %expanded_241 = tensor.expand_shape %arg74 [[0, 1, 2, 3]] output_shape [1, 64, 1, 1] : tensor<64xf32> into tensor<1x64x1x1xf32>
     %473 = linalg.fill ins(%cst : f32) outs(%3 : tensor<64xf32>) -> tensor<64xf32>
     %474 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%472 : tensor<2x64x8x8xf32>) outs(%473 : tensor<64xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %641 = arith.addf %in, %out : f32
-      linalg.yield %641 : f32
+      %642 = arith.addf %in, %out : f32
+      linalg.yield %642 : f32
     } -> tensor<64xf32>
     %475 = linalg.generic {indexing_maps = [#map1, #map17, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%45, %expanded_241 : tensor<2x64x8x8xf32>, tensor<1x64x1x1xf32>) outs(%11 : tensor<2x64x8x8xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.subf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.subf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x64x8x8xf32>
     %476 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%472, %475 : tensor<2x64x8x8xf32>, tensor<2x64x8x8xf32>) outs(%11 : tensor<2x64x8x8xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x64x8x8xf32>
     %477 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%476 : tensor<2x64x8x8xf32>) outs(%473 : tensor<64xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %641 = arith.addf %in, %out : f32
-      linalg.yield %641 : f32
+      %642 = arith.addf %in, %out : f32
+      linalg.yield %642 : f32
     } -> tensor<64xf32>
     %478 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%47, %arg13 : tensor<64xf32>, tensor<64xf32>) outs(%3 : tensor<64xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<64xf32>
     %expanded_242 = tensor.expand_shape %478 [[0, 1, 2, 3]] output_shape [1, 64, 1, 1] : tensor<64xf32> into tensor<1x64x1x1xf32>
     %479 = linalg.generic {indexing_maps = [#map1, #map17, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%472, %expanded_242 : tensor<2x64x8x8xf32>, tensor<1x64x1x1xf32>) outs(%11 : tensor<2x64x8x8xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x64x8x8xf32>
     %480 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%477, %47 : tensor<64xf32>, tensor<64xf32>) outs(%3 : tensor<64xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<64xf32>
     %481 = tensor.empty() : tensor<64x64x3x3xf32>
     %482 = linalg.fill ins(%cst : f32) outs(%481 : tensor<64x64x3x3xf32>) -> tensor<64x64x3x3xf32>
     %483 = linalg.generic {indexing_maps = [#map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%482 : tensor<64x64x3x3xf32>) {
     ^bb0(%out: f32):
-      %641 = linalg.index 0 : index
-      %642 = linalg.index 1 : index
-      %643 = linalg.index 2 : index
-      %644 = linalg.index 3 : index
-      %645 = arith.subi %c2, %643 : index
+      %642 = linalg.index 0 : index
+      %643 = linalg.index 1 : index
+      %644 = linalg.index 2 : index
+      %645 = linalg.index 3 : index
       %646 = arith.subi %c2, %644 : index
-      %extracted = tensor.extract %arg12[%642, %641, %645, %646] : tensor<64x64x3x3xf32>
+      %647 = arith.subi %c2, %645 : index
+      %extracted = tensor.extract %arg12[%643, %642, %646, %647] : tensor<64x64x3x3xf32>
       linalg.yield %extracted : f32
     } -> tensor<64x64x3x3xf32>
     %484 = tensor.empty() : tensor<2x64x10x10xf32>
@@ -2484,60 +2484,60 @@ module {
     %transposed_247 = linalg.transpose ins(%487 : tensor<64x64x3x3xf32>) outs(%481 : tensor<64x64x3x3xf32>) permutation = [1, 0, 2, 3] 
     %488 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%44 : tensor<2x64x8x8xf32>) outs(%470 : tensor<2x64x8x8xi1>) {
     ^bb0(%in: f32, %out: i1):
-      %641 = arith.cmpf ole, %in, %cst : f32
-      linalg.yield %641 : i1
+      %642 = arith.cmpf ole, %in, %cst : f32
+      linalg.yield %642 : i1
     } -> tensor<2x64x8x8xi1>
     %489 = linalg.generic {indexing_maps = [#map1, #map12, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%488, %cst_4, %486 : tensor<2x64x8x8xi1>, tensor<f32>, tensor<2x64x8x8xf32>) outs(%11 : tensor<2x64x8x8xf32>) {
-    ^bb0(%in: i1, %in_307: f32, %in_308: f32, %out: f32):
-      %641 = arith.select %in, %in_307, %in_308 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: i1, %in_303: f32, %in_304: f32, %out: f32):
+      %642 = arith.select %in, %in_303, %in_304 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x64x8x8xf32>
     %expanded_248 = tensor.expand_shape %arg71 [[0, 1, 2, 3]] output_shape [1, 64, 1, 1] : tensor<64xf32> into tensor<1x64x1x1xf32>
     %490 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%489 : tensor<2x64x8x8xf32>) outs(%473 : tensor<64xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %641 = arith.addf %in, %out : f32
-      linalg.yield %641 : f32
+      %642 = arith.addf %in, %out : f32
+      linalg.yield %642 : f32
     } -> tensor<64xf32>
     %491 = linalg.generic {indexing_maps = [#map1, #map17, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%37, %expanded_248 : tensor<2x64x8x8xf32>, tensor<1x64x1x1xf32>) outs(%11 : tensor<2x64x8x8xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.subf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.subf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x64x8x8xf32>
     %492 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%489, %491 : tensor<2x64x8x8xf32>, tensor<2x64x8x8xf32>) outs(%11 : tensor<2x64x8x8xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x64x8x8xf32>
     %493 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%492 : tensor<2x64x8x8xf32>) outs(%473 : tensor<64xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %641 = arith.addf %in, %out : f32
-      linalg.yield %641 : f32
+      %642 = arith.addf %in, %out : f32
+      linalg.yield %642 : f32
     } -> tensor<64xf32>
     %494 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%39, %arg10 : tensor<64xf32>, tensor<64xf32>) outs(%3 : tensor<64xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<64xf32>
     %expanded_249 = tensor.expand_shape %494 [[0, 1, 2, 3]] output_shape [1, 64, 1, 1] : tensor<64xf32> into tensor<1x64x1x1xf32>
     %495 = linalg.generic {indexing_maps = [#map1, #map17, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%489, %expanded_249 : tensor<2x64x8x8xf32>, tensor<1x64x1x1xf32>) outs(%11 : tensor<2x64x8x8xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x64x8x8xf32>
     %496 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%493, %39 : tensor<64xf32>, tensor<64xf32>) outs(%3 : tensor<64xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<64xf32>
     %497 = linalg.generic {indexing_maps = [#map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%482 : tensor<64x64x3x3xf32>) {
     ^bb0(%out: f32):
-      %641 = linalg.index 0 : index
-      %642 = linalg.index 1 : index
-      %643 = linalg.index 2 : index
-      %644 = linalg.index 3 : index
-      %645 = arith.subi %c2, %643 : index
+      %642 = linalg.index 0 : index
+      %643 = linalg.index 1 : index
+      %644 = linalg.index 2 : index
+      %645 = linalg.index 3 : index
       %646 = arith.subi %c2, %644 : index
-      %extracted = tensor.extract %arg9[%642, %641, %645, %646] : tensor<64x64x3x3xf32>
+      %647 = arith.subi %c2, %645 : index
+      %extracted = tensor.extract %arg9[%643, %642, %646, %647] : tensor<64x64x3x3xf32>
       linalg.yield %extracted : f32
     } -> tensor<64x64x3x3xf32>
     %inserted_slice_250 = tensor.insert_slice %495 into %485[0, 0, 1, 1] [2, 64, 8, 8] [1, 1, 1, 1] : tensor<2x64x8x8xf32> into tensor<2x64x10x10xf32>
@@ -2551,66 +2551,66 @@ module {
     %499 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%padded_253, %transposed_252 : tensor<64x2x10x10xf32>, tensor<64x2x8x8xf32>) outs(%482 : tensor<64x64x3x3xf32>) -> tensor<64x64x3x3xf32>
     %transposed_254 = linalg.transpose ins(%499 : tensor<64x64x3x3xf32>) outs(%481 : tensor<64x64x3x3xf32>) permutation = [1, 0, 2, 3] 
     %500 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%472, %498 : tensor<2x64x8x8xf32>, tensor<2x64x8x8xf32>) outs(%11 : tensor<2x64x8x8xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.addf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.addf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x64x8x8xf32>
     %501 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%36 : tensor<2x64x8x8xf32>) outs(%470 : tensor<2x64x8x8xi1>) {
     ^bb0(%in: f32, %out: i1):
-      %641 = arith.cmpf ole, %in, %cst : f32
-      linalg.yield %641 : i1
+      %642 = arith.cmpf ole, %in, %cst : f32
+      linalg.yield %642 : i1
     } -> tensor<2x64x8x8xi1>
     %502 = linalg.generic {indexing_maps = [#map1, #map12, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%501, %cst_4, %500 : tensor<2x64x8x8xi1>, tensor<f32>, tensor<2x64x8x8xf32>) outs(%11 : tensor<2x64x8x8xf32>) {
-    ^bb0(%in: i1, %in_307: f32, %in_308: f32, %out: f32):
-      %641 = arith.select %in, %in_307, %in_308 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: i1, %in_303: f32, %in_304: f32, %out: f32):
+      %642 = arith.select %in, %in_303, %in_304 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x64x8x8xf32>
     %expanded_255 = tensor.expand_shape %arg68 [[0, 1, 2, 3]] output_shape [1, 64, 1, 1] : tensor<64xf32> into tensor<1x64x1x1xf32>
     %503 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%502 : tensor<2x64x8x8xf32>) outs(%473 : tensor<64xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %641 = arith.addf %in, %out : f32
-      linalg.yield %641 : f32
+      %642 = arith.addf %in, %out : f32
+      linalg.yield %642 : f32
     } -> tensor<64xf32>
     %504 = linalg.generic {indexing_maps = [#map1, #map17, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%28, %expanded_255 : tensor<2x64x8x8xf32>, tensor<1x64x1x1xf32>) outs(%11 : tensor<2x64x8x8xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.subf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.subf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x64x8x8xf32>
     %505 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%502, %504 : tensor<2x64x8x8xf32>, tensor<2x64x8x8xf32>) outs(%11 : tensor<2x64x8x8xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x64x8x8xf32>
     %506 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%505 : tensor<2x64x8x8xf32>) outs(%473 : tensor<64xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %641 = arith.addf %in, %out : f32
-      linalg.yield %641 : f32
+      %642 = arith.addf %in, %out : f32
+      linalg.yield %642 : f32
     } -> tensor<64xf32>
     %507 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%30, %arg7 : tensor<64xf32>, tensor<64xf32>) outs(%3 : tensor<64xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<64xf32>
     %expanded_256 = tensor.expand_shape %507 [[0, 1, 2, 3]] output_shape [1, 64, 1, 1] : tensor<64xf32> into tensor<1x64x1x1xf32>
     %508 = linalg.generic {indexing_maps = [#map1, #map17, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%502, %expanded_256 : tensor<2x64x8x8xf32>, tensor<1x64x1x1xf32>) outs(%11 : tensor<2x64x8x8xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x64x8x8xf32>
     %509 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%506, %30 : tensor<64xf32>, tensor<64xf32>) outs(%3 : tensor<64xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<64xf32>
     %510 = linalg.generic {indexing_maps = [#map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%482 : tensor<64x64x3x3xf32>) {
     ^bb0(%out: f32):
-      %641 = linalg.index 0 : index
-      %642 = linalg.index 1 : index
-      %643 = linalg.index 2 : index
-      %644 = linalg.index 3 : index
-      %645 = arith.subi %c2, %643 : index
+      %642 = linalg.index 0 : index
+      %643 = linalg.index 1 : index
+      %644 = linalg.index 2 : index
+      %645 = linalg.index 3 : index
       %646 = arith.subi %c2, %644 : index
-      %extracted = tensor.extract %arg6[%642, %641, %645, %646] : tensor<64x64x3x3xf32>
+      %647 = arith.subi %c2, %645 : index
+      %extracted = tensor.extract %arg6[%643, %642, %646, %647] : tensor<64x64x3x3xf32>
       linalg.yield %extracted : f32
     } -> tensor<64x64x3x3xf32>
     %inserted_slice_257 = tensor.insert_slice %508 into %485[0, 0, 1, 1] [2, 64, 8, 8] [1, 1, 1, 1] : tensor<2x64x8x8xf32> into tensor<2x64x10x10xf32>
@@ -2625,60 +2625,60 @@ module {
     %transposed_261 = linalg.transpose ins(%512 : tensor<64x64x3x3xf32>) outs(%481 : tensor<64x64x3x3xf32>) permutation = [1, 0, 2, 3] 
     %513 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%27 : tensor<2x64x8x8xf32>) outs(%470 : tensor<2x64x8x8xi1>) {
     ^bb0(%in: f32, %out: i1):
-      %641 = arith.cmpf ole, %in, %cst : f32
-      linalg.yield %641 : i1
+      %642 = arith.cmpf ole, %in, %cst : f32
+      linalg.yield %642 : i1
     } -> tensor<2x64x8x8xi1>
     %514 = linalg.generic {indexing_maps = [#map1, #map12, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%513, %cst_4, %511 : tensor<2x64x8x8xi1>, tensor<f32>, tensor<2x64x8x8xf32>) outs(%11 : tensor<2x64x8x8xf32>) {
-    ^bb0(%in: i1, %in_307: f32, %in_308: f32, %out: f32):
-      %641 = arith.select %in, %in_307, %in_308 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: i1, %in_303: f32, %in_304: f32, %out: f32):
+      %642 = arith.select %in, %in_303, %in_304 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x64x8x8xf32>
     %expanded_262 = tensor.expand_shape %arg65 [[0, 1, 2, 3]] output_shape [1, 64, 1, 1] : tensor<64xf32> into tensor<1x64x1x1xf32>
     %515 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%514 : tensor<2x64x8x8xf32>) outs(%473 : tensor<64xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %641 = arith.addf %in, %out : f32
-      linalg.yield %641 : f32
+      %642 = arith.addf %in, %out : f32
+      linalg.yield %642 : f32
     } -> tensor<64xf32>
     %516 = linalg.generic {indexing_maps = [#map1, #map17, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%20, %expanded_262 : tensor<2x64x8x8xf32>, tensor<1x64x1x1xf32>) outs(%11 : tensor<2x64x8x8xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.subf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.subf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x64x8x8xf32>
     %517 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%514, %516 : tensor<2x64x8x8xf32>, tensor<2x64x8x8xf32>) outs(%11 : tensor<2x64x8x8xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x64x8x8xf32>
     %518 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%517 : tensor<2x64x8x8xf32>) outs(%473 : tensor<64xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %641 = arith.addf %in, %out : f32
-      linalg.yield %641 : f32
+      %642 = arith.addf %in, %out : f32
+      linalg.yield %642 : f32
     } -> tensor<64xf32>
     %519 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%22, %arg4 : tensor<64xf32>, tensor<64xf32>) outs(%3 : tensor<64xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<64xf32>
     %expanded_263 = tensor.expand_shape %519 [[0, 1, 2, 3]] output_shape [1, 64, 1, 1] : tensor<64xf32> into tensor<1x64x1x1xf32>
     %520 = linalg.generic {indexing_maps = [#map1, #map17, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%514, %expanded_263 : tensor<2x64x8x8xf32>, tensor<1x64x1x1xf32>) outs(%11 : tensor<2x64x8x8xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x64x8x8xf32>
     %521 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%518, %22 : tensor<64xf32>, tensor<64xf32>) outs(%3 : tensor<64xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<64xf32>
     %522 = linalg.generic {indexing_maps = [#map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%482 : tensor<64x64x3x3xf32>) {
     ^bb0(%out: f32):
-      %641 = linalg.index 0 : index
-      %642 = linalg.index 1 : index
-      %643 = linalg.index 2 : index
-      %644 = linalg.index 3 : index
-      %645 = arith.subi %c2, %643 : index
+      %642 = linalg.index 0 : index
+      %643 = linalg.index 1 : index
+      %644 = linalg.index 2 : index
+      %645 = linalg.index 3 : index
       %646 = arith.subi %c2, %644 : index
-      %extracted = tensor.extract %arg3[%642, %641, %645, %646] : tensor<64x64x3x3xf32>
+      %647 = arith.subi %c2, %645 : index
+      %extracted = tensor.extract %arg3[%643, %642, %646, %647] : tensor<64x64x3x3xf32>
       linalg.yield %extracted : f32
     } -> tensor<64x64x3x3xf32>
     %inserted_slice_264 = tensor.insert_slice %520 into %485[0, 0, 1, 1] [2, 64, 8, 8] [1, 1, 1, 1] : tensor<2x64x8x8xf32> into tensor<2x64x10x10xf32>
@@ -2692,567 +2692,564 @@ module {
     %524 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%padded_267, %transposed_266 : tensor<64x2x10x10xf32>, tensor<64x2x8x8xf32>) outs(%482 : tensor<64x64x3x3xf32>) -> tensor<64x64x3x3xf32>
     %transposed_268 = linalg.transpose ins(%524 : tensor<64x64x3x3xf32>) outs(%481 : tensor<64x64x3x3xf32>) permutation = [1, 0, 2, 3] 
     %525 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%502, %523 : tensor<2x64x8x8xf32>, tensor<2x64x8x8xf32>) outs(%11 : tensor<2x64x8x8xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.addf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.addf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x64x8x8xf32>
     %526 = tensor.empty() : tensor<8xi64>
     %527 = linalg.generic {indexing_maps = [#map], iterator_types = ["parallel"]} outs(%526 : tensor<8xi64>) {
     ^bb0(%out: i64):
-      %641 = linalg.index 0 : index
-      %642 = arith.index_cast %641 : index to i64
-      linalg.yield %642 : i64
+      %642 = linalg.index 0 : index
+      %643 = arith.index_cast %642 : index to i64
+      linalg.yield %643 : i64
     } -> tensor<8xi64>
     %expanded_269 = tensor.expand_shape %527 [[0, 1]] output_shape [8, 1] : tensor<8xi64> into tensor<8x1xi64>
     %expanded_270 = tensor.expand_shape %527 [[0, 1]] output_shape [1, 8] : tensor<8xi64> into tensor<1x8xi64>
     %528 = tensor.empty() : tensor<8x1xi64>
     %529 = linalg.generic {indexing_maps = [#map8, #map8], iterator_types = ["parallel", "parallel"]} ins(%expanded_269 : tensor<8x1xi64>) outs(%528 : tensor<8x1xi64>) {
     ^bb0(%in: i64, %out: i64):
-      %641 = arith.muli %in, %c2_i64 : i64
-      linalg.yield %641 : i64
+      %642 = arith.muli %in, %c2_i64 : i64
+      linalg.yield %642 : i64
     } -> tensor<8x1xi64>
     %530 = linalg.generic {indexing_maps = [#map8, #map8], iterator_types = ["parallel", "parallel"]} ins(%529 : tensor<8x1xi64>) outs(%528 : tensor<8x1xi64>) {
     ^bb0(%in: i64, %out: i64):
-      %641 = arith.subi %in, %c1_i64 : i64
-      linalg.yield %641 : i64
+      %642 = arith.subi %in, %c1_i64 : i64
+      linalg.yield %642 : i64
     } -> tensor<8x1xi64>
     %531 = tensor.empty() : tensor<1x8xi64>
     %532 = linalg.generic {indexing_maps = [#map8, #map8], iterator_types = ["parallel", "parallel"]} ins(%expanded_270 : tensor<1x8xi64>) outs(%531 : tensor<1x8xi64>) {
     ^bb0(%in: i64, %out: i64):
-      %641 = arith.muli %in, %c2_i64 : i64
-      linalg.yield %641 : i64
+      %642 = arith.muli %in, %c2_i64 : i64
+      linalg.yield %642 : i64
     } -> tensor<1x8xi64>
     %533 = linalg.generic {indexing_maps = [#map8, #map8], iterator_types = ["parallel", "parallel"]} ins(%532 : tensor<1x8xi64>) outs(%531 : tensor<1x8xi64>) {
     ^bb0(%in: i64, %out: i64):
-      %641 = arith.subi %in, %c1_i64 : i64
-      linalg.yield %641 : i64
+      %642 = arith.subi %in, %c1_i64 : i64
+      linalg.yield %642 : i64
     } -> tensor<1x8xi64>
     %534 = tensor.empty() : tensor<8x1xi1>
     %535 = linalg.generic {indexing_maps = [#map8, #map8], iterator_types = ["parallel", "parallel"]} ins(%530 : tensor<8x1xi64>) outs(%534 : tensor<8x1xi1>) {
     ^bb0(%in: i64, %out: i1):
-      %641 = arith.cmpi sge, %in, %c0_i64 : i64
-      linalg.yield %641 : i1
+      %642 = arith.cmpi sge, %in, %c0_i64 : i64
+      linalg.yield %642 : i1
     } -> tensor<8x1xi1>
     %536 = linalg.generic {indexing_maps = [#map8, #map8], iterator_types = ["parallel", "parallel"]} ins(%530 : tensor<8x1xi64>) outs(%534 : tensor<8x1xi1>) {
     ^bb0(%in: i64, %out: i1):
-      %641 = arith.cmpi slt, %in, %c16_i64 : i64
-      linalg.yield %641 : i1
+      %642 = arith.cmpi slt, %in, %c16_i64 : i64
+      linalg.yield %642 : i1
     } -> tensor<8x1xi1>
     %537 = linalg.generic {indexing_maps = [#map8, #map8, #map8], iterator_types = ["parallel", "parallel"]} ins(%535, %536 : tensor<8x1xi1>, tensor<8x1xi1>) outs(%534 : tensor<8x1xi1>) {
-    ^bb0(%in: i1, %in_307: i1, %out: i1):
-      %641 = arith.andi %in, %in_307 : i1
-      linalg.yield %641 : i1
+    ^bb0(%in: i1, %in_303: i1, %out: i1):
+      %642 = arith.andi %in, %in_303 : i1
+      linalg.yield %642 : i1
     } -> tensor<8x1xi1>
     %538 = tensor.empty() : tensor<1x8xi1>
     %539 = linalg.generic {indexing_maps = [#map8, #map8], iterator_types = ["parallel", "parallel"]} ins(%533 : tensor<1x8xi64>) outs(%538 : tensor<1x8xi1>) {
     ^bb0(%in: i64, %out: i1):
-      %641 = arith.cmpi sge, %in, %c0_i64 : i64
-      linalg.yield %641 : i1
+      %642 = arith.cmpi sge, %in, %c0_i64 : i64
+      linalg.yield %642 : i1
     } -> tensor<1x8xi1>
     %540 = tensor.empty() : tensor<8x8xi1>
     %541 = linalg.generic {indexing_maps = [#map18, #map11, #map8], iterator_types = ["parallel", "parallel"]} ins(%537, %539 : tensor<8x1xi1>, tensor<1x8xi1>) outs(%540 : tensor<8x8xi1>) {
-    ^bb0(%in: i1, %in_307: i1, %out: i1):
-      %641 = arith.andi %in, %in_307 : i1
-      linalg.yield %641 : i1
+    ^bb0(%in: i1, %in_303: i1, %out: i1):
+      %642 = arith.andi %in, %in_303 : i1
+      linalg.yield %642 : i1
     } -> tensor<8x8xi1>
     %542 = linalg.generic {indexing_maps = [#map8, #map8], iterator_types = ["parallel", "parallel"]} ins(%533 : tensor<1x8xi64>) outs(%538 : tensor<1x8xi1>) {
     ^bb0(%in: i64, %out: i1):
-      %641 = arith.cmpi slt, %in, %c16_i64 : i64
-      linalg.yield %641 : i1
+      %642 = arith.cmpi slt, %in, %c16_i64 : i64
+      linalg.yield %642 : i1
     } -> tensor<1x8xi1>
     %543 = linalg.generic {indexing_maps = [#map8, #map11, #map8], iterator_types = ["parallel", "parallel"]} ins(%541, %542 : tensor<8x8xi1>, tensor<1x8xi1>) outs(%540 : tensor<8x8xi1>) {
-    ^bb0(%in: i1, %in_307: i1, %out: i1):
-      %641 = arith.andi %in, %in_307 : i1
-      linalg.yield %641 : i1
+    ^bb0(%in: i1, %in_303: i1, %out: i1):
+      %642 = arith.andi %in, %in_303 : i1
+      linalg.yield %642 : i1
     } -> tensor<8x8xi1>
     %544 = linalg.generic {indexing_maps = [#map8, #map8], iterator_types = ["parallel", "parallel"]} ins(%530 : tensor<8x1xi64>) outs(%528 : tensor<8x1xi64>) {
     ^bb0(%in: i64, %out: i64):
-      %641 = arith.muli %in, %c16_i64 : i64
-      linalg.yield %641 : i64
+      %642 = arith.muli %in, %c16_i64 : i64
+      linalg.yield %642 : i64
     } -> tensor<8x1xi64>
     %545 = tensor.empty() : tensor<8x8xi64>
     %546 = linalg.generic {indexing_maps = [#map18, #map11, #map8], iterator_types = ["parallel", "parallel"]} ins(%544, %533 : tensor<8x1xi64>, tensor<1x8xi64>) outs(%545 : tensor<8x8xi64>) {
-    ^bb0(%in: i64, %in_307: i64, %out: i64):
-      %641 = arith.addi %in, %in_307 : i64
-      linalg.yield %641 : i64
+    ^bb0(%in: i64, %in_303: i64, %out: i64):
+      %642 = arith.addi %in, %in_303 : i64
+      linalg.yield %642 : i64
     } -> tensor<8x8xi64>
     %547 = linalg.generic {indexing_maps = [#map1, #map19, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%18, %546 : tensor<2x64x8x8xi64>, tensor<8x8xi64>) outs(%470 : tensor<2x64x8x8xi1>) {
-    ^bb0(%in: i64, %in_307: i64, %out: i1):
-      %641 = arith.cmpi eq, %in, %in_307 : i64
-      linalg.yield %641 : i1
+    ^bb0(%in: i64, %in_303: i64, %out: i1):
+      %642 = arith.cmpi eq, %in, %in_303 : i64
+      linalg.yield %642 : i1
     } -> tensor<2x64x8x8xi1>
     %548 = linalg.generic {indexing_maps = [#map1, #map19, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%547, %543 : tensor<2x64x8x8xi1>, tensor<8x8xi1>) outs(%470 : tensor<2x64x8x8xi1>) {
-    ^bb0(%in: i1, %in_307: i1, %out: i1):
-      %641 = arith.andi %in, %in_307 : i1
-      linalg.yield %641 : i1
+    ^bb0(%in: i1, %in_303: i1, %out: i1):
+      %642 = arith.andi %in, %in_303 : i1
+      linalg.yield %642 : i1
     } -> tensor<2x64x8x8xi1>
     %549 = linalg.generic {indexing_maps = [#map1, #map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%548, %525, %cst_2 : tensor<2x64x8x8xi1>, tensor<2x64x8x8xf32>, tensor<2x64x8x8xf32>) outs(%11 : tensor<2x64x8x8xf32>) {
-    ^bb0(%in: i1, %in_307: f32, %in_308: f32, %out: f32):
-      %641 = arith.select %in, %in_307, %in_308 : f32
-      linalg.yield %641 : f32
+    ^bb0(%in: i1, %in_303: f32, %in_304: f32, %out: f32):
+      %642 = arith.select %in, %in_303, %in_304 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x64x8x8xf32>
-    %550 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%cst_2, %549 : tensor<2x64x8x8xf32>, tensor<2x64x8x8xf32>) outs(%11 : tensor<2x64x8x8xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.addf %in, %in_307 : f32
-      linalg.yield %641 : f32
-    } -> tensor<2x64x8x8xf32>
-    %inserted_slice_271 = tensor.insert_slice %550 into %cst_1[0, 0, 0, 0] [2, 64, 8, 8] [1, 1, 1, 2] : tensor<2x64x8x8xf32> into tensor<2x64x8x18xf32>
-    %551 = linalg.generic {indexing_maps = [#map8, #map8], iterator_types = ["parallel", "parallel"]} ins(%533 : tensor<1x8xi64>) outs(%531 : tensor<1x8xi64>) {
+    %inserted_slice_271 = tensor.insert_slice %549 into %cst_1[0, 0, 0, 0] [2, 64, 8, 8] [1, 1, 1, 2] : tensor<2x64x8x8xf32> into tensor<2x64x8x18xf32>
+    %inserted_slice_272 = tensor.insert_slice %inserted_slice_271 into %cst_3[0, 0, 0, 0] [2, 64, 8, 18] [1, 1, 2, 1] : tensor<2x64x8x18xf32> into tensor<2x64x18x18xf32>
+    %550 = tensor.empty() : tensor<2x64x18x18xf32>
+    %551 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%cst_3, %inserted_slice_272 : tensor<2x64x18x18xf32>, tensor<2x64x18x18xf32>) outs(%550 : tensor<2x64x18x18xf32>) {
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.addf %in, %in_303 : f32
+      linalg.yield %642 : f32
+    } -> tensor<2x64x18x18xf32>
+    %552 = linalg.generic {indexing_maps = [#map8, #map8], iterator_types = ["parallel", "parallel"]} ins(%533 : tensor<1x8xi64>) outs(%531 : tensor<1x8xi64>) {
     ^bb0(%in: i64, %out: i64):
-      %641 = arith.addi %in, %c1_i64 : i64
-      linalg.yield %641 : i64
+      %642 = arith.addi %in, %c1_i64 : i64
+      linalg.yield %642 : i64
     } -> tensor<1x8xi64>
-    %552 = linalg.generic {indexing_maps = [#map8, #map8], iterator_types = ["parallel", "parallel"]} ins(%551 : tensor<1x8xi64>) outs(%538 : tensor<1x8xi1>) {
+    %553 = linalg.generic {indexing_maps = [#map8, #map8], iterator_types = ["parallel", "parallel"]} ins(%552 : tensor<1x8xi64>) outs(%538 : tensor<1x8xi1>) {
     ^bb0(%in: i64, %out: i1):
-      %641 = arith.cmpi sge, %in, %c0_i64 : i64
-      linalg.yield %641 : i1
+      %642 = arith.cmpi sge, %in, %c0_i64 : i64
+      linalg.yield %642 : i1
     } -> tensor<1x8xi1>
-    %553 = linalg.generic {indexing_maps = [#map18, #map11, #map8], iterator_types = ["parallel", "parallel"]} ins(%537, %552 : tensor<8x1xi1>, tensor<1x8xi1>) outs(%540 : tensor<8x8xi1>) {
-    ^bb0(%in: i1, %in_307: i1, %out: i1):
-      %641 = arith.andi %in, %in_307 : i1
-      linalg.yield %641 : i1
+    %554 = linalg.generic {indexing_maps = [#map18, #map11, #map8], iterator_types = ["parallel", "parallel"]} ins(%537, %553 : tensor<8x1xi1>, tensor<1x8xi1>) outs(%540 : tensor<8x8xi1>) {
+    ^bb0(%in: i1, %in_303: i1, %out: i1):
+      %642 = arith.andi %in, %in_303 : i1
+      linalg.yield %642 : i1
     } -> tensor<8x8xi1>
-    %554 = linalg.generic {indexing_maps = [#map8, #map8], iterator_types = ["parallel", "parallel"]} ins(%551 : tensor<1x8xi64>) outs(%538 : tensor<1x8xi1>) {
+    %555 = linalg.generic {indexing_maps = [#map8, #map8], iterator_types = ["parallel", "parallel"]} ins(%552 : tensor<1x8xi64>) outs(%538 : tensor<1x8xi1>) {
     ^bb0(%in: i64, %out: i1):
-      %641 = arith.cmpi slt, %in, %c16_i64 : i64
-      linalg.yield %641 : i1
+      %642 = arith.cmpi slt, %in, %c16_i64 : i64
+      linalg.yield %642 : i1
     } -> tensor<1x8xi1>
-    %555 = linalg.generic {indexing_maps = [#map8, #map11, #map8], iterator_types = ["parallel", "parallel"]} ins(%553, %554 : tensor<8x8xi1>, tensor<1x8xi1>) outs(%540 : tensor<8x8xi1>) {
-    ^bb0(%in: i1, %in_307: i1, %out: i1):
-      %641 = arith.andi %in, %in_307 : i1
-      linalg.yield %641 : i1
+    %556 = linalg.generic {indexing_maps = [#map8, #map11, #map8], iterator_types = ["parallel", "parallel"]} ins(%554, %555 : tensor<8x8xi1>, tensor<1x8xi1>) outs(%540 : tensor<8x8xi1>) {
+    ^bb0(%in: i1, %in_303: i1, %out: i1):
+      %642 = arith.andi %in, %in_303 : i1
+      linalg.yield %642 : i1
     } -> tensor<8x8xi1>
-    %556 = linalg.generic {indexing_maps = [#map18, #map11, #map8], iterator_types = ["parallel", "parallel"]} ins(%544, %551 : tensor<8x1xi64>, tensor<1x8xi64>) outs(%545 : tensor<8x8xi64>) {
-    ^bb0(%in: i64, %in_307: i64, %out: i64):
-      %641 = arith.addi %in, %in_307 : i64
-      linalg.yield %641 : i64
+    %557 = linalg.generic {indexing_maps = [#map18, #map11, #map8], iterator_types = ["parallel", "parallel"]} ins(%544, %552 : tensor<8x1xi64>, tensor<1x8xi64>) outs(%545 : tensor<8x8xi64>) {
+    ^bb0(%in: i64, %in_303: i64, %out: i64):
+      %642 = arith.addi %in, %in_303 : i64
+      linalg.yield %642 : i64
     } -> tensor<8x8xi64>
-    %557 = linalg.generic {indexing_maps = [#map1, #map19, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%18, %556 : tensor<2x64x8x8xi64>, tensor<8x8xi64>) outs(%470 : tensor<2x64x8x8xi1>) {
-    ^bb0(%in: i64, %in_307: i64, %out: i1):
-      %641 = arith.cmpi eq, %in, %in_307 : i64
-      linalg.yield %641 : i1
+    %558 = linalg.generic {indexing_maps = [#map1, #map19, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%18, %557 : tensor<2x64x8x8xi64>, tensor<8x8xi64>) outs(%470 : tensor<2x64x8x8xi1>) {
+    ^bb0(%in: i64, %in_303: i64, %out: i1):
+      %642 = arith.cmpi eq, %in, %in_303 : i64
+      linalg.yield %642 : i1
     } -> tensor<2x64x8x8xi1>
-    %558 = linalg.generic {indexing_maps = [#map1, #map19, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%557, %555 : tensor<2x64x8x8xi1>, tensor<8x8xi1>) outs(%470 : tensor<2x64x8x8xi1>) {
-    ^bb0(%in: i1, %in_307: i1, %out: i1):
-      %641 = arith.andi %in, %in_307 : i1
-      linalg.yield %641 : i1
+    %559 = linalg.generic {indexing_maps = [#map1, #map19, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%558, %556 : tensor<2x64x8x8xi1>, tensor<8x8xi1>) outs(%470 : tensor<2x64x8x8xi1>) {
+    ^bb0(%in: i1, %in_303: i1, %out: i1):
+      %642 = arith.andi %in, %in_303 : i1
+      linalg.yield %642 : i1
     } -> tensor<2x64x8x8xi1>
-    %559 = linalg.generic {indexing_maps = [#map1, #map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%558, %525, %cst_2 : tensor<2x64x8x8xi1>, tensor<2x64x8x8xf32>, tensor<2x64x8x8xf32>) outs(%11 : tensor<2x64x8x8xf32>) {
-    ^bb0(%in: i1, %in_307: f32, %in_308: f32, %out: f32):
-      %641 = arith.select %in, %in_307, %in_308 : f32
-      linalg.yield %641 : f32
+    %560 = linalg.generic {indexing_maps = [#map1, #map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%559, %525, %cst_2 : tensor<2x64x8x8xi1>, tensor<2x64x8x8xf32>, tensor<2x64x8x8xf32>) outs(%11 : tensor<2x64x8x8xf32>) {
+    ^bb0(%in: i1, %in_303: f32, %in_304: f32, %out: f32):
+      %642 = arith.select %in, %in_303, %in_304 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x64x8x8xf32>
-    %extracted_slice_272 = tensor.extract_slice %inserted_slice_271[0, 0, 0, 1] [2, 64, 8, 8] [1, 1, 1, 2] : tensor<2x64x8x18xf32> to tensor<2x64x8x8xf32>
-    %560 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%extracted_slice_272, %559 : tensor<2x64x8x8xf32>, tensor<2x64x8x8xf32>) outs(%11 : tensor<2x64x8x8xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.addf %in, %in_307 : f32
-      linalg.yield %641 : f32
-    } -> tensor<2x64x8x8xf32>
-    %inserted_slice_273 = tensor.insert_slice %560 into %inserted_slice_271[0, 0, 0, 1] [2, 64, 8, 8] [1, 1, 1, 2] : tensor<2x64x8x8xf32> into tensor<2x64x8x18xf32>
-    %561 = linalg.generic {indexing_maps = [#map8, #map8], iterator_types = ["parallel", "parallel"]} ins(%533 : tensor<1x8xi64>) outs(%531 : tensor<1x8xi64>) {
+    %inserted_slice_273 = tensor.insert_slice %560 into %cst_1[0, 0, 0, 1] [2, 64, 8, 8] [1, 1, 1, 2] : tensor<2x64x8x8xf32> into tensor<2x64x8x18xf32>
+    %inserted_slice_274 = tensor.insert_slice %inserted_slice_273 into %cst_3[0, 0, 0, 0] [2, 64, 8, 18] [1, 1, 2, 1] : tensor<2x64x8x18xf32> into tensor<2x64x18x18xf32>
+    %561 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%551, %inserted_slice_274 : tensor<2x64x18x18xf32>, tensor<2x64x18x18xf32>) outs(%550 : tensor<2x64x18x18xf32>) {
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.addf %in, %in_303 : f32
+      linalg.yield %642 : f32
+    } -> tensor<2x64x18x18xf32>
+    %562 = linalg.generic {indexing_maps = [#map8, #map8], iterator_types = ["parallel", "parallel"]} ins(%533 : tensor<1x8xi64>) outs(%531 : tensor<1x8xi64>) {
     ^bb0(%in: i64, %out: i64):
-      %641 = arith.addi %in, %c2_i64 : i64
-      linalg.yield %641 : i64
+      %642 = arith.addi %in, %c2_i64 : i64
+      linalg.yield %642 : i64
     } -> tensor<1x8xi64>
-    %562 = linalg.generic {indexing_maps = [#map8, #map8], iterator_types = ["parallel", "parallel"]} ins(%561 : tensor<1x8xi64>) outs(%538 : tensor<1x8xi1>) {
+    %563 = linalg.generic {indexing_maps = [#map8, #map8], iterator_types = ["parallel", "parallel"]} ins(%562 : tensor<1x8xi64>) outs(%538 : tensor<1x8xi1>) {
     ^bb0(%in: i64, %out: i1):
-      %641 = arith.cmpi sge, %in, %c0_i64 : i64
-      linalg.yield %641 : i1
+      %642 = arith.cmpi sge, %in, %c0_i64 : i64
+      linalg.yield %642 : i1
     } -> tensor<1x8xi1>
-    %563 = linalg.generic {indexing_maps = [#map18, #map11, #map8], iterator_types = ["parallel", "parallel"]} ins(%537, %562 : tensor<8x1xi1>, tensor<1x8xi1>) outs(%540 : tensor<8x8xi1>) {
-    ^bb0(%in: i1, %in_307: i1, %out: i1):
-      %641 = arith.andi %in, %in_307 : i1
-      linalg.yield %641 : i1
+    %564 = linalg.generic {indexing_maps = [#map18, #map11, #map8], iterator_types = ["parallel", "parallel"]} ins(%537, %563 : tensor<8x1xi1>, tensor<1x8xi1>) outs(%540 : tensor<8x8xi1>) {
+    ^bb0(%in: i1, %in_303: i1, %out: i1):
+      %642 = arith.andi %in, %in_303 : i1
+      linalg.yield %642 : i1
     } -> tensor<8x8xi1>
-    %564 = linalg.generic {indexing_maps = [#map8, #map8], iterator_types = ["parallel", "parallel"]} ins(%561 : tensor<1x8xi64>) outs(%538 : tensor<1x8xi1>) {
+    %565 = linalg.generic {indexing_maps = [#map8, #map8], iterator_types = ["parallel", "parallel"]} ins(%562 : tensor<1x8xi64>) outs(%538 : tensor<1x8xi1>) {
     ^bb0(%in: i64, %out: i1):
-      %641 = arith.cmpi slt, %in, %c16_i64 : i64
-      linalg.yield %641 : i1
+      %642 = arith.cmpi slt, %in, %c16_i64 : i64
+      linalg.yield %642 : i1
     } -> tensor<1x8xi1>
-    %565 = linalg.generic {indexing_maps = [#map8, #map11, #map8], iterator_types = ["parallel", "parallel"]} ins(%563, %564 : tensor<8x8xi1>, tensor<1x8xi1>) outs(%540 : tensor<8x8xi1>) {
-    ^bb0(%in: i1, %in_307: i1, %out: i1):
-      %641 = arith.andi %in, %in_307 : i1
-      linalg.yield %641 : i1
+    %566 = linalg.generic {indexing_maps = [#map8, #map11, #map8], iterator_types = ["parallel", "parallel"]} ins(%564, %565 : tensor<8x8xi1>, tensor<1x8xi1>) outs(%540 : tensor<8x8xi1>) {
+    ^bb0(%in: i1, %in_303: i1, %out: i1):
+      %642 = arith.andi %in, %in_303 : i1
+      linalg.yield %642 : i1
     } -> tensor<8x8xi1>
-    %566 = linalg.generic {indexing_maps = [#map18, #map11, #map8], iterator_types = ["parallel", "parallel"]} ins(%544, %561 : tensor<8x1xi64>, tensor<1x8xi64>) outs(%545 : tensor<8x8xi64>) {
-    ^bb0(%in: i64, %in_307: i64, %out: i64):
-      %641 = arith.addi %in, %in_307 : i64
-      linalg.yield %641 : i64
+    %567 = linalg.generic {indexing_maps = [#map18, #map11, #map8], iterator_types = ["parallel", "parallel"]} ins(%544, %562 : tensor<8x1xi64>, tensor<1x8xi64>) outs(%545 : tensor<8x8xi64>) {
+    ^bb0(%in: i64, %in_303: i64, %out: i64):
+      %642 = arith.addi %in, %in_303 : i64
+      linalg.yield %642 : i64
     } -> tensor<8x8xi64>
-    %567 = linalg.generic {indexing_maps = [#map1, #map19, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%18, %566 : tensor<2x64x8x8xi64>, tensor<8x8xi64>) outs(%470 : tensor<2x64x8x8xi1>) {
-    ^bb0(%in: i64, %in_307: i64, %out: i1):
-      %641 = arith.cmpi eq, %in, %in_307 : i64
-      linalg.yield %641 : i1
+    %568 = linalg.generic {indexing_maps = [#map1, #map19, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%18, %567 : tensor<2x64x8x8xi64>, tensor<8x8xi64>) outs(%470 : tensor<2x64x8x8xi1>) {
+    ^bb0(%in: i64, %in_303: i64, %out: i1):
+      %642 = arith.cmpi eq, %in, %in_303 : i64
+      linalg.yield %642 : i1
     } -> tensor<2x64x8x8xi1>
-    %568 = linalg.generic {indexing_maps = [#map1, #map19, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%567, %565 : tensor<2x64x8x8xi1>, tensor<8x8xi1>) outs(%470 : tensor<2x64x8x8xi1>) {
-    ^bb0(%in: i1, %in_307: i1, %out: i1):
-      %641 = arith.andi %in, %in_307 : i1
-      linalg.yield %641 : i1
+    %569 = linalg.generic {indexing_maps = [#map1, #map19, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%568, %566 : tensor<2x64x8x8xi1>, tensor<8x8xi1>) outs(%470 : tensor<2x64x8x8xi1>) {
+    ^bb0(%in: i1, %in_303: i1, %out: i1):
+      %642 = arith.andi %in, %in_303 : i1
+      linalg.yield %642 : i1
     } -> tensor<2x64x8x8xi1>
-    %569 = linalg.generic {indexing_maps = [#map1, #map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%568, %525, %cst_2 : tensor<2x64x8x8xi1>, tensor<2x64x8x8xf32>, tensor<2x64x8x8xf32>) outs(%11 : tensor<2x64x8x8xf32>) {
-    ^bb0(%in: i1, %in_307: f32, %in_308: f32, %out: f32):
-      %641 = arith.select %in, %in_307, %in_308 : f32
-      linalg.yield %641 : f32
+    %570 = linalg.generic {indexing_maps = [#map1, #map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%569, %525, %cst_2 : tensor<2x64x8x8xi1>, tensor<2x64x8x8xf32>, tensor<2x64x8x8xf32>) outs(%11 : tensor<2x64x8x8xf32>) {
+    ^bb0(%in: i1, %in_303: f32, %in_304: f32, %out: f32):
+      %642 = arith.select %in, %in_303, %in_304 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x64x8x8xf32>
-    %extracted_slice_274 = tensor.extract_slice %inserted_slice_273[0, 0, 0, 2] [2, 64, 8, 8] [1, 1, 1, 2] : tensor<2x64x8x18xf32> to tensor<2x64x8x8xf32>
-    %570 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%extracted_slice_274, %569 : tensor<2x64x8x8xf32>, tensor<2x64x8x8xf32>) outs(%11 : tensor<2x64x8x8xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.addf %in, %in_307 : f32
-      linalg.yield %641 : f32
-    } -> tensor<2x64x8x8xf32>
-    %inserted_slice_275 = tensor.insert_slice %570 into %inserted_slice_273[0, 0, 0, 2] [2, 64, 8, 8] [1, 1, 1, 2] : tensor<2x64x8x8xf32> into tensor<2x64x8x18xf32>
+    %inserted_slice_275 = tensor.insert_slice %570 into %cst_1[0, 0, 0, 2] [2, 64, 8, 8] [1, 1, 1, 2] : tensor<2x64x8x8xf32> into tensor<2x64x8x18xf32>
     %inserted_slice_276 = tensor.insert_slice %inserted_slice_275 into %cst_3[0, 0, 0, 0] [2, 64, 8, 18] [1, 1, 2, 1] : tensor<2x64x8x18xf32> into tensor<2x64x18x18xf32>
-    %571 = linalg.generic {indexing_maps = [#map8, #map8], iterator_types = ["parallel", "parallel"]} ins(%530 : tensor<8x1xi64>) outs(%528 : tensor<8x1xi64>) {
+    %571 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%561, %inserted_slice_276 : tensor<2x64x18x18xf32>, tensor<2x64x18x18xf32>) outs(%550 : tensor<2x64x18x18xf32>) {
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.addf %in, %in_303 : f32
+      linalg.yield %642 : f32
+    } -> tensor<2x64x18x18xf32>
+    %572 = linalg.generic {indexing_maps = [#map8, #map8], iterator_types = ["parallel", "parallel"]} ins(%530 : tensor<8x1xi64>) outs(%528 : tensor<8x1xi64>) {
     ^bb0(%in: i64, %out: i64):
-      %641 = arith.addi %in, %c1_i64 : i64
-      linalg.yield %641 : i64
+      %642 = arith.addi %in, %c1_i64 : i64
+      linalg.yield %642 : i64
     } -> tensor<8x1xi64>
-    %572 = linalg.generic {indexing_maps = [#map8, #map8], iterator_types = ["parallel", "parallel"]} ins(%571 : tensor<8x1xi64>) outs(%534 : tensor<8x1xi1>) {
+    %573 = linalg.generic {indexing_maps = [#map8, #map8], iterator_types = ["parallel", "parallel"]} ins(%572 : tensor<8x1xi64>) outs(%534 : tensor<8x1xi1>) {
     ^bb0(%in: i64, %out: i1):
-      %641 = arith.cmpi sge, %in, %c0_i64 : i64
-      linalg.yield %641 : i1
+      %642 = arith.cmpi sge, %in, %c0_i64 : i64
+      linalg.yield %642 : i1
     } -> tensor<8x1xi1>
-    %573 = linalg.generic {indexing_maps = [#map8, #map8], iterator_types = ["parallel", "parallel"]} ins(%571 : tensor<8x1xi64>) outs(%534 : tensor<8x1xi1>) {
+    %574 = linalg.generic {indexing_maps = [#map8, #map8], iterator_types = ["parallel", "parallel"]} ins(%572 : tensor<8x1xi64>) outs(%534 : tensor<8x1xi1>) {
     ^bb0(%in: i64, %out: i1):
-      %641 = arith.cmpi slt, %in, %c16_i64 : i64
-      linalg.yield %641 : i1
+      %642 = arith.cmpi slt, %in, %c16_i64 : i64
+      linalg.yield %642 : i1
     } -> tensor<8x1xi1>
-    %574 = linalg.generic {indexing_maps = [#map8, #map8, #map8], iterator_types = ["parallel", "parallel"]} ins(%572, %573 : tensor<8x1xi1>, tensor<8x1xi1>) outs(%534 : tensor<8x1xi1>) {
-    ^bb0(%in: i1, %in_307: i1, %out: i1):
-      %641 = arith.andi %in, %in_307 : i1
-      linalg.yield %641 : i1
+    %575 = linalg.generic {indexing_maps = [#map8, #map8, #map8], iterator_types = ["parallel", "parallel"]} ins(%573, %574 : tensor<8x1xi1>, tensor<8x1xi1>) outs(%534 : tensor<8x1xi1>) {
+    ^bb0(%in: i1, %in_303: i1, %out: i1):
+      %642 = arith.andi %in, %in_303 : i1
+      linalg.yield %642 : i1
     } -> tensor<8x1xi1>
-    %575 = linalg.generic {indexing_maps = [#map18, #map11, #map8], iterator_types = ["parallel", "parallel"]} ins(%574, %539 : tensor<8x1xi1>, tensor<1x8xi1>) outs(%540 : tensor<8x8xi1>) {
-    ^bb0(%in: i1, %in_307: i1, %out: i1):
-      %641 = arith.andi %in, %in_307 : i1
-      linalg.yield %641 : i1
+    %576 = linalg.generic {indexing_maps = [#map18, #map11, #map8], iterator_types = ["parallel", "parallel"]} ins(%575, %539 : tensor<8x1xi1>, tensor<1x8xi1>) outs(%540 : tensor<8x8xi1>) {
+    ^bb0(%in: i1, %in_303: i1, %out: i1):
+      %642 = arith.andi %in, %in_303 : i1
+      linalg.yield %642 : i1
     } -> tensor<8x8xi1>
-    %576 = linalg.generic {indexing_maps = [#map8, #map11, #map8], iterator_types = ["parallel", "parallel"]} ins(%575, %542 : tensor<8x8xi1>, tensor<1x8xi1>) outs(%540 : tensor<8x8xi1>) {
-    ^bb0(%in: i1, %in_307: i1, %out: i1):
-      %641 = arith.andi %in, %in_307 : i1
-      linalg.yield %641 : i1
+    %577 = linalg.generic {indexing_maps = [#map8, #map11, #map8], iterator_types = ["parallel", "parallel"]} ins(%576, %542 : tensor<8x8xi1>, tensor<1x8xi1>) outs(%540 : tensor<8x8xi1>) {
+    ^bb0(%in: i1, %in_303: i1, %out: i1):
+      %642 = arith.andi %in, %in_303 : i1
+      linalg.yield %642 : i1
     } -> tensor<8x8xi1>
-    %577 = linalg.generic {indexing_maps = [#map8, #map8], iterator_types = ["parallel", "parallel"]} ins(%571 : tensor<8x1xi64>) outs(%528 : tensor<8x1xi64>) {
+    %578 = linalg.generic {indexing_maps = [#map8, #map8], iterator_types = ["parallel", "parallel"]} ins(%572 : tensor<8x1xi64>) outs(%528 : tensor<8x1xi64>) {
     ^bb0(%in: i64, %out: i64):
-      %641 = arith.muli %in, %c16_i64 : i64
-      linalg.yield %641 : i64
+      %642 = arith.muli %in, %c16_i64 : i64
+      linalg.yield %642 : i64
     } -> tensor<8x1xi64>
-    %578 = linalg.generic {indexing_maps = [#map18, #map11, #map8], iterator_types = ["parallel", "parallel"]} ins(%577, %533 : tensor<8x1xi64>, tensor<1x8xi64>) outs(%545 : tensor<8x8xi64>) {
-    ^bb0(%in: i64, %in_307: i64, %out: i64):
-      %641 = arith.addi %in, %in_307 : i64
-      linalg.yield %641 : i64
+    %579 = linalg.generic {indexing_maps = [#map18, #map11, #map8], iterator_types = ["parallel", "parallel"]} ins(%578, %533 : tensor<8x1xi64>, tensor<1x8xi64>) outs(%545 : tensor<8x8xi64>) {
+    ^bb0(%in: i64, %in_303: i64, %out: i64):
+      %642 = arith.addi %in, %in_303 : i64
+      linalg.yield %642 : i64
     } -> tensor<8x8xi64>
-    %579 = linalg.generic {indexing_maps = [#map1, #map19, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%18, %578 : tensor<2x64x8x8xi64>, tensor<8x8xi64>) outs(%470 : tensor<2x64x8x8xi1>) {
-    ^bb0(%in: i64, %in_307: i64, %out: i1):
-      %641 = arith.cmpi eq, %in, %in_307 : i64
-      linalg.yield %641 : i1
+    %580 = linalg.generic {indexing_maps = [#map1, #map19, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%18, %579 : tensor<2x64x8x8xi64>, tensor<8x8xi64>) outs(%470 : tensor<2x64x8x8xi1>) {
+    ^bb0(%in: i64, %in_303: i64, %out: i1):
+      %642 = arith.cmpi eq, %in, %in_303 : i64
+      linalg.yield %642 : i1
     } -> tensor<2x64x8x8xi1>
-    %580 = linalg.generic {indexing_maps = [#map1, #map19, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%579, %576 : tensor<2x64x8x8xi1>, tensor<8x8xi1>) outs(%470 : tensor<2x64x8x8xi1>) {
-    ^bb0(%in: i1, %in_307: i1, %out: i1):
-      %641 = arith.andi %in, %in_307 : i1
-      linalg.yield %641 : i1
+    %581 = linalg.generic {indexing_maps = [#map1, #map19, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%580, %577 : tensor<2x64x8x8xi1>, tensor<8x8xi1>) outs(%470 : tensor<2x64x8x8xi1>) {
+    ^bb0(%in: i1, %in_303: i1, %out: i1):
+      %642 = arith.andi %in, %in_303 : i1
+      linalg.yield %642 : i1
     } -> tensor<2x64x8x8xi1>
-    %581 = linalg.generic {indexing_maps = [#map1, #map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%580, %525, %cst_2 : tensor<2x64x8x8xi1>, tensor<2x64x8x8xf32>, tensor<2x64x8x8xf32>) outs(%11 : tensor<2x64x8x8xf32>) {
-    ^bb0(%in: i1, %in_307: f32, %in_308: f32, %out: f32):
-      %641 = arith.select %in, %in_307, %in_308 : f32
-      linalg.yield %641 : f32
+    %582 = linalg.generic {indexing_maps = [#map1, #map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%581, %525, %cst_2 : tensor<2x64x8x8xi1>, tensor<2x64x8x8xf32>, tensor<2x64x8x8xf32>) outs(%11 : tensor<2x64x8x8xf32>) {
+    ^bb0(%in: i1, %in_303: f32, %in_304: f32, %out: f32):
+      %642 = arith.select %in, %in_303, %in_304 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x64x8x8xf32>
-    %extracted_slice_277 = tensor.extract_slice %inserted_slice_276[0, 0, 1, 0] [2, 64, 8, 18] [1, 1, 2, 1] : tensor<2x64x18x18xf32> to tensor<2x64x8x18xf32>
-    %extracted_slice_278 = tensor.extract_slice %extracted_slice_277[0, 0, 0, 0] [2, 64, 8, 8] [1, 1, 1, 2] : tensor<2x64x8x18xf32> to tensor<2x64x8x8xf32>
-    %582 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%extracted_slice_278, %581 : tensor<2x64x8x8xf32>, tensor<2x64x8x8xf32>) outs(%11 : tensor<2x64x8x8xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.addf %in, %in_307 : f32
-      linalg.yield %641 : f32
-    } -> tensor<2x64x8x8xf32>
-    %inserted_slice_279 = tensor.insert_slice %582 into %extracted_slice_277[0, 0, 0, 0] [2, 64, 8, 8] [1, 1, 1, 2] : tensor<2x64x8x8xf32> into tensor<2x64x8x18xf32>
-    %583 = linalg.generic {indexing_maps = [#map18, #map11, #map8], iterator_types = ["parallel", "parallel"]} ins(%574, %552 : tensor<8x1xi1>, tensor<1x8xi1>) outs(%540 : tensor<8x8xi1>) {
-    ^bb0(%in: i1, %in_307: i1, %out: i1):
-      %641 = arith.andi %in, %in_307 : i1
-      linalg.yield %641 : i1
+    %inserted_slice_277 = tensor.insert_slice %582 into %cst_1[0, 0, 0, 0] [2, 64, 8, 8] [1, 1, 1, 2] : tensor<2x64x8x8xf32> into tensor<2x64x8x18xf32>
+    %inserted_slice_278 = tensor.insert_slice %inserted_slice_277 into %cst_3[0, 0, 1, 0] [2, 64, 8, 18] [1, 1, 2, 1] : tensor<2x64x8x18xf32> into tensor<2x64x18x18xf32>
+    %583 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%571, %inserted_slice_278 : tensor<2x64x18x18xf32>, tensor<2x64x18x18xf32>) outs(%550 : tensor<2x64x18x18xf32>) {
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.addf %in, %in_303 : f32
+      linalg.yield %642 : f32
+    } -> tensor<2x64x18x18xf32>
+    %584 = linalg.generic {indexing_maps = [#map18, #map11, #map8], iterator_types = ["parallel", "parallel"]} ins(%575, %553 : tensor<8x1xi1>, tensor<1x8xi1>) outs(%540 : tensor<8x8xi1>) {
+    ^bb0(%in: i1, %in_303: i1, %out: i1):
+      %642 = arith.andi %in, %in_303 : i1
+      linalg.yield %642 : i1
     } -> tensor<8x8xi1>
-    %584 = linalg.generic {indexing_maps = [#map8, #map11, #map8], iterator_types = ["parallel", "parallel"]} ins(%583, %554 : tensor<8x8xi1>, tensor<1x8xi1>) outs(%540 : tensor<8x8xi1>) {
-    ^bb0(%in: i1, %in_307: i1, %out: i1):
-      %641 = arith.andi %in, %in_307 : i1
-      linalg.yield %641 : i1
+    %585 = linalg.generic {indexing_maps = [#map8, #map11, #map8], iterator_types = ["parallel", "parallel"]} ins(%584, %555 : tensor<8x8xi1>, tensor<1x8xi1>) outs(%540 : tensor<8x8xi1>) {
+    ^bb0(%in: i1, %in_303: i1, %out: i1):
+      %642 = arith.andi %in, %in_303 : i1
+      linalg.yield %642 : i1
     } -> tensor<8x8xi1>
-    %585 = linalg.generic {indexing_maps = [#map18, #map11, #map8], iterator_types = ["parallel", "parallel"]} ins(%577, %551 : tensor<8x1xi64>, tensor<1x8xi64>) outs(%545 : tensor<8x8xi64>) {
-    ^bb0(%in: i64, %in_307: i64, %out: i64):
-      %641 = arith.addi %in, %in_307 : i64
-      linalg.yield %641 : i64
+    %586 = linalg.generic {indexing_maps = [#map18, #map11, #map8], iterator_types = ["parallel", "parallel"]} ins(%578, %552 : tensor<8x1xi64>, tensor<1x8xi64>) outs(%545 : tensor<8x8xi64>) {
+    ^bb0(%in: i64, %in_303: i64, %out: i64):
+      %642 = arith.addi %in, %in_303 : i64
+      linalg.yield %642 : i64
     } -> tensor<8x8xi64>
-    %586 = linalg.generic {indexing_maps = [#map1, #map19, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%18, %585 : tensor<2x64x8x8xi64>, tensor<8x8xi64>) outs(%470 : tensor<2x64x8x8xi1>) {
-    ^bb0(%in: i64, %in_307: i64, %out: i1):
-      %641 = arith.cmpi eq, %in, %in_307 : i64
-      linalg.yield %641 : i1
+    %587 = linalg.generic {indexing_maps = [#map1, #map19, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%18, %586 : tensor<2x64x8x8xi64>, tensor<8x8xi64>) outs(%470 : tensor<2x64x8x8xi1>) {
+    ^bb0(%in: i64, %in_303: i64, %out: i1):
+      %642 = arith.cmpi eq, %in, %in_303 : i64
+      linalg.yield %642 : i1
     } -> tensor<2x64x8x8xi1>
-    %587 = linalg.generic {indexing_maps = [#map1, #map19, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%586, %584 : tensor<2x64x8x8xi1>, tensor<8x8xi1>) outs(%470 : tensor<2x64x8x8xi1>) {
-    ^bb0(%in: i1, %in_307: i1, %out: i1):
-      %641 = arith.andi %in, %in_307 : i1
-      linalg.yield %641 : i1
+    %588 = linalg.generic {indexing_maps = [#map1, #map19, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%587, %585 : tensor<2x64x8x8xi1>, tensor<8x8xi1>) outs(%470 : tensor<2x64x8x8xi1>) {
+    ^bb0(%in: i1, %in_303: i1, %out: i1):
+      %642 = arith.andi %in, %in_303 : i1
+      linalg.yield %642 : i1
     } -> tensor<2x64x8x8xi1>
-    %588 = linalg.generic {indexing_maps = [#map1, #map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%587, %525, %cst_2 : tensor<2x64x8x8xi1>, tensor<2x64x8x8xf32>, tensor<2x64x8x8xf32>) outs(%11 : tensor<2x64x8x8xf32>) {
-    ^bb0(%in: i1, %in_307: f32, %in_308: f32, %out: f32):
-      %641 = arith.select %in, %in_307, %in_308 : f32
-      linalg.yield %641 : f32
+    %589 = linalg.generic {indexing_maps = [#map1, #map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%588, %525, %cst_2 : tensor<2x64x8x8xi1>, tensor<2x64x8x8xf32>, tensor<2x64x8x8xf32>) outs(%11 : tensor<2x64x8x8xf32>) {
+    ^bb0(%in: i1, %in_303: f32, %in_304: f32, %out: f32):
+      %642 = arith.select %in, %in_303, %in_304 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x64x8x8xf32>
-    %extracted_slice_280 = tensor.extract_slice %inserted_slice_279[0, 0, 0, 1] [2, 64, 8, 8] [1, 1, 1, 2] : tensor<2x64x8x18xf32> to tensor<2x64x8x8xf32>
-    %589 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%extracted_slice_280, %588 : tensor<2x64x8x8xf32>, tensor<2x64x8x8xf32>) outs(%11 : tensor<2x64x8x8xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.addf %in, %in_307 : f32
-      linalg.yield %641 : f32
-    } -> tensor<2x64x8x8xf32>
-    %inserted_slice_281 = tensor.insert_slice %589 into %inserted_slice_279[0, 0, 0, 1] [2, 64, 8, 8] [1, 1, 1, 2] : tensor<2x64x8x8xf32> into tensor<2x64x8x18xf32>
-    %590 = linalg.generic {indexing_maps = [#map18, #map11, #map8], iterator_types = ["parallel", "parallel"]} ins(%574, %562 : tensor<8x1xi1>, tensor<1x8xi1>) outs(%540 : tensor<8x8xi1>) {
-    ^bb0(%in: i1, %in_307: i1, %out: i1):
-      %641 = arith.andi %in, %in_307 : i1
-      linalg.yield %641 : i1
+    %inserted_slice_279 = tensor.insert_slice %589 into %cst_1[0, 0, 0, 1] [2, 64, 8, 8] [1, 1, 1, 2] : tensor<2x64x8x8xf32> into tensor<2x64x8x18xf32>
+    %inserted_slice_280 = tensor.insert_slice %inserted_slice_279 into %cst_3[0, 0, 1, 0] [2, 64, 8, 18] [1, 1, 2, 1] : tensor<2x64x8x18xf32> into tensor<2x64x18x18xf32>
+    %590 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%583, %inserted_slice_280 : tensor<2x64x18x18xf32>, tensor<2x64x18x18xf32>) outs(%550 : tensor<2x64x18x18xf32>) {
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.addf %in, %in_303 : f32
+      linalg.yield %642 : f32
+    } -> tensor<2x64x18x18xf32>
+    %591 = linalg.generic {indexing_maps = [#map18, #map11, #map8], iterator_types = ["parallel", "parallel"]} ins(%575, %563 : tensor<8x1xi1>, tensor<1x8xi1>) outs(%540 : tensor<8x8xi1>) {
+    ^bb0(%in: i1, %in_303: i1, %out: i1):
+      %642 = arith.andi %in, %in_303 : i1
+      linalg.yield %642 : i1
     } -> tensor<8x8xi1>
-    %591 = linalg.generic {indexing_maps = [#map8, #map11, #map8], iterator_types = ["parallel", "parallel"]} ins(%590, %564 : tensor<8x8xi1>, tensor<1x8xi1>) outs(%540 : tensor<8x8xi1>) {
-    ^bb0(%in: i1, %in_307: i1, %out: i1):
-      %641 = arith.andi %in, %in_307 : i1
-      linalg.yield %641 : i1
+    %592 = linalg.generic {indexing_maps = [#map8, #map11, #map8], iterator_types = ["parallel", "parallel"]} ins(%591, %565 : tensor<8x8xi1>, tensor<1x8xi1>) outs(%540 : tensor<8x8xi1>) {
+    ^bb0(%in: i1, %in_303: i1, %out: i1):
+      %642 = arith.andi %in, %in_303 : i1
+      linalg.yield %642 : i1
     } -> tensor<8x8xi1>
-    %592 = linalg.generic {indexing_maps = [#map18, #map11, #map8], iterator_types = ["parallel", "parallel"]} ins(%577, %561 : tensor<8x1xi64>, tensor<1x8xi64>) outs(%545 : tensor<8x8xi64>) {
-    ^bb0(%in: i64, %in_307: i64, %out: i64):
-      %641 = arith.addi %in, %in_307 : i64
-      linalg.yield %641 : i64
+    %593 = linalg.generic {indexing_maps = [#map18, #map11, #map8], iterator_types = ["parallel", "parallel"]} ins(%578, %562 : tensor<8x1xi64>, tensor<1x8xi64>) outs(%545 : tensor<8x8xi64>) {
+    ^bb0(%in: i64, %in_303: i64, %out: i64):
+      %642 = arith.addi %in, %in_303 : i64
+      linalg.yield %642 : i64
     } -> tensor<8x8xi64>
-    %593 = linalg.generic {indexing_maps = [#map1, #map19, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%18, %592 : tensor<2x64x8x8xi64>, tensor<8x8xi64>) outs(%470 : tensor<2x64x8x8xi1>) {
-    ^bb0(%in: i64, %in_307: i64, %out: i1):
-      %641 = arith.cmpi eq, %in, %in_307 : i64
-      linalg.yield %641 : i1
+    %594 = linalg.generic {indexing_maps = [#map1, #map19, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%18, %593 : tensor<2x64x8x8xi64>, tensor<8x8xi64>) outs(%470 : tensor<2x64x8x8xi1>) {
+    ^bb0(%in: i64, %in_303: i64, %out: i1):
+      %642 = arith.cmpi eq, %in, %in_303 : i64
+      linalg.yield %642 : i1
     } -> tensor<2x64x8x8xi1>
-    %594 = linalg.generic {indexing_maps = [#map1, #map19, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%593, %591 : tensor<2x64x8x8xi1>, tensor<8x8xi1>) outs(%470 : tensor<2x64x8x8xi1>) {
-    ^bb0(%in: i1, %in_307: i1, %out: i1):
-      %641 = arith.andi %in, %in_307 : i1
-      linalg.yield %641 : i1
+    %595 = linalg.generic {indexing_maps = [#map1, #map19, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%594, %592 : tensor<2x64x8x8xi1>, tensor<8x8xi1>) outs(%470 : tensor<2x64x8x8xi1>) {
+    ^bb0(%in: i1, %in_303: i1, %out: i1):
+      %642 = arith.andi %in, %in_303 : i1
+      linalg.yield %642 : i1
     } -> tensor<2x64x8x8xi1>
-    %595 = linalg.generic {indexing_maps = [#map1, #map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%594, %525, %cst_2 : tensor<2x64x8x8xi1>, tensor<2x64x8x8xf32>, tensor<2x64x8x8xf32>) outs(%11 : tensor<2x64x8x8xf32>) {
-    ^bb0(%in: i1, %in_307: f32, %in_308: f32, %out: f32):
-      %641 = arith.select %in, %in_307, %in_308 : f32
-      linalg.yield %641 : f32
+    %596 = linalg.generic {indexing_maps = [#map1, #map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%595, %525, %cst_2 : tensor<2x64x8x8xi1>, tensor<2x64x8x8xf32>, tensor<2x64x8x8xf32>) outs(%11 : tensor<2x64x8x8xf32>) {
+    ^bb0(%in: i1, %in_303: f32, %in_304: f32, %out: f32):
+      %642 = arith.select %in, %in_303, %in_304 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x64x8x8xf32>
-    %extracted_slice_282 = tensor.extract_slice %inserted_slice_281[0, 0, 0, 2] [2, 64, 8, 8] [1, 1, 1, 2] : tensor<2x64x8x18xf32> to tensor<2x64x8x8xf32>
-    %596 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%extracted_slice_282, %595 : tensor<2x64x8x8xf32>, tensor<2x64x8x8xf32>) outs(%11 : tensor<2x64x8x8xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.addf %in, %in_307 : f32
-      linalg.yield %641 : f32
-    } -> tensor<2x64x8x8xf32>
-    %inserted_slice_283 = tensor.insert_slice %596 into %inserted_slice_281[0, 0, 0, 2] [2, 64, 8, 8] [1, 1, 1, 2] : tensor<2x64x8x8xf32> into tensor<2x64x8x18xf32>
-    %inserted_slice_284 = tensor.insert_slice %inserted_slice_283 into %inserted_slice_276[0, 0, 1, 0] [2, 64, 8, 18] [1, 1, 2, 1] : tensor<2x64x8x18xf32> into tensor<2x64x18x18xf32>
-    %597 = linalg.generic {indexing_maps = [#map8, #map8], iterator_types = ["parallel", "parallel"]} ins(%530 : tensor<8x1xi64>) outs(%528 : tensor<8x1xi64>) {
+    %inserted_slice_281 = tensor.insert_slice %596 into %cst_1[0, 0, 0, 2] [2, 64, 8, 8] [1, 1, 1, 2] : tensor<2x64x8x8xf32> into tensor<2x64x8x18xf32>
+    %inserted_slice_282 = tensor.insert_slice %inserted_slice_281 into %cst_3[0, 0, 1, 0] [2, 64, 8, 18] [1, 1, 2, 1] : tensor<2x64x8x18xf32> into tensor<2x64x18x18xf32>
+    %597 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%590, %inserted_slice_282 : tensor<2x64x18x18xf32>, tensor<2x64x18x18xf32>) outs(%550 : tensor<2x64x18x18xf32>) {
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.addf %in, %in_303 : f32
+      linalg.yield %642 : f32
+    } -> tensor<2x64x18x18xf32>
+    %598 = linalg.generic {indexing_maps = [#map8, #map8], iterator_types = ["parallel", "parallel"]} ins(%530 : tensor<8x1xi64>) outs(%528 : tensor<8x1xi64>) {
     ^bb0(%in: i64, %out: i64):
-      %641 = arith.addi %in, %c2_i64 : i64
-      linalg.yield %641 : i64
+      %642 = arith.addi %in, %c2_i64 : i64
+      linalg.yield %642 : i64
     } -> tensor<8x1xi64>
-    %598 = linalg.generic {indexing_maps = [#map8, #map8], iterator_types = ["parallel", "parallel"]} ins(%597 : tensor<8x1xi64>) outs(%534 : tensor<8x1xi1>) {
+    %599 = linalg.generic {indexing_maps = [#map8, #map8], iterator_types = ["parallel", "parallel"]} ins(%598 : tensor<8x1xi64>) outs(%534 : tensor<8x1xi1>) {
     ^bb0(%in: i64, %out: i1):
-      %641 = arith.cmpi sge, %in, %c0_i64 : i64
-      linalg.yield %641 : i1
+      %642 = arith.cmpi sge, %in, %c0_i64 : i64
+      linalg.yield %642 : i1
     } -> tensor<8x1xi1>
-    %599 = linalg.generic {indexing_maps = [#map8, #map8], iterator_types = ["parallel", "parallel"]} ins(%597 : tensor<8x1xi64>) outs(%534 : tensor<8x1xi1>) {
+    %600 = linalg.generic {indexing_maps = [#map8, #map8], iterator_types = ["parallel", "parallel"]} ins(%598 : tensor<8x1xi64>) outs(%534 : tensor<8x1xi1>) {
     ^bb0(%in: i64, %out: i1):
-      %641 = arith.cmpi slt, %in, %c16_i64 : i64
-      linalg.yield %641 : i1
+      %642 = arith.cmpi slt, %in, %c16_i64 : i64
+      linalg.yield %642 : i1
     } -> tensor<8x1xi1>
-    %600 = linalg.generic {indexing_maps = [#map8, #map8, #map8], iterator_types = ["parallel", "parallel"]} ins(%598, %599 : tensor<8x1xi1>, tensor<8x1xi1>) outs(%534 : tensor<8x1xi1>) {
-    ^bb0(%in: i1, %in_307: i1, %out: i1):
-      %641 = arith.andi %in, %in_307 : i1
-      linalg.yield %641 : i1
+    %601 = linalg.generic {indexing_maps = [#map8, #map8, #map8], iterator_types = ["parallel", "parallel"]} ins(%599, %600 : tensor<8x1xi1>, tensor<8x1xi1>) outs(%534 : tensor<8x1xi1>) {
+    ^bb0(%in: i1, %in_303: i1, %out: i1):
+      %642 = arith.andi %in, %in_303 : i1
+      linalg.yield %642 : i1
     } -> tensor<8x1xi1>
-    %601 = linalg.generic {indexing_maps = [#map18, #map11, #map8], iterator_types = ["parallel", "parallel"]} ins(%600, %539 : tensor<8x1xi1>, tensor<1x8xi1>) outs(%540 : tensor<8x8xi1>) {
-    ^bb0(%in: i1, %in_307: i1, %out: i1):
-      %641 = arith.andi %in, %in_307 : i1
-      linalg.yield %641 : i1
+    %602 = linalg.generic {indexing_maps = [#map18, #map11, #map8], iterator_types = ["parallel", "parallel"]} ins(%601, %539 : tensor<8x1xi1>, tensor<1x8xi1>) outs(%540 : tensor<8x8xi1>) {
+    ^bb0(%in: i1, %in_303: i1, %out: i1):
+      %642 = arith.andi %in, %in_303 : i1
+      linalg.yield %642 : i1
     } -> tensor<8x8xi1>
-    %602 = linalg.generic {indexing_maps = [#map8, #map11, #map8], iterator_types = ["parallel", "parallel"]} ins(%601, %542 : tensor<8x8xi1>, tensor<1x8xi1>) outs(%540 : tensor<8x8xi1>) {
-    ^bb0(%in: i1, %in_307: i1, %out: i1):
-      %641 = arith.andi %in, %in_307 : i1
-      linalg.yield %641 : i1
+    %603 = linalg.generic {indexing_maps = [#map8, #map11, #map8], iterator_types = ["parallel", "parallel"]} ins(%602, %542 : tensor<8x8xi1>, tensor<1x8xi1>) outs(%540 : tensor<8x8xi1>) {
+    ^bb0(%in: i1, %in_303: i1, %out: i1):
+      %642 = arith.andi %in, %in_303 : i1
+      linalg.yield %642 : i1
     } -> tensor<8x8xi1>
-    %603 = linalg.generic {indexing_maps = [#map8, #map8], iterator_types = ["parallel", "parallel"]} ins(%597 : tensor<8x1xi64>) outs(%528 : tensor<8x1xi64>) {
+    %604 = linalg.generic {indexing_maps = [#map8, #map8], iterator_types = ["parallel", "parallel"]} ins(%598 : tensor<8x1xi64>) outs(%528 : tensor<8x1xi64>) {
     ^bb0(%in: i64, %out: i64):
-      %641 = arith.muli %in, %c16_i64 : i64
-      linalg.yield %641 : i64
+      %642 = arith.muli %in, %c16_i64 : i64
+      linalg.yield %642 : i64
     } -> tensor<8x1xi64>
-    %604 = linalg.generic {indexing_maps = [#map18, #map11, #map8], iterator_types = ["parallel", "parallel"]} ins(%603, %533 : tensor<8x1xi64>, tensor<1x8xi64>) outs(%545 : tensor<8x8xi64>) {
-    ^bb0(%in: i64, %in_307: i64, %out: i64):
-      %641 = arith.addi %in, %in_307 : i64
-      linalg.yield %641 : i64
+    %605 = linalg.generic {indexing_maps = [#map18, #map11, #map8], iterator_types = ["parallel", "parallel"]} ins(%604, %533 : tensor<8x1xi64>, tensor<1x8xi64>) outs(%545 : tensor<8x8xi64>) {
+    ^bb0(%in: i64, %in_303: i64, %out: i64):
+      %642 = arith.addi %in, %in_303 : i64
+      linalg.yield %642 : i64
     } -> tensor<8x8xi64>
-    %605 = linalg.generic {indexing_maps = [#map1, #map19, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%18, %604 : tensor<2x64x8x8xi64>, tensor<8x8xi64>) outs(%470 : tensor<2x64x8x8xi1>) {
-    ^bb0(%in: i64, %in_307: i64, %out: i1):
-      %641 = arith.cmpi eq, %in, %in_307 : i64
-      linalg.yield %641 : i1
+    %606 = linalg.generic {indexing_maps = [#map1, #map19, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%18, %605 : tensor<2x64x8x8xi64>, tensor<8x8xi64>) outs(%470 : tensor<2x64x8x8xi1>) {
+    ^bb0(%in: i64, %in_303: i64, %out: i1):
+      %642 = arith.cmpi eq, %in, %in_303 : i64
+      linalg.yield %642 : i1
     } -> tensor<2x64x8x8xi1>
-    %606 = linalg.generic {indexing_maps = [#map1, #map19, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%605, %602 : tensor<2x64x8x8xi1>, tensor<8x8xi1>) outs(%470 : tensor<2x64x8x8xi1>) {
-    ^bb0(%in: i1, %in_307: i1, %out: i1):
-      %641 = arith.andi %in, %in_307 : i1
-      linalg.yield %641 : i1
+    %607 = linalg.generic {indexing_maps = [#map1, #map19, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%606, %603 : tensor<2x64x8x8xi1>, tensor<8x8xi1>) outs(%470 : tensor<2x64x8x8xi1>) {
+    ^bb0(%in: i1, %in_303: i1, %out: i1):
+      %642 = arith.andi %in, %in_303 : i1
+      linalg.yield %642 : i1
     } -> tensor<2x64x8x8xi1>
-    %607 = linalg.generic {indexing_maps = [#map1, #map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%606, %525, %cst_2 : tensor<2x64x8x8xi1>, tensor<2x64x8x8xf32>, tensor<2x64x8x8xf32>) outs(%11 : tensor<2x64x8x8xf32>) {
-    ^bb0(%in: i1, %in_307: f32, %in_308: f32, %out: f32):
-      %641 = arith.select %in, %in_307, %in_308 : f32
-      linalg.yield %641 : f32
+    %608 = linalg.generic {indexing_maps = [#map1, #map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%607, %525, %cst_2 : tensor<2x64x8x8xi1>, tensor<2x64x8x8xf32>, tensor<2x64x8x8xf32>) outs(%11 : tensor<2x64x8x8xf32>) {
+    ^bb0(%in: i1, %in_303: f32, %in_304: f32, %out: f32):
+      %642 = arith.select %in, %in_303, %in_304 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x64x8x8xf32>
-    %extracted_slice_285 = tensor.extract_slice %inserted_slice_284[0, 0, 2, 0] [2, 64, 8, 18] [1, 1, 2, 1] : tensor<2x64x18x18xf32> to tensor<2x64x8x18xf32>
-    %extracted_slice_286 = tensor.extract_slice %extracted_slice_285[0, 0, 0, 0] [2, 64, 8, 8] [1, 1, 1, 2] : tensor<2x64x8x18xf32> to tensor<2x64x8x8xf32>
-    %608 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%extracted_slice_286, %607 : tensor<2x64x8x8xf32>, tensor<2x64x8x8xf32>) outs(%11 : tensor<2x64x8x8xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.addf %in, %in_307 : f32
-      linalg.yield %641 : f32
-    } -> tensor<2x64x8x8xf32>
-    %inserted_slice_287 = tensor.insert_slice %608 into %extracted_slice_285[0, 0, 0, 0] [2, 64, 8, 8] [1, 1, 1, 2] : tensor<2x64x8x8xf32> into tensor<2x64x8x18xf32>
-    %609 = linalg.generic {indexing_maps = [#map18, #map11, #map8], iterator_types = ["parallel", "parallel"]} ins(%600, %552 : tensor<8x1xi1>, tensor<1x8xi1>) outs(%540 : tensor<8x8xi1>) {
-    ^bb0(%in: i1, %in_307: i1, %out: i1):
-      %641 = arith.andi %in, %in_307 : i1
-      linalg.yield %641 : i1
+    %inserted_slice_283 = tensor.insert_slice %608 into %cst_1[0, 0, 0, 0] [2, 64, 8, 8] [1, 1, 1, 2] : tensor<2x64x8x8xf32> into tensor<2x64x8x18xf32>
+    %inserted_slice_284 = tensor.insert_slice %inserted_slice_283 into %cst_3[0, 0, 2, 0] [2, 64, 8, 18] [1, 1, 2, 1] : tensor<2x64x8x18xf32> into tensor<2x64x18x18xf32>
+    %609 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%597, %inserted_slice_284 : tensor<2x64x18x18xf32>, tensor<2x64x18x18xf32>) outs(%550 : tensor<2x64x18x18xf32>) {
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.addf %in, %in_303 : f32
+      linalg.yield %642 : f32
+    } -> tensor<2x64x18x18xf32>
+    %610 = linalg.generic {indexing_maps = [#map18, #map11, #map8], iterator_types = ["parallel", "parallel"]} ins(%601, %553 : tensor<8x1xi1>, tensor<1x8xi1>) outs(%540 : tensor<8x8xi1>) {
+    ^bb0(%in: i1, %in_303: i1, %out: i1):
+      %642 = arith.andi %in, %in_303 : i1
+      linalg.yield %642 : i1
     } -> tensor<8x8xi1>
-    %610 = linalg.generic {indexing_maps = [#map8, #map11, #map8], iterator_types = ["parallel", "parallel"]} ins(%609, %554 : tensor<8x8xi1>, tensor<1x8xi1>) outs(%540 : tensor<8x8xi1>) {
-    ^bb0(%in: i1, %in_307: i1, %out: i1):
-      %641 = arith.andi %in, %in_307 : i1
-      linalg.yield %641 : i1
+    %611 = linalg.generic {indexing_maps = [#map8, #map11, #map8], iterator_types = ["parallel", "parallel"]} ins(%610, %555 : tensor<8x8xi1>, tensor<1x8xi1>) outs(%540 : tensor<8x8xi1>) {
+    ^bb0(%in: i1, %in_303: i1, %out: i1):
+      %642 = arith.andi %in, %in_303 : i1
+      linalg.yield %642 : i1
     } -> tensor<8x8xi1>
-    %611 = linalg.generic {indexing_maps = [#map18, #map11, #map8], iterator_types = ["parallel", "parallel"]} ins(%603, %551 : tensor<8x1xi64>, tensor<1x8xi64>) outs(%545 : tensor<8x8xi64>) {
-    ^bb0(%in: i64, %in_307: i64, %out: i64):
-      %641 = arith.addi %in, %in_307 : i64
-      linalg.yield %641 : i64
+    %612 = linalg.generic {indexing_maps = [#map18, #map11, #map8], iterator_types = ["parallel", "parallel"]} ins(%604, %552 : tensor<8x1xi64>, tensor<1x8xi64>) outs(%545 : tensor<8x8xi64>) {
+    ^bb0(%in: i64, %in_303: i64, %out: i64):
+      %642 = arith.addi %in, %in_303 : i64
+      linalg.yield %642 : i64
     } -> tensor<8x8xi64>
-    %612 = linalg.generic {indexing_maps = [#map1, #map19, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%18, %611 : tensor<2x64x8x8xi64>, tensor<8x8xi64>) outs(%470 : tensor<2x64x8x8xi1>) {
-    ^bb0(%in: i64, %in_307: i64, %out: i1):
-      %641 = arith.cmpi eq, %in, %in_307 : i64
-      linalg.yield %641 : i1
+    %613 = linalg.generic {indexing_maps = [#map1, #map19, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%18, %612 : tensor<2x64x8x8xi64>, tensor<8x8xi64>) outs(%470 : tensor<2x64x8x8xi1>) {
+    ^bb0(%in: i64, %in_303: i64, %out: i1):
+      %642 = arith.cmpi eq, %in, %in_303 : i64
+      linalg.yield %642 : i1
     } -> tensor<2x64x8x8xi1>
-    %613 = linalg.generic {indexing_maps = [#map1, #map19, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%612, %610 : tensor<2x64x8x8xi1>, tensor<8x8xi1>) outs(%470 : tensor<2x64x8x8xi1>) {
-    ^bb0(%in: i1, %in_307: i1, %out: i1):
-      %641 = arith.andi %in, %in_307 : i1
-      linalg.yield %641 : i1
+    %614 = linalg.generic {indexing_maps = [#map1, #map19, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%613, %611 : tensor<2x64x8x8xi1>, tensor<8x8xi1>) outs(%470 : tensor<2x64x8x8xi1>) {
+    ^bb0(%in: i1, %in_303: i1, %out: i1):
+      %642 = arith.andi %in, %in_303 : i1
+      linalg.yield %642 : i1
     } -> tensor<2x64x8x8xi1>
-    %614 = linalg.generic {indexing_maps = [#map1, #map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%613, %525, %cst_2 : tensor<2x64x8x8xi1>, tensor<2x64x8x8xf32>, tensor<2x64x8x8xf32>) outs(%11 : tensor<2x64x8x8xf32>) {
-    ^bb0(%in: i1, %in_307: f32, %in_308: f32, %out: f32):
-      %641 = arith.select %in, %in_307, %in_308 : f32
-      linalg.yield %641 : f32
+    %615 = linalg.generic {indexing_maps = [#map1, #map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%614, %525, %cst_2 : tensor<2x64x8x8xi1>, tensor<2x64x8x8xf32>, tensor<2x64x8x8xf32>) outs(%11 : tensor<2x64x8x8xf32>) {
+    ^bb0(%in: i1, %in_303: f32, %in_304: f32, %out: f32):
+      %642 = arith.select %in, %in_303, %in_304 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x64x8x8xf32>
-    %extracted_slice_288 = tensor.extract_slice %inserted_slice_287[0, 0, 0, 1] [2, 64, 8, 8] [1, 1, 1, 2] : tensor<2x64x8x18xf32> to tensor<2x64x8x8xf32>
-    %615 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%extracted_slice_288, %614 : tensor<2x64x8x8xf32>, tensor<2x64x8x8xf32>) outs(%11 : tensor<2x64x8x8xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.addf %in, %in_307 : f32
-      linalg.yield %641 : f32
-    } -> tensor<2x64x8x8xf32>
-    %inserted_slice_289 = tensor.insert_slice %615 into %inserted_slice_287[0, 0, 0, 1] [2, 64, 8, 8] [1, 1, 1, 2] : tensor<2x64x8x8xf32> into tensor<2x64x8x18xf32>
-    %616 = linalg.generic {indexing_maps = [#map18, #map11, #map8], iterator_types = ["parallel", "parallel"]} ins(%600, %562 : tensor<8x1xi1>, tensor<1x8xi1>) outs(%540 : tensor<8x8xi1>) {
-    ^bb0(%in: i1, %in_307: i1, %out: i1):
-      %641 = arith.andi %in, %in_307 : i1
-      linalg.yield %641 : i1
+    %inserted_slice_285 = tensor.insert_slice %615 into %cst_1[0, 0, 0, 1] [2, 64, 8, 8] [1, 1, 1, 2] : tensor<2x64x8x8xf32> into tensor<2x64x8x18xf32>
+    %inserted_slice_286 = tensor.insert_slice %inserted_slice_285 into %cst_3[0, 0, 2, 0] [2, 64, 8, 18] [1, 1, 2, 1] : tensor<2x64x8x18xf32> into tensor<2x64x18x18xf32>
+    %616 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%609, %inserted_slice_286 : tensor<2x64x18x18xf32>, tensor<2x64x18x18xf32>) outs(%550 : tensor<2x64x18x18xf32>) {
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.addf %in, %in_303 : f32
+      linalg.yield %642 : f32
+    } -> tensor<2x64x18x18xf32>
+    %617 = linalg.generic {indexing_maps = [#map18, #map11, #map8], iterator_types = ["parallel", "parallel"]} ins(%601, %563 : tensor<8x1xi1>, tensor<1x8xi1>) outs(%540 : tensor<8x8xi1>) {
+    ^bb0(%in: i1, %in_303: i1, %out: i1):
+      %642 = arith.andi %in, %in_303 : i1
+      linalg.yield %642 : i1
     } -> tensor<8x8xi1>
-    %617 = linalg.generic {indexing_maps = [#map8, #map11, #map8], iterator_types = ["parallel", "parallel"]} ins(%616, %564 : tensor<8x8xi1>, tensor<1x8xi1>) outs(%540 : tensor<8x8xi1>) {
-    ^bb0(%in: i1, %in_307: i1, %out: i1):
-      %641 = arith.andi %in, %in_307 : i1
-      linalg.yield %641 : i1
+    %618 = linalg.generic {indexing_maps = [#map8, #map11, #map8], iterator_types = ["parallel", "parallel"]} ins(%617, %565 : tensor<8x8xi1>, tensor<1x8xi1>) outs(%540 : tensor<8x8xi1>) {
+    ^bb0(%in: i1, %in_303: i1, %out: i1):
+      %642 = arith.andi %in, %in_303 : i1
+      linalg.yield %642 : i1
     } -> tensor<8x8xi1>
-    %618 = linalg.generic {indexing_maps = [#map18, #map11, #map8], iterator_types = ["parallel", "parallel"]} ins(%603, %561 : tensor<8x1xi64>, tensor<1x8xi64>) outs(%545 : tensor<8x8xi64>) {
-    ^bb0(%in: i64, %in_307: i64, %out: i64):
-      %641 = arith.addi %in, %in_307 : i64
-      linalg.yield %641 : i64
+    %619 = linalg.generic {indexing_maps = [#map18, #map11, #map8], iterator_types = ["parallel", "parallel"]} ins(%604, %562 : tensor<8x1xi64>, tensor<1x8xi64>) outs(%545 : tensor<8x8xi64>) {
+    ^bb0(%in: i64, %in_303: i64, %out: i64):
+      %642 = arith.addi %in, %in_303 : i64
+      linalg.yield %642 : i64
     } -> tensor<8x8xi64>
-    %619 = linalg.generic {indexing_maps = [#map1, #map19, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%18, %618 : tensor<2x64x8x8xi64>, tensor<8x8xi64>) outs(%470 : tensor<2x64x8x8xi1>) {
-    ^bb0(%in: i64, %in_307: i64, %out: i1):
-      %641 = arith.cmpi eq, %in, %in_307 : i64
-      linalg.yield %641 : i1
+    %620 = linalg.generic {indexing_maps = [#map1, #map19, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%18, %619 : tensor<2x64x8x8xi64>, tensor<8x8xi64>) outs(%470 : tensor<2x64x8x8xi1>) {
+    ^bb0(%in: i64, %in_303: i64, %out: i1):
+      %642 = arith.cmpi eq, %in, %in_303 : i64
+      linalg.yield %642 : i1
     } -> tensor<2x64x8x8xi1>
-    %620 = linalg.generic {indexing_maps = [#map1, #map19, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%619, %617 : tensor<2x64x8x8xi1>, tensor<8x8xi1>) outs(%470 : tensor<2x64x8x8xi1>) {
-    ^bb0(%in: i1, %in_307: i1, %out: i1):
-      %641 = arith.andi %in, %in_307 : i1
-      linalg.yield %641 : i1
+    %621 = linalg.generic {indexing_maps = [#map1, #map19, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%620, %618 : tensor<2x64x8x8xi1>, tensor<8x8xi1>) outs(%470 : tensor<2x64x8x8xi1>) {
+    ^bb0(%in: i1, %in_303: i1, %out: i1):
+      %642 = arith.andi %in, %in_303 : i1
+      linalg.yield %642 : i1
     } -> tensor<2x64x8x8xi1>
-    %621 = linalg.generic {indexing_maps = [#map1, #map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%620, %525, %cst_2 : tensor<2x64x8x8xi1>, tensor<2x64x8x8xf32>, tensor<2x64x8x8xf32>) outs(%11 : tensor<2x64x8x8xf32>) {
-    ^bb0(%in: i1, %in_307: f32, %in_308: f32, %out: f32):
-      %641 = arith.select %in, %in_307, %in_308 : f32
-      linalg.yield %641 : f32
+    %622 = linalg.generic {indexing_maps = [#map1, #map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%621, %525, %cst_2 : tensor<2x64x8x8xi1>, tensor<2x64x8x8xf32>, tensor<2x64x8x8xf32>) outs(%11 : tensor<2x64x8x8xf32>) {
+    ^bb0(%in: i1, %in_303: f32, %in_304: f32, %out: f32):
+      %642 = arith.select %in, %in_303, %in_304 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x64x8x8xf32>
-    %extracted_slice_290 = tensor.extract_slice %inserted_slice_289[0, 0, 0, 2] [2, 64, 8, 8] [1, 1, 1, 2] : tensor<2x64x8x18xf32> to tensor<2x64x8x8xf32>
-    %622 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%extracted_slice_290, %621 : tensor<2x64x8x8xf32>, tensor<2x64x8x8xf32>) outs(%11 : tensor<2x64x8x8xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.addf %in, %in_307 : f32
-      linalg.yield %641 : f32
-    } -> tensor<2x64x8x8xf32>
-    %inserted_slice_291 = tensor.insert_slice %622 into %inserted_slice_289[0, 0, 0, 2] [2, 64, 8, 8] [1, 1, 1, 2] : tensor<2x64x8x8xf32> into tensor<2x64x8x18xf32>
-    %inserted_slice_292 = tensor.insert_slice %inserted_slice_291 into %inserted_slice_284[0, 0, 2, 0] [2, 64, 8, 18] [1, 1, 2, 1] : tensor<2x64x8x18xf32> into tensor<2x64x18x18xf32>
-    %extracted_slice_293 = tensor.extract_slice %inserted_slice_292[0, 0, 1, 0] [2, 64, 16, 18] [1, 1, 1, 1] : tensor<2x64x18x18xf32> to tensor<2x64x16x18xf32>
-    %extracted_slice_294 = tensor.extract_slice %extracted_slice_293[0, 0, 0, 1] [2, 64, 16, 16] [1, 1, 1, 1] : tensor<2x64x16x18xf32> to tensor<2x64x16x16xf32>
-    %623 = tensor.empty() : tensor<2x64x16x16xi1>
-    %624 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%10 : tensor<2x64x16x16xf32>) outs(%623 : tensor<2x64x16x16xi1>) {
+    %inserted_slice_287 = tensor.insert_slice %622 into %cst_1[0, 0, 0, 2] [2, 64, 8, 8] [1, 1, 1, 2] : tensor<2x64x8x8xf32> into tensor<2x64x8x18xf32>
+    %inserted_slice_288 = tensor.insert_slice %inserted_slice_287 into %cst_3[0, 0, 2, 0] [2, 64, 8, 18] [1, 1, 2, 1] : tensor<2x64x8x18xf32> into tensor<2x64x18x18xf32>
+    %623 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%616, %inserted_slice_288 : tensor<2x64x18x18xf32>, tensor<2x64x18x18xf32>) outs(%550 : tensor<2x64x18x18xf32>) {
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.addf %in, %in_303 : f32
+      linalg.yield %642 : f32
+    } -> tensor<2x64x18x18xf32>
+    %extracted_slice_289 = tensor.extract_slice %623[0, 0, 1, 0] [2, 64, 16, 18] [1, 1, 1, 1] : tensor<2x64x18x18xf32> to tensor<2x64x16x18xf32>
+    %extracted_slice_290 = tensor.extract_slice %extracted_slice_289[0, 0, 0, 1] [2, 64, 16, 16] [1, 1, 1, 1] : tensor<2x64x16x18xf32> to tensor<2x64x16x16xf32>
+    %624 = tensor.empty() : tensor<2x64x16x16xi1>
+    %625 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%10 : tensor<2x64x16x16xf32>) outs(%624 : tensor<2x64x16x16xi1>) {
     ^bb0(%in: f32, %out: i1):
-      %641 = arith.cmpf ole, %in, %cst : f32
-      linalg.yield %641 : i1
+      %642 = arith.cmpf ole, %in, %cst : f32
+      linalg.yield %642 : i1
     } -> tensor<2x64x16x16xi1>
-    %625 = linalg.generic {indexing_maps = [#map1, #map12, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%624, %cst_4, %extracted_slice_294 : tensor<2x64x16x16xi1>, tensor<f32>, tensor<2x64x16x16xf32>) outs(%0 : tensor<2x64x16x16xf32>) {
-    ^bb0(%in: i1, %in_307: f32, %in_308: f32, %out: f32):
-      %641 = arith.select %in, %in_307, %in_308 : f32
-      linalg.yield %641 : f32
+    %626 = linalg.generic {indexing_maps = [#map1, #map12, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%625, %cst_4, %extracted_slice_290 : tensor<2x64x16x16xi1>, tensor<f32>, tensor<2x64x16x16xf32>) outs(%0 : tensor<2x64x16x16xf32>) {
+    ^bb0(%in: i1, %in_303: f32, %in_304: f32, %out: f32):
+      %642 = arith.select %in, %in_303, %in_304 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x64x16x16xf32>
-    %expanded_295 = tensor.expand_shape %arg62 [[0, 1, 2, 3]] output_shape [1, 64, 1, 1] : tensor<64xf32> into tensor<1x64x1x1xf32>
-    %626 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%625 : tensor<2x64x16x16xf32>) outs(%473 : tensor<64xf32>) {
+    %expanded_291 = tensor.expand_shape %arg62 [[0, 1, 2, 3]] output_shape [1, 64, 1, 1] : tensor<64xf32> into tensor<1x64x1x1xf32>
+    %627 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%626 : tensor<2x64x16x16xf32>) outs(%473 : tensor<64xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %641 = arith.addf %in, %out : f32
-      linalg.yield %641 : f32
+      %642 = arith.addf %in, %out : f32
+      linalg.yield %642 : f32
     } -> tensor<64xf32>
-    %627 = linalg.generic {indexing_maps = [#map1, #map17, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%2, %expanded_295 : tensor<2x64x16x16xf32>, tensor<1x64x1x1xf32>) outs(%0 : tensor<2x64x16x16xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.subf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    %628 = linalg.generic {indexing_maps = [#map1, #map17, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%2, %expanded_291 : tensor<2x64x16x16xf32>, tensor<1x64x1x1xf32>) outs(%0 : tensor<2x64x16x16xf32>) {
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.subf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x64x16x16xf32>
-    %628 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%625, %627 : tensor<2x64x16x16xf32>, tensor<2x64x16x16xf32>) outs(%0 : tensor<2x64x16x16xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    %629 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%626, %628 : tensor<2x64x16x16xf32>, tensor<2x64x16x16xf32>) outs(%0 : tensor<2x64x16x16xf32>) {
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x64x16x16xf32>
-    %629 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%628 : tensor<2x64x16x16xf32>) outs(%473 : tensor<64xf32>) {
+    %630 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%629 : tensor<2x64x16x16xf32>) outs(%473 : tensor<64xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %641 = arith.addf %in, %out : f32
-      linalg.yield %641 : f32
+      %642 = arith.addf %in, %out : f32
+      linalg.yield %642 : f32
     } -> tensor<64xf32>
-    %630 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%5, %arg1 : tensor<64xf32>, tensor<64xf32>) outs(%3 : tensor<64xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    %631 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%5, %arg1 : tensor<64xf32>, tensor<64xf32>) outs(%3 : tensor<64xf32>) {
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<64xf32>
-    %expanded_296 = tensor.expand_shape %630 [[0, 1, 2, 3]] output_shape [1, 64, 1, 1] : tensor<64xf32> into tensor<1x64x1x1xf32>
-    %631 = linalg.generic {indexing_maps = [#map1, #map17, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%625, %expanded_296 : tensor<2x64x16x16xf32>, tensor<1x64x1x1xf32>) outs(%0 : tensor<2x64x16x16xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    %expanded_292 = tensor.expand_shape %631 [[0, 1, 2, 3]] output_shape [1, 64, 1, 1] : tensor<64xf32> into tensor<1x64x1x1xf32>
+    %632 = linalg.generic {indexing_maps = [#map1, #map17, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%626, %expanded_292 : tensor<2x64x16x16xf32>, tensor<1x64x1x1xf32>) outs(%0 : tensor<2x64x16x16xf32>) {
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<2x64x16x16xf32>
-    %632 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%629, %5 : tensor<64xf32>, tensor<64xf32>) outs(%3 : tensor<64xf32>) {
-    ^bb0(%in: f32, %in_307: f32, %out: f32):
-      %641 = arith.mulf %in, %in_307 : f32
-      linalg.yield %641 : f32
+    %633 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%630, %5 : tensor<64xf32>, tensor<64xf32>) outs(%3 : tensor<64xf32>) {
+    ^bb0(%in: f32, %in_303: f32, %out: f32):
+      %642 = arith.mulf %in, %in_303 : f32
+      linalg.yield %642 : f32
     } -> tensor<64xf32>
-    %633 = tensor.empty() : tensor<3x2x32x32xf32>
-    %transposed_297 = linalg.transpose ins(%arg122 : tensor<2x3x32x32xf32>) outs(%633 : tensor<3x2x32x32xf32>) permutation = [1, 0, 2, 3] 
-    %padded_298 = tensor.pad %transposed_297 low[0, 0, 3, 3] high[0, 0, 3, 3] {
+    %634 = tensor.empty() : tensor<3x2x32x32xf32>
+    %transposed_293 = linalg.transpose ins(%arg122 : tensor<2x3x32x32xf32>) outs(%634 : tensor<3x2x32x32xf32>) permutation = [1, 0, 2, 3] 
+    %padded_294 = tensor.pad %transposed_293 low[0, 0, 3, 3] high[0, 0, 3, 3] {
     ^bb0(%arg124: index, %arg125: index, %arg126: index, %arg127: index):
       tensor.yield %cst : f32
     } : tensor<3x2x32x32xf32> to tensor<3x2x38x38xf32>
-    %634 = tensor.empty() : tensor<3x128x8x8xf32>
-    %expanded_299 = tensor.expand_shape %padded_298 [[0], [1, 2], [3], [4]] output_shape [3, 2, 1, 38, 38] : tensor<3x2x38x38xf32> into tensor<3x2x1x38x38xf32>
-    %expanded_300 = tensor.expand_shape %631 [[0], [1], [2, 3], [4]] output_shape [2, 64, 1, 16, 16] : tensor<2x64x16x16xf32> into tensor<2x64x1x16x16xf32>
-    %expanded_301 = tensor.expand_shape %634 [[0], [1, 2], [3], [4]] output_shape [3, 2, 64, 8, 8] : tensor<3x128x8x8xf32> into tensor<3x2x64x8x8xf32>
-    %635 = linalg.fill ins(%cst : f32) outs(%expanded_301 : tensor<3x2x64x8x8xf32>) -> tensor<3x2x64x8x8xf32>
-    %636 = linalg.conv_2d_ngchw_gfchw {dilations = dense<2> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%expanded_299, %expanded_300 : tensor<3x2x1x38x38xf32>, tensor<2x64x1x16x16xf32>) outs(%635 : tensor<3x2x64x8x8xf32>) -> tensor<3x2x64x8x8xf32>
-    %collapsed_302 = tensor.collapse_shape %636 [[0], [1, 2], [3], [4]] : tensor<3x2x64x8x8xf32> into tensor<3x128x8x8xf32>
-    %extracted_slice_303 = tensor.extract_slice %collapsed_302[0, 0, 0, 0] [3, 128, 7, 8] [1, 1, 1, 1] : tensor<3x128x8x8xf32> to tensor<3x128x7x8xf32>
-    %extracted_slice_304 = tensor.extract_slice %extracted_slice_303[0, 0, 0, 0] [3, 128, 7, 7] [1, 1, 1, 1] : tensor<3x128x7x8xf32> to tensor<3x128x7x7xf32>
-    %expanded_305 = tensor.expand_shape %extracted_slice_304 [[0], [1, 2], [3], [4]] output_shape [3, 2, 64, 7, 7] : tensor<3x128x7x7xf32> into tensor<3x2x64x7x7xf32>
-    %637 = tensor.empty() : tensor<2x64x3x7x7xf32>
-    %transposed_306 = linalg.transpose ins(%expanded_305 : tensor<3x2x64x7x7xf32>) outs(%637 : tensor<2x64x3x7x7xf32>) permutation = [1, 2, 0, 3, 4] 
-    %638 = tensor.empty() : tensor<64x3x7x7xf32>
-    %639 = linalg.fill ins(%cst : f32) outs(%638 : tensor<64x3x7x7xf32>) -> tensor<64x3x7x7xf32>
-    %640 = linalg.generic {indexing_maps = [#map15, #map16], iterator_types = ["reduction", "parallel", "parallel", "parallel", "parallel"]} ins(%transposed_306 : tensor<2x64x3x7x7xf32>) outs(%639 : tensor<64x3x7x7xf32>) {
+    %635 = tensor.empty() : tensor<3x128x8x8xf32>
+    %expanded_295 = tensor.expand_shape %padded_294 [[0], [1, 2], [3], [4]] output_shape [3, 2, 1, 38, 38] : tensor<3x2x38x38xf32> into tensor<3x2x1x38x38xf32>
+    %expanded_296 = tensor.expand_shape %632 [[0], [1], [2, 3], [4]] output_shape [2, 64, 1, 16, 16] : tensor<2x64x16x16xf32> into tensor<2x64x1x16x16xf32>
+    %expanded_297 = tensor.expand_shape %635 [[0], [1, 2], [3], [4]] output_shape [3, 2, 64, 8, 8] : tensor<3x128x8x8xf32> into tensor<3x2x64x8x8xf32>
+    %636 = linalg.fill ins(%cst : f32) outs(%expanded_297 : tensor<3x2x64x8x8xf32>) -> tensor<3x2x64x8x8xf32>
+    %637 = linalg.conv_2d_ngchw_gfchw {dilations = dense<2> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%expanded_295, %expanded_296 : tensor<3x2x1x38x38xf32>, tensor<2x64x1x16x16xf32>) outs(%636 : tensor<3x2x64x8x8xf32>) -> tensor<3x2x64x8x8xf32>
+    %collapsed_298 = tensor.collapse_shape %637 [[0], [1, 2], [3], [4]] : tensor<3x2x64x8x8xf32> into tensor<3x128x8x8xf32>
+    %extracted_slice_299 = tensor.extract_slice %collapsed_298[0, 0, 0, 0] [3, 128, 7, 8] [1, 1, 1, 1] : tensor<3x128x8x8xf32> to tensor<3x128x7x8xf32>
+    %extracted_slice_300 = tensor.extract_slice %extracted_slice_299[0, 0, 0, 0] [3, 128, 7, 7] [1, 1, 1, 1] : tensor<3x128x7x8xf32> to tensor<3x128x7x7xf32>
+    %expanded_301 = tensor.expand_shape %extracted_slice_300 [[0], [1, 2], [3], [4]] output_shape [3, 2, 64, 7, 7] : tensor<3x128x7x7xf32> into tensor<3x2x64x7x7xf32>
+    %638 = tensor.empty() : tensor<2x64x3x7x7xf32>
+    %transposed_302 = linalg.transpose ins(%expanded_301 : tensor<3x2x64x7x7xf32>) outs(%638 : tensor<2x64x3x7x7xf32>) permutation = [1, 2, 0, 3, 4] 
+    %639 = tensor.empty() : tensor<64x3x7x7xf32>
+    %640 = linalg.fill ins(%cst : f32) outs(%639 : tensor<64x3x7x7xf32>) -> tensor<64x3x7x7xf32>
+    %641 = linalg.generic {indexing_maps = [#map15, #map16], iterator_types = ["reduction", "parallel", "parallel", "parallel", "parallel"]} ins(%transposed_302 : tensor<2x64x3x7x7xf32>) outs(%640 : tensor<64x3x7x7xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %641 = arith.addf %in, %out : f32
-      linalg.yield %641 : f32
+      %642 = arith.addf %in, %out : f32
+      linalg.yield %642 : f32
     } -> tensor<64x3x7x7xf32>
-    return %198, %640, %632, %626, %transposed_268, %521, %515, %transposed_261, %509, %503, %transposed_254, %496, %490, %transposed_247, %480, %474, %468, %455, %449, %transposed_228, %443, %417, %437, %423, %417, %transposed_209, %410, %404, %transposed_202, %394, %388, %382, %369, %363, %transposed_183, %357, %333, %351, %339, %333, %transposed_164, %326, %320, %transposed_157, %310, %304, %298, %285, %279, %transposed_138, %273, %247, %267, %253, %247, %transposed_120, %240, %234, %transposed_113, %223, %217, %209, %collapsed_106 : tensor<f32>, tensor<64x3x7x7xf32>, tensor<64xf32>, tensor<64xf32>, tensor<64x64x3x3xf32>, tensor<64xf32>, tensor<64xf32>, tensor<64x64x3x3xf32>, tensor<64xf32>, tensor<64xf32>, tensor<64x64x3x3xf32>, tensor<64xf32>, tensor<64xf32>, tensor<64x64x3x3xf32>, tensor<64xf32>, tensor<64xf32>, tensor<128x64x3x3xf32>, tensor<128xf32>, tensor<128xf32>, tensor<128x128x3x3xf32>, tensor<128xf32>, tensor<128xf32>, tensor<128x64x1x1xf32>, tensor<128xf32>, tensor<128xf32>, tensor<128x128x3x3xf32>, tensor<128xf32>, tensor<128xf32>, tensor<128x128x3x3xf32>, tensor<128xf32>, tensor<128xf32>, tensor<256x128x3x3xf32>, tensor<256xf32>, tensor<256xf32>, tensor<256x256x3x3xf32>, tensor<256xf32>, tensor<256xf32>, tensor<256x128x1x1xf32>, tensor<256xf32>, tensor<256xf32>, tensor<256x256x3x3xf32>, tensor<256xf32>, tensor<256xf32>, tensor<256x256x3x3xf32>, tensor<256xf32>, tensor<256xf32>, tensor<512x256x3x3xf32>, tensor<512xf32>, tensor<512xf32>, tensor<512x512x3x3xf32>, tensor<512xf32>, tensor<512xf32>, tensor<512x256x1x1xf32>, tensor<512xf32>, tensor<512xf32>, tensor<512x512x3x3xf32>, tensor<512xf32>, tensor<512xf32>, tensor<512x512x3x3xf32>, tensor<512xf32>, tensor<512xf32>, tensor<1000x512xf32>, tensor<1000xf32>
+    return %198, %641, %633, %627, %transposed_268, %521, %515, %transposed_261, %509, %503, %transposed_254, %496, %490, %transposed_247, %480, %474, %468, %455, %449, %transposed_228, %443, %417, %437, %423, %417, %transposed_209, %410, %404, %transposed_202, %394, %388, %382, %369, %363, %transposed_183, %357, %333, %351, %339, %333, %transposed_164, %326, %320, %transposed_157, %310, %304, %298, %285, %279, %transposed_138, %273, %247, %267, %253, %247, %transposed_120, %240, %234, %transposed_113, %223, %217, %209, %collapsed_106 : tensor<f32>, tensor<64x3x7x7xf32>, tensor<64xf32>, tensor<64xf32>, tensor<64x64x3x3xf32>, tensor<64xf32>, tensor<64xf32>, tensor<64x64x3x3xf32>, tensor<64xf32>, tensor<64xf32>, tensor<64x64x3x3xf32>, tensor<64xf32>, tensor<64xf32>, tensor<64x64x3x3xf32>, tensor<64xf32>, tensor<64xf32>, tensor<128x64x3x3xf32>, tensor<128xf32>, tensor<128xf32>, tensor<128x128x3x3xf32>, tensor<128xf32>, tensor<128xf32>, tensor<128x64x1x1xf32>, tensor<128xf32>, tensor<128xf32>, tensor<128x128x3x3xf32>, tensor<128xf32>, tensor<128xf32>, tensor<128x128x3x3xf32>, tensor<128xf32>, tensor<128xf32>, tensor<256x128x3x3xf32>, tensor<256xf32>, tensor<256xf32>, tensor<256x256x3x3xf32>, tensor<256xf32>, tensor<256xf32>, tensor<256x128x1x1xf32>, tensor<256xf32>, tensor<256xf32>, tensor<256x256x3x3xf32>, tensor<256xf32>, tensor<256xf32>, tensor<256x256x3x3xf32>, tensor<256xf32>, tensor<256xf32>, tensor<512x256x3x3xf32>, tensor<512xf32>, tensor<512xf32>, tensor<512x512x3x3xf32>, tensor<512xf32>, tensor<512xf32>, tensor<512x256x1x1xf32>, tensor<512xf32>, tensor<512xf32>, tensor<512x512x3x3xf32>, tensor<512xf32>, tensor<512xf32>, tensor<512x512x3x3xf32>, tensor<512xf32>, tensor<512xf32>, tensor<1000x512xf32>, tensor<1000xf32>
   }
 }

@@ -243,44 +243,44 @@ module {
     %3 = tensor.empty() : tensor<64xf32>
     %4 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%arg63 : tensor<64xf32>) outs(%3 : tensor<64xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = arith.truncf %cst_6 : f64 to f32
-      %649 = arith.addf %in, %648 : f32
-      linalg.yield %649 : f32
+      %649 = arith.truncf %cst_6 : f64 to f32
+      %650 = arith.addf %in, %649 : f32
+      linalg.yield %650 : f32
     } -> tensor<64xf32>
     %5 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%4 : tensor<64xf32>) outs(%3 : tensor<64xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = math.rsqrt %in : f32
-      linalg.yield %648 : f32
+      %649 = math.rsqrt %in : f32
+      linalg.yield %649 : f32
     } -> tensor<64xf32>
     %expanded = tensor.expand_shape %arg62 [[0, 1, 2]] output_shape [64, 1, 1] : tensor<64xf32> into tensor<64x1x1xf32>
     %expanded_10 = tensor.expand_shape %5 [[0, 1, 2]] output_shape [64, 1, 1] : tensor<64xf32> into tensor<64x1x1xf32>
     %6 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%2, %expanded : tensor<8x64x56x56xf32>, tensor<64x1x1xf32>) outs(%0 : tensor<8x64x56x56xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.subf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.subf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x64x56x56xf32>
     %7 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%6, %expanded_10 : tensor<8x64x56x56xf32>, tensor<64x1x1xf32>) outs(%0 : tensor<8x64x56x56xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x64x56x56xf32>
     %expanded_11 = tensor.expand_shape %arg1 [[0, 1, 2]] output_shape [64, 1, 1] : tensor<64xf32> into tensor<64x1x1xf32>
     %8 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%7, %expanded_11 : tensor<8x64x56x56xf32>, tensor<64x1x1xf32>) outs(%0 : tensor<8x64x56x56xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x64x56x56xf32>
     %expanded_12 = tensor.expand_shape %arg2 [[0, 1, 2]] output_shape [64, 1, 1] : tensor<64xf32> into tensor<64x1x1xf32>
     %9 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%8, %expanded_12 : tensor<8x64x56x56xf32>, tensor<64x1x1xf32>) outs(%0 : tensor<8x64x56x56xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.addf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.addf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x64x56x56xf32>
     %10 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%9 : tensor<8x64x56x56xf32>) outs(%0 : tensor<8x64x56x56xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = arith.cmpf ugt, %in, %cst : f32
-      %649 = arith.select %648, %in, %cst : f32
-      linalg.yield %649 : f32
+      %649 = arith.cmpf ugt, %in, %cst : f32
+      %650 = arith.select %649, %in, %cst : f32
+      linalg.yield %650 : f32
     } -> tensor<8x64x56x56xf32>
     %padded_13 = tensor.pad %10 low[0, 0, 1, 1] high[0, 0, 1, 1] {
     ^bb0(%arg124: index, %arg125: index, %arg126: index, %arg127: index):
@@ -294,28 +294,28 @@ module {
     %16 = linalg.fill ins(%c-1_i64 : i64) outs(%15 : tensor<8x64x28x28xi64>) -> tensor<8x64x28x28xi64>
     %17 = tensor.empty() : tensor<3x3xi64>
     %18 = linalg.generic {indexing_maps = [#map3, #map4, #map3], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]} ins(%14, %17 : tensor<8x64x28x28xf32>, tensor<3x3xi64>) outs(%16 : tensor<8x64x28x28xi64>) {
-    ^bb0(%in: f32, %in_299: i64, %out: i64):
-      %648 = linalg.index 0 : index
-      %649 = linalg.index 1 : index
-      %650 = linalg.index 2 : index
-      %651 = linalg.index 4 : index
-      %652 = arith.muli %650, %c2 : index
-      %653 = arith.addi %652, %651 : index
-      %654 = linalg.index 3 : index
-      %655 = linalg.index 5 : index
-      %656 = arith.muli %654, %c2 : index
-      %657 = arith.addi %656, %655 : index
-      %extracted = tensor.extract %padded_13[%648, %649, %653, %657] : tensor<8x64x58x58xf32>
-      %658 = arith.cmpf oeq, %extracted, %in : f32
-      %659 = arith.subi %657, %c1 : index
-      %660 = arith.subi %653, %c1 : index
-      %661 = arith.muli %660, %c56 : index
-      %662 = arith.addi %659, %661 : index
-      %663 = arith.index_cast %662 : index to i64
-      %664 = arith.select %658, %663, %out : i64
-      %665 = arith.cmpi eq, %out, %c-1_i64 : i64
-      %666 = arith.select %665, %664, %out : i64
-      linalg.yield %666 : i64
+    ^bb0(%in: f32, %in_295: i64, %out: i64):
+      %649 = linalg.index 0 : index
+      %650 = linalg.index 1 : index
+      %651 = linalg.index 2 : index
+      %652 = linalg.index 4 : index
+      %653 = arith.muli %651, %c2 : index
+      %654 = arith.addi %653, %652 : index
+      %655 = linalg.index 3 : index
+      %656 = linalg.index 5 : index
+      %657 = arith.muli %655, %c2 : index
+      %658 = arith.addi %657, %656 : index
+      %extracted = tensor.extract %padded_13[%649, %650, %654, %658] : tensor<8x64x58x58xf32>
+      %659 = arith.cmpf oeq, %extracted, %in : f32
+      %660 = arith.subi %658, %c1 : index
+      %661 = arith.subi %654, %c1 : index
+      %662 = arith.muli %661, %c56 : index
+      %663 = arith.addi %660, %662 : index
+      %664 = arith.index_cast %663 : index to i64
+      %665 = arith.select %659, %664, %out : i64
+      %666 = arith.cmpi eq, %out, %c-1_i64 : i64
+      %667 = arith.select %666, %665, %out : i64
+      linalg.yield %667 : i64
     } -> tensor<8x64x28x28xi64>
     %padded_14 = tensor.pad %14 low[0, 0, 1, 1] high[0, 0, 1, 1] {
     ^bb0(%arg124: index, %arg125: index, %arg126: index, %arg127: index):
@@ -325,44 +325,44 @@ module {
     %20 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%padded_14, %arg3 : tensor<8x64x30x30xf32>, tensor<64x64x3x3xf32>) outs(%19 : tensor<8x64x28x28xf32>) -> tensor<8x64x28x28xf32>
     %21 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%arg66 : tensor<64xf32>) outs(%3 : tensor<64xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = arith.truncf %cst_6 : f64 to f32
-      %649 = arith.addf %in, %648 : f32
-      linalg.yield %649 : f32
+      %649 = arith.truncf %cst_6 : f64 to f32
+      %650 = arith.addf %in, %649 : f32
+      linalg.yield %650 : f32
     } -> tensor<64xf32>
     %22 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%21 : tensor<64xf32>) outs(%3 : tensor<64xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = math.rsqrt %in : f32
-      linalg.yield %648 : f32
+      %649 = math.rsqrt %in : f32
+      linalg.yield %649 : f32
     } -> tensor<64xf32>
     %expanded_15 = tensor.expand_shape %arg65 [[0, 1, 2]] output_shape [64, 1, 1] : tensor<64xf32> into tensor<64x1x1xf32>
     %expanded_16 = tensor.expand_shape %22 [[0, 1, 2]] output_shape [64, 1, 1] : tensor<64xf32> into tensor<64x1x1xf32>
     %23 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%20, %expanded_15 : tensor<8x64x28x28xf32>, tensor<64x1x1xf32>) outs(%11 : tensor<8x64x28x28xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.subf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.subf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x64x28x28xf32>
     %24 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%23, %expanded_16 : tensor<8x64x28x28xf32>, tensor<64x1x1xf32>) outs(%11 : tensor<8x64x28x28xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x64x28x28xf32>
     %expanded_17 = tensor.expand_shape %arg4 [[0, 1, 2]] output_shape [64, 1, 1] : tensor<64xf32> into tensor<64x1x1xf32>
     %25 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%24, %expanded_17 : tensor<8x64x28x28xf32>, tensor<64x1x1xf32>) outs(%11 : tensor<8x64x28x28xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x64x28x28xf32>
     %expanded_18 = tensor.expand_shape %arg5 [[0, 1, 2]] output_shape [64, 1, 1] : tensor<64xf32> into tensor<64x1x1xf32>
     %26 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%25, %expanded_18 : tensor<8x64x28x28xf32>, tensor<64x1x1xf32>) outs(%11 : tensor<8x64x28x28xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.addf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.addf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x64x28x28xf32>
     %27 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%26 : tensor<8x64x28x28xf32>) outs(%11 : tensor<8x64x28x28xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = arith.cmpf ugt, %in, %cst : f32
-      %649 = arith.select %648, %in, %cst : f32
-      linalg.yield %649 : f32
+      %649 = arith.cmpf ugt, %in, %cst : f32
+      %650 = arith.select %649, %in, %cst : f32
+      linalg.yield %650 : f32
     } -> tensor<8x64x28x28xf32>
     %padded_19 = tensor.pad %27 low[0, 0, 1, 1] high[0, 0, 1, 1] {
     ^bb0(%arg124: index, %arg125: index, %arg126: index, %arg127: index):
@@ -371,49 +371,49 @@ module {
     %28 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%padded_19, %arg6 : tensor<8x64x30x30xf32>, tensor<64x64x3x3xf32>) outs(%19 : tensor<8x64x28x28xf32>) -> tensor<8x64x28x28xf32>
     %29 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%arg69 : tensor<64xf32>) outs(%3 : tensor<64xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = arith.truncf %cst_6 : f64 to f32
-      %649 = arith.addf %in, %648 : f32
-      linalg.yield %649 : f32
+      %649 = arith.truncf %cst_6 : f64 to f32
+      %650 = arith.addf %in, %649 : f32
+      linalg.yield %650 : f32
     } -> tensor<64xf32>
     %30 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%29 : tensor<64xf32>) outs(%3 : tensor<64xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = math.rsqrt %in : f32
-      linalg.yield %648 : f32
+      %649 = math.rsqrt %in : f32
+      linalg.yield %649 : f32
     } -> tensor<64xf32>
     %expanded_20 = tensor.expand_shape %arg68 [[0, 1, 2]] output_shape [64, 1, 1] : tensor<64xf32> into tensor<64x1x1xf32>
     %expanded_21 = tensor.expand_shape %30 [[0, 1, 2]] output_shape [64, 1, 1] : tensor<64xf32> into tensor<64x1x1xf32>
     %31 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%28, %expanded_20 : tensor<8x64x28x28xf32>, tensor<64x1x1xf32>) outs(%11 : tensor<8x64x28x28xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.subf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.subf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x64x28x28xf32>
     %32 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%31, %expanded_21 : tensor<8x64x28x28xf32>, tensor<64x1x1xf32>) outs(%11 : tensor<8x64x28x28xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x64x28x28xf32>
     %expanded_22 = tensor.expand_shape %arg7 [[0, 1, 2]] output_shape [64, 1, 1] : tensor<64xf32> into tensor<64x1x1xf32>
     %33 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%32, %expanded_22 : tensor<8x64x28x28xf32>, tensor<64x1x1xf32>) outs(%11 : tensor<8x64x28x28xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x64x28x28xf32>
     %expanded_23 = tensor.expand_shape %arg8 [[0, 1, 2]] output_shape [64, 1, 1] : tensor<64xf32> into tensor<64x1x1xf32>
     %34 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%33, %expanded_23 : tensor<8x64x28x28xf32>, tensor<64x1x1xf32>) outs(%11 : tensor<8x64x28x28xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.addf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.addf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x64x28x28xf32>
     %35 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%34, %14 : tensor<8x64x28x28xf32>, tensor<8x64x28x28xf32>) outs(%11 : tensor<8x64x28x28xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.addf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.addf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x64x28x28xf32>
     %36 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%35 : tensor<8x64x28x28xf32>) outs(%11 : tensor<8x64x28x28xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = arith.cmpf ugt, %in, %cst : f32
-      %649 = arith.select %648, %in, %cst : f32
-      linalg.yield %649 : f32
+      %649 = arith.cmpf ugt, %in, %cst : f32
+      %650 = arith.select %649, %in, %cst : f32
+      linalg.yield %650 : f32
     } -> tensor<8x64x28x28xf32>
     %padded_24 = tensor.pad %36 low[0, 0, 1, 1] high[0, 0, 1, 1] {
     ^bb0(%arg124: index, %arg125: index, %arg126: index, %arg127: index):
@@ -422,44 +422,44 @@ module {
     %37 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%padded_24, %arg9 : tensor<8x64x30x30xf32>, tensor<64x64x3x3xf32>) outs(%19 : tensor<8x64x28x28xf32>) -> tensor<8x64x28x28xf32>
     %38 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%arg72 : tensor<64xf32>) outs(%3 : tensor<64xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = arith.truncf %cst_6 : f64 to f32
-      %649 = arith.addf %in, %648 : f32
-      linalg.yield %649 : f32
+      %649 = arith.truncf %cst_6 : f64 to f32
+      %650 = arith.addf %in, %649 : f32
+      linalg.yield %650 : f32
     } -> tensor<64xf32>
     %39 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%38 : tensor<64xf32>) outs(%3 : tensor<64xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = math.rsqrt %in : f32
-      linalg.yield %648 : f32
+      %649 = math.rsqrt %in : f32
+      linalg.yield %649 : f32
     } -> tensor<64xf32>
     %expanded_25 = tensor.expand_shape %arg71 [[0, 1, 2]] output_shape [64, 1, 1] : tensor<64xf32> into tensor<64x1x1xf32>
     %expanded_26 = tensor.expand_shape %39 [[0, 1, 2]] output_shape [64, 1, 1] : tensor<64xf32> into tensor<64x1x1xf32>
     %40 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%37, %expanded_25 : tensor<8x64x28x28xf32>, tensor<64x1x1xf32>) outs(%11 : tensor<8x64x28x28xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.subf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.subf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x64x28x28xf32>
     %41 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%40, %expanded_26 : tensor<8x64x28x28xf32>, tensor<64x1x1xf32>) outs(%11 : tensor<8x64x28x28xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x64x28x28xf32>
     %expanded_27 = tensor.expand_shape %arg10 [[0, 1, 2]] output_shape [64, 1, 1] : tensor<64xf32> into tensor<64x1x1xf32>
     %42 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%41, %expanded_27 : tensor<8x64x28x28xf32>, tensor<64x1x1xf32>) outs(%11 : tensor<8x64x28x28xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x64x28x28xf32>
     %expanded_28 = tensor.expand_shape %arg11 [[0, 1, 2]] output_shape [64, 1, 1] : tensor<64xf32> into tensor<64x1x1xf32>
     %43 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%42, %expanded_28 : tensor<8x64x28x28xf32>, tensor<64x1x1xf32>) outs(%11 : tensor<8x64x28x28xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.addf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.addf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x64x28x28xf32>
     %44 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%43 : tensor<8x64x28x28xf32>) outs(%11 : tensor<8x64x28x28xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = arith.cmpf ugt, %in, %cst : f32
-      %649 = arith.select %648, %in, %cst : f32
-      linalg.yield %649 : f32
+      %649 = arith.cmpf ugt, %in, %cst : f32
+      %650 = arith.select %649, %in, %cst : f32
+      linalg.yield %650 : f32
     } -> tensor<8x64x28x28xf32>
     %padded_29 = tensor.pad %44 low[0, 0, 1, 1] high[0, 0, 1, 1] {
     ^bb0(%arg124: index, %arg125: index, %arg126: index, %arg127: index):
@@ -468,49 +468,49 @@ module {
     %45 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%padded_29, %arg12 : tensor<8x64x30x30xf32>, tensor<64x64x3x3xf32>) outs(%19 : tensor<8x64x28x28xf32>) -> tensor<8x64x28x28xf32>
     %46 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%arg75 : tensor<64xf32>) outs(%3 : tensor<64xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = arith.truncf %cst_6 : f64 to f32
-      %649 = arith.addf %in, %648 : f32
-      linalg.yield %649 : f32
+      %649 = arith.truncf %cst_6 : f64 to f32
+      %650 = arith.addf %in, %649 : f32
+      linalg.yield %650 : f32
     } -> tensor<64xf32>
     %47 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%46 : tensor<64xf32>) outs(%3 : tensor<64xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = math.rsqrt %in : f32
-      linalg.yield %648 : f32
+      %649 = math.rsqrt %in : f32
+      linalg.yield %649 : f32
     } -> tensor<64xf32>
     %expanded_30 = tensor.expand_shape %arg74 [[0, 1, 2]] output_shape [64, 1, 1] : tensor<64xf32> into tensor<64x1x1xf32>
     %expanded_31 = tensor.expand_shape %47 [[0, 1, 2]] output_shape [64, 1, 1] : tensor<64xf32> into tensor<64x1x1xf32>
     %48 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%45, %expanded_30 : tensor<8x64x28x28xf32>, tensor<64x1x1xf32>) outs(%11 : tensor<8x64x28x28xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.subf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.subf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x64x28x28xf32>
     %49 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%48, %expanded_31 : tensor<8x64x28x28xf32>, tensor<64x1x1xf32>) outs(%11 : tensor<8x64x28x28xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x64x28x28xf32>
     %expanded_32 = tensor.expand_shape %arg13 [[0, 1, 2]] output_shape [64, 1, 1] : tensor<64xf32> into tensor<64x1x1xf32>
     %50 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%49, %expanded_32 : tensor<8x64x28x28xf32>, tensor<64x1x1xf32>) outs(%11 : tensor<8x64x28x28xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x64x28x28xf32>
     %expanded_33 = tensor.expand_shape %arg14 [[0, 1, 2]] output_shape [64, 1, 1] : tensor<64xf32> into tensor<64x1x1xf32>
     %51 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%50, %expanded_33 : tensor<8x64x28x28xf32>, tensor<64x1x1xf32>) outs(%11 : tensor<8x64x28x28xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.addf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.addf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x64x28x28xf32>
     %52 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%51, %36 : tensor<8x64x28x28xf32>, tensor<8x64x28x28xf32>) outs(%11 : tensor<8x64x28x28xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.addf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.addf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x64x28x28xf32>
     %53 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%52 : tensor<8x64x28x28xf32>) outs(%11 : tensor<8x64x28x28xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = arith.cmpf ugt, %in, %cst : f32
-      %649 = arith.select %648, %in, %cst : f32
-      linalg.yield %649 : f32
+      %649 = arith.cmpf ugt, %in, %cst : f32
+      %650 = arith.select %649, %in, %cst : f32
+      linalg.yield %650 : f32
     } -> tensor<8x64x28x28xf32>
     %padded_34 = tensor.pad %53 low[0, 0, 1, 1] high[0, 0, 1, 1] {
     ^bb0(%arg124: index, %arg125: index, %arg126: index, %arg127: index):
@@ -522,44 +522,44 @@ module {
     %57 = tensor.empty() : tensor<128xf32>
     %58 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%arg78 : tensor<128xf32>) outs(%57 : tensor<128xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = arith.truncf %cst_6 : f64 to f32
-      %649 = arith.addf %in, %648 : f32
-      linalg.yield %649 : f32
+      %649 = arith.truncf %cst_6 : f64 to f32
+      %650 = arith.addf %in, %649 : f32
+      linalg.yield %650 : f32
     } -> tensor<128xf32>
     %59 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%58 : tensor<128xf32>) outs(%57 : tensor<128xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = math.rsqrt %in : f32
-      linalg.yield %648 : f32
+      %649 = math.rsqrt %in : f32
+      linalg.yield %649 : f32
     } -> tensor<128xf32>
     %expanded_35 = tensor.expand_shape %arg77 [[0, 1, 2]] output_shape [128, 1, 1] : tensor<128xf32> into tensor<128x1x1xf32>
     %expanded_36 = tensor.expand_shape %59 [[0, 1, 2]] output_shape [128, 1, 1] : tensor<128xf32> into tensor<128x1x1xf32>
     %60 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%56, %expanded_35 : tensor<8x128x14x14xf32>, tensor<128x1x1xf32>) outs(%54 : tensor<8x128x14x14xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.subf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.subf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x128x14x14xf32>
     %61 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%60, %expanded_36 : tensor<8x128x14x14xf32>, tensor<128x1x1xf32>) outs(%54 : tensor<8x128x14x14xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x128x14x14xf32>
     %expanded_37 = tensor.expand_shape %arg16 [[0, 1, 2]] output_shape [128, 1, 1] : tensor<128xf32> into tensor<128x1x1xf32>
     %62 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%61, %expanded_37 : tensor<8x128x14x14xf32>, tensor<128x1x1xf32>) outs(%54 : tensor<8x128x14x14xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x128x14x14xf32>
     %expanded_38 = tensor.expand_shape %arg17 [[0, 1, 2]] output_shape [128, 1, 1] : tensor<128xf32> into tensor<128x1x1xf32>
     %63 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%62, %expanded_38 : tensor<8x128x14x14xf32>, tensor<128x1x1xf32>) outs(%54 : tensor<8x128x14x14xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.addf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.addf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x128x14x14xf32>
     %64 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%63 : tensor<8x128x14x14xf32>) outs(%54 : tensor<8x128x14x14xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = arith.cmpf ugt, %in, %cst : f32
-      %649 = arith.select %648, %in, %cst : f32
-      linalg.yield %649 : f32
+      %649 = arith.cmpf ugt, %in, %cst : f32
+      %650 = arith.select %649, %in, %cst : f32
+      linalg.yield %650 : f32
     } -> tensor<8x128x14x14xf32>
     %padded_39 = tensor.pad %64 low[0, 0, 1, 1] high[0, 0, 1, 1] {
     ^bb0(%arg124: index, %arg125: index, %arg126: index, %arg127: index):
@@ -568,85 +568,85 @@ module {
     %65 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%padded_39, %arg18 : tensor<8x128x16x16xf32>, tensor<128x128x3x3xf32>) outs(%55 : tensor<8x128x14x14xf32>) -> tensor<8x128x14x14xf32>
     %66 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%arg81 : tensor<128xf32>) outs(%57 : tensor<128xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = arith.truncf %cst_6 : f64 to f32
-      %649 = arith.addf %in, %648 : f32
-      linalg.yield %649 : f32
+      %649 = arith.truncf %cst_6 : f64 to f32
+      %650 = arith.addf %in, %649 : f32
+      linalg.yield %650 : f32
     } -> tensor<128xf32>
     %67 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%66 : tensor<128xf32>) outs(%57 : tensor<128xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = math.rsqrt %in : f32
-      linalg.yield %648 : f32
+      %649 = math.rsqrt %in : f32
+      linalg.yield %649 : f32
     } -> tensor<128xf32>
     %expanded_40 = tensor.expand_shape %arg80 [[0, 1, 2]] output_shape [128, 1, 1] : tensor<128xf32> into tensor<128x1x1xf32>
     %expanded_41 = tensor.expand_shape %67 [[0, 1, 2]] output_shape [128, 1, 1] : tensor<128xf32> into tensor<128x1x1xf32>
     %68 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%65, %expanded_40 : tensor<8x128x14x14xf32>, tensor<128x1x1xf32>) outs(%54 : tensor<8x128x14x14xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.subf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.subf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x128x14x14xf32>
     %69 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%68, %expanded_41 : tensor<8x128x14x14xf32>, tensor<128x1x1xf32>) outs(%54 : tensor<8x128x14x14xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x128x14x14xf32>
     %expanded_42 = tensor.expand_shape %arg19 [[0, 1, 2]] output_shape [128, 1, 1] : tensor<128xf32> into tensor<128x1x1xf32>
     %70 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%69, %expanded_42 : tensor<8x128x14x14xf32>, tensor<128x1x1xf32>) outs(%54 : tensor<8x128x14x14xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x128x14x14xf32>
     %expanded_43 = tensor.expand_shape %arg20 [[0, 1, 2]] output_shape [128, 1, 1] : tensor<128xf32> into tensor<128x1x1xf32>
     %71 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%70, %expanded_43 : tensor<8x128x14x14xf32>, tensor<128x1x1xf32>) outs(%54 : tensor<8x128x14x14xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.addf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.addf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x128x14x14xf32>
     %72 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<2> : vector<2xi64>} ins(%53, %arg21 : tensor<8x64x28x28xf32>, tensor<128x64x1x1xf32>) outs(%55 : tensor<8x128x14x14xf32>) -> tensor<8x128x14x14xf32>
     %73 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%arg84 : tensor<128xf32>) outs(%57 : tensor<128xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = arith.truncf %cst_6 : f64 to f32
-      %649 = arith.addf %in, %648 : f32
-      linalg.yield %649 : f32
+      %649 = arith.truncf %cst_6 : f64 to f32
+      %650 = arith.addf %in, %649 : f32
+      linalg.yield %650 : f32
     } -> tensor<128xf32>
     %74 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%73 : tensor<128xf32>) outs(%57 : tensor<128xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = math.rsqrt %in : f32
-      linalg.yield %648 : f32
+      %649 = math.rsqrt %in : f32
+      linalg.yield %649 : f32
     } -> tensor<128xf32>
     %expanded_44 = tensor.expand_shape %arg83 [[0, 1, 2]] output_shape [128, 1, 1] : tensor<128xf32> into tensor<128x1x1xf32>
     %expanded_45 = tensor.expand_shape %74 [[0, 1, 2]] output_shape [128, 1, 1] : tensor<128xf32> into tensor<128x1x1xf32>
     %75 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%72, %expanded_44 : tensor<8x128x14x14xf32>, tensor<128x1x1xf32>) outs(%54 : tensor<8x128x14x14xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.subf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.subf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x128x14x14xf32>
     %76 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%75, %expanded_45 : tensor<8x128x14x14xf32>, tensor<128x1x1xf32>) outs(%54 : tensor<8x128x14x14xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x128x14x14xf32>
     %expanded_46 = tensor.expand_shape %arg22 [[0, 1, 2]] output_shape [128, 1, 1] : tensor<128xf32> into tensor<128x1x1xf32>
     %77 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%76, %expanded_46 : tensor<8x128x14x14xf32>, tensor<128x1x1xf32>) outs(%54 : tensor<8x128x14x14xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x128x14x14xf32>
     %expanded_47 = tensor.expand_shape %arg23 [[0, 1, 2]] output_shape [128, 1, 1] : tensor<128xf32> into tensor<128x1x1xf32>
     %78 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%77, %expanded_47 : tensor<8x128x14x14xf32>, tensor<128x1x1xf32>) outs(%54 : tensor<8x128x14x14xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.addf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.addf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x128x14x14xf32>
     %79 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%71, %78 : tensor<8x128x14x14xf32>, tensor<8x128x14x14xf32>) outs(%54 : tensor<8x128x14x14xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.addf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.addf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x128x14x14xf32>
     %80 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%79 : tensor<8x128x14x14xf32>) outs(%54 : tensor<8x128x14x14xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = arith.cmpf ugt, %in, %cst : f32
-      %649 = arith.select %648, %in, %cst : f32
-      linalg.yield %649 : f32
+      %649 = arith.cmpf ugt, %in, %cst : f32
+      %650 = arith.select %649, %in, %cst : f32
+      linalg.yield %650 : f32
     } -> tensor<8x128x14x14xf32>
     %padded_48 = tensor.pad %80 low[0, 0, 1, 1] high[0, 0, 1, 1] {
     ^bb0(%arg124: index, %arg125: index, %arg126: index, %arg127: index):
@@ -655,44 +655,44 @@ module {
     %81 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%padded_48, %arg24 : tensor<8x128x16x16xf32>, tensor<128x128x3x3xf32>) outs(%55 : tensor<8x128x14x14xf32>) -> tensor<8x128x14x14xf32>
     %82 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%arg87 : tensor<128xf32>) outs(%57 : tensor<128xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = arith.truncf %cst_6 : f64 to f32
-      %649 = arith.addf %in, %648 : f32
-      linalg.yield %649 : f32
+      %649 = arith.truncf %cst_6 : f64 to f32
+      %650 = arith.addf %in, %649 : f32
+      linalg.yield %650 : f32
     } -> tensor<128xf32>
     %83 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%82 : tensor<128xf32>) outs(%57 : tensor<128xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = math.rsqrt %in : f32
-      linalg.yield %648 : f32
+      %649 = math.rsqrt %in : f32
+      linalg.yield %649 : f32
     } -> tensor<128xf32>
     %expanded_49 = tensor.expand_shape %arg86 [[0, 1, 2]] output_shape [128, 1, 1] : tensor<128xf32> into tensor<128x1x1xf32>
     %expanded_50 = tensor.expand_shape %83 [[0, 1, 2]] output_shape [128, 1, 1] : tensor<128xf32> into tensor<128x1x1xf32>
     %84 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%81, %expanded_49 : tensor<8x128x14x14xf32>, tensor<128x1x1xf32>) outs(%54 : tensor<8x128x14x14xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.subf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.subf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x128x14x14xf32>
     %85 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%84, %expanded_50 : tensor<8x128x14x14xf32>, tensor<128x1x1xf32>) outs(%54 : tensor<8x128x14x14xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x128x14x14xf32>
     %expanded_51 = tensor.expand_shape %arg25 [[0, 1, 2]] output_shape [128, 1, 1] : tensor<128xf32> into tensor<128x1x1xf32>
     %86 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%85, %expanded_51 : tensor<8x128x14x14xf32>, tensor<128x1x1xf32>) outs(%54 : tensor<8x128x14x14xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x128x14x14xf32>
     %expanded_52 = tensor.expand_shape %arg26 [[0, 1, 2]] output_shape [128, 1, 1] : tensor<128xf32> into tensor<128x1x1xf32>
     %87 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%86, %expanded_52 : tensor<8x128x14x14xf32>, tensor<128x1x1xf32>) outs(%54 : tensor<8x128x14x14xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.addf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.addf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x128x14x14xf32>
     %88 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%87 : tensor<8x128x14x14xf32>) outs(%54 : tensor<8x128x14x14xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = arith.cmpf ugt, %in, %cst : f32
-      %649 = arith.select %648, %in, %cst : f32
-      linalg.yield %649 : f32
+      %649 = arith.cmpf ugt, %in, %cst : f32
+      %650 = arith.select %649, %in, %cst : f32
+      linalg.yield %650 : f32
     } -> tensor<8x128x14x14xf32>
     %padded_53 = tensor.pad %88 low[0, 0, 1, 1] high[0, 0, 1, 1] {
     ^bb0(%arg124: index, %arg125: index, %arg126: index, %arg127: index):
@@ -701,49 +701,49 @@ module {
     %89 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%padded_53, %arg27 : tensor<8x128x16x16xf32>, tensor<128x128x3x3xf32>) outs(%55 : tensor<8x128x14x14xf32>) -> tensor<8x128x14x14xf32>
     %90 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%arg90 : tensor<128xf32>) outs(%57 : tensor<128xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = arith.truncf %cst_6 : f64 to f32
-      %649 = arith.addf %in, %648 : f32
-      linalg.yield %649 : f32
+      %649 = arith.truncf %cst_6 : f64 to f32
+      %650 = arith.addf %in, %649 : f32
+      linalg.yield %650 : f32
     } -> tensor<128xf32>
     %91 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%90 : tensor<128xf32>) outs(%57 : tensor<128xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = math.rsqrt %in : f32
-      linalg.yield %648 : f32
+      %649 = math.rsqrt %in : f32
+      linalg.yield %649 : f32
     } -> tensor<128xf32>
     %expanded_54 = tensor.expand_shape %arg89 [[0, 1, 2]] output_shape [128, 1, 1] : tensor<128xf32> into tensor<128x1x1xf32>
     %expanded_55 = tensor.expand_shape %91 [[0, 1, 2]] output_shape [128, 1, 1] : tensor<128xf32> into tensor<128x1x1xf32>
     %92 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%89, %expanded_54 : tensor<8x128x14x14xf32>, tensor<128x1x1xf32>) outs(%54 : tensor<8x128x14x14xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.subf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.subf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x128x14x14xf32>
     %93 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%92, %expanded_55 : tensor<8x128x14x14xf32>, tensor<128x1x1xf32>) outs(%54 : tensor<8x128x14x14xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x128x14x14xf32>
     %expanded_56 = tensor.expand_shape %arg28 [[0, 1, 2]] output_shape [128, 1, 1] : tensor<128xf32> into tensor<128x1x1xf32>
     %94 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%93, %expanded_56 : tensor<8x128x14x14xf32>, tensor<128x1x1xf32>) outs(%54 : tensor<8x128x14x14xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x128x14x14xf32>
     %expanded_57 = tensor.expand_shape %arg29 [[0, 1, 2]] output_shape [128, 1, 1] : tensor<128xf32> into tensor<128x1x1xf32>
     %95 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%94, %expanded_57 : tensor<8x128x14x14xf32>, tensor<128x1x1xf32>) outs(%54 : tensor<8x128x14x14xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.addf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.addf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x128x14x14xf32>
     %96 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%95, %80 : tensor<8x128x14x14xf32>, tensor<8x128x14x14xf32>) outs(%54 : tensor<8x128x14x14xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.addf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.addf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x128x14x14xf32>
     %97 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%96 : tensor<8x128x14x14xf32>) outs(%54 : tensor<8x128x14x14xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = arith.cmpf ugt, %in, %cst : f32
-      %649 = arith.select %648, %in, %cst : f32
-      linalg.yield %649 : f32
+      %649 = arith.cmpf ugt, %in, %cst : f32
+      %650 = arith.select %649, %in, %cst : f32
+      linalg.yield %650 : f32
     } -> tensor<8x128x14x14xf32>
     %padded_58 = tensor.pad %97 low[0, 0, 1, 1] high[0, 0, 1, 1] {
     ^bb0(%arg124: index, %arg125: index, %arg126: index, %arg127: index):
@@ -755,44 +755,44 @@ module {
     %101 = tensor.empty() : tensor<256xf32>
     %102 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%arg93 : tensor<256xf32>) outs(%101 : tensor<256xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = arith.truncf %cst_6 : f64 to f32
-      %649 = arith.addf %in, %648 : f32
-      linalg.yield %649 : f32
+      %649 = arith.truncf %cst_6 : f64 to f32
+      %650 = arith.addf %in, %649 : f32
+      linalg.yield %650 : f32
     } -> tensor<256xf32>
     %103 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%102 : tensor<256xf32>) outs(%101 : tensor<256xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = math.rsqrt %in : f32
-      linalg.yield %648 : f32
+      %649 = math.rsqrt %in : f32
+      linalg.yield %649 : f32
     } -> tensor<256xf32>
     %expanded_59 = tensor.expand_shape %arg92 [[0, 1, 2]] output_shape [256, 1, 1] : tensor<256xf32> into tensor<256x1x1xf32>
     %expanded_60 = tensor.expand_shape %103 [[0, 1, 2]] output_shape [256, 1, 1] : tensor<256xf32> into tensor<256x1x1xf32>
     %104 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%100, %expanded_59 : tensor<8x256x7x7xf32>, tensor<256x1x1xf32>) outs(%98 : tensor<8x256x7x7xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.subf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.subf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x256x7x7xf32>
     %105 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%104, %expanded_60 : tensor<8x256x7x7xf32>, tensor<256x1x1xf32>) outs(%98 : tensor<8x256x7x7xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x256x7x7xf32>
     %expanded_61 = tensor.expand_shape %arg31 [[0, 1, 2]] output_shape [256, 1, 1] : tensor<256xf32> into tensor<256x1x1xf32>
     %106 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%105, %expanded_61 : tensor<8x256x7x7xf32>, tensor<256x1x1xf32>) outs(%98 : tensor<8x256x7x7xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x256x7x7xf32>
     %expanded_62 = tensor.expand_shape %arg32 [[0, 1, 2]] output_shape [256, 1, 1] : tensor<256xf32> into tensor<256x1x1xf32>
     %107 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%106, %expanded_62 : tensor<8x256x7x7xf32>, tensor<256x1x1xf32>) outs(%98 : tensor<8x256x7x7xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.addf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.addf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x256x7x7xf32>
     %108 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%107 : tensor<8x256x7x7xf32>) outs(%98 : tensor<8x256x7x7xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = arith.cmpf ugt, %in, %cst : f32
-      %649 = arith.select %648, %in, %cst : f32
-      linalg.yield %649 : f32
+      %649 = arith.cmpf ugt, %in, %cst : f32
+      %650 = arith.select %649, %in, %cst : f32
+      linalg.yield %650 : f32
     } -> tensor<8x256x7x7xf32>
     %padded_63 = tensor.pad %108 low[0, 0, 1, 1] high[0, 0, 1, 1] {
     ^bb0(%arg124: index, %arg125: index, %arg126: index, %arg127: index):
@@ -801,85 +801,85 @@ module {
     %109 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%padded_63, %arg33 : tensor<8x256x9x9xf32>, tensor<256x256x3x3xf32>) outs(%99 : tensor<8x256x7x7xf32>) -> tensor<8x256x7x7xf32>
     %110 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%arg96 : tensor<256xf32>) outs(%101 : tensor<256xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = arith.truncf %cst_6 : f64 to f32
-      %649 = arith.addf %in, %648 : f32
-      linalg.yield %649 : f32
+      %649 = arith.truncf %cst_6 : f64 to f32
+      %650 = arith.addf %in, %649 : f32
+      linalg.yield %650 : f32
     } -> tensor<256xf32>
     %111 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%110 : tensor<256xf32>) outs(%101 : tensor<256xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = math.rsqrt %in : f32
-      linalg.yield %648 : f32
+      %649 = math.rsqrt %in : f32
+      linalg.yield %649 : f32
     } -> tensor<256xf32>
     %expanded_64 = tensor.expand_shape %arg95 [[0, 1, 2]] output_shape [256, 1, 1] : tensor<256xf32> into tensor<256x1x1xf32>
     %expanded_65 = tensor.expand_shape %111 [[0, 1, 2]] output_shape [256, 1, 1] : tensor<256xf32> into tensor<256x1x1xf32>
     %112 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%109, %expanded_64 : tensor<8x256x7x7xf32>, tensor<256x1x1xf32>) outs(%98 : tensor<8x256x7x7xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.subf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.subf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x256x7x7xf32>
     %113 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%112, %expanded_65 : tensor<8x256x7x7xf32>, tensor<256x1x1xf32>) outs(%98 : tensor<8x256x7x7xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x256x7x7xf32>
     %expanded_66 = tensor.expand_shape %arg34 [[0, 1, 2]] output_shape [256, 1, 1] : tensor<256xf32> into tensor<256x1x1xf32>
     %114 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%113, %expanded_66 : tensor<8x256x7x7xf32>, tensor<256x1x1xf32>) outs(%98 : tensor<8x256x7x7xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x256x7x7xf32>
     %expanded_67 = tensor.expand_shape %arg35 [[0, 1, 2]] output_shape [256, 1, 1] : tensor<256xf32> into tensor<256x1x1xf32>
     %115 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%114, %expanded_67 : tensor<8x256x7x7xf32>, tensor<256x1x1xf32>) outs(%98 : tensor<8x256x7x7xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.addf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.addf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x256x7x7xf32>
     %116 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<2> : vector<2xi64>} ins(%97, %arg36 : tensor<8x128x14x14xf32>, tensor<256x128x1x1xf32>) outs(%99 : tensor<8x256x7x7xf32>) -> tensor<8x256x7x7xf32>
     %117 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%arg99 : tensor<256xf32>) outs(%101 : tensor<256xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = arith.truncf %cst_6 : f64 to f32
-      %649 = arith.addf %in, %648 : f32
-      linalg.yield %649 : f32
+      %649 = arith.truncf %cst_6 : f64 to f32
+      %650 = arith.addf %in, %649 : f32
+      linalg.yield %650 : f32
     } -> tensor<256xf32>
     %118 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%117 : tensor<256xf32>) outs(%101 : tensor<256xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = math.rsqrt %in : f32
-      linalg.yield %648 : f32
+      %649 = math.rsqrt %in : f32
+      linalg.yield %649 : f32
     } -> tensor<256xf32>
     %expanded_68 = tensor.expand_shape %arg98 [[0, 1, 2]] output_shape [256, 1, 1] : tensor<256xf32> into tensor<256x1x1xf32>
     %expanded_69 = tensor.expand_shape %118 [[0, 1, 2]] output_shape [256, 1, 1] : tensor<256xf32> into tensor<256x1x1xf32>
     %119 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%116, %expanded_68 : tensor<8x256x7x7xf32>, tensor<256x1x1xf32>) outs(%98 : tensor<8x256x7x7xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.subf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.subf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x256x7x7xf32>
     %120 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%119, %expanded_69 : tensor<8x256x7x7xf32>, tensor<256x1x1xf32>) outs(%98 : tensor<8x256x7x7xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x256x7x7xf32>
     %expanded_70 = tensor.expand_shape %arg37 [[0, 1, 2]] output_shape [256, 1, 1] : tensor<256xf32> into tensor<256x1x1xf32>
     %121 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%120, %expanded_70 : tensor<8x256x7x7xf32>, tensor<256x1x1xf32>) outs(%98 : tensor<8x256x7x7xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x256x7x7xf32>
     %expanded_71 = tensor.expand_shape %arg38 [[0, 1, 2]] output_shape [256, 1, 1] : tensor<256xf32> into tensor<256x1x1xf32>
     %122 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%121, %expanded_71 : tensor<8x256x7x7xf32>, tensor<256x1x1xf32>) outs(%98 : tensor<8x256x7x7xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.addf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.addf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x256x7x7xf32>
     %123 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%115, %122 : tensor<8x256x7x7xf32>, tensor<8x256x7x7xf32>) outs(%98 : tensor<8x256x7x7xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.addf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.addf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x256x7x7xf32>
     %124 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%123 : tensor<8x256x7x7xf32>) outs(%98 : tensor<8x256x7x7xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = arith.cmpf ugt, %in, %cst : f32
-      %649 = arith.select %648, %in, %cst : f32
-      linalg.yield %649 : f32
+      %649 = arith.cmpf ugt, %in, %cst : f32
+      %650 = arith.select %649, %in, %cst : f32
+      linalg.yield %650 : f32
     } -> tensor<8x256x7x7xf32>
     %padded_72 = tensor.pad %124 low[0, 0, 1, 1] high[0, 0, 1, 1] {
     ^bb0(%arg124: index, %arg125: index, %arg126: index, %arg127: index):
@@ -888,44 +888,44 @@ module {
     %125 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%padded_72, %arg39 : tensor<8x256x9x9xf32>, tensor<256x256x3x3xf32>) outs(%99 : tensor<8x256x7x7xf32>) -> tensor<8x256x7x7xf32>
     %126 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%arg102 : tensor<256xf32>) outs(%101 : tensor<256xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = arith.truncf %cst_6 : f64 to f32
-      %649 = arith.addf %in, %648 : f32
-      linalg.yield %649 : f32
+      %649 = arith.truncf %cst_6 : f64 to f32
+      %650 = arith.addf %in, %649 : f32
+      linalg.yield %650 : f32
     } -> tensor<256xf32>
     %127 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%126 : tensor<256xf32>) outs(%101 : tensor<256xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = math.rsqrt %in : f32
-      linalg.yield %648 : f32
+      %649 = math.rsqrt %in : f32
+      linalg.yield %649 : f32
     } -> tensor<256xf32>
     %expanded_73 = tensor.expand_shape %arg101 [[0, 1, 2]] output_shape [256, 1, 1] : tensor<256xf32> into tensor<256x1x1xf32>
     %expanded_74 = tensor.expand_shape %127 [[0, 1, 2]] output_shape [256, 1, 1] : tensor<256xf32> into tensor<256x1x1xf32>
     %128 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%125, %expanded_73 : tensor<8x256x7x7xf32>, tensor<256x1x1xf32>) outs(%98 : tensor<8x256x7x7xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.subf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.subf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x256x7x7xf32>
     %129 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%128, %expanded_74 : tensor<8x256x7x7xf32>, tensor<256x1x1xf32>) outs(%98 : tensor<8x256x7x7xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x256x7x7xf32>
     %expanded_75 = tensor.expand_shape %arg40 [[0, 1, 2]] output_shape [256, 1, 1] : tensor<256xf32> into tensor<256x1x1xf32>
     %130 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%129, %expanded_75 : tensor<8x256x7x7xf32>, tensor<256x1x1xf32>) outs(%98 : tensor<8x256x7x7xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x256x7x7xf32>
     %expanded_76 = tensor.expand_shape %arg41 [[0, 1, 2]] output_shape [256, 1, 1] : tensor<256xf32> into tensor<256x1x1xf32>
     %131 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%130, %expanded_76 : tensor<8x256x7x7xf32>, tensor<256x1x1xf32>) outs(%98 : tensor<8x256x7x7xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.addf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.addf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x256x7x7xf32>
     %132 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%131 : tensor<8x256x7x7xf32>) outs(%98 : tensor<8x256x7x7xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = arith.cmpf ugt, %in, %cst : f32
-      %649 = arith.select %648, %in, %cst : f32
-      linalg.yield %649 : f32
+      %649 = arith.cmpf ugt, %in, %cst : f32
+      %650 = arith.select %649, %in, %cst : f32
+      linalg.yield %650 : f32
     } -> tensor<8x256x7x7xf32>
     %padded_77 = tensor.pad %132 low[0, 0, 1, 1] high[0, 0, 1, 1] {
     ^bb0(%arg124: index, %arg125: index, %arg126: index, %arg127: index):
@@ -934,49 +934,49 @@ module {
     %133 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%padded_77, %arg42 : tensor<8x256x9x9xf32>, tensor<256x256x3x3xf32>) outs(%99 : tensor<8x256x7x7xf32>) -> tensor<8x256x7x7xf32>
     %134 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%arg105 : tensor<256xf32>) outs(%101 : tensor<256xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = arith.truncf %cst_6 : f64 to f32
-      %649 = arith.addf %in, %648 : f32
-      linalg.yield %649 : f32
+      %649 = arith.truncf %cst_6 : f64 to f32
+      %650 = arith.addf %in, %649 : f32
+      linalg.yield %650 : f32
     } -> tensor<256xf32>
     %135 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%134 : tensor<256xf32>) outs(%101 : tensor<256xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = math.rsqrt %in : f32
-      linalg.yield %648 : f32
+      %649 = math.rsqrt %in : f32
+      linalg.yield %649 : f32
     } -> tensor<256xf32>
     %expanded_78 = tensor.expand_shape %arg104 [[0, 1, 2]] output_shape [256, 1, 1] : tensor<256xf32> into tensor<256x1x1xf32>
     %expanded_79 = tensor.expand_shape %135 [[0, 1, 2]] output_shape [256, 1, 1] : tensor<256xf32> into tensor<256x1x1xf32>
     %136 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%133, %expanded_78 : tensor<8x256x7x7xf32>, tensor<256x1x1xf32>) outs(%98 : tensor<8x256x7x7xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.subf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.subf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x256x7x7xf32>
     %137 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%136, %expanded_79 : tensor<8x256x7x7xf32>, tensor<256x1x1xf32>) outs(%98 : tensor<8x256x7x7xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x256x7x7xf32>
     %expanded_80 = tensor.expand_shape %arg43 [[0, 1, 2]] output_shape [256, 1, 1] : tensor<256xf32> into tensor<256x1x1xf32>
     %138 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%137, %expanded_80 : tensor<8x256x7x7xf32>, tensor<256x1x1xf32>) outs(%98 : tensor<8x256x7x7xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x256x7x7xf32>
     %expanded_81 = tensor.expand_shape %arg44 [[0, 1, 2]] output_shape [256, 1, 1] : tensor<256xf32> into tensor<256x1x1xf32>
     %139 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%138, %expanded_81 : tensor<8x256x7x7xf32>, tensor<256x1x1xf32>) outs(%98 : tensor<8x256x7x7xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.addf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.addf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x256x7x7xf32>
     %140 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%139, %124 : tensor<8x256x7x7xf32>, tensor<8x256x7x7xf32>) outs(%98 : tensor<8x256x7x7xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.addf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.addf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x256x7x7xf32>
     %141 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%140 : tensor<8x256x7x7xf32>) outs(%98 : tensor<8x256x7x7xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = arith.cmpf ugt, %in, %cst : f32
-      %649 = arith.select %648, %in, %cst : f32
-      linalg.yield %649 : f32
+      %649 = arith.cmpf ugt, %in, %cst : f32
+      %650 = arith.select %649, %in, %cst : f32
+      linalg.yield %650 : f32
     } -> tensor<8x256x7x7xf32>
     %padded_82 = tensor.pad %141 low[0, 0, 1, 1] high[0, 0, 1, 1] {
     ^bb0(%arg124: index, %arg125: index, %arg126: index, %arg127: index):
@@ -988,44 +988,44 @@ module {
     %145 = tensor.empty() : tensor<512xf32>
     %146 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%arg108 : tensor<512xf32>) outs(%145 : tensor<512xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = arith.truncf %cst_6 : f64 to f32
-      %649 = arith.addf %in, %648 : f32
-      linalg.yield %649 : f32
+      %649 = arith.truncf %cst_6 : f64 to f32
+      %650 = arith.addf %in, %649 : f32
+      linalg.yield %650 : f32
     } -> tensor<512xf32>
     %147 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%146 : tensor<512xf32>) outs(%145 : tensor<512xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = math.rsqrt %in : f32
-      linalg.yield %648 : f32
+      %649 = math.rsqrt %in : f32
+      linalg.yield %649 : f32
     } -> tensor<512xf32>
     %expanded_83 = tensor.expand_shape %arg107 [[0, 1, 2]] output_shape [512, 1, 1] : tensor<512xf32> into tensor<512x1x1xf32>
     %expanded_84 = tensor.expand_shape %147 [[0, 1, 2]] output_shape [512, 1, 1] : tensor<512xf32> into tensor<512x1x1xf32>
     %148 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%144, %expanded_83 : tensor<8x512x4x4xf32>, tensor<512x1x1xf32>) outs(%142 : tensor<8x512x4x4xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.subf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.subf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x512x4x4xf32>
     %149 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%148, %expanded_84 : tensor<8x512x4x4xf32>, tensor<512x1x1xf32>) outs(%142 : tensor<8x512x4x4xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x512x4x4xf32>
     %expanded_85 = tensor.expand_shape %arg46 [[0, 1, 2]] output_shape [512, 1, 1] : tensor<512xf32> into tensor<512x1x1xf32>
     %150 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%149, %expanded_85 : tensor<8x512x4x4xf32>, tensor<512x1x1xf32>) outs(%142 : tensor<8x512x4x4xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x512x4x4xf32>
     %expanded_86 = tensor.expand_shape %arg47 [[0, 1, 2]] output_shape [512, 1, 1] : tensor<512xf32> into tensor<512x1x1xf32>
     %151 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%150, %expanded_86 : tensor<8x512x4x4xf32>, tensor<512x1x1xf32>) outs(%142 : tensor<8x512x4x4xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.addf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.addf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x512x4x4xf32>
     %152 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%151 : tensor<8x512x4x4xf32>) outs(%142 : tensor<8x512x4x4xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = arith.cmpf ugt, %in, %cst : f32
-      %649 = arith.select %648, %in, %cst : f32
-      linalg.yield %649 : f32
+      %649 = arith.cmpf ugt, %in, %cst : f32
+      %650 = arith.select %649, %in, %cst : f32
+      linalg.yield %650 : f32
     } -> tensor<8x512x4x4xf32>
     %padded_87 = tensor.pad %152 low[0, 0, 1, 1] high[0, 0, 1, 1] {
     ^bb0(%arg124: index, %arg125: index, %arg126: index, %arg127: index):
@@ -1034,85 +1034,85 @@ module {
     %153 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%padded_87, %arg48 : tensor<8x512x6x6xf32>, tensor<512x512x3x3xf32>) outs(%143 : tensor<8x512x4x4xf32>) -> tensor<8x512x4x4xf32>
     %154 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%arg111 : tensor<512xf32>) outs(%145 : tensor<512xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = arith.truncf %cst_6 : f64 to f32
-      %649 = arith.addf %in, %648 : f32
-      linalg.yield %649 : f32
+      %649 = arith.truncf %cst_6 : f64 to f32
+      %650 = arith.addf %in, %649 : f32
+      linalg.yield %650 : f32
     } -> tensor<512xf32>
     %155 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%154 : tensor<512xf32>) outs(%145 : tensor<512xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = math.rsqrt %in : f32
-      linalg.yield %648 : f32
+      %649 = math.rsqrt %in : f32
+      linalg.yield %649 : f32
     } -> tensor<512xf32>
     %expanded_88 = tensor.expand_shape %arg110 [[0, 1, 2]] output_shape [512, 1, 1] : tensor<512xf32> into tensor<512x1x1xf32>
     %expanded_89 = tensor.expand_shape %155 [[0, 1, 2]] output_shape [512, 1, 1] : tensor<512xf32> into tensor<512x1x1xf32>
     %156 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%153, %expanded_88 : tensor<8x512x4x4xf32>, tensor<512x1x1xf32>) outs(%142 : tensor<8x512x4x4xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.subf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.subf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x512x4x4xf32>
     %157 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%156, %expanded_89 : tensor<8x512x4x4xf32>, tensor<512x1x1xf32>) outs(%142 : tensor<8x512x4x4xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x512x4x4xf32>
     %expanded_90 = tensor.expand_shape %arg49 [[0, 1, 2]] output_shape [512, 1, 1] : tensor<512xf32> into tensor<512x1x1xf32>
     %158 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%157, %expanded_90 : tensor<8x512x4x4xf32>, tensor<512x1x1xf32>) outs(%142 : tensor<8x512x4x4xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x512x4x4xf32>
     %expanded_91 = tensor.expand_shape %arg50 [[0, 1, 2]] output_shape [512, 1, 1] : tensor<512xf32> into tensor<512x1x1xf32>
     %159 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%158, %expanded_91 : tensor<8x512x4x4xf32>, tensor<512x1x1xf32>) outs(%142 : tensor<8x512x4x4xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.addf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.addf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x512x4x4xf32>
     %160 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<2> : vector<2xi64>} ins(%141, %arg51 : tensor<8x256x7x7xf32>, tensor<512x256x1x1xf32>) outs(%143 : tensor<8x512x4x4xf32>) -> tensor<8x512x4x4xf32>
     %161 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%arg114 : tensor<512xf32>) outs(%145 : tensor<512xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = arith.truncf %cst_6 : f64 to f32
-      %649 = arith.addf %in, %648 : f32
-      linalg.yield %649 : f32
+      %649 = arith.truncf %cst_6 : f64 to f32
+      %650 = arith.addf %in, %649 : f32
+      linalg.yield %650 : f32
     } -> tensor<512xf32>
     %162 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%161 : tensor<512xf32>) outs(%145 : tensor<512xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = math.rsqrt %in : f32
-      linalg.yield %648 : f32
+      %649 = math.rsqrt %in : f32
+      linalg.yield %649 : f32
     } -> tensor<512xf32>
     %expanded_92 = tensor.expand_shape %arg113 [[0, 1, 2]] output_shape [512, 1, 1] : tensor<512xf32> into tensor<512x1x1xf32>
     %expanded_93 = tensor.expand_shape %162 [[0, 1, 2]] output_shape [512, 1, 1] : tensor<512xf32> into tensor<512x1x1xf32>
     %163 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%160, %expanded_92 : tensor<8x512x4x4xf32>, tensor<512x1x1xf32>) outs(%142 : tensor<8x512x4x4xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.subf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.subf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x512x4x4xf32>
     %164 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%163, %expanded_93 : tensor<8x512x4x4xf32>, tensor<512x1x1xf32>) outs(%142 : tensor<8x512x4x4xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x512x4x4xf32>
     %expanded_94 = tensor.expand_shape %arg52 [[0, 1, 2]] output_shape [512, 1, 1] : tensor<512xf32> into tensor<512x1x1xf32>
     %165 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%164, %expanded_94 : tensor<8x512x4x4xf32>, tensor<512x1x1xf32>) outs(%142 : tensor<8x512x4x4xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x512x4x4xf32>
     %expanded_95 = tensor.expand_shape %arg53 [[0, 1, 2]] output_shape [512, 1, 1] : tensor<512xf32> into tensor<512x1x1xf32>
     %166 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%165, %expanded_95 : tensor<8x512x4x4xf32>, tensor<512x1x1xf32>) outs(%142 : tensor<8x512x4x4xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.addf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.addf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x512x4x4xf32>
     %167 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%159, %166 : tensor<8x512x4x4xf32>, tensor<8x512x4x4xf32>) outs(%142 : tensor<8x512x4x4xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.addf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.addf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x512x4x4xf32>
     %168 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%167 : tensor<8x512x4x4xf32>) outs(%142 : tensor<8x512x4x4xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = arith.cmpf ugt, %in, %cst : f32
-      %649 = arith.select %648, %in, %cst : f32
-      linalg.yield %649 : f32
+      %649 = arith.cmpf ugt, %in, %cst : f32
+      %650 = arith.select %649, %in, %cst : f32
+      linalg.yield %650 : f32
     } -> tensor<8x512x4x4xf32>
     %padded_96 = tensor.pad %168 low[0, 0, 1, 1] high[0, 0, 1, 1] {
     ^bb0(%arg124: index, %arg125: index, %arg126: index, %arg127: index):
@@ -1121,44 +1121,44 @@ module {
     %169 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%padded_96, %arg54 : tensor<8x512x6x6xf32>, tensor<512x512x3x3xf32>) outs(%143 : tensor<8x512x4x4xf32>) -> tensor<8x512x4x4xf32>
     %170 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%arg117 : tensor<512xf32>) outs(%145 : tensor<512xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = arith.truncf %cst_6 : f64 to f32
-      %649 = arith.addf %in, %648 : f32
-      linalg.yield %649 : f32
+      %649 = arith.truncf %cst_6 : f64 to f32
+      %650 = arith.addf %in, %649 : f32
+      linalg.yield %650 : f32
     } -> tensor<512xf32>
     %171 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%170 : tensor<512xf32>) outs(%145 : tensor<512xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = math.rsqrt %in : f32
-      linalg.yield %648 : f32
+      %649 = math.rsqrt %in : f32
+      linalg.yield %649 : f32
     } -> tensor<512xf32>
     %expanded_97 = tensor.expand_shape %arg116 [[0, 1, 2]] output_shape [512, 1, 1] : tensor<512xf32> into tensor<512x1x1xf32>
     %expanded_98 = tensor.expand_shape %171 [[0, 1, 2]] output_shape [512, 1, 1] : tensor<512xf32> into tensor<512x1x1xf32>
     %172 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%169, %expanded_97 : tensor<8x512x4x4xf32>, tensor<512x1x1xf32>) outs(%142 : tensor<8x512x4x4xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.subf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.subf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x512x4x4xf32>
     %173 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%172, %expanded_98 : tensor<8x512x4x4xf32>, tensor<512x1x1xf32>) outs(%142 : tensor<8x512x4x4xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x512x4x4xf32>
     %expanded_99 = tensor.expand_shape %arg55 [[0, 1, 2]] output_shape [512, 1, 1] : tensor<512xf32> into tensor<512x1x1xf32>
     %174 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%173, %expanded_99 : tensor<8x512x4x4xf32>, tensor<512x1x1xf32>) outs(%142 : tensor<8x512x4x4xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x512x4x4xf32>
     %expanded_100 = tensor.expand_shape %arg56 [[0, 1, 2]] output_shape [512, 1, 1] : tensor<512xf32> into tensor<512x1x1xf32>
     %175 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%174, %expanded_100 : tensor<8x512x4x4xf32>, tensor<512x1x1xf32>) outs(%142 : tensor<8x512x4x4xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.addf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.addf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x512x4x4xf32>
     %176 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%175 : tensor<8x512x4x4xf32>) outs(%142 : tensor<8x512x4x4xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = arith.cmpf ugt, %in, %cst : f32
-      %649 = arith.select %648, %in, %cst : f32
-      linalg.yield %649 : f32
+      %649 = arith.cmpf ugt, %in, %cst : f32
+      %650 = arith.select %649, %in, %cst : f32
+      linalg.yield %650 : f32
     } -> tensor<8x512x4x4xf32>
     %padded_101 = tensor.pad %176 low[0, 0, 1, 1] high[0, 0, 1, 1] {
     ^bb0(%arg124: index, %arg125: index, %arg126: index, %arg127: index):
@@ -1167,61 +1167,61 @@ module {
     %177 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%padded_101, %arg57 : tensor<8x512x6x6xf32>, tensor<512x512x3x3xf32>) outs(%143 : tensor<8x512x4x4xf32>) -> tensor<8x512x4x4xf32>
     %178 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%arg120 : tensor<512xf32>) outs(%145 : tensor<512xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = arith.truncf %cst_6 : f64 to f32
-      %649 = arith.addf %in, %648 : f32
-      linalg.yield %649 : f32
+      %649 = arith.truncf %cst_6 : f64 to f32
+      %650 = arith.addf %in, %649 : f32
+      linalg.yield %650 : f32
     } -> tensor<512xf32>
     %179 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%178 : tensor<512xf32>) outs(%145 : tensor<512xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = math.rsqrt %in : f32
-      linalg.yield %648 : f32
+      %649 = math.rsqrt %in : f32
+      linalg.yield %649 : f32
     } -> tensor<512xf32>
     %expanded_102 = tensor.expand_shape %arg119 [[0, 1, 2]] output_shape [512, 1, 1] : tensor<512xf32> into tensor<512x1x1xf32>
     %expanded_103 = tensor.expand_shape %179 [[0, 1, 2]] output_shape [512, 1, 1] : tensor<512xf32> into tensor<512x1x1xf32>
     %180 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%177, %expanded_102 : tensor<8x512x4x4xf32>, tensor<512x1x1xf32>) outs(%142 : tensor<8x512x4x4xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.subf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.subf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x512x4x4xf32>
     %181 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%180, %expanded_103 : tensor<8x512x4x4xf32>, tensor<512x1x1xf32>) outs(%142 : tensor<8x512x4x4xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x512x4x4xf32>
     %expanded_104 = tensor.expand_shape %arg58 [[0, 1, 2]] output_shape [512, 1, 1] : tensor<512xf32> into tensor<512x1x1xf32>
     %182 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%181, %expanded_104 : tensor<8x512x4x4xf32>, tensor<512x1x1xf32>) outs(%142 : tensor<8x512x4x4xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x512x4x4xf32>
     %expanded_105 = tensor.expand_shape %arg59 [[0, 1, 2]] output_shape [512, 1, 1] : tensor<512xf32> into tensor<512x1x1xf32>
     %183 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%182, %expanded_105 : tensor<8x512x4x4xf32>, tensor<512x1x1xf32>) outs(%142 : tensor<8x512x4x4xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.addf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.addf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x512x4x4xf32>
     %184 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%183, %168 : tensor<8x512x4x4xf32>, tensor<8x512x4x4xf32>) outs(%142 : tensor<8x512x4x4xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.addf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.addf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x512x4x4xf32>
     %185 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%184 : tensor<8x512x4x4xf32>) outs(%142 : tensor<8x512x4x4xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = arith.cmpf ugt, %in, %cst : f32
-      %649 = arith.select %648, %in, %cst : f32
-      linalg.yield %649 : f32
+      %649 = arith.cmpf ugt, %in, %cst : f32
+      %650 = arith.select %649, %in, %cst : f32
+      linalg.yield %650 : f32
     } -> tensor<8x512x4x4xf32>
     %186 = tensor.empty() : tensor<8x512x1x1xf32>
     %187 = linalg.fill ins(%cst : f32) outs(%186 : tensor<8x512x1x1xf32>) -> tensor<8x512x1x1xf32>
     %188 = linalg.generic {indexing_maps = [#map1, #map5], iterator_types = ["parallel", "parallel", "reduction", "reduction"]} ins(%185 : tensor<8x512x4x4xf32>) outs(%187 : tensor<8x512x1x1xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = arith.addf %in, %out : f32
-      linalg.yield %648 : f32
+      %649 = arith.addf %in, %out : f32
+      linalg.yield %649 : f32
     } -> tensor<8x512x1x1xf32>
     %189 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%188 : tensor<8x512x1x1xf32>) outs(%186 : tensor<8x512x1x1xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = arith.divf %in, %cst_7 : f32
-      linalg.yield %648 : f32
+      %649 = arith.divf %in, %cst_7 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x512x1x1xf32>
     %collapsed = tensor.collapse_shape %189 [[0], [1, 2, 3]] : tensor<8x512x1x1xf32> into tensor<8x512xf32>
     %190 = tensor.empty() : tensor<512x1000xf32>
@@ -1234,51 +1234,51 @@ module {
       linalg.yield %in : f32
     } -> tensor<8x1000xf32>
     %195 = linalg.generic {indexing_maps = [#map7, #map7, #map7], iterator_types = ["parallel", "parallel"]} ins(%193, %194 : tensor<8x1000xf32>, tensor<8x1000xf32>) outs(%191 : tensor<8x1000xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.addf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.addf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x1000xf32>
     %196 = linalg.generic {indexing_maps = [#map7, #map7, #map7], iterator_types = ["parallel", "parallel"]} ins(%195, %arg123 : tensor<8x1000xf32>, tensor<8x1000xf32>) outs(%191 : tensor<8x1000xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.subf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.subf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x1000xf32>
     %197 = linalg.generic {indexing_maps = [#map7, #map7], iterator_types = ["parallel", "parallel"]} ins(%196 : tensor<8x1000xf32>) outs(%191 : tensor<8x1000xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = math.fpowi %in, %c2_i64 : f32, i64
-      linalg.yield %648 : f32
+      %649 = math.fpowi %in, %c2_i64 : f32, i64
+      linalg.yield %649 : f32
     } -> tensor<8x1000xf32>
     %198 = tensor.empty() : tensor<f32>
     %199 = linalg.fill ins(%cst : f32) outs(%198 : tensor<f32>) -> tensor<f32>
     %200 = linalg.generic {indexing_maps = [#map7, #map8], iterator_types = ["reduction", "reduction"]} ins(%197 : tensor<8x1000xf32>) outs(%199 : tensor<f32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = arith.addf %in, %out : f32
-      linalg.yield %648 : f32
+      %649 = arith.addf %in, %out : f32
+      linalg.yield %649 : f32
     } -> tensor<f32>
     %201 = linalg.generic {indexing_maps = [#map9, #map9], iterator_types = []} ins(%200 : tensor<f32>) outs(%198 : tensor<f32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = arith.divf %in, %cst_8 : f32
-      linalg.yield %648 : f32
+      %649 = arith.divf %in, %cst_8 : f32
+      linalg.yield %649 : f32
     } -> tensor<f32>
     %202 = linalg.generic {indexing_maps = [#map7, #map7], iterator_types = ["parallel", "parallel"]} ins(%cst_5 : tensor<8x1000xf32>) outs(%191 : tensor<8x1000xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = arith.divf %in, %cst_8 : f32
-      linalg.yield %648 : f32
+      %649 = arith.divf %in, %cst_8 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x1000xf32>
     %203 = linalg.generic {indexing_maps = [#map7, #map7], iterator_types = ["parallel", "parallel"]} ins(%196 : tensor<8x1000xf32>) outs(%191 : tensor<8x1000xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = math.fpowi %in, %c1_i64 : f32, i64
-      linalg.yield %648 : f32
+      %649 = math.fpowi %in, %c1_i64 : f32, i64
+      linalg.yield %649 : f32
     } -> tensor<8x1000xf32>
     %204 = linalg.generic {indexing_maps = [#map7, #map7], iterator_types = ["parallel", "parallel"]} ins(%203 : tensor<8x1000xf32>) outs(%191 : tensor<8x1000xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = arith.mulf %in, %cst_9 : f32
-      linalg.yield %648 : f32
+      %649 = arith.mulf %in, %cst_9 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x1000xf32>
     %205 = linalg.generic {indexing_maps = [#map7, #map7, #map7], iterator_types = ["parallel", "parallel"]} ins(%202, %204 : tensor<8x1000xf32>, tensor<8x1000xf32>) outs(%191 : tensor<8x1000xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x1000xf32>
     %206 = tensor.empty() : tensor<8x512xf32>
     %207 = linalg.fill ins(%cst : f32) outs(%206 : tensor<8x512xf32>) -> tensor<8x512xf32>
@@ -1292,8 +1292,8 @@ module {
     %214 = linalg.fill ins(%cst : f32) outs(%213 : tensor<1x1000xf32>) -> tensor<1x1000xf32>
     %215 = linalg.generic {indexing_maps = [#map7, #map10], iterator_types = ["reduction", "parallel"]} ins(%205 : tensor<8x1000xf32>) outs(%214 : tensor<1x1000xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = arith.addf %in, %out : f32
-      linalg.yield %648 : f32
+      %649 = arith.addf %in, %out : f32
+      linalg.yield %649 : f32
     } -> tensor<1x1000xf32>
     %collapsed_107 = tensor.collapse_shape %215 [[0, 1]] : tensor<1x1000xf32> into tensor<1000xf32>
     %216 = linalg.generic {indexing_maps = [#map11, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%208 : tensor<8x512xf32>) outs(%142 : tensor<8x512x4x4xf32>) {
@@ -1302,69 +1302,69 @@ module {
     } -> tensor<8x512x4x4xf32>
     %217 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%216 : tensor<8x512x4x4xf32>) outs(%142 : tensor<8x512x4x4xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = arith.divf %in, %cst_7 : f32
-      linalg.yield %648 : f32
+      %649 = arith.divf %in, %cst_7 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x512x4x4xf32>
     %218 = tensor.empty() : tensor<8x512x4x4xi1>
     %219 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%185 : tensor<8x512x4x4xf32>) outs(%218 : tensor<8x512x4x4xi1>) {
     ^bb0(%in: f32, %out: i1):
-      %648 = arith.cmpf ole, %in, %cst : f32
-      linalg.yield %648 : i1
+      %649 = arith.cmpf ole, %in, %cst : f32
+      linalg.yield %649 : i1
     } -> tensor<8x512x4x4xi1>
     %220 = linalg.generic {indexing_maps = [#map1, #map12, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%219, %cst_4, %217 : tensor<8x512x4x4xi1>, tensor<f32>, tensor<8x512x4x4xf32>) outs(%142 : tensor<8x512x4x4xf32>) {
-    ^bb0(%in: i1, %in_299: f32, %in_300: f32, %out: f32):
-      %648 = arith.select %in, %in_299, %in_300 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: i1, %in_295: f32, %in_296: f32, %out: f32):
+      %649 = arith.select %in, %in_295, %in_296 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x512x4x4xf32>
     %expanded_108 = tensor.expand_shape %arg119 [[0, 1, 2, 3]] output_shape [1, 512, 1, 1] : tensor<512xf32> into tensor<1x512x1x1xf32>
     %221 = linalg.fill ins(%cst : f32) outs(%145 : tensor<512xf32>) -> tensor<512xf32>
     %222 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%220 : tensor<8x512x4x4xf32>) outs(%221 : tensor<512xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = arith.addf %in, %out : f32
-      linalg.yield %648 : f32
+      %649 = arith.addf %in, %out : f32
+      linalg.yield %649 : f32
     } -> tensor<512xf32>
     %223 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%177, %expanded_108 : tensor<8x512x4x4xf32>, tensor<1x512x1x1xf32>) outs(%142 : tensor<8x512x4x4xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.subf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.subf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x512x4x4xf32>
     %224 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%220, %223 : tensor<8x512x4x4xf32>, tensor<8x512x4x4xf32>) outs(%142 : tensor<8x512x4x4xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x512x4x4xf32>
     %225 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%224 : tensor<8x512x4x4xf32>) outs(%221 : tensor<512xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = arith.addf %in, %out : f32
-      linalg.yield %648 : f32
+      %649 = arith.addf %in, %out : f32
+      linalg.yield %649 : f32
     } -> tensor<512xf32>
     %226 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%179, %arg58 : tensor<512xf32>, tensor<512xf32>) outs(%145 : tensor<512xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<512xf32>
     %expanded_109 = tensor.expand_shape %226 [[0, 1, 2, 3]] output_shape [1, 512, 1, 1] : tensor<512xf32> into tensor<1x512x1x1xf32>
     %227 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%220, %expanded_109 : tensor<8x512x4x4xf32>, tensor<1x512x1x1xf32>) outs(%142 : tensor<8x512x4x4xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x512x4x4xf32>
     %228 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%225, %179 : tensor<512xf32>, tensor<512xf32>) outs(%145 : tensor<512xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<512xf32>
     %229 = tensor.empty() : tensor<512x512x3x3xf32>
     %230 = linalg.fill ins(%cst : f32) outs(%229 : tensor<512x512x3x3xf32>) -> tensor<512x512x3x3xf32>
     %231 = linalg.generic {indexing_maps = [#map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%230 : tensor<512x512x3x3xf32>) {
     ^bb0(%out: f32):
-      %648 = linalg.index 0 : index
-      %649 = linalg.index 1 : index
-      %650 = linalg.index 2 : index
-      %651 = linalg.index 3 : index
-      %652 = arith.subi %c2, %650 : index
+      %649 = linalg.index 0 : index
+      %650 = linalg.index 1 : index
+      %651 = linalg.index 2 : index
+      %652 = linalg.index 3 : index
       %653 = arith.subi %c2, %651 : index
-      %extracted = tensor.extract %arg57[%649, %648, %652, %653] : tensor<512x512x3x3xf32>
+      %654 = arith.subi %c2, %652 : index
+      %extracted = tensor.extract %arg57[%650, %649, %653, %654] : tensor<512x512x3x3xf32>
       linalg.yield %extracted : f32
     } -> tensor<512x512x3x3xf32>
     %232 = tensor.empty() : tensor<8x512x6x6xf32>
@@ -1382,60 +1382,60 @@ module {
     %transposed_113 = linalg.transpose ins(%236 : tensor<512x512x3x3xf32>) outs(%229 : tensor<512x512x3x3xf32>) permutation = [1, 0, 2, 3] 
     %237 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%176 : tensor<8x512x4x4xf32>) outs(%218 : tensor<8x512x4x4xi1>) {
     ^bb0(%in: f32, %out: i1):
-      %648 = arith.cmpf ole, %in, %cst : f32
-      linalg.yield %648 : i1
+      %649 = arith.cmpf ole, %in, %cst : f32
+      linalg.yield %649 : i1
     } -> tensor<8x512x4x4xi1>
     %238 = linalg.generic {indexing_maps = [#map1, #map12, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%237, %cst_4, %234 : tensor<8x512x4x4xi1>, tensor<f32>, tensor<8x512x4x4xf32>) outs(%142 : tensor<8x512x4x4xf32>) {
-    ^bb0(%in: i1, %in_299: f32, %in_300: f32, %out: f32):
-      %648 = arith.select %in, %in_299, %in_300 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: i1, %in_295: f32, %in_296: f32, %out: f32):
+      %649 = arith.select %in, %in_295, %in_296 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x512x4x4xf32>
     %expanded_114 = tensor.expand_shape %arg116 [[0, 1, 2, 3]] output_shape [1, 512, 1, 1] : tensor<512xf32> into tensor<1x512x1x1xf32>
     %239 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%238 : tensor<8x512x4x4xf32>) outs(%221 : tensor<512xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = arith.addf %in, %out : f32
-      linalg.yield %648 : f32
+      %649 = arith.addf %in, %out : f32
+      linalg.yield %649 : f32
     } -> tensor<512xf32>
     %240 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%169, %expanded_114 : tensor<8x512x4x4xf32>, tensor<1x512x1x1xf32>) outs(%142 : tensor<8x512x4x4xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.subf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.subf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x512x4x4xf32>
     %241 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%238, %240 : tensor<8x512x4x4xf32>, tensor<8x512x4x4xf32>) outs(%142 : tensor<8x512x4x4xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x512x4x4xf32>
     %242 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%241 : tensor<8x512x4x4xf32>) outs(%221 : tensor<512xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = arith.addf %in, %out : f32
-      linalg.yield %648 : f32
+      %649 = arith.addf %in, %out : f32
+      linalg.yield %649 : f32
     } -> tensor<512xf32>
     %243 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%171, %arg55 : tensor<512xf32>, tensor<512xf32>) outs(%145 : tensor<512xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<512xf32>
     %expanded_115 = tensor.expand_shape %243 [[0, 1, 2, 3]] output_shape [1, 512, 1, 1] : tensor<512xf32> into tensor<1x512x1x1xf32>
     %244 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%238, %expanded_115 : tensor<8x512x4x4xf32>, tensor<1x512x1x1xf32>) outs(%142 : tensor<8x512x4x4xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x512x4x4xf32>
     %245 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%242, %171 : tensor<512xf32>, tensor<512xf32>) outs(%145 : tensor<512xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<512xf32>
     %246 = linalg.generic {indexing_maps = [#map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%230 : tensor<512x512x3x3xf32>) {
     ^bb0(%out: f32):
-      %648 = linalg.index 0 : index
-      %649 = linalg.index 1 : index
-      %650 = linalg.index 2 : index
-      %651 = linalg.index 3 : index
-      %652 = arith.subi %c2, %650 : index
+      %649 = linalg.index 0 : index
+      %650 = linalg.index 1 : index
+      %651 = linalg.index 2 : index
+      %652 = linalg.index 3 : index
       %653 = arith.subi %c2, %651 : index
-      %extracted = tensor.extract %arg54[%649, %648, %652, %653] : tensor<512x512x3x3xf32>
+      %654 = arith.subi %c2, %652 : index
+      %extracted = tensor.extract %arg54[%650, %649, %653, %654] : tensor<512x512x3x3xf32>
       linalg.yield %extracted : f32
     } -> tensor<512x512x3x3xf32>
     %inserted_slice_116 = tensor.insert_slice %244 into %233[0, 0, 1, 1] [8, 512, 4, 4] [1, 1, 1, 1] : tensor<8x512x4x4xf32> into tensor<8x512x6x6xf32>
@@ -1449,64 +1449,64 @@ module {
     %248 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%padded_119, %transposed_118 : tensor<512x8x6x6xf32>, tensor<512x8x4x4xf32>) outs(%230 : tensor<512x512x3x3xf32>) -> tensor<512x512x3x3xf32>
     %transposed_120 = linalg.transpose ins(%248 : tensor<512x512x3x3xf32>) outs(%229 : tensor<512x512x3x3xf32>) permutation = [1, 0, 2, 3] 
     %249 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%220, %247 : tensor<8x512x4x4xf32>, tensor<8x512x4x4xf32>) outs(%142 : tensor<8x512x4x4xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.addf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.addf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x512x4x4xf32>
     %250 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%168 : tensor<8x512x4x4xf32>) outs(%218 : tensor<8x512x4x4xi1>) {
     ^bb0(%in: f32, %out: i1):
-      %648 = arith.cmpf ole, %in, %cst : f32
-      linalg.yield %648 : i1
+      %649 = arith.cmpf ole, %in, %cst : f32
+      linalg.yield %649 : i1
     } -> tensor<8x512x4x4xi1>
     %251 = linalg.generic {indexing_maps = [#map1, #map12, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%250, %cst_4, %249 : tensor<8x512x4x4xi1>, tensor<f32>, tensor<8x512x4x4xf32>) outs(%142 : tensor<8x512x4x4xf32>) {
-    ^bb0(%in: i1, %in_299: f32, %in_300: f32, %out: f32):
-      %648 = arith.select %in, %in_299, %in_300 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: i1, %in_295: f32, %in_296: f32, %out: f32):
+      %649 = arith.select %in, %in_295, %in_296 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x512x4x4xf32>
     %expanded_121 = tensor.expand_shape %arg113 [[0, 1, 2, 3]] output_shape [1, 512, 1, 1] : tensor<512xf32> into tensor<1x512x1x1xf32>
     %252 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%251 : tensor<8x512x4x4xf32>) outs(%221 : tensor<512xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = arith.addf %in, %out : f32
-      linalg.yield %648 : f32
+      %649 = arith.addf %in, %out : f32
+      linalg.yield %649 : f32
     } -> tensor<512xf32>
     %253 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%160, %expanded_121 : tensor<8x512x4x4xf32>, tensor<1x512x1x1xf32>) outs(%142 : tensor<8x512x4x4xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.subf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.subf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x512x4x4xf32>
     %254 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%251, %253 : tensor<8x512x4x4xf32>, tensor<8x512x4x4xf32>) outs(%142 : tensor<8x512x4x4xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x512x4x4xf32>
     %255 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%254 : tensor<8x512x4x4xf32>) outs(%221 : tensor<512xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = arith.addf %in, %out : f32
-      linalg.yield %648 : f32
+      %649 = arith.addf %in, %out : f32
+      linalg.yield %649 : f32
     } -> tensor<512xf32>
     %256 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%162, %arg52 : tensor<512xf32>, tensor<512xf32>) outs(%145 : tensor<512xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<512xf32>
     %expanded_122 = tensor.expand_shape %256 [[0, 1, 2, 3]] output_shape [1, 512, 1, 1] : tensor<512xf32> into tensor<1x512x1x1xf32>
     %257 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%251, %expanded_122 : tensor<8x512x4x4xf32>, tensor<1x512x1x1xf32>) outs(%142 : tensor<8x512x4x4xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x512x4x4xf32>
     %258 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%255, %162 : tensor<512xf32>, tensor<512xf32>) outs(%145 : tensor<512xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<512xf32>
     %259 = tensor.empty() : tensor<256x512x1x1xf32>
     %260 = linalg.fill ins(%cst : f32) outs(%259 : tensor<256x512x1x1xf32>) -> tensor<256x512x1x1xf32>
     %261 = linalg.generic {indexing_maps = [#map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%260 : tensor<256x512x1x1xf32>) {
     ^bb0(%out: f32):
-      %648 = linalg.index 0 : index
-      %649 = linalg.index 1 : index
-      %extracted = tensor.extract %arg51[%649, %648, %c0, %c0] : tensor<512x256x1x1xf32>
+      %649 = linalg.index 0 : index
+      %650 = linalg.index 1 : index
+      %extracted = tensor.extract %arg51[%650, %649, %c0, %c0] : tensor<512x256x1x1xf32>
       linalg.yield %extracted : f32
     } -> tensor<256x512x1x1xf32>
     %262 = tensor.empty() : tensor<8x512x7x7xf32>
@@ -1527,50 +1527,50 @@ module {
     %271 = linalg.fill ins(%cst : f32) outs(%270 : tensor<512x256x1x1xf32>) -> tensor<512x256x1x1xf32>
     %272 = linalg.generic {indexing_maps = [#map15, #map16], iterator_types = ["reduction", "parallel", "parallel", "parallel", "parallel"]} ins(%transposed_128 : tensor<8x512x256x1x1xf32>) outs(%271 : tensor<512x256x1x1xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = arith.addf %in, %out : f32
-      linalg.yield %648 : f32
+      %649 = arith.addf %in, %out : f32
+      linalg.yield %649 : f32
     } -> tensor<512x256x1x1xf32>
     %expanded_129 = tensor.expand_shape %arg110 [[0, 1, 2, 3]] output_shape [1, 512, 1, 1] : tensor<512xf32> into tensor<1x512x1x1xf32>
     %273 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%153, %expanded_129 : tensor<8x512x4x4xf32>, tensor<1x512x1x1xf32>) outs(%142 : tensor<8x512x4x4xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.subf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.subf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x512x4x4xf32>
     %274 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%251, %273 : tensor<8x512x4x4xf32>, tensor<8x512x4x4xf32>) outs(%142 : tensor<8x512x4x4xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x512x4x4xf32>
     %275 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%274 : tensor<8x512x4x4xf32>) outs(%221 : tensor<512xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = arith.addf %in, %out : f32
-      linalg.yield %648 : f32
+      %649 = arith.addf %in, %out : f32
+      linalg.yield %649 : f32
     } -> tensor<512xf32>
     %276 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%155, %arg49 : tensor<512xf32>, tensor<512xf32>) outs(%145 : tensor<512xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<512xf32>
     %expanded_130 = tensor.expand_shape %276 [[0, 1, 2, 3]] output_shape [1, 512, 1, 1] : tensor<512xf32> into tensor<1x512x1x1xf32>
     %277 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%251, %expanded_130 : tensor<8x512x4x4xf32>, tensor<1x512x1x1xf32>) outs(%142 : tensor<8x512x4x4xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x512x4x4xf32>
     %278 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%275, %155 : tensor<512xf32>, tensor<512xf32>) outs(%145 : tensor<512xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<512xf32>
     %279 = linalg.generic {indexing_maps = [#map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%230 : tensor<512x512x3x3xf32>) {
     ^bb0(%out: f32):
-      %648 = linalg.index 0 : index
-      %649 = linalg.index 1 : index
-      %650 = linalg.index 2 : index
-      %651 = linalg.index 3 : index
-      %652 = arith.subi %c2, %650 : index
+      %649 = linalg.index 0 : index
+      %650 = linalg.index 1 : index
+      %651 = linalg.index 2 : index
+      %652 = linalg.index 3 : index
       %653 = arith.subi %c2, %651 : index
-      %extracted = tensor.extract %arg48[%649, %648, %652, %653] : tensor<512x512x3x3xf32>
+      %654 = arith.subi %c2, %652 : index
+      %extracted = tensor.extract %arg48[%650, %649, %653, %654] : tensor<512x512x3x3xf32>
       linalg.yield %extracted : f32
     } -> tensor<512x512x3x3xf32>
     %inserted_slice_131 = tensor.insert_slice %277 into %233[0, 0, 1, 1] [8, 512, 4, 4] [1, 1, 1, 1] : tensor<8x512x4x4xf32> into tensor<8x512x6x6xf32>
@@ -1585,62 +1585,62 @@ module {
     %transposed_135 = linalg.transpose ins(%281 : tensor<512x512x3x3xf32>) outs(%229 : tensor<512x512x3x3xf32>) permutation = [1, 0, 2, 3] 
     %282 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%152 : tensor<8x512x4x4xf32>) outs(%218 : tensor<8x512x4x4xi1>) {
     ^bb0(%in: f32, %out: i1):
-      %648 = arith.cmpf ole, %in, %cst : f32
-      linalg.yield %648 : i1
+      %649 = arith.cmpf ole, %in, %cst : f32
+      linalg.yield %649 : i1
     } -> tensor<8x512x4x4xi1>
     %283 = linalg.generic {indexing_maps = [#map1, #map12, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%282, %cst_4, %280 : tensor<8x512x4x4xi1>, tensor<f32>, tensor<8x512x4x4xf32>) outs(%142 : tensor<8x512x4x4xf32>) {
-    ^bb0(%in: i1, %in_299: f32, %in_300: f32, %out: f32):
-      %648 = arith.select %in, %in_299, %in_300 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: i1, %in_295: f32, %in_296: f32, %out: f32):
+      %649 = arith.select %in, %in_295, %in_296 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x512x4x4xf32>
     %expanded_136 = tensor.expand_shape %arg107 [[0, 1, 2, 3]] output_shape [1, 512, 1, 1] : tensor<512xf32> into tensor<1x512x1x1xf32>
     %284 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%283 : tensor<8x512x4x4xf32>) outs(%221 : tensor<512xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = arith.addf %in, %out : f32
-      linalg.yield %648 : f32
+      %649 = arith.addf %in, %out : f32
+      linalg.yield %649 : f32
     } -> tensor<512xf32>
     %285 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%144, %expanded_136 : tensor<8x512x4x4xf32>, tensor<1x512x1x1xf32>) outs(%142 : tensor<8x512x4x4xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.subf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.subf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x512x4x4xf32>
     %286 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%283, %285 : tensor<8x512x4x4xf32>, tensor<8x512x4x4xf32>) outs(%142 : tensor<8x512x4x4xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x512x4x4xf32>
     %287 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%286 : tensor<8x512x4x4xf32>) outs(%221 : tensor<512xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = arith.addf %in, %out : f32
-      linalg.yield %648 : f32
+      %649 = arith.addf %in, %out : f32
+      linalg.yield %649 : f32
     } -> tensor<512xf32>
     %288 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%147, %arg46 : tensor<512xf32>, tensor<512xf32>) outs(%145 : tensor<512xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<512xf32>
     %expanded_137 = tensor.expand_shape %288 [[0, 1, 2, 3]] output_shape [1, 512, 1, 1] : tensor<512xf32> into tensor<1x512x1x1xf32>
     %289 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%283, %expanded_137 : tensor<8x512x4x4xf32>, tensor<1x512x1x1xf32>) outs(%142 : tensor<8x512x4x4xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x512x4x4xf32>
     %290 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%287, %147 : tensor<512xf32>, tensor<512xf32>) outs(%145 : tensor<512xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<512xf32>
     %291 = tensor.empty() : tensor<256x512x3x3xf32>
     %292 = linalg.fill ins(%cst : f32) outs(%291 : tensor<256x512x3x3xf32>) -> tensor<256x512x3x3xf32>
     %293 = linalg.generic {indexing_maps = [#map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%292 : tensor<256x512x3x3xf32>) {
     ^bb0(%out: f32):
-      %648 = linalg.index 0 : index
-      %649 = linalg.index 1 : index
-      %650 = linalg.index 2 : index
-      %651 = linalg.index 3 : index
-      %652 = arith.subi %c2, %650 : index
+      %649 = linalg.index 0 : index
+      %650 = linalg.index 1 : index
+      %651 = linalg.index 2 : index
+      %652 = linalg.index 3 : index
       %653 = arith.subi %c2, %651 : index
-      %extracted = tensor.extract %arg45[%649, %648, %652, %653] : tensor<512x256x3x3xf32>
+      %654 = arith.subi %c2, %652 : index
+      %extracted = tensor.extract %arg45[%650, %649, %653, %654] : tensor<512x256x3x3xf32>
       linalg.yield %extracted : f32
     } -> tensor<256x512x3x3xf32>
     %294 = tensor.empty() : tensor<8x512x9x9xf32>
@@ -1663,74 +1663,74 @@ module {
     %302 = linalg.fill ins(%cst : f32) outs(%301 : tensor<512x256x3x3xf32>) -> tensor<512x256x3x3xf32>
     %303 = linalg.generic {indexing_maps = [#map15, #map16], iterator_types = ["reduction", "parallel", "parallel", "parallel", "parallel"]} ins(%transposed_143 : tensor<8x512x256x3x3xf32>) outs(%302 : tensor<512x256x3x3xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = arith.addf %in, %out : f32
-      linalg.yield %648 : f32
+      %649 = arith.addf %in, %out : f32
+      linalg.yield %649 : f32
     } -> tensor<512x256x3x3xf32>
     %304 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%264, %296 : tensor<8x256x7x7xf32>, tensor<8x256x7x7xf32>) outs(%98 : tensor<8x256x7x7xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.addf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.addf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x256x7x7xf32>
     %305 = tensor.empty() : tensor<8x256x7x7xi1>
     %306 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%141 : tensor<8x256x7x7xf32>) outs(%305 : tensor<8x256x7x7xi1>) {
     ^bb0(%in: f32, %out: i1):
-      %648 = arith.cmpf ole, %in, %cst : f32
-      linalg.yield %648 : i1
+      %649 = arith.cmpf ole, %in, %cst : f32
+      linalg.yield %649 : i1
     } -> tensor<8x256x7x7xi1>
     %307 = linalg.generic {indexing_maps = [#map1, #map12, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%306, %cst_4, %304 : tensor<8x256x7x7xi1>, tensor<f32>, tensor<8x256x7x7xf32>) outs(%98 : tensor<8x256x7x7xf32>) {
-    ^bb0(%in: i1, %in_299: f32, %in_300: f32, %out: f32):
-      %648 = arith.select %in, %in_299, %in_300 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: i1, %in_295: f32, %in_296: f32, %out: f32):
+      %649 = arith.select %in, %in_295, %in_296 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x256x7x7xf32>
     %expanded_144 = tensor.expand_shape %arg104 [[0, 1, 2, 3]] output_shape [1, 256, 1, 1] : tensor<256xf32> into tensor<1x256x1x1xf32>
     %308 = linalg.fill ins(%cst : f32) outs(%101 : tensor<256xf32>) -> tensor<256xf32>
     %309 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%307 : tensor<8x256x7x7xf32>) outs(%308 : tensor<256xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = arith.addf %in, %out : f32
-      linalg.yield %648 : f32
+      %649 = arith.addf %in, %out : f32
+      linalg.yield %649 : f32
     } -> tensor<256xf32>
     %310 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%133, %expanded_144 : tensor<8x256x7x7xf32>, tensor<1x256x1x1xf32>) outs(%98 : tensor<8x256x7x7xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.subf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.subf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x256x7x7xf32>
     %311 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%307, %310 : tensor<8x256x7x7xf32>, tensor<8x256x7x7xf32>) outs(%98 : tensor<8x256x7x7xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x256x7x7xf32>
     %312 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%311 : tensor<8x256x7x7xf32>) outs(%308 : tensor<256xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = arith.addf %in, %out : f32
-      linalg.yield %648 : f32
+      %649 = arith.addf %in, %out : f32
+      linalg.yield %649 : f32
     } -> tensor<256xf32>
     %313 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%135, %arg43 : tensor<256xf32>, tensor<256xf32>) outs(%101 : tensor<256xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<256xf32>
     %expanded_145 = tensor.expand_shape %313 [[0, 1, 2, 3]] output_shape [1, 256, 1, 1] : tensor<256xf32> into tensor<1x256x1x1xf32>
     %314 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%307, %expanded_145 : tensor<8x256x7x7xf32>, tensor<1x256x1x1xf32>) outs(%98 : tensor<8x256x7x7xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x256x7x7xf32>
     %315 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%312, %135 : tensor<256xf32>, tensor<256xf32>) outs(%101 : tensor<256xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<256xf32>
     %316 = tensor.empty() : tensor<256x256x3x3xf32>
     %317 = linalg.fill ins(%cst : f32) outs(%316 : tensor<256x256x3x3xf32>) -> tensor<256x256x3x3xf32>
     %318 = linalg.generic {indexing_maps = [#map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%317 : tensor<256x256x3x3xf32>) {
     ^bb0(%out: f32):
-      %648 = linalg.index 0 : index
-      %649 = linalg.index 1 : index
-      %650 = linalg.index 2 : index
-      %651 = linalg.index 3 : index
-      %652 = arith.subi %c2, %650 : index
+      %649 = linalg.index 0 : index
+      %650 = linalg.index 1 : index
+      %651 = linalg.index 2 : index
+      %652 = linalg.index 3 : index
       %653 = arith.subi %c2, %651 : index
-      %extracted = tensor.extract %arg42[%649, %648, %652, %653] : tensor<256x256x3x3xf32>
+      %654 = arith.subi %c2, %652 : index
+      %extracted = tensor.extract %arg42[%650, %649, %653, %654] : tensor<256x256x3x3xf32>
       linalg.yield %extracted : f32
     } -> tensor<256x256x3x3xf32>
     %319 = tensor.empty() : tensor<8x256x9x9xf32>
@@ -1747,60 +1747,60 @@ module {
     %transposed_150 = linalg.transpose ins(%322 : tensor<256x256x3x3xf32>) outs(%316 : tensor<256x256x3x3xf32>) permutation = [1, 0, 2, 3] 
     %323 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%132 : tensor<8x256x7x7xf32>) outs(%305 : tensor<8x256x7x7xi1>) {
     ^bb0(%in: f32, %out: i1):
-      %648 = arith.cmpf ole, %in, %cst : f32
-      linalg.yield %648 : i1
+      %649 = arith.cmpf ole, %in, %cst : f32
+      linalg.yield %649 : i1
     } -> tensor<8x256x7x7xi1>
     %324 = linalg.generic {indexing_maps = [#map1, #map12, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%323, %cst_4, %321 : tensor<8x256x7x7xi1>, tensor<f32>, tensor<8x256x7x7xf32>) outs(%98 : tensor<8x256x7x7xf32>) {
-    ^bb0(%in: i1, %in_299: f32, %in_300: f32, %out: f32):
-      %648 = arith.select %in, %in_299, %in_300 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: i1, %in_295: f32, %in_296: f32, %out: f32):
+      %649 = arith.select %in, %in_295, %in_296 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x256x7x7xf32>
     %expanded_151 = tensor.expand_shape %arg101 [[0, 1, 2, 3]] output_shape [1, 256, 1, 1] : tensor<256xf32> into tensor<1x256x1x1xf32>
     %325 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%324 : tensor<8x256x7x7xf32>) outs(%308 : tensor<256xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = arith.addf %in, %out : f32
-      linalg.yield %648 : f32
+      %649 = arith.addf %in, %out : f32
+      linalg.yield %649 : f32
     } -> tensor<256xf32>
     %326 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%125, %expanded_151 : tensor<8x256x7x7xf32>, tensor<1x256x1x1xf32>) outs(%98 : tensor<8x256x7x7xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.subf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.subf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x256x7x7xf32>
     %327 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%324, %326 : tensor<8x256x7x7xf32>, tensor<8x256x7x7xf32>) outs(%98 : tensor<8x256x7x7xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x256x7x7xf32>
     %328 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%327 : tensor<8x256x7x7xf32>) outs(%308 : tensor<256xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = arith.addf %in, %out : f32
-      linalg.yield %648 : f32
+      %649 = arith.addf %in, %out : f32
+      linalg.yield %649 : f32
     } -> tensor<256xf32>
     %329 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%127, %arg40 : tensor<256xf32>, tensor<256xf32>) outs(%101 : tensor<256xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<256xf32>
     %expanded_152 = tensor.expand_shape %329 [[0, 1, 2, 3]] output_shape [1, 256, 1, 1] : tensor<256xf32> into tensor<1x256x1x1xf32>
     %330 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%324, %expanded_152 : tensor<8x256x7x7xf32>, tensor<1x256x1x1xf32>) outs(%98 : tensor<8x256x7x7xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x256x7x7xf32>
     %331 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%328, %127 : tensor<256xf32>, tensor<256xf32>) outs(%101 : tensor<256xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<256xf32>
     %332 = linalg.generic {indexing_maps = [#map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%317 : tensor<256x256x3x3xf32>) {
     ^bb0(%out: f32):
-      %648 = linalg.index 0 : index
-      %649 = linalg.index 1 : index
-      %650 = linalg.index 2 : index
-      %651 = linalg.index 3 : index
-      %652 = arith.subi %c2, %650 : index
+      %649 = linalg.index 0 : index
+      %650 = linalg.index 1 : index
+      %651 = linalg.index 2 : index
+      %652 = linalg.index 3 : index
       %653 = arith.subi %c2, %651 : index
-      %extracted = tensor.extract %arg39[%649, %648, %652, %653] : tensor<256x256x3x3xf32>
+      %654 = arith.subi %c2, %652 : index
+      %extracted = tensor.extract %arg39[%650, %649, %653, %654] : tensor<256x256x3x3xf32>
       linalg.yield %extracted : f32
     } -> tensor<256x256x3x3xf32>
     %inserted_slice_153 = tensor.insert_slice %330 into %320[0, 0, 1, 1] [8, 256, 7, 7] [1, 1, 1, 1] : tensor<8x256x7x7xf32> into tensor<8x256x9x9xf32>
@@ -1814,64 +1814,64 @@ module {
     %334 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%padded_156, %transposed_155 : tensor<256x8x9x9xf32>, tensor<256x8x7x7xf32>) outs(%317 : tensor<256x256x3x3xf32>) -> tensor<256x256x3x3xf32>
     %transposed_157 = linalg.transpose ins(%334 : tensor<256x256x3x3xf32>) outs(%316 : tensor<256x256x3x3xf32>) permutation = [1, 0, 2, 3] 
     %335 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%307, %333 : tensor<8x256x7x7xf32>, tensor<8x256x7x7xf32>) outs(%98 : tensor<8x256x7x7xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.addf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.addf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x256x7x7xf32>
     %336 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%124 : tensor<8x256x7x7xf32>) outs(%305 : tensor<8x256x7x7xi1>) {
     ^bb0(%in: f32, %out: i1):
-      %648 = arith.cmpf ole, %in, %cst : f32
-      linalg.yield %648 : i1
+      %649 = arith.cmpf ole, %in, %cst : f32
+      linalg.yield %649 : i1
     } -> tensor<8x256x7x7xi1>
     %337 = linalg.generic {indexing_maps = [#map1, #map12, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%336, %cst_4, %335 : tensor<8x256x7x7xi1>, tensor<f32>, tensor<8x256x7x7xf32>) outs(%98 : tensor<8x256x7x7xf32>) {
-    ^bb0(%in: i1, %in_299: f32, %in_300: f32, %out: f32):
-      %648 = arith.select %in, %in_299, %in_300 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: i1, %in_295: f32, %in_296: f32, %out: f32):
+      %649 = arith.select %in, %in_295, %in_296 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x256x7x7xf32>
     %expanded_158 = tensor.expand_shape %arg98 [[0, 1, 2, 3]] output_shape [1, 256, 1, 1] : tensor<256xf32> into tensor<1x256x1x1xf32>
     %338 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%337 : tensor<8x256x7x7xf32>) outs(%308 : tensor<256xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = arith.addf %in, %out : f32
-      linalg.yield %648 : f32
+      %649 = arith.addf %in, %out : f32
+      linalg.yield %649 : f32
     } -> tensor<256xf32>
     %339 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%116, %expanded_158 : tensor<8x256x7x7xf32>, tensor<1x256x1x1xf32>) outs(%98 : tensor<8x256x7x7xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.subf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.subf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x256x7x7xf32>
     %340 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%337, %339 : tensor<8x256x7x7xf32>, tensor<8x256x7x7xf32>) outs(%98 : tensor<8x256x7x7xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x256x7x7xf32>
     %341 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%340 : tensor<8x256x7x7xf32>) outs(%308 : tensor<256xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = arith.addf %in, %out : f32
-      linalg.yield %648 : f32
+      %649 = arith.addf %in, %out : f32
+      linalg.yield %649 : f32
     } -> tensor<256xf32>
     %342 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%118, %arg37 : tensor<256xf32>, tensor<256xf32>) outs(%101 : tensor<256xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<256xf32>
     %expanded_159 = tensor.expand_shape %342 [[0, 1, 2, 3]] output_shape [1, 256, 1, 1] : tensor<256xf32> into tensor<1x256x1x1xf32>
     %343 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%337, %expanded_159 : tensor<8x256x7x7xf32>, tensor<1x256x1x1xf32>) outs(%98 : tensor<8x256x7x7xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x256x7x7xf32>
     %344 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%341, %118 : tensor<256xf32>, tensor<256xf32>) outs(%101 : tensor<256xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<256xf32>
     %345 = tensor.empty() : tensor<128x256x1x1xf32>
     %346 = linalg.fill ins(%cst : f32) outs(%345 : tensor<128x256x1x1xf32>) -> tensor<128x256x1x1xf32>
     %347 = linalg.generic {indexing_maps = [#map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%346 : tensor<128x256x1x1xf32>) {
     ^bb0(%out: f32):
-      %648 = linalg.index 0 : index
-      %649 = linalg.index 1 : index
-      %extracted = tensor.extract %arg36[%649, %648, %c0, %c0] : tensor<256x128x1x1xf32>
+      %649 = linalg.index 0 : index
+      %650 = linalg.index 1 : index
+      %extracted = tensor.extract %arg36[%650, %649, %c0, %c0] : tensor<256x128x1x1xf32>
       linalg.yield %extracted : f32
     } -> tensor<128x256x1x1xf32>
     %348 = tensor.empty() : tensor<8x256x14x14xf32>
@@ -1896,50 +1896,50 @@ module {
     %357 = linalg.fill ins(%cst : f32) outs(%356 : tensor<256x128x1x1xf32>) -> tensor<256x128x1x1xf32>
     %358 = linalg.generic {indexing_maps = [#map15, #map16], iterator_types = ["reduction", "parallel", "parallel", "parallel", "parallel"]} ins(%transposed_168 : tensor<8x256x128x1x1xf32>) outs(%357 : tensor<256x128x1x1xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = arith.addf %in, %out : f32
-      linalg.yield %648 : f32
+      %649 = arith.addf %in, %out : f32
+      linalg.yield %649 : f32
     } -> tensor<256x128x1x1xf32>
     %expanded_169 = tensor.expand_shape %arg95 [[0, 1, 2, 3]] output_shape [1, 256, 1, 1] : tensor<256xf32> into tensor<1x256x1x1xf32>
     %359 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%109, %expanded_169 : tensor<8x256x7x7xf32>, tensor<1x256x1x1xf32>) outs(%98 : tensor<8x256x7x7xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.subf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.subf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x256x7x7xf32>
     %360 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%337, %359 : tensor<8x256x7x7xf32>, tensor<8x256x7x7xf32>) outs(%98 : tensor<8x256x7x7xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x256x7x7xf32>
     %361 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%360 : tensor<8x256x7x7xf32>) outs(%308 : tensor<256xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = arith.addf %in, %out : f32
-      linalg.yield %648 : f32
+      %649 = arith.addf %in, %out : f32
+      linalg.yield %649 : f32
     } -> tensor<256xf32>
     %362 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%111, %arg34 : tensor<256xf32>, tensor<256xf32>) outs(%101 : tensor<256xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<256xf32>
     %expanded_170 = tensor.expand_shape %362 [[0, 1, 2, 3]] output_shape [1, 256, 1, 1] : tensor<256xf32> into tensor<1x256x1x1xf32>
     %363 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%337, %expanded_170 : tensor<8x256x7x7xf32>, tensor<1x256x1x1xf32>) outs(%98 : tensor<8x256x7x7xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x256x7x7xf32>
     %364 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%361, %111 : tensor<256xf32>, tensor<256xf32>) outs(%101 : tensor<256xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<256xf32>
     %365 = linalg.generic {indexing_maps = [#map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%317 : tensor<256x256x3x3xf32>) {
     ^bb0(%out: f32):
-      %648 = linalg.index 0 : index
-      %649 = linalg.index 1 : index
-      %650 = linalg.index 2 : index
-      %651 = linalg.index 3 : index
-      %652 = arith.subi %c2, %650 : index
+      %649 = linalg.index 0 : index
+      %650 = linalg.index 1 : index
+      %651 = linalg.index 2 : index
+      %652 = linalg.index 3 : index
       %653 = arith.subi %c2, %651 : index
-      %extracted = tensor.extract %arg33[%649, %648, %652, %653] : tensor<256x256x3x3xf32>
+      %654 = arith.subi %c2, %652 : index
+      %extracted = tensor.extract %arg33[%650, %649, %653, %654] : tensor<256x256x3x3xf32>
       linalg.yield %extracted : f32
     } -> tensor<256x256x3x3xf32>
     %inserted_slice_171 = tensor.insert_slice %363 into %320[0, 0, 1, 1] [8, 256, 7, 7] [1, 1, 1, 1] : tensor<8x256x7x7xf32> into tensor<8x256x9x9xf32>
@@ -1954,62 +1954,62 @@ module {
     %transposed_175 = linalg.transpose ins(%367 : tensor<256x256x3x3xf32>) outs(%316 : tensor<256x256x3x3xf32>) permutation = [1, 0, 2, 3] 
     %368 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%108 : tensor<8x256x7x7xf32>) outs(%305 : tensor<8x256x7x7xi1>) {
     ^bb0(%in: f32, %out: i1):
-      %648 = arith.cmpf ole, %in, %cst : f32
-      linalg.yield %648 : i1
+      %649 = arith.cmpf ole, %in, %cst : f32
+      linalg.yield %649 : i1
     } -> tensor<8x256x7x7xi1>
     %369 = linalg.generic {indexing_maps = [#map1, #map12, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%368, %cst_4, %366 : tensor<8x256x7x7xi1>, tensor<f32>, tensor<8x256x7x7xf32>) outs(%98 : tensor<8x256x7x7xf32>) {
-    ^bb0(%in: i1, %in_299: f32, %in_300: f32, %out: f32):
-      %648 = arith.select %in, %in_299, %in_300 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: i1, %in_295: f32, %in_296: f32, %out: f32):
+      %649 = arith.select %in, %in_295, %in_296 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x256x7x7xf32>
     %expanded_176 = tensor.expand_shape %arg92 [[0, 1, 2, 3]] output_shape [1, 256, 1, 1] : tensor<256xf32> into tensor<1x256x1x1xf32>
     %370 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%369 : tensor<8x256x7x7xf32>) outs(%308 : tensor<256xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = arith.addf %in, %out : f32
-      linalg.yield %648 : f32
+      %649 = arith.addf %in, %out : f32
+      linalg.yield %649 : f32
     } -> tensor<256xf32>
     %371 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%100, %expanded_176 : tensor<8x256x7x7xf32>, tensor<1x256x1x1xf32>) outs(%98 : tensor<8x256x7x7xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.subf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.subf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x256x7x7xf32>
     %372 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%369, %371 : tensor<8x256x7x7xf32>, tensor<8x256x7x7xf32>) outs(%98 : tensor<8x256x7x7xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x256x7x7xf32>
     %373 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%372 : tensor<8x256x7x7xf32>) outs(%308 : tensor<256xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = arith.addf %in, %out : f32
-      linalg.yield %648 : f32
+      %649 = arith.addf %in, %out : f32
+      linalg.yield %649 : f32
     } -> tensor<256xf32>
     %374 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%103, %arg31 : tensor<256xf32>, tensor<256xf32>) outs(%101 : tensor<256xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<256xf32>
     %expanded_177 = tensor.expand_shape %374 [[0, 1, 2, 3]] output_shape [1, 256, 1, 1] : tensor<256xf32> into tensor<1x256x1x1xf32>
     %375 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%369, %expanded_177 : tensor<8x256x7x7xf32>, tensor<1x256x1x1xf32>) outs(%98 : tensor<8x256x7x7xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x256x7x7xf32>
     %376 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%373, %103 : tensor<256xf32>, tensor<256xf32>) outs(%101 : tensor<256xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<256xf32>
     %377 = tensor.empty() : tensor<128x256x3x3xf32>
     %378 = linalg.fill ins(%cst : f32) outs(%377 : tensor<128x256x3x3xf32>) -> tensor<128x256x3x3xf32>
     %379 = linalg.generic {indexing_maps = [#map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%378 : tensor<128x256x3x3xf32>) {
     ^bb0(%out: f32):
-      %648 = linalg.index 0 : index
-      %649 = linalg.index 1 : index
-      %650 = linalg.index 2 : index
-      %651 = linalg.index 3 : index
-      %652 = arith.subi %c2, %650 : index
+      %649 = linalg.index 0 : index
+      %650 = linalg.index 1 : index
+      %651 = linalg.index 2 : index
+      %652 = linalg.index 3 : index
       %653 = arith.subi %c2, %651 : index
-      %extracted = tensor.extract %arg30[%649, %648, %652, %653] : tensor<256x128x3x3xf32>
+      %654 = arith.subi %c2, %652 : index
+      %extracted = tensor.extract %arg30[%650, %649, %653, %654] : tensor<256x128x3x3xf32>
       linalg.yield %extracted : f32
     } -> tensor<128x256x3x3xf32>
     %380 = tensor.empty() : tensor<8x256x16x16xf32>
@@ -2036,74 +2036,74 @@ module {
     %388 = linalg.fill ins(%cst : f32) outs(%387 : tensor<256x128x3x3xf32>) -> tensor<256x128x3x3xf32>
     %389 = linalg.generic {indexing_maps = [#map15, #map16], iterator_types = ["reduction", "parallel", "parallel", "parallel", "parallel"]} ins(%transposed_187 : tensor<8x256x128x3x3xf32>) outs(%388 : tensor<256x128x3x3xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = arith.addf %in, %out : f32
-      linalg.yield %648 : f32
+      %649 = arith.addf %in, %out : f32
+      linalg.yield %649 : f32
     } -> tensor<256x128x3x3xf32>
     %390 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%350, %382 : tensor<8x128x14x14xf32>, tensor<8x128x14x14xf32>) outs(%54 : tensor<8x128x14x14xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.addf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.addf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x128x14x14xf32>
     %391 = tensor.empty() : tensor<8x128x14x14xi1>
     %392 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%97 : tensor<8x128x14x14xf32>) outs(%391 : tensor<8x128x14x14xi1>) {
     ^bb0(%in: f32, %out: i1):
-      %648 = arith.cmpf ole, %in, %cst : f32
-      linalg.yield %648 : i1
+      %649 = arith.cmpf ole, %in, %cst : f32
+      linalg.yield %649 : i1
     } -> tensor<8x128x14x14xi1>
     %393 = linalg.generic {indexing_maps = [#map1, #map12, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%392, %cst_4, %390 : tensor<8x128x14x14xi1>, tensor<f32>, tensor<8x128x14x14xf32>) outs(%54 : tensor<8x128x14x14xf32>) {
-    ^bb0(%in: i1, %in_299: f32, %in_300: f32, %out: f32):
-      %648 = arith.select %in, %in_299, %in_300 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: i1, %in_295: f32, %in_296: f32, %out: f32):
+      %649 = arith.select %in, %in_295, %in_296 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x128x14x14xf32>
     %expanded_188 = tensor.expand_shape %arg89 [[0, 1, 2, 3]] output_shape [1, 128, 1, 1] : tensor<128xf32> into tensor<1x128x1x1xf32>
     %394 = linalg.fill ins(%cst : f32) outs(%57 : tensor<128xf32>) -> tensor<128xf32>
     %395 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%393 : tensor<8x128x14x14xf32>) outs(%394 : tensor<128xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = arith.addf %in, %out : f32
-      linalg.yield %648 : f32
+      %649 = arith.addf %in, %out : f32
+      linalg.yield %649 : f32
     } -> tensor<128xf32>
     %396 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%89, %expanded_188 : tensor<8x128x14x14xf32>, tensor<1x128x1x1xf32>) outs(%54 : tensor<8x128x14x14xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.subf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.subf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x128x14x14xf32>
     %397 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%393, %396 : tensor<8x128x14x14xf32>, tensor<8x128x14x14xf32>) outs(%54 : tensor<8x128x14x14xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x128x14x14xf32>
     %398 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%397 : tensor<8x128x14x14xf32>) outs(%394 : tensor<128xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = arith.addf %in, %out : f32
-      linalg.yield %648 : f32
+      %649 = arith.addf %in, %out : f32
+      linalg.yield %649 : f32
     } -> tensor<128xf32>
     %399 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%91, %arg28 : tensor<128xf32>, tensor<128xf32>) outs(%57 : tensor<128xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<128xf32>
     %expanded_189 = tensor.expand_shape %399 [[0, 1, 2, 3]] output_shape [1, 128, 1, 1] : tensor<128xf32> into tensor<1x128x1x1xf32>
     %400 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%393, %expanded_189 : tensor<8x128x14x14xf32>, tensor<1x128x1x1xf32>) outs(%54 : tensor<8x128x14x14xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x128x14x14xf32>
     %401 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%398, %91 : tensor<128xf32>, tensor<128xf32>) outs(%57 : tensor<128xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<128xf32>
     %402 = tensor.empty() : tensor<128x128x3x3xf32>
     %403 = linalg.fill ins(%cst : f32) outs(%402 : tensor<128x128x3x3xf32>) -> tensor<128x128x3x3xf32>
     %404 = linalg.generic {indexing_maps = [#map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%403 : tensor<128x128x3x3xf32>) {
     ^bb0(%out: f32):
-      %648 = linalg.index 0 : index
-      %649 = linalg.index 1 : index
-      %650 = linalg.index 2 : index
-      %651 = linalg.index 3 : index
-      %652 = arith.subi %c2, %650 : index
+      %649 = linalg.index 0 : index
+      %650 = linalg.index 1 : index
+      %651 = linalg.index 2 : index
+      %652 = linalg.index 3 : index
       %653 = arith.subi %c2, %651 : index
-      %extracted = tensor.extract %arg27[%649, %648, %652, %653] : tensor<128x128x3x3xf32>
+      %654 = arith.subi %c2, %652 : index
+      %extracted = tensor.extract %arg27[%650, %649, %653, %654] : tensor<128x128x3x3xf32>
       linalg.yield %extracted : f32
     } -> tensor<128x128x3x3xf32>
     %405 = tensor.empty() : tensor<8x128x16x16xf32>
@@ -2120,60 +2120,60 @@ module {
     %transposed_194 = linalg.transpose ins(%408 : tensor<128x128x3x3xf32>) outs(%402 : tensor<128x128x3x3xf32>) permutation = [1, 0, 2, 3] 
     %409 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%88 : tensor<8x128x14x14xf32>) outs(%391 : tensor<8x128x14x14xi1>) {
     ^bb0(%in: f32, %out: i1):
-      %648 = arith.cmpf ole, %in, %cst : f32
-      linalg.yield %648 : i1
+      %649 = arith.cmpf ole, %in, %cst : f32
+      linalg.yield %649 : i1
     } -> tensor<8x128x14x14xi1>
     %410 = linalg.generic {indexing_maps = [#map1, #map12, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%409, %cst_4, %407 : tensor<8x128x14x14xi1>, tensor<f32>, tensor<8x128x14x14xf32>) outs(%54 : tensor<8x128x14x14xf32>) {
-    ^bb0(%in: i1, %in_299: f32, %in_300: f32, %out: f32):
-      %648 = arith.select %in, %in_299, %in_300 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: i1, %in_295: f32, %in_296: f32, %out: f32):
+      %649 = arith.select %in, %in_295, %in_296 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x128x14x14xf32>
     %expanded_195 = tensor.expand_shape %arg86 [[0, 1, 2, 3]] output_shape [1, 128, 1, 1] : tensor<128xf32> into tensor<1x128x1x1xf32>
     %411 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%410 : tensor<8x128x14x14xf32>) outs(%394 : tensor<128xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = arith.addf %in, %out : f32
-      linalg.yield %648 : f32
+      %649 = arith.addf %in, %out : f32
+      linalg.yield %649 : f32
     } -> tensor<128xf32>
     %412 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%81, %expanded_195 : tensor<8x128x14x14xf32>, tensor<1x128x1x1xf32>) outs(%54 : tensor<8x128x14x14xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.subf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.subf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x128x14x14xf32>
     %413 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%410, %412 : tensor<8x128x14x14xf32>, tensor<8x128x14x14xf32>) outs(%54 : tensor<8x128x14x14xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x128x14x14xf32>
     %414 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%413 : tensor<8x128x14x14xf32>) outs(%394 : tensor<128xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = arith.addf %in, %out : f32
-      linalg.yield %648 : f32
+      %649 = arith.addf %in, %out : f32
+      linalg.yield %649 : f32
     } -> tensor<128xf32>
     %415 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%83, %arg25 : tensor<128xf32>, tensor<128xf32>) outs(%57 : tensor<128xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<128xf32>
     %expanded_196 = tensor.expand_shape %415 [[0, 1, 2, 3]] output_shape [1, 128, 1, 1] : tensor<128xf32> into tensor<1x128x1x1xf32>
     %416 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%410, %expanded_196 : tensor<8x128x14x14xf32>, tensor<1x128x1x1xf32>) outs(%54 : tensor<8x128x14x14xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x128x14x14xf32>
     %417 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%414, %83 : tensor<128xf32>, tensor<128xf32>) outs(%57 : tensor<128xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<128xf32>
     %418 = linalg.generic {indexing_maps = [#map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%403 : tensor<128x128x3x3xf32>) {
     ^bb0(%out: f32):
-      %648 = linalg.index 0 : index
-      %649 = linalg.index 1 : index
-      %650 = linalg.index 2 : index
-      %651 = linalg.index 3 : index
-      %652 = arith.subi %c2, %650 : index
+      %649 = linalg.index 0 : index
+      %650 = linalg.index 1 : index
+      %651 = linalg.index 2 : index
+      %652 = linalg.index 3 : index
       %653 = arith.subi %c2, %651 : index
-      %extracted = tensor.extract %arg24[%649, %648, %652, %653] : tensor<128x128x3x3xf32>
+      %654 = arith.subi %c2, %652 : index
+      %extracted = tensor.extract %arg24[%650, %649, %653, %654] : tensor<128x128x3x3xf32>
       linalg.yield %extracted : f32
     } -> tensor<128x128x3x3xf32>
     %inserted_slice_197 = tensor.insert_slice %416 into %406[0, 0, 1, 1] [8, 128, 14, 14] [1, 1, 1, 1] : tensor<8x128x14x14xf32> into tensor<8x128x16x16xf32>
@@ -2187,64 +2187,64 @@ module {
     %420 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%padded_200, %transposed_199 : tensor<128x8x16x16xf32>, tensor<128x8x14x14xf32>) outs(%403 : tensor<128x128x3x3xf32>) -> tensor<128x128x3x3xf32>
     %transposed_201 = linalg.transpose ins(%420 : tensor<128x128x3x3xf32>) outs(%402 : tensor<128x128x3x3xf32>) permutation = [1, 0, 2, 3] 
     %421 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%393, %419 : tensor<8x128x14x14xf32>, tensor<8x128x14x14xf32>) outs(%54 : tensor<8x128x14x14xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.addf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.addf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x128x14x14xf32>
     %422 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%80 : tensor<8x128x14x14xf32>) outs(%391 : tensor<8x128x14x14xi1>) {
     ^bb0(%in: f32, %out: i1):
-      %648 = arith.cmpf ole, %in, %cst : f32
-      linalg.yield %648 : i1
+      %649 = arith.cmpf ole, %in, %cst : f32
+      linalg.yield %649 : i1
     } -> tensor<8x128x14x14xi1>
     %423 = linalg.generic {indexing_maps = [#map1, #map12, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%422, %cst_4, %421 : tensor<8x128x14x14xi1>, tensor<f32>, tensor<8x128x14x14xf32>) outs(%54 : tensor<8x128x14x14xf32>) {
-    ^bb0(%in: i1, %in_299: f32, %in_300: f32, %out: f32):
-      %648 = arith.select %in, %in_299, %in_300 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: i1, %in_295: f32, %in_296: f32, %out: f32):
+      %649 = arith.select %in, %in_295, %in_296 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x128x14x14xf32>
     %expanded_202 = tensor.expand_shape %arg83 [[0, 1, 2, 3]] output_shape [1, 128, 1, 1] : tensor<128xf32> into tensor<1x128x1x1xf32>
     %424 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%423 : tensor<8x128x14x14xf32>) outs(%394 : tensor<128xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = arith.addf %in, %out : f32
-      linalg.yield %648 : f32
+      %649 = arith.addf %in, %out : f32
+      linalg.yield %649 : f32
     } -> tensor<128xf32>
     %425 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%72, %expanded_202 : tensor<8x128x14x14xf32>, tensor<1x128x1x1xf32>) outs(%54 : tensor<8x128x14x14xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.subf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.subf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x128x14x14xf32>
     %426 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%423, %425 : tensor<8x128x14x14xf32>, tensor<8x128x14x14xf32>) outs(%54 : tensor<8x128x14x14xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x128x14x14xf32>
     %427 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%426 : tensor<8x128x14x14xf32>) outs(%394 : tensor<128xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = arith.addf %in, %out : f32
-      linalg.yield %648 : f32
+      %649 = arith.addf %in, %out : f32
+      linalg.yield %649 : f32
     } -> tensor<128xf32>
     %428 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%74, %arg22 : tensor<128xf32>, tensor<128xf32>) outs(%57 : tensor<128xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<128xf32>
     %expanded_203 = tensor.expand_shape %428 [[0, 1, 2, 3]] output_shape [1, 128, 1, 1] : tensor<128xf32> into tensor<1x128x1x1xf32>
     %429 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%423, %expanded_203 : tensor<8x128x14x14xf32>, tensor<1x128x1x1xf32>) outs(%54 : tensor<8x128x14x14xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x128x14x14xf32>
     %430 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%427, %74 : tensor<128xf32>, tensor<128xf32>) outs(%57 : tensor<128xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<128xf32>
     %431 = tensor.empty() : tensor<64x128x1x1xf32>
     %432 = linalg.fill ins(%cst : f32) outs(%431 : tensor<64x128x1x1xf32>) -> tensor<64x128x1x1xf32>
     %433 = linalg.generic {indexing_maps = [#map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%432 : tensor<64x128x1x1xf32>) {
     ^bb0(%out: f32):
-      %648 = linalg.index 0 : index
-      %649 = linalg.index 1 : index
-      %extracted = tensor.extract %arg21[%649, %648, %c0, %c0] : tensor<128x64x1x1xf32>
+      %649 = linalg.index 0 : index
+      %650 = linalg.index 1 : index
+      %extracted = tensor.extract %arg21[%650, %649, %c0, %c0] : tensor<128x64x1x1xf32>
       linalg.yield %extracted : f32
     } -> tensor<64x128x1x1xf32>
     %434 = tensor.empty() : tensor<8x128x28x28xf32>
@@ -2269,50 +2269,50 @@ module {
     %443 = linalg.fill ins(%cst : f32) outs(%442 : tensor<128x64x1x1xf32>) -> tensor<128x64x1x1xf32>
     %444 = linalg.generic {indexing_maps = [#map15, #map16], iterator_types = ["reduction", "parallel", "parallel", "parallel", "parallel"]} ins(%transposed_213 : tensor<8x128x64x1x1xf32>) outs(%443 : tensor<128x64x1x1xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = arith.addf %in, %out : f32
-      linalg.yield %648 : f32
+      %649 = arith.addf %in, %out : f32
+      linalg.yield %649 : f32
     } -> tensor<128x64x1x1xf32>
     %expanded_214 = tensor.expand_shape %arg80 [[0, 1, 2, 3]] output_shape [1, 128, 1, 1] : tensor<128xf32> into tensor<1x128x1x1xf32>
     %445 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%65, %expanded_214 : tensor<8x128x14x14xf32>, tensor<1x128x1x1xf32>) outs(%54 : tensor<8x128x14x14xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.subf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.subf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x128x14x14xf32>
     %446 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%423, %445 : tensor<8x128x14x14xf32>, tensor<8x128x14x14xf32>) outs(%54 : tensor<8x128x14x14xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x128x14x14xf32>
     %447 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%446 : tensor<8x128x14x14xf32>) outs(%394 : tensor<128xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = arith.addf %in, %out : f32
-      linalg.yield %648 : f32
+      %649 = arith.addf %in, %out : f32
+      linalg.yield %649 : f32
     } -> tensor<128xf32>
     %448 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%67, %arg19 : tensor<128xf32>, tensor<128xf32>) outs(%57 : tensor<128xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<128xf32>
     %expanded_215 = tensor.expand_shape %448 [[0, 1, 2, 3]] output_shape [1, 128, 1, 1] : tensor<128xf32> into tensor<1x128x1x1xf32>
     %449 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%423, %expanded_215 : tensor<8x128x14x14xf32>, tensor<1x128x1x1xf32>) outs(%54 : tensor<8x128x14x14xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x128x14x14xf32>
     %450 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%447, %67 : tensor<128xf32>, tensor<128xf32>) outs(%57 : tensor<128xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<128xf32>
     %451 = linalg.generic {indexing_maps = [#map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%403 : tensor<128x128x3x3xf32>) {
     ^bb0(%out: f32):
-      %648 = linalg.index 0 : index
-      %649 = linalg.index 1 : index
-      %650 = linalg.index 2 : index
-      %651 = linalg.index 3 : index
-      %652 = arith.subi %c2, %650 : index
+      %649 = linalg.index 0 : index
+      %650 = linalg.index 1 : index
+      %651 = linalg.index 2 : index
+      %652 = linalg.index 3 : index
       %653 = arith.subi %c2, %651 : index
-      %extracted = tensor.extract %arg18[%649, %648, %652, %653] : tensor<128x128x3x3xf32>
+      %654 = arith.subi %c2, %652 : index
+      %extracted = tensor.extract %arg18[%650, %649, %653, %654] : tensor<128x128x3x3xf32>
       linalg.yield %extracted : f32
     } -> tensor<128x128x3x3xf32>
     %inserted_slice_216 = tensor.insert_slice %449 into %406[0, 0, 1, 1] [8, 128, 14, 14] [1, 1, 1, 1] : tensor<8x128x14x14xf32> into tensor<8x128x16x16xf32>
@@ -2327,62 +2327,62 @@ module {
     %transposed_220 = linalg.transpose ins(%453 : tensor<128x128x3x3xf32>) outs(%402 : tensor<128x128x3x3xf32>) permutation = [1, 0, 2, 3] 
     %454 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%64 : tensor<8x128x14x14xf32>) outs(%391 : tensor<8x128x14x14xi1>) {
     ^bb0(%in: f32, %out: i1):
-      %648 = arith.cmpf ole, %in, %cst : f32
-      linalg.yield %648 : i1
+      %649 = arith.cmpf ole, %in, %cst : f32
+      linalg.yield %649 : i1
     } -> tensor<8x128x14x14xi1>
     %455 = linalg.generic {indexing_maps = [#map1, #map12, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%454, %cst_4, %452 : tensor<8x128x14x14xi1>, tensor<f32>, tensor<8x128x14x14xf32>) outs(%54 : tensor<8x128x14x14xf32>) {
-    ^bb0(%in: i1, %in_299: f32, %in_300: f32, %out: f32):
-      %648 = arith.select %in, %in_299, %in_300 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: i1, %in_295: f32, %in_296: f32, %out: f32):
+      %649 = arith.select %in, %in_295, %in_296 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x128x14x14xf32>
     %expanded_221 = tensor.expand_shape %arg77 [[0, 1, 2, 3]] output_shape [1, 128, 1, 1] : tensor<128xf32> into tensor<1x128x1x1xf32>
     %456 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%455 : tensor<8x128x14x14xf32>) outs(%394 : tensor<128xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = arith.addf %in, %out : f32
-      linalg.yield %648 : f32
+      %649 = arith.addf %in, %out : f32
+      linalg.yield %649 : f32
     } -> tensor<128xf32>
     %457 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%56, %expanded_221 : tensor<8x128x14x14xf32>, tensor<1x128x1x1xf32>) outs(%54 : tensor<8x128x14x14xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.subf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.subf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x128x14x14xf32>
     %458 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%455, %457 : tensor<8x128x14x14xf32>, tensor<8x128x14x14xf32>) outs(%54 : tensor<8x128x14x14xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x128x14x14xf32>
     %459 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%458 : tensor<8x128x14x14xf32>) outs(%394 : tensor<128xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = arith.addf %in, %out : f32
-      linalg.yield %648 : f32
+      %649 = arith.addf %in, %out : f32
+      linalg.yield %649 : f32
     } -> tensor<128xf32>
     %460 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%59, %arg16 : tensor<128xf32>, tensor<128xf32>) outs(%57 : tensor<128xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<128xf32>
     %expanded_222 = tensor.expand_shape %460 [[0, 1, 2, 3]] output_shape [1, 128, 1, 1] : tensor<128xf32> into tensor<1x128x1x1xf32>
     %461 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%455, %expanded_222 : tensor<8x128x14x14xf32>, tensor<1x128x1x1xf32>) outs(%54 : tensor<8x128x14x14xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x128x14x14xf32>
     %462 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%459, %59 : tensor<128xf32>, tensor<128xf32>) outs(%57 : tensor<128xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<128xf32>
     %463 = tensor.empty() : tensor<64x128x3x3xf32>
     %464 = linalg.fill ins(%cst : f32) outs(%463 : tensor<64x128x3x3xf32>) -> tensor<64x128x3x3xf32>
     %465 = linalg.generic {indexing_maps = [#map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%464 : tensor<64x128x3x3xf32>) {
     ^bb0(%out: f32):
-      %648 = linalg.index 0 : index
-      %649 = linalg.index 1 : index
-      %650 = linalg.index 2 : index
-      %651 = linalg.index 3 : index
-      %652 = arith.subi %c2, %650 : index
+      %649 = linalg.index 0 : index
+      %650 = linalg.index 1 : index
+      %651 = linalg.index 2 : index
+      %652 = linalg.index 3 : index
       %653 = arith.subi %c2, %651 : index
-      %extracted = tensor.extract %arg15[%649, %648, %652, %653] : tensor<128x64x3x3xf32>
+      %654 = arith.subi %c2, %652 : index
+      %extracted = tensor.extract %arg15[%650, %649, %653, %654] : tensor<128x64x3x3xf32>
       linalg.yield %extracted : f32
     } -> tensor<64x128x3x3xf32>
     %466 = tensor.empty() : tensor<8x128x30x30xf32>
@@ -2409,74 +2409,74 @@ module {
     %474 = linalg.fill ins(%cst : f32) outs(%473 : tensor<128x64x3x3xf32>) -> tensor<128x64x3x3xf32>
     %475 = linalg.generic {indexing_maps = [#map15, #map16], iterator_types = ["reduction", "parallel", "parallel", "parallel", "parallel"]} ins(%transposed_232 : tensor<8x128x64x3x3xf32>) outs(%474 : tensor<128x64x3x3xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = arith.addf %in, %out : f32
-      linalg.yield %648 : f32
+      %649 = arith.addf %in, %out : f32
+      linalg.yield %649 : f32
     } -> tensor<128x64x3x3xf32>
     %476 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%436, %468 : tensor<8x64x28x28xf32>, tensor<8x64x28x28xf32>) outs(%11 : tensor<8x64x28x28xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.addf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.addf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x64x28x28xf32>
     %477 = tensor.empty() : tensor<8x64x28x28xi1>
     %478 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%53 : tensor<8x64x28x28xf32>) outs(%477 : tensor<8x64x28x28xi1>) {
     ^bb0(%in: f32, %out: i1):
-      %648 = arith.cmpf ole, %in, %cst : f32
-      linalg.yield %648 : i1
+      %649 = arith.cmpf ole, %in, %cst : f32
+      linalg.yield %649 : i1
     } -> tensor<8x64x28x28xi1>
     %479 = linalg.generic {indexing_maps = [#map1, #map12, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%478, %cst_4, %476 : tensor<8x64x28x28xi1>, tensor<f32>, tensor<8x64x28x28xf32>) outs(%11 : tensor<8x64x28x28xf32>) {
-    ^bb0(%in: i1, %in_299: f32, %in_300: f32, %out: f32):
-      %648 = arith.select %in, %in_299, %in_300 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: i1, %in_295: f32, %in_296: f32, %out: f32):
+      %649 = arith.select %in, %in_295, %in_296 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x64x28x28xf32>
     %expanded_233 = tensor.expand_shape %arg74 [[0, 1, 2, 3]] output_shape [1, 64, 1, 1] : tensor<64xf32> into tensor<1x64x1x1xf32>
     %480 = linalg.fill ins(%cst : f32) outs(%3 : tensor<64xf32>) -> tensor<64xf32>
     %481 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%479 : tensor<8x64x28x28xf32>) outs(%480 : tensor<64xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = arith.addf %in, %out : f32
-      linalg.yield %648 : f32
+      %649 = arith.addf %in, %out : f32
+      linalg.yield %649 : f32
     } -> tensor<64xf32>
     %482 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%45, %expanded_233 : tensor<8x64x28x28xf32>, tensor<1x64x1x1xf32>) outs(%11 : tensor<8x64x28x28xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.subf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.subf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x64x28x28xf32>
     %483 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%479, %482 : tensor<8x64x28x28xf32>, tensor<8x64x28x28xf32>) outs(%11 : tensor<8x64x28x28xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x64x28x28xf32>
     %484 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%483 : tensor<8x64x28x28xf32>) outs(%480 : tensor<64xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = arith.addf %in, %out : f32
-      linalg.yield %648 : f32
+      %649 = arith.addf %in, %out : f32
+      linalg.yield %649 : f32
     } -> tensor<64xf32>
     %485 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%47, %arg13 : tensor<64xf32>, tensor<64xf32>) outs(%3 : tensor<64xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<64xf32>
     %expanded_234 = tensor.expand_shape %485 [[0, 1, 2, 3]] output_shape [1, 64, 1, 1] : tensor<64xf32> into tensor<1x64x1x1xf32>
     %486 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%479, %expanded_234 : tensor<8x64x28x28xf32>, tensor<1x64x1x1xf32>) outs(%11 : tensor<8x64x28x28xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x64x28x28xf32>
     %487 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%484, %47 : tensor<64xf32>, tensor<64xf32>) outs(%3 : tensor<64xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<64xf32>
     %488 = tensor.empty() : tensor<64x64x3x3xf32>
     %489 = linalg.fill ins(%cst : f32) outs(%488 : tensor<64x64x3x3xf32>) -> tensor<64x64x3x3xf32>
     %490 = linalg.generic {indexing_maps = [#map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%489 : tensor<64x64x3x3xf32>) {
     ^bb0(%out: f32):
-      %648 = linalg.index 0 : index
-      %649 = linalg.index 1 : index
-      %650 = linalg.index 2 : index
-      %651 = linalg.index 3 : index
-      %652 = arith.subi %c2, %650 : index
+      %649 = linalg.index 0 : index
+      %650 = linalg.index 1 : index
+      %651 = linalg.index 2 : index
+      %652 = linalg.index 3 : index
       %653 = arith.subi %c2, %651 : index
-      %extracted = tensor.extract %arg12[%649, %648, %652, %653] : tensor<64x64x3x3xf32>
+      %654 = arith.subi %c2, %652 : index
+      %extracted = tensor.extract %arg12[%650, %649, %653, %654] : tensor<64x64x3x3xf32>
       linalg.yield %extracted : f32
     } -> tensor<64x64x3x3xf32>
     %491 = tensor.empty() : tensor<8x64x30x30xf32>
@@ -2493,60 +2493,60 @@ module {
     %transposed_239 = linalg.transpose ins(%494 : tensor<64x64x3x3xf32>) outs(%488 : tensor<64x64x3x3xf32>) permutation = [1, 0, 2, 3] 
     %495 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%44 : tensor<8x64x28x28xf32>) outs(%477 : tensor<8x64x28x28xi1>) {
     ^bb0(%in: f32, %out: i1):
-      %648 = arith.cmpf ole, %in, %cst : f32
-      linalg.yield %648 : i1
+      %649 = arith.cmpf ole, %in, %cst : f32
+      linalg.yield %649 : i1
     } -> tensor<8x64x28x28xi1>
     %496 = linalg.generic {indexing_maps = [#map1, #map12, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%495, %cst_4, %493 : tensor<8x64x28x28xi1>, tensor<f32>, tensor<8x64x28x28xf32>) outs(%11 : tensor<8x64x28x28xf32>) {
-    ^bb0(%in: i1, %in_299: f32, %in_300: f32, %out: f32):
-      %648 = arith.select %in, %in_299, %in_300 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: i1, %in_295: f32, %in_296: f32, %out: f32):
+      %649 = arith.select %in, %in_295, %in_296 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x64x28x28xf32>
     %expanded_240 = tensor.expand_shape %arg71 [[0, 1, 2, 3]] output_shape [1, 64, 1, 1] : tensor<64xf32> into tensor<1x64x1x1xf32>
     %497 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%496 : tensor<8x64x28x28xf32>) outs(%480 : tensor<64xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = arith.addf %in, %out : f32
-      linalg.yield %648 : f32
+      %649 = arith.addf %in, %out : f32
+      linalg.yield %649 : f32
     } -> tensor<64xf32>
     %498 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%37, %expanded_240 : tensor<8x64x28x28xf32>, tensor<1x64x1x1xf32>) outs(%11 : tensor<8x64x28x28xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.subf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.subf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x64x28x28xf32>
     %499 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%496, %498 : tensor<8x64x28x28xf32>, tensor<8x64x28x28xf32>) outs(%11 : tensor<8x64x28x28xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x64x28x28xf32>
     %500 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%499 : tensor<8x64x28x28xf32>) outs(%480 : tensor<64xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = arith.addf %in, %out : f32
-      linalg.yield %648 : f32
+      %649 = arith.addf %in, %out : f32
+      linalg.yield %649 : f32
     } -> tensor<64xf32>
     %501 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%39, %arg10 : tensor<64xf32>, tensor<64xf32>) outs(%3 : tensor<64xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<64xf32>
     %expanded_241 = tensor.expand_shape %501 [[0, 1, 2, 3]] output_shape [1, 64, 1, 1] : tensor<64xf32> into tensor<1x64x1x1xf32>
     %502 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%496, %expanded_241 : tensor<8x64x28x28xf32>, tensor<1x64x1x1xf32>) outs(%11 : tensor<8x64x28x28xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x64x28x28xf32>
     %503 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%500, %39 : tensor<64xf32>, tensor<64xf32>) outs(%3 : tensor<64xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<64xf32>
     %504 = linalg.generic {indexing_maps = [#map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%489 : tensor<64x64x3x3xf32>) {
     ^bb0(%out: f32):
-      %648 = linalg.index 0 : index
-      %649 = linalg.index 1 : index
-      %650 = linalg.index 2 : index
-      %651 = linalg.index 3 : index
-      %652 = arith.subi %c2, %650 : index
+      %649 = linalg.index 0 : index
+      %650 = linalg.index 1 : index
+      %651 = linalg.index 2 : index
+      %652 = linalg.index 3 : index
       %653 = arith.subi %c2, %651 : index
-      %extracted = tensor.extract %arg9[%649, %648, %652, %653] : tensor<64x64x3x3xf32>
+      %654 = arith.subi %c2, %652 : index
+      %extracted = tensor.extract %arg9[%650, %649, %653, %654] : tensor<64x64x3x3xf32>
       linalg.yield %extracted : f32
     } -> tensor<64x64x3x3xf32>
     %inserted_slice_242 = tensor.insert_slice %502 into %492[0, 0, 1, 1] [8, 64, 28, 28] [1, 1, 1, 1] : tensor<8x64x28x28xf32> into tensor<8x64x30x30xf32>
@@ -2560,66 +2560,66 @@ module {
     %506 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%padded_245, %transposed_244 : tensor<64x8x30x30xf32>, tensor<64x8x28x28xf32>) outs(%489 : tensor<64x64x3x3xf32>) -> tensor<64x64x3x3xf32>
     %transposed_246 = linalg.transpose ins(%506 : tensor<64x64x3x3xf32>) outs(%488 : tensor<64x64x3x3xf32>) permutation = [1, 0, 2, 3] 
     %507 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%479, %505 : tensor<8x64x28x28xf32>, tensor<8x64x28x28xf32>) outs(%11 : tensor<8x64x28x28xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.addf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.addf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x64x28x28xf32>
     %508 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%36 : tensor<8x64x28x28xf32>) outs(%477 : tensor<8x64x28x28xi1>) {
     ^bb0(%in: f32, %out: i1):
-      %648 = arith.cmpf ole, %in, %cst : f32
-      linalg.yield %648 : i1
+      %649 = arith.cmpf ole, %in, %cst : f32
+      linalg.yield %649 : i1
     } -> tensor<8x64x28x28xi1>
     %509 = linalg.generic {indexing_maps = [#map1, #map12, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%508, %cst_4, %507 : tensor<8x64x28x28xi1>, tensor<f32>, tensor<8x64x28x28xf32>) outs(%11 : tensor<8x64x28x28xf32>) {
-    ^bb0(%in: i1, %in_299: f32, %in_300: f32, %out: f32):
-      %648 = arith.select %in, %in_299, %in_300 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: i1, %in_295: f32, %in_296: f32, %out: f32):
+      %649 = arith.select %in, %in_295, %in_296 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x64x28x28xf32>
     %expanded_247 = tensor.expand_shape %arg68 [[0, 1, 2, 3]] output_shape [1, 64, 1, 1] : tensor<64xf32> into tensor<1x64x1x1xf32>
     %510 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%509 : tensor<8x64x28x28xf32>) outs(%480 : tensor<64xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = arith.addf %in, %out : f32
-      linalg.yield %648 : f32
+      %649 = arith.addf %in, %out : f32
+      linalg.yield %649 : f32
     } -> tensor<64xf32>
     %511 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%28, %expanded_247 : tensor<8x64x28x28xf32>, tensor<1x64x1x1xf32>) outs(%11 : tensor<8x64x28x28xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.subf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.subf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x64x28x28xf32>
     %512 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%509, %511 : tensor<8x64x28x28xf32>, tensor<8x64x28x28xf32>) outs(%11 : tensor<8x64x28x28xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x64x28x28xf32>
     %513 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%512 : tensor<8x64x28x28xf32>) outs(%480 : tensor<64xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = arith.addf %in, %out : f32
-      linalg.yield %648 : f32
+      %649 = arith.addf %in, %out : f32
+      linalg.yield %649 : f32
     } -> tensor<64xf32>
     %514 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%30, %arg7 : tensor<64xf32>, tensor<64xf32>) outs(%3 : tensor<64xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<64xf32>
     %expanded_248 = tensor.expand_shape %514 [[0, 1, 2, 3]] output_shape [1, 64, 1, 1] : tensor<64xf32> into tensor<1x64x1x1xf32>
     %515 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%509, %expanded_248 : tensor<8x64x28x28xf32>, tensor<1x64x1x1xf32>) outs(%11 : tensor<8x64x28x28xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x64x28x28xf32>
     %516 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%513, %30 : tensor<64xf32>, tensor<64xf32>) outs(%3 : tensor<64xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<64xf32>
     %517 = linalg.generic {indexing_maps = [#map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%489 : tensor<64x64x3x3xf32>) {
     ^bb0(%out: f32):
-      %648 = linalg.index 0 : index
-      %649 = linalg.index 1 : index
-      %650 = linalg.index 2 : index
-      %651 = linalg.index 3 : index
-      %652 = arith.subi %c2, %650 : index
+      %649 = linalg.index 0 : index
+      %650 = linalg.index 1 : index
+      %651 = linalg.index 2 : index
+      %652 = linalg.index 3 : index
       %653 = arith.subi %c2, %651 : index
-      %extracted = tensor.extract %arg6[%649, %648, %652, %653] : tensor<64x64x3x3xf32>
+      %654 = arith.subi %c2, %652 : index
+      %extracted = tensor.extract %arg6[%650, %649, %653, %654] : tensor<64x64x3x3xf32>
       linalg.yield %extracted : f32
     } -> tensor<64x64x3x3xf32>
     %inserted_slice_249 = tensor.insert_slice %515 into %492[0, 0, 1, 1] [8, 64, 28, 28] [1, 1, 1, 1] : tensor<8x64x28x28xf32> into tensor<8x64x30x30xf32>
@@ -2634,60 +2634,60 @@ module {
     %transposed_253 = linalg.transpose ins(%519 : tensor<64x64x3x3xf32>) outs(%488 : tensor<64x64x3x3xf32>) permutation = [1, 0, 2, 3] 
     %520 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%27 : tensor<8x64x28x28xf32>) outs(%477 : tensor<8x64x28x28xi1>) {
     ^bb0(%in: f32, %out: i1):
-      %648 = arith.cmpf ole, %in, %cst : f32
-      linalg.yield %648 : i1
+      %649 = arith.cmpf ole, %in, %cst : f32
+      linalg.yield %649 : i1
     } -> tensor<8x64x28x28xi1>
     %521 = linalg.generic {indexing_maps = [#map1, #map12, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%520, %cst_4, %518 : tensor<8x64x28x28xi1>, tensor<f32>, tensor<8x64x28x28xf32>) outs(%11 : tensor<8x64x28x28xf32>) {
-    ^bb0(%in: i1, %in_299: f32, %in_300: f32, %out: f32):
-      %648 = arith.select %in, %in_299, %in_300 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: i1, %in_295: f32, %in_296: f32, %out: f32):
+      %649 = arith.select %in, %in_295, %in_296 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x64x28x28xf32>
     %expanded_254 = tensor.expand_shape %arg65 [[0, 1, 2, 3]] output_shape [1, 64, 1, 1] : tensor<64xf32> into tensor<1x64x1x1xf32>
     %522 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%521 : tensor<8x64x28x28xf32>) outs(%480 : tensor<64xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = arith.addf %in, %out : f32
-      linalg.yield %648 : f32
+      %649 = arith.addf %in, %out : f32
+      linalg.yield %649 : f32
     } -> tensor<64xf32>
     %523 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%20, %expanded_254 : tensor<8x64x28x28xf32>, tensor<1x64x1x1xf32>) outs(%11 : tensor<8x64x28x28xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.subf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.subf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x64x28x28xf32>
     %524 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%521, %523 : tensor<8x64x28x28xf32>, tensor<8x64x28x28xf32>) outs(%11 : tensor<8x64x28x28xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x64x28x28xf32>
     %525 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%524 : tensor<8x64x28x28xf32>) outs(%480 : tensor<64xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = arith.addf %in, %out : f32
-      linalg.yield %648 : f32
+      %649 = arith.addf %in, %out : f32
+      linalg.yield %649 : f32
     } -> tensor<64xf32>
     %526 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%22, %arg4 : tensor<64xf32>, tensor<64xf32>) outs(%3 : tensor<64xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<64xf32>
     %expanded_255 = tensor.expand_shape %526 [[0, 1, 2, 3]] output_shape [1, 64, 1, 1] : tensor<64xf32> into tensor<1x64x1x1xf32>
     %527 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%521, %expanded_255 : tensor<8x64x28x28xf32>, tensor<1x64x1x1xf32>) outs(%11 : tensor<8x64x28x28xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x64x28x28xf32>
     %528 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%525, %22 : tensor<64xf32>, tensor<64xf32>) outs(%3 : tensor<64xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<64xf32>
     %529 = linalg.generic {indexing_maps = [#map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%489 : tensor<64x64x3x3xf32>) {
     ^bb0(%out: f32):
-      %648 = linalg.index 0 : index
-      %649 = linalg.index 1 : index
-      %650 = linalg.index 2 : index
-      %651 = linalg.index 3 : index
-      %652 = arith.subi %c2, %650 : index
+      %649 = linalg.index 0 : index
+      %650 = linalg.index 1 : index
+      %651 = linalg.index 2 : index
+      %652 = linalg.index 3 : index
       %653 = arith.subi %c2, %651 : index
-      %extracted = tensor.extract %arg3[%649, %648, %652, %653] : tensor<64x64x3x3xf32>
+      %654 = arith.subi %c2, %652 : index
+      %extracted = tensor.extract %arg3[%650, %649, %653, %654] : tensor<64x64x3x3xf32>
       linalg.yield %extracted : f32
     } -> tensor<64x64x3x3xf32>
     %inserted_slice_256 = tensor.insert_slice %527 into %492[0, 0, 1, 1] [8, 64, 28, 28] [1, 1, 1, 1] : tensor<8x64x28x28xf32> into tensor<8x64x30x30xf32>
@@ -2701,567 +2701,564 @@ module {
     %531 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%padded_259, %transposed_258 : tensor<64x8x30x30xf32>, tensor<64x8x28x28xf32>) outs(%489 : tensor<64x64x3x3xf32>) -> tensor<64x64x3x3xf32>
     %transposed_260 = linalg.transpose ins(%531 : tensor<64x64x3x3xf32>) outs(%488 : tensor<64x64x3x3xf32>) permutation = [1, 0, 2, 3] 
     %532 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%509, %530 : tensor<8x64x28x28xf32>, tensor<8x64x28x28xf32>) outs(%11 : tensor<8x64x28x28xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.addf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.addf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x64x28x28xf32>
     %533 = tensor.empty() : tensor<28xi64>
     %534 = linalg.generic {indexing_maps = [#map], iterator_types = ["parallel"]} outs(%533 : tensor<28xi64>) {
     ^bb0(%out: i64):
-      %648 = linalg.index 0 : index
-      %649 = arith.index_cast %648 : index to i64
-      linalg.yield %649 : i64
+      %649 = linalg.index 0 : index
+      %650 = arith.index_cast %649 : index to i64
+      linalg.yield %650 : i64
     } -> tensor<28xi64>
     %expanded_261 = tensor.expand_shape %534 [[0, 1]] output_shape [28, 1] : tensor<28xi64> into tensor<28x1xi64>
     %expanded_262 = tensor.expand_shape %534 [[0, 1]] output_shape [1, 28] : tensor<28xi64> into tensor<1x28xi64>
     %535 = tensor.empty() : tensor<28x1xi64>
     %536 = linalg.generic {indexing_maps = [#map7, #map7], iterator_types = ["parallel", "parallel"]} ins(%expanded_261 : tensor<28x1xi64>) outs(%535 : tensor<28x1xi64>) {
     ^bb0(%in: i64, %out: i64):
-      %648 = arith.muli %in, %c2_i64 : i64
-      linalg.yield %648 : i64
+      %649 = arith.muli %in, %c2_i64 : i64
+      linalg.yield %649 : i64
     } -> tensor<28x1xi64>
     %537 = linalg.generic {indexing_maps = [#map7, #map7], iterator_types = ["parallel", "parallel"]} ins(%536 : tensor<28x1xi64>) outs(%535 : tensor<28x1xi64>) {
     ^bb0(%in: i64, %out: i64):
-      %648 = arith.subi %in, %c1_i64 : i64
-      linalg.yield %648 : i64
+      %649 = arith.subi %in, %c1_i64 : i64
+      linalg.yield %649 : i64
     } -> tensor<28x1xi64>
     %538 = tensor.empty() : tensor<1x28xi64>
     %539 = linalg.generic {indexing_maps = [#map7, #map7], iterator_types = ["parallel", "parallel"]} ins(%expanded_262 : tensor<1x28xi64>) outs(%538 : tensor<1x28xi64>) {
     ^bb0(%in: i64, %out: i64):
-      %648 = arith.muli %in, %c2_i64 : i64
-      linalg.yield %648 : i64
+      %649 = arith.muli %in, %c2_i64 : i64
+      linalg.yield %649 : i64
     } -> tensor<1x28xi64>
     %540 = linalg.generic {indexing_maps = [#map7, #map7], iterator_types = ["parallel", "parallel"]} ins(%539 : tensor<1x28xi64>) outs(%538 : tensor<1x28xi64>) {
     ^bb0(%in: i64, %out: i64):
-      %648 = arith.subi %in, %c1_i64 : i64
-      linalg.yield %648 : i64
+      %649 = arith.subi %in, %c1_i64 : i64
+      linalg.yield %649 : i64
     } -> tensor<1x28xi64>
     %541 = tensor.empty() : tensor<28x1xi1>
     %542 = linalg.generic {indexing_maps = [#map7, #map7], iterator_types = ["parallel", "parallel"]} ins(%537 : tensor<28x1xi64>) outs(%541 : tensor<28x1xi1>) {
     ^bb0(%in: i64, %out: i1):
-      %648 = arith.cmpi sge, %in, %c0_i64 : i64
-      linalg.yield %648 : i1
+      %649 = arith.cmpi sge, %in, %c0_i64 : i64
+      linalg.yield %649 : i1
     } -> tensor<28x1xi1>
     %543 = linalg.generic {indexing_maps = [#map7, #map7], iterator_types = ["parallel", "parallel"]} ins(%537 : tensor<28x1xi64>) outs(%541 : tensor<28x1xi1>) {
     ^bb0(%in: i64, %out: i1):
-      %648 = arith.cmpi slt, %in, %c56_i64 : i64
-      linalg.yield %648 : i1
+      %649 = arith.cmpi slt, %in, %c56_i64 : i64
+      linalg.yield %649 : i1
     } -> tensor<28x1xi1>
     %544 = linalg.generic {indexing_maps = [#map7, #map7, #map7], iterator_types = ["parallel", "parallel"]} ins(%542, %543 : tensor<28x1xi1>, tensor<28x1xi1>) outs(%541 : tensor<28x1xi1>) {
-    ^bb0(%in: i1, %in_299: i1, %out: i1):
-      %648 = arith.andi %in, %in_299 : i1
-      linalg.yield %648 : i1
+    ^bb0(%in: i1, %in_295: i1, %out: i1):
+      %649 = arith.andi %in, %in_295 : i1
+      linalg.yield %649 : i1
     } -> tensor<28x1xi1>
     %545 = tensor.empty() : tensor<1x28xi1>
     %546 = linalg.generic {indexing_maps = [#map7, #map7], iterator_types = ["parallel", "parallel"]} ins(%540 : tensor<1x28xi64>) outs(%545 : tensor<1x28xi1>) {
     ^bb0(%in: i64, %out: i1):
-      %648 = arith.cmpi sge, %in, %c0_i64 : i64
-      linalg.yield %648 : i1
+      %649 = arith.cmpi sge, %in, %c0_i64 : i64
+      linalg.yield %649 : i1
     } -> tensor<1x28xi1>
     %547 = tensor.empty() : tensor<28x28xi1>
     %548 = linalg.generic {indexing_maps = [#map17, #map10, #map7], iterator_types = ["parallel", "parallel"]} ins(%544, %546 : tensor<28x1xi1>, tensor<1x28xi1>) outs(%547 : tensor<28x28xi1>) {
-    ^bb0(%in: i1, %in_299: i1, %out: i1):
-      %648 = arith.andi %in, %in_299 : i1
-      linalg.yield %648 : i1
+    ^bb0(%in: i1, %in_295: i1, %out: i1):
+      %649 = arith.andi %in, %in_295 : i1
+      linalg.yield %649 : i1
     } -> tensor<28x28xi1>
     %549 = linalg.generic {indexing_maps = [#map7, #map7], iterator_types = ["parallel", "parallel"]} ins(%540 : tensor<1x28xi64>) outs(%545 : tensor<1x28xi1>) {
     ^bb0(%in: i64, %out: i1):
-      %648 = arith.cmpi slt, %in, %c56_i64 : i64
-      linalg.yield %648 : i1
+      %649 = arith.cmpi slt, %in, %c56_i64 : i64
+      linalg.yield %649 : i1
     } -> tensor<1x28xi1>
     %550 = linalg.generic {indexing_maps = [#map7, #map10, #map7], iterator_types = ["parallel", "parallel"]} ins(%548, %549 : tensor<28x28xi1>, tensor<1x28xi1>) outs(%547 : tensor<28x28xi1>) {
-    ^bb0(%in: i1, %in_299: i1, %out: i1):
-      %648 = arith.andi %in, %in_299 : i1
-      linalg.yield %648 : i1
+    ^bb0(%in: i1, %in_295: i1, %out: i1):
+      %649 = arith.andi %in, %in_295 : i1
+      linalg.yield %649 : i1
     } -> tensor<28x28xi1>
     %551 = linalg.generic {indexing_maps = [#map7, #map7], iterator_types = ["parallel", "parallel"]} ins(%537 : tensor<28x1xi64>) outs(%535 : tensor<28x1xi64>) {
     ^bb0(%in: i64, %out: i64):
-      %648 = arith.muli %in, %c56_i64 : i64
-      linalg.yield %648 : i64
+      %649 = arith.muli %in, %c56_i64 : i64
+      linalg.yield %649 : i64
     } -> tensor<28x1xi64>
     %552 = tensor.empty() : tensor<28x28xi64>
     %553 = linalg.generic {indexing_maps = [#map17, #map10, #map7], iterator_types = ["parallel", "parallel"]} ins(%551, %540 : tensor<28x1xi64>, tensor<1x28xi64>) outs(%552 : tensor<28x28xi64>) {
-    ^bb0(%in: i64, %in_299: i64, %out: i64):
-      %648 = arith.addi %in, %in_299 : i64
-      linalg.yield %648 : i64
+    ^bb0(%in: i64, %in_295: i64, %out: i64):
+      %649 = arith.addi %in, %in_295 : i64
+      linalg.yield %649 : i64
     } -> tensor<28x28xi64>
     %554 = linalg.generic {indexing_maps = [#map1, #map18, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%18, %553 : tensor<8x64x28x28xi64>, tensor<28x28xi64>) outs(%477 : tensor<8x64x28x28xi1>) {
-    ^bb0(%in: i64, %in_299: i64, %out: i1):
-      %648 = arith.cmpi eq, %in, %in_299 : i64
-      linalg.yield %648 : i1
+    ^bb0(%in: i64, %in_295: i64, %out: i1):
+      %649 = arith.cmpi eq, %in, %in_295 : i64
+      linalg.yield %649 : i1
     } -> tensor<8x64x28x28xi1>
     %555 = linalg.generic {indexing_maps = [#map1, #map18, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%554, %550 : tensor<8x64x28x28xi1>, tensor<28x28xi1>) outs(%477 : tensor<8x64x28x28xi1>) {
-    ^bb0(%in: i1, %in_299: i1, %out: i1):
-      %648 = arith.andi %in, %in_299 : i1
-      linalg.yield %648 : i1
+    ^bb0(%in: i1, %in_295: i1, %out: i1):
+      %649 = arith.andi %in, %in_295 : i1
+      linalg.yield %649 : i1
     } -> tensor<8x64x28x28xi1>
     %556 = linalg.generic {indexing_maps = [#map1, #map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%555, %532, %cst_2 : tensor<8x64x28x28xi1>, tensor<8x64x28x28xf32>, tensor<8x64x28x28xf32>) outs(%11 : tensor<8x64x28x28xf32>) {
-    ^bb0(%in: i1, %in_299: f32, %in_300: f32, %out: f32):
-      %648 = arith.select %in, %in_299, %in_300 : f32
-      linalg.yield %648 : f32
+    ^bb0(%in: i1, %in_295: f32, %in_296: f32, %out: f32):
+      %649 = arith.select %in, %in_295, %in_296 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x64x28x28xf32>
-    %557 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%cst_2, %556 : tensor<8x64x28x28xf32>, tensor<8x64x28x28xf32>) outs(%11 : tensor<8x64x28x28xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.addf %in, %in_299 : f32
-      linalg.yield %648 : f32
-    } -> tensor<8x64x28x28xf32>
-    %inserted_slice_263 = tensor.insert_slice %557 into %cst_1[0, 0, 0, 0] [8, 64, 28, 28] [1, 1, 1, 2] : tensor<8x64x28x28xf32> into tensor<8x64x28x58xf32>
-    %558 = linalg.generic {indexing_maps = [#map7, #map7], iterator_types = ["parallel", "parallel"]} ins(%540 : tensor<1x28xi64>) outs(%538 : tensor<1x28xi64>) {
+    %inserted_slice_263 = tensor.insert_slice %556 into %cst_1[0, 0, 0, 0] [8, 64, 28, 28] [1, 1, 1, 2] : tensor<8x64x28x28xf32> into tensor<8x64x28x58xf32>
+    %inserted_slice_264 = tensor.insert_slice %inserted_slice_263 into %cst_3[0, 0, 0, 0] [8, 64, 28, 58] [1, 1, 2, 1] : tensor<8x64x28x58xf32> into tensor<8x64x58x58xf32>
+    %557 = tensor.empty() : tensor<8x64x58x58xf32>
+    %558 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%cst_3, %inserted_slice_264 : tensor<8x64x58x58xf32>, tensor<8x64x58x58xf32>) outs(%557 : tensor<8x64x58x58xf32>) {
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.addf %in, %in_295 : f32
+      linalg.yield %649 : f32
+    } -> tensor<8x64x58x58xf32>
+    %559 = linalg.generic {indexing_maps = [#map7, #map7], iterator_types = ["parallel", "parallel"]} ins(%540 : tensor<1x28xi64>) outs(%538 : tensor<1x28xi64>) {
     ^bb0(%in: i64, %out: i64):
-      %648 = arith.addi %in, %c1_i64 : i64
-      linalg.yield %648 : i64
+      %649 = arith.addi %in, %c1_i64 : i64
+      linalg.yield %649 : i64
     } -> tensor<1x28xi64>
-    %559 = linalg.generic {indexing_maps = [#map7, #map7], iterator_types = ["parallel", "parallel"]} ins(%558 : tensor<1x28xi64>) outs(%545 : tensor<1x28xi1>) {
+    %560 = linalg.generic {indexing_maps = [#map7, #map7], iterator_types = ["parallel", "parallel"]} ins(%559 : tensor<1x28xi64>) outs(%545 : tensor<1x28xi1>) {
     ^bb0(%in: i64, %out: i1):
-      %648 = arith.cmpi sge, %in, %c0_i64 : i64
-      linalg.yield %648 : i1
+      %649 = arith.cmpi sge, %in, %c0_i64 : i64
+      linalg.yield %649 : i1
     } -> tensor<1x28xi1>
-    %560 = linalg.generic {indexing_maps = [#map17, #map10, #map7], iterator_types = ["parallel", "parallel"]} ins(%544, %559 : tensor<28x1xi1>, tensor<1x28xi1>) outs(%547 : tensor<28x28xi1>) {
-    ^bb0(%in: i1, %in_299: i1, %out: i1):
-      %648 = arith.andi %in, %in_299 : i1
-      linalg.yield %648 : i1
+    %561 = linalg.generic {indexing_maps = [#map17, #map10, #map7], iterator_types = ["parallel", "parallel"]} ins(%544, %560 : tensor<28x1xi1>, tensor<1x28xi1>) outs(%547 : tensor<28x28xi1>) {
+    ^bb0(%in: i1, %in_295: i1, %out: i1):
+      %649 = arith.andi %in, %in_295 : i1
+      linalg.yield %649 : i1
     } -> tensor<28x28xi1>
-    %561 = linalg.generic {indexing_maps = [#map7, #map7], iterator_types = ["parallel", "parallel"]} ins(%558 : tensor<1x28xi64>) outs(%545 : tensor<1x28xi1>) {
+    %562 = linalg.generic {indexing_maps = [#map7, #map7], iterator_types = ["parallel", "parallel"]} ins(%559 : tensor<1x28xi64>) outs(%545 : tensor<1x28xi1>) {
     ^bb0(%in: i64, %out: i1):
-      %648 = arith.cmpi slt, %in, %c56_i64 : i64
-      linalg.yield %648 : i1
+      %649 = arith.cmpi slt, %in, %c56_i64 : i64
+      linalg.yield %649 : i1
     } -> tensor<1x28xi1>
-    %562 = linalg.generic {indexing_maps = [#map7, #map10, #map7], iterator_types = ["parallel", "parallel"]} ins(%560, %561 : tensor<28x28xi1>, tensor<1x28xi1>) outs(%547 : tensor<28x28xi1>) {
-    ^bb0(%in: i1, %in_299: i1, %out: i1):
-      %648 = arith.andi %in, %in_299 : i1
-      linalg.yield %648 : i1
+    %563 = linalg.generic {indexing_maps = [#map7, #map10, #map7], iterator_types = ["parallel", "parallel"]} ins(%561, %562 : tensor<28x28xi1>, tensor<1x28xi1>) outs(%547 : tensor<28x28xi1>) {
+    ^bb0(%in: i1, %in_295: i1, %out: i1):
+      %649 = arith.andi %in, %in_295 : i1
+      linalg.yield %649 : i1
     } -> tensor<28x28xi1>
-    %563 = linalg.generic {indexing_maps = [#map17, #map10, #map7], iterator_types = ["parallel", "parallel"]} ins(%551, %558 : tensor<28x1xi64>, tensor<1x28xi64>) outs(%552 : tensor<28x28xi64>) {
-    ^bb0(%in: i64, %in_299: i64, %out: i64):
-      %648 = arith.addi %in, %in_299 : i64
-      linalg.yield %648 : i64
+    %564 = linalg.generic {indexing_maps = [#map17, #map10, #map7], iterator_types = ["parallel", "parallel"]} ins(%551, %559 : tensor<28x1xi64>, tensor<1x28xi64>) outs(%552 : tensor<28x28xi64>) {
+    ^bb0(%in: i64, %in_295: i64, %out: i64):
+      %649 = arith.addi %in, %in_295 : i64
+      linalg.yield %649 : i64
     } -> tensor<28x28xi64>
-    %564 = linalg.generic {indexing_maps = [#map1, #map18, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%18, %563 : tensor<8x64x28x28xi64>, tensor<28x28xi64>) outs(%477 : tensor<8x64x28x28xi1>) {
-    ^bb0(%in: i64, %in_299: i64, %out: i1):
-      %648 = arith.cmpi eq, %in, %in_299 : i64
-      linalg.yield %648 : i1
+    %565 = linalg.generic {indexing_maps = [#map1, #map18, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%18, %564 : tensor<8x64x28x28xi64>, tensor<28x28xi64>) outs(%477 : tensor<8x64x28x28xi1>) {
+    ^bb0(%in: i64, %in_295: i64, %out: i1):
+      %649 = arith.cmpi eq, %in, %in_295 : i64
+      linalg.yield %649 : i1
     } -> tensor<8x64x28x28xi1>
-    %565 = linalg.generic {indexing_maps = [#map1, #map18, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%564, %562 : tensor<8x64x28x28xi1>, tensor<28x28xi1>) outs(%477 : tensor<8x64x28x28xi1>) {
-    ^bb0(%in: i1, %in_299: i1, %out: i1):
-      %648 = arith.andi %in, %in_299 : i1
-      linalg.yield %648 : i1
+    %566 = linalg.generic {indexing_maps = [#map1, #map18, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%565, %563 : tensor<8x64x28x28xi1>, tensor<28x28xi1>) outs(%477 : tensor<8x64x28x28xi1>) {
+    ^bb0(%in: i1, %in_295: i1, %out: i1):
+      %649 = arith.andi %in, %in_295 : i1
+      linalg.yield %649 : i1
     } -> tensor<8x64x28x28xi1>
-    %566 = linalg.generic {indexing_maps = [#map1, #map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%565, %532, %cst_2 : tensor<8x64x28x28xi1>, tensor<8x64x28x28xf32>, tensor<8x64x28x28xf32>) outs(%11 : tensor<8x64x28x28xf32>) {
-    ^bb0(%in: i1, %in_299: f32, %in_300: f32, %out: f32):
-      %648 = arith.select %in, %in_299, %in_300 : f32
-      linalg.yield %648 : f32
+    %567 = linalg.generic {indexing_maps = [#map1, #map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%566, %532, %cst_2 : tensor<8x64x28x28xi1>, tensor<8x64x28x28xf32>, tensor<8x64x28x28xf32>) outs(%11 : tensor<8x64x28x28xf32>) {
+    ^bb0(%in: i1, %in_295: f32, %in_296: f32, %out: f32):
+      %649 = arith.select %in, %in_295, %in_296 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x64x28x28xf32>
-    %extracted_slice_264 = tensor.extract_slice %inserted_slice_263[0, 0, 0, 1] [8, 64, 28, 28] [1, 1, 1, 2] : tensor<8x64x28x58xf32> to tensor<8x64x28x28xf32>
-    %567 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%extracted_slice_264, %566 : tensor<8x64x28x28xf32>, tensor<8x64x28x28xf32>) outs(%11 : tensor<8x64x28x28xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.addf %in, %in_299 : f32
-      linalg.yield %648 : f32
-    } -> tensor<8x64x28x28xf32>
-    %inserted_slice_265 = tensor.insert_slice %567 into %inserted_slice_263[0, 0, 0, 1] [8, 64, 28, 28] [1, 1, 1, 2] : tensor<8x64x28x28xf32> into tensor<8x64x28x58xf32>
-    %568 = linalg.generic {indexing_maps = [#map7, #map7], iterator_types = ["parallel", "parallel"]} ins(%540 : tensor<1x28xi64>) outs(%538 : tensor<1x28xi64>) {
+    %inserted_slice_265 = tensor.insert_slice %567 into %cst_1[0, 0, 0, 1] [8, 64, 28, 28] [1, 1, 1, 2] : tensor<8x64x28x28xf32> into tensor<8x64x28x58xf32>
+    %inserted_slice_266 = tensor.insert_slice %inserted_slice_265 into %cst_3[0, 0, 0, 0] [8, 64, 28, 58] [1, 1, 2, 1] : tensor<8x64x28x58xf32> into tensor<8x64x58x58xf32>
+    %568 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%558, %inserted_slice_266 : tensor<8x64x58x58xf32>, tensor<8x64x58x58xf32>) outs(%557 : tensor<8x64x58x58xf32>) {
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.addf %in, %in_295 : f32
+      linalg.yield %649 : f32
+    } -> tensor<8x64x58x58xf32>
+    %569 = linalg.generic {indexing_maps = [#map7, #map7], iterator_types = ["parallel", "parallel"]} ins(%540 : tensor<1x28xi64>) outs(%538 : tensor<1x28xi64>) {
     ^bb0(%in: i64, %out: i64):
-      %648 = arith.addi %in, %c2_i64 : i64
-      linalg.yield %648 : i64
+      %649 = arith.addi %in, %c2_i64 : i64
+      linalg.yield %649 : i64
     } -> tensor<1x28xi64>
-    %569 = linalg.generic {indexing_maps = [#map7, #map7], iterator_types = ["parallel", "parallel"]} ins(%568 : tensor<1x28xi64>) outs(%545 : tensor<1x28xi1>) {
+    %570 = linalg.generic {indexing_maps = [#map7, #map7], iterator_types = ["parallel", "parallel"]} ins(%569 : tensor<1x28xi64>) outs(%545 : tensor<1x28xi1>) {
     ^bb0(%in: i64, %out: i1):
-      %648 = arith.cmpi sge, %in, %c0_i64 : i64
-      linalg.yield %648 : i1
+      %649 = arith.cmpi sge, %in, %c0_i64 : i64
+      linalg.yield %649 : i1
     } -> tensor<1x28xi1>
-    %570 = linalg.generic {indexing_maps = [#map17, #map10, #map7], iterator_types = ["parallel", "parallel"]} ins(%544, %569 : tensor<28x1xi1>, tensor<1x28xi1>) outs(%547 : tensor<28x28xi1>) {
-    ^bb0(%in: i1, %in_299: i1, %out: i1):
-      %648 = arith.andi %in, %in_299 : i1
-      linalg.yield %648 : i1
+    %571 = linalg.generic {indexing_maps = [#map17, #map10, #map7], iterator_types = ["parallel", "parallel"]} ins(%544, %570 : tensor<28x1xi1>, tensor<1x28xi1>) outs(%547 : tensor<28x28xi1>) {
+    ^bb0(%in: i1, %in_295: i1, %out: i1):
+      %649 = arith.andi %in, %in_295 : i1
+      linalg.yield %649 : i1
     } -> tensor<28x28xi1>
-    %571 = linalg.generic {indexing_maps = [#map7, #map7], iterator_types = ["parallel", "parallel"]} ins(%568 : tensor<1x28xi64>) outs(%545 : tensor<1x28xi1>) {
+    %572 = linalg.generic {indexing_maps = [#map7, #map7], iterator_types = ["parallel", "parallel"]} ins(%569 : tensor<1x28xi64>) outs(%545 : tensor<1x28xi1>) {
     ^bb0(%in: i64, %out: i1):
-      %648 = arith.cmpi slt, %in, %c56_i64 : i64
-      linalg.yield %648 : i1
+      %649 = arith.cmpi slt, %in, %c56_i64 : i64
+      linalg.yield %649 : i1
     } -> tensor<1x28xi1>
-    %572 = linalg.generic {indexing_maps = [#map7, #map10, #map7], iterator_types = ["parallel", "parallel"]} ins(%570, %571 : tensor<28x28xi1>, tensor<1x28xi1>) outs(%547 : tensor<28x28xi1>) {
-    ^bb0(%in: i1, %in_299: i1, %out: i1):
-      %648 = arith.andi %in, %in_299 : i1
-      linalg.yield %648 : i1
+    %573 = linalg.generic {indexing_maps = [#map7, #map10, #map7], iterator_types = ["parallel", "parallel"]} ins(%571, %572 : tensor<28x28xi1>, tensor<1x28xi1>) outs(%547 : tensor<28x28xi1>) {
+    ^bb0(%in: i1, %in_295: i1, %out: i1):
+      %649 = arith.andi %in, %in_295 : i1
+      linalg.yield %649 : i1
     } -> tensor<28x28xi1>
-    %573 = linalg.generic {indexing_maps = [#map17, #map10, #map7], iterator_types = ["parallel", "parallel"]} ins(%551, %568 : tensor<28x1xi64>, tensor<1x28xi64>) outs(%552 : tensor<28x28xi64>) {
-    ^bb0(%in: i64, %in_299: i64, %out: i64):
-      %648 = arith.addi %in, %in_299 : i64
-      linalg.yield %648 : i64
+    %574 = linalg.generic {indexing_maps = [#map17, #map10, #map7], iterator_types = ["parallel", "parallel"]} ins(%551, %569 : tensor<28x1xi64>, tensor<1x28xi64>) outs(%552 : tensor<28x28xi64>) {
+    ^bb0(%in: i64, %in_295: i64, %out: i64):
+      %649 = arith.addi %in, %in_295 : i64
+      linalg.yield %649 : i64
     } -> tensor<28x28xi64>
-    %574 = linalg.generic {indexing_maps = [#map1, #map18, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%18, %573 : tensor<8x64x28x28xi64>, tensor<28x28xi64>) outs(%477 : tensor<8x64x28x28xi1>) {
-    ^bb0(%in: i64, %in_299: i64, %out: i1):
-      %648 = arith.cmpi eq, %in, %in_299 : i64
-      linalg.yield %648 : i1
+    %575 = linalg.generic {indexing_maps = [#map1, #map18, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%18, %574 : tensor<8x64x28x28xi64>, tensor<28x28xi64>) outs(%477 : tensor<8x64x28x28xi1>) {
+    ^bb0(%in: i64, %in_295: i64, %out: i1):
+      %649 = arith.cmpi eq, %in, %in_295 : i64
+      linalg.yield %649 : i1
     } -> tensor<8x64x28x28xi1>
-    %575 = linalg.generic {indexing_maps = [#map1, #map18, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%574, %572 : tensor<8x64x28x28xi1>, tensor<28x28xi1>) outs(%477 : tensor<8x64x28x28xi1>) {
-    ^bb0(%in: i1, %in_299: i1, %out: i1):
-      %648 = arith.andi %in, %in_299 : i1
-      linalg.yield %648 : i1
+    %576 = linalg.generic {indexing_maps = [#map1, #map18, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%575, %573 : tensor<8x64x28x28xi1>, tensor<28x28xi1>) outs(%477 : tensor<8x64x28x28xi1>) {
+    ^bb0(%in: i1, %in_295: i1, %out: i1):
+      %649 = arith.andi %in, %in_295 : i1
+      linalg.yield %649 : i1
     } -> tensor<8x64x28x28xi1>
-    %576 = linalg.generic {indexing_maps = [#map1, #map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%575, %532, %cst_2 : tensor<8x64x28x28xi1>, tensor<8x64x28x28xf32>, tensor<8x64x28x28xf32>) outs(%11 : tensor<8x64x28x28xf32>) {
-    ^bb0(%in: i1, %in_299: f32, %in_300: f32, %out: f32):
-      %648 = arith.select %in, %in_299, %in_300 : f32
-      linalg.yield %648 : f32
+    %577 = linalg.generic {indexing_maps = [#map1, #map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%576, %532, %cst_2 : tensor<8x64x28x28xi1>, tensor<8x64x28x28xf32>, tensor<8x64x28x28xf32>) outs(%11 : tensor<8x64x28x28xf32>) {
+    ^bb0(%in: i1, %in_295: f32, %in_296: f32, %out: f32):
+      %649 = arith.select %in, %in_295, %in_296 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x64x28x28xf32>
-    %extracted_slice_266 = tensor.extract_slice %inserted_slice_265[0, 0, 0, 2] [8, 64, 28, 28] [1, 1, 1, 2] : tensor<8x64x28x58xf32> to tensor<8x64x28x28xf32>
-    %577 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%extracted_slice_266, %576 : tensor<8x64x28x28xf32>, tensor<8x64x28x28xf32>) outs(%11 : tensor<8x64x28x28xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.addf %in, %in_299 : f32
-      linalg.yield %648 : f32
-    } -> tensor<8x64x28x28xf32>
-    %inserted_slice_267 = tensor.insert_slice %577 into %inserted_slice_265[0, 0, 0, 2] [8, 64, 28, 28] [1, 1, 1, 2] : tensor<8x64x28x28xf32> into tensor<8x64x28x58xf32>
+    %inserted_slice_267 = tensor.insert_slice %577 into %cst_1[0, 0, 0, 2] [8, 64, 28, 28] [1, 1, 1, 2] : tensor<8x64x28x28xf32> into tensor<8x64x28x58xf32>
     %inserted_slice_268 = tensor.insert_slice %inserted_slice_267 into %cst_3[0, 0, 0, 0] [8, 64, 28, 58] [1, 1, 2, 1] : tensor<8x64x28x58xf32> into tensor<8x64x58x58xf32>
-    %578 = linalg.generic {indexing_maps = [#map7, #map7], iterator_types = ["parallel", "parallel"]} ins(%537 : tensor<28x1xi64>) outs(%535 : tensor<28x1xi64>) {
+    %578 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%568, %inserted_slice_268 : tensor<8x64x58x58xf32>, tensor<8x64x58x58xf32>) outs(%557 : tensor<8x64x58x58xf32>) {
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.addf %in, %in_295 : f32
+      linalg.yield %649 : f32
+    } -> tensor<8x64x58x58xf32>
+    %579 = linalg.generic {indexing_maps = [#map7, #map7], iterator_types = ["parallel", "parallel"]} ins(%537 : tensor<28x1xi64>) outs(%535 : tensor<28x1xi64>) {
     ^bb0(%in: i64, %out: i64):
-      %648 = arith.addi %in, %c1_i64 : i64
-      linalg.yield %648 : i64
+      %649 = arith.addi %in, %c1_i64 : i64
+      linalg.yield %649 : i64
     } -> tensor<28x1xi64>
-    %579 = linalg.generic {indexing_maps = [#map7, #map7], iterator_types = ["parallel", "parallel"]} ins(%578 : tensor<28x1xi64>) outs(%541 : tensor<28x1xi1>) {
+    %580 = linalg.generic {indexing_maps = [#map7, #map7], iterator_types = ["parallel", "parallel"]} ins(%579 : tensor<28x1xi64>) outs(%541 : tensor<28x1xi1>) {
     ^bb0(%in: i64, %out: i1):
-      %648 = arith.cmpi sge, %in, %c0_i64 : i64
-      linalg.yield %648 : i1
+      %649 = arith.cmpi sge, %in, %c0_i64 : i64
+      linalg.yield %649 : i1
     } -> tensor<28x1xi1>
-    %580 = linalg.generic {indexing_maps = [#map7, #map7], iterator_types = ["parallel", "parallel"]} ins(%578 : tensor<28x1xi64>) outs(%541 : tensor<28x1xi1>) {
+    %581 = linalg.generic {indexing_maps = [#map7, #map7], iterator_types = ["parallel", "parallel"]} ins(%579 : tensor<28x1xi64>) outs(%541 : tensor<28x1xi1>) {
     ^bb0(%in: i64, %out: i1):
-      %648 = arith.cmpi slt, %in, %c56_i64 : i64
-      linalg.yield %648 : i1
+      %649 = arith.cmpi slt, %in, %c56_i64 : i64
+      linalg.yield %649 : i1
     } -> tensor<28x1xi1>
-    %581 = linalg.generic {indexing_maps = [#map7, #map7, #map7], iterator_types = ["parallel", "parallel"]} ins(%579, %580 : tensor<28x1xi1>, tensor<28x1xi1>) outs(%541 : tensor<28x1xi1>) {
-    ^bb0(%in: i1, %in_299: i1, %out: i1):
-      %648 = arith.andi %in, %in_299 : i1
-      linalg.yield %648 : i1
+    %582 = linalg.generic {indexing_maps = [#map7, #map7, #map7], iterator_types = ["parallel", "parallel"]} ins(%580, %581 : tensor<28x1xi1>, tensor<28x1xi1>) outs(%541 : tensor<28x1xi1>) {
+    ^bb0(%in: i1, %in_295: i1, %out: i1):
+      %649 = arith.andi %in, %in_295 : i1
+      linalg.yield %649 : i1
     } -> tensor<28x1xi1>
-    %582 = linalg.generic {indexing_maps = [#map17, #map10, #map7], iterator_types = ["parallel", "parallel"]} ins(%581, %546 : tensor<28x1xi1>, tensor<1x28xi1>) outs(%547 : tensor<28x28xi1>) {
-    ^bb0(%in: i1, %in_299: i1, %out: i1):
-      %648 = arith.andi %in, %in_299 : i1
-      linalg.yield %648 : i1
+    %583 = linalg.generic {indexing_maps = [#map17, #map10, #map7], iterator_types = ["parallel", "parallel"]} ins(%582, %546 : tensor<28x1xi1>, tensor<1x28xi1>) outs(%547 : tensor<28x28xi1>) {
+    ^bb0(%in: i1, %in_295: i1, %out: i1):
+      %649 = arith.andi %in, %in_295 : i1
+      linalg.yield %649 : i1
     } -> tensor<28x28xi1>
-    %583 = linalg.generic {indexing_maps = [#map7, #map10, #map7], iterator_types = ["parallel", "parallel"]} ins(%582, %549 : tensor<28x28xi1>, tensor<1x28xi1>) outs(%547 : tensor<28x28xi1>) {
-    ^bb0(%in: i1, %in_299: i1, %out: i1):
-      %648 = arith.andi %in, %in_299 : i1
-      linalg.yield %648 : i1
+    %584 = linalg.generic {indexing_maps = [#map7, #map10, #map7], iterator_types = ["parallel", "parallel"]} ins(%583, %549 : tensor<28x28xi1>, tensor<1x28xi1>) outs(%547 : tensor<28x28xi1>) {
+    ^bb0(%in: i1, %in_295: i1, %out: i1):
+      %649 = arith.andi %in, %in_295 : i1
+      linalg.yield %649 : i1
     } -> tensor<28x28xi1>
-    %584 = linalg.generic {indexing_maps = [#map7, #map7], iterator_types = ["parallel", "parallel"]} ins(%578 : tensor<28x1xi64>) outs(%535 : tensor<28x1xi64>) {
+    %585 = linalg.generic {indexing_maps = [#map7, #map7], iterator_types = ["parallel", "parallel"]} ins(%579 : tensor<28x1xi64>) outs(%535 : tensor<28x1xi64>) {
     ^bb0(%in: i64, %out: i64):
-      %648 = arith.muli %in, %c56_i64 : i64
-      linalg.yield %648 : i64
+      %649 = arith.muli %in, %c56_i64 : i64
+      linalg.yield %649 : i64
     } -> tensor<28x1xi64>
-    %585 = linalg.generic {indexing_maps = [#map17, #map10, #map7], iterator_types = ["parallel", "parallel"]} ins(%584, %540 : tensor<28x1xi64>, tensor<1x28xi64>) outs(%552 : tensor<28x28xi64>) {
-    ^bb0(%in: i64, %in_299: i64, %out: i64):
-      %648 = arith.addi %in, %in_299 : i64
-      linalg.yield %648 : i64
+    %586 = linalg.generic {indexing_maps = [#map17, #map10, #map7], iterator_types = ["parallel", "parallel"]} ins(%585, %540 : tensor<28x1xi64>, tensor<1x28xi64>) outs(%552 : tensor<28x28xi64>) {
+    ^bb0(%in: i64, %in_295: i64, %out: i64):
+      %649 = arith.addi %in, %in_295 : i64
+      linalg.yield %649 : i64
     } -> tensor<28x28xi64>
-    %586 = linalg.generic {indexing_maps = [#map1, #map18, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%18, %585 : tensor<8x64x28x28xi64>, tensor<28x28xi64>) outs(%477 : tensor<8x64x28x28xi1>) {
-    ^bb0(%in: i64, %in_299: i64, %out: i1):
-      %648 = arith.cmpi eq, %in, %in_299 : i64
-      linalg.yield %648 : i1
+    %587 = linalg.generic {indexing_maps = [#map1, #map18, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%18, %586 : tensor<8x64x28x28xi64>, tensor<28x28xi64>) outs(%477 : tensor<8x64x28x28xi1>) {
+    ^bb0(%in: i64, %in_295: i64, %out: i1):
+      %649 = arith.cmpi eq, %in, %in_295 : i64
+      linalg.yield %649 : i1
     } -> tensor<8x64x28x28xi1>
-    %587 = linalg.generic {indexing_maps = [#map1, #map18, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%586, %583 : tensor<8x64x28x28xi1>, tensor<28x28xi1>) outs(%477 : tensor<8x64x28x28xi1>) {
-    ^bb0(%in: i1, %in_299: i1, %out: i1):
-      %648 = arith.andi %in, %in_299 : i1
-      linalg.yield %648 : i1
+    %588 = linalg.generic {indexing_maps = [#map1, #map18, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%587, %584 : tensor<8x64x28x28xi1>, tensor<28x28xi1>) outs(%477 : tensor<8x64x28x28xi1>) {
+    ^bb0(%in: i1, %in_295: i1, %out: i1):
+      %649 = arith.andi %in, %in_295 : i1
+      linalg.yield %649 : i1
     } -> tensor<8x64x28x28xi1>
-    %588 = linalg.generic {indexing_maps = [#map1, #map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%587, %532, %cst_2 : tensor<8x64x28x28xi1>, tensor<8x64x28x28xf32>, tensor<8x64x28x28xf32>) outs(%11 : tensor<8x64x28x28xf32>) {
-    ^bb0(%in: i1, %in_299: f32, %in_300: f32, %out: f32):
-      %648 = arith.select %in, %in_299, %in_300 : f32
-      linalg.yield %648 : f32
+    %589 = linalg.generic {indexing_maps = [#map1, #map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%588, %532, %cst_2 : tensor<8x64x28x28xi1>, tensor<8x64x28x28xf32>, tensor<8x64x28x28xf32>) outs(%11 : tensor<8x64x28x28xf32>) {
+    ^bb0(%in: i1, %in_295: f32, %in_296: f32, %out: f32):
+      %649 = arith.select %in, %in_295, %in_296 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x64x28x28xf32>
-    %extracted_slice_269 = tensor.extract_slice %inserted_slice_268[0, 0, 1, 0] [8, 64, 28, 58] [1, 1, 2, 1] : tensor<8x64x58x58xf32> to tensor<8x64x28x58xf32>
-    %extracted_slice_270 = tensor.extract_slice %extracted_slice_269[0, 0, 0, 0] [8, 64, 28, 28] [1, 1, 1, 2] : tensor<8x64x28x58xf32> to tensor<8x64x28x28xf32>
-    %589 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%extracted_slice_270, %588 : tensor<8x64x28x28xf32>, tensor<8x64x28x28xf32>) outs(%11 : tensor<8x64x28x28xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.addf %in, %in_299 : f32
-      linalg.yield %648 : f32
-    } -> tensor<8x64x28x28xf32>
-    %inserted_slice_271 = tensor.insert_slice %589 into %extracted_slice_269[0, 0, 0, 0] [8, 64, 28, 28] [1, 1, 1, 2] : tensor<8x64x28x28xf32> into tensor<8x64x28x58xf32>
-    %590 = linalg.generic {indexing_maps = [#map17, #map10, #map7], iterator_types = ["parallel", "parallel"]} ins(%581, %559 : tensor<28x1xi1>, tensor<1x28xi1>) outs(%547 : tensor<28x28xi1>) {
-    ^bb0(%in: i1, %in_299: i1, %out: i1):
-      %648 = arith.andi %in, %in_299 : i1
-      linalg.yield %648 : i1
+    %inserted_slice_269 = tensor.insert_slice %589 into %cst_1[0, 0, 0, 0] [8, 64, 28, 28] [1, 1, 1, 2] : tensor<8x64x28x28xf32> into tensor<8x64x28x58xf32>
+    %inserted_slice_270 = tensor.insert_slice %inserted_slice_269 into %cst_3[0, 0, 1, 0] [8, 64, 28, 58] [1, 1, 2, 1] : tensor<8x64x28x58xf32> into tensor<8x64x58x58xf32>
+    %590 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%578, %inserted_slice_270 : tensor<8x64x58x58xf32>, tensor<8x64x58x58xf32>) outs(%557 : tensor<8x64x58x58xf32>) {
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.addf %in, %in_295 : f32
+      linalg.yield %649 : f32
+    } -> tensor<8x64x58x58xf32>
+    %591 = linalg.generic {indexing_maps = [#map17, #map10, #map7], iterator_types = ["parallel", "parallel"]} ins(%582, %560 : tensor<28x1xi1>, tensor<1x28xi1>) outs(%547 : tensor<28x28xi1>) {
+    ^bb0(%in: i1, %in_295: i1, %out: i1):
+      %649 = arith.andi %in, %in_295 : i1
+      linalg.yield %649 : i1
     } -> tensor<28x28xi1>
-    %591 = linalg.generic {indexing_maps = [#map7, #map10, #map7], iterator_types = ["parallel", "parallel"]} ins(%590, %561 : tensor<28x28xi1>, tensor<1x28xi1>) outs(%547 : tensor<28x28xi1>) {
-    ^bb0(%in: i1, %in_299: i1, %out: i1):
-      %648 = arith.andi %in, %in_299 : i1
-      linalg.yield %648 : i1
+    %592 = linalg.generic {indexing_maps = [#map7, #map10, #map7], iterator_types = ["parallel", "parallel"]} ins(%591, %562 : tensor<28x28xi1>, tensor<1x28xi1>) outs(%547 : tensor<28x28xi1>) {
+    ^bb0(%in: i1, %in_295: i1, %out: i1):
+      %649 = arith.andi %in, %in_295 : i1
+      linalg.yield %649 : i1
     } -> tensor<28x28xi1>
-    %592 = linalg.generic {indexing_maps = [#map17, #map10, #map7], iterator_types = ["parallel", "parallel"]} ins(%584, %558 : tensor<28x1xi64>, tensor<1x28xi64>) outs(%552 : tensor<28x28xi64>) {
-    ^bb0(%in: i64, %in_299: i64, %out: i64):
-      %648 = arith.addi %in, %in_299 : i64
-      linalg.yield %648 : i64
+    %593 = linalg.generic {indexing_maps = [#map17, #map10, #map7], iterator_types = ["parallel", "parallel"]} ins(%585, %559 : tensor<28x1xi64>, tensor<1x28xi64>) outs(%552 : tensor<28x28xi64>) {
+    ^bb0(%in: i64, %in_295: i64, %out: i64):
+      %649 = arith.addi %in, %in_295 : i64
+      linalg.yield %649 : i64
     } -> tensor<28x28xi64>
-    %593 = linalg.generic {indexing_maps = [#map1, #map18, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%18, %592 : tensor<8x64x28x28xi64>, tensor<28x28xi64>) outs(%477 : tensor<8x64x28x28xi1>) {
-    ^bb0(%in: i64, %in_299: i64, %out: i1):
-      %648 = arith.cmpi eq, %in, %in_299 : i64
-      linalg.yield %648 : i1
+    %594 = linalg.generic {indexing_maps = [#map1, #map18, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%18, %593 : tensor<8x64x28x28xi64>, tensor<28x28xi64>) outs(%477 : tensor<8x64x28x28xi1>) {
+    ^bb0(%in: i64, %in_295: i64, %out: i1):
+      %649 = arith.cmpi eq, %in, %in_295 : i64
+      linalg.yield %649 : i1
     } -> tensor<8x64x28x28xi1>
-    %594 = linalg.generic {indexing_maps = [#map1, #map18, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%593, %591 : tensor<8x64x28x28xi1>, tensor<28x28xi1>) outs(%477 : tensor<8x64x28x28xi1>) {
-    ^bb0(%in: i1, %in_299: i1, %out: i1):
-      %648 = arith.andi %in, %in_299 : i1
-      linalg.yield %648 : i1
+    %595 = linalg.generic {indexing_maps = [#map1, #map18, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%594, %592 : tensor<8x64x28x28xi1>, tensor<28x28xi1>) outs(%477 : tensor<8x64x28x28xi1>) {
+    ^bb0(%in: i1, %in_295: i1, %out: i1):
+      %649 = arith.andi %in, %in_295 : i1
+      linalg.yield %649 : i1
     } -> tensor<8x64x28x28xi1>
-    %595 = linalg.generic {indexing_maps = [#map1, #map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%594, %532, %cst_2 : tensor<8x64x28x28xi1>, tensor<8x64x28x28xf32>, tensor<8x64x28x28xf32>) outs(%11 : tensor<8x64x28x28xf32>) {
-    ^bb0(%in: i1, %in_299: f32, %in_300: f32, %out: f32):
-      %648 = arith.select %in, %in_299, %in_300 : f32
-      linalg.yield %648 : f32
+    %596 = linalg.generic {indexing_maps = [#map1, #map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%595, %532, %cst_2 : tensor<8x64x28x28xi1>, tensor<8x64x28x28xf32>, tensor<8x64x28x28xf32>) outs(%11 : tensor<8x64x28x28xf32>) {
+    ^bb0(%in: i1, %in_295: f32, %in_296: f32, %out: f32):
+      %649 = arith.select %in, %in_295, %in_296 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x64x28x28xf32>
-    %extracted_slice_272 = tensor.extract_slice %inserted_slice_271[0, 0, 0, 1] [8, 64, 28, 28] [1, 1, 1, 2] : tensor<8x64x28x58xf32> to tensor<8x64x28x28xf32>
-    %596 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%extracted_slice_272, %595 : tensor<8x64x28x28xf32>, tensor<8x64x28x28xf32>) outs(%11 : tensor<8x64x28x28xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.addf %in, %in_299 : f32
-      linalg.yield %648 : f32
-    } -> tensor<8x64x28x28xf32>
-    %inserted_slice_273 = tensor.insert_slice %596 into %inserted_slice_271[0, 0, 0, 1] [8, 64, 28, 28] [1, 1, 1, 2] : tensor<8x64x28x28xf32> into tensor<8x64x28x58xf32>
-    %597 = linalg.generic {indexing_maps = [#map17, #map10, #map7], iterator_types = ["parallel", "parallel"]} ins(%581, %569 : tensor<28x1xi1>, tensor<1x28xi1>) outs(%547 : tensor<28x28xi1>) {
-    ^bb0(%in: i1, %in_299: i1, %out: i1):
-      %648 = arith.andi %in, %in_299 : i1
-      linalg.yield %648 : i1
+    %inserted_slice_271 = tensor.insert_slice %596 into %cst_1[0, 0, 0, 1] [8, 64, 28, 28] [1, 1, 1, 2] : tensor<8x64x28x28xf32> into tensor<8x64x28x58xf32>
+    %inserted_slice_272 = tensor.insert_slice %inserted_slice_271 into %cst_3[0, 0, 1, 0] [8, 64, 28, 58] [1, 1, 2, 1] : tensor<8x64x28x58xf32> into tensor<8x64x58x58xf32>
+    %597 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%590, %inserted_slice_272 : tensor<8x64x58x58xf32>, tensor<8x64x58x58xf32>) outs(%557 : tensor<8x64x58x58xf32>) {
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.addf %in, %in_295 : f32
+      linalg.yield %649 : f32
+    } -> tensor<8x64x58x58xf32>
+    %598 = linalg.generic {indexing_maps = [#map17, #map10, #map7], iterator_types = ["parallel", "parallel"]} ins(%582, %570 : tensor<28x1xi1>, tensor<1x28xi1>) outs(%547 : tensor<28x28xi1>) {
+    ^bb0(%in: i1, %in_295: i1, %out: i1):
+      %649 = arith.andi %in, %in_295 : i1
+      linalg.yield %649 : i1
     } -> tensor<28x28xi1>
-    %598 = linalg.generic {indexing_maps = [#map7, #map10, #map7], iterator_types = ["parallel", "parallel"]} ins(%597, %571 : tensor<28x28xi1>, tensor<1x28xi1>) outs(%547 : tensor<28x28xi1>) {
-    ^bb0(%in: i1, %in_299: i1, %out: i1):
-      %648 = arith.andi %in, %in_299 : i1
-      linalg.yield %648 : i1
+    %599 = linalg.generic {indexing_maps = [#map7, #map10, #map7], iterator_types = ["parallel", "parallel"]} ins(%598, %572 : tensor<28x28xi1>, tensor<1x28xi1>) outs(%547 : tensor<28x28xi1>) {
+    ^bb0(%in: i1, %in_295: i1, %out: i1):
+      %649 = arith.andi %in, %in_295 : i1
+      linalg.yield %649 : i1
     } -> tensor<28x28xi1>
-    %599 = linalg.generic {indexing_maps = [#map17, #map10, #map7], iterator_types = ["parallel", "parallel"]} ins(%584, %568 : tensor<28x1xi64>, tensor<1x28xi64>) outs(%552 : tensor<28x28xi64>) {
-    ^bb0(%in: i64, %in_299: i64, %out: i64):
-      %648 = arith.addi %in, %in_299 : i64
-      linalg.yield %648 : i64
+    %600 = linalg.generic {indexing_maps = [#map17, #map10, #map7], iterator_types = ["parallel", "parallel"]} ins(%585, %569 : tensor<28x1xi64>, tensor<1x28xi64>) outs(%552 : tensor<28x28xi64>) {
+    ^bb0(%in: i64, %in_295: i64, %out: i64):
+      %649 = arith.addi %in, %in_295 : i64
+      linalg.yield %649 : i64
     } -> tensor<28x28xi64>
-    %600 = linalg.generic {indexing_maps = [#map1, #map18, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%18, %599 : tensor<8x64x28x28xi64>, tensor<28x28xi64>) outs(%477 : tensor<8x64x28x28xi1>) {
-    ^bb0(%in: i64, %in_299: i64, %out: i1):
-      %648 = arith.cmpi eq, %in, %in_299 : i64
-      linalg.yield %648 : i1
+    %601 = linalg.generic {indexing_maps = [#map1, #map18, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%18, %600 : tensor<8x64x28x28xi64>, tensor<28x28xi64>) outs(%477 : tensor<8x64x28x28xi1>) {
+    ^bb0(%in: i64, %in_295: i64, %out: i1):
+      %649 = arith.cmpi eq, %in, %in_295 : i64
+      linalg.yield %649 : i1
     } -> tensor<8x64x28x28xi1>
-    %601 = linalg.generic {indexing_maps = [#map1, #map18, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%600, %598 : tensor<8x64x28x28xi1>, tensor<28x28xi1>) outs(%477 : tensor<8x64x28x28xi1>) {
-    ^bb0(%in: i1, %in_299: i1, %out: i1):
-      %648 = arith.andi %in, %in_299 : i1
-      linalg.yield %648 : i1
+    %602 = linalg.generic {indexing_maps = [#map1, #map18, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%601, %599 : tensor<8x64x28x28xi1>, tensor<28x28xi1>) outs(%477 : tensor<8x64x28x28xi1>) {
+    ^bb0(%in: i1, %in_295: i1, %out: i1):
+      %649 = arith.andi %in, %in_295 : i1
+      linalg.yield %649 : i1
     } -> tensor<8x64x28x28xi1>
-    %602 = linalg.generic {indexing_maps = [#map1, #map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%601, %532, %cst_2 : tensor<8x64x28x28xi1>, tensor<8x64x28x28xf32>, tensor<8x64x28x28xf32>) outs(%11 : tensor<8x64x28x28xf32>) {
-    ^bb0(%in: i1, %in_299: f32, %in_300: f32, %out: f32):
-      %648 = arith.select %in, %in_299, %in_300 : f32
-      linalg.yield %648 : f32
+    %603 = linalg.generic {indexing_maps = [#map1, #map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%602, %532, %cst_2 : tensor<8x64x28x28xi1>, tensor<8x64x28x28xf32>, tensor<8x64x28x28xf32>) outs(%11 : tensor<8x64x28x28xf32>) {
+    ^bb0(%in: i1, %in_295: f32, %in_296: f32, %out: f32):
+      %649 = arith.select %in, %in_295, %in_296 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x64x28x28xf32>
-    %extracted_slice_274 = tensor.extract_slice %inserted_slice_273[0, 0, 0, 2] [8, 64, 28, 28] [1, 1, 1, 2] : tensor<8x64x28x58xf32> to tensor<8x64x28x28xf32>
-    %603 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%extracted_slice_274, %602 : tensor<8x64x28x28xf32>, tensor<8x64x28x28xf32>) outs(%11 : tensor<8x64x28x28xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.addf %in, %in_299 : f32
-      linalg.yield %648 : f32
-    } -> tensor<8x64x28x28xf32>
-    %inserted_slice_275 = tensor.insert_slice %603 into %inserted_slice_273[0, 0, 0, 2] [8, 64, 28, 28] [1, 1, 1, 2] : tensor<8x64x28x28xf32> into tensor<8x64x28x58xf32>
-    %inserted_slice_276 = tensor.insert_slice %inserted_slice_275 into %inserted_slice_268[0, 0, 1, 0] [8, 64, 28, 58] [1, 1, 2, 1] : tensor<8x64x28x58xf32> into tensor<8x64x58x58xf32>
-    %604 = linalg.generic {indexing_maps = [#map7, #map7], iterator_types = ["parallel", "parallel"]} ins(%537 : tensor<28x1xi64>) outs(%535 : tensor<28x1xi64>) {
+    %inserted_slice_273 = tensor.insert_slice %603 into %cst_1[0, 0, 0, 2] [8, 64, 28, 28] [1, 1, 1, 2] : tensor<8x64x28x28xf32> into tensor<8x64x28x58xf32>
+    %inserted_slice_274 = tensor.insert_slice %inserted_slice_273 into %cst_3[0, 0, 1, 0] [8, 64, 28, 58] [1, 1, 2, 1] : tensor<8x64x28x58xf32> into tensor<8x64x58x58xf32>
+    %604 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%597, %inserted_slice_274 : tensor<8x64x58x58xf32>, tensor<8x64x58x58xf32>) outs(%557 : tensor<8x64x58x58xf32>) {
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.addf %in, %in_295 : f32
+      linalg.yield %649 : f32
+    } -> tensor<8x64x58x58xf32>
+    %605 = linalg.generic {indexing_maps = [#map7, #map7], iterator_types = ["parallel", "parallel"]} ins(%537 : tensor<28x1xi64>) outs(%535 : tensor<28x1xi64>) {
     ^bb0(%in: i64, %out: i64):
-      %648 = arith.addi %in, %c2_i64 : i64
-      linalg.yield %648 : i64
+      %649 = arith.addi %in, %c2_i64 : i64
+      linalg.yield %649 : i64
     } -> tensor<28x1xi64>
-    %605 = linalg.generic {indexing_maps = [#map7, #map7], iterator_types = ["parallel", "parallel"]} ins(%604 : tensor<28x1xi64>) outs(%541 : tensor<28x1xi1>) {
+    %606 = linalg.generic {indexing_maps = [#map7, #map7], iterator_types = ["parallel", "parallel"]} ins(%605 : tensor<28x1xi64>) outs(%541 : tensor<28x1xi1>) {
     ^bb0(%in: i64, %out: i1):
-      %648 = arith.cmpi sge, %in, %c0_i64 : i64
-      linalg.yield %648 : i1
+      %649 = arith.cmpi sge, %in, %c0_i64 : i64
+      linalg.yield %649 : i1
     } -> tensor<28x1xi1>
-    %606 = linalg.generic {indexing_maps = [#map7, #map7], iterator_types = ["parallel", "parallel"]} ins(%604 : tensor<28x1xi64>) outs(%541 : tensor<28x1xi1>) {
+    %607 = linalg.generic {indexing_maps = [#map7, #map7], iterator_types = ["parallel", "parallel"]} ins(%605 : tensor<28x1xi64>) outs(%541 : tensor<28x1xi1>) {
     ^bb0(%in: i64, %out: i1):
-      %648 = arith.cmpi slt, %in, %c56_i64 : i64
-      linalg.yield %648 : i1
+      %649 = arith.cmpi slt, %in, %c56_i64 : i64
+      linalg.yield %649 : i1
     } -> tensor<28x1xi1>
-    %607 = linalg.generic {indexing_maps = [#map7, #map7, #map7], iterator_types = ["parallel", "parallel"]} ins(%605, %606 : tensor<28x1xi1>, tensor<28x1xi1>) outs(%541 : tensor<28x1xi1>) {
-    ^bb0(%in: i1, %in_299: i1, %out: i1):
-      %648 = arith.andi %in, %in_299 : i1
-      linalg.yield %648 : i1
+    %608 = linalg.generic {indexing_maps = [#map7, #map7, #map7], iterator_types = ["parallel", "parallel"]} ins(%606, %607 : tensor<28x1xi1>, tensor<28x1xi1>) outs(%541 : tensor<28x1xi1>) {
+    ^bb0(%in: i1, %in_295: i1, %out: i1):
+      %649 = arith.andi %in, %in_295 : i1
+      linalg.yield %649 : i1
     } -> tensor<28x1xi1>
-    %608 = linalg.generic {indexing_maps = [#map17, #map10, #map7], iterator_types = ["parallel", "parallel"]} ins(%607, %546 : tensor<28x1xi1>, tensor<1x28xi1>) outs(%547 : tensor<28x28xi1>) {
-    ^bb0(%in: i1, %in_299: i1, %out: i1):
-      %648 = arith.andi %in, %in_299 : i1
-      linalg.yield %648 : i1
+    %609 = linalg.generic {indexing_maps = [#map17, #map10, #map7], iterator_types = ["parallel", "parallel"]} ins(%608, %546 : tensor<28x1xi1>, tensor<1x28xi1>) outs(%547 : tensor<28x28xi1>) {
+    ^bb0(%in: i1, %in_295: i1, %out: i1):
+      %649 = arith.andi %in, %in_295 : i1
+      linalg.yield %649 : i1
     } -> tensor<28x28xi1>
-    %609 = linalg.generic {indexing_maps = [#map7, #map10, #map7], iterator_types = ["parallel", "parallel"]} ins(%608, %549 : tensor<28x28xi1>, tensor<1x28xi1>) outs(%547 : tensor<28x28xi1>) {
-    ^bb0(%in: i1, %in_299: i1, %out: i1):
-      %648 = arith.andi %in, %in_299 : i1
-      linalg.yield %648 : i1
+    %610 = linalg.generic {indexing_maps = [#map7, #map10, #map7], iterator_types = ["parallel", "parallel"]} ins(%609, %549 : tensor<28x28xi1>, tensor<1x28xi1>) outs(%547 : tensor<28x28xi1>) {
+    ^bb0(%in: i1, %in_295: i1, %out: i1):
+      %649 = arith.andi %in, %in_295 : i1
+      linalg.yield %649 : i1
     } -> tensor<28x28xi1>
-    %610 = linalg.generic {indexing_maps = [#map7, #map7], iterator_types = ["parallel", "parallel"]} ins(%604 : tensor<28x1xi64>) outs(%535 : tensor<28x1xi64>) {
+    %611 = linalg.generic {indexing_maps = [#map7, #map7], iterator_types = ["parallel", "parallel"]} ins(%605 : tensor<28x1xi64>) outs(%535 : tensor<28x1xi64>) {
     ^bb0(%in: i64, %out: i64):
-      %648 = arith.muli %in, %c56_i64 : i64
-      linalg.yield %648 : i64
+      %649 = arith.muli %in, %c56_i64 : i64
+      linalg.yield %649 : i64
     } -> tensor<28x1xi64>
-    %611 = linalg.generic {indexing_maps = [#map17, #map10, #map7], iterator_types = ["parallel", "parallel"]} ins(%610, %540 : tensor<28x1xi64>, tensor<1x28xi64>) outs(%552 : tensor<28x28xi64>) {
-    ^bb0(%in: i64, %in_299: i64, %out: i64):
-      %648 = arith.addi %in, %in_299 : i64
-      linalg.yield %648 : i64
+    %612 = linalg.generic {indexing_maps = [#map17, #map10, #map7], iterator_types = ["parallel", "parallel"]} ins(%611, %540 : tensor<28x1xi64>, tensor<1x28xi64>) outs(%552 : tensor<28x28xi64>) {
+    ^bb0(%in: i64, %in_295: i64, %out: i64):
+      %649 = arith.addi %in, %in_295 : i64
+      linalg.yield %649 : i64
     } -> tensor<28x28xi64>
-    %612 = linalg.generic {indexing_maps = [#map1, #map18, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%18, %611 : tensor<8x64x28x28xi64>, tensor<28x28xi64>) outs(%477 : tensor<8x64x28x28xi1>) {
-    ^bb0(%in: i64, %in_299: i64, %out: i1):
-      %648 = arith.cmpi eq, %in, %in_299 : i64
-      linalg.yield %648 : i1
+    %613 = linalg.generic {indexing_maps = [#map1, #map18, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%18, %612 : tensor<8x64x28x28xi64>, tensor<28x28xi64>) outs(%477 : tensor<8x64x28x28xi1>) {
+    ^bb0(%in: i64, %in_295: i64, %out: i1):
+      %649 = arith.cmpi eq, %in, %in_295 : i64
+      linalg.yield %649 : i1
     } -> tensor<8x64x28x28xi1>
-    %613 = linalg.generic {indexing_maps = [#map1, #map18, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%612, %609 : tensor<8x64x28x28xi1>, tensor<28x28xi1>) outs(%477 : tensor<8x64x28x28xi1>) {
-    ^bb0(%in: i1, %in_299: i1, %out: i1):
-      %648 = arith.andi %in, %in_299 : i1
-      linalg.yield %648 : i1
+    %614 = linalg.generic {indexing_maps = [#map1, #map18, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%613, %610 : tensor<8x64x28x28xi1>, tensor<28x28xi1>) outs(%477 : tensor<8x64x28x28xi1>) {
+    ^bb0(%in: i1, %in_295: i1, %out: i1):
+      %649 = arith.andi %in, %in_295 : i1
+      linalg.yield %649 : i1
     } -> tensor<8x64x28x28xi1>
-    %614 = linalg.generic {indexing_maps = [#map1, #map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%613, %532, %cst_2 : tensor<8x64x28x28xi1>, tensor<8x64x28x28xf32>, tensor<8x64x28x28xf32>) outs(%11 : tensor<8x64x28x28xf32>) {
-    ^bb0(%in: i1, %in_299: f32, %in_300: f32, %out: f32):
-      %648 = arith.select %in, %in_299, %in_300 : f32
-      linalg.yield %648 : f32
+    %615 = linalg.generic {indexing_maps = [#map1, #map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%614, %532, %cst_2 : tensor<8x64x28x28xi1>, tensor<8x64x28x28xf32>, tensor<8x64x28x28xf32>) outs(%11 : tensor<8x64x28x28xf32>) {
+    ^bb0(%in: i1, %in_295: f32, %in_296: f32, %out: f32):
+      %649 = arith.select %in, %in_295, %in_296 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x64x28x28xf32>
-    %extracted_slice_277 = tensor.extract_slice %inserted_slice_276[0, 0, 2, 0] [8, 64, 28, 58] [1, 1, 2, 1] : tensor<8x64x58x58xf32> to tensor<8x64x28x58xf32>
-    %extracted_slice_278 = tensor.extract_slice %extracted_slice_277[0, 0, 0, 0] [8, 64, 28, 28] [1, 1, 1, 2] : tensor<8x64x28x58xf32> to tensor<8x64x28x28xf32>
-    %615 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%extracted_slice_278, %614 : tensor<8x64x28x28xf32>, tensor<8x64x28x28xf32>) outs(%11 : tensor<8x64x28x28xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.addf %in, %in_299 : f32
-      linalg.yield %648 : f32
-    } -> tensor<8x64x28x28xf32>
-    %inserted_slice_279 = tensor.insert_slice %615 into %extracted_slice_277[0, 0, 0, 0] [8, 64, 28, 28] [1, 1, 1, 2] : tensor<8x64x28x28xf32> into tensor<8x64x28x58xf32>
-    %616 = linalg.generic {indexing_maps = [#map17, #map10, #map7], iterator_types = ["parallel", "parallel"]} ins(%607, %559 : tensor<28x1xi1>, tensor<1x28xi1>) outs(%547 : tensor<28x28xi1>) {
-    ^bb0(%in: i1, %in_299: i1, %out: i1):
-      %648 = arith.andi %in, %in_299 : i1
-      linalg.yield %648 : i1
+    %inserted_slice_275 = tensor.insert_slice %615 into %cst_1[0, 0, 0, 0] [8, 64, 28, 28] [1, 1, 1, 2] : tensor<8x64x28x28xf32> into tensor<8x64x28x58xf32>
+    %inserted_slice_276 = tensor.insert_slice %inserted_slice_275 into %cst_3[0, 0, 2, 0] [8, 64, 28, 58] [1, 1, 2, 1] : tensor<8x64x28x58xf32> into tensor<8x64x58x58xf32>
+    %616 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%604, %inserted_slice_276 : tensor<8x64x58x58xf32>, tensor<8x64x58x58xf32>) outs(%557 : tensor<8x64x58x58xf32>) {
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.addf %in, %in_295 : f32
+      linalg.yield %649 : f32
+    } -> tensor<8x64x58x58xf32>
+    %617 = linalg.generic {indexing_maps = [#map17, #map10, #map7], iterator_types = ["parallel", "parallel"]} ins(%608, %560 : tensor<28x1xi1>, tensor<1x28xi1>) outs(%547 : tensor<28x28xi1>) {
+    ^bb0(%in: i1, %in_295: i1, %out: i1):
+      %649 = arith.andi %in, %in_295 : i1
+      linalg.yield %649 : i1
     } -> tensor<28x28xi1>
-    %617 = linalg.generic {indexing_maps = [#map7, #map10, #map7], iterator_types = ["parallel", "parallel"]} ins(%616, %561 : tensor<28x28xi1>, tensor<1x28xi1>) outs(%547 : tensor<28x28xi1>) {
-    ^bb0(%in: i1, %in_299: i1, %out: i1):
-      %648 = arith.andi %in, %in_299 : i1
-      linalg.yield %648 : i1
+    %618 = linalg.generic {indexing_maps = [#map7, #map10, #map7], iterator_types = ["parallel", "parallel"]} ins(%617, %562 : tensor<28x28xi1>, tensor<1x28xi1>) outs(%547 : tensor<28x28xi1>) {
+    ^bb0(%in: i1, %in_295: i1, %out: i1):
+      %649 = arith.andi %in, %in_295 : i1
+      linalg.yield %649 : i1
     } -> tensor<28x28xi1>
-    %618 = linalg.generic {indexing_maps = [#map17, #map10, #map7], iterator_types = ["parallel", "parallel"]} ins(%610, %558 : tensor<28x1xi64>, tensor<1x28xi64>) outs(%552 : tensor<28x28xi64>) {
-    ^bb0(%in: i64, %in_299: i64, %out: i64):
-      %648 = arith.addi %in, %in_299 : i64
-      linalg.yield %648 : i64
+    %619 = linalg.generic {indexing_maps = [#map17, #map10, #map7], iterator_types = ["parallel", "parallel"]} ins(%611, %559 : tensor<28x1xi64>, tensor<1x28xi64>) outs(%552 : tensor<28x28xi64>) {
+    ^bb0(%in: i64, %in_295: i64, %out: i64):
+      %649 = arith.addi %in, %in_295 : i64
+      linalg.yield %649 : i64
     } -> tensor<28x28xi64>
-    %619 = linalg.generic {indexing_maps = [#map1, #map18, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%18, %618 : tensor<8x64x28x28xi64>, tensor<28x28xi64>) outs(%477 : tensor<8x64x28x28xi1>) {
-    ^bb0(%in: i64, %in_299: i64, %out: i1):
-      %648 = arith.cmpi eq, %in, %in_299 : i64
-      linalg.yield %648 : i1
+    %620 = linalg.generic {indexing_maps = [#map1, #map18, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%18, %619 : tensor<8x64x28x28xi64>, tensor<28x28xi64>) outs(%477 : tensor<8x64x28x28xi1>) {
+    ^bb0(%in: i64, %in_295: i64, %out: i1):
+      %649 = arith.cmpi eq, %in, %in_295 : i64
+      linalg.yield %649 : i1
     } -> tensor<8x64x28x28xi1>
-    %620 = linalg.generic {indexing_maps = [#map1, #map18, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%619, %617 : tensor<8x64x28x28xi1>, tensor<28x28xi1>) outs(%477 : tensor<8x64x28x28xi1>) {
-    ^bb0(%in: i1, %in_299: i1, %out: i1):
-      %648 = arith.andi %in, %in_299 : i1
-      linalg.yield %648 : i1
+    %621 = linalg.generic {indexing_maps = [#map1, #map18, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%620, %618 : tensor<8x64x28x28xi1>, tensor<28x28xi1>) outs(%477 : tensor<8x64x28x28xi1>) {
+    ^bb0(%in: i1, %in_295: i1, %out: i1):
+      %649 = arith.andi %in, %in_295 : i1
+      linalg.yield %649 : i1
     } -> tensor<8x64x28x28xi1>
-    %621 = linalg.generic {indexing_maps = [#map1, #map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%620, %532, %cst_2 : tensor<8x64x28x28xi1>, tensor<8x64x28x28xf32>, tensor<8x64x28x28xf32>) outs(%11 : tensor<8x64x28x28xf32>) {
-    ^bb0(%in: i1, %in_299: f32, %in_300: f32, %out: f32):
-      %648 = arith.select %in, %in_299, %in_300 : f32
-      linalg.yield %648 : f32
+    %622 = linalg.generic {indexing_maps = [#map1, #map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%621, %532, %cst_2 : tensor<8x64x28x28xi1>, tensor<8x64x28x28xf32>, tensor<8x64x28x28xf32>) outs(%11 : tensor<8x64x28x28xf32>) {
+    ^bb0(%in: i1, %in_295: f32, %in_296: f32, %out: f32):
+      %649 = arith.select %in, %in_295, %in_296 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x64x28x28xf32>
-    %extracted_slice_280 = tensor.extract_slice %inserted_slice_279[0, 0, 0, 1] [8, 64, 28, 28] [1, 1, 1, 2] : tensor<8x64x28x58xf32> to tensor<8x64x28x28xf32>
-    %622 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%extracted_slice_280, %621 : tensor<8x64x28x28xf32>, tensor<8x64x28x28xf32>) outs(%11 : tensor<8x64x28x28xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.addf %in, %in_299 : f32
-      linalg.yield %648 : f32
-    } -> tensor<8x64x28x28xf32>
-    %inserted_slice_281 = tensor.insert_slice %622 into %inserted_slice_279[0, 0, 0, 1] [8, 64, 28, 28] [1, 1, 1, 2] : tensor<8x64x28x28xf32> into tensor<8x64x28x58xf32>
-    %623 = linalg.generic {indexing_maps = [#map17, #map10, #map7], iterator_types = ["parallel", "parallel"]} ins(%607, %569 : tensor<28x1xi1>, tensor<1x28xi1>) outs(%547 : tensor<28x28xi1>) {
-    ^bb0(%in: i1, %in_299: i1, %out: i1):
-      %648 = arith.andi %in, %in_299 : i1
-      linalg.yield %648 : i1
+    %inserted_slice_277 = tensor.insert_slice %622 into %cst_1[0, 0, 0, 1] [8, 64, 28, 28] [1, 1, 1, 2] : tensor<8x64x28x28xf32> into tensor<8x64x28x58xf32>
+    %inserted_slice_278 = tensor.insert_slice %inserted_slice_277 into %cst_3[0, 0, 2, 0] [8, 64, 28, 58] [1, 1, 2, 1] : tensor<8x64x28x58xf32> into tensor<8x64x58x58xf32>
+    %623 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%616, %inserted_slice_278 : tensor<8x64x58x58xf32>, tensor<8x64x58x58xf32>) outs(%557 : tensor<8x64x58x58xf32>) {
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.addf %in, %in_295 : f32
+      linalg.yield %649 : f32
+    } -> tensor<8x64x58x58xf32>
+    %624 = linalg.generic {indexing_maps = [#map17, #map10, #map7], iterator_types = ["parallel", "parallel"]} ins(%608, %570 : tensor<28x1xi1>, tensor<1x28xi1>) outs(%547 : tensor<28x28xi1>) {
+    ^bb0(%in: i1, %in_295: i1, %out: i1):
+      %649 = arith.andi %in, %in_295 : i1
+      linalg.yield %649 : i1
     } -> tensor<28x28xi1>
-    %624 = linalg.generic {indexing_maps = [#map7, #map10, #map7], iterator_types = ["parallel", "parallel"]} ins(%623, %571 : tensor<28x28xi1>, tensor<1x28xi1>) outs(%547 : tensor<28x28xi1>) {
-    ^bb0(%in: i1, %in_299: i1, %out: i1):
-      %648 = arith.andi %in, %in_299 : i1
-      linalg.yield %648 : i1
+    %625 = linalg.generic {indexing_maps = [#map7, #map10, #map7], iterator_types = ["parallel", "parallel"]} ins(%624, %572 : tensor<28x28xi1>, tensor<1x28xi1>) outs(%547 : tensor<28x28xi1>) {
+    ^bb0(%in: i1, %in_295: i1, %out: i1):
+      %649 = arith.andi %in, %in_295 : i1
+      linalg.yield %649 : i1
     } -> tensor<28x28xi1>
-    %625 = linalg.generic {indexing_maps = [#map17, #map10, #map7], iterator_types = ["parallel", "parallel"]} ins(%610, %568 : tensor<28x1xi64>, tensor<1x28xi64>) outs(%552 : tensor<28x28xi64>) {
-    ^bb0(%in: i64, %in_299: i64, %out: i64):
-      %648 = arith.addi %in, %in_299 : i64
-      linalg.yield %648 : i64
+    %626 = linalg.generic {indexing_maps = [#map17, #map10, #map7], iterator_types = ["parallel", "parallel"]} ins(%611, %569 : tensor<28x1xi64>, tensor<1x28xi64>) outs(%552 : tensor<28x28xi64>) {
+    ^bb0(%in: i64, %in_295: i64, %out: i64):
+      %649 = arith.addi %in, %in_295 : i64
+      linalg.yield %649 : i64
     } -> tensor<28x28xi64>
-    %626 = linalg.generic {indexing_maps = [#map1, #map18, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%18, %625 : tensor<8x64x28x28xi64>, tensor<28x28xi64>) outs(%477 : tensor<8x64x28x28xi1>) {
-    ^bb0(%in: i64, %in_299: i64, %out: i1):
-      %648 = arith.cmpi eq, %in, %in_299 : i64
-      linalg.yield %648 : i1
+    %627 = linalg.generic {indexing_maps = [#map1, #map18, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%18, %626 : tensor<8x64x28x28xi64>, tensor<28x28xi64>) outs(%477 : tensor<8x64x28x28xi1>) {
+    ^bb0(%in: i64, %in_295: i64, %out: i1):
+      %649 = arith.cmpi eq, %in, %in_295 : i64
+      linalg.yield %649 : i1
     } -> tensor<8x64x28x28xi1>
-    %627 = linalg.generic {indexing_maps = [#map1, #map18, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%626, %624 : tensor<8x64x28x28xi1>, tensor<28x28xi1>) outs(%477 : tensor<8x64x28x28xi1>) {
-    ^bb0(%in: i1, %in_299: i1, %out: i1):
-      %648 = arith.andi %in, %in_299 : i1
-      linalg.yield %648 : i1
+    %628 = linalg.generic {indexing_maps = [#map1, #map18, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%627, %625 : tensor<8x64x28x28xi1>, tensor<28x28xi1>) outs(%477 : tensor<8x64x28x28xi1>) {
+    ^bb0(%in: i1, %in_295: i1, %out: i1):
+      %649 = arith.andi %in, %in_295 : i1
+      linalg.yield %649 : i1
     } -> tensor<8x64x28x28xi1>
-    %628 = linalg.generic {indexing_maps = [#map1, #map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%627, %532, %cst_2 : tensor<8x64x28x28xi1>, tensor<8x64x28x28xf32>, tensor<8x64x28x28xf32>) outs(%11 : tensor<8x64x28x28xf32>) {
-    ^bb0(%in: i1, %in_299: f32, %in_300: f32, %out: f32):
-      %648 = arith.select %in, %in_299, %in_300 : f32
-      linalg.yield %648 : f32
+    %629 = linalg.generic {indexing_maps = [#map1, #map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%628, %532, %cst_2 : tensor<8x64x28x28xi1>, tensor<8x64x28x28xf32>, tensor<8x64x28x28xf32>) outs(%11 : tensor<8x64x28x28xf32>) {
+    ^bb0(%in: i1, %in_295: f32, %in_296: f32, %out: f32):
+      %649 = arith.select %in, %in_295, %in_296 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x64x28x28xf32>
-    %extracted_slice_282 = tensor.extract_slice %inserted_slice_281[0, 0, 0, 2] [8, 64, 28, 28] [1, 1, 1, 2] : tensor<8x64x28x58xf32> to tensor<8x64x28x28xf32>
-    %629 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%extracted_slice_282, %628 : tensor<8x64x28x28xf32>, tensor<8x64x28x28xf32>) outs(%11 : tensor<8x64x28x28xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.addf %in, %in_299 : f32
-      linalg.yield %648 : f32
-    } -> tensor<8x64x28x28xf32>
-    %inserted_slice_283 = tensor.insert_slice %629 into %inserted_slice_281[0, 0, 0, 2] [8, 64, 28, 28] [1, 1, 1, 2] : tensor<8x64x28x28xf32> into tensor<8x64x28x58xf32>
-    %inserted_slice_284 = tensor.insert_slice %inserted_slice_283 into %inserted_slice_276[0, 0, 2, 0] [8, 64, 28, 58] [1, 1, 2, 1] : tensor<8x64x28x58xf32> into tensor<8x64x58x58xf32>
-    %extracted_slice_285 = tensor.extract_slice %inserted_slice_284[0, 0, 1, 0] [8, 64, 56, 58] [1, 1, 1, 1] : tensor<8x64x58x58xf32> to tensor<8x64x56x58xf32>
-    %extracted_slice_286 = tensor.extract_slice %extracted_slice_285[0, 0, 0, 1] [8, 64, 56, 56] [1, 1, 1, 1] : tensor<8x64x56x58xf32> to tensor<8x64x56x56xf32>
-    %630 = tensor.empty() : tensor<8x64x56x56xi1>
-    %631 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%10 : tensor<8x64x56x56xf32>) outs(%630 : tensor<8x64x56x56xi1>) {
+    %inserted_slice_279 = tensor.insert_slice %629 into %cst_1[0, 0, 0, 2] [8, 64, 28, 28] [1, 1, 1, 2] : tensor<8x64x28x28xf32> into tensor<8x64x28x58xf32>
+    %inserted_slice_280 = tensor.insert_slice %inserted_slice_279 into %cst_3[0, 0, 2, 0] [8, 64, 28, 58] [1, 1, 2, 1] : tensor<8x64x28x58xf32> into tensor<8x64x58x58xf32>
+    %630 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%623, %inserted_slice_280 : tensor<8x64x58x58xf32>, tensor<8x64x58x58xf32>) outs(%557 : tensor<8x64x58x58xf32>) {
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.addf %in, %in_295 : f32
+      linalg.yield %649 : f32
+    } -> tensor<8x64x58x58xf32>
+    %extracted_slice_281 = tensor.extract_slice %630[0, 0, 1, 0] [8, 64, 56, 58] [1, 1, 1, 1] : tensor<8x64x58x58xf32> to tensor<8x64x56x58xf32>
+    %extracted_slice_282 = tensor.extract_slice %extracted_slice_281[0, 0, 0, 1] [8, 64, 56, 56] [1, 1, 1, 1] : tensor<8x64x56x58xf32> to tensor<8x64x56x56xf32>
+    %631 = tensor.empty() : tensor<8x64x56x56xi1>
+    %632 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%10 : tensor<8x64x56x56xf32>) outs(%631 : tensor<8x64x56x56xi1>) {
     ^bb0(%in: f32, %out: i1):
-      %648 = arith.cmpf ole, %in, %cst : f32
-      linalg.yield %648 : i1
+      %649 = arith.cmpf ole, %in, %cst : f32
+      linalg.yield %649 : i1
     } -> tensor<8x64x56x56xi1>
-    %632 = linalg.generic {indexing_maps = [#map1, #map12, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%631, %cst_4, %extracted_slice_286 : tensor<8x64x56x56xi1>, tensor<f32>, tensor<8x64x56x56xf32>) outs(%0 : tensor<8x64x56x56xf32>) {
-    ^bb0(%in: i1, %in_299: f32, %in_300: f32, %out: f32):
-      %648 = arith.select %in, %in_299, %in_300 : f32
-      linalg.yield %648 : f32
+    %633 = linalg.generic {indexing_maps = [#map1, #map12, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%632, %cst_4, %extracted_slice_282 : tensor<8x64x56x56xi1>, tensor<f32>, tensor<8x64x56x56xf32>) outs(%0 : tensor<8x64x56x56xf32>) {
+    ^bb0(%in: i1, %in_295: f32, %in_296: f32, %out: f32):
+      %649 = arith.select %in, %in_295, %in_296 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x64x56x56xf32>
-    %expanded_287 = tensor.expand_shape %arg62 [[0, 1, 2, 3]] output_shape [1, 64, 1, 1] : tensor<64xf32> into tensor<1x64x1x1xf32>
-    %633 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%632 : tensor<8x64x56x56xf32>) outs(%480 : tensor<64xf32>) {
+    %expanded_283 = tensor.expand_shape %arg62 [[0, 1, 2, 3]] output_shape [1, 64, 1, 1] : tensor<64xf32> into tensor<1x64x1x1xf32>
+    %634 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%633 : tensor<8x64x56x56xf32>) outs(%480 : tensor<64xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = arith.addf %in, %out : f32
-      linalg.yield %648 : f32
+      %649 = arith.addf %in, %out : f32
+      linalg.yield %649 : f32
     } -> tensor<64xf32>
-    %634 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%2, %expanded_287 : tensor<8x64x56x56xf32>, tensor<1x64x1x1xf32>) outs(%0 : tensor<8x64x56x56xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.subf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    %635 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%2, %expanded_283 : tensor<8x64x56x56xf32>, tensor<1x64x1x1xf32>) outs(%0 : tensor<8x64x56x56xf32>) {
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.subf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x64x56x56xf32>
-    %635 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%632, %634 : tensor<8x64x56x56xf32>, tensor<8x64x56x56xf32>) outs(%0 : tensor<8x64x56x56xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    %636 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%633, %635 : tensor<8x64x56x56xf32>, tensor<8x64x56x56xf32>) outs(%0 : tensor<8x64x56x56xf32>) {
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x64x56x56xf32>
-    %636 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%635 : tensor<8x64x56x56xf32>) outs(%480 : tensor<64xf32>) {
+    %637 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%636 : tensor<8x64x56x56xf32>) outs(%480 : tensor<64xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = arith.addf %in, %out : f32
-      linalg.yield %648 : f32
+      %649 = arith.addf %in, %out : f32
+      linalg.yield %649 : f32
     } -> tensor<64xf32>
-    %637 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%5, %arg1 : tensor<64xf32>, tensor<64xf32>) outs(%3 : tensor<64xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    %638 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%5, %arg1 : tensor<64xf32>, tensor<64xf32>) outs(%3 : tensor<64xf32>) {
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<64xf32>
-    %expanded_288 = tensor.expand_shape %637 [[0, 1, 2, 3]] output_shape [1, 64, 1, 1] : tensor<64xf32> into tensor<1x64x1x1xf32>
-    %638 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%632, %expanded_288 : tensor<8x64x56x56xf32>, tensor<1x64x1x1xf32>) outs(%0 : tensor<8x64x56x56xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    %expanded_284 = tensor.expand_shape %638 [[0, 1, 2, 3]] output_shape [1, 64, 1, 1] : tensor<64xf32> into tensor<1x64x1x1xf32>
+    %639 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%633, %expanded_284 : tensor<8x64x56x56xf32>, tensor<1x64x1x1xf32>) outs(%0 : tensor<8x64x56x56xf32>) {
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<8x64x56x56xf32>
-    %639 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%636, %5 : tensor<64xf32>, tensor<64xf32>) outs(%3 : tensor<64xf32>) {
-    ^bb0(%in: f32, %in_299: f32, %out: f32):
-      %648 = arith.mulf %in, %in_299 : f32
-      linalg.yield %648 : f32
+    %640 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%637, %5 : tensor<64xf32>, tensor<64xf32>) outs(%3 : tensor<64xf32>) {
+    ^bb0(%in: f32, %in_295: f32, %out: f32):
+      %649 = arith.mulf %in, %in_295 : f32
+      linalg.yield %649 : f32
     } -> tensor<64xf32>
-    %640 = tensor.empty() : tensor<3x8x112x112xf32>
-    %transposed_289 = linalg.transpose ins(%arg122 : tensor<8x3x112x112xf32>) outs(%640 : tensor<3x8x112x112xf32>) permutation = [1, 0, 2, 3] 
-    %padded_290 = tensor.pad %transposed_289 low[0, 0, 3, 3] high[0, 0, 3, 3] {
+    %641 = tensor.empty() : tensor<3x8x112x112xf32>
+    %transposed_285 = linalg.transpose ins(%arg122 : tensor<8x3x112x112xf32>) outs(%641 : tensor<3x8x112x112xf32>) permutation = [1, 0, 2, 3] 
+    %padded_286 = tensor.pad %transposed_285 low[0, 0, 3, 3] high[0, 0, 3, 3] {
     ^bb0(%arg124: index, %arg125: index, %arg126: index, %arg127: index):
       tensor.yield %cst : f32
     } : tensor<3x8x112x112xf32> to tensor<3x8x118x118xf32>
-    %641 = tensor.empty() : tensor<3x512x8x8xf32>
-    %expanded_291 = tensor.expand_shape %padded_290 [[0], [1, 2], [3], [4]] output_shape [3, 8, 1, 118, 118] : tensor<3x8x118x118xf32> into tensor<3x8x1x118x118xf32>
-    %expanded_292 = tensor.expand_shape %638 [[0], [1], [2, 3], [4]] output_shape [8, 64, 1, 56, 56] : tensor<8x64x56x56xf32> into tensor<8x64x1x56x56xf32>
-    %expanded_293 = tensor.expand_shape %641 [[0], [1, 2], [3], [4]] output_shape [3, 8, 64, 8, 8] : tensor<3x512x8x8xf32> into tensor<3x8x64x8x8xf32>
-    %642 = linalg.fill ins(%cst : f32) outs(%expanded_293 : tensor<3x8x64x8x8xf32>) -> tensor<3x8x64x8x8xf32>
-    %643 = linalg.conv_2d_ngchw_gfchw {dilations = dense<2> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%expanded_291, %expanded_292 : tensor<3x8x1x118x118xf32>, tensor<8x64x1x56x56xf32>) outs(%642 : tensor<3x8x64x8x8xf32>) -> tensor<3x8x64x8x8xf32>
-    %collapsed_294 = tensor.collapse_shape %643 [[0], [1, 2], [3], [4]] : tensor<3x8x64x8x8xf32> into tensor<3x512x8x8xf32>
-    %extracted_slice_295 = tensor.extract_slice %collapsed_294[0, 0, 0, 0] [3, 512, 7, 8] [1, 1, 1, 1] : tensor<3x512x8x8xf32> to tensor<3x512x7x8xf32>
-    %extracted_slice_296 = tensor.extract_slice %extracted_slice_295[0, 0, 0, 0] [3, 512, 7, 7] [1, 1, 1, 1] : tensor<3x512x7x8xf32> to tensor<3x512x7x7xf32>
-    %expanded_297 = tensor.expand_shape %extracted_slice_296 [[0], [1, 2], [3], [4]] output_shape [3, 8, 64, 7, 7] : tensor<3x512x7x7xf32> into tensor<3x8x64x7x7xf32>
-    %644 = tensor.empty() : tensor<8x64x3x7x7xf32>
-    %transposed_298 = linalg.transpose ins(%expanded_297 : tensor<3x8x64x7x7xf32>) outs(%644 : tensor<8x64x3x7x7xf32>) permutation = [1, 2, 0, 3, 4] 
-    %645 = tensor.empty() : tensor<64x3x7x7xf32>
-    %646 = linalg.fill ins(%cst : f32) outs(%645 : tensor<64x3x7x7xf32>) -> tensor<64x3x7x7xf32>
-    %647 = linalg.generic {indexing_maps = [#map15, #map16], iterator_types = ["reduction", "parallel", "parallel", "parallel", "parallel"]} ins(%transposed_298 : tensor<8x64x3x7x7xf32>) outs(%646 : tensor<64x3x7x7xf32>) {
+    %642 = tensor.empty() : tensor<3x512x8x8xf32>
+    %expanded_287 = tensor.expand_shape %padded_286 [[0], [1, 2], [3], [4]] output_shape [3, 8, 1, 118, 118] : tensor<3x8x118x118xf32> into tensor<3x8x1x118x118xf32>
+    %expanded_288 = tensor.expand_shape %639 [[0], [1], [2, 3], [4]] output_shape [8, 64, 1, 56, 56] : tensor<8x64x56x56xf32> into tensor<8x64x1x56x56xf32>
+    %expanded_289 = tensor.expand_shape %642 [[0], [1, 2], [3], [4]] output_shape [3, 8, 64, 8, 8] : tensor<3x512x8x8xf32> into tensor<3x8x64x8x8xf32>
+    %643 = linalg.fill ins(%cst : f32) outs(%expanded_289 : tensor<3x8x64x8x8xf32>) -> tensor<3x8x64x8x8xf32>
+    %644 = linalg.conv_2d_ngchw_gfchw {dilations = dense<2> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%expanded_287, %expanded_288 : tensor<3x8x1x118x118xf32>, tensor<8x64x1x56x56xf32>) outs(%643 : tensor<3x8x64x8x8xf32>) -> tensor<3x8x64x8x8xf32>
+    %collapsed_290 = tensor.collapse_shape %644 [[0], [1, 2], [3], [4]] : tensor<3x8x64x8x8xf32> into tensor<3x512x8x8xf32>
+    %extracted_slice_291 = tensor.extract_slice %collapsed_290[0, 0, 0, 0] [3, 512, 7, 8] [1, 1, 1, 1] : tensor<3x512x8x8xf32> to tensor<3x512x7x8xf32>
+    %extracted_slice_292 = tensor.extract_slice %extracted_slice_291[0, 0, 0, 0] [3, 512, 7, 7] [1, 1, 1, 1] : tensor<3x512x7x8xf32> to tensor<3x512x7x7xf32>
+    %expanded_293 = tensor.expand_shape %extracted_slice_292 [[0], [1, 2], [3], [4]] output_shape [3, 8, 64, 7, 7] : tensor<3x512x7x7xf32> into tensor<3x8x64x7x7xf32>
+    %645 = tensor.empty() : tensor<8x64x3x7x7xf32>
+    %transposed_294 = linalg.transpose ins(%expanded_293 : tensor<3x8x64x7x7xf32>) outs(%645 : tensor<8x64x3x7x7xf32>) permutation = [1, 2, 0, 3, 4] 
+    %646 = tensor.empty() : tensor<64x3x7x7xf32>
+    %647 = linalg.fill ins(%cst : f32) outs(%646 : tensor<64x3x7x7xf32>) -> tensor<64x3x7x7xf32>
+    %648 = linalg.generic {indexing_maps = [#map15, #map16], iterator_types = ["reduction", "parallel", "parallel", "parallel", "parallel"]} ins(%transposed_294 : tensor<8x64x3x7x7xf32>) outs(%647 : tensor<64x3x7x7xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %648 = arith.addf %in, %out : f32
-      linalg.yield %648 : f32
+      %649 = arith.addf %in, %out : f32
+      linalg.yield %649 : f32
     } -> tensor<64x3x7x7xf32>
-    return %201, %647, %639, %633, %transposed_260, %528, %522, %transposed_253, %516, %510, %transposed_246, %503, %497, %transposed_239, %487, %481, %475, %462, %456, %transposed_220, %450, %424, %444, %430, %424, %transposed_201, %417, %411, %transposed_194, %401, %395, %389, %376, %370, %transposed_175, %364, %338, %358, %344, %338, %transposed_157, %331, %325, %transposed_150, %315, %309, %303, %290, %284, %transposed_135, %278, %252, %272, %258, %252, %transposed_120, %245, %239, %transposed_113, %228, %222, %212, %collapsed_107 : tensor<f32>, tensor<64x3x7x7xf32>, tensor<64xf32>, tensor<64xf32>, tensor<64x64x3x3xf32>, tensor<64xf32>, tensor<64xf32>, tensor<64x64x3x3xf32>, tensor<64xf32>, tensor<64xf32>, tensor<64x64x3x3xf32>, tensor<64xf32>, tensor<64xf32>, tensor<64x64x3x3xf32>, tensor<64xf32>, tensor<64xf32>, tensor<128x64x3x3xf32>, tensor<128xf32>, tensor<128xf32>, tensor<128x128x3x3xf32>, tensor<128xf32>, tensor<128xf32>, tensor<128x64x1x1xf32>, tensor<128xf32>, tensor<128xf32>, tensor<128x128x3x3xf32>, tensor<128xf32>, tensor<128xf32>, tensor<128x128x3x3xf32>, tensor<128xf32>, tensor<128xf32>, tensor<256x128x3x3xf32>, tensor<256xf32>, tensor<256xf32>, tensor<256x256x3x3xf32>, tensor<256xf32>, tensor<256xf32>, tensor<256x128x1x1xf32>, tensor<256xf32>, tensor<256xf32>, tensor<256x256x3x3xf32>, tensor<256xf32>, tensor<256xf32>, tensor<256x256x3x3xf32>, tensor<256xf32>, tensor<256xf32>, tensor<512x256x3x3xf32>, tensor<512xf32>, tensor<512xf32>, tensor<512x512x3x3xf32>, tensor<512xf32>, tensor<512xf32>, tensor<512x256x1x1xf32>, tensor<512xf32>, tensor<512xf32>, tensor<512x512x3x3xf32>, tensor<512xf32>, tensor<512xf32>, tensor<512x512x3x3xf32>, tensor<512xf32>, tensor<512xf32>, tensor<1000x512xf32>, tensor<1000xf32>
+    return %201, %648, %640, %634, %transposed_260, %528, %522, %transposed_253, %516, %510, %transposed_246, %503, %497, %transposed_239, %487, %481, %475, %462, %456, %transposed_220, %450, %424, %444, %430, %424, %transposed_201, %417, %411, %transposed_194, %401, %395, %389, %376, %370, %transposed_175, %364, %338, %358, %344, %338, %transposed_157, %331, %325, %transposed_150, %315, %309, %303, %290, %284, %transposed_135, %278, %252, %272, %258, %252, %transposed_120, %245, %239, %transposed_113, %228, %222, %212, %collapsed_107 : tensor<f32>, tensor<64x3x7x7xf32>, tensor<64xf32>, tensor<64xf32>, tensor<64x64x3x3xf32>, tensor<64xf32>, tensor<64xf32>, tensor<64x64x3x3xf32>, tensor<64xf32>, tensor<64xf32>, tensor<64x64x3x3xf32>, tensor<64xf32>, tensor<64xf32>, tensor<64x64x3x3xf32>, tensor<64xf32>, tensor<64xf32>, tensor<128x64x3x3xf32>, tensor<128xf32>, tensor<128xf32>, tensor<128x128x3x3xf32>, tensor<128xf32>, tensor<128xf32>, tensor<128x64x1x1xf32>, tensor<128xf32>, tensor<128xf32>, tensor<128x128x3x3xf32>, tensor<128xf32>, tensor<128xf32>, tensor<128x128x3x3xf32>, tensor<128xf32>, tensor<128xf32>, tensor<256x128x3x3xf32>, tensor<256xf32>, tensor<256xf32>, tensor<256x256x3x3xf32>, tensor<256xf32>, tensor<256xf32>, tensor<256x128x1x1xf32>, tensor<256xf32>, tensor<256xf32>, tensor<256x256x3x3xf32>, tensor<256xf32>, tensor<256xf32>, tensor<256x256x3x3xf32>, tensor<256xf32>, tensor<256xf32>, tensor<512x256x3x3xf32>, tensor<512xf32>, tensor<512xf32>, tensor<512x512x3x3xf32>, tensor<512xf32>, tensor<512xf32>, tensor<512x256x1x1xf32>, tensor<512xf32>, tensor<512xf32>, tensor<512x512x3x3xf32>, tensor<512xf32>, tensor<512xf32>, tensor<512x512x3x3xf32>, tensor<512xf32>, tensor<512xf32>, tensor<1000x512xf32>, tensor<1000xf32>
   }
 }

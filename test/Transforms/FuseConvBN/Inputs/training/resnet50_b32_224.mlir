@@ -540,44 +540,44 @@ module {
     %3 = tensor.empty() : tensor<64xf32>
     %4 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%arg162 : tensor<64xf32>) outs(%3 : tensor<64xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.truncf %cst_6 : f64 to f32
-      %1362 = arith.addf %in, %1361 : f32
-      linalg.yield %1362 : f32
+      %1362 = arith.truncf %cst_6 : f64 to f32
+      %1363 = arith.addf %in, %1362 : f32
+      linalg.yield %1363 : f32
     } -> tensor<64xf32>
     %5 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%4 : tensor<64xf32>) outs(%3 : tensor<64xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = math.rsqrt %in : f32
-      linalg.yield %1361 : f32
+      %1362 = math.rsqrt %in : f32
+      linalg.yield %1362 : f32
     } -> tensor<64xf32>
     %expanded = tensor.expand_shape %arg161 [[0, 1, 2]] output_shape [64, 1, 1] : tensor<64xf32> into tensor<64x1x1xf32>
     %expanded_10 = tensor.expand_shape %5 [[0, 1, 2]] output_shape [64, 1, 1] : tensor<64xf32> into tensor<64x1x1xf32>
     %6 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%2, %expanded : tensor<32x64x112x112xf32>, tensor<64x1x1xf32>) outs(%0 : tensor<32x64x112x112xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.subf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.subf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x64x112x112xf32>
     %7 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%6, %expanded_10 : tensor<32x64x112x112xf32>, tensor<64x1x1xf32>) outs(%0 : tensor<32x64x112x112xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x64x112x112xf32>
     %expanded_11 = tensor.expand_shape %arg1 [[0, 1, 2]] output_shape [64, 1, 1] : tensor<64xf32> into tensor<64x1x1xf32>
     %8 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%7, %expanded_11 : tensor<32x64x112x112xf32>, tensor<64x1x1xf32>) outs(%0 : tensor<32x64x112x112xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x64x112x112xf32>
     %expanded_12 = tensor.expand_shape %arg2 [[0, 1, 2]] output_shape [64, 1, 1] : tensor<64xf32> into tensor<64x1x1xf32>
     %9 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%8, %expanded_12 : tensor<32x64x112x112xf32>, tensor<64x1x1xf32>) outs(%0 : tensor<32x64x112x112xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.addf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.addf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x64x112x112xf32>
     %10 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%9 : tensor<32x64x112x112xf32>) outs(%0 : tensor<32x64x112x112xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.cmpf ugt, %in, %cst : f32
-      %1362 = arith.select %1361, %in, %cst : f32
-      linalg.yield %1362 : f32
+      %1362 = arith.cmpf ugt, %in, %cst : f32
+      %1363 = arith.select %1362, %in, %cst : f32
+      linalg.yield %1363 : f32
     } -> tensor<32x64x112x112xf32>
     %padded_13 = tensor.pad %10 low[0, 0, 1, 1] high[0, 0, 1, 1] {
     ^bb0(%arg322: index, %arg323: index, %arg324: index, %arg325: index):
@@ -591,71 +591,71 @@ module {
     %16 = linalg.fill ins(%c-1_i64 : i64) outs(%15 : tensor<32x64x56x56xi64>) -> tensor<32x64x56x56xi64>
     %17 = tensor.empty() : tensor<3x3xi64>
     %18 = linalg.generic {indexing_maps = [#map3, #map4, #map3], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]} ins(%14, %17 : tensor<32x64x56x56xf32>, tensor<3x3xi64>) outs(%16 : tensor<32x64x56x56xi64>) {
-    ^bb0(%in: f32, %in_603: i64, %out: i64):
-      %1361 = linalg.index 0 : index
-      %1362 = linalg.index 1 : index
-      %1363 = linalg.index 2 : index
-      %1364 = linalg.index 4 : index
-      %1365 = arith.muli %1363, %c2 : index
-      %1366 = arith.addi %1365, %1364 : index
-      %1367 = linalg.index 3 : index
-      %1368 = linalg.index 5 : index
-      %1369 = arith.muli %1367, %c2 : index
-      %1370 = arith.addi %1369, %1368 : index
-      %extracted = tensor.extract %padded_13[%1361, %1362, %1366, %1370] : tensor<32x64x114x114xf32>
-      %1371 = arith.cmpf oeq, %extracted, %in : f32
-      %1372 = arith.subi %1370, %c1 : index
-      %1373 = arith.subi %1366, %c1 : index
-      %1374 = arith.muli %1373, %c112 : index
-      %1375 = arith.addi %1372, %1374 : index
-      %1376 = arith.index_cast %1375 : index to i64
-      %1377 = arith.select %1371, %1376, %out : i64
-      %1378 = arith.cmpi eq, %out, %c-1_i64 : i64
-      %1379 = arith.select %1378, %1377, %out : i64
-      linalg.yield %1379 : i64
+    ^bb0(%in: f32, %in_599: i64, %out: i64):
+      %1362 = linalg.index 0 : index
+      %1363 = linalg.index 1 : index
+      %1364 = linalg.index 2 : index
+      %1365 = linalg.index 4 : index
+      %1366 = arith.muli %1364, %c2 : index
+      %1367 = arith.addi %1366, %1365 : index
+      %1368 = linalg.index 3 : index
+      %1369 = linalg.index 5 : index
+      %1370 = arith.muli %1368, %c2 : index
+      %1371 = arith.addi %1370, %1369 : index
+      %extracted = tensor.extract %padded_13[%1362, %1363, %1367, %1371] : tensor<32x64x114x114xf32>
+      %1372 = arith.cmpf oeq, %extracted, %in : f32
+      %1373 = arith.subi %1371, %c1 : index
+      %1374 = arith.subi %1367, %c1 : index
+      %1375 = arith.muli %1374, %c112 : index
+      %1376 = arith.addi %1373, %1375 : index
+      %1377 = arith.index_cast %1376 : index to i64
+      %1378 = arith.select %1372, %1377, %out : i64
+      %1379 = arith.cmpi eq, %out, %c-1_i64 : i64
+      %1380 = arith.select %1379, %1378, %out : i64
+      linalg.yield %1380 : i64
     } -> tensor<32x64x56x56xi64>
     %19 = linalg.fill ins(%cst : f32) outs(%11 : tensor<32x64x56x56xf32>) -> tensor<32x64x56x56xf32>
     %20 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%14, %arg3 : tensor<32x64x56x56xf32>, tensor<64x64x1x1xf32>) outs(%19 : tensor<32x64x56x56xf32>) -> tensor<32x64x56x56xf32>
     %21 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%arg165 : tensor<64xf32>) outs(%3 : tensor<64xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.truncf %cst_6 : f64 to f32
-      %1362 = arith.addf %in, %1361 : f32
-      linalg.yield %1362 : f32
+      %1362 = arith.truncf %cst_6 : f64 to f32
+      %1363 = arith.addf %in, %1362 : f32
+      linalg.yield %1363 : f32
     } -> tensor<64xf32>
     %22 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%21 : tensor<64xf32>) outs(%3 : tensor<64xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = math.rsqrt %in : f32
-      linalg.yield %1361 : f32
+      %1362 = math.rsqrt %in : f32
+      linalg.yield %1362 : f32
     } -> tensor<64xf32>
     %expanded_14 = tensor.expand_shape %arg164 [[0, 1, 2]] output_shape [64, 1, 1] : tensor<64xf32> into tensor<64x1x1xf32>
     %expanded_15 = tensor.expand_shape %22 [[0, 1, 2]] output_shape [64, 1, 1] : tensor<64xf32> into tensor<64x1x1xf32>
     %23 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%20, %expanded_14 : tensor<32x64x56x56xf32>, tensor<64x1x1xf32>) outs(%11 : tensor<32x64x56x56xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.subf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.subf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x64x56x56xf32>
     %24 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%23, %expanded_15 : tensor<32x64x56x56xf32>, tensor<64x1x1xf32>) outs(%11 : tensor<32x64x56x56xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x64x56x56xf32>
     %expanded_16 = tensor.expand_shape %arg4 [[0, 1, 2]] output_shape [64, 1, 1] : tensor<64xf32> into tensor<64x1x1xf32>
     %25 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%24, %expanded_16 : tensor<32x64x56x56xf32>, tensor<64x1x1xf32>) outs(%11 : tensor<32x64x56x56xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x64x56x56xf32>
     %expanded_17 = tensor.expand_shape %arg5 [[0, 1, 2]] output_shape [64, 1, 1] : tensor<64xf32> into tensor<64x1x1xf32>
     %26 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%25, %expanded_17 : tensor<32x64x56x56xf32>, tensor<64x1x1xf32>) outs(%11 : tensor<32x64x56x56xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.addf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.addf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x64x56x56xf32>
     %27 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%26 : tensor<32x64x56x56xf32>) outs(%11 : tensor<32x64x56x56xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.cmpf ugt, %in, %cst : f32
-      %1362 = arith.select %1361, %in, %cst : f32
-      linalg.yield %1362 : f32
+      %1362 = arith.cmpf ugt, %in, %cst : f32
+      %1363 = arith.select %1362, %in, %cst : f32
+      linalg.yield %1363 : f32
     } -> tensor<32x64x56x56xf32>
     %padded_18 = tensor.pad %27 low[0, 0, 1, 1] high[0, 0, 1, 1] {
     ^bb0(%arg322: index, %arg323: index, %arg324: index, %arg325: index):
@@ -664,44 +664,44 @@ module {
     %28 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%padded_18, %arg6 : tensor<32x64x58x58xf32>, tensor<64x64x3x3xf32>) outs(%19 : tensor<32x64x56x56xf32>) -> tensor<32x64x56x56xf32>
     %29 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%arg168 : tensor<64xf32>) outs(%3 : tensor<64xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.truncf %cst_6 : f64 to f32
-      %1362 = arith.addf %in, %1361 : f32
-      linalg.yield %1362 : f32
+      %1362 = arith.truncf %cst_6 : f64 to f32
+      %1363 = arith.addf %in, %1362 : f32
+      linalg.yield %1363 : f32
     } -> tensor<64xf32>
     %30 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%29 : tensor<64xf32>) outs(%3 : tensor<64xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = math.rsqrt %in : f32
-      linalg.yield %1361 : f32
+      %1362 = math.rsqrt %in : f32
+      linalg.yield %1362 : f32
     } -> tensor<64xf32>
     %expanded_19 = tensor.expand_shape %arg167 [[0, 1, 2]] output_shape [64, 1, 1] : tensor<64xf32> into tensor<64x1x1xf32>
     %expanded_20 = tensor.expand_shape %30 [[0, 1, 2]] output_shape [64, 1, 1] : tensor<64xf32> into tensor<64x1x1xf32>
     %31 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%28, %expanded_19 : tensor<32x64x56x56xf32>, tensor<64x1x1xf32>) outs(%11 : tensor<32x64x56x56xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.subf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.subf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x64x56x56xf32>
     %32 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%31, %expanded_20 : tensor<32x64x56x56xf32>, tensor<64x1x1xf32>) outs(%11 : tensor<32x64x56x56xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x64x56x56xf32>
     %expanded_21 = tensor.expand_shape %arg7 [[0, 1, 2]] output_shape [64, 1, 1] : tensor<64xf32> into tensor<64x1x1xf32>
     %33 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%32, %expanded_21 : tensor<32x64x56x56xf32>, tensor<64x1x1xf32>) outs(%11 : tensor<32x64x56x56xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x64x56x56xf32>
     %expanded_22 = tensor.expand_shape %arg8 [[0, 1, 2]] output_shape [64, 1, 1] : tensor<64xf32> into tensor<64x1x1xf32>
     %34 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%33, %expanded_22 : tensor<32x64x56x56xf32>, tensor<64x1x1xf32>) outs(%11 : tensor<32x64x56x56xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.addf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.addf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x64x56x56xf32>
     %35 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%34 : tensor<32x64x56x56xf32>) outs(%11 : tensor<32x64x56x56xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.cmpf ugt, %in, %cst : f32
-      %1362 = arith.select %1361, %in, %cst : f32
-      linalg.yield %1362 : f32
+      %1362 = arith.cmpf ugt, %in, %cst : f32
+      %1363 = arith.select %1362, %in, %cst : f32
+      linalg.yield %1363 : f32
     } -> tensor<32x64x56x56xf32>
     %36 = tensor.empty() : tensor<32x256x56x56xf32>
     %37 = linalg.fill ins(%cst : f32) outs(%36 : tensor<32x256x56x56xf32>) -> tensor<32x256x56x56xf32>
@@ -709,127 +709,127 @@ module {
     %39 = tensor.empty() : tensor<256xf32>
     %40 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%arg171 : tensor<256xf32>) outs(%39 : tensor<256xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.truncf %cst_6 : f64 to f32
-      %1362 = arith.addf %in, %1361 : f32
-      linalg.yield %1362 : f32
+      %1362 = arith.truncf %cst_6 : f64 to f32
+      %1363 = arith.addf %in, %1362 : f32
+      linalg.yield %1363 : f32
     } -> tensor<256xf32>
     %41 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%40 : tensor<256xf32>) outs(%39 : tensor<256xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = math.rsqrt %in : f32
-      linalg.yield %1361 : f32
+      %1362 = math.rsqrt %in : f32
+      linalg.yield %1362 : f32
     } -> tensor<256xf32>
     %expanded_23 = tensor.expand_shape %arg170 [[0, 1, 2]] output_shape [256, 1, 1] : tensor<256xf32> into tensor<256x1x1xf32>
     %expanded_24 = tensor.expand_shape %41 [[0, 1, 2]] output_shape [256, 1, 1] : tensor<256xf32> into tensor<256x1x1xf32>
     %42 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%38, %expanded_23 : tensor<32x256x56x56xf32>, tensor<256x1x1xf32>) outs(%36 : tensor<32x256x56x56xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.subf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.subf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x56x56xf32>
     %43 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%42, %expanded_24 : tensor<32x256x56x56xf32>, tensor<256x1x1xf32>) outs(%36 : tensor<32x256x56x56xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x56x56xf32>
     %expanded_25 = tensor.expand_shape %arg10 [[0, 1, 2]] output_shape [256, 1, 1] : tensor<256xf32> into tensor<256x1x1xf32>
     %44 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%43, %expanded_25 : tensor<32x256x56x56xf32>, tensor<256x1x1xf32>) outs(%36 : tensor<32x256x56x56xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x56x56xf32>
     %expanded_26 = tensor.expand_shape %arg11 [[0, 1, 2]] output_shape [256, 1, 1] : tensor<256xf32> into tensor<256x1x1xf32>
     %45 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%44, %expanded_26 : tensor<32x256x56x56xf32>, tensor<256x1x1xf32>) outs(%36 : tensor<32x256x56x56xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.addf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.addf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x56x56xf32>
     %46 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%14, %arg12 : tensor<32x64x56x56xf32>, tensor<256x64x1x1xf32>) outs(%37 : tensor<32x256x56x56xf32>) -> tensor<32x256x56x56xf32>
     %47 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%arg174 : tensor<256xf32>) outs(%39 : tensor<256xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.truncf %cst_6 : f64 to f32
-      %1362 = arith.addf %in, %1361 : f32
-      linalg.yield %1362 : f32
+      %1362 = arith.truncf %cst_6 : f64 to f32
+      %1363 = arith.addf %in, %1362 : f32
+      linalg.yield %1363 : f32
     } -> tensor<256xf32>
     %48 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%47 : tensor<256xf32>) outs(%39 : tensor<256xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = math.rsqrt %in : f32
-      linalg.yield %1361 : f32
+      %1362 = math.rsqrt %in : f32
+      linalg.yield %1362 : f32
     } -> tensor<256xf32>
     %expanded_27 = tensor.expand_shape %arg173 [[0, 1, 2]] output_shape [256, 1, 1] : tensor<256xf32> into tensor<256x1x1xf32>
     %expanded_28 = tensor.expand_shape %48 [[0, 1, 2]] output_shape [256, 1, 1] : tensor<256xf32> into tensor<256x1x1xf32>
     %49 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%46, %expanded_27 : tensor<32x256x56x56xf32>, tensor<256x1x1xf32>) outs(%36 : tensor<32x256x56x56xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.subf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.subf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x56x56xf32>
     %50 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%49, %expanded_28 : tensor<32x256x56x56xf32>, tensor<256x1x1xf32>) outs(%36 : tensor<32x256x56x56xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x56x56xf32>
     %expanded_29 = tensor.expand_shape %arg13 [[0, 1, 2]] output_shape [256, 1, 1] : tensor<256xf32> into tensor<256x1x1xf32>
     %51 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%50, %expanded_29 : tensor<32x256x56x56xf32>, tensor<256x1x1xf32>) outs(%36 : tensor<32x256x56x56xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x56x56xf32>
     %expanded_30 = tensor.expand_shape %arg14 [[0, 1, 2]] output_shape [256, 1, 1] : tensor<256xf32> into tensor<256x1x1xf32>
     %52 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%51, %expanded_30 : tensor<32x256x56x56xf32>, tensor<256x1x1xf32>) outs(%36 : tensor<32x256x56x56xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.addf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.addf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x56x56xf32>
     %53 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%45, %52 : tensor<32x256x56x56xf32>, tensor<32x256x56x56xf32>) outs(%36 : tensor<32x256x56x56xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.addf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.addf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x56x56xf32>
     %54 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%53 : tensor<32x256x56x56xf32>) outs(%36 : tensor<32x256x56x56xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.cmpf ugt, %in, %cst : f32
-      %1362 = arith.select %1361, %in, %cst : f32
-      linalg.yield %1362 : f32
+      %1362 = arith.cmpf ugt, %in, %cst : f32
+      %1363 = arith.select %1362, %in, %cst : f32
+      linalg.yield %1363 : f32
     } -> tensor<32x256x56x56xf32>
     %55 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%54, %arg15 : tensor<32x256x56x56xf32>, tensor<64x256x1x1xf32>) outs(%19 : tensor<32x64x56x56xf32>) -> tensor<32x64x56x56xf32>
     %56 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%arg177 : tensor<64xf32>) outs(%3 : tensor<64xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.truncf %cst_6 : f64 to f32
-      %1362 = arith.addf %in, %1361 : f32
-      linalg.yield %1362 : f32
+      %1362 = arith.truncf %cst_6 : f64 to f32
+      %1363 = arith.addf %in, %1362 : f32
+      linalg.yield %1363 : f32
     } -> tensor<64xf32>
     %57 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%56 : tensor<64xf32>) outs(%3 : tensor<64xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = math.rsqrt %in : f32
-      linalg.yield %1361 : f32
+      %1362 = math.rsqrt %in : f32
+      linalg.yield %1362 : f32
     } -> tensor<64xf32>
     %expanded_31 = tensor.expand_shape %arg176 [[0, 1, 2]] output_shape [64, 1, 1] : tensor<64xf32> into tensor<64x1x1xf32>
     %expanded_32 = tensor.expand_shape %57 [[0, 1, 2]] output_shape [64, 1, 1] : tensor<64xf32> into tensor<64x1x1xf32>
     %58 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%55, %expanded_31 : tensor<32x64x56x56xf32>, tensor<64x1x1xf32>) outs(%11 : tensor<32x64x56x56xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.subf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.subf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x64x56x56xf32>
     %59 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%58, %expanded_32 : tensor<32x64x56x56xf32>, tensor<64x1x1xf32>) outs(%11 : tensor<32x64x56x56xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x64x56x56xf32>
     %expanded_33 = tensor.expand_shape %arg16 [[0, 1, 2]] output_shape [64, 1, 1] : tensor<64xf32> into tensor<64x1x1xf32>
     %60 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%59, %expanded_33 : tensor<32x64x56x56xf32>, tensor<64x1x1xf32>) outs(%11 : tensor<32x64x56x56xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x64x56x56xf32>
     %expanded_34 = tensor.expand_shape %arg17 [[0, 1, 2]] output_shape [64, 1, 1] : tensor<64xf32> into tensor<64x1x1xf32>
     %61 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%60, %expanded_34 : tensor<32x64x56x56xf32>, tensor<64x1x1xf32>) outs(%11 : tensor<32x64x56x56xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.addf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.addf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x64x56x56xf32>
     %62 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%61 : tensor<32x64x56x56xf32>) outs(%11 : tensor<32x64x56x56xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.cmpf ugt, %in, %cst : f32
-      %1362 = arith.select %1361, %in, %cst : f32
-      linalg.yield %1362 : f32
+      %1362 = arith.cmpf ugt, %in, %cst : f32
+      %1363 = arith.select %1362, %in, %cst : f32
+      linalg.yield %1363 : f32
     } -> tensor<32x64x56x56xf32>
     %padded_35 = tensor.pad %62 low[0, 0, 1, 1] high[0, 0, 1, 1] {
     ^bb0(%arg322: index, %arg323: index, %arg324: index, %arg325: index):
@@ -838,133 +838,133 @@ module {
     %63 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%padded_35, %arg18 : tensor<32x64x58x58xf32>, tensor<64x64x3x3xf32>) outs(%19 : tensor<32x64x56x56xf32>) -> tensor<32x64x56x56xf32>
     %64 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%arg180 : tensor<64xf32>) outs(%3 : tensor<64xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.truncf %cst_6 : f64 to f32
-      %1362 = arith.addf %in, %1361 : f32
-      linalg.yield %1362 : f32
+      %1362 = arith.truncf %cst_6 : f64 to f32
+      %1363 = arith.addf %in, %1362 : f32
+      linalg.yield %1363 : f32
     } -> tensor<64xf32>
     %65 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%64 : tensor<64xf32>) outs(%3 : tensor<64xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = math.rsqrt %in : f32
-      linalg.yield %1361 : f32
+      %1362 = math.rsqrt %in : f32
+      linalg.yield %1362 : f32
     } -> tensor<64xf32>
     %expanded_36 = tensor.expand_shape %arg179 [[0, 1, 2]] output_shape [64, 1, 1] : tensor<64xf32> into tensor<64x1x1xf32>
     %expanded_37 = tensor.expand_shape %65 [[0, 1, 2]] output_shape [64, 1, 1] : tensor<64xf32> into tensor<64x1x1xf32>
     %66 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%63, %expanded_36 : tensor<32x64x56x56xf32>, tensor<64x1x1xf32>) outs(%11 : tensor<32x64x56x56xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.subf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.subf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x64x56x56xf32>
     %67 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%66, %expanded_37 : tensor<32x64x56x56xf32>, tensor<64x1x1xf32>) outs(%11 : tensor<32x64x56x56xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x64x56x56xf32>
     %expanded_38 = tensor.expand_shape %arg19 [[0, 1, 2]] output_shape [64, 1, 1] : tensor<64xf32> into tensor<64x1x1xf32>
     %68 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%67, %expanded_38 : tensor<32x64x56x56xf32>, tensor<64x1x1xf32>) outs(%11 : tensor<32x64x56x56xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x64x56x56xf32>
     %expanded_39 = tensor.expand_shape %arg20 [[0, 1, 2]] output_shape [64, 1, 1] : tensor<64xf32> into tensor<64x1x1xf32>
     %69 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%68, %expanded_39 : tensor<32x64x56x56xf32>, tensor<64x1x1xf32>) outs(%11 : tensor<32x64x56x56xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.addf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.addf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x64x56x56xf32>
     %70 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%69 : tensor<32x64x56x56xf32>) outs(%11 : tensor<32x64x56x56xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.cmpf ugt, %in, %cst : f32
-      %1362 = arith.select %1361, %in, %cst : f32
-      linalg.yield %1362 : f32
+      %1362 = arith.cmpf ugt, %in, %cst : f32
+      %1363 = arith.select %1362, %in, %cst : f32
+      linalg.yield %1363 : f32
     } -> tensor<32x64x56x56xf32>
     %71 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%70, %arg21 : tensor<32x64x56x56xf32>, tensor<256x64x1x1xf32>) outs(%37 : tensor<32x256x56x56xf32>) -> tensor<32x256x56x56xf32>
     %72 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%arg183 : tensor<256xf32>) outs(%39 : tensor<256xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.truncf %cst_6 : f64 to f32
-      %1362 = arith.addf %in, %1361 : f32
-      linalg.yield %1362 : f32
+      %1362 = arith.truncf %cst_6 : f64 to f32
+      %1363 = arith.addf %in, %1362 : f32
+      linalg.yield %1363 : f32
     } -> tensor<256xf32>
     %73 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%72 : tensor<256xf32>) outs(%39 : tensor<256xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = math.rsqrt %in : f32
-      linalg.yield %1361 : f32
+      %1362 = math.rsqrt %in : f32
+      linalg.yield %1362 : f32
     } -> tensor<256xf32>
     %expanded_40 = tensor.expand_shape %arg182 [[0, 1, 2]] output_shape [256, 1, 1] : tensor<256xf32> into tensor<256x1x1xf32>
     %expanded_41 = tensor.expand_shape %73 [[0, 1, 2]] output_shape [256, 1, 1] : tensor<256xf32> into tensor<256x1x1xf32>
     %74 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%71, %expanded_40 : tensor<32x256x56x56xf32>, tensor<256x1x1xf32>) outs(%36 : tensor<32x256x56x56xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.subf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.subf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x56x56xf32>
     %75 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%74, %expanded_41 : tensor<32x256x56x56xf32>, tensor<256x1x1xf32>) outs(%36 : tensor<32x256x56x56xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x56x56xf32>
     %expanded_42 = tensor.expand_shape %arg22 [[0, 1, 2]] output_shape [256, 1, 1] : tensor<256xf32> into tensor<256x1x1xf32>
     %76 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%75, %expanded_42 : tensor<32x256x56x56xf32>, tensor<256x1x1xf32>) outs(%36 : tensor<32x256x56x56xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x56x56xf32>
     %expanded_43 = tensor.expand_shape %arg23 [[0, 1, 2]] output_shape [256, 1, 1] : tensor<256xf32> into tensor<256x1x1xf32>
     %77 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%76, %expanded_43 : tensor<32x256x56x56xf32>, tensor<256x1x1xf32>) outs(%36 : tensor<32x256x56x56xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.addf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.addf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x56x56xf32>
     %78 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%77, %54 : tensor<32x256x56x56xf32>, tensor<32x256x56x56xf32>) outs(%36 : tensor<32x256x56x56xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.addf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.addf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x56x56xf32>
     %79 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%78 : tensor<32x256x56x56xf32>) outs(%36 : tensor<32x256x56x56xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.cmpf ugt, %in, %cst : f32
-      %1362 = arith.select %1361, %in, %cst : f32
-      linalg.yield %1362 : f32
+      %1362 = arith.cmpf ugt, %in, %cst : f32
+      %1363 = arith.select %1362, %in, %cst : f32
+      linalg.yield %1363 : f32
     } -> tensor<32x256x56x56xf32>
     %80 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%79, %arg24 : tensor<32x256x56x56xf32>, tensor<64x256x1x1xf32>) outs(%19 : tensor<32x64x56x56xf32>) -> tensor<32x64x56x56xf32>
     %81 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%arg186 : tensor<64xf32>) outs(%3 : tensor<64xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.truncf %cst_6 : f64 to f32
-      %1362 = arith.addf %in, %1361 : f32
-      linalg.yield %1362 : f32
+      %1362 = arith.truncf %cst_6 : f64 to f32
+      %1363 = arith.addf %in, %1362 : f32
+      linalg.yield %1363 : f32
     } -> tensor<64xf32>
     %82 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%81 : tensor<64xf32>) outs(%3 : tensor<64xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = math.rsqrt %in : f32
-      linalg.yield %1361 : f32
+      %1362 = math.rsqrt %in : f32
+      linalg.yield %1362 : f32
     } -> tensor<64xf32>
     %expanded_44 = tensor.expand_shape %arg185 [[0, 1, 2]] output_shape [64, 1, 1] : tensor<64xf32> into tensor<64x1x1xf32>
     %expanded_45 = tensor.expand_shape %82 [[0, 1, 2]] output_shape [64, 1, 1] : tensor<64xf32> into tensor<64x1x1xf32>
     %83 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%80, %expanded_44 : tensor<32x64x56x56xf32>, tensor<64x1x1xf32>) outs(%11 : tensor<32x64x56x56xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.subf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.subf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x64x56x56xf32>
     %84 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%83, %expanded_45 : tensor<32x64x56x56xf32>, tensor<64x1x1xf32>) outs(%11 : tensor<32x64x56x56xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x64x56x56xf32>
     %expanded_46 = tensor.expand_shape %arg25 [[0, 1, 2]] output_shape [64, 1, 1] : tensor<64xf32> into tensor<64x1x1xf32>
     %85 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%84, %expanded_46 : tensor<32x64x56x56xf32>, tensor<64x1x1xf32>) outs(%11 : tensor<32x64x56x56xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x64x56x56xf32>
     %expanded_47 = tensor.expand_shape %arg26 [[0, 1, 2]] output_shape [64, 1, 1] : tensor<64xf32> into tensor<64x1x1xf32>
     %86 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%85, %expanded_47 : tensor<32x64x56x56xf32>, tensor<64x1x1xf32>) outs(%11 : tensor<32x64x56x56xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.addf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.addf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x64x56x56xf32>
     %87 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%86 : tensor<32x64x56x56xf32>) outs(%11 : tensor<32x64x56x56xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.cmpf ugt, %in, %cst : f32
-      %1362 = arith.select %1361, %in, %cst : f32
-      linalg.yield %1362 : f32
+      %1362 = arith.cmpf ugt, %in, %cst : f32
+      %1363 = arith.select %1362, %in, %cst : f32
+      linalg.yield %1363 : f32
     } -> tensor<32x64x56x56xf32>
     %padded_48 = tensor.pad %87 low[0, 0, 1, 1] high[0, 0, 1, 1] {
     ^bb0(%arg322: index, %arg323: index, %arg324: index, %arg325: index):
@@ -973,91 +973,91 @@ module {
     %88 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%padded_48, %arg27 : tensor<32x64x58x58xf32>, tensor<64x64x3x3xf32>) outs(%19 : tensor<32x64x56x56xf32>) -> tensor<32x64x56x56xf32>
     %89 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%arg189 : tensor<64xf32>) outs(%3 : tensor<64xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.truncf %cst_6 : f64 to f32
-      %1362 = arith.addf %in, %1361 : f32
-      linalg.yield %1362 : f32
+      %1362 = arith.truncf %cst_6 : f64 to f32
+      %1363 = arith.addf %in, %1362 : f32
+      linalg.yield %1363 : f32
     } -> tensor<64xf32>
     %90 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%89 : tensor<64xf32>) outs(%3 : tensor<64xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = math.rsqrt %in : f32
-      linalg.yield %1361 : f32
+      %1362 = math.rsqrt %in : f32
+      linalg.yield %1362 : f32
     } -> tensor<64xf32>
     %expanded_49 = tensor.expand_shape %arg188 [[0, 1, 2]] output_shape [64, 1, 1] : tensor<64xf32> into tensor<64x1x1xf32>
     %expanded_50 = tensor.expand_shape %90 [[0, 1, 2]] output_shape [64, 1, 1] : tensor<64xf32> into tensor<64x1x1xf32>
     %91 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%88, %expanded_49 : tensor<32x64x56x56xf32>, tensor<64x1x1xf32>) outs(%11 : tensor<32x64x56x56xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.subf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.subf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x64x56x56xf32>
     %92 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%91, %expanded_50 : tensor<32x64x56x56xf32>, tensor<64x1x1xf32>) outs(%11 : tensor<32x64x56x56xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x64x56x56xf32>
     %expanded_51 = tensor.expand_shape %arg28 [[0, 1, 2]] output_shape [64, 1, 1] : tensor<64xf32> into tensor<64x1x1xf32>
     %93 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%92, %expanded_51 : tensor<32x64x56x56xf32>, tensor<64x1x1xf32>) outs(%11 : tensor<32x64x56x56xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x64x56x56xf32>
     %expanded_52 = tensor.expand_shape %arg29 [[0, 1, 2]] output_shape [64, 1, 1] : tensor<64xf32> into tensor<64x1x1xf32>
     %94 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%93, %expanded_52 : tensor<32x64x56x56xf32>, tensor<64x1x1xf32>) outs(%11 : tensor<32x64x56x56xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.addf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.addf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x64x56x56xf32>
     %95 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%94 : tensor<32x64x56x56xf32>) outs(%11 : tensor<32x64x56x56xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.cmpf ugt, %in, %cst : f32
-      %1362 = arith.select %1361, %in, %cst : f32
-      linalg.yield %1362 : f32
+      %1362 = arith.cmpf ugt, %in, %cst : f32
+      %1363 = arith.select %1362, %in, %cst : f32
+      linalg.yield %1363 : f32
     } -> tensor<32x64x56x56xf32>
     %96 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%95, %arg30 : tensor<32x64x56x56xf32>, tensor<256x64x1x1xf32>) outs(%37 : tensor<32x256x56x56xf32>) -> tensor<32x256x56x56xf32>
     %97 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%arg192 : tensor<256xf32>) outs(%39 : tensor<256xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.truncf %cst_6 : f64 to f32
-      %1362 = arith.addf %in, %1361 : f32
-      linalg.yield %1362 : f32
+      %1362 = arith.truncf %cst_6 : f64 to f32
+      %1363 = arith.addf %in, %1362 : f32
+      linalg.yield %1363 : f32
     } -> tensor<256xf32>
     %98 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%97 : tensor<256xf32>) outs(%39 : tensor<256xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = math.rsqrt %in : f32
-      linalg.yield %1361 : f32
+      %1362 = math.rsqrt %in : f32
+      linalg.yield %1362 : f32
     } -> tensor<256xf32>
     %expanded_53 = tensor.expand_shape %arg191 [[0, 1, 2]] output_shape [256, 1, 1] : tensor<256xf32> into tensor<256x1x1xf32>
     %expanded_54 = tensor.expand_shape %98 [[0, 1, 2]] output_shape [256, 1, 1] : tensor<256xf32> into tensor<256x1x1xf32>
     %99 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%96, %expanded_53 : tensor<32x256x56x56xf32>, tensor<256x1x1xf32>) outs(%36 : tensor<32x256x56x56xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.subf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.subf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x56x56xf32>
     %100 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%99, %expanded_54 : tensor<32x256x56x56xf32>, tensor<256x1x1xf32>) outs(%36 : tensor<32x256x56x56xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x56x56xf32>
     %expanded_55 = tensor.expand_shape %arg31 [[0, 1, 2]] output_shape [256, 1, 1] : tensor<256xf32> into tensor<256x1x1xf32>
     %101 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%100, %expanded_55 : tensor<32x256x56x56xf32>, tensor<256x1x1xf32>) outs(%36 : tensor<32x256x56x56xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x56x56xf32>
     %expanded_56 = tensor.expand_shape %arg32 [[0, 1, 2]] output_shape [256, 1, 1] : tensor<256xf32> into tensor<256x1x1xf32>
     %102 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%101, %expanded_56 : tensor<32x256x56x56xf32>, tensor<256x1x1xf32>) outs(%36 : tensor<32x256x56x56xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.addf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.addf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x56x56xf32>
     %103 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%102, %79 : tensor<32x256x56x56xf32>, tensor<32x256x56x56xf32>) outs(%36 : tensor<32x256x56x56xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.addf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.addf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x56x56xf32>
     %104 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%103 : tensor<32x256x56x56xf32>) outs(%36 : tensor<32x256x56x56xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.cmpf ugt, %in, %cst : f32
-      %1362 = arith.select %1361, %in, %cst : f32
-      linalg.yield %1362 : f32
+      %1362 = arith.cmpf ugt, %in, %cst : f32
+      %1363 = arith.select %1362, %in, %cst : f32
+      linalg.yield %1363 : f32
     } -> tensor<32x256x56x56xf32>
     %105 = tensor.empty() : tensor<32x128x56x56xf32>
     %106 = linalg.fill ins(%cst : f32) outs(%105 : tensor<32x128x56x56xf32>) -> tensor<32x128x56x56xf32>
@@ -1065,44 +1065,44 @@ module {
     %108 = tensor.empty() : tensor<128xf32>
     %109 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%arg195 : tensor<128xf32>) outs(%108 : tensor<128xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.truncf %cst_6 : f64 to f32
-      %1362 = arith.addf %in, %1361 : f32
-      linalg.yield %1362 : f32
+      %1362 = arith.truncf %cst_6 : f64 to f32
+      %1363 = arith.addf %in, %1362 : f32
+      linalg.yield %1363 : f32
     } -> tensor<128xf32>
     %110 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%109 : tensor<128xf32>) outs(%108 : tensor<128xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = math.rsqrt %in : f32
-      linalg.yield %1361 : f32
+      %1362 = math.rsqrt %in : f32
+      linalg.yield %1362 : f32
     } -> tensor<128xf32>
     %expanded_57 = tensor.expand_shape %arg194 [[0, 1, 2]] output_shape [128, 1, 1] : tensor<128xf32> into tensor<128x1x1xf32>
     %expanded_58 = tensor.expand_shape %110 [[0, 1, 2]] output_shape [128, 1, 1] : tensor<128xf32> into tensor<128x1x1xf32>
     %111 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%107, %expanded_57 : tensor<32x128x56x56xf32>, tensor<128x1x1xf32>) outs(%105 : tensor<32x128x56x56xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.subf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.subf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x128x56x56xf32>
     %112 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%111, %expanded_58 : tensor<32x128x56x56xf32>, tensor<128x1x1xf32>) outs(%105 : tensor<32x128x56x56xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x128x56x56xf32>
     %expanded_59 = tensor.expand_shape %arg34 [[0, 1, 2]] output_shape [128, 1, 1] : tensor<128xf32> into tensor<128x1x1xf32>
     %113 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%112, %expanded_59 : tensor<32x128x56x56xf32>, tensor<128x1x1xf32>) outs(%105 : tensor<32x128x56x56xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x128x56x56xf32>
     %expanded_60 = tensor.expand_shape %arg35 [[0, 1, 2]] output_shape [128, 1, 1] : tensor<128xf32> into tensor<128x1x1xf32>
     %114 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%113, %expanded_60 : tensor<32x128x56x56xf32>, tensor<128x1x1xf32>) outs(%105 : tensor<32x128x56x56xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.addf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.addf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x128x56x56xf32>
     %115 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%114 : tensor<32x128x56x56xf32>) outs(%105 : tensor<32x128x56x56xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.cmpf ugt, %in, %cst : f32
-      %1362 = arith.select %1361, %in, %cst : f32
-      linalg.yield %1362 : f32
+      %1362 = arith.cmpf ugt, %in, %cst : f32
+      %1363 = arith.select %1362, %in, %cst : f32
+      linalg.yield %1363 : f32
     } -> tensor<32x128x56x56xf32>
     %padded_61 = tensor.pad %115 low[0, 0, 1, 1] high[0, 0, 1, 1] {
     ^bb0(%arg322: index, %arg323: index, %arg324: index, %arg325: index):
@@ -1113,44 +1113,44 @@ module {
     %118 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<2> : vector<2xi64>} ins(%padded_61, %arg36 : tensor<32x128x58x58xf32>, tensor<128x128x3x3xf32>) outs(%117 : tensor<32x128x28x28xf32>) -> tensor<32x128x28x28xf32>
     %119 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%arg198 : tensor<128xf32>) outs(%108 : tensor<128xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.truncf %cst_6 : f64 to f32
-      %1362 = arith.addf %in, %1361 : f32
-      linalg.yield %1362 : f32
+      %1362 = arith.truncf %cst_6 : f64 to f32
+      %1363 = arith.addf %in, %1362 : f32
+      linalg.yield %1363 : f32
     } -> tensor<128xf32>
     %120 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%119 : tensor<128xf32>) outs(%108 : tensor<128xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = math.rsqrt %in : f32
-      linalg.yield %1361 : f32
+      %1362 = math.rsqrt %in : f32
+      linalg.yield %1362 : f32
     } -> tensor<128xf32>
     %expanded_62 = tensor.expand_shape %arg197 [[0, 1, 2]] output_shape [128, 1, 1] : tensor<128xf32> into tensor<128x1x1xf32>
     %expanded_63 = tensor.expand_shape %120 [[0, 1, 2]] output_shape [128, 1, 1] : tensor<128xf32> into tensor<128x1x1xf32>
     %121 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%118, %expanded_62 : tensor<32x128x28x28xf32>, tensor<128x1x1xf32>) outs(%116 : tensor<32x128x28x28xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.subf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.subf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x128x28x28xf32>
     %122 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%121, %expanded_63 : tensor<32x128x28x28xf32>, tensor<128x1x1xf32>) outs(%116 : tensor<32x128x28x28xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x128x28x28xf32>
     %expanded_64 = tensor.expand_shape %arg37 [[0, 1, 2]] output_shape [128, 1, 1] : tensor<128xf32> into tensor<128x1x1xf32>
     %123 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%122, %expanded_64 : tensor<32x128x28x28xf32>, tensor<128x1x1xf32>) outs(%116 : tensor<32x128x28x28xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x128x28x28xf32>
     %expanded_65 = tensor.expand_shape %arg38 [[0, 1, 2]] output_shape [128, 1, 1] : tensor<128xf32> into tensor<128x1x1xf32>
     %124 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%123, %expanded_65 : tensor<32x128x28x28xf32>, tensor<128x1x1xf32>) outs(%116 : tensor<32x128x28x28xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.addf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.addf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x128x28x28xf32>
     %125 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%124 : tensor<32x128x28x28xf32>) outs(%116 : tensor<32x128x28x28xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.cmpf ugt, %in, %cst : f32
-      %1362 = arith.select %1361, %in, %cst : f32
-      linalg.yield %1362 : f32
+      %1362 = arith.cmpf ugt, %in, %cst : f32
+      %1363 = arith.select %1362, %in, %cst : f32
+      linalg.yield %1363 : f32
     } -> tensor<32x128x28x28xf32>
     %126 = tensor.empty() : tensor<32x512x28x28xf32>
     %127 = linalg.fill ins(%cst : f32) outs(%126 : tensor<32x512x28x28xf32>) -> tensor<32x512x28x28xf32>
@@ -1158,127 +1158,127 @@ module {
     %129 = tensor.empty() : tensor<512xf32>
     %130 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%arg201 : tensor<512xf32>) outs(%129 : tensor<512xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.truncf %cst_6 : f64 to f32
-      %1362 = arith.addf %in, %1361 : f32
-      linalg.yield %1362 : f32
+      %1362 = arith.truncf %cst_6 : f64 to f32
+      %1363 = arith.addf %in, %1362 : f32
+      linalg.yield %1363 : f32
     } -> tensor<512xf32>
     %131 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%130 : tensor<512xf32>) outs(%129 : tensor<512xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = math.rsqrt %in : f32
-      linalg.yield %1361 : f32
+      %1362 = math.rsqrt %in : f32
+      linalg.yield %1362 : f32
     } -> tensor<512xf32>
     %expanded_66 = tensor.expand_shape %arg200 [[0, 1, 2]] output_shape [512, 1, 1] : tensor<512xf32> into tensor<512x1x1xf32>
     %expanded_67 = tensor.expand_shape %131 [[0, 1, 2]] output_shape [512, 1, 1] : tensor<512xf32> into tensor<512x1x1xf32>
     %132 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%128, %expanded_66 : tensor<32x512x28x28xf32>, tensor<512x1x1xf32>) outs(%126 : tensor<32x512x28x28xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.subf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.subf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x512x28x28xf32>
     %133 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%132, %expanded_67 : tensor<32x512x28x28xf32>, tensor<512x1x1xf32>) outs(%126 : tensor<32x512x28x28xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x512x28x28xf32>
     %expanded_68 = tensor.expand_shape %arg40 [[0, 1, 2]] output_shape [512, 1, 1] : tensor<512xf32> into tensor<512x1x1xf32>
     %134 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%133, %expanded_68 : tensor<32x512x28x28xf32>, tensor<512x1x1xf32>) outs(%126 : tensor<32x512x28x28xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x512x28x28xf32>
     %expanded_69 = tensor.expand_shape %arg41 [[0, 1, 2]] output_shape [512, 1, 1] : tensor<512xf32> into tensor<512x1x1xf32>
     %135 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%134, %expanded_69 : tensor<32x512x28x28xf32>, tensor<512x1x1xf32>) outs(%126 : tensor<32x512x28x28xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.addf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.addf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x512x28x28xf32>
     %136 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<2> : vector<2xi64>} ins(%104, %arg42 : tensor<32x256x56x56xf32>, tensor<512x256x1x1xf32>) outs(%127 : tensor<32x512x28x28xf32>) -> tensor<32x512x28x28xf32>
     %137 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%arg204 : tensor<512xf32>) outs(%129 : tensor<512xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.truncf %cst_6 : f64 to f32
-      %1362 = arith.addf %in, %1361 : f32
-      linalg.yield %1362 : f32
+      %1362 = arith.truncf %cst_6 : f64 to f32
+      %1363 = arith.addf %in, %1362 : f32
+      linalg.yield %1363 : f32
     } -> tensor<512xf32>
     %138 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%137 : tensor<512xf32>) outs(%129 : tensor<512xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = math.rsqrt %in : f32
-      linalg.yield %1361 : f32
+      %1362 = math.rsqrt %in : f32
+      linalg.yield %1362 : f32
     } -> tensor<512xf32>
     %expanded_70 = tensor.expand_shape %arg203 [[0, 1, 2]] output_shape [512, 1, 1] : tensor<512xf32> into tensor<512x1x1xf32>
     %expanded_71 = tensor.expand_shape %138 [[0, 1, 2]] output_shape [512, 1, 1] : tensor<512xf32> into tensor<512x1x1xf32>
     %139 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%136, %expanded_70 : tensor<32x512x28x28xf32>, tensor<512x1x1xf32>) outs(%126 : tensor<32x512x28x28xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.subf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.subf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x512x28x28xf32>
     %140 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%139, %expanded_71 : tensor<32x512x28x28xf32>, tensor<512x1x1xf32>) outs(%126 : tensor<32x512x28x28xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x512x28x28xf32>
     %expanded_72 = tensor.expand_shape %arg43 [[0, 1, 2]] output_shape [512, 1, 1] : tensor<512xf32> into tensor<512x1x1xf32>
     %141 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%140, %expanded_72 : tensor<32x512x28x28xf32>, tensor<512x1x1xf32>) outs(%126 : tensor<32x512x28x28xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x512x28x28xf32>
     %expanded_73 = tensor.expand_shape %arg44 [[0, 1, 2]] output_shape [512, 1, 1] : tensor<512xf32> into tensor<512x1x1xf32>
     %142 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%141, %expanded_73 : tensor<32x512x28x28xf32>, tensor<512x1x1xf32>) outs(%126 : tensor<32x512x28x28xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.addf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.addf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x512x28x28xf32>
     %143 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%135, %142 : tensor<32x512x28x28xf32>, tensor<32x512x28x28xf32>) outs(%126 : tensor<32x512x28x28xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.addf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.addf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x512x28x28xf32>
     %144 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%143 : tensor<32x512x28x28xf32>) outs(%126 : tensor<32x512x28x28xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.cmpf ugt, %in, %cst : f32
-      %1362 = arith.select %1361, %in, %cst : f32
-      linalg.yield %1362 : f32
+      %1362 = arith.cmpf ugt, %in, %cst : f32
+      %1363 = arith.select %1362, %in, %cst : f32
+      linalg.yield %1363 : f32
     } -> tensor<32x512x28x28xf32>
     %145 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%144, %arg45 : tensor<32x512x28x28xf32>, tensor<128x512x1x1xf32>) outs(%117 : tensor<32x128x28x28xf32>) -> tensor<32x128x28x28xf32>
     %146 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%arg207 : tensor<128xf32>) outs(%108 : tensor<128xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.truncf %cst_6 : f64 to f32
-      %1362 = arith.addf %in, %1361 : f32
-      linalg.yield %1362 : f32
+      %1362 = arith.truncf %cst_6 : f64 to f32
+      %1363 = arith.addf %in, %1362 : f32
+      linalg.yield %1363 : f32
     } -> tensor<128xf32>
     %147 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%146 : tensor<128xf32>) outs(%108 : tensor<128xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = math.rsqrt %in : f32
-      linalg.yield %1361 : f32
+      %1362 = math.rsqrt %in : f32
+      linalg.yield %1362 : f32
     } -> tensor<128xf32>
     %expanded_74 = tensor.expand_shape %arg206 [[0, 1, 2]] output_shape [128, 1, 1] : tensor<128xf32> into tensor<128x1x1xf32>
     %expanded_75 = tensor.expand_shape %147 [[0, 1, 2]] output_shape [128, 1, 1] : tensor<128xf32> into tensor<128x1x1xf32>
     %148 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%145, %expanded_74 : tensor<32x128x28x28xf32>, tensor<128x1x1xf32>) outs(%116 : tensor<32x128x28x28xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.subf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.subf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x128x28x28xf32>
     %149 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%148, %expanded_75 : tensor<32x128x28x28xf32>, tensor<128x1x1xf32>) outs(%116 : tensor<32x128x28x28xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x128x28x28xf32>
     %expanded_76 = tensor.expand_shape %arg46 [[0, 1, 2]] output_shape [128, 1, 1] : tensor<128xf32> into tensor<128x1x1xf32>
     %150 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%149, %expanded_76 : tensor<32x128x28x28xf32>, tensor<128x1x1xf32>) outs(%116 : tensor<32x128x28x28xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x128x28x28xf32>
     %expanded_77 = tensor.expand_shape %arg47 [[0, 1, 2]] output_shape [128, 1, 1] : tensor<128xf32> into tensor<128x1x1xf32>
     %151 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%150, %expanded_77 : tensor<32x128x28x28xf32>, tensor<128x1x1xf32>) outs(%116 : tensor<32x128x28x28xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.addf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.addf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x128x28x28xf32>
     %152 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%151 : tensor<32x128x28x28xf32>) outs(%116 : tensor<32x128x28x28xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.cmpf ugt, %in, %cst : f32
-      %1362 = arith.select %1361, %in, %cst : f32
-      linalg.yield %1362 : f32
+      %1362 = arith.cmpf ugt, %in, %cst : f32
+      %1363 = arith.select %1362, %in, %cst : f32
+      linalg.yield %1363 : f32
     } -> tensor<32x128x28x28xf32>
     %padded_78 = tensor.pad %152 low[0, 0, 1, 1] high[0, 0, 1, 1] {
     ^bb0(%arg322: index, %arg323: index, %arg324: index, %arg325: index):
@@ -1287,133 +1287,133 @@ module {
     %153 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%padded_78, %arg48 : tensor<32x128x30x30xf32>, tensor<128x128x3x3xf32>) outs(%117 : tensor<32x128x28x28xf32>) -> tensor<32x128x28x28xf32>
     %154 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%arg210 : tensor<128xf32>) outs(%108 : tensor<128xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.truncf %cst_6 : f64 to f32
-      %1362 = arith.addf %in, %1361 : f32
-      linalg.yield %1362 : f32
+      %1362 = arith.truncf %cst_6 : f64 to f32
+      %1363 = arith.addf %in, %1362 : f32
+      linalg.yield %1363 : f32
     } -> tensor<128xf32>
     %155 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%154 : tensor<128xf32>) outs(%108 : tensor<128xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = math.rsqrt %in : f32
-      linalg.yield %1361 : f32
+      %1362 = math.rsqrt %in : f32
+      linalg.yield %1362 : f32
     } -> tensor<128xf32>
     %expanded_79 = tensor.expand_shape %arg209 [[0, 1, 2]] output_shape [128, 1, 1] : tensor<128xf32> into tensor<128x1x1xf32>
     %expanded_80 = tensor.expand_shape %155 [[0, 1, 2]] output_shape [128, 1, 1] : tensor<128xf32> into tensor<128x1x1xf32>
     %156 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%153, %expanded_79 : tensor<32x128x28x28xf32>, tensor<128x1x1xf32>) outs(%116 : tensor<32x128x28x28xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.subf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.subf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x128x28x28xf32>
     %157 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%156, %expanded_80 : tensor<32x128x28x28xf32>, tensor<128x1x1xf32>) outs(%116 : tensor<32x128x28x28xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x128x28x28xf32>
     %expanded_81 = tensor.expand_shape %arg49 [[0, 1, 2]] output_shape [128, 1, 1] : tensor<128xf32> into tensor<128x1x1xf32>
     %158 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%157, %expanded_81 : tensor<32x128x28x28xf32>, tensor<128x1x1xf32>) outs(%116 : tensor<32x128x28x28xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x128x28x28xf32>
     %expanded_82 = tensor.expand_shape %arg50 [[0, 1, 2]] output_shape [128, 1, 1] : tensor<128xf32> into tensor<128x1x1xf32>
     %159 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%158, %expanded_82 : tensor<32x128x28x28xf32>, tensor<128x1x1xf32>) outs(%116 : tensor<32x128x28x28xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.addf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.addf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x128x28x28xf32>
     %160 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%159 : tensor<32x128x28x28xf32>) outs(%116 : tensor<32x128x28x28xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.cmpf ugt, %in, %cst : f32
-      %1362 = arith.select %1361, %in, %cst : f32
-      linalg.yield %1362 : f32
+      %1362 = arith.cmpf ugt, %in, %cst : f32
+      %1363 = arith.select %1362, %in, %cst : f32
+      linalg.yield %1363 : f32
     } -> tensor<32x128x28x28xf32>
     %161 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%160, %arg51 : tensor<32x128x28x28xf32>, tensor<512x128x1x1xf32>) outs(%127 : tensor<32x512x28x28xf32>) -> tensor<32x512x28x28xf32>
     %162 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%arg213 : tensor<512xf32>) outs(%129 : tensor<512xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.truncf %cst_6 : f64 to f32
-      %1362 = arith.addf %in, %1361 : f32
-      linalg.yield %1362 : f32
+      %1362 = arith.truncf %cst_6 : f64 to f32
+      %1363 = arith.addf %in, %1362 : f32
+      linalg.yield %1363 : f32
     } -> tensor<512xf32>
     %163 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%162 : tensor<512xf32>) outs(%129 : tensor<512xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = math.rsqrt %in : f32
-      linalg.yield %1361 : f32
+      %1362 = math.rsqrt %in : f32
+      linalg.yield %1362 : f32
     } -> tensor<512xf32>
     %expanded_83 = tensor.expand_shape %arg212 [[0, 1, 2]] output_shape [512, 1, 1] : tensor<512xf32> into tensor<512x1x1xf32>
     %expanded_84 = tensor.expand_shape %163 [[0, 1, 2]] output_shape [512, 1, 1] : tensor<512xf32> into tensor<512x1x1xf32>
     %164 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%161, %expanded_83 : tensor<32x512x28x28xf32>, tensor<512x1x1xf32>) outs(%126 : tensor<32x512x28x28xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.subf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.subf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x512x28x28xf32>
     %165 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%164, %expanded_84 : tensor<32x512x28x28xf32>, tensor<512x1x1xf32>) outs(%126 : tensor<32x512x28x28xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x512x28x28xf32>
     %expanded_85 = tensor.expand_shape %arg52 [[0, 1, 2]] output_shape [512, 1, 1] : tensor<512xf32> into tensor<512x1x1xf32>
     %166 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%165, %expanded_85 : tensor<32x512x28x28xf32>, tensor<512x1x1xf32>) outs(%126 : tensor<32x512x28x28xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x512x28x28xf32>
     %expanded_86 = tensor.expand_shape %arg53 [[0, 1, 2]] output_shape [512, 1, 1] : tensor<512xf32> into tensor<512x1x1xf32>
     %167 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%166, %expanded_86 : tensor<32x512x28x28xf32>, tensor<512x1x1xf32>) outs(%126 : tensor<32x512x28x28xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.addf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.addf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x512x28x28xf32>
     %168 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%167, %144 : tensor<32x512x28x28xf32>, tensor<32x512x28x28xf32>) outs(%126 : tensor<32x512x28x28xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.addf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.addf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x512x28x28xf32>
     %169 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%168 : tensor<32x512x28x28xf32>) outs(%126 : tensor<32x512x28x28xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.cmpf ugt, %in, %cst : f32
-      %1362 = arith.select %1361, %in, %cst : f32
-      linalg.yield %1362 : f32
+      %1362 = arith.cmpf ugt, %in, %cst : f32
+      %1363 = arith.select %1362, %in, %cst : f32
+      linalg.yield %1363 : f32
     } -> tensor<32x512x28x28xf32>
     %170 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%169, %arg54 : tensor<32x512x28x28xf32>, tensor<128x512x1x1xf32>) outs(%117 : tensor<32x128x28x28xf32>) -> tensor<32x128x28x28xf32>
     %171 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%arg216 : tensor<128xf32>) outs(%108 : tensor<128xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.truncf %cst_6 : f64 to f32
-      %1362 = arith.addf %in, %1361 : f32
-      linalg.yield %1362 : f32
+      %1362 = arith.truncf %cst_6 : f64 to f32
+      %1363 = arith.addf %in, %1362 : f32
+      linalg.yield %1363 : f32
     } -> tensor<128xf32>
     %172 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%171 : tensor<128xf32>) outs(%108 : tensor<128xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = math.rsqrt %in : f32
-      linalg.yield %1361 : f32
+      %1362 = math.rsqrt %in : f32
+      linalg.yield %1362 : f32
     } -> tensor<128xf32>
     %expanded_87 = tensor.expand_shape %arg215 [[0, 1, 2]] output_shape [128, 1, 1] : tensor<128xf32> into tensor<128x1x1xf32>
     %expanded_88 = tensor.expand_shape %172 [[0, 1, 2]] output_shape [128, 1, 1] : tensor<128xf32> into tensor<128x1x1xf32>
     %173 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%170, %expanded_87 : tensor<32x128x28x28xf32>, tensor<128x1x1xf32>) outs(%116 : tensor<32x128x28x28xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.subf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.subf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x128x28x28xf32>
     %174 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%173, %expanded_88 : tensor<32x128x28x28xf32>, tensor<128x1x1xf32>) outs(%116 : tensor<32x128x28x28xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x128x28x28xf32>
     %expanded_89 = tensor.expand_shape %arg55 [[0, 1, 2]] output_shape [128, 1, 1] : tensor<128xf32> into tensor<128x1x1xf32>
     %175 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%174, %expanded_89 : tensor<32x128x28x28xf32>, tensor<128x1x1xf32>) outs(%116 : tensor<32x128x28x28xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x128x28x28xf32>
     %expanded_90 = tensor.expand_shape %arg56 [[0, 1, 2]] output_shape [128, 1, 1] : tensor<128xf32> into tensor<128x1x1xf32>
     %176 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%175, %expanded_90 : tensor<32x128x28x28xf32>, tensor<128x1x1xf32>) outs(%116 : tensor<32x128x28x28xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.addf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.addf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x128x28x28xf32>
     %177 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%176 : tensor<32x128x28x28xf32>) outs(%116 : tensor<32x128x28x28xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.cmpf ugt, %in, %cst : f32
-      %1362 = arith.select %1361, %in, %cst : f32
-      linalg.yield %1362 : f32
+      %1362 = arith.cmpf ugt, %in, %cst : f32
+      %1363 = arith.select %1362, %in, %cst : f32
+      linalg.yield %1363 : f32
     } -> tensor<32x128x28x28xf32>
     %padded_91 = tensor.pad %177 low[0, 0, 1, 1] high[0, 0, 1, 1] {
     ^bb0(%arg322: index, %arg323: index, %arg324: index, %arg325: index):
@@ -1422,133 +1422,133 @@ module {
     %178 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%padded_91, %arg57 : tensor<32x128x30x30xf32>, tensor<128x128x3x3xf32>) outs(%117 : tensor<32x128x28x28xf32>) -> tensor<32x128x28x28xf32>
     %179 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%arg219 : tensor<128xf32>) outs(%108 : tensor<128xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.truncf %cst_6 : f64 to f32
-      %1362 = arith.addf %in, %1361 : f32
-      linalg.yield %1362 : f32
+      %1362 = arith.truncf %cst_6 : f64 to f32
+      %1363 = arith.addf %in, %1362 : f32
+      linalg.yield %1363 : f32
     } -> tensor<128xf32>
     %180 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%179 : tensor<128xf32>) outs(%108 : tensor<128xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = math.rsqrt %in : f32
-      linalg.yield %1361 : f32
+      %1362 = math.rsqrt %in : f32
+      linalg.yield %1362 : f32
     } -> tensor<128xf32>
     %expanded_92 = tensor.expand_shape %arg218 [[0, 1, 2]] output_shape [128, 1, 1] : tensor<128xf32> into tensor<128x1x1xf32>
     %expanded_93 = tensor.expand_shape %180 [[0, 1, 2]] output_shape [128, 1, 1] : tensor<128xf32> into tensor<128x1x1xf32>
     %181 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%178, %expanded_92 : tensor<32x128x28x28xf32>, tensor<128x1x1xf32>) outs(%116 : tensor<32x128x28x28xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.subf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.subf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x128x28x28xf32>
     %182 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%181, %expanded_93 : tensor<32x128x28x28xf32>, tensor<128x1x1xf32>) outs(%116 : tensor<32x128x28x28xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x128x28x28xf32>
     %expanded_94 = tensor.expand_shape %arg58 [[0, 1, 2]] output_shape [128, 1, 1] : tensor<128xf32> into tensor<128x1x1xf32>
     %183 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%182, %expanded_94 : tensor<32x128x28x28xf32>, tensor<128x1x1xf32>) outs(%116 : tensor<32x128x28x28xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x128x28x28xf32>
     %expanded_95 = tensor.expand_shape %arg59 [[0, 1, 2]] output_shape [128, 1, 1] : tensor<128xf32> into tensor<128x1x1xf32>
     %184 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%183, %expanded_95 : tensor<32x128x28x28xf32>, tensor<128x1x1xf32>) outs(%116 : tensor<32x128x28x28xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.addf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.addf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x128x28x28xf32>
     %185 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%184 : tensor<32x128x28x28xf32>) outs(%116 : tensor<32x128x28x28xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.cmpf ugt, %in, %cst : f32
-      %1362 = arith.select %1361, %in, %cst : f32
-      linalg.yield %1362 : f32
+      %1362 = arith.cmpf ugt, %in, %cst : f32
+      %1363 = arith.select %1362, %in, %cst : f32
+      linalg.yield %1363 : f32
     } -> tensor<32x128x28x28xf32>
     %186 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%185, %arg60 : tensor<32x128x28x28xf32>, tensor<512x128x1x1xf32>) outs(%127 : tensor<32x512x28x28xf32>) -> tensor<32x512x28x28xf32>
     %187 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%arg222 : tensor<512xf32>) outs(%129 : tensor<512xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.truncf %cst_6 : f64 to f32
-      %1362 = arith.addf %in, %1361 : f32
-      linalg.yield %1362 : f32
+      %1362 = arith.truncf %cst_6 : f64 to f32
+      %1363 = arith.addf %in, %1362 : f32
+      linalg.yield %1363 : f32
     } -> tensor<512xf32>
     %188 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%187 : tensor<512xf32>) outs(%129 : tensor<512xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = math.rsqrt %in : f32
-      linalg.yield %1361 : f32
+      %1362 = math.rsqrt %in : f32
+      linalg.yield %1362 : f32
     } -> tensor<512xf32>
     %expanded_96 = tensor.expand_shape %arg221 [[0, 1, 2]] output_shape [512, 1, 1] : tensor<512xf32> into tensor<512x1x1xf32>
     %expanded_97 = tensor.expand_shape %188 [[0, 1, 2]] output_shape [512, 1, 1] : tensor<512xf32> into tensor<512x1x1xf32>
     %189 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%186, %expanded_96 : tensor<32x512x28x28xf32>, tensor<512x1x1xf32>) outs(%126 : tensor<32x512x28x28xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.subf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.subf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x512x28x28xf32>
     %190 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%189, %expanded_97 : tensor<32x512x28x28xf32>, tensor<512x1x1xf32>) outs(%126 : tensor<32x512x28x28xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x512x28x28xf32>
     %expanded_98 = tensor.expand_shape %arg61 [[0, 1, 2]] output_shape [512, 1, 1] : tensor<512xf32> into tensor<512x1x1xf32>
     %191 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%190, %expanded_98 : tensor<32x512x28x28xf32>, tensor<512x1x1xf32>) outs(%126 : tensor<32x512x28x28xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x512x28x28xf32>
     %expanded_99 = tensor.expand_shape %arg62 [[0, 1, 2]] output_shape [512, 1, 1] : tensor<512xf32> into tensor<512x1x1xf32>
     %192 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%191, %expanded_99 : tensor<32x512x28x28xf32>, tensor<512x1x1xf32>) outs(%126 : tensor<32x512x28x28xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.addf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.addf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x512x28x28xf32>
     %193 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%192, %169 : tensor<32x512x28x28xf32>, tensor<32x512x28x28xf32>) outs(%126 : tensor<32x512x28x28xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.addf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.addf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x512x28x28xf32>
     %194 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%193 : tensor<32x512x28x28xf32>) outs(%126 : tensor<32x512x28x28xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.cmpf ugt, %in, %cst : f32
-      %1362 = arith.select %1361, %in, %cst : f32
-      linalg.yield %1362 : f32
+      %1362 = arith.cmpf ugt, %in, %cst : f32
+      %1363 = arith.select %1362, %in, %cst : f32
+      linalg.yield %1363 : f32
     } -> tensor<32x512x28x28xf32>
     %195 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%194, %arg63 : tensor<32x512x28x28xf32>, tensor<128x512x1x1xf32>) outs(%117 : tensor<32x128x28x28xf32>) -> tensor<32x128x28x28xf32>
     %196 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%arg225 : tensor<128xf32>) outs(%108 : tensor<128xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.truncf %cst_6 : f64 to f32
-      %1362 = arith.addf %in, %1361 : f32
-      linalg.yield %1362 : f32
+      %1362 = arith.truncf %cst_6 : f64 to f32
+      %1363 = arith.addf %in, %1362 : f32
+      linalg.yield %1363 : f32
     } -> tensor<128xf32>
     %197 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%196 : tensor<128xf32>) outs(%108 : tensor<128xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = math.rsqrt %in : f32
-      linalg.yield %1361 : f32
+      %1362 = math.rsqrt %in : f32
+      linalg.yield %1362 : f32
     } -> tensor<128xf32>
     %expanded_100 = tensor.expand_shape %arg224 [[0, 1, 2]] output_shape [128, 1, 1] : tensor<128xf32> into tensor<128x1x1xf32>
     %expanded_101 = tensor.expand_shape %197 [[0, 1, 2]] output_shape [128, 1, 1] : tensor<128xf32> into tensor<128x1x1xf32>
     %198 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%195, %expanded_100 : tensor<32x128x28x28xf32>, tensor<128x1x1xf32>) outs(%116 : tensor<32x128x28x28xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.subf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.subf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x128x28x28xf32>
     %199 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%198, %expanded_101 : tensor<32x128x28x28xf32>, tensor<128x1x1xf32>) outs(%116 : tensor<32x128x28x28xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x128x28x28xf32>
     %expanded_102 = tensor.expand_shape %arg64 [[0, 1, 2]] output_shape [128, 1, 1] : tensor<128xf32> into tensor<128x1x1xf32>
     %200 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%199, %expanded_102 : tensor<32x128x28x28xf32>, tensor<128x1x1xf32>) outs(%116 : tensor<32x128x28x28xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x128x28x28xf32>
     %expanded_103 = tensor.expand_shape %arg65 [[0, 1, 2]] output_shape [128, 1, 1] : tensor<128xf32> into tensor<128x1x1xf32>
     %201 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%200, %expanded_103 : tensor<32x128x28x28xf32>, tensor<128x1x1xf32>) outs(%116 : tensor<32x128x28x28xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.addf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.addf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x128x28x28xf32>
     %202 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%201 : tensor<32x128x28x28xf32>) outs(%116 : tensor<32x128x28x28xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.cmpf ugt, %in, %cst : f32
-      %1362 = arith.select %1361, %in, %cst : f32
-      linalg.yield %1362 : f32
+      %1362 = arith.cmpf ugt, %in, %cst : f32
+      %1363 = arith.select %1362, %in, %cst : f32
+      linalg.yield %1363 : f32
     } -> tensor<32x128x28x28xf32>
     %padded_104 = tensor.pad %202 low[0, 0, 1, 1] high[0, 0, 1, 1] {
     ^bb0(%arg322: index, %arg323: index, %arg324: index, %arg325: index):
@@ -1557,135 +1557,135 @@ module {
     %203 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%padded_104, %arg66 : tensor<32x128x30x30xf32>, tensor<128x128x3x3xf32>) outs(%117 : tensor<32x128x28x28xf32>) -> tensor<32x128x28x28xf32>
     %204 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%arg228 : tensor<128xf32>) outs(%108 : tensor<128xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.truncf %cst_6 : f64 to f32
-      %1362 = arith.addf %in, %1361 : f32
-      linalg.yield %1362 : f32
+      %1362 = arith.truncf %cst_6 : f64 to f32
+      %1363 = arith.addf %in, %1362 : f32
+      linalg.yield %1363 : f32
     } -> tensor<128xf32>
     %205 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%204 : tensor<128xf32>) outs(%108 : tensor<128xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = math.rsqrt %in : f32
-      linalg.yield %1361 : f32
+      %1362 = math.rsqrt %in : f32
+      linalg.yield %1362 : f32
     } -> tensor<128xf32>
     %expanded_105 = tensor.expand_shape %arg227 [[0, 1, 2]] output_shape [128, 1, 1] : tensor<128xf32> into tensor<128x1x1xf32>
     %expanded_106 = tensor.expand_shape %205 [[0, 1, 2]] output_shape [128, 1, 1] : tensor<128xf32> into tensor<128x1x1xf32>
     %206 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%203, %expanded_105 : tensor<32x128x28x28xf32>, tensor<128x1x1xf32>) outs(%116 : tensor<32x128x28x28xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.subf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.subf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x128x28x28xf32>
     %207 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%206, %expanded_106 : tensor<32x128x28x28xf32>, tensor<128x1x1xf32>) outs(%116 : tensor<32x128x28x28xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x128x28x28xf32>
     %expanded_107 = tensor.expand_shape %arg67 [[0, 1, 2]] output_shape [128, 1, 1] : tensor<128xf32> into tensor<128x1x1xf32>
     %208 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%207, %expanded_107 : tensor<32x128x28x28xf32>, tensor<128x1x1xf32>) outs(%116 : tensor<32x128x28x28xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x128x28x28xf32>
     %expanded_108 = tensor.expand_shape %arg68 [[0, 1, 2]] output_shape [128, 1, 1] : tensor<128xf32> into tensor<128x1x1xf32>
     %209 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%208, %expanded_108 : tensor<32x128x28x28xf32>, tensor<128x1x1xf32>) outs(%116 : tensor<32x128x28x28xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.addf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.addf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x128x28x28xf32>
     %210 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%209 : tensor<32x128x28x28xf32>) outs(%116 : tensor<32x128x28x28xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.cmpf ugt, %in, %cst : f32
-      %1362 = arith.select %1361, %in, %cst : f32
-      linalg.yield %1362 : f32
+      %1362 = arith.cmpf ugt, %in, %cst : f32
+      %1363 = arith.select %1362, %in, %cst : f32
+      linalg.yield %1363 : f32
     } -> tensor<32x128x28x28xf32>
     %211 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%210, %arg69 : tensor<32x128x28x28xf32>, tensor<512x128x1x1xf32>) outs(%127 : tensor<32x512x28x28xf32>) -> tensor<32x512x28x28xf32>
     %212 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%arg231 : tensor<512xf32>) outs(%129 : tensor<512xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.truncf %cst_6 : f64 to f32
-      %1362 = arith.addf %in, %1361 : f32
-      linalg.yield %1362 : f32
+      %1362 = arith.truncf %cst_6 : f64 to f32
+      %1363 = arith.addf %in, %1362 : f32
+      linalg.yield %1363 : f32
     } -> tensor<512xf32>
     %213 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%212 : tensor<512xf32>) outs(%129 : tensor<512xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = math.rsqrt %in : f32
-      linalg.yield %1361 : f32
+      %1362 = math.rsqrt %in : f32
+      linalg.yield %1362 : f32
     } -> tensor<512xf32>
     %expanded_109 = tensor.expand_shape %arg230 [[0, 1, 2]] output_shape [512, 1, 1] : tensor<512xf32> into tensor<512x1x1xf32>
     %expanded_110 = tensor.expand_shape %213 [[0, 1, 2]] output_shape [512, 1, 1] : tensor<512xf32> into tensor<512x1x1xf32>
     %214 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%211, %expanded_109 : tensor<32x512x28x28xf32>, tensor<512x1x1xf32>) outs(%126 : tensor<32x512x28x28xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.subf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.subf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x512x28x28xf32>
     %215 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%214, %expanded_110 : tensor<32x512x28x28xf32>, tensor<512x1x1xf32>) outs(%126 : tensor<32x512x28x28xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x512x28x28xf32>
     %expanded_111 = tensor.expand_shape %arg70 [[0, 1, 2]] output_shape [512, 1, 1] : tensor<512xf32> into tensor<512x1x1xf32>
     %216 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%215, %expanded_111 : tensor<32x512x28x28xf32>, tensor<512x1x1xf32>) outs(%126 : tensor<32x512x28x28xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x512x28x28xf32>
     %expanded_112 = tensor.expand_shape %arg71 [[0, 1, 2]] output_shape [512, 1, 1] : tensor<512xf32> into tensor<512x1x1xf32>
     %217 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%216, %expanded_112 : tensor<32x512x28x28xf32>, tensor<512x1x1xf32>) outs(%126 : tensor<32x512x28x28xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.addf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.addf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x512x28x28xf32>
     %218 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%217, %194 : tensor<32x512x28x28xf32>, tensor<32x512x28x28xf32>) outs(%126 : tensor<32x512x28x28xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.addf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.addf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x512x28x28xf32>
     %219 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%218 : tensor<32x512x28x28xf32>) outs(%126 : tensor<32x512x28x28xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.cmpf ugt, %in, %cst : f32
-      %1362 = arith.select %1361, %in, %cst : f32
-      linalg.yield %1362 : f32
+      %1362 = arith.cmpf ugt, %in, %cst : f32
+      %1363 = arith.select %1362, %in, %cst : f32
+      linalg.yield %1363 : f32
     } -> tensor<32x512x28x28xf32>
     %220 = tensor.empty() : tensor<32x256x28x28xf32>
     %221 = linalg.fill ins(%cst : f32) outs(%220 : tensor<32x256x28x28xf32>) -> tensor<32x256x28x28xf32>
     %222 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%219, %arg72 : tensor<32x512x28x28xf32>, tensor<256x512x1x1xf32>) outs(%221 : tensor<32x256x28x28xf32>) -> tensor<32x256x28x28xf32>
     %223 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%arg234 : tensor<256xf32>) outs(%39 : tensor<256xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.truncf %cst_6 : f64 to f32
-      %1362 = arith.addf %in, %1361 : f32
-      linalg.yield %1362 : f32
+      %1362 = arith.truncf %cst_6 : f64 to f32
+      %1363 = arith.addf %in, %1362 : f32
+      linalg.yield %1363 : f32
     } -> tensor<256xf32>
     %224 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%223 : tensor<256xf32>) outs(%39 : tensor<256xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = math.rsqrt %in : f32
-      linalg.yield %1361 : f32
+      %1362 = math.rsqrt %in : f32
+      linalg.yield %1362 : f32
     } -> tensor<256xf32>
     %expanded_113 = tensor.expand_shape %arg233 [[0, 1, 2]] output_shape [256, 1, 1] : tensor<256xf32> into tensor<256x1x1xf32>
     %expanded_114 = tensor.expand_shape %224 [[0, 1, 2]] output_shape [256, 1, 1] : tensor<256xf32> into tensor<256x1x1xf32>
     %225 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%222, %expanded_113 : tensor<32x256x28x28xf32>, tensor<256x1x1xf32>) outs(%220 : tensor<32x256x28x28xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.subf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.subf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x28x28xf32>
     %226 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%225, %expanded_114 : tensor<32x256x28x28xf32>, tensor<256x1x1xf32>) outs(%220 : tensor<32x256x28x28xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x28x28xf32>
     %expanded_115 = tensor.expand_shape %arg73 [[0, 1, 2]] output_shape [256, 1, 1] : tensor<256xf32> into tensor<256x1x1xf32>
     %227 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%226, %expanded_115 : tensor<32x256x28x28xf32>, tensor<256x1x1xf32>) outs(%220 : tensor<32x256x28x28xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x28x28xf32>
     %expanded_116 = tensor.expand_shape %arg74 [[0, 1, 2]] output_shape [256, 1, 1] : tensor<256xf32> into tensor<256x1x1xf32>
     %228 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%227, %expanded_116 : tensor<32x256x28x28xf32>, tensor<256x1x1xf32>) outs(%220 : tensor<32x256x28x28xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.addf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.addf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x28x28xf32>
     %229 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%228 : tensor<32x256x28x28xf32>) outs(%220 : tensor<32x256x28x28xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.cmpf ugt, %in, %cst : f32
-      %1362 = arith.select %1361, %in, %cst : f32
-      linalg.yield %1362 : f32
+      %1362 = arith.cmpf ugt, %in, %cst : f32
+      %1363 = arith.select %1362, %in, %cst : f32
+      linalg.yield %1363 : f32
     } -> tensor<32x256x28x28xf32>
     %padded_117 = tensor.pad %229 low[0, 0, 1, 1] high[0, 0, 1, 1] {
     ^bb0(%arg322: index, %arg323: index, %arg324: index, %arg325: index):
@@ -1696,44 +1696,44 @@ module {
     %232 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<2> : vector<2xi64>} ins(%padded_117, %arg75 : tensor<32x256x30x30xf32>, tensor<256x256x3x3xf32>) outs(%231 : tensor<32x256x14x14xf32>) -> tensor<32x256x14x14xf32>
     %233 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%arg237 : tensor<256xf32>) outs(%39 : tensor<256xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.truncf %cst_6 : f64 to f32
-      %1362 = arith.addf %in, %1361 : f32
-      linalg.yield %1362 : f32
+      %1362 = arith.truncf %cst_6 : f64 to f32
+      %1363 = arith.addf %in, %1362 : f32
+      linalg.yield %1363 : f32
     } -> tensor<256xf32>
     %234 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%233 : tensor<256xf32>) outs(%39 : tensor<256xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = math.rsqrt %in : f32
-      linalg.yield %1361 : f32
+      %1362 = math.rsqrt %in : f32
+      linalg.yield %1362 : f32
     } -> tensor<256xf32>
     %expanded_118 = tensor.expand_shape %arg236 [[0, 1, 2]] output_shape [256, 1, 1] : tensor<256xf32> into tensor<256x1x1xf32>
     %expanded_119 = tensor.expand_shape %234 [[0, 1, 2]] output_shape [256, 1, 1] : tensor<256xf32> into tensor<256x1x1xf32>
     %235 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%232, %expanded_118 : tensor<32x256x14x14xf32>, tensor<256x1x1xf32>) outs(%230 : tensor<32x256x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.subf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.subf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x14x14xf32>
     %236 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%235, %expanded_119 : tensor<32x256x14x14xf32>, tensor<256x1x1xf32>) outs(%230 : tensor<32x256x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x14x14xf32>
     %expanded_120 = tensor.expand_shape %arg76 [[0, 1, 2]] output_shape [256, 1, 1] : tensor<256xf32> into tensor<256x1x1xf32>
     %237 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%236, %expanded_120 : tensor<32x256x14x14xf32>, tensor<256x1x1xf32>) outs(%230 : tensor<32x256x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x14x14xf32>
     %expanded_121 = tensor.expand_shape %arg77 [[0, 1, 2]] output_shape [256, 1, 1] : tensor<256xf32> into tensor<256x1x1xf32>
     %238 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%237, %expanded_121 : tensor<32x256x14x14xf32>, tensor<256x1x1xf32>) outs(%230 : tensor<32x256x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.addf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.addf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x14x14xf32>
     %239 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%238 : tensor<32x256x14x14xf32>) outs(%230 : tensor<32x256x14x14xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.cmpf ugt, %in, %cst : f32
-      %1362 = arith.select %1361, %in, %cst : f32
-      linalg.yield %1362 : f32
+      %1362 = arith.cmpf ugt, %in, %cst : f32
+      %1363 = arith.select %1362, %in, %cst : f32
+      linalg.yield %1363 : f32
     } -> tensor<32x256x14x14xf32>
     %240 = tensor.empty() : tensor<32x1024x14x14xf32>
     %241 = linalg.fill ins(%cst : f32) outs(%240 : tensor<32x1024x14x14xf32>) -> tensor<32x1024x14x14xf32>
@@ -1741,127 +1741,127 @@ module {
     %243 = tensor.empty() : tensor<1024xf32>
     %244 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%arg240 : tensor<1024xf32>) outs(%243 : tensor<1024xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.truncf %cst_6 : f64 to f32
-      %1362 = arith.addf %in, %1361 : f32
-      linalg.yield %1362 : f32
+      %1362 = arith.truncf %cst_6 : f64 to f32
+      %1363 = arith.addf %in, %1362 : f32
+      linalg.yield %1363 : f32
     } -> tensor<1024xf32>
     %245 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%244 : tensor<1024xf32>) outs(%243 : tensor<1024xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = math.rsqrt %in : f32
-      linalg.yield %1361 : f32
+      %1362 = math.rsqrt %in : f32
+      linalg.yield %1362 : f32
     } -> tensor<1024xf32>
     %expanded_122 = tensor.expand_shape %arg239 [[0, 1, 2]] output_shape [1024, 1, 1] : tensor<1024xf32> into tensor<1024x1x1xf32>
     %expanded_123 = tensor.expand_shape %245 [[0, 1, 2]] output_shape [1024, 1, 1] : tensor<1024xf32> into tensor<1024x1x1xf32>
     %246 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%242, %expanded_122 : tensor<32x1024x14x14xf32>, tensor<1024x1x1xf32>) outs(%240 : tensor<32x1024x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.subf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.subf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x1024x14x14xf32>
     %247 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%246, %expanded_123 : tensor<32x1024x14x14xf32>, tensor<1024x1x1xf32>) outs(%240 : tensor<32x1024x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x1024x14x14xf32>
     %expanded_124 = tensor.expand_shape %arg79 [[0, 1, 2]] output_shape [1024, 1, 1] : tensor<1024xf32> into tensor<1024x1x1xf32>
     %248 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%247, %expanded_124 : tensor<32x1024x14x14xf32>, tensor<1024x1x1xf32>) outs(%240 : tensor<32x1024x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x1024x14x14xf32>
     %expanded_125 = tensor.expand_shape %arg80 [[0, 1, 2]] output_shape [1024, 1, 1] : tensor<1024xf32> into tensor<1024x1x1xf32>
     %249 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%248, %expanded_125 : tensor<32x1024x14x14xf32>, tensor<1024x1x1xf32>) outs(%240 : tensor<32x1024x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.addf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.addf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x1024x14x14xf32>
     %250 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<2> : vector<2xi64>} ins(%219, %arg81 : tensor<32x512x28x28xf32>, tensor<1024x512x1x1xf32>) outs(%241 : tensor<32x1024x14x14xf32>) -> tensor<32x1024x14x14xf32>
     %251 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%arg243 : tensor<1024xf32>) outs(%243 : tensor<1024xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.truncf %cst_6 : f64 to f32
-      %1362 = arith.addf %in, %1361 : f32
-      linalg.yield %1362 : f32
+      %1362 = arith.truncf %cst_6 : f64 to f32
+      %1363 = arith.addf %in, %1362 : f32
+      linalg.yield %1363 : f32
     } -> tensor<1024xf32>
     %252 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%251 : tensor<1024xf32>) outs(%243 : tensor<1024xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = math.rsqrt %in : f32
-      linalg.yield %1361 : f32
+      %1362 = math.rsqrt %in : f32
+      linalg.yield %1362 : f32
     } -> tensor<1024xf32>
     %expanded_126 = tensor.expand_shape %arg242 [[0, 1, 2]] output_shape [1024, 1, 1] : tensor<1024xf32> into tensor<1024x1x1xf32>
     %expanded_127 = tensor.expand_shape %252 [[0, 1, 2]] output_shape [1024, 1, 1] : tensor<1024xf32> into tensor<1024x1x1xf32>
     %253 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%250, %expanded_126 : tensor<32x1024x14x14xf32>, tensor<1024x1x1xf32>) outs(%240 : tensor<32x1024x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.subf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.subf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x1024x14x14xf32>
     %254 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%253, %expanded_127 : tensor<32x1024x14x14xf32>, tensor<1024x1x1xf32>) outs(%240 : tensor<32x1024x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x1024x14x14xf32>
     %expanded_128 = tensor.expand_shape %arg82 [[0, 1, 2]] output_shape [1024, 1, 1] : tensor<1024xf32> into tensor<1024x1x1xf32>
     %255 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%254, %expanded_128 : tensor<32x1024x14x14xf32>, tensor<1024x1x1xf32>) outs(%240 : tensor<32x1024x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x1024x14x14xf32>
     %expanded_129 = tensor.expand_shape %arg83 [[0, 1, 2]] output_shape [1024, 1, 1] : tensor<1024xf32> into tensor<1024x1x1xf32>
     %256 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%255, %expanded_129 : tensor<32x1024x14x14xf32>, tensor<1024x1x1xf32>) outs(%240 : tensor<32x1024x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.addf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.addf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x1024x14x14xf32>
     %257 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%249, %256 : tensor<32x1024x14x14xf32>, tensor<32x1024x14x14xf32>) outs(%240 : tensor<32x1024x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.addf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.addf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x1024x14x14xf32>
     %258 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%257 : tensor<32x1024x14x14xf32>) outs(%240 : tensor<32x1024x14x14xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.cmpf ugt, %in, %cst : f32
-      %1362 = arith.select %1361, %in, %cst : f32
-      linalg.yield %1362 : f32
+      %1362 = arith.cmpf ugt, %in, %cst : f32
+      %1363 = arith.select %1362, %in, %cst : f32
+      linalg.yield %1363 : f32
     } -> tensor<32x1024x14x14xf32>
     %259 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%258, %arg84 : tensor<32x1024x14x14xf32>, tensor<256x1024x1x1xf32>) outs(%231 : tensor<32x256x14x14xf32>) -> tensor<32x256x14x14xf32>
     %260 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%arg246 : tensor<256xf32>) outs(%39 : tensor<256xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.truncf %cst_6 : f64 to f32
-      %1362 = arith.addf %in, %1361 : f32
-      linalg.yield %1362 : f32
+      %1362 = arith.truncf %cst_6 : f64 to f32
+      %1363 = arith.addf %in, %1362 : f32
+      linalg.yield %1363 : f32
     } -> tensor<256xf32>
     %261 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%260 : tensor<256xf32>) outs(%39 : tensor<256xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = math.rsqrt %in : f32
-      linalg.yield %1361 : f32
+      %1362 = math.rsqrt %in : f32
+      linalg.yield %1362 : f32
     } -> tensor<256xf32>
     %expanded_130 = tensor.expand_shape %arg245 [[0, 1, 2]] output_shape [256, 1, 1] : tensor<256xf32> into tensor<256x1x1xf32>
     %expanded_131 = tensor.expand_shape %261 [[0, 1, 2]] output_shape [256, 1, 1] : tensor<256xf32> into tensor<256x1x1xf32>
     %262 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%259, %expanded_130 : tensor<32x256x14x14xf32>, tensor<256x1x1xf32>) outs(%230 : tensor<32x256x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.subf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.subf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x14x14xf32>
     %263 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%262, %expanded_131 : tensor<32x256x14x14xf32>, tensor<256x1x1xf32>) outs(%230 : tensor<32x256x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x14x14xf32>
     %expanded_132 = tensor.expand_shape %arg85 [[0, 1, 2]] output_shape [256, 1, 1] : tensor<256xf32> into tensor<256x1x1xf32>
     %264 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%263, %expanded_132 : tensor<32x256x14x14xf32>, tensor<256x1x1xf32>) outs(%230 : tensor<32x256x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x14x14xf32>
     %expanded_133 = tensor.expand_shape %arg86 [[0, 1, 2]] output_shape [256, 1, 1] : tensor<256xf32> into tensor<256x1x1xf32>
     %265 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%264, %expanded_133 : tensor<32x256x14x14xf32>, tensor<256x1x1xf32>) outs(%230 : tensor<32x256x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.addf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.addf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x14x14xf32>
     %266 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%265 : tensor<32x256x14x14xf32>) outs(%230 : tensor<32x256x14x14xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.cmpf ugt, %in, %cst : f32
-      %1362 = arith.select %1361, %in, %cst : f32
-      linalg.yield %1362 : f32
+      %1362 = arith.cmpf ugt, %in, %cst : f32
+      %1363 = arith.select %1362, %in, %cst : f32
+      linalg.yield %1363 : f32
     } -> tensor<32x256x14x14xf32>
     %padded_134 = tensor.pad %266 low[0, 0, 1, 1] high[0, 0, 1, 1] {
     ^bb0(%arg322: index, %arg323: index, %arg324: index, %arg325: index):
@@ -1870,133 +1870,133 @@ module {
     %267 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%padded_134, %arg87 : tensor<32x256x16x16xf32>, tensor<256x256x3x3xf32>) outs(%231 : tensor<32x256x14x14xf32>) -> tensor<32x256x14x14xf32>
     %268 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%arg249 : tensor<256xf32>) outs(%39 : tensor<256xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.truncf %cst_6 : f64 to f32
-      %1362 = arith.addf %in, %1361 : f32
-      linalg.yield %1362 : f32
+      %1362 = arith.truncf %cst_6 : f64 to f32
+      %1363 = arith.addf %in, %1362 : f32
+      linalg.yield %1363 : f32
     } -> tensor<256xf32>
     %269 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%268 : tensor<256xf32>) outs(%39 : tensor<256xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = math.rsqrt %in : f32
-      linalg.yield %1361 : f32
+      %1362 = math.rsqrt %in : f32
+      linalg.yield %1362 : f32
     } -> tensor<256xf32>
     %expanded_135 = tensor.expand_shape %arg248 [[0, 1, 2]] output_shape [256, 1, 1] : tensor<256xf32> into tensor<256x1x1xf32>
     %expanded_136 = tensor.expand_shape %269 [[0, 1, 2]] output_shape [256, 1, 1] : tensor<256xf32> into tensor<256x1x1xf32>
     %270 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%267, %expanded_135 : tensor<32x256x14x14xf32>, tensor<256x1x1xf32>) outs(%230 : tensor<32x256x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.subf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.subf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x14x14xf32>
     %271 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%270, %expanded_136 : tensor<32x256x14x14xf32>, tensor<256x1x1xf32>) outs(%230 : tensor<32x256x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x14x14xf32>
     %expanded_137 = tensor.expand_shape %arg88 [[0, 1, 2]] output_shape [256, 1, 1] : tensor<256xf32> into tensor<256x1x1xf32>
     %272 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%271, %expanded_137 : tensor<32x256x14x14xf32>, tensor<256x1x1xf32>) outs(%230 : tensor<32x256x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x14x14xf32>
     %expanded_138 = tensor.expand_shape %arg89 [[0, 1, 2]] output_shape [256, 1, 1] : tensor<256xf32> into tensor<256x1x1xf32>
     %273 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%272, %expanded_138 : tensor<32x256x14x14xf32>, tensor<256x1x1xf32>) outs(%230 : tensor<32x256x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.addf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.addf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x14x14xf32>
     %274 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%273 : tensor<32x256x14x14xf32>) outs(%230 : tensor<32x256x14x14xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.cmpf ugt, %in, %cst : f32
-      %1362 = arith.select %1361, %in, %cst : f32
-      linalg.yield %1362 : f32
+      %1362 = arith.cmpf ugt, %in, %cst : f32
+      %1363 = arith.select %1362, %in, %cst : f32
+      linalg.yield %1363 : f32
     } -> tensor<32x256x14x14xf32>
     %275 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%274, %arg90 : tensor<32x256x14x14xf32>, tensor<1024x256x1x1xf32>) outs(%241 : tensor<32x1024x14x14xf32>) -> tensor<32x1024x14x14xf32>
     %276 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%arg252 : tensor<1024xf32>) outs(%243 : tensor<1024xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.truncf %cst_6 : f64 to f32
-      %1362 = arith.addf %in, %1361 : f32
-      linalg.yield %1362 : f32
+      %1362 = arith.truncf %cst_6 : f64 to f32
+      %1363 = arith.addf %in, %1362 : f32
+      linalg.yield %1363 : f32
     } -> tensor<1024xf32>
     %277 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%276 : tensor<1024xf32>) outs(%243 : tensor<1024xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = math.rsqrt %in : f32
-      linalg.yield %1361 : f32
+      %1362 = math.rsqrt %in : f32
+      linalg.yield %1362 : f32
     } -> tensor<1024xf32>
     %expanded_139 = tensor.expand_shape %arg251 [[0, 1, 2]] output_shape [1024, 1, 1] : tensor<1024xf32> into tensor<1024x1x1xf32>
     %expanded_140 = tensor.expand_shape %277 [[0, 1, 2]] output_shape [1024, 1, 1] : tensor<1024xf32> into tensor<1024x1x1xf32>
     %278 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%275, %expanded_139 : tensor<32x1024x14x14xf32>, tensor<1024x1x1xf32>) outs(%240 : tensor<32x1024x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.subf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.subf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x1024x14x14xf32>
     %279 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%278, %expanded_140 : tensor<32x1024x14x14xf32>, tensor<1024x1x1xf32>) outs(%240 : tensor<32x1024x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x1024x14x14xf32>
     %expanded_141 = tensor.expand_shape %arg91 [[0, 1, 2]] output_shape [1024, 1, 1] : tensor<1024xf32> into tensor<1024x1x1xf32>
     %280 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%279, %expanded_141 : tensor<32x1024x14x14xf32>, tensor<1024x1x1xf32>) outs(%240 : tensor<32x1024x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x1024x14x14xf32>
     %expanded_142 = tensor.expand_shape %arg92 [[0, 1, 2]] output_shape [1024, 1, 1] : tensor<1024xf32> into tensor<1024x1x1xf32>
     %281 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%280, %expanded_142 : tensor<32x1024x14x14xf32>, tensor<1024x1x1xf32>) outs(%240 : tensor<32x1024x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.addf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.addf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x1024x14x14xf32>
     %282 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%281, %258 : tensor<32x1024x14x14xf32>, tensor<32x1024x14x14xf32>) outs(%240 : tensor<32x1024x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.addf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.addf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x1024x14x14xf32>
     %283 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%282 : tensor<32x1024x14x14xf32>) outs(%240 : tensor<32x1024x14x14xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.cmpf ugt, %in, %cst : f32
-      %1362 = arith.select %1361, %in, %cst : f32
-      linalg.yield %1362 : f32
+      %1362 = arith.cmpf ugt, %in, %cst : f32
+      %1363 = arith.select %1362, %in, %cst : f32
+      linalg.yield %1363 : f32
     } -> tensor<32x1024x14x14xf32>
     %284 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%283, %arg93 : tensor<32x1024x14x14xf32>, tensor<256x1024x1x1xf32>) outs(%231 : tensor<32x256x14x14xf32>) -> tensor<32x256x14x14xf32>
     %285 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%arg255 : tensor<256xf32>) outs(%39 : tensor<256xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.truncf %cst_6 : f64 to f32
-      %1362 = arith.addf %in, %1361 : f32
-      linalg.yield %1362 : f32
+      %1362 = arith.truncf %cst_6 : f64 to f32
+      %1363 = arith.addf %in, %1362 : f32
+      linalg.yield %1363 : f32
     } -> tensor<256xf32>
     %286 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%285 : tensor<256xf32>) outs(%39 : tensor<256xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = math.rsqrt %in : f32
-      linalg.yield %1361 : f32
+      %1362 = math.rsqrt %in : f32
+      linalg.yield %1362 : f32
     } -> tensor<256xf32>
     %expanded_143 = tensor.expand_shape %arg254 [[0, 1, 2]] output_shape [256, 1, 1] : tensor<256xf32> into tensor<256x1x1xf32>
     %expanded_144 = tensor.expand_shape %286 [[0, 1, 2]] output_shape [256, 1, 1] : tensor<256xf32> into tensor<256x1x1xf32>
     %287 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%284, %expanded_143 : tensor<32x256x14x14xf32>, tensor<256x1x1xf32>) outs(%230 : tensor<32x256x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.subf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.subf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x14x14xf32>
     %288 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%287, %expanded_144 : tensor<32x256x14x14xf32>, tensor<256x1x1xf32>) outs(%230 : tensor<32x256x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x14x14xf32>
     %expanded_145 = tensor.expand_shape %arg94 [[0, 1, 2]] output_shape [256, 1, 1] : tensor<256xf32> into tensor<256x1x1xf32>
     %289 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%288, %expanded_145 : tensor<32x256x14x14xf32>, tensor<256x1x1xf32>) outs(%230 : tensor<32x256x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x14x14xf32>
     %expanded_146 = tensor.expand_shape %arg95 [[0, 1, 2]] output_shape [256, 1, 1] : tensor<256xf32> into tensor<256x1x1xf32>
     %290 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%289, %expanded_146 : tensor<32x256x14x14xf32>, tensor<256x1x1xf32>) outs(%230 : tensor<32x256x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.addf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.addf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x14x14xf32>
     %291 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%290 : tensor<32x256x14x14xf32>) outs(%230 : tensor<32x256x14x14xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.cmpf ugt, %in, %cst : f32
-      %1362 = arith.select %1361, %in, %cst : f32
-      linalg.yield %1362 : f32
+      %1362 = arith.cmpf ugt, %in, %cst : f32
+      %1363 = arith.select %1362, %in, %cst : f32
+      linalg.yield %1363 : f32
     } -> tensor<32x256x14x14xf32>
     %padded_147 = tensor.pad %291 low[0, 0, 1, 1] high[0, 0, 1, 1] {
     ^bb0(%arg322: index, %arg323: index, %arg324: index, %arg325: index):
@@ -2005,133 +2005,133 @@ module {
     %292 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%padded_147, %arg96 : tensor<32x256x16x16xf32>, tensor<256x256x3x3xf32>) outs(%231 : tensor<32x256x14x14xf32>) -> tensor<32x256x14x14xf32>
     %293 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%arg258 : tensor<256xf32>) outs(%39 : tensor<256xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.truncf %cst_6 : f64 to f32
-      %1362 = arith.addf %in, %1361 : f32
-      linalg.yield %1362 : f32
+      %1362 = arith.truncf %cst_6 : f64 to f32
+      %1363 = arith.addf %in, %1362 : f32
+      linalg.yield %1363 : f32
     } -> tensor<256xf32>
     %294 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%293 : tensor<256xf32>) outs(%39 : tensor<256xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = math.rsqrt %in : f32
-      linalg.yield %1361 : f32
+      %1362 = math.rsqrt %in : f32
+      linalg.yield %1362 : f32
     } -> tensor<256xf32>
     %expanded_148 = tensor.expand_shape %arg257 [[0, 1, 2]] output_shape [256, 1, 1] : tensor<256xf32> into tensor<256x1x1xf32>
     %expanded_149 = tensor.expand_shape %294 [[0, 1, 2]] output_shape [256, 1, 1] : tensor<256xf32> into tensor<256x1x1xf32>
     %295 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%292, %expanded_148 : tensor<32x256x14x14xf32>, tensor<256x1x1xf32>) outs(%230 : tensor<32x256x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.subf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.subf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x14x14xf32>
     %296 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%295, %expanded_149 : tensor<32x256x14x14xf32>, tensor<256x1x1xf32>) outs(%230 : tensor<32x256x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x14x14xf32>
     %expanded_150 = tensor.expand_shape %arg97 [[0, 1, 2]] output_shape [256, 1, 1] : tensor<256xf32> into tensor<256x1x1xf32>
     %297 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%296, %expanded_150 : tensor<32x256x14x14xf32>, tensor<256x1x1xf32>) outs(%230 : tensor<32x256x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x14x14xf32>
     %expanded_151 = tensor.expand_shape %arg98 [[0, 1, 2]] output_shape [256, 1, 1] : tensor<256xf32> into tensor<256x1x1xf32>
     %298 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%297, %expanded_151 : tensor<32x256x14x14xf32>, tensor<256x1x1xf32>) outs(%230 : tensor<32x256x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.addf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.addf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x14x14xf32>
     %299 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%298 : tensor<32x256x14x14xf32>) outs(%230 : tensor<32x256x14x14xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.cmpf ugt, %in, %cst : f32
-      %1362 = arith.select %1361, %in, %cst : f32
-      linalg.yield %1362 : f32
+      %1362 = arith.cmpf ugt, %in, %cst : f32
+      %1363 = arith.select %1362, %in, %cst : f32
+      linalg.yield %1363 : f32
     } -> tensor<32x256x14x14xf32>
     %300 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%299, %arg99 : tensor<32x256x14x14xf32>, tensor<1024x256x1x1xf32>) outs(%241 : tensor<32x1024x14x14xf32>) -> tensor<32x1024x14x14xf32>
     %301 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%arg261 : tensor<1024xf32>) outs(%243 : tensor<1024xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.truncf %cst_6 : f64 to f32
-      %1362 = arith.addf %in, %1361 : f32
-      linalg.yield %1362 : f32
+      %1362 = arith.truncf %cst_6 : f64 to f32
+      %1363 = arith.addf %in, %1362 : f32
+      linalg.yield %1363 : f32
     } -> tensor<1024xf32>
     %302 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%301 : tensor<1024xf32>) outs(%243 : tensor<1024xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = math.rsqrt %in : f32
-      linalg.yield %1361 : f32
+      %1362 = math.rsqrt %in : f32
+      linalg.yield %1362 : f32
     } -> tensor<1024xf32>
     %expanded_152 = tensor.expand_shape %arg260 [[0, 1, 2]] output_shape [1024, 1, 1] : tensor<1024xf32> into tensor<1024x1x1xf32>
     %expanded_153 = tensor.expand_shape %302 [[0, 1, 2]] output_shape [1024, 1, 1] : tensor<1024xf32> into tensor<1024x1x1xf32>
     %303 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%300, %expanded_152 : tensor<32x1024x14x14xf32>, tensor<1024x1x1xf32>) outs(%240 : tensor<32x1024x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.subf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.subf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x1024x14x14xf32>
     %304 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%303, %expanded_153 : tensor<32x1024x14x14xf32>, tensor<1024x1x1xf32>) outs(%240 : tensor<32x1024x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x1024x14x14xf32>
     %expanded_154 = tensor.expand_shape %arg100 [[0, 1, 2]] output_shape [1024, 1, 1] : tensor<1024xf32> into tensor<1024x1x1xf32>
     %305 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%304, %expanded_154 : tensor<32x1024x14x14xf32>, tensor<1024x1x1xf32>) outs(%240 : tensor<32x1024x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x1024x14x14xf32>
     %expanded_155 = tensor.expand_shape %arg101 [[0, 1, 2]] output_shape [1024, 1, 1] : tensor<1024xf32> into tensor<1024x1x1xf32>
     %306 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%305, %expanded_155 : tensor<32x1024x14x14xf32>, tensor<1024x1x1xf32>) outs(%240 : tensor<32x1024x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.addf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.addf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x1024x14x14xf32>
     %307 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%306, %283 : tensor<32x1024x14x14xf32>, tensor<32x1024x14x14xf32>) outs(%240 : tensor<32x1024x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.addf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.addf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x1024x14x14xf32>
     %308 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%307 : tensor<32x1024x14x14xf32>) outs(%240 : tensor<32x1024x14x14xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.cmpf ugt, %in, %cst : f32
-      %1362 = arith.select %1361, %in, %cst : f32
-      linalg.yield %1362 : f32
+      %1362 = arith.cmpf ugt, %in, %cst : f32
+      %1363 = arith.select %1362, %in, %cst : f32
+      linalg.yield %1363 : f32
     } -> tensor<32x1024x14x14xf32>
     %309 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%308, %arg102 : tensor<32x1024x14x14xf32>, tensor<256x1024x1x1xf32>) outs(%231 : tensor<32x256x14x14xf32>) -> tensor<32x256x14x14xf32>
     %310 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%arg264 : tensor<256xf32>) outs(%39 : tensor<256xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.truncf %cst_6 : f64 to f32
-      %1362 = arith.addf %in, %1361 : f32
-      linalg.yield %1362 : f32
+      %1362 = arith.truncf %cst_6 : f64 to f32
+      %1363 = arith.addf %in, %1362 : f32
+      linalg.yield %1363 : f32
     } -> tensor<256xf32>
     %311 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%310 : tensor<256xf32>) outs(%39 : tensor<256xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = math.rsqrt %in : f32
-      linalg.yield %1361 : f32
+      %1362 = math.rsqrt %in : f32
+      linalg.yield %1362 : f32
     } -> tensor<256xf32>
     %expanded_156 = tensor.expand_shape %arg263 [[0, 1, 2]] output_shape [256, 1, 1] : tensor<256xf32> into tensor<256x1x1xf32>
     %expanded_157 = tensor.expand_shape %311 [[0, 1, 2]] output_shape [256, 1, 1] : tensor<256xf32> into tensor<256x1x1xf32>
     %312 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%309, %expanded_156 : tensor<32x256x14x14xf32>, tensor<256x1x1xf32>) outs(%230 : tensor<32x256x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.subf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.subf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x14x14xf32>
     %313 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%312, %expanded_157 : tensor<32x256x14x14xf32>, tensor<256x1x1xf32>) outs(%230 : tensor<32x256x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x14x14xf32>
     %expanded_158 = tensor.expand_shape %arg103 [[0, 1, 2]] output_shape [256, 1, 1] : tensor<256xf32> into tensor<256x1x1xf32>
     %314 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%313, %expanded_158 : tensor<32x256x14x14xf32>, tensor<256x1x1xf32>) outs(%230 : tensor<32x256x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x14x14xf32>
     %expanded_159 = tensor.expand_shape %arg104 [[0, 1, 2]] output_shape [256, 1, 1] : tensor<256xf32> into tensor<256x1x1xf32>
     %315 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%314, %expanded_159 : tensor<32x256x14x14xf32>, tensor<256x1x1xf32>) outs(%230 : tensor<32x256x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.addf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.addf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x14x14xf32>
     %316 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%315 : tensor<32x256x14x14xf32>) outs(%230 : tensor<32x256x14x14xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.cmpf ugt, %in, %cst : f32
-      %1362 = arith.select %1361, %in, %cst : f32
-      linalg.yield %1362 : f32
+      %1362 = arith.cmpf ugt, %in, %cst : f32
+      %1363 = arith.select %1362, %in, %cst : f32
+      linalg.yield %1363 : f32
     } -> tensor<32x256x14x14xf32>
     %padded_160 = tensor.pad %316 low[0, 0, 1, 1] high[0, 0, 1, 1] {
     ^bb0(%arg322: index, %arg323: index, %arg324: index, %arg325: index):
@@ -2140,133 +2140,133 @@ module {
     %317 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%padded_160, %arg105 : tensor<32x256x16x16xf32>, tensor<256x256x3x3xf32>) outs(%231 : tensor<32x256x14x14xf32>) -> tensor<32x256x14x14xf32>
     %318 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%arg267 : tensor<256xf32>) outs(%39 : tensor<256xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.truncf %cst_6 : f64 to f32
-      %1362 = arith.addf %in, %1361 : f32
-      linalg.yield %1362 : f32
+      %1362 = arith.truncf %cst_6 : f64 to f32
+      %1363 = arith.addf %in, %1362 : f32
+      linalg.yield %1363 : f32
     } -> tensor<256xf32>
     %319 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%318 : tensor<256xf32>) outs(%39 : tensor<256xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = math.rsqrt %in : f32
-      linalg.yield %1361 : f32
+      %1362 = math.rsqrt %in : f32
+      linalg.yield %1362 : f32
     } -> tensor<256xf32>
     %expanded_161 = tensor.expand_shape %arg266 [[0, 1, 2]] output_shape [256, 1, 1] : tensor<256xf32> into tensor<256x1x1xf32>
     %expanded_162 = tensor.expand_shape %319 [[0, 1, 2]] output_shape [256, 1, 1] : tensor<256xf32> into tensor<256x1x1xf32>
     %320 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%317, %expanded_161 : tensor<32x256x14x14xf32>, tensor<256x1x1xf32>) outs(%230 : tensor<32x256x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.subf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.subf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x14x14xf32>
     %321 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%320, %expanded_162 : tensor<32x256x14x14xf32>, tensor<256x1x1xf32>) outs(%230 : tensor<32x256x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x14x14xf32>
     %expanded_163 = tensor.expand_shape %arg106 [[0, 1, 2]] output_shape [256, 1, 1] : tensor<256xf32> into tensor<256x1x1xf32>
     %322 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%321, %expanded_163 : tensor<32x256x14x14xf32>, tensor<256x1x1xf32>) outs(%230 : tensor<32x256x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x14x14xf32>
     %expanded_164 = tensor.expand_shape %arg107 [[0, 1, 2]] output_shape [256, 1, 1] : tensor<256xf32> into tensor<256x1x1xf32>
     %323 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%322, %expanded_164 : tensor<32x256x14x14xf32>, tensor<256x1x1xf32>) outs(%230 : tensor<32x256x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.addf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.addf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x14x14xf32>
     %324 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%323 : tensor<32x256x14x14xf32>) outs(%230 : tensor<32x256x14x14xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.cmpf ugt, %in, %cst : f32
-      %1362 = arith.select %1361, %in, %cst : f32
-      linalg.yield %1362 : f32
+      %1362 = arith.cmpf ugt, %in, %cst : f32
+      %1363 = arith.select %1362, %in, %cst : f32
+      linalg.yield %1363 : f32
     } -> tensor<32x256x14x14xf32>
     %325 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%324, %arg108 : tensor<32x256x14x14xf32>, tensor<1024x256x1x1xf32>) outs(%241 : tensor<32x1024x14x14xf32>) -> tensor<32x1024x14x14xf32>
     %326 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%arg270 : tensor<1024xf32>) outs(%243 : tensor<1024xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.truncf %cst_6 : f64 to f32
-      %1362 = arith.addf %in, %1361 : f32
-      linalg.yield %1362 : f32
+      %1362 = arith.truncf %cst_6 : f64 to f32
+      %1363 = arith.addf %in, %1362 : f32
+      linalg.yield %1363 : f32
     } -> tensor<1024xf32>
     %327 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%326 : tensor<1024xf32>) outs(%243 : tensor<1024xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = math.rsqrt %in : f32
-      linalg.yield %1361 : f32
+      %1362 = math.rsqrt %in : f32
+      linalg.yield %1362 : f32
     } -> tensor<1024xf32>
     %expanded_165 = tensor.expand_shape %arg269 [[0, 1, 2]] output_shape [1024, 1, 1] : tensor<1024xf32> into tensor<1024x1x1xf32>
     %expanded_166 = tensor.expand_shape %327 [[0, 1, 2]] output_shape [1024, 1, 1] : tensor<1024xf32> into tensor<1024x1x1xf32>
     %328 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%325, %expanded_165 : tensor<32x1024x14x14xf32>, tensor<1024x1x1xf32>) outs(%240 : tensor<32x1024x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.subf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.subf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x1024x14x14xf32>
     %329 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%328, %expanded_166 : tensor<32x1024x14x14xf32>, tensor<1024x1x1xf32>) outs(%240 : tensor<32x1024x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x1024x14x14xf32>
     %expanded_167 = tensor.expand_shape %arg109 [[0, 1, 2]] output_shape [1024, 1, 1] : tensor<1024xf32> into tensor<1024x1x1xf32>
     %330 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%329, %expanded_167 : tensor<32x1024x14x14xf32>, tensor<1024x1x1xf32>) outs(%240 : tensor<32x1024x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x1024x14x14xf32>
     %expanded_168 = tensor.expand_shape %arg110 [[0, 1, 2]] output_shape [1024, 1, 1] : tensor<1024xf32> into tensor<1024x1x1xf32>
     %331 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%330, %expanded_168 : tensor<32x1024x14x14xf32>, tensor<1024x1x1xf32>) outs(%240 : tensor<32x1024x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.addf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.addf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x1024x14x14xf32>
     %332 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%331, %308 : tensor<32x1024x14x14xf32>, tensor<32x1024x14x14xf32>) outs(%240 : tensor<32x1024x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.addf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.addf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x1024x14x14xf32>
     %333 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%332 : tensor<32x1024x14x14xf32>) outs(%240 : tensor<32x1024x14x14xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.cmpf ugt, %in, %cst : f32
-      %1362 = arith.select %1361, %in, %cst : f32
-      linalg.yield %1362 : f32
+      %1362 = arith.cmpf ugt, %in, %cst : f32
+      %1363 = arith.select %1362, %in, %cst : f32
+      linalg.yield %1363 : f32
     } -> tensor<32x1024x14x14xf32>
     %334 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%333, %arg111 : tensor<32x1024x14x14xf32>, tensor<256x1024x1x1xf32>) outs(%231 : tensor<32x256x14x14xf32>) -> tensor<32x256x14x14xf32>
     %335 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%arg273 : tensor<256xf32>) outs(%39 : tensor<256xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.truncf %cst_6 : f64 to f32
-      %1362 = arith.addf %in, %1361 : f32
-      linalg.yield %1362 : f32
+      %1362 = arith.truncf %cst_6 : f64 to f32
+      %1363 = arith.addf %in, %1362 : f32
+      linalg.yield %1363 : f32
     } -> tensor<256xf32>
     %336 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%335 : tensor<256xf32>) outs(%39 : tensor<256xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = math.rsqrt %in : f32
-      linalg.yield %1361 : f32
+      %1362 = math.rsqrt %in : f32
+      linalg.yield %1362 : f32
     } -> tensor<256xf32>
     %expanded_169 = tensor.expand_shape %arg272 [[0, 1, 2]] output_shape [256, 1, 1] : tensor<256xf32> into tensor<256x1x1xf32>
     %expanded_170 = tensor.expand_shape %336 [[0, 1, 2]] output_shape [256, 1, 1] : tensor<256xf32> into tensor<256x1x1xf32>
     %337 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%334, %expanded_169 : tensor<32x256x14x14xf32>, tensor<256x1x1xf32>) outs(%230 : tensor<32x256x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.subf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.subf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x14x14xf32>
     %338 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%337, %expanded_170 : tensor<32x256x14x14xf32>, tensor<256x1x1xf32>) outs(%230 : tensor<32x256x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x14x14xf32>
     %expanded_171 = tensor.expand_shape %arg112 [[0, 1, 2]] output_shape [256, 1, 1] : tensor<256xf32> into tensor<256x1x1xf32>
     %339 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%338, %expanded_171 : tensor<32x256x14x14xf32>, tensor<256x1x1xf32>) outs(%230 : tensor<32x256x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x14x14xf32>
     %expanded_172 = tensor.expand_shape %arg113 [[0, 1, 2]] output_shape [256, 1, 1] : tensor<256xf32> into tensor<256x1x1xf32>
     %340 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%339, %expanded_172 : tensor<32x256x14x14xf32>, tensor<256x1x1xf32>) outs(%230 : tensor<32x256x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.addf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.addf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x14x14xf32>
     %341 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%340 : tensor<32x256x14x14xf32>) outs(%230 : tensor<32x256x14x14xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.cmpf ugt, %in, %cst : f32
-      %1362 = arith.select %1361, %in, %cst : f32
-      linalg.yield %1362 : f32
+      %1362 = arith.cmpf ugt, %in, %cst : f32
+      %1363 = arith.select %1362, %in, %cst : f32
+      linalg.yield %1363 : f32
     } -> tensor<32x256x14x14xf32>
     %padded_173 = tensor.pad %341 low[0, 0, 1, 1] high[0, 0, 1, 1] {
     ^bb0(%arg322: index, %arg323: index, %arg324: index, %arg325: index):
@@ -2275,133 +2275,133 @@ module {
     %342 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%padded_173, %arg114 : tensor<32x256x16x16xf32>, tensor<256x256x3x3xf32>) outs(%231 : tensor<32x256x14x14xf32>) -> tensor<32x256x14x14xf32>
     %343 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%arg276 : tensor<256xf32>) outs(%39 : tensor<256xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.truncf %cst_6 : f64 to f32
-      %1362 = arith.addf %in, %1361 : f32
-      linalg.yield %1362 : f32
+      %1362 = arith.truncf %cst_6 : f64 to f32
+      %1363 = arith.addf %in, %1362 : f32
+      linalg.yield %1363 : f32
     } -> tensor<256xf32>
     %344 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%343 : tensor<256xf32>) outs(%39 : tensor<256xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = math.rsqrt %in : f32
-      linalg.yield %1361 : f32
+      %1362 = math.rsqrt %in : f32
+      linalg.yield %1362 : f32
     } -> tensor<256xf32>
     %expanded_174 = tensor.expand_shape %arg275 [[0, 1, 2]] output_shape [256, 1, 1] : tensor<256xf32> into tensor<256x1x1xf32>
     %expanded_175 = tensor.expand_shape %344 [[0, 1, 2]] output_shape [256, 1, 1] : tensor<256xf32> into tensor<256x1x1xf32>
     %345 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%342, %expanded_174 : tensor<32x256x14x14xf32>, tensor<256x1x1xf32>) outs(%230 : tensor<32x256x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.subf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.subf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x14x14xf32>
     %346 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%345, %expanded_175 : tensor<32x256x14x14xf32>, tensor<256x1x1xf32>) outs(%230 : tensor<32x256x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x14x14xf32>
     %expanded_176 = tensor.expand_shape %arg115 [[0, 1, 2]] output_shape [256, 1, 1] : tensor<256xf32> into tensor<256x1x1xf32>
     %347 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%346, %expanded_176 : tensor<32x256x14x14xf32>, tensor<256x1x1xf32>) outs(%230 : tensor<32x256x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x14x14xf32>
     %expanded_177 = tensor.expand_shape %arg116 [[0, 1, 2]] output_shape [256, 1, 1] : tensor<256xf32> into tensor<256x1x1xf32>
     %348 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%347, %expanded_177 : tensor<32x256x14x14xf32>, tensor<256x1x1xf32>) outs(%230 : tensor<32x256x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.addf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.addf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x14x14xf32>
     %349 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%348 : tensor<32x256x14x14xf32>) outs(%230 : tensor<32x256x14x14xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.cmpf ugt, %in, %cst : f32
-      %1362 = arith.select %1361, %in, %cst : f32
-      linalg.yield %1362 : f32
+      %1362 = arith.cmpf ugt, %in, %cst : f32
+      %1363 = arith.select %1362, %in, %cst : f32
+      linalg.yield %1363 : f32
     } -> tensor<32x256x14x14xf32>
     %350 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%349, %arg117 : tensor<32x256x14x14xf32>, tensor<1024x256x1x1xf32>) outs(%241 : tensor<32x1024x14x14xf32>) -> tensor<32x1024x14x14xf32>
     %351 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%arg279 : tensor<1024xf32>) outs(%243 : tensor<1024xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.truncf %cst_6 : f64 to f32
-      %1362 = arith.addf %in, %1361 : f32
-      linalg.yield %1362 : f32
+      %1362 = arith.truncf %cst_6 : f64 to f32
+      %1363 = arith.addf %in, %1362 : f32
+      linalg.yield %1363 : f32
     } -> tensor<1024xf32>
     %352 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%351 : tensor<1024xf32>) outs(%243 : tensor<1024xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = math.rsqrt %in : f32
-      linalg.yield %1361 : f32
+      %1362 = math.rsqrt %in : f32
+      linalg.yield %1362 : f32
     } -> tensor<1024xf32>
     %expanded_178 = tensor.expand_shape %arg278 [[0, 1, 2]] output_shape [1024, 1, 1] : tensor<1024xf32> into tensor<1024x1x1xf32>
     %expanded_179 = tensor.expand_shape %352 [[0, 1, 2]] output_shape [1024, 1, 1] : tensor<1024xf32> into tensor<1024x1x1xf32>
     %353 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%350, %expanded_178 : tensor<32x1024x14x14xf32>, tensor<1024x1x1xf32>) outs(%240 : tensor<32x1024x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.subf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.subf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x1024x14x14xf32>
     %354 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%353, %expanded_179 : tensor<32x1024x14x14xf32>, tensor<1024x1x1xf32>) outs(%240 : tensor<32x1024x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x1024x14x14xf32>
     %expanded_180 = tensor.expand_shape %arg118 [[0, 1, 2]] output_shape [1024, 1, 1] : tensor<1024xf32> into tensor<1024x1x1xf32>
     %355 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%354, %expanded_180 : tensor<32x1024x14x14xf32>, tensor<1024x1x1xf32>) outs(%240 : tensor<32x1024x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x1024x14x14xf32>
     %expanded_181 = tensor.expand_shape %arg119 [[0, 1, 2]] output_shape [1024, 1, 1] : tensor<1024xf32> into tensor<1024x1x1xf32>
     %356 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%355, %expanded_181 : tensor<32x1024x14x14xf32>, tensor<1024x1x1xf32>) outs(%240 : tensor<32x1024x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.addf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.addf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x1024x14x14xf32>
     %357 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%356, %333 : tensor<32x1024x14x14xf32>, tensor<32x1024x14x14xf32>) outs(%240 : tensor<32x1024x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.addf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.addf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x1024x14x14xf32>
     %358 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%357 : tensor<32x1024x14x14xf32>) outs(%240 : tensor<32x1024x14x14xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.cmpf ugt, %in, %cst : f32
-      %1362 = arith.select %1361, %in, %cst : f32
-      linalg.yield %1362 : f32
+      %1362 = arith.cmpf ugt, %in, %cst : f32
+      %1363 = arith.select %1362, %in, %cst : f32
+      linalg.yield %1363 : f32
     } -> tensor<32x1024x14x14xf32>
     %359 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%358, %arg120 : tensor<32x1024x14x14xf32>, tensor<256x1024x1x1xf32>) outs(%231 : tensor<32x256x14x14xf32>) -> tensor<32x256x14x14xf32>
     %360 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%arg282 : tensor<256xf32>) outs(%39 : tensor<256xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.truncf %cst_6 : f64 to f32
-      %1362 = arith.addf %in, %1361 : f32
-      linalg.yield %1362 : f32
+      %1362 = arith.truncf %cst_6 : f64 to f32
+      %1363 = arith.addf %in, %1362 : f32
+      linalg.yield %1363 : f32
     } -> tensor<256xf32>
     %361 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%360 : tensor<256xf32>) outs(%39 : tensor<256xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = math.rsqrt %in : f32
-      linalg.yield %1361 : f32
+      %1362 = math.rsqrt %in : f32
+      linalg.yield %1362 : f32
     } -> tensor<256xf32>
     %expanded_182 = tensor.expand_shape %arg281 [[0, 1, 2]] output_shape [256, 1, 1] : tensor<256xf32> into tensor<256x1x1xf32>
     %expanded_183 = tensor.expand_shape %361 [[0, 1, 2]] output_shape [256, 1, 1] : tensor<256xf32> into tensor<256x1x1xf32>
     %362 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%359, %expanded_182 : tensor<32x256x14x14xf32>, tensor<256x1x1xf32>) outs(%230 : tensor<32x256x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.subf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.subf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x14x14xf32>
     %363 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%362, %expanded_183 : tensor<32x256x14x14xf32>, tensor<256x1x1xf32>) outs(%230 : tensor<32x256x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x14x14xf32>
     %expanded_184 = tensor.expand_shape %arg121 [[0, 1, 2]] output_shape [256, 1, 1] : tensor<256xf32> into tensor<256x1x1xf32>
     %364 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%363, %expanded_184 : tensor<32x256x14x14xf32>, tensor<256x1x1xf32>) outs(%230 : tensor<32x256x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x14x14xf32>
     %expanded_185 = tensor.expand_shape %arg122 [[0, 1, 2]] output_shape [256, 1, 1] : tensor<256xf32> into tensor<256x1x1xf32>
     %365 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%364, %expanded_185 : tensor<32x256x14x14xf32>, tensor<256x1x1xf32>) outs(%230 : tensor<32x256x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.addf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.addf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x14x14xf32>
     %366 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%365 : tensor<32x256x14x14xf32>) outs(%230 : tensor<32x256x14x14xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.cmpf ugt, %in, %cst : f32
-      %1362 = arith.select %1361, %in, %cst : f32
-      linalg.yield %1362 : f32
+      %1362 = arith.cmpf ugt, %in, %cst : f32
+      %1363 = arith.select %1362, %in, %cst : f32
+      linalg.yield %1363 : f32
     } -> tensor<32x256x14x14xf32>
     %padded_186 = tensor.pad %366 low[0, 0, 1, 1] high[0, 0, 1, 1] {
     ^bb0(%arg322: index, %arg323: index, %arg324: index, %arg325: index):
@@ -2410,135 +2410,135 @@ module {
     %367 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%padded_186, %arg123 : tensor<32x256x16x16xf32>, tensor<256x256x3x3xf32>) outs(%231 : tensor<32x256x14x14xf32>) -> tensor<32x256x14x14xf32>
     %368 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%arg285 : tensor<256xf32>) outs(%39 : tensor<256xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.truncf %cst_6 : f64 to f32
-      %1362 = arith.addf %in, %1361 : f32
-      linalg.yield %1362 : f32
+      %1362 = arith.truncf %cst_6 : f64 to f32
+      %1363 = arith.addf %in, %1362 : f32
+      linalg.yield %1363 : f32
     } -> tensor<256xf32>
     %369 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%368 : tensor<256xf32>) outs(%39 : tensor<256xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = math.rsqrt %in : f32
-      linalg.yield %1361 : f32
+      %1362 = math.rsqrt %in : f32
+      linalg.yield %1362 : f32
     } -> tensor<256xf32>
     %expanded_187 = tensor.expand_shape %arg284 [[0, 1, 2]] output_shape [256, 1, 1] : tensor<256xf32> into tensor<256x1x1xf32>
     %expanded_188 = tensor.expand_shape %369 [[0, 1, 2]] output_shape [256, 1, 1] : tensor<256xf32> into tensor<256x1x1xf32>
     %370 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%367, %expanded_187 : tensor<32x256x14x14xf32>, tensor<256x1x1xf32>) outs(%230 : tensor<32x256x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.subf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.subf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x14x14xf32>
     %371 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%370, %expanded_188 : tensor<32x256x14x14xf32>, tensor<256x1x1xf32>) outs(%230 : tensor<32x256x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x14x14xf32>
     %expanded_189 = tensor.expand_shape %arg124 [[0, 1, 2]] output_shape [256, 1, 1] : tensor<256xf32> into tensor<256x1x1xf32>
     %372 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%371, %expanded_189 : tensor<32x256x14x14xf32>, tensor<256x1x1xf32>) outs(%230 : tensor<32x256x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x14x14xf32>
     %expanded_190 = tensor.expand_shape %arg125 [[0, 1, 2]] output_shape [256, 1, 1] : tensor<256xf32> into tensor<256x1x1xf32>
     %373 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%372, %expanded_190 : tensor<32x256x14x14xf32>, tensor<256x1x1xf32>) outs(%230 : tensor<32x256x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.addf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.addf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x14x14xf32>
     %374 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%373 : tensor<32x256x14x14xf32>) outs(%230 : tensor<32x256x14x14xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.cmpf ugt, %in, %cst : f32
-      %1362 = arith.select %1361, %in, %cst : f32
-      linalg.yield %1362 : f32
+      %1362 = arith.cmpf ugt, %in, %cst : f32
+      %1363 = arith.select %1362, %in, %cst : f32
+      linalg.yield %1363 : f32
     } -> tensor<32x256x14x14xf32>
     %375 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%374, %arg126 : tensor<32x256x14x14xf32>, tensor<1024x256x1x1xf32>) outs(%241 : tensor<32x1024x14x14xf32>) -> tensor<32x1024x14x14xf32>
     %376 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%arg288 : tensor<1024xf32>) outs(%243 : tensor<1024xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.truncf %cst_6 : f64 to f32
-      %1362 = arith.addf %in, %1361 : f32
-      linalg.yield %1362 : f32
+      %1362 = arith.truncf %cst_6 : f64 to f32
+      %1363 = arith.addf %in, %1362 : f32
+      linalg.yield %1363 : f32
     } -> tensor<1024xf32>
     %377 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%376 : tensor<1024xf32>) outs(%243 : tensor<1024xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = math.rsqrt %in : f32
-      linalg.yield %1361 : f32
+      %1362 = math.rsqrt %in : f32
+      linalg.yield %1362 : f32
     } -> tensor<1024xf32>
     %expanded_191 = tensor.expand_shape %arg287 [[0, 1, 2]] output_shape [1024, 1, 1] : tensor<1024xf32> into tensor<1024x1x1xf32>
     %expanded_192 = tensor.expand_shape %377 [[0, 1, 2]] output_shape [1024, 1, 1] : tensor<1024xf32> into tensor<1024x1x1xf32>
     %378 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%375, %expanded_191 : tensor<32x1024x14x14xf32>, tensor<1024x1x1xf32>) outs(%240 : tensor<32x1024x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.subf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.subf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x1024x14x14xf32>
     %379 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%378, %expanded_192 : tensor<32x1024x14x14xf32>, tensor<1024x1x1xf32>) outs(%240 : tensor<32x1024x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x1024x14x14xf32>
     %expanded_193 = tensor.expand_shape %arg127 [[0, 1, 2]] output_shape [1024, 1, 1] : tensor<1024xf32> into tensor<1024x1x1xf32>
     %380 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%379, %expanded_193 : tensor<32x1024x14x14xf32>, tensor<1024x1x1xf32>) outs(%240 : tensor<32x1024x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x1024x14x14xf32>
     %expanded_194 = tensor.expand_shape %arg128 [[0, 1, 2]] output_shape [1024, 1, 1] : tensor<1024xf32> into tensor<1024x1x1xf32>
     %381 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%380, %expanded_194 : tensor<32x1024x14x14xf32>, tensor<1024x1x1xf32>) outs(%240 : tensor<32x1024x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.addf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.addf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x1024x14x14xf32>
     %382 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%381, %358 : tensor<32x1024x14x14xf32>, tensor<32x1024x14x14xf32>) outs(%240 : tensor<32x1024x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.addf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.addf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x1024x14x14xf32>
     %383 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%382 : tensor<32x1024x14x14xf32>) outs(%240 : tensor<32x1024x14x14xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.cmpf ugt, %in, %cst : f32
-      %1362 = arith.select %1361, %in, %cst : f32
-      linalg.yield %1362 : f32
+      %1362 = arith.cmpf ugt, %in, %cst : f32
+      %1363 = arith.select %1362, %in, %cst : f32
+      linalg.yield %1363 : f32
     } -> tensor<32x1024x14x14xf32>
     %384 = tensor.empty() : tensor<32x512x14x14xf32>
     %385 = linalg.fill ins(%cst : f32) outs(%384 : tensor<32x512x14x14xf32>) -> tensor<32x512x14x14xf32>
     %386 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%383, %arg129 : tensor<32x1024x14x14xf32>, tensor<512x1024x1x1xf32>) outs(%385 : tensor<32x512x14x14xf32>) -> tensor<32x512x14x14xf32>
     %387 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%arg291 : tensor<512xf32>) outs(%129 : tensor<512xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.truncf %cst_6 : f64 to f32
-      %1362 = arith.addf %in, %1361 : f32
-      linalg.yield %1362 : f32
+      %1362 = arith.truncf %cst_6 : f64 to f32
+      %1363 = arith.addf %in, %1362 : f32
+      linalg.yield %1363 : f32
     } -> tensor<512xf32>
     %388 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%387 : tensor<512xf32>) outs(%129 : tensor<512xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = math.rsqrt %in : f32
-      linalg.yield %1361 : f32
+      %1362 = math.rsqrt %in : f32
+      linalg.yield %1362 : f32
     } -> tensor<512xf32>
     %expanded_195 = tensor.expand_shape %arg290 [[0, 1, 2]] output_shape [512, 1, 1] : tensor<512xf32> into tensor<512x1x1xf32>
     %expanded_196 = tensor.expand_shape %388 [[0, 1, 2]] output_shape [512, 1, 1] : tensor<512xf32> into tensor<512x1x1xf32>
     %389 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%386, %expanded_195 : tensor<32x512x14x14xf32>, tensor<512x1x1xf32>) outs(%384 : tensor<32x512x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.subf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.subf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x512x14x14xf32>
     %390 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%389, %expanded_196 : tensor<32x512x14x14xf32>, tensor<512x1x1xf32>) outs(%384 : tensor<32x512x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x512x14x14xf32>
     %expanded_197 = tensor.expand_shape %arg130 [[0, 1, 2]] output_shape [512, 1, 1] : tensor<512xf32> into tensor<512x1x1xf32>
     %391 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%390, %expanded_197 : tensor<32x512x14x14xf32>, tensor<512x1x1xf32>) outs(%384 : tensor<32x512x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x512x14x14xf32>
     %expanded_198 = tensor.expand_shape %arg131 [[0, 1, 2]] output_shape [512, 1, 1] : tensor<512xf32> into tensor<512x1x1xf32>
     %392 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%391, %expanded_198 : tensor<32x512x14x14xf32>, tensor<512x1x1xf32>) outs(%384 : tensor<32x512x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.addf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.addf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x512x14x14xf32>
     %393 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%392 : tensor<32x512x14x14xf32>) outs(%384 : tensor<32x512x14x14xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.cmpf ugt, %in, %cst : f32
-      %1362 = arith.select %1361, %in, %cst : f32
-      linalg.yield %1362 : f32
+      %1362 = arith.cmpf ugt, %in, %cst : f32
+      %1363 = arith.select %1362, %in, %cst : f32
+      linalg.yield %1363 : f32
     } -> tensor<32x512x14x14xf32>
     %padded_199 = tensor.pad %393 low[0, 0, 1, 1] high[0, 0, 1, 1] {
     ^bb0(%arg322: index, %arg323: index, %arg324: index, %arg325: index):
@@ -2549,44 +2549,44 @@ module {
     %396 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<2> : vector<2xi64>} ins(%padded_199, %arg132 : tensor<32x512x16x16xf32>, tensor<512x512x3x3xf32>) outs(%395 : tensor<32x512x7x7xf32>) -> tensor<32x512x7x7xf32>
     %397 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%arg294 : tensor<512xf32>) outs(%129 : tensor<512xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.truncf %cst_6 : f64 to f32
-      %1362 = arith.addf %in, %1361 : f32
-      linalg.yield %1362 : f32
+      %1362 = arith.truncf %cst_6 : f64 to f32
+      %1363 = arith.addf %in, %1362 : f32
+      linalg.yield %1363 : f32
     } -> tensor<512xf32>
     %398 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%397 : tensor<512xf32>) outs(%129 : tensor<512xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = math.rsqrt %in : f32
-      linalg.yield %1361 : f32
+      %1362 = math.rsqrt %in : f32
+      linalg.yield %1362 : f32
     } -> tensor<512xf32>
     %expanded_200 = tensor.expand_shape %arg293 [[0, 1, 2]] output_shape [512, 1, 1] : tensor<512xf32> into tensor<512x1x1xf32>
     %expanded_201 = tensor.expand_shape %398 [[0, 1, 2]] output_shape [512, 1, 1] : tensor<512xf32> into tensor<512x1x1xf32>
     %399 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%396, %expanded_200 : tensor<32x512x7x7xf32>, tensor<512x1x1xf32>) outs(%394 : tensor<32x512x7x7xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.subf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.subf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x512x7x7xf32>
     %400 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%399, %expanded_201 : tensor<32x512x7x7xf32>, tensor<512x1x1xf32>) outs(%394 : tensor<32x512x7x7xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x512x7x7xf32>
     %expanded_202 = tensor.expand_shape %arg133 [[0, 1, 2]] output_shape [512, 1, 1] : tensor<512xf32> into tensor<512x1x1xf32>
     %401 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%400, %expanded_202 : tensor<32x512x7x7xf32>, tensor<512x1x1xf32>) outs(%394 : tensor<32x512x7x7xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x512x7x7xf32>
     %expanded_203 = tensor.expand_shape %arg134 [[0, 1, 2]] output_shape [512, 1, 1] : tensor<512xf32> into tensor<512x1x1xf32>
     %402 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%401, %expanded_203 : tensor<32x512x7x7xf32>, tensor<512x1x1xf32>) outs(%394 : tensor<32x512x7x7xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.addf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.addf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x512x7x7xf32>
     %403 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%402 : tensor<32x512x7x7xf32>) outs(%394 : tensor<32x512x7x7xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.cmpf ugt, %in, %cst : f32
-      %1362 = arith.select %1361, %in, %cst : f32
-      linalg.yield %1362 : f32
+      %1362 = arith.cmpf ugt, %in, %cst : f32
+      %1363 = arith.select %1362, %in, %cst : f32
+      linalg.yield %1363 : f32
     } -> tensor<32x512x7x7xf32>
     %404 = tensor.empty() : tensor<32x2048x7x7xf32>
     %405 = linalg.fill ins(%cst : f32) outs(%404 : tensor<32x2048x7x7xf32>) -> tensor<32x2048x7x7xf32>
@@ -2594,127 +2594,127 @@ module {
     %407 = tensor.empty() : tensor<2048xf32>
     %408 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%arg297 : tensor<2048xf32>) outs(%407 : tensor<2048xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.truncf %cst_6 : f64 to f32
-      %1362 = arith.addf %in, %1361 : f32
-      linalg.yield %1362 : f32
+      %1362 = arith.truncf %cst_6 : f64 to f32
+      %1363 = arith.addf %in, %1362 : f32
+      linalg.yield %1363 : f32
     } -> tensor<2048xf32>
     %409 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%408 : tensor<2048xf32>) outs(%407 : tensor<2048xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = math.rsqrt %in : f32
-      linalg.yield %1361 : f32
+      %1362 = math.rsqrt %in : f32
+      linalg.yield %1362 : f32
     } -> tensor<2048xf32>
     %expanded_204 = tensor.expand_shape %arg296 [[0, 1, 2]] output_shape [2048, 1, 1] : tensor<2048xf32> into tensor<2048x1x1xf32>
     %expanded_205 = tensor.expand_shape %409 [[0, 1, 2]] output_shape [2048, 1, 1] : tensor<2048xf32> into tensor<2048x1x1xf32>
     %410 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%406, %expanded_204 : tensor<32x2048x7x7xf32>, tensor<2048x1x1xf32>) outs(%404 : tensor<32x2048x7x7xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.subf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.subf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x2048x7x7xf32>
     %411 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%410, %expanded_205 : tensor<32x2048x7x7xf32>, tensor<2048x1x1xf32>) outs(%404 : tensor<32x2048x7x7xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x2048x7x7xf32>
     %expanded_206 = tensor.expand_shape %arg136 [[0, 1, 2]] output_shape [2048, 1, 1] : tensor<2048xf32> into tensor<2048x1x1xf32>
     %412 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%411, %expanded_206 : tensor<32x2048x7x7xf32>, tensor<2048x1x1xf32>) outs(%404 : tensor<32x2048x7x7xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x2048x7x7xf32>
     %expanded_207 = tensor.expand_shape %arg137 [[0, 1, 2]] output_shape [2048, 1, 1] : tensor<2048xf32> into tensor<2048x1x1xf32>
     %413 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%412, %expanded_207 : tensor<32x2048x7x7xf32>, tensor<2048x1x1xf32>) outs(%404 : tensor<32x2048x7x7xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.addf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.addf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x2048x7x7xf32>
     %414 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<2> : vector<2xi64>} ins(%383, %arg138 : tensor<32x1024x14x14xf32>, tensor<2048x1024x1x1xf32>) outs(%405 : tensor<32x2048x7x7xf32>) -> tensor<32x2048x7x7xf32>
     %415 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%arg300 : tensor<2048xf32>) outs(%407 : tensor<2048xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.truncf %cst_6 : f64 to f32
-      %1362 = arith.addf %in, %1361 : f32
-      linalg.yield %1362 : f32
+      %1362 = arith.truncf %cst_6 : f64 to f32
+      %1363 = arith.addf %in, %1362 : f32
+      linalg.yield %1363 : f32
     } -> tensor<2048xf32>
     %416 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%415 : tensor<2048xf32>) outs(%407 : tensor<2048xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = math.rsqrt %in : f32
-      linalg.yield %1361 : f32
+      %1362 = math.rsqrt %in : f32
+      linalg.yield %1362 : f32
     } -> tensor<2048xf32>
     %expanded_208 = tensor.expand_shape %arg299 [[0, 1, 2]] output_shape [2048, 1, 1] : tensor<2048xf32> into tensor<2048x1x1xf32>
     %expanded_209 = tensor.expand_shape %416 [[0, 1, 2]] output_shape [2048, 1, 1] : tensor<2048xf32> into tensor<2048x1x1xf32>
     %417 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%414, %expanded_208 : tensor<32x2048x7x7xf32>, tensor<2048x1x1xf32>) outs(%404 : tensor<32x2048x7x7xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.subf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.subf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x2048x7x7xf32>
     %418 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%417, %expanded_209 : tensor<32x2048x7x7xf32>, tensor<2048x1x1xf32>) outs(%404 : tensor<32x2048x7x7xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x2048x7x7xf32>
     %expanded_210 = tensor.expand_shape %arg139 [[0, 1, 2]] output_shape [2048, 1, 1] : tensor<2048xf32> into tensor<2048x1x1xf32>
     %419 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%418, %expanded_210 : tensor<32x2048x7x7xf32>, tensor<2048x1x1xf32>) outs(%404 : tensor<32x2048x7x7xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x2048x7x7xf32>
     %expanded_211 = tensor.expand_shape %arg140 [[0, 1, 2]] output_shape [2048, 1, 1] : tensor<2048xf32> into tensor<2048x1x1xf32>
     %420 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%419, %expanded_211 : tensor<32x2048x7x7xf32>, tensor<2048x1x1xf32>) outs(%404 : tensor<32x2048x7x7xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.addf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.addf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x2048x7x7xf32>
     %421 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%413, %420 : tensor<32x2048x7x7xf32>, tensor<32x2048x7x7xf32>) outs(%404 : tensor<32x2048x7x7xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.addf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.addf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x2048x7x7xf32>
     %422 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%421 : tensor<32x2048x7x7xf32>) outs(%404 : tensor<32x2048x7x7xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.cmpf ugt, %in, %cst : f32
-      %1362 = arith.select %1361, %in, %cst : f32
-      linalg.yield %1362 : f32
+      %1362 = arith.cmpf ugt, %in, %cst : f32
+      %1363 = arith.select %1362, %in, %cst : f32
+      linalg.yield %1363 : f32
     } -> tensor<32x2048x7x7xf32>
     %423 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%422, %arg141 : tensor<32x2048x7x7xf32>, tensor<512x2048x1x1xf32>) outs(%395 : tensor<32x512x7x7xf32>) -> tensor<32x512x7x7xf32>
     %424 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%arg303 : tensor<512xf32>) outs(%129 : tensor<512xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.truncf %cst_6 : f64 to f32
-      %1362 = arith.addf %in, %1361 : f32
-      linalg.yield %1362 : f32
+      %1362 = arith.truncf %cst_6 : f64 to f32
+      %1363 = arith.addf %in, %1362 : f32
+      linalg.yield %1363 : f32
     } -> tensor<512xf32>
     %425 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%424 : tensor<512xf32>) outs(%129 : tensor<512xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = math.rsqrt %in : f32
-      linalg.yield %1361 : f32
+      %1362 = math.rsqrt %in : f32
+      linalg.yield %1362 : f32
     } -> tensor<512xf32>
     %expanded_212 = tensor.expand_shape %arg302 [[0, 1, 2]] output_shape [512, 1, 1] : tensor<512xf32> into tensor<512x1x1xf32>
     %expanded_213 = tensor.expand_shape %425 [[0, 1, 2]] output_shape [512, 1, 1] : tensor<512xf32> into tensor<512x1x1xf32>
     %426 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%423, %expanded_212 : tensor<32x512x7x7xf32>, tensor<512x1x1xf32>) outs(%394 : tensor<32x512x7x7xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.subf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.subf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x512x7x7xf32>
     %427 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%426, %expanded_213 : tensor<32x512x7x7xf32>, tensor<512x1x1xf32>) outs(%394 : tensor<32x512x7x7xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x512x7x7xf32>
     %expanded_214 = tensor.expand_shape %arg142 [[0, 1, 2]] output_shape [512, 1, 1] : tensor<512xf32> into tensor<512x1x1xf32>
     %428 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%427, %expanded_214 : tensor<32x512x7x7xf32>, tensor<512x1x1xf32>) outs(%394 : tensor<32x512x7x7xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x512x7x7xf32>
     %expanded_215 = tensor.expand_shape %arg143 [[0, 1, 2]] output_shape [512, 1, 1] : tensor<512xf32> into tensor<512x1x1xf32>
     %429 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%428, %expanded_215 : tensor<32x512x7x7xf32>, tensor<512x1x1xf32>) outs(%394 : tensor<32x512x7x7xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.addf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.addf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x512x7x7xf32>
     %430 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%429 : tensor<32x512x7x7xf32>) outs(%394 : tensor<32x512x7x7xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.cmpf ugt, %in, %cst : f32
-      %1362 = arith.select %1361, %in, %cst : f32
-      linalg.yield %1362 : f32
+      %1362 = arith.cmpf ugt, %in, %cst : f32
+      %1363 = arith.select %1362, %in, %cst : f32
+      linalg.yield %1363 : f32
     } -> tensor<32x512x7x7xf32>
     %padded_216 = tensor.pad %430 low[0, 0, 1, 1] high[0, 0, 1, 1] {
     ^bb0(%arg322: index, %arg323: index, %arg324: index, %arg325: index):
@@ -2723,133 +2723,133 @@ module {
     %431 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%padded_216, %arg144 : tensor<32x512x9x9xf32>, tensor<512x512x3x3xf32>) outs(%395 : tensor<32x512x7x7xf32>) -> tensor<32x512x7x7xf32>
     %432 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%arg306 : tensor<512xf32>) outs(%129 : tensor<512xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.truncf %cst_6 : f64 to f32
-      %1362 = arith.addf %in, %1361 : f32
-      linalg.yield %1362 : f32
+      %1362 = arith.truncf %cst_6 : f64 to f32
+      %1363 = arith.addf %in, %1362 : f32
+      linalg.yield %1363 : f32
     } -> tensor<512xf32>
     %433 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%432 : tensor<512xf32>) outs(%129 : tensor<512xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = math.rsqrt %in : f32
-      linalg.yield %1361 : f32
+      %1362 = math.rsqrt %in : f32
+      linalg.yield %1362 : f32
     } -> tensor<512xf32>
     %expanded_217 = tensor.expand_shape %arg305 [[0, 1, 2]] output_shape [512, 1, 1] : tensor<512xf32> into tensor<512x1x1xf32>
     %expanded_218 = tensor.expand_shape %433 [[0, 1, 2]] output_shape [512, 1, 1] : tensor<512xf32> into tensor<512x1x1xf32>
     %434 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%431, %expanded_217 : tensor<32x512x7x7xf32>, tensor<512x1x1xf32>) outs(%394 : tensor<32x512x7x7xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.subf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.subf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x512x7x7xf32>
     %435 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%434, %expanded_218 : tensor<32x512x7x7xf32>, tensor<512x1x1xf32>) outs(%394 : tensor<32x512x7x7xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x512x7x7xf32>
     %expanded_219 = tensor.expand_shape %arg145 [[0, 1, 2]] output_shape [512, 1, 1] : tensor<512xf32> into tensor<512x1x1xf32>
     %436 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%435, %expanded_219 : tensor<32x512x7x7xf32>, tensor<512x1x1xf32>) outs(%394 : tensor<32x512x7x7xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x512x7x7xf32>
     %expanded_220 = tensor.expand_shape %arg146 [[0, 1, 2]] output_shape [512, 1, 1] : tensor<512xf32> into tensor<512x1x1xf32>
     %437 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%436, %expanded_220 : tensor<32x512x7x7xf32>, tensor<512x1x1xf32>) outs(%394 : tensor<32x512x7x7xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.addf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.addf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x512x7x7xf32>
     %438 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%437 : tensor<32x512x7x7xf32>) outs(%394 : tensor<32x512x7x7xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.cmpf ugt, %in, %cst : f32
-      %1362 = arith.select %1361, %in, %cst : f32
-      linalg.yield %1362 : f32
+      %1362 = arith.cmpf ugt, %in, %cst : f32
+      %1363 = arith.select %1362, %in, %cst : f32
+      linalg.yield %1363 : f32
     } -> tensor<32x512x7x7xf32>
     %439 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%438, %arg147 : tensor<32x512x7x7xf32>, tensor<2048x512x1x1xf32>) outs(%405 : tensor<32x2048x7x7xf32>) -> tensor<32x2048x7x7xf32>
     %440 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%arg309 : tensor<2048xf32>) outs(%407 : tensor<2048xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.truncf %cst_6 : f64 to f32
-      %1362 = arith.addf %in, %1361 : f32
-      linalg.yield %1362 : f32
+      %1362 = arith.truncf %cst_6 : f64 to f32
+      %1363 = arith.addf %in, %1362 : f32
+      linalg.yield %1363 : f32
     } -> tensor<2048xf32>
     %441 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%440 : tensor<2048xf32>) outs(%407 : tensor<2048xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = math.rsqrt %in : f32
-      linalg.yield %1361 : f32
+      %1362 = math.rsqrt %in : f32
+      linalg.yield %1362 : f32
     } -> tensor<2048xf32>
     %expanded_221 = tensor.expand_shape %arg308 [[0, 1, 2]] output_shape [2048, 1, 1] : tensor<2048xf32> into tensor<2048x1x1xf32>
     %expanded_222 = tensor.expand_shape %441 [[0, 1, 2]] output_shape [2048, 1, 1] : tensor<2048xf32> into tensor<2048x1x1xf32>
     %442 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%439, %expanded_221 : tensor<32x2048x7x7xf32>, tensor<2048x1x1xf32>) outs(%404 : tensor<32x2048x7x7xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.subf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.subf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x2048x7x7xf32>
     %443 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%442, %expanded_222 : tensor<32x2048x7x7xf32>, tensor<2048x1x1xf32>) outs(%404 : tensor<32x2048x7x7xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x2048x7x7xf32>
     %expanded_223 = tensor.expand_shape %arg148 [[0, 1, 2]] output_shape [2048, 1, 1] : tensor<2048xf32> into tensor<2048x1x1xf32>
     %444 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%443, %expanded_223 : tensor<32x2048x7x7xf32>, tensor<2048x1x1xf32>) outs(%404 : tensor<32x2048x7x7xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x2048x7x7xf32>
     %expanded_224 = tensor.expand_shape %arg149 [[0, 1, 2]] output_shape [2048, 1, 1] : tensor<2048xf32> into tensor<2048x1x1xf32>
     %445 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%444, %expanded_224 : tensor<32x2048x7x7xf32>, tensor<2048x1x1xf32>) outs(%404 : tensor<32x2048x7x7xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.addf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.addf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x2048x7x7xf32>
     %446 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%445, %422 : tensor<32x2048x7x7xf32>, tensor<32x2048x7x7xf32>) outs(%404 : tensor<32x2048x7x7xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.addf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.addf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x2048x7x7xf32>
     %447 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%446 : tensor<32x2048x7x7xf32>) outs(%404 : tensor<32x2048x7x7xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.cmpf ugt, %in, %cst : f32
-      %1362 = arith.select %1361, %in, %cst : f32
-      linalg.yield %1362 : f32
+      %1362 = arith.cmpf ugt, %in, %cst : f32
+      %1363 = arith.select %1362, %in, %cst : f32
+      linalg.yield %1363 : f32
     } -> tensor<32x2048x7x7xf32>
     %448 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%447, %arg150 : tensor<32x2048x7x7xf32>, tensor<512x2048x1x1xf32>) outs(%395 : tensor<32x512x7x7xf32>) -> tensor<32x512x7x7xf32>
     %449 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%arg312 : tensor<512xf32>) outs(%129 : tensor<512xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.truncf %cst_6 : f64 to f32
-      %1362 = arith.addf %in, %1361 : f32
-      linalg.yield %1362 : f32
+      %1362 = arith.truncf %cst_6 : f64 to f32
+      %1363 = arith.addf %in, %1362 : f32
+      linalg.yield %1363 : f32
     } -> tensor<512xf32>
     %450 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%449 : tensor<512xf32>) outs(%129 : tensor<512xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = math.rsqrt %in : f32
-      linalg.yield %1361 : f32
+      %1362 = math.rsqrt %in : f32
+      linalg.yield %1362 : f32
     } -> tensor<512xf32>
     %expanded_225 = tensor.expand_shape %arg311 [[0, 1, 2]] output_shape [512, 1, 1] : tensor<512xf32> into tensor<512x1x1xf32>
     %expanded_226 = tensor.expand_shape %450 [[0, 1, 2]] output_shape [512, 1, 1] : tensor<512xf32> into tensor<512x1x1xf32>
     %451 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%448, %expanded_225 : tensor<32x512x7x7xf32>, tensor<512x1x1xf32>) outs(%394 : tensor<32x512x7x7xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.subf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.subf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x512x7x7xf32>
     %452 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%451, %expanded_226 : tensor<32x512x7x7xf32>, tensor<512x1x1xf32>) outs(%394 : tensor<32x512x7x7xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x512x7x7xf32>
     %expanded_227 = tensor.expand_shape %arg151 [[0, 1, 2]] output_shape [512, 1, 1] : tensor<512xf32> into tensor<512x1x1xf32>
     %453 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%452, %expanded_227 : tensor<32x512x7x7xf32>, tensor<512x1x1xf32>) outs(%394 : tensor<32x512x7x7xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x512x7x7xf32>
     %expanded_228 = tensor.expand_shape %arg152 [[0, 1, 2]] output_shape [512, 1, 1] : tensor<512xf32> into tensor<512x1x1xf32>
     %454 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%453, %expanded_228 : tensor<32x512x7x7xf32>, tensor<512x1x1xf32>) outs(%394 : tensor<32x512x7x7xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.addf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.addf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x512x7x7xf32>
     %455 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%454 : tensor<32x512x7x7xf32>) outs(%394 : tensor<32x512x7x7xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.cmpf ugt, %in, %cst : f32
-      %1362 = arith.select %1361, %in, %cst : f32
-      linalg.yield %1362 : f32
+      %1362 = arith.cmpf ugt, %in, %cst : f32
+      %1363 = arith.select %1362, %in, %cst : f32
+      linalg.yield %1363 : f32
     } -> tensor<32x512x7x7xf32>
     %padded_229 = tensor.pad %455 low[0, 0, 1, 1] high[0, 0, 1, 1] {
     ^bb0(%arg322: index, %arg323: index, %arg324: index, %arg325: index):
@@ -2858,103 +2858,103 @@ module {
     %456 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%padded_229, %arg153 : tensor<32x512x9x9xf32>, tensor<512x512x3x3xf32>) outs(%395 : tensor<32x512x7x7xf32>) -> tensor<32x512x7x7xf32>
     %457 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%arg315 : tensor<512xf32>) outs(%129 : tensor<512xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.truncf %cst_6 : f64 to f32
-      %1362 = arith.addf %in, %1361 : f32
-      linalg.yield %1362 : f32
+      %1362 = arith.truncf %cst_6 : f64 to f32
+      %1363 = arith.addf %in, %1362 : f32
+      linalg.yield %1363 : f32
     } -> tensor<512xf32>
     %458 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%457 : tensor<512xf32>) outs(%129 : tensor<512xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = math.rsqrt %in : f32
-      linalg.yield %1361 : f32
+      %1362 = math.rsqrt %in : f32
+      linalg.yield %1362 : f32
     } -> tensor<512xf32>
     %expanded_230 = tensor.expand_shape %arg314 [[0, 1, 2]] output_shape [512, 1, 1] : tensor<512xf32> into tensor<512x1x1xf32>
     %expanded_231 = tensor.expand_shape %458 [[0, 1, 2]] output_shape [512, 1, 1] : tensor<512xf32> into tensor<512x1x1xf32>
     %459 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%456, %expanded_230 : tensor<32x512x7x7xf32>, tensor<512x1x1xf32>) outs(%394 : tensor<32x512x7x7xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.subf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.subf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x512x7x7xf32>
     %460 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%459, %expanded_231 : tensor<32x512x7x7xf32>, tensor<512x1x1xf32>) outs(%394 : tensor<32x512x7x7xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x512x7x7xf32>
     %expanded_232 = tensor.expand_shape %arg154 [[0, 1, 2]] output_shape [512, 1, 1] : tensor<512xf32> into tensor<512x1x1xf32>
     %461 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%460, %expanded_232 : tensor<32x512x7x7xf32>, tensor<512x1x1xf32>) outs(%394 : tensor<32x512x7x7xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x512x7x7xf32>
     %expanded_233 = tensor.expand_shape %arg155 [[0, 1, 2]] output_shape [512, 1, 1] : tensor<512xf32> into tensor<512x1x1xf32>
     %462 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%461, %expanded_233 : tensor<32x512x7x7xf32>, tensor<512x1x1xf32>) outs(%394 : tensor<32x512x7x7xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.addf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.addf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x512x7x7xf32>
     %463 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%462 : tensor<32x512x7x7xf32>) outs(%394 : tensor<32x512x7x7xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.cmpf ugt, %in, %cst : f32
-      %1362 = arith.select %1361, %in, %cst : f32
-      linalg.yield %1362 : f32
+      %1362 = arith.cmpf ugt, %in, %cst : f32
+      %1363 = arith.select %1362, %in, %cst : f32
+      linalg.yield %1363 : f32
     } -> tensor<32x512x7x7xf32>
     %464 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%463, %arg156 : tensor<32x512x7x7xf32>, tensor<2048x512x1x1xf32>) outs(%405 : tensor<32x2048x7x7xf32>) -> tensor<32x2048x7x7xf32>
     %465 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%arg318 : tensor<2048xf32>) outs(%407 : tensor<2048xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.truncf %cst_6 : f64 to f32
-      %1362 = arith.addf %in, %1361 : f32
-      linalg.yield %1362 : f32
+      %1362 = arith.truncf %cst_6 : f64 to f32
+      %1363 = arith.addf %in, %1362 : f32
+      linalg.yield %1363 : f32
     } -> tensor<2048xf32>
     %466 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%465 : tensor<2048xf32>) outs(%407 : tensor<2048xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = math.rsqrt %in : f32
-      linalg.yield %1361 : f32
+      %1362 = math.rsqrt %in : f32
+      linalg.yield %1362 : f32
     } -> tensor<2048xf32>
     %expanded_234 = tensor.expand_shape %arg317 [[0, 1, 2]] output_shape [2048, 1, 1] : tensor<2048xf32> into tensor<2048x1x1xf32>
     %expanded_235 = tensor.expand_shape %466 [[0, 1, 2]] output_shape [2048, 1, 1] : tensor<2048xf32> into tensor<2048x1x1xf32>
     %467 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%464, %expanded_234 : tensor<32x2048x7x7xf32>, tensor<2048x1x1xf32>) outs(%404 : tensor<32x2048x7x7xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.subf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.subf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x2048x7x7xf32>
     %468 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%467, %expanded_235 : tensor<32x2048x7x7xf32>, tensor<2048x1x1xf32>) outs(%404 : tensor<32x2048x7x7xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x2048x7x7xf32>
     %expanded_236 = tensor.expand_shape %arg157 [[0, 1, 2]] output_shape [2048, 1, 1] : tensor<2048xf32> into tensor<2048x1x1xf32>
     %469 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%468, %expanded_236 : tensor<32x2048x7x7xf32>, tensor<2048x1x1xf32>) outs(%404 : tensor<32x2048x7x7xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x2048x7x7xf32>
     %expanded_237 = tensor.expand_shape %arg158 [[0, 1, 2]] output_shape [2048, 1, 1] : tensor<2048xf32> into tensor<2048x1x1xf32>
     %470 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%469, %expanded_237 : tensor<32x2048x7x7xf32>, tensor<2048x1x1xf32>) outs(%404 : tensor<32x2048x7x7xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.addf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.addf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x2048x7x7xf32>
     %471 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%470, %447 : tensor<32x2048x7x7xf32>, tensor<32x2048x7x7xf32>) outs(%404 : tensor<32x2048x7x7xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.addf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.addf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x2048x7x7xf32>
     %472 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%471 : tensor<32x2048x7x7xf32>) outs(%404 : tensor<32x2048x7x7xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.cmpf ugt, %in, %cst : f32
-      %1362 = arith.select %1361, %in, %cst : f32
-      linalg.yield %1362 : f32
+      %1362 = arith.cmpf ugt, %in, %cst : f32
+      %1363 = arith.select %1362, %in, %cst : f32
+      linalg.yield %1363 : f32
     } -> tensor<32x2048x7x7xf32>
     %473 = tensor.empty() : tensor<32x2048x1x1xf32>
     %474 = linalg.fill ins(%cst : f32) outs(%473 : tensor<32x2048x1x1xf32>) -> tensor<32x2048x1x1xf32>
     %475 = linalg.generic {indexing_maps = [#map1, #map5], iterator_types = ["parallel", "parallel", "reduction", "reduction"]} ins(%472 : tensor<32x2048x7x7xf32>) outs(%474 : tensor<32x2048x1x1xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x2048x1x1xf32>
     %476 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%475 : tensor<32x2048x1x1xf32>) outs(%473 : tensor<32x2048x1x1xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.divf %in, %cst_7 : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.divf %in, %cst_7 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x2048x1x1xf32>
     %collapsed = tensor.collapse_shape %476 [[0], [1, 2, 3]] : tensor<32x2048x1x1xf32> into tensor<32x2048xf32>
     %477 = tensor.empty() : tensor<2048x1000xf32>
@@ -2967,51 +2967,51 @@ module {
       linalg.yield %in : f32
     } -> tensor<32x1000xf32>
     %482 = linalg.generic {indexing_maps = [#map7, #map7, #map7], iterator_types = ["parallel", "parallel"]} ins(%480, %481 : tensor<32x1000xf32>, tensor<32x1000xf32>) outs(%478 : tensor<32x1000xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.addf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.addf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x1000xf32>
     %483 = linalg.generic {indexing_maps = [#map7, #map7, #map7], iterator_types = ["parallel", "parallel"]} ins(%482, %arg321 : tensor<32x1000xf32>, tensor<32x1000xf32>) outs(%478 : tensor<32x1000xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.subf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.subf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x1000xf32>
     %484 = linalg.generic {indexing_maps = [#map7, #map7], iterator_types = ["parallel", "parallel"]} ins(%483 : tensor<32x1000xf32>) outs(%478 : tensor<32x1000xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = math.fpowi %in, %c2_i64 : f32, i64
-      linalg.yield %1361 : f32
+      %1362 = math.fpowi %in, %c2_i64 : f32, i64
+      linalg.yield %1362 : f32
     } -> tensor<32x1000xf32>
     %485 = tensor.empty() : tensor<f32>
     %486 = linalg.fill ins(%cst : f32) outs(%485 : tensor<f32>) -> tensor<f32>
     %487 = linalg.generic {indexing_maps = [#map7, #map8], iterator_types = ["reduction", "reduction"]} ins(%484 : tensor<32x1000xf32>) outs(%486 : tensor<f32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<f32>
     %488 = linalg.generic {indexing_maps = [#map9, #map9], iterator_types = []} ins(%487 : tensor<f32>) outs(%485 : tensor<f32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.divf %in, %cst_8 : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.divf %in, %cst_8 : f32
+      linalg.yield %1362 : f32
     } -> tensor<f32>
     %489 = linalg.generic {indexing_maps = [#map7, #map7], iterator_types = ["parallel", "parallel"]} ins(%cst_5 : tensor<32x1000xf32>) outs(%478 : tensor<32x1000xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.divf %in, %cst_8 : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.divf %in, %cst_8 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x1000xf32>
     %490 = linalg.generic {indexing_maps = [#map7, #map7], iterator_types = ["parallel", "parallel"]} ins(%483 : tensor<32x1000xf32>) outs(%478 : tensor<32x1000xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = math.fpowi %in, %c1_i64 : f32, i64
-      linalg.yield %1361 : f32
+      %1362 = math.fpowi %in, %c1_i64 : f32, i64
+      linalg.yield %1362 : f32
     } -> tensor<32x1000xf32>
     %491 = linalg.generic {indexing_maps = [#map7, #map7], iterator_types = ["parallel", "parallel"]} ins(%490 : tensor<32x1000xf32>) outs(%478 : tensor<32x1000xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.mulf %in, %cst_9 : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.mulf %in, %cst_9 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x1000xf32>
     %492 = linalg.generic {indexing_maps = [#map7, #map7, #map7], iterator_types = ["parallel", "parallel"]} ins(%489, %491 : tensor<32x1000xf32>, tensor<32x1000xf32>) outs(%478 : tensor<32x1000xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x1000xf32>
     %493 = tensor.empty() : tensor<32x2048xf32>
     %494 = linalg.fill ins(%cst : f32) outs(%493 : tensor<32x2048xf32>) -> tensor<32x2048xf32>
@@ -3025,8 +3025,8 @@ module {
     %501 = linalg.fill ins(%cst : f32) outs(%500 : tensor<1x1000xf32>) -> tensor<1x1000xf32>
     %502 = linalg.generic {indexing_maps = [#map7, #map10], iterator_types = ["reduction", "parallel"]} ins(%492 : tensor<32x1000xf32>) outs(%501 : tensor<1x1000xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<1x1000xf32>
     %collapsed_239 = tensor.collapse_shape %502 [[0, 1]] : tensor<1x1000xf32> into tensor<1000xf32>
     %503 = linalg.generic {indexing_maps = [#map11, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%495 : tensor<32x2048xf32>) outs(%404 : tensor<32x2048x7x7xf32>) {
@@ -3035,65 +3035,65 @@ module {
     } -> tensor<32x2048x7x7xf32>
     %504 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%503 : tensor<32x2048x7x7xf32>) outs(%404 : tensor<32x2048x7x7xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.divf %in, %cst_7 : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.divf %in, %cst_7 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x2048x7x7xf32>
     %505 = tensor.empty() : tensor<32x2048x7x7xi1>
     %506 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%472 : tensor<32x2048x7x7xf32>) outs(%505 : tensor<32x2048x7x7xi1>) {
     ^bb0(%in: f32, %out: i1):
-      %1361 = arith.cmpf ole, %in, %cst : f32
-      linalg.yield %1361 : i1
+      %1362 = arith.cmpf ole, %in, %cst : f32
+      linalg.yield %1362 : i1
     } -> tensor<32x2048x7x7xi1>
     %507 = linalg.generic {indexing_maps = [#map1, #map12, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%506, %cst_4, %504 : tensor<32x2048x7x7xi1>, tensor<f32>, tensor<32x2048x7x7xf32>) outs(%404 : tensor<32x2048x7x7xf32>) {
-    ^bb0(%in: i1, %in_603: f32, %in_604: f32, %out: f32):
-      %1361 = arith.select %in, %in_603, %in_604 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: i1, %in_599: f32, %in_600: f32, %out: f32):
+      %1362 = arith.select %in, %in_599, %in_600 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x2048x7x7xf32>
     %expanded_240 = tensor.expand_shape %arg317 [[0, 1, 2, 3]] output_shape [1, 2048, 1, 1] : tensor<2048xf32> into tensor<1x2048x1x1xf32>
     %508 = linalg.fill ins(%cst : f32) outs(%407 : tensor<2048xf32>) -> tensor<2048xf32>
     %509 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%507 : tensor<32x2048x7x7xf32>) outs(%508 : tensor<2048xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<2048xf32>
     %510 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%464, %expanded_240 : tensor<32x2048x7x7xf32>, tensor<1x2048x1x1xf32>) outs(%404 : tensor<32x2048x7x7xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.subf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.subf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x2048x7x7xf32>
     %511 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%507, %510 : tensor<32x2048x7x7xf32>, tensor<32x2048x7x7xf32>) outs(%404 : tensor<32x2048x7x7xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x2048x7x7xf32>
     %512 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%511 : tensor<32x2048x7x7xf32>) outs(%508 : tensor<2048xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<2048xf32>
     %513 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%466, %arg157 : tensor<2048xf32>, tensor<2048xf32>) outs(%407 : tensor<2048xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<2048xf32>
     %expanded_241 = tensor.expand_shape %513 [[0, 1, 2, 3]] output_shape [1, 2048, 1, 1] : tensor<2048xf32> into tensor<1x2048x1x1xf32>
     %514 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%507, %expanded_241 : tensor<32x2048x7x7xf32>, tensor<1x2048x1x1xf32>) outs(%404 : tensor<32x2048x7x7xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x2048x7x7xf32>
     %515 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%512, %466 : tensor<2048xf32>, tensor<2048xf32>) outs(%407 : tensor<2048xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<2048xf32>
     %516 = tensor.empty() : tensor<512x2048x1x1xf32>
     %517 = linalg.fill ins(%cst : f32) outs(%516 : tensor<512x2048x1x1xf32>) -> tensor<512x2048x1x1xf32>
     %518 = linalg.generic {indexing_maps = [#map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%517 : tensor<512x2048x1x1xf32>) {
     ^bb0(%out: f32):
-      %1361 = linalg.index 0 : index
-      %1362 = linalg.index 1 : index
-      %extracted = tensor.extract %arg156[%1362, %1361, %c0, %c0] : tensor<2048x512x1x1xf32>
+      %1362 = linalg.index 0 : index
+      %1363 = linalg.index 1 : index
+      %extracted = tensor.extract %arg156[%1363, %1362, %c0, %c0] : tensor<2048x512x1x1xf32>
       linalg.yield %extracted : f32
     } -> tensor<512x2048x1x1xf32>
     %519 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%514, %518 : tensor<32x2048x7x7xf32>, tensor<512x2048x1x1xf32>) outs(%395 : tensor<32x512x7x7xf32>) -> tensor<32x512x7x7xf32>
@@ -3107,63 +3107,63 @@ module {
     %524 = tensor.empty() : tensor<32x512x7x7xi1>
     %525 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%463 : tensor<32x512x7x7xf32>) outs(%524 : tensor<32x512x7x7xi1>) {
     ^bb0(%in: f32, %out: i1):
-      %1361 = arith.cmpf ole, %in, %cst : f32
-      linalg.yield %1361 : i1
+      %1362 = arith.cmpf ole, %in, %cst : f32
+      linalg.yield %1362 : i1
     } -> tensor<32x512x7x7xi1>
     %526 = linalg.generic {indexing_maps = [#map1, #map12, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%525, %cst_4, %519 : tensor<32x512x7x7xi1>, tensor<f32>, tensor<32x512x7x7xf32>) outs(%394 : tensor<32x512x7x7xf32>) {
-    ^bb0(%in: i1, %in_603: f32, %in_604: f32, %out: f32):
-      %1361 = arith.select %in, %in_603, %in_604 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: i1, %in_599: f32, %in_600: f32, %out: f32):
+      %1362 = arith.select %in, %in_599, %in_600 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x512x7x7xf32>
     %expanded_245 = tensor.expand_shape %arg314 [[0, 1, 2, 3]] output_shape [1, 512, 1, 1] : tensor<512xf32> into tensor<1x512x1x1xf32>
     %527 = linalg.fill ins(%cst : f32) outs(%129 : tensor<512xf32>) -> tensor<512xf32>
     %528 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%526 : tensor<32x512x7x7xf32>) outs(%527 : tensor<512xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<512xf32>
     %529 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%456, %expanded_245 : tensor<32x512x7x7xf32>, tensor<1x512x1x1xf32>) outs(%394 : tensor<32x512x7x7xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.subf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.subf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x512x7x7xf32>
     %530 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%526, %529 : tensor<32x512x7x7xf32>, tensor<32x512x7x7xf32>) outs(%394 : tensor<32x512x7x7xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x512x7x7xf32>
     %531 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%530 : tensor<32x512x7x7xf32>) outs(%527 : tensor<512xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<512xf32>
     %532 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%458, %arg154 : tensor<512xf32>, tensor<512xf32>) outs(%129 : tensor<512xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<512xf32>
     %expanded_246 = tensor.expand_shape %532 [[0, 1, 2, 3]] output_shape [1, 512, 1, 1] : tensor<512xf32> into tensor<1x512x1x1xf32>
     %533 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%526, %expanded_246 : tensor<32x512x7x7xf32>, tensor<1x512x1x1xf32>) outs(%394 : tensor<32x512x7x7xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x512x7x7xf32>
     %534 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%531, %458 : tensor<512xf32>, tensor<512xf32>) outs(%129 : tensor<512xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<512xf32>
     %535 = tensor.empty() : tensor<512x512x3x3xf32>
     %536 = linalg.fill ins(%cst : f32) outs(%535 : tensor<512x512x3x3xf32>) -> tensor<512x512x3x3xf32>
     %537 = linalg.generic {indexing_maps = [#map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%536 : tensor<512x512x3x3xf32>) {
     ^bb0(%out: f32):
-      %1361 = linalg.index 0 : index
-      %1362 = linalg.index 1 : index
-      %1363 = linalg.index 2 : index
-      %1364 = linalg.index 3 : index
-      %1365 = arith.subi %c2, %1363 : index
+      %1362 = linalg.index 0 : index
+      %1363 = linalg.index 1 : index
+      %1364 = linalg.index 2 : index
+      %1365 = linalg.index 3 : index
       %1366 = arith.subi %c2, %1364 : index
-      %extracted = tensor.extract %arg153[%1362, %1361, %1365, %1366] : tensor<512x512x3x3xf32>
+      %1367 = arith.subi %c2, %1365 : index
+      %extracted = tensor.extract %arg153[%1363, %1362, %1366, %1367] : tensor<512x512x3x3xf32>
       linalg.yield %extracted : f32
     } -> tensor<512x512x3x3xf32>
     %538 = tensor.empty() : tensor<32x512x9x9xf32>
@@ -3180,57 +3180,57 @@ module {
     %transposed_250 = linalg.transpose ins(%541 : tensor<512x512x3x3xf32>) outs(%535 : tensor<512x512x3x3xf32>) permutation = [1, 0, 2, 3] 
     %542 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%455 : tensor<32x512x7x7xf32>) outs(%524 : tensor<32x512x7x7xi1>) {
     ^bb0(%in: f32, %out: i1):
-      %1361 = arith.cmpf ole, %in, %cst : f32
-      linalg.yield %1361 : i1
+      %1362 = arith.cmpf ole, %in, %cst : f32
+      linalg.yield %1362 : i1
     } -> tensor<32x512x7x7xi1>
     %543 = linalg.generic {indexing_maps = [#map1, #map12, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%542, %cst_4, %540 : tensor<32x512x7x7xi1>, tensor<f32>, tensor<32x512x7x7xf32>) outs(%394 : tensor<32x512x7x7xf32>) {
-    ^bb0(%in: i1, %in_603: f32, %in_604: f32, %out: f32):
-      %1361 = arith.select %in, %in_603, %in_604 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: i1, %in_599: f32, %in_600: f32, %out: f32):
+      %1362 = arith.select %in, %in_599, %in_600 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x512x7x7xf32>
     %expanded_251 = tensor.expand_shape %arg311 [[0, 1, 2, 3]] output_shape [1, 512, 1, 1] : tensor<512xf32> into tensor<1x512x1x1xf32>
     %544 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%543 : tensor<32x512x7x7xf32>) outs(%527 : tensor<512xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<512xf32>
     %545 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%448, %expanded_251 : tensor<32x512x7x7xf32>, tensor<1x512x1x1xf32>) outs(%394 : tensor<32x512x7x7xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.subf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.subf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x512x7x7xf32>
     %546 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%543, %545 : tensor<32x512x7x7xf32>, tensor<32x512x7x7xf32>) outs(%394 : tensor<32x512x7x7xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x512x7x7xf32>
     %547 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%546 : tensor<32x512x7x7xf32>) outs(%527 : tensor<512xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<512xf32>
     %548 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%450, %arg151 : tensor<512xf32>, tensor<512xf32>) outs(%129 : tensor<512xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<512xf32>
     %expanded_252 = tensor.expand_shape %548 [[0, 1, 2, 3]] output_shape [1, 512, 1, 1] : tensor<512xf32> into tensor<1x512x1x1xf32>
     %549 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%543, %expanded_252 : tensor<32x512x7x7xf32>, tensor<1x512x1x1xf32>) outs(%394 : tensor<32x512x7x7xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x512x7x7xf32>
     %550 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%547, %450 : tensor<512xf32>, tensor<512xf32>) outs(%129 : tensor<512xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<512xf32>
     %551 = linalg.fill ins(%cst : f32) outs(%523 : tensor<2048x512x1x1xf32>) -> tensor<2048x512x1x1xf32>
     %552 = linalg.generic {indexing_maps = [#map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%551 : tensor<2048x512x1x1xf32>) {
     ^bb0(%out: f32):
-      %1361 = linalg.index 0 : index
-      %1362 = linalg.index 1 : index
-      %extracted = tensor.extract %arg150[%1362, %1361, %c0, %c0] : tensor<512x2048x1x1xf32>
+      %1362 = linalg.index 0 : index
+      %1363 = linalg.index 1 : index
+      %extracted = tensor.extract %arg150[%1363, %1362, %c0, %c0] : tensor<512x2048x1x1xf32>
       linalg.yield %extracted : f32
     } -> tensor<2048x512x1x1xf32>
     %553 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%549, %552 : tensor<32x512x7x7xf32>, tensor<2048x512x1x1xf32>) outs(%405 : tensor<32x2048x7x7xf32>) -> tensor<32x2048x7x7xf32>
@@ -3239,62 +3239,62 @@ module {
     %554 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%transposed_253, %transposed_254 : tensor<2048x32x7x7xf32>, tensor<512x32x7x7xf32>) outs(%551 : tensor<2048x512x1x1xf32>) -> tensor<2048x512x1x1xf32>
     %transposed_255 = linalg.transpose ins(%554 : tensor<2048x512x1x1xf32>) outs(%516 : tensor<512x2048x1x1xf32>) permutation = [1, 0, 2, 3] 
     %555 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%507, %553 : tensor<32x2048x7x7xf32>, tensor<32x2048x7x7xf32>) outs(%404 : tensor<32x2048x7x7xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.addf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.addf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x2048x7x7xf32>
     %556 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%447 : tensor<32x2048x7x7xf32>) outs(%505 : tensor<32x2048x7x7xi1>) {
     ^bb0(%in: f32, %out: i1):
-      %1361 = arith.cmpf ole, %in, %cst : f32
-      linalg.yield %1361 : i1
+      %1362 = arith.cmpf ole, %in, %cst : f32
+      linalg.yield %1362 : i1
     } -> tensor<32x2048x7x7xi1>
     %557 = linalg.generic {indexing_maps = [#map1, #map12, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%556, %cst_4, %555 : tensor<32x2048x7x7xi1>, tensor<f32>, tensor<32x2048x7x7xf32>) outs(%404 : tensor<32x2048x7x7xf32>) {
-    ^bb0(%in: i1, %in_603: f32, %in_604: f32, %out: f32):
-      %1361 = arith.select %in, %in_603, %in_604 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: i1, %in_599: f32, %in_600: f32, %out: f32):
+      %1362 = arith.select %in, %in_599, %in_600 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x2048x7x7xf32>
     %expanded_256 = tensor.expand_shape %arg308 [[0, 1, 2, 3]] output_shape [1, 2048, 1, 1] : tensor<2048xf32> into tensor<1x2048x1x1xf32>
     %558 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%557 : tensor<32x2048x7x7xf32>) outs(%508 : tensor<2048xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<2048xf32>
     %559 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%439, %expanded_256 : tensor<32x2048x7x7xf32>, tensor<1x2048x1x1xf32>) outs(%404 : tensor<32x2048x7x7xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.subf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.subf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x2048x7x7xf32>
     %560 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%557, %559 : tensor<32x2048x7x7xf32>, tensor<32x2048x7x7xf32>) outs(%404 : tensor<32x2048x7x7xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x2048x7x7xf32>
     %561 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%560 : tensor<32x2048x7x7xf32>) outs(%508 : tensor<2048xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<2048xf32>
     %562 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%441, %arg148 : tensor<2048xf32>, tensor<2048xf32>) outs(%407 : tensor<2048xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<2048xf32>
     %expanded_257 = tensor.expand_shape %562 [[0, 1, 2, 3]] output_shape [1, 2048, 1, 1] : tensor<2048xf32> into tensor<1x2048x1x1xf32>
     %563 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%557, %expanded_257 : tensor<32x2048x7x7xf32>, tensor<1x2048x1x1xf32>) outs(%404 : tensor<32x2048x7x7xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x2048x7x7xf32>
     %564 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%561, %441 : tensor<2048xf32>, tensor<2048xf32>) outs(%407 : tensor<2048xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<2048xf32>
     %565 = linalg.generic {indexing_maps = [#map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%517 : tensor<512x2048x1x1xf32>) {
     ^bb0(%out: f32):
-      %1361 = linalg.index 0 : index
-      %1362 = linalg.index 1 : index
-      %extracted = tensor.extract %arg147[%1362, %1361, %c0, %c0] : tensor<2048x512x1x1xf32>
+      %1362 = linalg.index 0 : index
+      %1363 = linalg.index 1 : index
+      %extracted = tensor.extract %arg147[%1363, %1362, %c0, %c0] : tensor<2048x512x1x1xf32>
       linalg.yield %extracted : f32
     } -> tensor<512x2048x1x1xf32>
     %566 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%563, %565 : tensor<32x2048x7x7xf32>, tensor<512x2048x1x1xf32>) outs(%395 : tensor<32x512x7x7xf32>) -> tensor<32x512x7x7xf32>
@@ -3304,60 +3304,60 @@ module {
     %transposed_260 = linalg.transpose ins(%567 : tensor<512x2048x1x1xf32>) outs(%523 : tensor<2048x512x1x1xf32>) permutation = [1, 0, 2, 3] 
     %568 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%438 : tensor<32x512x7x7xf32>) outs(%524 : tensor<32x512x7x7xi1>) {
     ^bb0(%in: f32, %out: i1):
-      %1361 = arith.cmpf ole, %in, %cst : f32
-      linalg.yield %1361 : i1
+      %1362 = arith.cmpf ole, %in, %cst : f32
+      linalg.yield %1362 : i1
     } -> tensor<32x512x7x7xi1>
     %569 = linalg.generic {indexing_maps = [#map1, #map12, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%568, %cst_4, %566 : tensor<32x512x7x7xi1>, tensor<f32>, tensor<32x512x7x7xf32>) outs(%394 : tensor<32x512x7x7xf32>) {
-    ^bb0(%in: i1, %in_603: f32, %in_604: f32, %out: f32):
-      %1361 = arith.select %in, %in_603, %in_604 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: i1, %in_599: f32, %in_600: f32, %out: f32):
+      %1362 = arith.select %in, %in_599, %in_600 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x512x7x7xf32>
     %expanded_261 = tensor.expand_shape %arg305 [[0, 1, 2, 3]] output_shape [1, 512, 1, 1] : tensor<512xf32> into tensor<1x512x1x1xf32>
     %570 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%569 : tensor<32x512x7x7xf32>) outs(%527 : tensor<512xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<512xf32>
     %571 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%431, %expanded_261 : tensor<32x512x7x7xf32>, tensor<1x512x1x1xf32>) outs(%394 : tensor<32x512x7x7xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.subf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.subf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x512x7x7xf32>
     %572 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%569, %571 : tensor<32x512x7x7xf32>, tensor<32x512x7x7xf32>) outs(%394 : tensor<32x512x7x7xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x512x7x7xf32>
     %573 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%572 : tensor<32x512x7x7xf32>) outs(%527 : tensor<512xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<512xf32>
     %574 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%433, %arg145 : tensor<512xf32>, tensor<512xf32>) outs(%129 : tensor<512xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<512xf32>
     %expanded_262 = tensor.expand_shape %574 [[0, 1, 2, 3]] output_shape [1, 512, 1, 1] : tensor<512xf32> into tensor<1x512x1x1xf32>
     %575 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%569, %expanded_262 : tensor<32x512x7x7xf32>, tensor<1x512x1x1xf32>) outs(%394 : tensor<32x512x7x7xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x512x7x7xf32>
     %576 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%573, %433 : tensor<512xf32>, tensor<512xf32>) outs(%129 : tensor<512xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<512xf32>
     %577 = linalg.generic {indexing_maps = [#map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%536 : tensor<512x512x3x3xf32>) {
     ^bb0(%out: f32):
-      %1361 = linalg.index 0 : index
-      %1362 = linalg.index 1 : index
-      %1363 = linalg.index 2 : index
-      %1364 = linalg.index 3 : index
-      %1365 = arith.subi %c2, %1363 : index
+      %1362 = linalg.index 0 : index
+      %1363 = linalg.index 1 : index
+      %1364 = linalg.index 2 : index
+      %1365 = linalg.index 3 : index
       %1366 = arith.subi %c2, %1364 : index
-      %extracted = tensor.extract %arg144[%1362, %1361, %1365, %1366] : tensor<512x512x3x3xf32>
+      %1367 = arith.subi %c2, %1365 : index
+      %extracted = tensor.extract %arg144[%1363, %1362, %1366, %1367] : tensor<512x512x3x3xf32>
       linalg.yield %extracted : f32
     } -> tensor<512x512x3x3xf32>
     %inserted_slice_263 = tensor.insert_slice %575 into %539[0, 0, 1, 1] [32, 512, 7, 7] [1, 1, 1, 1] : tensor<32x512x7x7xf32> into tensor<32x512x9x9xf32>
@@ -3372,56 +3372,56 @@ module {
     %transposed_267 = linalg.transpose ins(%579 : tensor<512x512x3x3xf32>) outs(%535 : tensor<512x512x3x3xf32>) permutation = [1, 0, 2, 3] 
     %580 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%430 : tensor<32x512x7x7xf32>) outs(%524 : tensor<32x512x7x7xi1>) {
     ^bb0(%in: f32, %out: i1):
-      %1361 = arith.cmpf ole, %in, %cst : f32
-      linalg.yield %1361 : i1
+      %1362 = arith.cmpf ole, %in, %cst : f32
+      linalg.yield %1362 : i1
     } -> tensor<32x512x7x7xi1>
     %581 = linalg.generic {indexing_maps = [#map1, #map12, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%580, %cst_4, %578 : tensor<32x512x7x7xi1>, tensor<f32>, tensor<32x512x7x7xf32>) outs(%394 : tensor<32x512x7x7xf32>) {
-    ^bb0(%in: i1, %in_603: f32, %in_604: f32, %out: f32):
-      %1361 = arith.select %in, %in_603, %in_604 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: i1, %in_599: f32, %in_600: f32, %out: f32):
+      %1362 = arith.select %in, %in_599, %in_600 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x512x7x7xf32>
     %expanded_268 = tensor.expand_shape %arg302 [[0, 1, 2, 3]] output_shape [1, 512, 1, 1] : tensor<512xf32> into tensor<1x512x1x1xf32>
     %582 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%581 : tensor<32x512x7x7xf32>) outs(%527 : tensor<512xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<512xf32>
     %583 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%423, %expanded_268 : tensor<32x512x7x7xf32>, tensor<1x512x1x1xf32>) outs(%394 : tensor<32x512x7x7xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.subf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.subf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x512x7x7xf32>
     %584 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%581, %583 : tensor<32x512x7x7xf32>, tensor<32x512x7x7xf32>) outs(%394 : tensor<32x512x7x7xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x512x7x7xf32>
     %585 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%584 : tensor<32x512x7x7xf32>) outs(%527 : tensor<512xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<512xf32>
     %586 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%425, %arg142 : tensor<512xf32>, tensor<512xf32>) outs(%129 : tensor<512xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<512xf32>
     %expanded_269 = tensor.expand_shape %586 [[0, 1, 2, 3]] output_shape [1, 512, 1, 1] : tensor<512xf32> into tensor<1x512x1x1xf32>
     %587 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%581, %expanded_269 : tensor<32x512x7x7xf32>, tensor<1x512x1x1xf32>) outs(%394 : tensor<32x512x7x7xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x512x7x7xf32>
     %588 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%585, %425 : tensor<512xf32>, tensor<512xf32>) outs(%129 : tensor<512xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<512xf32>
     %589 = linalg.generic {indexing_maps = [#map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%551 : tensor<2048x512x1x1xf32>) {
     ^bb0(%out: f32):
-      %1361 = linalg.index 0 : index
-      %1362 = linalg.index 1 : index
-      %extracted = tensor.extract %arg141[%1362, %1361, %c0, %c0] : tensor<512x2048x1x1xf32>
+      %1362 = linalg.index 0 : index
+      %1363 = linalg.index 1 : index
+      %extracted = tensor.extract %arg141[%1363, %1362, %c0, %c0] : tensor<512x2048x1x1xf32>
       linalg.yield %extracted : f32
     } -> tensor<2048x512x1x1xf32>
     %590 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%587, %589 : tensor<32x512x7x7xf32>, tensor<2048x512x1x1xf32>) outs(%405 : tensor<32x2048x7x7xf32>) -> tensor<32x2048x7x7xf32>
@@ -3430,64 +3430,64 @@ module {
     %591 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%transposed_270, %transposed_271 : tensor<2048x32x7x7xf32>, tensor<512x32x7x7xf32>) outs(%551 : tensor<2048x512x1x1xf32>) -> tensor<2048x512x1x1xf32>
     %transposed_272 = linalg.transpose ins(%591 : tensor<2048x512x1x1xf32>) outs(%516 : tensor<512x2048x1x1xf32>) permutation = [1, 0, 2, 3] 
     %592 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%557, %590 : tensor<32x2048x7x7xf32>, tensor<32x2048x7x7xf32>) outs(%404 : tensor<32x2048x7x7xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.addf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.addf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x2048x7x7xf32>
     %593 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%422 : tensor<32x2048x7x7xf32>) outs(%505 : tensor<32x2048x7x7xi1>) {
     ^bb0(%in: f32, %out: i1):
-      %1361 = arith.cmpf ole, %in, %cst : f32
-      linalg.yield %1361 : i1
+      %1362 = arith.cmpf ole, %in, %cst : f32
+      linalg.yield %1362 : i1
     } -> tensor<32x2048x7x7xi1>
     %594 = linalg.generic {indexing_maps = [#map1, #map12, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%593, %cst_4, %592 : tensor<32x2048x7x7xi1>, tensor<f32>, tensor<32x2048x7x7xf32>) outs(%404 : tensor<32x2048x7x7xf32>) {
-    ^bb0(%in: i1, %in_603: f32, %in_604: f32, %out: f32):
-      %1361 = arith.select %in, %in_603, %in_604 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: i1, %in_599: f32, %in_600: f32, %out: f32):
+      %1362 = arith.select %in, %in_599, %in_600 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x2048x7x7xf32>
     %expanded_273 = tensor.expand_shape %arg299 [[0, 1, 2, 3]] output_shape [1, 2048, 1, 1] : tensor<2048xf32> into tensor<1x2048x1x1xf32>
     %595 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%594 : tensor<32x2048x7x7xf32>) outs(%508 : tensor<2048xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<2048xf32>
     %596 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%414, %expanded_273 : tensor<32x2048x7x7xf32>, tensor<1x2048x1x1xf32>) outs(%404 : tensor<32x2048x7x7xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.subf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.subf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x2048x7x7xf32>
     %597 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%594, %596 : tensor<32x2048x7x7xf32>, tensor<32x2048x7x7xf32>) outs(%404 : tensor<32x2048x7x7xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x2048x7x7xf32>
     %598 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%597 : tensor<32x2048x7x7xf32>) outs(%508 : tensor<2048xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<2048xf32>
     %599 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%416, %arg139 : tensor<2048xf32>, tensor<2048xf32>) outs(%407 : tensor<2048xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<2048xf32>
     %expanded_274 = tensor.expand_shape %599 [[0, 1, 2, 3]] output_shape [1, 2048, 1, 1] : tensor<2048xf32> into tensor<1x2048x1x1xf32>
     %600 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%594, %expanded_274 : tensor<32x2048x7x7xf32>, tensor<1x2048x1x1xf32>) outs(%404 : tensor<32x2048x7x7xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x2048x7x7xf32>
     %601 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%598, %416 : tensor<2048xf32>, tensor<2048xf32>) outs(%407 : tensor<2048xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<2048xf32>
     %602 = tensor.empty() : tensor<1024x2048x1x1xf32>
     %603 = linalg.fill ins(%cst : f32) outs(%602 : tensor<1024x2048x1x1xf32>) -> tensor<1024x2048x1x1xf32>
     %604 = linalg.generic {indexing_maps = [#map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%603 : tensor<1024x2048x1x1xf32>) {
     ^bb0(%out: f32):
-      %1361 = linalg.index 0 : index
-      %1362 = linalg.index 1 : index
-      %extracted = tensor.extract %arg138[%1362, %1361, %c0, %c0] : tensor<2048x1024x1x1xf32>
+      %1362 = linalg.index 0 : index
+      %1363 = linalg.index 1 : index
+      %extracted = tensor.extract %arg138[%1363, %1362, %c0, %c0] : tensor<2048x1024x1x1xf32>
       linalg.yield %extracted : f32
     } -> tensor<1024x2048x1x1xf32>
     %605 = tensor.empty() : tensor<32x2048x14x14xf32>
@@ -3512,46 +3512,46 @@ module {
     %614 = linalg.fill ins(%cst : f32) outs(%613 : tensor<2048x1024x1x1xf32>) -> tensor<2048x1024x1x1xf32>
     %615 = linalg.generic {indexing_maps = [#map15, #map16], iterator_types = ["reduction", "parallel", "parallel", "parallel", "parallel"]} ins(%transposed_283 : tensor<32x2048x1024x1x1xf32>) outs(%614 : tensor<2048x1024x1x1xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<2048x1024x1x1xf32>
     %expanded_284 = tensor.expand_shape %arg296 [[0, 1, 2, 3]] output_shape [1, 2048, 1, 1] : tensor<2048xf32> into tensor<1x2048x1x1xf32>
     %616 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%406, %expanded_284 : tensor<32x2048x7x7xf32>, tensor<1x2048x1x1xf32>) outs(%404 : tensor<32x2048x7x7xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.subf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.subf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x2048x7x7xf32>
     %617 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%594, %616 : tensor<32x2048x7x7xf32>, tensor<32x2048x7x7xf32>) outs(%404 : tensor<32x2048x7x7xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x2048x7x7xf32>
     %618 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%617 : tensor<32x2048x7x7xf32>) outs(%508 : tensor<2048xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<2048xf32>
     %619 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%409, %arg136 : tensor<2048xf32>, tensor<2048xf32>) outs(%407 : tensor<2048xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<2048xf32>
     %expanded_285 = tensor.expand_shape %619 [[0, 1, 2, 3]] output_shape [1, 2048, 1, 1] : tensor<2048xf32> into tensor<1x2048x1x1xf32>
     %620 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%594, %expanded_285 : tensor<32x2048x7x7xf32>, tensor<1x2048x1x1xf32>) outs(%404 : tensor<32x2048x7x7xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x2048x7x7xf32>
     %621 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%618, %409 : tensor<2048xf32>, tensor<2048xf32>) outs(%407 : tensor<2048xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<2048xf32>
     %622 = linalg.generic {indexing_maps = [#map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%517 : tensor<512x2048x1x1xf32>) {
     ^bb0(%out: f32):
-      %1361 = linalg.index 0 : index
-      %1362 = linalg.index 1 : index
-      %extracted = tensor.extract %arg135[%1362, %1361, %c0, %c0] : tensor<2048x512x1x1xf32>
+      %1362 = linalg.index 0 : index
+      %1363 = linalg.index 1 : index
+      %extracted = tensor.extract %arg135[%1363, %1362, %c0, %c0] : tensor<2048x512x1x1xf32>
       linalg.yield %extracted : f32
     } -> tensor<512x2048x1x1xf32>
     %623 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%620, %622 : tensor<32x2048x7x7xf32>, tensor<512x2048x1x1xf32>) outs(%395 : tensor<32x512x7x7xf32>) -> tensor<32x512x7x7xf32>
@@ -3561,60 +3561,60 @@ module {
     %transposed_288 = linalg.transpose ins(%624 : tensor<512x2048x1x1xf32>) outs(%523 : tensor<2048x512x1x1xf32>) permutation = [1, 0, 2, 3] 
     %625 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%403 : tensor<32x512x7x7xf32>) outs(%524 : tensor<32x512x7x7xi1>) {
     ^bb0(%in: f32, %out: i1):
-      %1361 = arith.cmpf ole, %in, %cst : f32
-      linalg.yield %1361 : i1
+      %1362 = arith.cmpf ole, %in, %cst : f32
+      linalg.yield %1362 : i1
     } -> tensor<32x512x7x7xi1>
     %626 = linalg.generic {indexing_maps = [#map1, #map12, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%625, %cst_4, %623 : tensor<32x512x7x7xi1>, tensor<f32>, tensor<32x512x7x7xf32>) outs(%394 : tensor<32x512x7x7xf32>) {
-    ^bb0(%in: i1, %in_603: f32, %in_604: f32, %out: f32):
-      %1361 = arith.select %in, %in_603, %in_604 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: i1, %in_599: f32, %in_600: f32, %out: f32):
+      %1362 = arith.select %in, %in_599, %in_600 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x512x7x7xf32>
     %expanded_289 = tensor.expand_shape %arg293 [[0, 1, 2, 3]] output_shape [1, 512, 1, 1] : tensor<512xf32> into tensor<1x512x1x1xf32>
     %627 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%626 : tensor<32x512x7x7xf32>) outs(%527 : tensor<512xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<512xf32>
     %628 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%396, %expanded_289 : tensor<32x512x7x7xf32>, tensor<1x512x1x1xf32>) outs(%394 : tensor<32x512x7x7xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.subf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.subf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x512x7x7xf32>
     %629 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%626, %628 : tensor<32x512x7x7xf32>, tensor<32x512x7x7xf32>) outs(%394 : tensor<32x512x7x7xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x512x7x7xf32>
     %630 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%629 : tensor<32x512x7x7xf32>) outs(%527 : tensor<512xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<512xf32>
     %631 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%398, %arg133 : tensor<512xf32>, tensor<512xf32>) outs(%129 : tensor<512xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<512xf32>
     %expanded_290 = tensor.expand_shape %631 [[0, 1, 2, 3]] output_shape [1, 512, 1, 1] : tensor<512xf32> into tensor<1x512x1x1xf32>
     %632 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%626, %expanded_290 : tensor<32x512x7x7xf32>, tensor<1x512x1x1xf32>) outs(%394 : tensor<32x512x7x7xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x512x7x7xf32>
     %633 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%630, %398 : tensor<512xf32>, tensor<512xf32>) outs(%129 : tensor<512xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<512xf32>
     %634 = linalg.generic {indexing_maps = [#map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%536 : tensor<512x512x3x3xf32>) {
     ^bb0(%out: f32):
-      %1361 = linalg.index 0 : index
-      %1362 = linalg.index 1 : index
-      %1363 = linalg.index 2 : index
-      %1364 = linalg.index 3 : index
-      %1365 = arith.subi %c2, %1363 : index
+      %1362 = linalg.index 0 : index
+      %1363 = linalg.index 1 : index
+      %1364 = linalg.index 2 : index
+      %1365 = linalg.index 3 : index
       %1366 = arith.subi %c2, %1364 : index
-      %extracted = tensor.extract %arg132[%1362, %1361, %1365, %1366] : tensor<512x512x3x3xf32>
+      %1367 = arith.subi %c2, %1365 : index
+      %extracted = tensor.extract %arg132[%1363, %1362, %1366, %1367] : tensor<512x512x3x3xf32>
       linalg.yield %extracted : f32
     } -> tensor<512x512x3x3xf32>
     %635 = tensor.empty() : tensor<32x512x16x16xf32>
@@ -3641,64 +3641,64 @@ module {
     %transposed_301 = linalg.transpose ins(%expanded_300 : tensor<512x32x512x3x3xf32>) outs(%642 : tensor<32x512x512x3x3xf32>) permutation = [1, 2, 0, 3, 4] 
     %643 = linalg.generic {indexing_maps = [#map15, #map16], iterator_types = ["reduction", "parallel", "parallel", "parallel", "parallel"]} ins(%transposed_301 : tensor<32x512x512x3x3xf32>) outs(%536 : tensor<512x512x3x3xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<512x512x3x3xf32>
     %644 = tensor.empty() : tensor<32x512x14x14xi1>
     %645 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%393 : tensor<32x512x14x14xf32>) outs(%644 : tensor<32x512x14x14xi1>) {
     ^bb0(%in: f32, %out: i1):
-      %1361 = arith.cmpf ole, %in, %cst : f32
-      linalg.yield %1361 : i1
+      %1362 = arith.cmpf ole, %in, %cst : f32
+      linalg.yield %1362 : i1
     } -> tensor<32x512x14x14xi1>
     %646 = linalg.generic {indexing_maps = [#map1, #map12, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%645, %cst_4, %637 : tensor<32x512x14x14xi1>, tensor<f32>, tensor<32x512x14x14xf32>) outs(%384 : tensor<32x512x14x14xf32>) {
-    ^bb0(%in: i1, %in_603: f32, %in_604: f32, %out: f32):
-      %1361 = arith.select %in, %in_603, %in_604 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: i1, %in_599: f32, %in_600: f32, %out: f32):
+      %1362 = arith.select %in, %in_599, %in_600 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x512x14x14xf32>
     %expanded_302 = tensor.expand_shape %arg290 [[0, 1, 2, 3]] output_shape [1, 512, 1, 1] : tensor<512xf32> into tensor<1x512x1x1xf32>
     %647 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%646 : tensor<32x512x14x14xf32>) outs(%527 : tensor<512xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<512xf32>
     %648 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%386, %expanded_302 : tensor<32x512x14x14xf32>, tensor<1x512x1x1xf32>) outs(%384 : tensor<32x512x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.subf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.subf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x512x14x14xf32>
     %649 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%646, %648 : tensor<32x512x14x14xf32>, tensor<32x512x14x14xf32>) outs(%384 : tensor<32x512x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x512x14x14xf32>
     %650 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%649 : tensor<32x512x14x14xf32>) outs(%527 : tensor<512xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<512xf32>
     %651 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%388, %arg130 : tensor<512xf32>, tensor<512xf32>) outs(%129 : tensor<512xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<512xf32>
     %expanded_303 = tensor.expand_shape %651 [[0, 1, 2, 3]] output_shape [1, 512, 1, 1] : tensor<512xf32> into tensor<1x512x1x1xf32>
     %652 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%646, %expanded_303 : tensor<32x512x14x14xf32>, tensor<1x512x1x1xf32>) outs(%384 : tensor<32x512x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x512x14x14xf32>
     %653 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%650, %388 : tensor<512xf32>, tensor<512xf32>) outs(%129 : tensor<512xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<512xf32>
     %654 = tensor.empty() : tensor<1024x512x1x1xf32>
     %655 = linalg.fill ins(%cst : f32) outs(%654 : tensor<1024x512x1x1xf32>) -> tensor<1024x512x1x1xf32>
     %656 = linalg.generic {indexing_maps = [#map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%655 : tensor<1024x512x1x1xf32>) {
     ^bb0(%out: f32):
-      %1361 = linalg.index 0 : index
-      %1362 = linalg.index 1 : index
-      %extracted = tensor.extract %arg129[%1362, %1361, %c0, %c0] : tensor<512x1024x1x1xf32>
+      %1362 = linalg.index 0 : index
+      %1363 = linalg.index 1 : index
+      %extracted = tensor.extract %arg129[%1363, %1362, %c0, %c0] : tensor<512x1024x1x1xf32>
       linalg.yield %extracted : f32
     } -> tensor<1024x512x1x1xf32>
     %657 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%652, %656 : tensor<32x512x14x14xf32>, tensor<1024x512x1x1xf32>) outs(%241 : tensor<32x1024x14x14xf32>) -> tensor<32x1024x14x14xf32>
@@ -3707,66 +3707,66 @@ module {
     %659 = tensor.empty() : tensor<512x1024x1x1xf32>
     %transposed_305 = linalg.transpose ins(%658 : tensor<1024x512x1x1xf32>) outs(%659 : tensor<512x1024x1x1xf32>) permutation = [1, 0, 2, 3] 
     %660 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%607, %657 : tensor<32x1024x14x14xf32>, tensor<32x1024x14x14xf32>) outs(%240 : tensor<32x1024x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.addf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.addf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x1024x14x14xf32>
     %661 = tensor.empty() : tensor<32x1024x14x14xi1>
     %662 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%383 : tensor<32x1024x14x14xf32>) outs(%661 : tensor<32x1024x14x14xi1>) {
     ^bb0(%in: f32, %out: i1):
-      %1361 = arith.cmpf ole, %in, %cst : f32
-      linalg.yield %1361 : i1
+      %1362 = arith.cmpf ole, %in, %cst : f32
+      linalg.yield %1362 : i1
     } -> tensor<32x1024x14x14xi1>
     %663 = linalg.generic {indexing_maps = [#map1, #map12, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%662, %cst_4, %660 : tensor<32x1024x14x14xi1>, tensor<f32>, tensor<32x1024x14x14xf32>) outs(%240 : tensor<32x1024x14x14xf32>) {
-    ^bb0(%in: i1, %in_603: f32, %in_604: f32, %out: f32):
-      %1361 = arith.select %in, %in_603, %in_604 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: i1, %in_599: f32, %in_600: f32, %out: f32):
+      %1362 = arith.select %in, %in_599, %in_600 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x1024x14x14xf32>
     %expanded_306 = tensor.expand_shape %arg287 [[0, 1, 2, 3]] output_shape [1, 1024, 1, 1] : tensor<1024xf32> into tensor<1x1024x1x1xf32>
     %664 = linalg.fill ins(%cst : f32) outs(%243 : tensor<1024xf32>) -> tensor<1024xf32>
     %665 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%663 : tensor<32x1024x14x14xf32>) outs(%664 : tensor<1024xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<1024xf32>
     %666 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%375, %expanded_306 : tensor<32x1024x14x14xf32>, tensor<1x1024x1x1xf32>) outs(%240 : tensor<32x1024x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.subf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.subf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x1024x14x14xf32>
     %667 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%663, %666 : tensor<32x1024x14x14xf32>, tensor<32x1024x14x14xf32>) outs(%240 : tensor<32x1024x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x1024x14x14xf32>
     %668 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%667 : tensor<32x1024x14x14xf32>) outs(%664 : tensor<1024xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<1024xf32>
     %669 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%377, %arg127 : tensor<1024xf32>, tensor<1024xf32>) outs(%243 : tensor<1024xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<1024xf32>
     %expanded_307 = tensor.expand_shape %669 [[0, 1, 2, 3]] output_shape [1, 1024, 1, 1] : tensor<1024xf32> into tensor<1x1024x1x1xf32>
     %670 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%663, %expanded_307 : tensor<32x1024x14x14xf32>, tensor<1x1024x1x1xf32>) outs(%240 : tensor<32x1024x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x1024x14x14xf32>
     %671 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%668, %377 : tensor<1024xf32>, tensor<1024xf32>) outs(%243 : tensor<1024xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<1024xf32>
     %672 = tensor.empty() : tensor<256x1024x1x1xf32>
     %673 = linalg.fill ins(%cst : f32) outs(%672 : tensor<256x1024x1x1xf32>) -> tensor<256x1024x1x1xf32>
     %674 = linalg.generic {indexing_maps = [#map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%673 : tensor<256x1024x1x1xf32>) {
     ^bb0(%out: f32):
-      %1361 = linalg.index 0 : index
-      %1362 = linalg.index 1 : index
-      %extracted = tensor.extract %arg126[%1362, %1361, %c0, %c0] : tensor<1024x256x1x1xf32>
+      %1362 = linalg.index 0 : index
+      %1363 = linalg.index 1 : index
+      %extracted = tensor.extract %arg126[%1363, %1362, %c0, %c0] : tensor<1024x256x1x1xf32>
       linalg.yield %extracted : f32
     } -> tensor<256x1024x1x1xf32>
     %675 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%670, %674 : tensor<32x1024x14x14xf32>, tensor<256x1024x1x1xf32>) outs(%231 : tensor<32x256x14x14xf32>) -> tensor<32x256x14x14xf32>
@@ -3779,63 +3779,63 @@ module {
     %679 = tensor.empty() : tensor<32x256x14x14xi1>
     %680 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%374 : tensor<32x256x14x14xf32>) outs(%679 : tensor<32x256x14x14xi1>) {
     ^bb0(%in: f32, %out: i1):
-      %1361 = arith.cmpf ole, %in, %cst : f32
-      linalg.yield %1361 : i1
+      %1362 = arith.cmpf ole, %in, %cst : f32
+      linalg.yield %1362 : i1
     } -> tensor<32x256x14x14xi1>
     %681 = linalg.generic {indexing_maps = [#map1, #map12, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%680, %cst_4, %675 : tensor<32x256x14x14xi1>, tensor<f32>, tensor<32x256x14x14xf32>) outs(%230 : tensor<32x256x14x14xf32>) {
-    ^bb0(%in: i1, %in_603: f32, %in_604: f32, %out: f32):
-      %1361 = arith.select %in, %in_603, %in_604 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: i1, %in_599: f32, %in_600: f32, %out: f32):
+      %1362 = arith.select %in, %in_599, %in_600 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x14x14xf32>
     %expanded_311 = tensor.expand_shape %arg284 [[0, 1, 2, 3]] output_shape [1, 256, 1, 1] : tensor<256xf32> into tensor<1x256x1x1xf32>
     %682 = linalg.fill ins(%cst : f32) outs(%39 : tensor<256xf32>) -> tensor<256xf32>
     %683 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%681 : tensor<32x256x14x14xf32>) outs(%682 : tensor<256xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<256xf32>
     %684 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%367, %expanded_311 : tensor<32x256x14x14xf32>, tensor<1x256x1x1xf32>) outs(%230 : tensor<32x256x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.subf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.subf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x14x14xf32>
     %685 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%681, %684 : tensor<32x256x14x14xf32>, tensor<32x256x14x14xf32>) outs(%230 : tensor<32x256x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x14x14xf32>
     %686 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%685 : tensor<32x256x14x14xf32>) outs(%682 : tensor<256xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<256xf32>
     %687 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%369, %arg124 : tensor<256xf32>, tensor<256xf32>) outs(%39 : tensor<256xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<256xf32>
     %expanded_312 = tensor.expand_shape %687 [[0, 1, 2, 3]] output_shape [1, 256, 1, 1] : tensor<256xf32> into tensor<1x256x1x1xf32>
     %688 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%681, %expanded_312 : tensor<32x256x14x14xf32>, tensor<1x256x1x1xf32>) outs(%230 : tensor<32x256x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x14x14xf32>
     %689 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%686, %369 : tensor<256xf32>, tensor<256xf32>) outs(%39 : tensor<256xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<256xf32>
     %690 = tensor.empty() : tensor<256x256x3x3xf32>
     %691 = linalg.fill ins(%cst : f32) outs(%690 : tensor<256x256x3x3xf32>) -> tensor<256x256x3x3xf32>
     %692 = linalg.generic {indexing_maps = [#map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%691 : tensor<256x256x3x3xf32>) {
     ^bb0(%out: f32):
-      %1361 = linalg.index 0 : index
-      %1362 = linalg.index 1 : index
-      %1363 = linalg.index 2 : index
-      %1364 = linalg.index 3 : index
-      %1365 = arith.subi %c2, %1363 : index
+      %1362 = linalg.index 0 : index
+      %1363 = linalg.index 1 : index
+      %1364 = linalg.index 2 : index
+      %1365 = linalg.index 3 : index
       %1366 = arith.subi %c2, %1364 : index
-      %extracted = tensor.extract %arg123[%1362, %1361, %1365, %1366] : tensor<256x256x3x3xf32>
+      %1367 = arith.subi %c2, %1365 : index
+      %extracted = tensor.extract %arg123[%1363, %1362, %1366, %1367] : tensor<256x256x3x3xf32>
       linalg.yield %extracted : f32
     } -> tensor<256x256x3x3xf32>
     %693 = tensor.empty() : tensor<32x256x16x16xf32>
@@ -3852,57 +3852,57 @@ module {
     %transposed_317 = linalg.transpose ins(%696 : tensor<256x256x3x3xf32>) outs(%690 : tensor<256x256x3x3xf32>) permutation = [1, 0, 2, 3] 
     %697 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%366 : tensor<32x256x14x14xf32>) outs(%679 : tensor<32x256x14x14xi1>) {
     ^bb0(%in: f32, %out: i1):
-      %1361 = arith.cmpf ole, %in, %cst : f32
-      linalg.yield %1361 : i1
+      %1362 = arith.cmpf ole, %in, %cst : f32
+      linalg.yield %1362 : i1
     } -> tensor<32x256x14x14xi1>
     %698 = linalg.generic {indexing_maps = [#map1, #map12, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%697, %cst_4, %695 : tensor<32x256x14x14xi1>, tensor<f32>, tensor<32x256x14x14xf32>) outs(%230 : tensor<32x256x14x14xf32>) {
-    ^bb0(%in: i1, %in_603: f32, %in_604: f32, %out: f32):
-      %1361 = arith.select %in, %in_603, %in_604 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: i1, %in_599: f32, %in_600: f32, %out: f32):
+      %1362 = arith.select %in, %in_599, %in_600 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x14x14xf32>
     %expanded_318 = tensor.expand_shape %arg281 [[0, 1, 2, 3]] output_shape [1, 256, 1, 1] : tensor<256xf32> into tensor<1x256x1x1xf32>
     %699 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%698 : tensor<32x256x14x14xf32>) outs(%682 : tensor<256xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<256xf32>
     %700 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%359, %expanded_318 : tensor<32x256x14x14xf32>, tensor<1x256x1x1xf32>) outs(%230 : tensor<32x256x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.subf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.subf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x14x14xf32>
     %701 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%698, %700 : tensor<32x256x14x14xf32>, tensor<32x256x14x14xf32>) outs(%230 : tensor<32x256x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x14x14xf32>
     %702 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%701 : tensor<32x256x14x14xf32>) outs(%682 : tensor<256xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<256xf32>
     %703 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%361, %arg121 : tensor<256xf32>, tensor<256xf32>) outs(%39 : tensor<256xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<256xf32>
     %expanded_319 = tensor.expand_shape %703 [[0, 1, 2, 3]] output_shape [1, 256, 1, 1] : tensor<256xf32> into tensor<1x256x1x1xf32>
     %704 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%698, %expanded_319 : tensor<32x256x14x14xf32>, tensor<1x256x1x1xf32>) outs(%230 : tensor<32x256x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x14x14xf32>
     %705 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%702, %361 : tensor<256xf32>, tensor<256xf32>) outs(%39 : tensor<256xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<256xf32>
     %706 = linalg.fill ins(%cst : f32) outs(%678 : tensor<1024x256x1x1xf32>) -> tensor<1024x256x1x1xf32>
     %707 = linalg.generic {indexing_maps = [#map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%706 : tensor<1024x256x1x1xf32>) {
     ^bb0(%out: f32):
-      %1361 = linalg.index 0 : index
-      %1362 = linalg.index 1 : index
-      %extracted = tensor.extract %arg120[%1362, %1361, %c0, %c0] : tensor<256x1024x1x1xf32>
+      %1362 = linalg.index 0 : index
+      %1363 = linalg.index 1 : index
+      %extracted = tensor.extract %arg120[%1363, %1362, %c0, %c0] : tensor<256x1024x1x1xf32>
       linalg.yield %extracted : f32
     } -> tensor<1024x256x1x1xf32>
     %708 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%704, %707 : tensor<32x256x14x14xf32>, tensor<1024x256x1x1xf32>) outs(%241 : tensor<32x1024x14x14xf32>) -> tensor<32x1024x14x14xf32>
@@ -3911,62 +3911,62 @@ module {
     %709 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%transposed_320, %transposed_321 : tensor<1024x32x14x14xf32>, tensor<256x32x14x14xf32>) outs(%706 : tensor<1024x256x1x1xf32>) -> tensor<1024x256x1x1xf32>
     %transposed_322 = linalg.transpose ins(%709 : tensor<1024x256x1x1xf32>) outs(%672 : tensor<256x1024x1x1xf32>) permutation = [1, 0, 2, 3] 
     %710 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%663, %708 : tensor<32x1024x14x14xf32>, tensor<32x1024x14x14xf32>) outs(%240 : tensor<32x1024x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.addf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.addf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x1024x14x14xf32>
     %711 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%358 : tensor<32x1024x14x14xf32>) outs(%661 : tensor<32x1024x14x14xi1>) {
     ^bb0(%in: f32, %out: i1):
-      %1361 = arith.cmpf ole, %in, %cst : f32
-      linalg.yield %1361 : i1
+      %1362 = arith.cmpf ole, %in, %cst : f32
+      linalg.yield %1362 : i1
     } -> tensor<32x1024x14x14xi1>
     %712 = linalg.generic {indexing_maps = [#map1, #map12, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%711, %cst_4, %710 : tensor<32x1024x14x14xi1>, tensor<f32>, tensor<32x1024x14x14xf32>) outs(%240 : tensor<32x1024x14x14xf32>) {
-    ^bb0(%in: i1, %in_603: f32, %in_604: f32, %out: f32):
-      %1361 = arith.select %in, %in_603, %in_604 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: i1, %in_599: f32, %in_600: f32, %out: f32):
+      %1362 = arith.select %in, %in_599, %in_600 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x1024x14x14xf32>
     %expanded_323 = tensor.expand_shape %arg278 [[0, 1, 2, 3]] output_shape [1, 1024, 1, 1] : tensor<1024xf32> into tensor<1x1024x1x1xf32>
     %713 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%712 : tensor<32x1024x14x14xf32>) outs(%664 : tensor<1024xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<1024xf32>
     %714 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%350, %expanded_323 : tensor<32x1024x14x14xf32>, tensor<1x1024x1x1xf32>) outs(%240 : tensor<32x1024x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.subf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.subf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x1024x14x14xf32>
     %715 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%712, %714 : tensor<32x1024x14x14xf32>, tensor<32x1024x14x14xf32>) outs(%240 : tensor<32x1024x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x1024x14x14xf32>
     %716 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%715 : tensor<32x1024x14x14xf32>) outs(%664 : tensor<1024xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<1024xf32>
     %717 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%352, %arg118 : tensor<1024xf32>, tensor<1024xf32>) outs(%243 : tensor<1024xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<1024xf32>
     %expanded_324 = tensor.expand_shape %717 [[0, 1, 2, 3]] output_shape [1, 1024, 1, 1] : tensor<1024xf32> into tensor<1x1024x1x1xf32>
     %718 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%712, %expanded_324 : tensor<32x1024x14x14xf32>, tensor<1x1024x1x1xf32>) outs(%240 : tensor<32x1024x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x1024x14x14xf32>
     %719 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%716, %352 : tensor<1024xf32>, tensor<1024xf32>) outs(%243 : tensor<1024xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<1024xf32>
     %720 = linalg.generic {indexing_maps = [#map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%673 : tensor<256x1024x1x1xf32>) {
     ^bb0(%out: f32):
-      %1361 = linalg.index 0 : index
-      %1362 = linalg.index 1 : index
-      %extracted = tensor.extract %arg117[%1362, %1361, %c0, %c0] : tensor<1024x256x1x1xf32>
+      %1362 = linalg.index 0 : index
+      %1363 = linalg.index 1 : index
+      %extracted = tensor.extract %arg117[%1363, %1362, %c0, %c0] : tensor<1024x256x1x1xf32>
       linalg.yield %extracted : f32
     } -> tensor<256x1024x1x1xf32>
     %721 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%718, %720 : tensor<32x1024x14x14xf32>, tensor<256x1024x1x1xf32>) outs(%231 : tensor<32x256x14x14xf32>) -> tensor<32x256x14x14xf32>
@@ -3976,60 +3976,60 @@ module {
     %transposed_327 = linalg.transpose ins(%722 : tensor<256x1024x1x1xf32>) outs(%678 : tensor<1024x256x1x1xf32>) permutation = [1, 0, 2, 3] 
     %723 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%349 : tensor<32x256x14x14xf32>) outs(%679 : tensor<32x256x14x14xi1>) {
     ^bb0(%in: f32, %out: i1):
-      %1361 = arith.cmpf ole, %in, %cst : f32
-      linalg.yield %1361 : i1
+      %1362 = arith.cmpf ole, %in, %cst : f32
+      linalg.yield %1362 : i1
     } -> tensor<32x256x14x14xi1>
     %724 = linalg.generic {indexing_maps = [#map1, #map12, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%723, %cst_4, %721 : tensor<32x256x14x14xi1>, tensor<f32>, tensor<32x256x14x14xf32>) outs(%230 : tensor<32x256x14x14xf32>) {
-    ^bb0(%in: i1, %in_603: f32, %in_604: f32, %out: f32):
-      %1361 = arith.select %in, %in_603, %in_604 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: i1, %in_599: f32, %in_600: f32, %out: f32):
+      %1362 = arith.select %in, %in_599, %in_600 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x14x14xf32>
     %expanded_328 = tensor.expand_shape %arg275 [[0, 1, 2, 3]] output_shape [1, 256, 1, 1] : tensor<256xf32> into tensor<1x256x1x1xf32>
     %725 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%724 : tensor<32x256x14x14xf32>) outs(%682 : tensor<256xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<256xf32>
     %726 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%342, %expanded_328 : tensor<32x256x14x14xf32>, tensor<1x256x1x1xf32>) outs(%230 : tensor<32x256x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.subf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.subf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x14x14xf32>
     %727 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%724, %726 : tensor<32x256x14x14xf32>, tensor<32x256x14x14xf32>) outs(%230 : tensor<32x256x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x14x14xf32>
     %728 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%727 : tensor<32x256x14x14xf32>) outs(%682 : tensor<256xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<256xf32>
     %729 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%344, %arg115 : tensor<256xf32>, tensor<256xf32>) outs(%39 : tensor<256xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<256xf32>
     %expanded_329 = tensor.expand_shape %729 [[0, 1, 2, 3]] output_shape [1, 256, 1, 1] : tensor<256xf32> into tensor<1x256x1x1xf32>
     %730 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%724, %expanded_329 : tensor<32x256x14x14xf32>, tensor<1x256x1x1xf32>) outs(%230 : tensor<32x256x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x14x14xf32>
     %731 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%728, %344 : tensor<256xf32>, tensor<256xf32>) outs(%39 : tensor<256xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<256xf32>
     %732 = linalg.generic {indexing_maps = [#map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%691 : tensor<256x256x3x3xf32>) {
     ^bb0(%out: f32):
-      %1361 = linalg.index 0 : index
-      %1362 = linalg.index 1 : index
-      %1363 = linalg.index 2 : index
-      %1364 = linalg.index 3 : index
-      %1365 = arith.subi %c2, %1363 : index
+      %1362 = linalg.index 0 : index
+      %1363 = linalg.index 1 : index
+      %1364 = linalg.index 2 : index
+      %1365 = linalg.index 3 : index
       %1366 = arith.subi %c2, %1364 : index
-      %extracted = tensor.extract %arg114[%1362, %1361, %1365, %1366] : tensor<256x256x3x3xf32>
+      %1367 = arith.subi %c2, %1365 : index
+      %extracted = tensor.extract %arg114[%1363, %1362, %1366, %1367] : tensor<256x256x3x3xf32>
       linalg.yield %extracted : f32
     } -> tensor<256x256x3x3xf32>
     %inserted_slice_330 = tensor.insert_slice %730 into %694[0, 0, 1, 1] [32, 256, 14, 14] [1, 1, 1, 1] : tensor<32x256x14x14xf32> into tensor<32x256x16x16xf32>
@@ -4044,56 +4044,56 @@ module {
     %transposed_334 = linalg.transpose ins(%734 : tensor<256x256x3x3xf32>) outs(%690 : tensor<256x256x3x3xf32>) permutation = [1, 0, 2, 3] 
     %735 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%341 : tensor<32x256x14x14xf32>) outs(%679 : tensor<32x256x14x14xi1>) {
     ^bb0(%in: f32, %out: i1):
-      %1361 = arith.cmpf ole, %in, %cst : f32
-      linalg.yield %1361 : i1
+      %1362 = arith.cmpf ole, %in, %cst : f32
+      linalg.yield %1362 : i1
     } -> tensor<32x256x14x14xi1>
     %736 = linalg.generic {indexing_maps = [#map1, #map12, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%735, %cst_4, %733 : tensor<32x256x14x14xi1>, tensor<f32>, tensor<32x256x14x14xf32>) outs(%230 : tensor<32x256x14x14xf32>) {
-    ^bb0(%in: i1, %in_603: f32, %in_604: f32, %out: f32):
-      %1361 = arith.select %in, %in_603, %in_604 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: i1, %in_599: f32, %in_600: f32, %out: f32):
+      %1362 = arith.select %in, %in_599, %in_600 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x14x14xf32>
     %expanded_335 = tensor.expand_shape %arg272 [[0, 1, 2, 3]] output_shape [1, 256, 1, 1] : tensor<256xf32> into tensor<1x256x1x1xf32>
     %737 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%736 : tensor<32x256x14x14xf32>) outs(%682 : tensor<256xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<256xf32>
     %738 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%334, %expanded_335 : tensor<32x256x14x14xf32>, tensor<1x256x1x1xf32>) outs(%230 : tensor<32x256x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.subf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.subf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x14x14xf32>
     %739 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%736, %738 : tensor<32x256x14x14xf32>, tensor<32x256x14x14xf32>) outs(%230 : tensor<32x256x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x14x14xf32>
     %740 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%739 : tensor<32x256x14x14xf32>) outs(%682 : tensor<256xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<256xf32>
     %741 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%336, %arg112 : tensor<256xf32>, tensor<256xf32>) outs(%39 : tensor<256xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<256xf32>
     %expanded_336 = tensor.expand_shape %741 [[0, 1, 2, 3]] output_shape [1, 256, 1, 1] : tensor<256xf32> into tensor<1x256x1x1xf32>
     %742 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%736, %expanded_336 : tensor<32x256x14x14xf32>, tensor<1x256x1x1xf32>) outs(%230 : tensor<32x256x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x14x14xf32>
     %743 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%740, %336 : tensor<256xf32>, tensor<256xf32>) outs(%39 : tensor<256xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<256xf32>
     %744 = linalg.generic {indexing_maps = [#map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%706 : tensor<1024x256x1x1xf32>) {
     ^bb0(%out: f32):
-      %1361 = linalg.index 0 : index
-      %1362 = linalg.index 1 : index
-      %extracted = tensor.extract %arg111[%1362, %1361, %c0, %c0] : tensor<256x1024x1x1xf32>
+      %1362 = linalg.index 0 : index
+      %1363 = linalg.index 1 : index
+      %extracted = tensor.extract %arg111[%1363, %1362, %c0, %c0] : tensor<256x1024x1x1xf32>
       linalg.yield %extracted : f32
     } -> tensor<1024x256x1x1xf32>
     %745 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%742, %744 : tensor<32x256x14x14xf32>, tensor<1024x256x1x1xf32>) outs(%241 : tensor<32x1024x14x14xf32>) -> tensor<32x1024x14x14xf32>
@@ -4102,62 +4102,62 @@ module {
     %746 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%transposed_337, %transposed_338 : tensor<1024x32x14x14xf32>, tensor<256x32x14x14xf32>) outs(%706 : tensor<1024x256x1x1xf32>) -> tensor<1024x256x1x1xf32>
     %transposed_339 = linalg.transpose ins(%746 : tensor<1024x256x1x1xf32>) outs(%672 : tensor<256x1024x1x1xf32>) permutation = [1, 0, 2, 3] 
     %747 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%712, %745 : tensor<32x1024x14x14xf32>, tensor<32x1024x14x14xf32>) outs(%240 : tensor<32x1024x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.addf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.addf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x1024x14x14xf32>
     %748 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%333 : tensor<32x1024x14x14xf32>) outs(%661 : tensor<32x1024x14x14xi1>) {
     ^bb0(%in: f32, %out: i1):
-      %1361 = arith.cmpf ole, %in, %cst : f32
-      linalg.yield %1361 : i1
+      %1362 = arith.cmpf ole, %in, %cst : f32
+      linalg.yield %1362 : i1
     } -> tensor<32x1024x14x14xi1>
     %749 = linalg.generic {indexing_maps = [#map1, #map12, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%748, %cst_4, %747 : tensor<32x1024x14x14xi1>, tensor<f32>, tensor<32x1024x14x14xf32>) outs(%240 : tensor<32x1024x14x14xf32>) {
-    ^bb0(%in: i1, %in_603: f32, %in_604: f32, %out: f32):
-      %1361 = arith.select %in, %in_603, %in_604 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: i1, %in_599: f32, %in_600: f32, %out: f32):
+      %1362 = arith.select %in, %in_599, %in_600 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x1024x14x14xf32>
     %expanded_340 = tensor.expand_shape %arg269 [[0, 1, 2, 3]] output_shape [1, 1024, 1, 1] : tensor<1024xf32> into tensor<1x1024x1x1xf32>
     %750 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%749 : tensor<32x1024x14x14xf32>) outs(%664 : tensor<1024xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<1024xf32>
     %751 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%325, %expanded_340 : tensor<32x1024x14x14xf32>, tensor<1x1024x1x1xf32>) outs(%240 : tensor<32x1024x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.subf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.subf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x1024x14x14xf32>
     %752 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%749, %751 : tensor<32x1024x14x14xf32>, tensor<32x1024x14x14xf32>) outs(%240 : tensor<32x1024x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x1024x14x14xf32>
     %753 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%752 : tensor<32x1024x14x14xf32>) outs(%664 : tensor<1024xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<1024xf32>
     %754 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%327, %arg109 : tensor<1024xf32>, tensor<1024xf32>) outs(%243 : tensor<1024xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<1024xf32>
     %expanded_341 = tensor.expand_shape %754 [[0, 1, 2, 3]] output_shape [1, 1024, 1, 1] : tensor<1024xf32> into tensor<1x1024x1x1xf32>
     %755 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%749, %expanded_341 : tensor<32x1024x14x14xf32>, tensor<1x1024x1x1xf32>) outs(%240 : tensor<32x1024x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x1024x14x14xf32>
     %756 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%753, %327 : tensor<1024xf32>, tensor<1024xf32>) outs(%243 : tensor<1024xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<1024xf32>
     %757 = linalg.generic {indexing_maps = [#map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%673 : tensor<256x1024x1x1xf32>) {
     ^bb0(%out: f32):
-      %1361 = linalg.index 0 : index
-      %1362 = linalg.index 1 : index
-      %extracted = tensor.extract %arg108[%1362, %1361, %c0, %c0] : tensor<1024x256x1x1xf32>
+      %1362 = linalg.index 0 : index
+      %1363 = linalg.index 1 : index
+      %extracted = tensor.extract %arg108[%1363, %1362, %c0, %c0] : tensor<1024x256x1x1xf32>
       linalg.yield %extracted : f32
     } -> tensor<256x1024x1x1xf32>
     %758 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%755, %757 : tensor<32x1024x14x14xf32>, tensor<256x1024x1x1xf32>) outs(%231 : tensor<32x256x14x14xf32>) -> tensor<32x256x14x14xf32>
@@ -4167,60 +4167,60 @@ module {
     %transposed_344 = linalg.transpose ins(%759 : tensor<256x1024x1x1xf32>) outs(%678 : tensor<1024x256x1x1xf32>) permutation = [1, 0, 2, 3] 
     %760 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%324 : tensor<32x256x14x14xf32>) outs(%679 : tensor<32x256x14x14xi1>) {
     ^bb0(%in: f32, %out: i1):
-      %1361 = arith.cmpf ole, %in, %cst : f32
-      linalg.yield %1361 : i1
+      %1362 = arith.cmpf ole, %in, %cst : f32
+      linalg.yield %1362 : i1
     } -> tensor<32x256x14x14xi1>
     %761 = linalg.generic {indexing_maps = [#map1, #map12, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%760, %cst_4, %758 : tensor<32x256x14x14xi1>, tensor<f32>, tensor<32x256x14x14xf32>) outs(%230 : tensor<32x256x14x14xf32>) {
-    ^bb0(%in: i1, %in_603: f32, %in_604: f32, %out: f32):
-      %1361 = arith.select %in, %in_603, %in_604 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: i1, %in_599: f32, %in_600: f32, %out: f32):
+      %1362 = arith.select %in, %in_599, %in_600 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x14x14xf32>
     %expanded_345 = tensor.expand_shape %arg266 [[0, 1, 2, 3]] output_shape [1, 256, 1, 1] : tensor<256xf32> into tensor<1x256x1x1xf32>
     %762 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%761 : tensor<32x256x14x14xf32>) outs(%682 : tensor<256xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<256xf32>
     %763 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%317, %expanded_345 : tensor<32x256x14x14xf32>, tensor<1x256x1x1xf32>) outs(%230 : tensor<32x256x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.subf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.subf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x14x14xf32>
     %764 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%761, %763 : tensor<32x256x14x14xf32>, tensor<32x256x14x14xf32>) outs(%230 : tensor<32x256x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x14x14xf32>
     %765 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%764 : tensor<32x256x14x14xf32>) outs(%682 : tensor<256xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<256xf32>
     %766 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%319, %arg106 : tensor<256xf32>, tensor<256xf32>) outs(%39 : tensor<256xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<256xf32>
     %expanded_346 = tensor.expand_shape %766 [[0, 1, 2, 3]] output_shape [1, 256, 1, 1] : tensor<256xf32> into tensor<1x256x1x1xf32>
     %767 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%761, %expanded_346 : tensor<32x256x14x14xf32>, tensor<1x256x1x1xf32>) outs(%230 : tensor<32x256x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x14x14xf32>
     %768 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%765, %319 : tensor<256xf32>, tensor<256xf32>) outs(%39 : tensor<256xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<256xf32>
     %769 = linalg.generic {indexing_maps = [#map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%691 : tensor<256x256x3x3xf32>) {
     ^bb0(%out: f32):
-      %1361 = linalg.index 0 : index
-      %1362 = linalg.index 1 : index
-      %1363 = linalg.index 2 : index
-      %1364 = linalg.index 3 : index
-      %1365 = arith.subi %c2, %1363 : index
+      %1362 = linalg.index 0 : index
+      %1363 = linalg.index 1 : index
+      %1364 = linalg.index 2 : index
+      %1365 = linalg.index 3 : index
       %1366 = arith.subi %c2, %1364 : index
-      %extracted = tensor.extract %arg105[%1362, %1361, %1365, %1366] : tensor<256x256x3x3xf32>
+      %1367 = arith.subi %c2, %1365 : index
+      %extracted = tensor.extract %arg105[%1363, %1362, %1366, %1367] : tensor<256x256x3x3xf32>
       linalg.yield %extracted : f32
     } -> tensor<256x256x3x3xf32>
     %inserted_slice_347 = tensor.insert_slice %767 into %694[0, 0, 1, 1] [32, 256, 14, 14] [1, 1, 1, 1] : tensor<32x256x14x14xf32> into tensor<32x256x16x16xf32>
@@ -4235,56 +4235,56 @@ module {
     %transposed_351 = linalg.transpose ins(%771 : tensor<256x256x3x3xf32>) outs(%690 : tensor<256x256x3x3xf32>) permutation = [1, 0, 2, 3] 
     %772 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%316 : tensor<32x256x14x14xf32>) outs(%679 : tensor<32x256x14x14xi1>) {
     ^bb0(%in: f32, %out: i1):
-      %1361 = arith.cmpf ole, %in, %cst : f32
-      linalg.yield %1361 : i1
+      %1362 = arith.cmpf ole, %in, %cst : f32
+      linalg.yield %1362 : i1
     } -> tensor<32x256x14x14xi1>
     %773 = linalg.generic {indexing_maps = [#map1, #map12, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%772, %cst_4, %770 : tensor<32x256x14x14xi1>, tensor<f32>, tensor<32x256x14x14xf32>) outs(%230 : tensor<32x256x14x14xf32>) {
-    ^bb0(%in: i1, %in_603: f32, %in_604: f32, %out: f32):
-      %1361 = arith.select %in, %in_603, %in_604 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: i1, %in_599: f32, %in_600: f32, %out: f32):
+      %1362 = arith.select %in, %in_599, %in_600 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x14x14xf32>
     %expanded_352 = tensor.expand_shape %arg263 [[0, 1, 2, 3]] output_shape [1, 256, 1, 1] : tensor<256xf32> into tensor<1x256x1x1xf32>
     %774 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%773 : tensor<32x256x14x14xf32>) outs(%682 : tensor<256xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<256xf32>
     %775 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%309, %expanded_352 : tensor<32x256x14x14xf32>, tensor<1x256x1x1xf32>) outs(%230 : tensor<32x256x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.subf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.subf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x14x14xf32>
     %776 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%773, %775 : tensor<32x256x14x14xf32>, tensor<32x256x14x14xf32>) outs(%230 : tensor<32x256x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x14x14xf32>
     %777 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%776 : tensor<32x256x14x14xf32>) outs(%682 : tensor<256xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<256xf32>
     %778 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%311, %arg103 : tensor<256xf32>, tensor<256xf32>) outs(%39 : tensor<256xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<256xf32>
     %expanded_353 = tensor.expand_shape %778 [[0, 1, 2, 3]] output_shape [1, 256, 1, 1] : tensor<256xf32> into tensor<1x256x1x1xf32>
     %779 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%773, %expanded_353 : tensor<32x256x14x14xf32>, tensor<1x256x1x1xf32>) outs(%230 : tensor<32x256x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x14x14xf32>
     %780 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%777, %311 : tensor<256xf32>, tensor<256xf32>) outs(%39 : tensor<256xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<256xf32>
     %781 = linalg.generic {indexing_maps = [#map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%706 : tensor<1024x256x1x1xf32>) {
     ^bb0(%out: f32):
-      %1361 = linalg.index 0 : index
-      %1362 = linalg.index 1 : index
-      %extracted = tensor.extract %arg102[%1362, %1361, %c0, %c0] : tensor<256x1024x1x1xf32>
+      %1362 = linalg.index 0 : index
+      %1363 = linalg.index 1 : index
+      %extracted = tensor.extract %arg102[%1363, %1362, %c0, %c0] : tensor<256x1024x1x1xf32>
       linalg.yield %extracted : f32
     } -> tensor<1024x256x1x1xf32>
     %782 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%779, %781 : tensor<32x256x14x14xf32>, tensor<1024x256x1x1xf32>) outs(%241 : tensor<32x1024x14x14xf32>) -> tensor<32x1024x14x14xf32>
@@ -4293,62 +4293,62 @@ module {
     %783 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%transposed_354, %transposed_355 : tensor<1024x32x14x14xf32>, tensor<256x32x14x14xf32>) outs(%706 : tensor<1024x256x1x1xf32>) -> tensor<1024x256x1x1xf32>
     %transposed_356 = linalg.transpose ins(%783 : tensor<1024x256x1x1xf32>) outs(%672 : tensor<256x1024x1x1xf32>) permutation = [1, 0, 2, 3] 
     %784 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%749, %782 : tensor<32x1024x14x14xf32>, tensor<32x1024x14x14xf32>) outs(%240 : tensor<32x1024x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.addf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.addf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x1024x14x14xf32>
     %785 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%308 : tensor<32x1024x14x14xf32>) outs(%661 : tensor<32x1024x14x14xi1>) {
     ^bb0(%in: f32, %out: i1):
-      %1361 = arith.cmpf ole, %in, %cst : f32
-      linalg.yield %1361 : i1
+      %1362 = arith.cmpf ole, %in, %cst : f32
+      linalg.yield %1362 : i1
     } -> tensor<32x1024x14x14xi1>
     %786 = linalg.generic {indexing_maps = [#map1, #map12, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%785, %cst_4, %784 : tensor<32x1024x14x14xi1>, tensor<f32>, tensor<32x1024x14x14xf32>) outs(%240 : tensor<32x1024x14x14xf32>) {
-    ^bb0(%in: i1, %in_603: f32, %in_604: f32, %out: f32):
-      %1361 = arith.select %in, %in_603, %in_604 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: i1, %in_599: f32, %in_600: f32, %out: f32):
+      %1362 = arith.select %in, %in_599, %in_600 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x1024x14x14xf32>
     %expanded_357 = tensor.expand_shape %arg260 [[0, 1, 2, 3]] output_shape [1, 1024, 1, 1] : tensor<1024xf32> into tensor<1x1024x1x1xf32>
     %787 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%786 : tensor<32x1024x14x14xf32>) outs(%664 : tensor<1024xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<1024xf32>
     %788 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%300, %expanded_357 : tensor<32x1024x14x14xf32>, tensor<1x1024x1x1xf32>) outs(%240 : tensor<32x1024x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.subf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.subf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x1024x14x14xf32>
     %789 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%786, %788 : tensor<32x1024x14x14xf32>, tensor<32x1024x14x14xf32>) outs(%240 : tensor<32x1024x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x1024x14x14xf32>
     %790 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%789 : tensor<32x1024x14x14xf32>) outs(%664 : tensor<1024xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<1024xf32>
     %791 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%302, %arg100 : tensor<1024xf32>, tensor<1024xf32>) outs(%243 : tensor<1024xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<1024xf32>
     %expanded_358 = tensor.expand_shape %791 [[0, 1, 2, 3]] output_shape [1, 1024, 1, 1] : tensor<1024xf32> into tensor<1x1024x1x1xf32>
     %792 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%786, %expanded_358 : tensor<32x1024x14x14xf32>, tensor<1x1024x1x1xf32>) outs(%240 : tensor<32x1024x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x1024x14x14xf32>
     %793 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%790, %302 : tensor<1024xf32>, tensor<1024xf32>) outs(%243 : tensor<1024xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<1024xf32>
     %794 = linalg.generic {indexing_maps = [#map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%673 : tensor<256x1024x1x1xf32>) {
     ^bb0(%out: f32):
-      %1361 = linalg.index 0 : index
-      %1362 = linalg.index 1 : index
-      %extracted = tensor.extract %arg99[%1362, %1361, %c0, %c0] : tensor<1024x256x1x1xf32>
+      %1362 = linalg.index 0 : index
+      %1363 = linalg.index 1 : index
+      %extracted = tensor.extract %arg99[%1363, %1362, %c0, %c0] : tensor<1024x256x1x1xf32>
       linalg.yield %extracted : f32
     } -> tensor<256x1024x1x1xf32>
     %795 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%792, %794 : tensor<32x1024x14x14xf32>, tensor<256x1024x1x1xf32>) outs(%231 : tensor<32x256x14x14xf32>) -> tensor<32x256x14x14xf32>
@@ -4358,60 +4358,60 @@ module {
     %transposed_361 = linalg.transpose ins(%796 : tensor<256x1024x1x1xf32>) outs(%678 : tensor<1024x256x1x1xf32>) permutation = [1, 0, 2, 3] 
     %797 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%299 : tensor<32x256x14x14xf32>) outs(%679 : tensor<32x256x14x14xi1>) {
     ^bb0(%in: f32, %out: i1):
-      %1361 = arith.cmpf ole, %in, %cst : f32
-      linalg.yield %1361 : i1
+      %1362 = arith.cmpf ole, %in, %cst : f32
+      linalg.yield %1362 : i1
     } -> tensor<32x256x14x14xi1>
     %798 = linalg.generic {indexing_maps = [#map1, #map12, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%797, %cst_4, %795 : tensor<32x256x14x14xi1>, tensor<f32>, tensor<32x256x14x14xf32>) outs(%230 : tensor<32x256x14x14xf32>) {
-    ^bb0(%in: i1, %in_603: f32, %in_604: f32, %out: f32):
-      %1361 = arith.select %in, %in_603, %in_604 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: i1, %in_599: f32, %in_600: f32, %out: f32):
+      %1362 = arith.select %in, %in_599, %in_600 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x14x14xf32>
     %expanded_362 = tensor.expand_shape %arg257 [[0, 1, 2, 3]] output_shape [1, 256, 1, 1] : tensor<256xf32> into tensor<1x256x1x1xf32>
     %799 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%798 : tensor<32x256x14x14xf32>) outs(%682 : tensor<256xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<256xf32>
     %800 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%292, %expanded_362 : tensor<32x256x14x14xf32>, tensor<1x256x1x1xf32>) outs(%230 : tensor<32x256x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.subf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.subf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x14x14xf32>
     %801 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%798, %800 : tensor<32x256x14x14xf32>, tensor<32x256x14x14xf32>) outs(%230 : tensor<32x256x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x14x14xf32>
     %802 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%801 : tensor<32x256x14x14xf32>) outs(%682 : tensor<256xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<256xf32>
     %803 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%294, %arg97 : tensor<256xf32>, tensor<256xf32>) outs(%39 : tensor<256xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<256xf32>
     %expanded_363 = tensor.expand_shape %803 [[0, 1, 2, 3]] output_shape [1, 256, 1, 1] : tensor<256xf32> into tensor<1x256x1x1xf32>
     %804 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%798, %expanded_363 : tensor<32x256x14x14xf32>, tensor<1x256x1x1xf32>) outs(%230 : tensor<32x256x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x14x14xf32>
     %805 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%802, %294 : tensor<256xf32>, tensor<256xf32>) outs(%39 : tensor<256xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<256xf32>
     %806 = linalg.generic {indexing_maps = [#map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%691 : tensor<256x256x3x3xf32>) {
     ^bb0(%out: f32):
-      %1361 = linalg.index 0 : index
-      %1362 = linalg.index 1 : index
-      %1363 = linalg.index 2 : index
-      %1364 = linalg.index 3 : index
-      %1365 = arith.subi %c2, %1363 : index
+      %1362 = linalg.index 0 : index
+      %1363 = linalg.index 1 : index
+      %1364 = linalg.index 2 : index
+      %1365 = linalg.index 3 : index
       %1366 = arith.subi %c2, %1364 : index
-      %extracted = tensor.extract %arg96[%1362, %1361, %1365, %1366] : tensor<256x256x3x3xf32>
+      %1367 = arith.subi %c2, %1365 : index
+      %extracted = tensor.extract %arg96[%1363, %1362, %1366, %1367] : tensor<256x256x3x3xf32>
       linalg.yield %extracted : f32
     } -> tensor<256x256x3x3xf32>
     %inserted_slice_364 = tensor.insert_slice %804 into %694[0, 0, 1, 1] [32, 256, 14, 14] [1, 1, 1, 1] : tensor<32x256x14x14xf32> into tensor<32x256x16x16xf32>
@@ -4426,56 +4426,56 @@ module {
     %transposed_368 = linalg.transpose ins(%808 : tensor<256x256x3x3xf32>) outs(%690 : tensor<256x256x3x3xf32>) permutation = [1, 0, 2, 3] 
     %809 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%291 : tensor<32x256x14x14xf32>) outs(%679 : tensor<32x256x14x14xi1>) {
     ^bb0(%in: f32, %out: i1):
-      %1361 = arith.cmpf ole, %in, %cst : f32
-      linalg.yield %1361 : i1
+      %1362 = arith.cmpf ole, %in, %cst : f32
+      linalg.yield %1362 : i1
     } -> tensor<32x256x14x14xi1>
     %810 = linalg.generic {indexing_maps = [#map1, #map12, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%809, %cst_4, %807 : tensor<32x256x14x14xi1>, tensor<f32>, tensor<32x256x14x14xf32>) outs(%230 : tensor<32x256x14x14xf32>) {
-    ^bb0(%in: i1, %in_603: f32, %in_604: f32, %out: f32):
-      %1361 = arith.select %in, %in_603, %in_604 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: i1, %in_599: f32, %in_600: f32, %out: f32):
+      %1362 = arith.select %in, %in_599, %in_600 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x14x14xf32>
     %expanded_369 = tensor.expand_shape %arg254 [[0, 1, 2, 3]] output_shape [1, 256, 1, 1] : tensor<256xf32> into tensor<1x256x1x1xf32>
     %811 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%810 : tensor<32x256x14x14xf32>) outs(%682 : tensor<256xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<256xf32>
     %812 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%284, %expanded_369 : tensor<32x256x14x14xf32>, tensor<1x256x1x1xf32>) outs(%230 : tensor<32x256x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.subf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.subf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x14x14xf32>
     %813 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%810, %812 : tensor<32x256x14x14xf32>, tensor<32x256x14x14xf32>) outs(%230 : tensor<32x256x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x14x14xf32>
     %814 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%813 : tensor<32x256x14x14xf32>) outs(%682 : tensor<256xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<256xf32>
     %815 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%286, %arg94 : tensor<256xf32>, tensor<256xf32>) outs(%39 : tensor<256xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<256xf32>
     %expanded_370 = tensor.expand_shape %815 [[0, 1, 2, 3]] output_shape [1, 256, 1, 1] : tensor<256xf32> into tensor<1x256x1x1xf32>
     %816 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%810, %expanded_370 : tensor<32x256x14x14xf32>, tensor<1x256x1x1xf32>) outs(%230 : tensor<32x256x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x14x14xf32>
     %817 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%814, %286 : tensor<256xf32>, tensor<256xf32>) outs(%39 : tensor<256xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<256xf32>
     %818 = linalg.generic {indexing_maps = [#map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%706 : tensor<1024x256x1x1xf32>) {
     ^bb0(%out: f32):
-      %1361 = linalg.index 0 : index
-      %1362 = linalg.index 1 : index
-      %extracted = tensor.extract %arg93[%1362, %1361, %c0, %c0] : tensor<256x1024x1x1xf32>
+      %1362 = linalg.index 0 : index
+      %1363 = linalg.index 1 : index
+      %extracted = tensor.extract %arg93[%1363, %1362, %c0, %c0] : tensor<256x1024x1x1xf32>
       linalg.yield %extracted : f32
     } -> tensor<1024x256x1x1xf32>
     %819 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%816, %818 : tensor<32x256x14x14xf32>, tensor<1024x256x1x1xf32>) outs(%241 : tensor<32x1024x14x14xf32>) -> tensor<32x1024x14x14xf32>
@@ -4484,62 +4484,62 @@ module {
     %820 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%transposed_371, %transposed_372 : tensor<1024x32x14x14xf32>, tensor<256x32x14x14xf32>) outs(%706 : tensor<1024x256x1x1xf32>) -> tensor<1024x256x1x1xf32>
     %transposed_373 = linalg.transpose ins(%820 : tensor<1024x256x1x1xf32>) outs(%672 : tensor<256x1024x1x1xf32>) permutation = [1, 0, 2, 3] 
     %821 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%786, %819 : tensor<32x1024x14x14xf32>, tensor<32x1024x14x14xf32>) outs(%240 : tensor<32x1024x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.addf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.addf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x1024x14x14xf32>
     %822 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%283 : tensor<32x1024x14x14xf32>) outs(%661 : tensor<32x1024x14x14xi1>) {
     ^bb0(%in: f32, %out: i1):
-      %1361 = arith.cmpf ole, %in, %cst : f32
-      linalg.yield %1361 : i1
+      %1362 = arith.cmpf ole, %in, %cst : f32
+      linalg.yield %1362 : i1
     } -> tensor<32x1024x14x14xi1>
     %823 = linalg.generic {indexing_maps = [#map1, #map12, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%822, %cst_4, %821 : tensor<32x1024x14x14xi1>, tensor<f32>, tensor<32x1024x14x14xf32>) outs(%240 : tensor<32x1024x14x14xf32>) {
-    ^bb0(%in: i1, %in_603: f32, %in_604: f32, %out: f32):
-      %1361 = arith.select %in, %in_603, %in_604 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: i1, %in_599: f32, %in_600: f32, %out: f32):
+      %1362 = arith.select %in, %in_599, %in_600 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x1024x14x14xf32>
     %expanded_374 = tensor.expand_shape %arg251 [[0, 1, 2, 3]] output_shape [1, 1024, 1, 1] : tensor<1024xf32> into tensor<1x1024x1x1xf32>
     %824 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%823 : tensor<32x1024x14x14xf32>) outs(%664 : tensor<1024xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<1024xf32>
     %825 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%275, %expanded_374 : tensor<32x1024x14x14xf32>, tensor<1x1024x1x1xf32>) outs(%240 : tensor<32x1024x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.subf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.subf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x1024x14x14xf32>
     %826 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%823, %825 : tensor<32x1024x14x14xf32>, tensor<32x1024x14x14xf32>) outs(%240 : tensor<32x1024x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x1024x14x14xf32>
     %827 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%826 : tensor<32x1024x14x14xf32>) outs(%664 : tensor<1024xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<1024xf32>
     %828 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%277, %arg91 : tensor<1024xf32>, tensor<1024xf32>) outs(%243 : tensor<1024xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<1024xf32>
     %expanded_375 = tensor.expand_shape %828 [[0, 1, 2, 3]] output_shape [1, 1024, 1, 1] : tensor<1024xf32> into tensor<1x1024x1x1xf32>
     %829 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%823, %expanded_375 : tensor<32x1024x14x14xf32>, tensor<1x1024x1x1xf32>) outs(%240 : tensor<32x1024x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x1024x14x14xf32>
     %830 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%827, %277 : tensor<1024xf32>, tensor<1024xf32>) outs(%243 : tensor<1024xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<1024xf32>
     %831 = linalg.generic {indexing_maps = [#map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%673 : tensor<256x1024x1x1xf32>) {
     ^bb0(%out: f32):
-      %1361 = linalg.index 0 : index
-      %1362 = linalg.index 1 : index
-      %extracted = tensor.extract %arg90[%1362, %1361, %c0, %c0] : tensor<1024x256x1x1xf32>
+      %1362 = linalg.index 0 : index
+      %1363 = linalg.index 1 : index
+      %extracted = tensor.extract %arg90[%1363, %1362, %c0, %c0] : tensor<1024x256x1x1xf32>
       linalg.yield %extracted : f32
     } -> tensor<256x1024x1x1xf32>
     %832 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%829, %831 : tensor<32x1024x14x14xf32>, tensor<256x1024x1x1xf32>) outs(%231 : tensor<32x256x14x14xf32>) -> tensor<32x256x14x14xf32>
@@ -4549,60 +4549,60 @@ module {
     %transposed_378 = linalg.transpose ins(%833 : tensor<256x1024x1x1xf32>) outs(%678 : tensor<1024x256x1x1xf32>) permutation = [1, 0, 2, 3] 
     %834 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%274 : tensor<32x256x14x14xf32>) outs(%679 : tensor<32x256x14x14xi1>) {
     ^bb0(%in: f32, %out: i1):
-      %1361 = arith.cmpf ole, %in, %cst : f32
-      linalg.yield %1361 : i1
+      %1362 = arith.cmpf ole, %in, %cst : f32
+      linalg.yield %1362 : i1
     } -> tensor<32x256x14x14xi1>
     %835 = linalg.generic {indexing_maps = [#map1, #map12, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%834, %cst_4, %832 : tensor<32x256x14x14xi1>, tensor<f32>, tensor<32x256x14x14xf32>) outs(%230 : tensor<32x256x14x14xf32>) {
-    ^bb0(%in: i1, %in_603: f32, %in_604: f32, %out: f32):
-      %1361 = arith.select %in, %in_603, %in_604 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: i1, %in_599: f32, %in_600: f32, %out: f32):
+      %1362 = arith.select %in, %in_599, %in_600 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x14x14xf32>
     %expanded_379 = tensor.expand_shape %arg248 [[0, 1, 2, 3]] output_shape [1, 256, 1, 1] : tensor<256xf32> into tensor<1x256x1x1xf32>
     %836 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%835 : tensor<32x256x14x14xf32>) outs(%682 : tensor<256xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<256xf32>
     %837 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%267, %expanded_379 : tensor<32x256x14x14xf32>, tensor<1x256x1x1xf32>) outs(%230 : tensor<32x256x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.subf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.subf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x14x14xf32>
     %838 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%835, %837 : tensor<32x256x14x14xf32>, tensor<32x256x14x14xf32>) outs(%230 : tensor<32x256x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x14x14xf32>
     %839 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%838 : tensor<32x256x14x14xf32>) outs(%682 : tensor<256xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<256xf32>
     %840 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%269, %arg88 : tensor<256xf32>, tensor<256xf32>) outs(%39 : tensor<256xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<256xf32>
     %expanded_380 = tensor.expand_shape %840 [[0, 1, 2, 3]] output_shape [1, 256, 1, 1] : tensor<256xf32> into tensor<1x256x1x1xf32>
     %841 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%835, %expanded_380 : tensor<32x256x14x14xf32>, tensor<1x256x1x1xf32>) outs(%230 : tensor<32x256x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x14x14xf32>
     %842 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%839, %269 : tensor<256xf32>, tensor<256xf32>) outs(%39 : tensor<256xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<256xf32>
     %843 = linalg.generic {indexing_maps = [#map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%691 : tensor<256x256x3x3xf32>) {
     ^bb0(%out: f32):
-      %1361 = linalg.index 0 : index
-      %1362 = linalg.index 1 : index
-      %1363 = linalg.index 2 : index
-      %1364 = linalg.index 3 : index
-      %1365 = arith.subi %c2, %1363 : index
+      %1362 = linalg.index 0 : index
+      %1363 = linalg.index 1 : index
+      %1364 = linalg.index 2 : index
+      %1365 = linalg.index 3 : index
       %1366 = arith.subi %c2, %1364 : index
-      %extracted = tensor.extract %arg87[%1362, %1361, %1365, %1366] : tensor<256x256x3x3xf32>
+      %1367 = arith.subi %c2, %1365 : index
+      %extracted = tensor.extract %arg87[%1363, %1362, %1366, %1367] : tensor<256x256x3x3xf32>
       linalg.yield %extracted : f32
     } -> tensor<256x256x3x3xf32>
     %inserted_slice_381 = tensor.insert_slice %841 into %694[0, 0, 1, 1] [32, 256, 14, 14] [1, 1, 1, 1] : tensor<32x256x14x14xf32> into tensor<32x256x16x16xf32>
@@ -4617,56 +4617,56 @@ module {
     %transposed_385 = linalg.transpose ins(%845 : tensor<256x256x3x3xf32>) outs(%690 : tensor<256x256x3x3xf32>) permutation = [1, 0, 2, 3] 
     %846 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%266 : tensor<32x256x14x14xf32>) outs(%679 : tensor<32x256x14x14xi1>) {
     ^bb0(%in: f32, %out: i1):
-      %1361 = arith.cmpf ole, %in, %cst : f32
-      linalg.yield %1361 : i1
+      %1362 = arith.cmpf ole, %in, %cst : f32
+      linalg.yield %1362 : i1
     } -> tensor<32x256x14x14xi1>
     %847 = linalg.generic {indexing_maps = [#map1, #map12, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%846, %cst_4, %844 : tensor<32x256x14x14xi1>, tensor<f32>, tensor<32x256x14x14xf32>) outs(%230 : tensor<32x256x14x14xf32>) {
-    ^bb0(%in: i1, %in_603: f32, %in_604: f32, %out: f32):
-      %1361 = arith.select %in, %in_603, %in_604 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: i1, %in_599: f32, %in_600: f32, %out: f32):
+      %1362 = arith.select %in, %in_599, %in_600 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x14x14xf32>
     %expanded_386 = tensor.expand_shape %arg245 [[0, 1, 2, 3]] output_shape [1, 256, 1, 1] : tensor<256xf32> into tensor<1x256x1x1xf32>
     %848 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%847 : tensor<32x256x14x14xf32>) outs(%682 : tensor<256xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<256xf32>
     %849 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%259, %expanded_386 : tensor<32x256x14x14xf32>, tensor<1x256x1x1xf32>) outs(%230 : tensor<32x256x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.subf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.subf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x14x14xf32>
     %850 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%847, %849 : tensor<32x256x14x14xf32>, tensor<32x256x14x14xf32>) outs(%230 : tensor<32x256x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x14x14xf32>
     %851 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%850 : tensor<32x256x14x14xf32>) outs(%682 : tensor<256xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<256xf32>
     %852 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%261, %arg85 : tensor<256xf32>, tensor<256xf32>) outs(%39 : tensor<256xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<256xf32>
     %expanded_387 = tensor.expand_shape %852 [[0, 1, 2, 3]] output_shape [1, 256, 1, 1] : tensor<256xf32> into tensor<1x256x1x1xf32>
     %853 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%847, %expanded_387 : tensor<32x256x14x14xf32>, tensor<1x256x1x1xf32>) outs(%230 : tensor<32x256x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x14x14xf32>
     %854 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%851, %261 : tensor<256xf32>, tensor<256xf32>) outs(%39 : tensor<256xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<256xf32>
     %855 = linalg.generic {indexing_maps = [#map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%706 : tensor<1024x256x1x1xf32>) {
     ^bb0(%out: f32):
-      %1361 = linalg.index 0 : index
-      %1362 = linalg.index 1 : index
-      %extracted = tensor.extract %arg84[%1362, %1361, %c0, %c0] : tensor<256x1024x1x1xf32>
+      %1362 = linalg.index 0 : index
+      %1363 = linalg.index 1 : index
+      %extracted = tensor.extract %arg84[%1363, %1362, %c0, %c0] : tensor<256x1024x1x1xf32>
       linalg.yield %extracted : f32
     } -> tensor<1024x256x1x1xf32>
     %856 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%853, %855 : tensor<32x256x14x14xf32>, tensor<1024x256x1x1xf32>) outs(%241 : tensor<32x1024x14x14xf32>) -> tensor<32x1024x14x14xf32>
@@ -4675,63 +4675,63 @@ module {
     %857 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%transposed_388, %transposed_389 : tensor<1024x32x14x14xf32>, tensor<256x32x14x14xf32>) outs(%706 : tensor<1024x256x1x1xf32>) -> tensor<1024x256x1x1xf32>
     %transposed_390 = linalg.transpose ins(%857 : tensor<1024x256x1x1xf32>) outs(%672 : tensor<256x1024x1x1xf32>) permutation = [1, 0, 2, 3] 
     %858 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%823, %856 : tensor<32x1024x14x14xf32>, tensor<32x1024x14x14xf32>) outs(%240 : tensor<32x1024x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.addf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.addf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x1024x14x14xf32>
     %859 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%258 : tensor<32x1024x14x14xf32>) outs(%661 : tensor<32x1024x14x14xi1>) {
     ^bb0(%in: f32, %out: i1):
-      %1361 = arith.cmpf ole, %in, %cst : f32
-      linalg.yield %1361 : i1
+      %1362 = arith.cmpf ole, %in, %cst : f32
+      linalg.yield %1362 : i1
     } -> tensor<32x1024x14x14xi1>
     %860 = linalg.generic {indexing_maps = [#map1, #map12, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%859, %cst_4, %858 : tensor<32x1024x14x14xi1>, tensor<f32>, tensor<32x1024x14x14xf32>) outs(%240 : tensor<32x1024x14x14xf32>) {
-    ^bb0(%in: i1, %in_603: f32, %in_604: f32, %out: f32):
-      %1361 = arith.select %in, %in_603, %in_604 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: i1, %in_599: f32, %in_600: f32, %out: f32):
+      %1362 = arith.select %in, %in_599, %in_600 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x1024x14x14xf32>
     %expanded_391 = tensor.expand_shape %arg242 [[0, 1, 2, 3]] output_shape [1, 1024, 1, 1] : tensor<1024xf32> into tensor<1x1024x1x1xf32>
     %861 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%860 : tensor<32x1024x14x14xf32>) outs(%664 : tensor<1024xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<1024xf32>
     %862 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%250, %expanded_391 : tensor<32x1024x14x14xf32>, tensor<1x1024x1x1xf32>) outs(%240 : tensor<32x1024x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.subf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.subf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x1024x14x14xf32>
     %863 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%860, %862 : tensor<32x1024x14x14xf32>, tensor<32x1024x14x14xf32>) outs(%240 : tensor<32x1024x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x1024x14x14xf32>
     %864 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%863 : tensor<32x1024x14x14xf32>) outs(%664 : tensor<1024xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<1024xf32>
     %865 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%252, %arg82 : tensor<1024xf32>, tensor<1024xf32>) outs(%243 : tensor<1024xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<1024xf32>
     %expanded_392 = tensor.expand_shape %865 [[0, 1, 2, 3]] output_shape [1, 1024, 1, 1] : tensor<1024xf32> into tensor<1x1024x1x1xf32>
     %866 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%860, %expanded_392 : tensor<32x1024x14x14xf32>, tensor<1x1024x1x1xf32>) outs(%240 : tensor<32x1024x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x1024x14x14xf32>
     %867 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%864, %252 : tensor<1024xf32>, tensor<1024xf32>) outs(%243 : tensor<1024xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<1024xf32>
     %868 = linalg.fill ins(%cst : f32) outs(%659 : tensor<512x1024x1x1xf32>) -> tensor<512x1024x1x1xf32>
     %869 = linalg.generic {indexing_maps = [#map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%868 : tensor<512x1024x1x1xf32>) {
     ^bb0(%out: f32):
-      %1361 = linalg.index 0 : index
-      %1362 = linalg.index 1 : index
-      %extracted = tensor.extract %arg81[%1362, %1361, %c0, %c0] : tensor<1024x512x1x1xf32>
+      %1362 = linalg.index 0 : index
+      %1363 = linalg.index 1 : index
+      %extracted = tensor.extract %arg81[%1363, %1362, %c0, %c0] : tensor<1024x512x1x1xf32>
       linalg.yield %extracted : f32
     } -> tensor<512x1024x1x1xf32>
     %870 = tensor.empty() : tensor<32x1024x28x28xf32>
@@ -4754,46 +4754,46 @@ module {
     %transposed_402 = linalg.transpose ins(%expanded_401 : tensor<512x32x1024x1x1xf32>) outs(%877 : tensor<32x1024x512x1x1xf32>) permutation = [1, 2, 0, 3, 4] 
     %878 = linalg.generic {indexing_maps = [#map15, #map16], iterator_types = ["reduction", "parallel", "parallel", "parallel", "parallel"]} ins(%transposed_402 : tensor<32x1024x512x1x1xf32>) outs(%655 : tensor<1024x512x1x1xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<1024x512x1x1xf32>
     %expanded_403 = tensor.expand_shape %arg239 [[0, 1, 2, 3]] output_shape [1, 1024, 1, 1] : tensor<1024xf32> into tensor<1x1024x1x1xf32>
     %879 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%242, %expanded_403 : tensor<32x1024x14x14xf32>, tensor<1x1024x1x1xf32>) outs(%240 : tensor<32x1024x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.subf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.subf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x1024x14x14xf32>
     %880 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%860, %879 : tensor<32x1024x14x14xf32>, tensor<32x1024x14x14xf32>) outs(%240 : tensor<32x1024x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x1024x14x14xf32>
     %881 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%880 : tensor<32x1024x14x14xf32>) outs(%664 : tensor<1024xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<1024xf32>
     %882 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%245, %arg79 : tensor<1024xf32>, tensor<1024xf32>) outs(%243 : tensor<1024xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<1024xf32>
     %expanded_404 = tensor.expand_shape %882 [[0, 1, 2, 3]] output_shape [1, 1024, 1, 1] : tensor<1024xf32> into tensor<1x1024x1x1xf32>
     %883 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%860, %expanded_404 : tensor<32x1024x14x14xf32>, tensor<1x1024x1x1xf32>) outs(%240 : tensor<32x1024x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x1024x14x14xf32>
     %884 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%881, %245 : tensor<1024xf32>, tensor<1024xf32>) outs(%243 : tensor<1024xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<1024xf32>
     %885 = linalg.generic {indexing_maps = [#map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%673 : tensor<256x1024x1x1xf32>) {
     ^bb0(%out: f32):
-      %1361 = linalg.index 0 : index
-      %1362 = linalg.index 1 : index
-      %extracted = tensor.extract %arg78[%1362, %1361, %c0, %c0] : tensor<1024x256x1x1xf32>
+      %1362 = linalg.index 0 : index
+      %1363 = linalg.index 1 : index
+      %extracted = tensor.extract %arg78[%1363, %1362, %c0, %c0] : tensor<1024x256x1x1xf32>
       linalg.yield %extracted : f32
     } -> tensor<256x1024x1x1xf32>
     %886 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%883, %885 : tensor<32x1024x14x14xf32>, tensor<256x1024x1x1xf32>) outs(%231 : tensor<32x256x14x14xf32>) -> tensor<32x256x14x14xf32>
@@ -4803,60 +4803,60 @@ module {
     %transposed_407 = linalg.transpose ins(%887 : tensor<256x1024x1x1xf32>) outs(%678 : tensor<1024x256x1x1xf32>) permutation = [1, 0, 2, 3] 
     %888 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%239 : tensor<32x256x14x14xf32>) outs(%679 : tensor<32x256x14x14xi1>) {
     ^bb0(%in: f32, %out: i1):
-      %1361 = arith.cmpf ole, %in, %cst : f32
-      linalg.yield %1361 : i1
+      %1362 = arith.cmpf ole, %in, %cst : f32
+      linalg.yield %1362 : i1
     } -> tensor<32x256x14x14xi1>
     %889 = linalg.generic {indexing_maps = [#map1, #map12, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%888, %cst_4, %886 : tensor<32x256x14x14xi1>, tensor<f32>, tensor<32x256x14x14xf32>) outs(%230 : tensor<32x256x14x14xf32>) {
-    ^bb0(%in: i1, %in_603: f32, %in_604: f32, %out: f32):
-      %1361 = arith.select %in, %in_603, %in_604 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: i1, %in_599: f32, %in_600: f32, %out: f32):
+      %1362 = arith.select %in, %in_599, %in_600 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x14x14xf32>
     %expanded_408 = tensor.expand_shape %arg236 [[0, 1, 2, 3]] output_shape [1, 256, 1, 1] : tensor<256xf32> into tensor<1x256x1x1xf32>
     %890 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%889 : tensor<32x256x14x14xf32>) outs(%682 : tensor<256xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<256xf32>
     %891 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%232, %expanded_408 : tensor<32x256x14x14xf32>, tensor<1x256x1x1xf32>) outs(%230 : tensor<32x256x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.subf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.subf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x14x14xf32>
     %892 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%889, %891 : tensor<32x256x14x14xf32>, tensor<32x256x14x14xf32>) outs(%230 : tensor<32x256x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x14x14xf32>
     %893 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%892 : tensor<32x256x14x14xf32>) outs(%682 : tensor<256xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<256xf32>
     %894 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%234, %arg76 : tensor<256xf32>, tensor<256xf32>) outs(%39 : tensor<256xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<256xf32>
     %expanded_409 = tensor.expand_shape %894 [[0, 1, 2, 3]] output_shape [1, 256, 1, 1] : tensor<256xf32> into tensor<1x256x1x1xf32>
     %895 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%889, %expanded_409 : tensor<32x256x14x14xf32>, tensor<1x256x1x1xf32>) outs(%230 : tensor<32x256x14x14xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x14x14xf32>
     %896 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%893, %234 : tensor<256xf32>, tensor<256xf32>) outs(%39 : tensor<256xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<256xf32>
     %897 = linalg.generic {indexing_maps = [#map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%691 : tensor<256x256x3x3xf32>) {
     ^bb0(%out: f32):
-      %1361 = linalg.index 0 : index
-      %1362 = linalg.index 1 : index
-      %1363 = linalg.index 2 : index
-      %1364 = linalg.index 3 : index
-      %1365 = arith.subi %c2, %1363 : index
+      %1362 = linalg.index 0 : index
+      %1363 = linalg.index 1 : index
+      %1364 = linalg.index 2 : index
+      %1365 = linalg.index 3 : index
       %1366 = arith.subi %c2, %1364 : index
-      %extracted = tensor.extract %arg75[%1362, %1361, %1365, %1366] : tensor<256x256x3x3xf32>
+      %1367 = arith.subi %c2, %1365 : index
+      %extracted = tensor.extract %arg75[%1363, %1362, %1366, %1367] : tensor<256x256x3x3xf32>
       linalg.yield %extracted : f32
     } -> tensor<256x256x3x3xf32>
     %898 = tensor.empty() : tensor<32x256x30x30xf32>
@@ -4883,64 +4883,64 @@ module {
     %transposed_420 = linalg.transpose ins(%expanded_419 : tensor<256x32x256x3x3xf32>) outs(%905 : tensor<32x256x256x3x3xf32>) permutation = [1, 2, 0, 3, 4] 
     %906 = linalg.generic {indexing_maps = [#map15, #map16], iterator_types = ["reduction", "parallel", "parallel", "parallel", "parallel"]} ins(%transposed_420 : tensor<32x256x256x3x3xf32>) outs(%691 : tensor<256x256x3x3xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<256x256x3x3xf32>
     %907 = tensor.empty() : tensor<32x256x28x28xi1>
     %908 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%229 : tensor<32x256x28x28xf32>) outs(%907 : tensor<32x256x28x28xi1>) {
     ^bb0(%in: f32, %out: i1):
-      %1361 = arith.cmpf ole, %in, %cst : f32
-      linalg.yield %1361 : i1
+      %1362 = arith.cmpf ole, %in, %cst : f32
+      linalg.yield %1362 : i1
     } -> tensor<32x256x28x28xi1>
     %909 = linalg.generic {indexing_maps = [#map1, #map12, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%908, %cst_4, %900 : tensor<32x256x28x28xi1>, tensor<f32>, tensor<32x256x28x28xf32>) outs(%220 : tensor<32x256x28x28xf32>) {
-    ^bb0(%in: i1, %in_603: f32, %in_604: f32, %out: f32):
-      %1361 = arith.select %in, %in_603, %in_604 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: i1, %in_599: f32, %in_600: f32, %out: f32):
+      %1362 = arith.select %in, %in_599, %in_600 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x28x28xf32>
     %expanded_421 = tensor.expand_shape %arg233 [[0, 1, 2, 3]] output_shape [1, 256, 1, 1] : tensor<256xf32> into tensor<1x256x1x1xf32>
     %910 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%909 : tensor<32x256x28x28xf32>) outs(%682 : tensor<256xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<256xf32>
     %911 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%222, %expanded_421 : tensor<32x256x28x28xf32>, tensor<1x256x1x1xf32>) outs(%220 : tensor<32x256x28x28xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.subf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.subf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x28x28xf32>
     %912 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%909, %911 : tensor<32x256x28x28xf32>, tensor<32x256x28x28xf32>) outs(%220 : tensor<32x256x28x28xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x28x28xf32>
     %913 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%912 : tensor<32x256x28x28xf32>) outs(%682 : tensor<256xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<256xf32>
     %914 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%224, %arg73 : tensor<256xf32>, tensor<256xf32>) outs(%39 : tensor<256xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<256xf32>
     %expanded_422 = tensor.expand_shape %914 [[0, 1, 2, 3]] output_shape [1, 256, 1, 1] : tensor<256xf32> into tensor<1x256x1x1xf32>
     %915 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%909, %expanded_422 : tensor<32x256x28x28xf32>, tensor<1x256x1x1xf32>) outs(%220 : tensor<32x256x28x28xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x28x28xf32>
     %916 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%913, %224 : tensor<256xf32>, tensor<256xf32>) outs(%39 : tensor<256xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<256xf32>
     %917 = tensor.empty() : tensor<512x256x1x1xf32>
     %918 = linalg.fill ins(%cst : f32) outs(%917 : tensor<512x256x1x1xf32>) -> tensor<512x256x1x1xf32>
     %919 = linalg.generic {indexing_maps = [#map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%918 : tensor<512x256x1x1xf32>) {
     ^bb0(%out: f32):
-      %1361 = linalg.index 0 : index
-      %1362 = linalg.index 1 : index
-      %extracted = tensor.extract %arg72[%1362, %1361, %c0, %c0] : tensor<256x512x1x1xf32>
+      %1362 = linalg.index 0 : index
+      %1363 = linalg.index 1 : index
+      %extracted = tensor.extract %arg72[%1363, %1362, %c0, %c0] : tensor<256x512x1x1xf32>
       linalg.yield %extracted : f32
     } -> tensor<512x256x1x1xf32>
     %920 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%915, %919 : tensor<32x256x28x28xf32>, tensor<512x256x1x1xf32>) outs(%127 : tensor<32x512x28x28xf32>) -> tensor<32x512x28x28xf32>
@@ -4949,65 +4949,65 @@ module {
     %922 = tensor.empty() : tensor<256x512x1x1xf32>
     %transposed_424 = linalg.transpose ins(%921 : tensor<512x256x1x1xf32>) outs(%922 : tensor<256x512x1x1xf32>) permutation = [1, 0, 2, 3] 
     %923 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%872, %920 : tensor<32x512x28x28xf32>, tensor<32x512x28x28xf32>) outs(%126 : tensor<32x512x28x28xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.addf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.addf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x512x28x28xf32>
     %924 = tensor.empty() : tensor<32x512x28x28xi1>
     %925 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%219 : tensor<32x512x28x28xf32>) outs(%924 : tensor<32x512x28x28xi1>) {
     ^bb0(%in: f32, %out: i1):
-      %1361 = arith.cmpf ole, %in, %cst : f32
-      linalg.yield %1361 : i1
+      %1362 = arith.cmpf ole, %in, %cst : f32
+      linalg.yield %1362 : i1
     } -> tensor<32x512x28x28xi1>
     %926 = linalg.generic {indexing_maps = [#map1, #map12, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%925, %cst_4, %923 : tensor<32x512x28x28xi1>, tensor<f32>, tensor<32x512x28x28xf32>) outs(%126 : tensor<32x512x28x28xf32>) {
-    ^bb0(%in: i1, %in_603: f32, %in_604: f32, %out: f32):
-      %1361 = arith.select %in, %in_603, %in_604 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: i1, %in_599: f32, %in_600: f32, %out: f32):
+      %1362 = arith.select %in, %in_599, %in_600 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x512x28x28xf32>
     %expanded_425 = tensor.expand_shape %arg230 [[0, 1, 2, 3]] output_shape [1, 512, 1, 1] : tensor<512xf32> into tensor<1x512x1x1xf32>
     %927 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%926 : tensor<32x512x28x28xf32>) outs(%527 : tensor<512xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<512xf32>
     %928 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%211, %expanded_425 : tensor<32x512x28x28xf32>, tensor<1x512x1x1xf32>) outs(%126 : tensor<32x512x28x28xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.subf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.subf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x512x28x28xf32>
     %929 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%926, %928 : tensor<32x512x28x28xf32>, tensor<32x512x28x28xf32>) outs(%126 : tensor<32x512x28x28xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x512x28x28xf32>
     %930 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%929 : tensor<32x512x28x28xf32>) outs(%527 : tensor<512xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<512xf32>
     %931 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%213, %arg70 : tensor<512xf32>, tensor<512xf32>) outs(%129 : tensor<512xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<512xf32>
     %expanded_426 = tensor.expand_shape %931 [[0, 1, 2, 3]] output_shape [1, 512, 1, 1] : tensor<512xf32> into tensor<1x512x1x1xf32>
     %932 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%926, %expanded_426 : tensor<32x512x28x28xf32>, tensor<1x512x1x1xf32>) outs(%126 : tensor<32x512x28x28xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x512x28x28xf32>
     %933 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%930, %213 : tensor<512xf32>, tensor<512xf32>) outs(%129 : tensor<512xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<512xf32>
     %934 = tensor.empty() : tensor<128x512x1x1xf32>
     %935 = linalg.fill ins(%cst : f32) outs(%934 : tensor<128x512x1x1xf32>) -> tensor<128x512x1x1xf32>
     %936 = linalg.generic {indexing_maps = [#map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%935 : tensor<128x512x1x1xf32>) {
     ^bb0(%out: f32):
-      %1361 = linalg.index 0 : index
-      %1362 = linalg.index 1 : index
-      %extracted = tensor.extract %arg69[%1362, %1361, %c0, %c0] : tensor<512x128x1x1xf32>
+      %1362 = linalg.index 0 : index
+      %1363 = linalg.index 1 : index
+      %extracted = tensor.extract %arg69[%1363, %1362, %c0, %c0] : tensor<512x128x1x1xf32>
       linalg.yield %extracted : f32
     } -> tensor<128x512x1x1xf32>
     %937 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%932, %936 : tensor<32x512x28x28xf32>, tensor<128x512x1x1xf32>) outs(%117 : tensor<32x128x28x28xf32>) -> tensor<32x128x28x28xf32>
@@ -5020,63 +5020,63 @@ module {
     %941 = tensor.empty() : tensor<32x128x28x28xi1>
     %942 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%210 : tensor<32x128x28x28xf32>) outs(%941 : tensor<32x128x28x28xi1>) {
     ^bb0(%in: f32, %out: i1):
-      %1361 = arith.cmpf ole, %in, %cst : f32
-      linalg.yield %1361 : i1
+      %1362 = arith.cmpf ole, %in, %cst : f32
+      linalg.yield %1362 : i1
     } -> tensor<32x128x28x28xi1>
     %943 = linalg.generic {indexing_maps = [#map1, #map12, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%942, %cst_4, %937 : tensor<32x128x28x28xi1>, tensor<f32>, tensor<32x128x28x28xf32>) outs(%116 : tensor<32x128x28x28xf32>) {
-    ^bb0(%in: i1, %in_603: f32, %in_604: f32, %out: f32):
-      %1361 = arith.select %in, %in_603, %in_604 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: i1, %in_599: f32, %in_600: f32, %out: f32):
+      %1362 = arith.select %in, %in_599, %in_600 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x128x28x28xf32>
     %expanded_430 = tensor.expand_shape %arg227 [[0, 1, 2, 3]] output_shape [1, 128, 1, 1] : tensor<128xf32> into tensor<1x128x1x1xf32>
     %944 = linalg.fill ins(%cst : f32) outs(%108 : tensor<128xf32>) -> tensor<128xf32>
     %945 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%943 : tensor<32x128x28x28xf32>) outs(%944 : tensor<128xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<128xf32>
     %946 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%203, %expanded_430 : tensor<32x128x28x28xf32>, tensor<1x128x1x1xf32>) outs(%116 : tensor<32x128x28x28xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.subf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.subf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x128x28x28xf32>
     %947 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%943, %946 : tensor<32x128x28x28xf32>, tensor<32x128x28x28xf32>) outs(%116 : tensor<32x128x28x28xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x128x28x28xf32>
     %948 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%947 : tensor<32x128x28x28xf32>) outs(%944 : tensor<128xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<128xf32>
     %949 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%205, %arg67 : tensor<128xf32>, tensor<128xf32>) outs(%108 : tensor<128xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<128xf32>
     %expanded_431 = tensor.expand_shape %949 [[0, 1, 2, 3]] output_shape [1, 128, 1, 1] : tensor<128xf32> into tensor<1x128x1x1xf32>
     %950 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%943, %expanded_431 : tensor<32x128x28x28xf32>, tensor<1x128x1x1xf32>) outs(%116 : tensor<32x128x28x28xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x128x28x28xf32>
     %951 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%948, %205 : tensor<128xf32>, tensor<128xf32>) outs(%108 : tensor<128xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<128xf32>
     %952 = tensor.empty() : tensor<128x128x3x3xf32>
     %953 = linalg.fill ins(%cst : f32) outs(%952 : tensor<128x128x3x3xf32>) -> tensor<128x128x3x3xf32>
     %954 = linalg.generic {indexing_maps = [#map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%953 : tensor<128x128x3x3xf32>) {
     ^bb0(%out: f32):
-      %1361 = linalg.index 0 : index
-      %1362 = linalg.index 1 : index
-      %1363 = linalg.index 2 : index
-      %1364 = linalg.index 3 : index
-      %1365 = arith.subi %c2, %1363 : index
+      %1362 = linalg.index 0 : index
+      %1363 = linalg.index 1 : index
+      %1364 = linalg.index 2 : index
+      %1365 = linalg.index 3 : index
       %1366 = arith.subi %c2, %1364 : index
-      %extracted = tensor.extract %arg66[%1362, %1361, %1365, %1366] : tensor<128x128x3x3xf32>
+      %1367 = arith.subi %c2, %1365 : index
+      %extracted = tensor.extract %arg66[%1363, %1362, %1366, %1367] : tensor<128x128x3x3xf32>
       linalg.yield %extracted : f32
     } -> tensor<128x128x3x3xf32>
     %955 = tensor.empty() : tensor<32x128x30x30xf32>
@@ -5093,57 +5093,57 @@ module {
     %transposed_436 = linalg.transpose ins(%958 : tensor<128x128x3x3xf32>) outs(%952 : tensor<128x128x3x3xf32>) permutation = [1, 0, 2, 3] 
     %959 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%202 : tensor<32x128x28x28xf32>) outs(%941 : tensor<32x128x28x28xi1>) {
     ^bb0(%in: f32, %out: i1):
-      %1361 = arith.cmpf ole, %in, %cst : f32
-      linalg.yield %1361 : i1
+      %1362 = arith.cmpf ole, %in, %cst : f32
+      linalg.yield %1362 : i1
     } -> tensor<32x128x28x28xi1>
     %960 = linalg.generic {indexing_maps = [#map1, #map12, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%959, %cst_4, %957 : tensor<32x128x28x28xi1>, tensor<f32>, tensor<32x128x28x28xf32>) outs(%116 : tensor<32x128x28x28xf32>) {
-    ^bb0(%in: i1, %in_603: f32, %in_604: f32, %out: f32):
-      %1361 = arith.select %in, %in_603, %in_604 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: i1, %in_599: f32, %in_600: f32, %out: f32):
+      %1362 = arith.select %in, %in_599, %in_600 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x128x28x28xf32>
     %expanded_437 = tensor.expand_shape %arg224 [[0, 1, 2, 3]] output_shape [1, 128, 1, 1] : tensor<128xf32> into tensor<1x128x1x1xf32>
     %961 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%960 : tensor<32x128x28x28xf32>) outs(%944 : tensor<128xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<128xf32>
     %962 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%195, %expanded_437 : tensor<32x128x28x28xf32>, tensor<1x128x1x1xf32>) outs(%116 : tensor<32x128x28x28xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.subf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.subf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x128x28x28xf32>
     %963 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%960, %962 : tensor<32x128x28x28xf32>, tensor<32x128x28x28xf32>) outs(%116 : tensor<32x128x28x28xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x128x28x28xf32>
     %964 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%963 : tensor<32x128x28x28xf32>) outs(%944 : tensor<128xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<128xf32>
     %965 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%197, %arg64 : tensor<128xf32>, tensor<128xf32>) outs(%108 : tensor<128xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<128xf32>
     %expanded_438 = tensor.expand_shape %965 [[0, 1, 2, 3]] output_shape [1, 128, 1, 1] : tensor<128xf32> into tensor<1x128x1x1xf32>
     %966 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%960, %expanded_438 : tensor<32x128x28x28xf32>, tensor<1x128x1x1xf32>) outs(%116 : tensor<32x128x28x28xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x128x28x28xf32>
     %967 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%964, %197 : tensor<128xf32>, tensor<128xf32>) outs(%108 : tensor<128xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<128xf32>
     %968 = linalg.fill ins(%cst : f32) outs(%940 : tensor<512x128x1x1xf32>) -> tensor<512x128x1x1xf32>
     %969 = linalg.generic {indexing_maps = [#map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%968 : tensor<512x128x1x1xf32>) {
     ^bb0(%out: f32):
-      %1361 = linalg.index 0 : index
-      %1362 = linalg.index 1 : index
-      %extracted = tensor.extract %arg63[%1362, %1361, %c0, %c0] : tensor<128x512x1x1xf32>
+      %1362 = linalg.index 0 : index
+      %1363 = linalg.index 1 : index
+      %extracted = tensor.extract %arg63[%1363, %1362, %c0, %c0] : tensor<128x512x1x1xf32>
       linalg.yield %extracted : f32
     } -> tensor<512x128x1x1xf32>
     %970 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%966, %969 : tensor<32x128x28x28xf32>, tensor<512x128x1x1xf32>) outs(%127 : tensor<32x512x28x28xf32>) -> tensor<32x512x28x28xf32>
@@ -5152,62 +5152,62 @@ module {
     %971 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%transposed_439, %transposed_440 : tensor<512x32x28x28xf32>, tensor<128x32x28x28xf32>) outs(%968 : tensor<512x128x1x1xf32>) -> tensor<512x128x1x1xf32>
     %transposed_441 = linalg.transpose ins(%971 : tensor<512x128x1x1xf32>) outs(%934 : tensor<128x512x1x1xf32>) permutation = [1, 0, 2, 3] 
     %972 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%926, %970 : tensor<32x512x28x28xf32>, tensor<32x512x28x28xf32>) outs(%126 : tensor<32x512x28x28xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.addf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.addf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x512x28x28xf32>
     %973 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%194 : tensor<32x512x28x28xf32>) outs(%924 : tensor<32x512x28x28xi1>) {
     ^bb0(%in: f32, %out: i1):
-      %1361 = arith.cmpf ole, %in, %cst : f32
-      linalg.yield %1361 : i1
+      %1362 = arith.cmpf ole, %in, %cst : f32
+      linalg.yield %1362 : i1
     } -> tensor<32x512x28x28xi1>
     %974 = linalg.generic {indexing_maps = [#map1, #map12, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%973, %cst_4, %972 : tensor<32x512x28x28xi1>, tensor<f32>, tensor<32x512x28x28xf32>) outs(%126 : tensor<32x512x28x28xf32>) {
-    ^bb0(%in: i1, %in_603: f32, %in_604: f32, %out: f32):
-      %1361 = arith.select %in, %in_603, %in_604 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: i1, %in_599: f32, %in_600: f32, %out: f32):
+      %1362 = arith.select %in, %in_599, %in_600 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x512x28x28xf32>
     %expanded_442 = tensor.expand_shape %arg221 [[0, 1, 2, 3]] output_shape [1, 512, 1, 1] : tensor<512xf32> into tensor<1x512x1x1xf32>
     %975 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%974 : tensor<32x512x28x28xf32>) outs(%527 : tensor<512xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<512xf32>
     %976 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%186, %expanded_442 : tensor<32x512x28x28xf32>, tensor<1x512x1x1xf32>) outs(%126 : tensor<32x512x28x28xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.subf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.subf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x512x28x28xf32>
     %977 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%974, %976 : tensor<32x512x28x28xf32>, tensor<32x512x28x28xf32>) outs(%126 : tensor<32x512x28x28xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x512x28x28xf32>
     %978 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%977 : tensor<32x512x28x28xf32>) outs(%527 : tensor<512xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<512xf32>
     %979 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%188, %arg61 : tensor<512xf32>, tensor<512xf32>) outs(%129 : tensor<512xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<512xf32>
     %expanded_443 = tensor.expand_shape %979 [[0, 1, 2, 3]] output_shape [1, 512, 1, 1] : tensor<512xf32> into tensor<1x512x1x1xf32>
     %980 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%974, %expanded_443 : tensor<32x512x28x28xf32>, tensor<1x512x1x1xf32>) outs(%126 : tensor<32x512x28x28xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x512x28x28xf32>
     %981 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%978, %188 : tensor<512xf32>, tensor<512xf32>) outs(%129 : tensor<512xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<512xf32>
     %982 = linalg.generic {indexing_maps = [#map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%935 : tensor<128x512x1x1xf32>) {
     ^bb0(%out: f32):
-      %1361 = linalg.index 0 : index
-      %1362 = linalg.index 1 : index
-      %extracted = tensor.extract %arg60[%1362, %1361, %c0, %c0] : tensor<512x128x1x1xf32>
+      %1362 = linalg.index 0 : index
+      %1363 = linalg.index 1 : index
+      %extracted = tensor.extract %arg60[%1363, %1362, %c0, %c0] : tensor<512x128x1x1xf32>
       linalg.yield %extracted : f32
     } -> tensor<128x512x1x1xf32>
     %983 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%980, %982 : tensor<32x512x28x28xf32>, tensor<128x512x1x1xf32>) outs(%117 : tensor<32x128x28x28xf32>) -> tensor<32x128x28x28xf32>
@@ -5217,60 +5217,60 @@ module {
     %transposed_446 = linalg.transpose ins(%984 : tensor<128x512x1x1xf32>) outs(%940 : tensor<512x128x1x1xf32>) permutation = [1, 0, 2, 3] 
     %985 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%185 : tensor<32x128x28x28xf32>) outs(%941 : tensor<32x128x28x28xi1>) {
     ^bb0(%in: f32, %out: i1):
-      %1361 = arith.cmpf ole, %in, %cst : f32
-      linalg.yield %1361 : i1
+      %1362 = arith.cmpf ole, %in, %cst : f32
+      linalg.yield %1362 : i1
     } -> tensor<32x128x28x28xi1>
     %986 = linalg.generic {indexing_maps = [#map1, #map12, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%985, %cst_4, %983 : tensor<32x128x28x28xi1>, tensor<f32>, tensor<32x128x28x28xf32>) outs(%116 : tensor<32x128x28x28xf32>) {
-    ^bb0(%in: i1, %in_603: f32, %in_604: f32, %out: f32):
-      %1361 = arith.select %in, %in_603, %in_604 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: i1, %in_599: f32, %in_600: f32, %out: f32):
+      %1362 = arith.select %in, %in_599, %in_600 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x128x28x28xf32>
     %expanded_447 = tensor.expand_shape %arg218 [[0, 1, 2, 3]] output_shape [1, 128, 1, 1] : tensor<128xf32> into tensor<1x128x1x1xf32>
     %987 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%986 : tensor<32x128x28x28xf32>) outs(%944 : tensor<128xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<128xf32>
     %988 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%178, %expanded_447 : tensor<32x128x28x28xf32>, tensor<1x128x1x1xf32>) outs(%116 : tensor<32x128x28x28xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.subf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.subf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x128x28x28xf32>
     %989 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%986, %988 : tensor<32x128x28x28xf32>, tensor<32x128x28x28xf32>) outs(%116 : tensor<32x128x28x28xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x128x28x28xf32>
     %990 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%989 : tensor<32x128x28x28xf32>) outs(%944 : tensor<128xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<128xf32>
     %991 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%180, %arg58 : tensor<128xf32>, tensor<128xf32>) outs(%108 : tensor<128xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<128xf32>
     %expanded_448 = tensor.expand_shape %991 [[0, 1, 2, 3]] output_shape [1, 128, 1, 1] : tensor<128xf32> into tensor<1x128x1x1xf32>
     %992 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%986, %expanded_448 : tensor<32x128x28x28xf32>, tensor<1x128x1x1xf32>) outs(%116 : tensor<32x128x28x28xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x128x28x28xf32>
     %993 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%990, %180 : tensor<128xf32>, tensor<128xf32>) outs(%108 : tensor<128xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<128xf32>
     %994 = linalg.generic {indexing_maps = [#map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%953 : tensor<128x128x3x3xf32>) {
     ^bb0(%out: f32):
-      %1361 = linalg.index 0 : index
-      %1362 = linalg.index 1 : index
-      %1363 = linalg.index 2 : index
-      %1364 = linalg.index 3 : index
-      %1365 = arith.subi %c2, %1363 : index
+      %1362 = linalg.index 0 : index
+      %1363 = linalg.index 1 : index
+      %1364 = linalg.index 2 : index
+      %1365 = linalg.index 3 : index
       %1366 = arith.subi %c2, %1364 : index
-      %extracted = tensor.extract %arg57[%1362, %1361, %1365, %1366] : tensor<128x128x3x3xf32>
+      %1367 = arith.subi %c2, %1365 : index
+      %extracted = tensor.extract %arg57[%1363, %1362, %1366, %1367] : tensor<128x128x3x3xf32>
       linalg.yield %extracted : f32
     } -> tensor<128x128x3x3xf32>
     %inserted_slice_449 = tensor.insert_slice %992 into %956[0, 0, 1, 1] [32, 128, 28, 28] [1, 1, 1, 1] : tensor<32x128x28x28xf32> into tensor<32x128x30x30xf32>
@@ -5285,56 +5285,56 @@ module {
     %transposed_453 = linalg.transpose ins(%996 : tensor<128x128x3x3xf32>) outs(%952 : tensor<128x128x3x3xf32>) permutation = [1, 0, 2, 3] 
     %997 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%177 : tensor<32x128x28x28xf32>) outs(%941 : tensor<32x128x28x28xi1>) {
     ^bb0(%in: f32, %out: i1):
-      %1361 = arith.cmpf ole, %in, %cst : f32
-      linalg.yield %1361 : i1
+      %1362 = arith.cmpf ole, %in, %cst : f32
+      linalg.yield %1362 : i1
     } -> tensor<32x128x28x28xi1>
     %998 = linalg.generic {indexing_maps = [#map1, #map12, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%997, %cst_4, %995 : tensor<32x128x28x28xi1>, tensor<f32>, tensor<32x128x28x28xf32>) outs(%116 : tensor<32x128x28x28xf32>) {
-    ^bb0(%in: i1, %in_603: f32, %in_604: f32, %out: f32):
-      %1361 = arith.select %in, %in_603, %in_604 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: i1, %in_599: f32, %in_600: f32, %out: f32):
+      %1362 = arith.select %in, %in_599, %in_600 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x128x28x28xf32>
     %expanded_454 = tensor.expand_shape %arg215 [[0, 1, 2, 3]] output_shape [1, 128, 1, 1] : tensor<128xf32> into tensor<1x128x1x1xf32>
     %999 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%998 : tensor<32x128x28x28xf32>) outs(%944 : tensor<128xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<128xf32>
     %1000 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%170, %expanded_454 : tensor<32x128x28x28xf32>, tensor<1x128x1x1xf32>) outs(%116 : tensor<32x128x28x28xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.subf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.subf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x128x28x28xf32>
     %1001 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%998, %1000 : tensor<32x128x28x28xf32>, tensor<32x128x28x28xf32>) outs(%116 : tensor<32x128x28x28xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x128x28x28xf32>
     %1002 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%1001 : tensor<32x128x28x28xf32>) outs(%944 : tensor<128xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<128xf32>
     %1003 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%172, %arg55 : tensor<128xf32>, tensor<128xf32>) outs(%108 : tensor<128xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<128xf32>
     %expanded_455 = tensor.expand_shape %1003 [[0, 1, 2, 3]] output_shape [1, 128, 1, 1] : tensor<128xf32> into tensor<1x128x1x1xf32>
     %1004 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%998, %expanded_455 : tensor<32x128x28x28xf32>, tensor<1x128x1x1xf32>) outs(%116 : tensor<32x128x28x28xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x128x28x28xf32>
     %1005 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%1002, %172 : tensor<128xf32>, tensor<128xf32>) outs(%108 : tensor<128xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<128xf32>
     %1006 = linalg.generic {indexing_maps = [#map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%968 : tensor<512x128x1x1xf32>) {
     ^bb0(%out: f32):
-      %1361 = linalg.index 0 : index
-      %1362 = linalg.index 1 : index
-      %extracted = tensor.extract %arg54[%1362, %1361, %c0, %c0] : tensor<128x512x1x1xf32>
+      %1362 = linalg.index 0 : index
+      %1363 = linalg.index 1 : index
+      %extracted = tensor.extract %arg54[%1363, %1362, %c0, %c0] : tensor<128x512x1x1xf32>
       linalg.yield %extracted : f32
     } -> tensor<512x128x1x1xf32>
     %1007 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%1004, %1006 : tensor<32x128x28x28xf32>, tensor<512x128x1x1xf32>) outs(%127 : tensor<32x512x28x28xf32>) -> tensor<32x512x28x28xf32>
@@ -5343,62 +5343,62 @@ module {
     %1008 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%transposed_456, %transposed_457 : tensor<512x32x28x28xf32>, tensor<128x32x28x28xf32>) outs(%968 : tensor<512x128x1x1xf32>) -> tensor<512x128x1x1xf32>
     %transposed_458 = linalg.transpose ins(%1008 : tensor<512x128x1x1xf32>) outs(%934 : tensor<128x512x1x1xf32>) permutation = [1, 0, 2, 3] 
     %1009 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%974, %1007 : tensor<32x512x28x28xf32>, tensor<32x512x28x28xf32>) outs(%126 : tensor<32x512x28x28xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.addf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.addf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x512x28x28xf32>
     %1010 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%169 : tensor<32x512x28x28xf32>) outs(%924 : tensor<32x512x28x28xi1>) {
     ^bb0(%in: f32, %out: i1):
-      %1361 = arith.cmpf ole, %in, %cst : f32
-      linalg.yield %1361 : i1
+      %1362 = arith.cmpf ole, %in, %cst : f32
+      linalg.yield %1362 : i1
     } -> tensor<32x512x28x28xi1>
     %1011 = linalg.generic {indexing_maps = [#map1, #map12, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1010, %cst_4, %1009 : tensor<32x512x28x28xi1>, tensor<f32>, tensor<32x512x28x28xf32>) outs(%126 : tensor<32x512x28x28xf32>) {
-    ^bb0(%in: i1, %in_603: f32, %in_604: f32, %out: f32):
-      %1361 = arith.select %in, %in_603, %in_604 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: i1, %in_599: f32, %in_600: f32, %out: f32):
+      %1362 = arith.select %in, %in_599, %in_600 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x512x28x28xf32>
     %expanded_459 = tensor.expand_shape %arg212 [[0, 1, 2, 3]] output_shape [1, 512, 1, 1] : tensor<512xf32> into tensor<1x512x1x1xf32>
     %1012 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%1011 : tensor<32x512x28x28xf32>) outs(%527 : tensor<512xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<512xf32>
     %1013 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%161, %expanded_459 : tensor<32x512x28x28xf32>, tensor<1x512x1x1xf32>) outs(%126 : tensor<32x512x28x28xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.subf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.subf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x512x28x28xf32>
     %1014 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1011, %1013 : tensor<32x512x28x28xf32>, tensor<32x512x28x28xf32>) outs(%126 : tensor<32x512x28x28xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x512x28x28xf32>
     %1015 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%1014 : tensor<32x512x28x28xf32>) outs(%527 : tensor<512xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<512xf32>
     %1016 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%163, %arg52 : tensor<512xf32>, tensor<512xf32>) outs(%129 : tensor<512xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<512xf32>
     %expanded_460 = tensor.expand_shape %1016 [[0, 1, 2, 3]] output_shape [1, 512, 1, 1] : tensor<512xf32> into tensor<1x512x1x1xf32>
     %1017 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1011, %expanded_460 : tensor<32x512x28x28xf32>, tensor<1x512x1x1xf32>) outs(%126 : tensor<32x512x28x28xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x512x28x28xf32>
     %1018 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%1015, %163 : tensor<512xf32>, tensor<512xf32>) outs(%129 : tensor<512xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<512xf32>
     %1019 = linalg.generic {indexing_maps = [#map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%935 : tensor<128x512x1x1xf32>) {
     ^bb0(%out: f32):
-      %1361 = linalg.index 0 : index
-      %1362 = linalg.index 1 : index
-      %extracted = tensor.extract %arg51[%1362, %1361, %c0, %c0] : tensor<512x128x1x1xf32>
+      %1362 = linalg.index 0 : index
+      %1363 = linalg.index 1 : index
+      %extracted = tensor.extract %arg51[%1363, %1362, %c0, %c0] : tensor<512x128x1x1xf32>
       linalg.yield %extracted : f32
     } -> tensor<128x512x1x1xf32>
     %1020 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%1017, %1019 : tensor<32x512x28x28xf32>, tensor<128x512x1x1xf32>) outs(%117 : tensor<32x128x28x28xf32>) -> tensor<32x128x28x28xf32>
@@ -5408,60 +5408,60 @@ module {
     %transposed_463 = linalg.transpose ins(%1021 : tensor<128x512x1x1xf32>) outs(%940 : tensor<512x128x1x1xf32>) permutation = [1, 0, 2, 3] 
     %1022 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%160 : tensor<32x128x28x28xf32>) outs(%941 : tensor<32x128x28x28xi1>) {
     ^bb0(%in: f32, %out: i1):
-      %1361 = arith.cmpf ole, %in, %cst : f32
-      linalg.yield %1361 : i1
+      %1362 = arith.cmpf ole, %in, %cst : f32
+      linalg.yield %1362 : i1
     } -> tensor<32x128x28x28xi1>
     %1023 = linalg.generic {indexing_maps = [#map1, #map12, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1022, %cst_4, %1020 : tensor<32x128x28x28xi1>, tensor<f32>, tensor<32x128x28x28xf32>) outs(%116 : tensor<32x128x28x28xf32>) {
-    ^bb0(%in: i1, %in_603: f32, %in_604: f32, %out: f32):
-      %1361 = arith.select %in, %in_603, %in_604 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: i1, %in_599: f32, %in_600: f32, %out: f32):
+      %1362 = arith.select %in, %in_599, %in_600 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x128x28x28xf32>
     %expanded_464 = tensor.expand_shape %arg209 [[0, 1, 2, 3]] output_shape [1, 128, 1, 1] : tensor<128xf32> into tensor<1x128x1x1xf32>
     %1024 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%1023 : tensor<32x128x28x28xf32>) outs(%944 : tensor<128xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<128xf32>
     %1025 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%153, %expanded_464 : tensor<32x128x28x28xf32>, tensor<1x128x1x1xf32>) outs(%116 : tensor<32x128x28x28xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.subf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.subf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x128x28x28xf32>
     %1026 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1023, %1025 : tensor<32x128x28x28xf32>, tensor<32x128x28x28xf32>) outs(%116 : tensor<32x128x28x28xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x128x28x28xf32>
     %1027 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%1026 : tensor<32x128x28x28xf32>) outs(%944 : tensor<128xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<128xf32>
     %1028 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%155, %arg49 : tensor<128xf32>, tensor<128xf32>) outs(%108 : tensor<128xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<128xf32>
     %expanded_465 = tensor.expand_shape %1028 [[0, 1, 2, 3]] output_shape [1, 128, 1, 1] : tensor<128xf32> into tensor<1x128x1x1xf32>
     %1029 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1023, %expanded_465 : tensor<32x128x28x28xf32>, tensor<1x128x1x1xf32>) outs(%116 : tensor<32x128x28x28xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x128x28x28xf32>
     %1030 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%1027, %155 : tensor<128xf32>, tensor<128xf32>) outs(%108 : tensor<128xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<128xf32>
     %1031 = linalg.generic {indexing_maps = [#map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%953 : tensor<128x128x3x3xf32>) {
     ^bb0(%out: f32):
-      %1361 = linalg.index 0 : index
-      %1362 = linalg.index 1 : index
-      %1363 = linalg.index 2 : index
-      %1364 = linalg.index 3 : index
-      %1365 = arith.subi %c2, %1363 : index
+      %1362 = linalg.index 0 : index
+      %1363 = linalg.index 1 : index
+      %1364 = linalg.index 2 : index
+      %1365 = linalg.index 3 : index
       %1366 = arith.subi %c2, %1364 : index
-      %extracted = tensor.extract %arg48[%1362, %1361, %1365, %1366] : tensor<128x128x3x3xf32>
+      %1367 = arith.subi %c2, %1365 : index
+      %extracted = tensor.extract %arg48[%1363, %1362, %1366, %1367] : tensor<128x128x3x3xf32>
       linalg.yield %extracted : f32
     } -> tensor<128x128x3x3xf32>
     %inserted_slice_466 = tensor.insert_slice %1029 into %956[0, 0, 1, 1] [32, 128, 28, 28] [1, 1, 1, 1] : tensor<32x128x28x28xf32> into tensor<32x128x30x30xf32>
@@ -5476,56 +5476,56 @@ module {
     %transposed_470 = linalg.transpose ins(%1033 : tensor<128x128x3x3xf32>) outs(%952 : tensor<128x128x3x3xf32>) permutation = [1, 0, 2, 3] 
     %1034 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%152 : tensor<32x128x28x28xf32>) outs(%941 : tensor<32x128x28x28xi1>) {
     ^bb0(%in: f32, %out: i1):
-      %1361 = arith.cmpf ole, %in, %cst : f32
-      linalg.yield %1361 : i1
+      %1362 = arith.cmpf ole, %in, %cst : f32
+      linalg.yield %1362 : i1
     } -> tensor<32x128x28x28xi1>
     %1035 = linalg.generic {indexing_maps = [#map1, #map12, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1034, %cst_4, %1032 : tensor<32x128x28x28xi1>, tensor<f32>, tensor<32x128x28x28xf32>) outs(%116 : tensor<32x128x28x28xf32>) {
-    ^bb0(%in: i1, %in_603: f32, %in_604: f32, %out: f32):
-      %1361 = arith.select %in, %in_603, %in_604 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: i1, %in_599: f32, %in_600: f32, %out: f32):
+      %1362 = arith.select %in, %in_599, %in_600 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x128x28x28xf32>
     %expanded_471 = tensor.expand_shape %arg206 [[0, 1, 2, 3]] output_shape [1, 128, 1, 1] : tensor<128xf32> into tensor<1x128x1x1xf32>
     %1036 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%1035 : tensor<32x128x28x28xf32>) outs(%944 : tensor<128xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<128xf32>
     %1037 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%145, %expanded_471 : tensor<32x128x28x28xf32>, tensor<1x128x1x1xf32>) outs(%116 : tensor<32x128x28x28xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.subf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.subf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x128x28x28xf32>
     %1038 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1035, %1037 : tensor<32x128x28x28xf32>, tensor<32x128x28x28xf32>) outs(%116 : tensor<32x128x28x28xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x128x28x28xf32>
     %1039 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%1038 : tensor<32x128x28x28xf32>) outs(%944 : tensor<128xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<128xf32>
     %1040 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%147, %arg46 : tensor<128xf32>, tensor<128xf32>) outs(%108 : tensor<128xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<128xf32>
     %expanded_472 = tensor.expand_shape %1040 [[0, 1, 2, 3]] output_shape [1, 128, 1, 1] : tensor<128xf32> into tensor<1x128x1x1xf32>
     %1041 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1035, %expanded_472 : tensor<32x128x28x28xf32>, tensor<1x128x1x1xf32>) outs(%116 : tensor<32x128x28x28xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x128x28x28xf32>
     %1042 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%1039, %147 : tensor<128xf32>, tensor<128xf32>) outs(%108 : tensor<128xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<128xf32>
     %1043 = linalg.generic {indexing_maps = [#map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%968 : tensor<512x128x1x1xf32>) {
     ^bb0(%out: f32):
-      %1361 = linalg.index 0 : index
-      %1362 = linalg.index 1 : index
-      %extracted = tensor.extract %arg45[%1362, %1361, %c0, %c0] : tensor<128x512x1x1xf32>
+      %1362 = linalg.index 0 : index
+      %1363 = linalg.index 1 : index
+      %extracted = tensor.extract %arg45[%1363, %1362, %c0, %c0] : tensor<128x512x1x1xf32>
       linalg.yield %extracted : f32
     } -> tensor<512x128x1x1xf32>
     %1044 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%1041, %1043 : tensor<32x128x28x28xf32>, tensor<512x128x1x1xf32>) outs(%127 : tensor<32x512x28x28xf32>) -> tensor<32x512x28x28xf32>
@@ -5534,63 +5534,63 @@ module {
     %1045 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%transposed_473, %transposed_474 : tensor<512x32x28x28xf32>, tensor<128x32x28x28xf32>) outs(%968 : tensor<512x128x1x1xf32>) -> tensor<512x128x1x1xf32>
     %transposed_475 = linalg.transpose ins(%1045 : tensor<512x128x1x1xf32>) outs(%934 : tensor<128x512x1x1xf32>) permutation = [1, 0, 2, 3] 
     %1046 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1011, %1044 : tensor<32x512x28x28xf32>, tensor<32x512x28x28xf32>) outs(%126 : tensor<32x512x28x28xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.addf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.addf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x512x28x28xf32>
     %1047 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%144 : tensor<32x512x28x28xf32>) outs(%924 : tensor<32x512x28x28xi1>) {
     ^bb0(%in: f32, %out: i1):
-      %1361 = arith.cmpf ole, %in, %cst : f32
-      linalg.yield %1361 : i1
+      %1362 = arith.cmpf ole, %in, %cst : f32
+      linalg.yield %1362 : i1
     } -> tensor<32x512x28x28xi1>
     %1048 = linalg.generic {indexing_maps = [#map1, #map12, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1047, %cst_4, %1046 : tensor<32x512x28x28xi1>, tensor<f32>, tensor<32x512x28x28xf32>) outs(%126 : tensor<32x512x28x28xf32>) {
-    ^bb0(%in: i1, %in_603: f32, %in_604: f32, %out: f32):
-      %1361 = arith.select %in, %in_603, %in_604 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: i1, %in_599: f32, %in_600: f32, %out: f32):
+      %1362 = arith.select %in, %in_599, %in_600 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x512x28x28xf32>
     %expanded_476 = tensor.expand_shape %arg203 [[0, 1, 2, 3]] output_shape [1, 512, 1, 1] : tensor<512xf32> into tensor<1x512x1x1xf32>
     %1049 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%1048 : tensor<32x512x28x28xf32>) outs(%527 : tensor<512xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<512xf32>
     %1050 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%136, %expanded_476 : tensor<32x512x28x28xf32>, tensor<1x512x1x1xf32>) outs(%126 : tensor<32x512x28x28xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.subf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.subf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x512x28x28xf32>
     %1051 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1048, %1050 : tensor<32x512x28x28xf32>, tensor<32x512x28x28xf32>) outs(%126 : tensor<32x512x28x28xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x512x28x28xf32>
     %1052 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%1051 : tensor<32x512x28x28xf32>) outs(%527 : tensor<512xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<512xf32>
     %1053 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%138, %arg43 : tensor<512xf32>, tensor<512xf32>) outs(%129 : tensor<512xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<512xf32>
     %expanded_477 = tensor.expand_shape %1053 [[0, 1, 2, 3]] output_shape [1, 512, 1, 1] : tensor<512xf32> into tensor<1x512x1x1xf32>
     %1054 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1048, %expanded_477 : tensor<32x512x28x28xf32>, tensor<1x512x1x1xf32>) outs(%126 : tensor<32x512x28x28xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x512x28x28xf32>
     %1055 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%1052, %138 : tensor<512xf32>, tensor<512xf32>) outs(%129 : tensor<512xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<512xf32>
     %1056 = linalg.fill ins(%cst : f32) outs(%922 : tensor<256x512x1x1xf32>) -> tensor<256x512x1x1xf32>
     %1057 = linalg.generic {indexing_maps = [#map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%1056 : tensor<256x512x1x1xf32>) {
     ^bb0(%out: f32):
-      %1361 = linalg.index 0 : index
-      %1362 = linalg.index 1 : index
-      %extracted = tensor.extract %arg42[%1362, %1361, %c0, %c0] : tensor<512x256x1x1xf32>
+      %1362 = linalg.index 0 : index
+      %1363 = linalg.index 1 : index
+      %extracted = tensor.extract %arg42[%1363, %1362, %c0, %c0] : tensor<512x256x1x1xf32>
       linalg.yield %extracted : f32
     } -> tensor<256x512x1x1xf32>
     %1058 = tensor.empty() : tensor<32x512x56x56xf32>
@@ -5613,46 +5613,46 @@ module {
     %transposed_487 = linalg.transpose ins(%expanded_486 : tensor<256x32x512x1x1xf32>) outs(%1065 : tensor<32x512x256x1x1xf32>) permutation = [1, 2, 0, 3, 4] 
     %1066 = linalg.generic {indexing_maps = [#map15, #map16], iterator_types = ["reduction", "parallel", "parallel", "parallel", "parallel"]} ins(%transposed_487 : tensor<32x512x256x1x1xf32>) outs(%918 : tensor<512x256x1x1xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<512x256x1x1xf32>
     %expanded_488 = tensor.expand_shape %arg200 [[0, 1, 2, 3]] output_shape [1, 512, 1, 1] : tensor<512xf32> into tensor<1x512x1x1xf32>
     %1067 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%128, %expanded_488 : tensor<32x512x28x28xf32>, tensor<1x512x1x1xf32>) outs(%126 : tensor<32x512x28x28xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.subf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.subf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x512x28x28xf32>
     %1068 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1048, %1067 : tensor<32x512x28x28xf32>, tensor<32x512x28x28xf32>) outs(%126 : tensor<32x512x28x28xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x512x28x28xf32>
     %1069 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%1068 : tensor<32x512x28x28xf32>) outs(%527 : tensor<512xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<512xf32>
     %1070 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%131, %arg40 : tensor<512xf32>, tensor<512xf32>) outs(%129 : tensor<512xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<512xf32>
     %expanded_489 = tensor.expand_shape %1070 [[0, 1, 2, 3]] output_shape [1, 512, 1, 1] : tensor<512xf32> into tensor<1x512x1x1xf32>
     %1071 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1048, %expanded_489 : tensor<32x512x28x28xf32>, tensor<1x512x1x1xf32>) outs(%126 : tensor<32x512x28x28xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x512x28x28xf32>
     %1072 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%1069, %131 : tensor<512xf32>, tensor<512xf32>) outs(%129 : tensor<512xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<512xf32>
     %1073 = linalg.generic {indexing_maps = [#map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%935 : tensor<128x512x1x1xf32>) {
     ^bb0(%out: f32):
-      %1361 = linalg.index 0 : index
-      %1362 = linalg.index 1 : index
-      %extracted = tensor.extract %arg39[%1362, %1361, %c0, %c0] : tensor<512x128x1x1xf32>
+      %1362 = linalg.index 0 : index
+      %1363 = linalg.index 1 : index
+      %extracted = tensor.extract %arg39[%1363, %1362, %c0, %c0] : tensor<512x128x1x1xf32>
       linalg.yield %extracted : f32
     } -> tensor<128x512x1x1xf32>
     %1074 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%1071, %1073 : tensor<32x512x28x28xf32>, tensor<128x512x1x1xf32>) outs(%117 : tensor<32x128x28x28xf32>) -> tensor<32x128x28x28xf32>
@@ -5662,60 +5662,60 @@ module {
     %transposed_492 = linalg.transpose ins(%1075 : tensor<128x512x1x1xf32>) outs(%940 : tensor<512x128x1x1xf32>) permutation = [1, 0, 2, 3] 
     %1076 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%125 : tensor<32x128x28x28xf32>) outs(%941 : tensor<32x128x28x28xi1>) {
     ^bb0(%in: f32, %out: i1):
-      %1361 = arith.cmpf ole, %in, %cst : f32
-      linalg.yield %1361 : i1
+      %1362 = arith.cmpf ole, %in, %cst : f32
+      linalg.yield %1362 : i1
     } -> tensor<32x128x28x28xi1>
     %1077 = linalg.generic {indexing_maps = [#map1, #map12, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1076, %cst_4, %1074 : tensor<32x128x28x28xi1>, tensor<f32>, tensor<32x128x28x28xf32>) outs(%116 : tensor<32x128x28x28xf32>) {
-    ^bb0(%in: i1, %in_603: f32, %in_604: f32, %out: f32):
-      %1361 = arith.select %in, %in_603, %in_604 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: i1, %in_599: f32, %in_600: f32, %out: f32):
+      %1362 = arith.select %in, %in_599, %in_600 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x128x28x28xf32>
     %expanded_493 = tensor.expand_shape %arg197 [[0, 1, 2, 3]] output_shape [1, 128, 1, 1] : tensor<128xf32> into tensor<1x128x1x1xf32>
     %1078 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%1077 : tensor<32x128x28x28xf32>) outs(%944 : tensor<128xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<128xf32>
     %1079 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%118, %expanded_493 : tensor<32x128x28x28xf32>, tensor<1x128x1x1xf32>) outs(%116 : tensor<32x128x28x28xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.subf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.subf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x128x28x28xf32>
     %1080 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1077, %1079 : tensor<32x128x28x28xf32>, tensor<32x128x28x28xf32>) outs(%116 : tensor<32x128x28x28xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x128x28x28xf32>
     %1081 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%1080 : tensor<32x128x28x28xf32>) outs(%944 : tensor<128xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<128xf32>
     %1082 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%120, %arg37 : tensor<128xf32>, tensor<128xf32>) outs(%108 : tensor<128xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<128xf32>
     %expanded_494 = tensor.expand_shape %1082 [[0, 1, 2, 3]] output_shape [1, 128, 1, 1] : tensor<128xf32> into tensor<1x128x1x1xf32>
     %1083 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1077, %expanded_494 : tensor<32x128x28x28xf32>, tensor<1x128x1x1xf32>) outs(%116 : tensor<32x128x28x28xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x128x28x28xf32>
     %1084 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%1081, %120 : tensor<128xf32>, tensor<128xf32>) outs(%108 : tensor<128xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<128xf32>
     %1085 = linalg.generic {indexing_maps = [#map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%953 : tensor<128x128x3x3xf32>) {
     ^bb0(%out: f32):
-      %1361 = linalg.index 0 : index
-      %1362 = linalg.index 1 : index
-      %1363 = linalg.index 2 : index
-      %1364 = linalg.index 3 : index
-      %1365 = arith.subi %c2, %1363 : index
+      %1362 = linalg.index 0 : index
+      %1363 = linalg.index 1 : index
+      %1364 = linalg.index 2 : index
+      %1365 = linalg.index 3 : index
       %1366 = arith.subi %c2, %1364 : index
-      %extracted = tensor.extract %arg36[%1362, %1361, %1365, %1366] : tensor<128x128x3x3xf32>
+      %1367 = arith.subi %c2, %1365 : index
+      %extracted = tensor.extract %arg36[%1363, %1362, %1366, %1367] : tensor<128x128x3x3xf32>
       linalg.yield %extracted : f32
     } -> tensor<128x128x3x3xf32>
     %1086 = tensor.empty() : tensor<32x128x58x58xf32>
@@ -5742,64 +5742,64 @@ module {
     %transposed_505 = linalg.transpose ins(%expanded_504 : tensor<128x32x128x3x3xf32>) outs(%1093 : tensor<32x128x128x3x3xf32>) permutation = [1, 2, 0, 3, 4] 
     %1094 = linalg.generic {indexing_maps = [#map15, #map16], iterator_types = ["reduction", "parallel", "parallel", "parallel", "parallel"]} ins(%transposed_505 : tensor<32x128x128x3x3xf32>) outs(%953 : tensor<128x128x3x3xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<128x128x3x3xf32>
     %1095 = tensor.empty() : tensor<32x128x56x56xi1>
     %1096 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%115 : tensor<32x128x56x56xf32>) outs(%1095 : tensor<32x128x56x56xi1>) {
     ^bb0(%in: f32, %out: i1):
-      %1361 = arith.cmpf ole, %in, %cst : f32
-      linalg.yield %1361 : i1
+      %1362 = arith.cmpf ole, %in, %cst : f32
+      linalg.yield %1362 : i1
     } -> tensor<32x128x56x56xi1>
     %1097 = linalg.generic {indexing_maps = [#map1, #map12, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1096, %cst_4, %1088 : tensor<32x128x56x56xi1>, tensor<f32>, tensor<32x128x56x56xf32>) outs(%105 : tensor<32x128x56x56xf32>) {
-    ^bb0(%in: i1, %in_603: f32, %in_604: f32, %out: f32):
-      %1361 = arith.select %in, %in_603, %in_604 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: i1, %in_599: f32, %in_600: f32, %out: f32):
+      %1362 = arith.select %in, %in_599, %in_600 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x128x56x56xf32>
     %expanded_506 = tensor.expand_shape %arg194 [[0, 1, 2, 3]] output_shape [1, 128, 1, 1] : tensor<128xf32> into tensor<1x128x1x1xf32>
     %1098 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%1097 : tensor<32x128x56x56xf32>) outs(%944 : tensor<128xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<128xf32>
     %1099 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%107, %expanded_506 : tensor<32x128x56x56xf32>, tensor<1x128x1x1xf32>) outs(%105 : tensor<32x128x56x56xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.subf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.subf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x128x56x56xf32>
     %1100 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1097, %1099 : tensor<32x128x56x56xf32>, tensor<32x128x56x56xf32>) outs(%105 : tensor<32x128x56x56xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x128x56x56xf32>
     %1101 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%1100 : tensor<32x128x56x56xf32>) outs(%944 : tensor<128xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<128xf32>
     %1102 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%110, %arg34 : tensor<128xf32>, tensor<128xf32>) outs(%108 : tensor<128xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<128xf32>
     %expanded_507 = tensor.expand_shape %1102 [[0, 1, 2, 3]] output_shape [1, 128, 1, 1] : tensor<128xf32> into tensor<1x128x1x1xf32>
     %1103 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1097, %expanded_507 : tensor<32x128x56x56xf32>, tensor<1x128x1x1xf32>) outs(%105 : tensor<32x128x56x56xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x128x56x56xf32>
     %1104 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%1101, %110 : tensor<128xf32>, tensor<128xf32>) outs(%108 : tensor<128xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<128xf32>
     %1105 = tensor.empty() : tensor<256x128x1x1xf32>
     %1106 = linalg.fill ins(%cst : f32) outs(%1105 : tensor<256x128x1x1xf32>) -> tensor<256x128x1x1xf32>
     %1107 = linalg.generic {indexing_maps = [#map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%1106 : tensor<256x128x1x1xf32>) {
     ^bb0(%out: f32):
-      %1361 = linalg.index 0 : index
-      %1362 = linalg.index 1 : index
-      %extracted = tensor.extract %arg33[%1362, %1361, %c0, %c0] : tensor<128x256x1x1xf32>
+      %1362 = linalg.index 0 : index
+      %1363 = linalg.index 1 : index
+      %extracted = tensor.extract %arg33[%1363, %1362, %c0, %c0] : tensor<128x256x1x1xf32>
       linalg.yield %extracted : f32
     } -> tensor<256x128x1x1xf32>
     %1108 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%1103, %1107 : tensor<32x128x56x56xf32>, tensor<256x128x1x1xf32>) outs(%37 : tensor<32x256x56x56xf32>) -> tensor<32x256x56x56xf32>
@@ -5808,65 +5808,65 @@ module {
     %1110 = tensor.empty() : tensor<128x256x1x1xf32>
     %transposed_509 = linalg.transpose ins(%1109 : tensor<256x128x1x1xf32>) outs(%1110 : tensor<128x256x1x1xf32>) permutation = [1, 0, 2, 3] 
     %1111 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1060, %1108 : tensor<32x256x56x56xf32>, tensor<32x256x56x56xf32>) outs(%36 : tensor<32x256x56x56xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.addf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.addf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x56x56xf32>
     %1112 = tensor.empty() : tensor<32x256x56x56xi1>
     %1113 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%104 : tensor<32x256x56x56xf32>) outs(%1112 : tensor<32x256x56x56xi1>) {
     ^bb0(%in: f32, %out: i1):
-      %1361 = arith.cmpf ole, %in, %cst : f32
-      linalg.yield %1361 : i1
+      %1362 = arith.cmpf ole, %in, %cst : f32
+      linalg.yield %1362 : i1
     } -> tensor<32x256x56x56xi1>
     %1114 = linalg.generic {indexing_maps = [#map1, #map12, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1113, %cst_4, %1111 : tensor<32x256x56x56xi1>, tensor<f32>, tensor<32x256x56x56xf32>) outs(%36 : tensor<32x256x56x56xf32>) {
-    ^bb0(%in: i1, %in_603: f32, %in_604: f32, %out: f32):
-      %1361 = arith.select %in, %in_603, %in_604 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: i1, %in_599: f32, %in_600: f32, %out: f32):
+      %1362 = arith.select %in, %in_599, %in_600 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x56x56xf32>
     %expanded_510 = tensor.expand_shape %arg191 [[0, 1, 2, 3]] output_shape [1, 256, 1, 1] : tensor<256xf32> into tensor<1x256x1x1xf32>
     %1115 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%1114 : tensor<32x256x56x56xf32>) outs(%682 : tensor<256xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<256xf32>
     %1116 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%96, %expanded_510 : tensor<32x256x56x56xf32>, tensor<1x256x1x1xf32>) outs(%36 : tensor<32x256x56x56xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.subf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.subf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x56x56xf32>
     %1117 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1114, %1116 : tensor<32x256x56x56xf32>, tensor<32x256x56x56xf32>) outs(%36 : tensor<32x256x56x56xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x56x56xf32>
     %1118 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%1117 : tensor<32x256x56x56xf32>) outs(%682 : tensor<256xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<256xf32>
     %1119 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%98, %arg31 : tensor<256xf32>, tensor<256xf32>) outs(%39 : tensor<256xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<256xf32>
     %expanded_511 = tensor.expand_shape %1119 [[0, 1, 2, 3]] output_shape [1, 256, 1, 1] : tensor<256xf32> into tensor<1x256x1x1xf32>
     %1120 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1114, %expanded_511 : tensor<32x256x56x56xf32>, tensor<1x256x1x1xf32>) outs(%36 : tensor<32x256x56x56xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x56x56xf32>
     %1121 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%1118, %98 : tensor<256xf32>, tensor<256xf32>) outs(%39 : tensor<256xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<256xf32>
     %1122 = tensor.empty() : tensor<64x256x1x1xf32>
     %1123 = linalg.fill ins(%cst : f32) outs(%1122 : tensor<64x256x1x1xf32>) -> tensor<64x256x1x1xf32>
     %1124 = linalg.generic {indexing_maps = [#map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%1123 : tensor<64x256x1x1xf32>) {
     ^bb0(%out: f32):
-      %1361 = linalg.index 0 : index
-      %1362 = linalg.index 1 : index
-      %extracted = tensor.extract %arg30[%1362, %1361, %c0, %c0] : tensor<256x64x1x1xf32>
+      %1362 = linalg.index 0 : index
+      %1363 = linalg.index 1 : index
+      %extracted = tensor.extract %arg30[%1363, %1362, %c0, %c0] : tensor<256x64x1x1xf32>
       linalg.yield %extracted : f32
     } -> tensor<64x256x1x1xf32>
     %1125 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%1120, %1124 : tensor<32x256x56x56xf32>, tensor<64x256x1x1xf32>) outs(%19 : tensor<32x64x56x56xf32>) -> tensor<32x64x56x56xf32>
@@ -5879,63 +5879,63 @@ module {
     %1129 = tensor.empty() : tensor<32x64x56x56xi1>
     %1130 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%95 : tensor<32x64x56x56xf32>) outs(%1129 : tensor<32x64x56x56xi1>) {
     ^bb0(%in: f32, %out: i1):
-      %1361 = arith.cmpf ole, %in, %cst : f32
-      linalg.yield %1361 : i1
+      %1362 = arith.cmpf ole, %in, %cst : f32
+      linalg.yield %1362 : i1
     } -> tensor<32x64x56x56xi1>
     %1131 = linalg.generic {indexing_maps = [#map1, #map12, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1130, %cst_4, %1125 : tensor<32x64x56x56xi1>, tensor<f32>, tensor<32x64x56x56xf32>) outs(%11 : tensor<32x64x56x56xf32>) {
-    ^bb0(%in: i1, %in_603: f32, %in_604: f32, %out: f32):
-      %1361 = arith.select %in, %in_603, %in_604 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: i1, %in_599: f32, %in_600: f32, %out: f32):
+      %1362 = arith.select %in, %in_599, %in_600 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x64x56x56xf32>
     %expanded_515 = tensor.expand_shape %arg188 [[0, 1, 2, 3]] output_shape [1, 64, 1, 1] : tensor<64xf32> into tensor<1x64x1x1xf32>
     %1132 = linalg.fill ins(%cst : f32) outs(%3 : tensor<64xf32>) -> tensor<64xf32>
     %1133 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%1131 : tensor<32x64x56x56xf32>) outs(%1132 : tensor<64xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<64xf32>
     %1134 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%88, %expanded_515 : tensor<32x64x56x56xf32>, tensor<1x64x1x1xf32>) outs(%11 : tensor<32x64x56x56xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.subf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.subf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x64x56x56xf32>
     %1135 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1131, %1134 : tensor<32x64x56x56xf32>, tensor<32x64x56x56xf32>) outs(%11 : tensor<32x64x56x56xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x64x56x56xf32>
     %1136 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%1135 : tensor<32x64x56x56xf32>) outs(%1132 : tensor<64xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<64xf32>
     %1137 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%90, %arg28 : tensor<64xf32>, tensor<64xf32>) outs(%3 : tensor<64xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<64xf32>
     %expanded_516 = tensor.expand_shape %1137 [[0, 1, 2, 3]] output_shape [1, 64, 1, 1] : tensor<64xf32> into tensor<1x64x1x1xf32>
     %1138 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1131, %expanded_516 : tensor<32x64x56x56xf32>, tensor<1x64x1x1xf32>) outs(%11 : tensor<32x64x56x56xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x64x56x56xf32>
     %1139 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%1136, %90 : tensor<64xf32>, tensor<64xf32>) outs(%3 : tensor<64xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<64xf32>
     %1140 = tensor.empty() : tensor<64x64x3x3xf32>
     %1141 = linalg.fill ins(%cst : f32) outs(%1140 : tensor<64x64x3x3xf32>) -> tensor<64x64x3x3xf32>
     %1142 = linalg.generic {indexing_maps = [#map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%1141 : tensor<64x64x3x3xf32>) {
     ^bb0(%out: f32):
-      %1361 = linalg.index 0 : index
-      %1362 = linalg.index 1 : index
-      %1363 = linalg.index 2 : index
-      %1364 = linalg.index 3 : index
-      %1365 = arith.subi %c2, %1363 : index
+      %1362 = linalg.index 0 : index
+      %1363 = linalg.index 1 : index
+      %1364 = linalg.index 2 : index
+      %1365 = linalg.index 3 : index
       %1366 = arith.subi %c2, %1364 : index
-      %extracted = tensor.extract %arg27[%1362, %1361, %1365, %1366] : tensor<64x64x3x3xf32>
+      %1367 = arith.subi %c2, %1365 : index
+      %extracted = tensor.extract %arg27[%1363, %1362, %1366, %1367] : tensor<64x64x3x3xf32>
       linalg.yield %extracted : f32
     } -> tensor<64x64x3x3xf32>
     %1143 = tensor.empty() : tensor<32x64x58x58xf32>
@@ -5952,57 +5952,57 @@ module {
     %transposed_521 = linalg.transpose ins(%1146 : tensor<64x64x3x3xf32>) outs(%1140 : tensor<64x64x3x3xf32>) permutation = [1, 0, 2, 3] 
     %1147 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%87 : tensor<32x64x56x56xf32>) outs(%1129 : tensor<32x64x56x56xi1>) {
     ^bb0(%in: f32, %out: i1):
-      %1361 = arith.cmpf ole, %in, %cst : f32
-      linalg.yield %1361 : i1
+      %1362 = arith.cmpf ole, %in, %cst : f32
+      linalg.yield %1362 : i1
     } -> tensor<32x64x56x56xi1>
     %1148 = linalg.generic {indexing_maps = [#map1, #map12, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1147, %cst_4, %1145 : tensor<32x64x56x56xi1>, tensor<f32>, tensor<32x64x56x56xf32>) outs(%11 : tensor<32x64x56x56xf32>) {
-    ^bb0(%in: i1, %in_603: f32, %in_604: f32, %out: f32):
-      %1361 = arith.select %in, %in_603, %in_604 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: i1, %in_599: f32, %in_600: f32, %out: f32):
+      %1362 = arith.select %in, %in_599, %in_600 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x64x56x56xf32>
     %expanded_522 = tensor.expand_shape %arg185 [[0, 1, 2, 3]] output_shape [1, 64, 1, 1] : tensor<64xf32> into tensor<1x64x1x1xf32>
     %1149 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%1148 : tensor<32x64x56x56xf32>) outs(%1132 : tensor<64xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<64xf32>
     %1150 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%80, %expanded_522 : tensor<32x64x56x56xf32>, tensor<1x64x1x1xf32>) outs(%11 : tensor<32x64x56x56xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.subf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.subf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x64x56x56xf32>
     %1151 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1148, %1150 : tensor<32x64x56x56xf32>, tensor<32x64x56x56xf32>) outs(%11 : tensor<32x64x56x56xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x64x56x56xf32>
     %1152 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%1151 : tensor<32x64x56x56xf32>) outs(%1132 : tensor<64xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<64xf32>
     %1153 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%82, %arg25 : tensor<64xf32>, tensor<64xf32>) outs(%3 : tensor<64xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<64xf32>
     %expanded_523 = tensor.expand_shape %1153 [[0, 1, 2, 3]] output_shape [1, 64, 1, 1] : tensor<64xf32> into tensor<1x64x1x1xf32>
     %1154 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1148, %expanded_523 : tensor<32x64x56x56xf32>, tensor<1x64x1x1xf32>) outs(%11 : tensor<32x64x56x56xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x64x56x56xf32>
     %1155 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%1152, %82 : tensor<64xf32>, tensor<64xf32>) outs(%3 : tensor<64xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<64xf32>
     %1156 = linalg.fill ins(%cst : f32) outs(%1128 : tensor<256x64x1x1xf32>) -> tensor<256x64x1x1xf32>
     %1157 = linalg.generic {indexing_maps = [#map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%1156 : tensor<256x64x1x1xf32>) {
     ^bb0(%out: f32):
-      %1361 = linalg.index 0 : index
-      %1362 = linalg.index 1 : index
-      %extracted = tensor.extract %arg24[%1362, %1361, %c0, %c0] : tensor<64x256x1x1xf32>
+      %1362 = linalg.index 0 : index
+      %1363 = linalg.index 1 : index
+      %extracted = tensor.extract %arg24[%1363, %1362, %c0, %c0] : tensor<64x256x1x1xf32>
       linalg.yield %extracted : f32
     } -> tensor<256x64x1x1xf32>
     %1158 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%1154, %1157 : tensor<32x64x56x56xf32>, tensor<256x64x1x1xf32>) outs(%37 : tensor<32x256x56x56xf32>) -> tensor<32x256x56x56xf32>
@@ -6011,62 +6011,62 @@ module {
     %1159 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%transposed_524, %transposed_525 : tensor<256x32x56x56xf32>, tensor<64x32x56x56xf32>) outs(%1156 : tensor<256x64x1x1xf32>) -> tensor<256x64x1x1xf32>
     %transposed_526 = linalg.transpose ins(%1159 : tensor<256x64x1x1xf32>) outs(%1122 : tensor<64x256x1x1xf32>) permutation = [1, 0, 2, 3] 
     %1160 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1114, %1158 : tensor<32x256x56x56xf32>, tensor<32x256x56x56xf32>) outs(%36 : tensor<32x256x56x56xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.addf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.addf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x56x56xf32>
     %1161 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%79 : tensor<32x256x56x56xf32>) outs(%1112 : tensor<32x256x56x56xi1>) {
     ^bb0(%in: f32, %out: i1):
-      %1361 = arith.cmpf ole, %in, %cst : f32
-      linalg.yield %1361 : i1
+      %1362 = arith.cmpf ole, %in, %cst : f32
+      linalg.yield %1362 : i1
     } -> tensor<32x256x56x56xi1>
     %1162 = linalg.generic {indexing_maps = [#map1, #map12, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1161, %cst_4, %1160 : tensor<32x256x56x56xi1>, tensor<f32>, tensor<32x256x56x56xf32>) outs(%36 : tensor<32x256x56x56xf32>) {
-    ^bb0(%in: i1, %in_603: f32, %in_604: f32, %out: f32):
-      %1361 = arith.select %in, %in_603, %in_604 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: i1, %in_599: f32, %in_600: f32, %out: f32):
+      %1362 = arith.select %in, %in_599, %in_600 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x56x56xf32>
     %expanded_527 = tensor.expand_shape %arg182 [[0, 1, 2, 3]] output_shape [1, 256, 1, 1] : tensor<256xf32> into tensor<1x256x1x1xf32>
     %1163 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%1162 : tensor<32x256x56x56xf32>) outs(%682 : tensor<256xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<256xf32>
     %1164 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%71, %expanded_527 : tensor<32x256x56x56xf32>, tensor<1x256x1x1xf32>) outs(%36 : tensor<32x256x56x56xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.subf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.subf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x56x56xf32>
     %1165 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1162, %1164 : tensor<32x256x56x56xf32>, tensor<32x256x56x56xf32>) outs(%36 : tensor<32x256x56x56xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x56x56xf32>
     %1166 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%1165 : tensor<32x256x56x56xf32>) outs(%682 : tensor<256xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<256xf32>
     %1167 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%73, %arg22 : tensor<256xf32>, tensor<256xf32>) outs(%39 : tensor<256xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<256xf32>
     %expanded_528 = tensor.expand_shape %1167 [[0, 1, 2, 3]] output_shape [1, 256, 1, 1] : tensor<256xf32> into tensor<1x256x1x1xf32>
     %1168 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1162, %expanded_528 : tensor<32x256x56x56xf32>, tensor<1x256x1x1xf32>) outs(%36 : tensor<32x256x56x56xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x56x56xf32>
     %1169 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%1166, %73 : tensor<256xf32>, tensor<256xf32>) outs(%39 : tensor<256xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<256xf32>
     %1170 = linalg.generic {indexing_maps = [#map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%1123 : tensor<64x256x1x1xf32>) {
     ^bb0(%out: f32):
-      %1361 = linalg.index 0 : index
-      %1362 = linalg.index 1 : index
-      %extracted = tensor.extract %arg21[%1362, %1361, %c0, %c0] : tensor<256x64x1x1xf32>
+      %1362 = linalg.index 0 : index
+      %1363 = linalg.index 1 : index
+      %extracted = tensor.extract %arg21[%1363, %1362, %c0, %c0] : tensor<256x64x1x1xf32>
       linalg.yield %extracted : f32
     } -> tensor<64x256x1x1xf32>
     %1171 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%1168, %1170 : tensor<32x256x56x56xf32>, tensor<64x256x1x1xf32>) outs(%19 : tensor<32x64x56x56xf32>) -> tensor<32x64x56x56xf32>
@@ -6076,60 +6076,60 @@ module {
     %transposed_531 = linalg.transpose ins(%1172 : tensor<64x256x1x1xf32>) outs(%1128 : tensor<256x64x1x1xf32>) permutation = [1, 0, 2, 3] 
     %1173 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%70 : tensor<32x64x56x56xf32>) outs(%1129 : tensor<32x64x56x56xi1>) {
     ^bb0(%in: f32, %out: i1):
-      %1361 = arith.cmpf ole, %in, %cst : f32
-      linalg.yield %1361 : i1
+      %1362 = arith.cmpf ole, %in, %cst : f32
+      linalg.yield %1362 : i1
     } -> tensor<32x64x56x56xi1>
     %1174 = linalg.generic {indexing_maps = [#map1, #map12, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1173, %cst_4, %1171 : tensor<32x64x56x56xi1>, tensor<f32>, tensor<32x64x56x56xf32>) outs(%11 : tensor<32x64x56x56xf32>) {
-    ^bb0(%in: i1, %in_603: f32, %in_604: f32, %out: f32):
-      %1361 = arith.select %in, %in_603, %in_604 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: i1, %in_599: f32, %in_600: f32, %out: f32):
+      %1362 = arith.select %in, %in_599, %in_600 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x64x56x56xf32>
     %expanded_532 = tensor.expand_shape %arg179 [[0, 1, 2, 3]] output_shape [1, 64, 1, 1] : tensor<64xf32> into tensor<1x64x1x1xf32>
     %1175 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%1174 : tensor<32x64x56x56xf32>) outs(%1132 : tensor<64xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<64xf32>
     %1176 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%63, %expanded_532 : tensor<32x64x56x56xf32>, tensor<1x64x1x1xf32>) outs(%11 : tensor<32x64x56x56xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.subf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.subf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x64x56x56xf32>
     %1177 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1174, %1176 : tensor<32x64x56x56xf32>, tensor<32x64x56x56xf32>) outs(%11 : tensor<32x64x56x56xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x64x56x56xf32>
     %1178 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%1177 : tensor<32x64x56x56xf32>) outs(%1132 : tensor<64xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<64xf32>
     %1179 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%65, %arg19 : tensor<64xf32>, tensor<64xf32>) outs(%3 : tensor<64xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<64xf32>
     %expanded_533 = tensor.expand_shape %1179 [[0, 1, 2, 3]] output_shape [1, 64, 1, 1] : tensor<64xf32> into tensor<1x64x1x1xf32>
     %1180 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1174, %expanded_533 : tensor<32x64x56x56xf32>, tensor<1x64x1x1xf32>) outs(%11 : tensor<32x64x56x56xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x64x56x56xf32>
     %1181 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%1178, %65 : tensor<64xf32>, tensor<64xf32>) outs(%3 : tensor<64xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<64xf32>
     %1182 = linalg.generic {indexing_maps = [#map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%1141 : tensor<64x64x3x3xf32>) {
     ^bb0(%out: f32):
-      %1361 = linalg.index 0 : index
-      %1362 = linalg.index 1 : index
-      %1363 = linalg.index 2 : index
-      %1364 = linalg.index 3 : index
-      %1365 = arith.subi %c2, %1363 : index
+      %1362 = linalg.index 0 : index
+      %1363 = linalg.index 1 : index
+      %1364 = linalg.index 2 : index
+      %1365 = linalg.index 3 : index
       %1366 = arith.subi %c2, %1364 : index
-      %extracted = tensor.extract %arg18[%1362, %1361, %1365, %1366] : tensor<64x64x3x3xf32>
+      %1367 = arith.subi %c2, %1365 : index
+      %extracted = tensor.extract %arg18[%1363, %1362, %1366, %1367] : tensor<64x64x3x3xf32>
       linalg.yield %extracted : f32
     } -> tensor<64x64x3x3xf32>
     %inserted_slice_534 = tensor.insert_slice %1180 into %1144[0, 0, 1, 1] [32, 64, 56, 56] [1, 1, 1, 1] : tensor<32x64x56x56xf32> into tensor<32x64x58x58xf32>
@@ -6144,56 +6144,56 @@ module {
     %transposed_538 = linalg.transpose ins(%1184 : tensor<64x64x3x3xf32>) outs(%1140 : tensor<64x64x3x3xf32>) permutation = [1, 0, 2, 3] 
     %1185 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%62 : tensor<32x64x56x56xf32>) outs(%1129 : tensor<32x64x56x56xi1>) {
     ^bb0(%in: f32, %out: i1):
-      %1361 = arith.cmpf ole, %in, %cst : f32
-      linalg.yield %1361 : i1
+      %1362 = arith.cmpf ole, %in, %cst : f32
+      linalg.yield %1362 : i1
     } -> tensor<32x64x56x56xi1>
     %1186 = linalg.generic {indexing_maps = [#map1, #map12, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1185, %cst_4, %1183 : tensor<32x64x56x56xi1>, tensor<f32>, tensor<32x64x56x56xf32>) outs(%11 : tensor<32x64x56x56xf32>) {
-    ^bb0(%in: i1, %in_603: f32, %in_604: f32, %out: f32):
-      %1361 = arith.select %in, %in_603, %in_604 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: i1, %in_599: f32, %in_600: f32, %out: f32):
+      %1362 = arith.select %in, %in_599, %in_600 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x64x56x56xf32>
     %expanded_539 = tensor.expand_shape %arg176 [[0, 1, 2, 3]] output_shape [1, 64, 1, 1] : tensor<64xf32> into tensor<1x64x1x1xf32>
     %1187 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%1186 : tensor<32x64x56x56xf32>) outs(%1132 : tensor<64xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<64xf32>
     %1188 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%55, %expanded_539 : tensor<32x64x56x56xf32>, tensor<1x64x1x1xf32>) outs(%11 : tensor<32x64x56x56xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.subf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.subf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x64x56x56xf32>
     %1189 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1186, %1188 : tensor<32x64x56x56xf32>, tensor<32x64x56x56xf32>) outs(%11 : tensor<32x64x56x56xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x64x56x56xf32>
     %1190 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%1189 : tensor<32x64x56x56xf32>) outs(%1132 : tensor<64xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<64xf32>
     %1191 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%57, %arg16 : tensor<64xf32>, tensor<64xf32>) outs(%3 : tensor<64xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<64xf32>
     %expanded_540 = tensor.expand_shape %1191 [[0, 1, 2, 3]] output_shape [1, 64, 1, 1] : tensor<64xf32> into tensor<1x64x1x1xf32>
     %1192 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1186, %expanded_540 : tensor<32x64x56x56xf32>, tensor<1x64x1x1xf32>) outs(%11 : tensor<32x64x56x56xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x64x56x56xf32>
     %1193 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%1190, %57 : tensor<64xf32>, tensor<64xf32>) outs(%3 : tensor<64xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<64xf32>
     %1194 = linalg.generic {indexing_maps = [#map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%1156 : tensor<256x64x1x1xf32>) {
     ^bb0(%out: f32):
-      %1361 = linalg.index 0 : index
-      %1362 = linalg.index 1 : index
-      %extracted = tensor.extract %arg15[%1362, %1361, %c0, %c0] : tensor<64x256x1x1xf32>
+      %1362 = linalg.index 0 : index
+      %1363 = linalg.index 1 : index
+      %extracted = tensor.extract %arg15[%1363, %1362, %c0, %c0] : tensor<64x256x1x1xf32>
       linalg.yield %extracted : f32
     } -> tensor<256x64x1x1xf32>
     %1195 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%1192, %1194 : tensor<32x64x56x56xf32>, tensor<256x64x1x1xf32>) outs(%37 : tensor<32x256x56x56xf32>) -> tensor<32x256x56x56xf32>
@@ -6202,62 +6202,62 @@ module {
     %1196 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%transposed_541, %transposed_542 : tensor<256x32x56x56xf32>, tensor<64x32x56x56xf32>) outs(%1156 : tensor<256x64x1x1xf32>) -> tensor<256x64x1x1xf32>
     %transposed_543 = linalg.transpose ins(%1196 : tensor<256x64x1x1xf32>) outs(%1122 : tensor<64x256x1x1xf32>) permutation = [1, 0, 2, 3] 
     %1197 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1162, %1195 : tensor<32x256x56x56xf32>, tensor<32x256x56x56xf32>) outs(%36 : tensor<32x256x56x56xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.addf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.addf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x56x56xf32>
     %1198 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%54 : tensor<32x256x56x56xf32>) outs(%1112 : tensor<32x256x56x56xi1>) {
     ^bb0(%in: f32, %out: i1):
-      %1361 = arith.cmpf ole, %in, %cst : f32
-      linalg.yield %1361 : i1
+      %1362 = arith.cmpf ole, %in, %cst : f32
+      linalg.yield %1362 : i1
     } -> tensor<32x256x56x56xi1>
     %1199 = linalg.generic {indexing_maps = [#map1, #map12, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1198, %cst_4, %1197 : tensor<32x256x56x56xi1>, tensor<f32>, tensor<32x256x56x56xf32>) outs(%36 : tensor<32x256x56x56xf32>) {
-    ^bb0(%in: i1, %in_603: f32, %in_604: f32, %out: f32):
-      %1361 = arith.select %in, %in_603, %in_604 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: i1, %in_599: f32, %in_600: f32, %out: f32):
+      %1362 = arith.select %in, %in_599, %in_600 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x56x56xf32>
     %expanded_544 = tensor.expand_shape %arg173 [[0, 1, 2, 3]] output_shape [1, 256, 1, 1] : tensor<256xf32> into tensor<1x256x1x1xf32>
     %1200 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%1199 : tensor<32x256x56x56xf32>) outs(%682 : tensor<256xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<256xf32>
     %1201 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%46, %expanded_544 : tensor<32x256x56x56xf32>, tensor<1x256x1x1xf32>) outs(%36 : tensor<32x256x56x56xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.subf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.subf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x56x56xf32>
     %1202 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1199, %1201 : tensor<32x256x56x56xf32>, tensor<32x256x56x56xf32>) outs(%36 : tensor<32x256x56x56xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x56x56xf32>
     %1203 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%1202 : tensor<32x256x56x56xf32>) outs(%682 : tensor<256xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<256xf32>
     %1204 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%48, %arg13 : tensor<256xf32>, tensor<256xf32>) outs(%39 : tensor<256xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<256xf32>
     %expanded_545 = tensor.expand_shape %1204 [[0, 1, 2, 3]] output_shape [1, 256, 1, 1] : tensor<256xf32> into tensor<1x256x1x1xf32>
     %1205 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1199, %expanded_545 : tensor<32x256x56x56xf32>, tensor<1x256x1x1xf32>) outs(%36 : tensor<32x256x56x56xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x56x56xf32>
     %1206 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%1203, %48 : tensor<256xf32>, tensor<256xf32>) outs(%39 : tensor<256xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<256xf32>
     %1207 = linalg.generic {indexing_maps = [#map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%1123 : tensor<64x256x1x1xf32>) {
     ^bb0(%out: f32):
-      %1361 = linalg.index 0 : index
-      %1362 = linalg.index 1 : index
-      %extracted = tensor.extract %arg12[%1362, %1361, %c0, %c0] : tensor<256x64x1x1xf32>
+      %1362 = linalg.index 0 : index
+      %1363 = linalg.index 1 : index
+      %extracted = tensor.extract %arg12[%1363, %1362, %c0, %c0] : tensor<256x64x1x1xf32>
       linalg.yield %extracted : f32
     } -> tensor<64x256x1x1xf32>
     %1208 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%1205, %1207 : tensor<32x256x56x56xf32>, tensor<64x256x1x1xf32>) outs(%19 : tensor<32x64x56x56xf32>) -> tensor<32x64x56x56xf32>
@@ -6267,41 +6267,41 @@ module {
     %transposed_548 = linalg.transpose ins(%1209 : tensor<64x256x1x1xf32>) outs(%1128 : tensor<256x64x1x1xf32>) permutation = [1, 0, 2, 3] 
     %expanded_549 = tensor.expand_shape %arg170 [[0, 1, 2, 3]] output_shape [1, 256, 1, 1] : tensor<256xf32> into tensor<1x256x1x1xf32>
     %1210 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%38, %expanded_549 : tensor<32x256x56x56xf32>, tensor<1x256x1x1xf32>) outs(%36 : tensor<32x256x56x56xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.subf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.subf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x56x56xf32>
     %1211 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1199, %1210 : tensor<32x256x56x56xf32>, tensor<32x256x56x56xf32>) outs(%36 : tensor<32x256x56x56xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x56x56xf32>
     %1212 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%1211 : tensor<32x256x56x56xf32>) outs(%682 : tensor<256xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<256xf32>
     %1213 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%41, %arg10 : tensor<256xf32>, tensor<256xf32>) outs(%39 : tensor<256xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<256xf32>
     %expanded_550 = tensor.expand_shape %1213 [[0, 1, 2, 3]] output_shape [1, 256, 1, 1] : tensor<256xf32> into tensor<1x256x1x1xf32>
     %1214 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1199, %expanded_550 : tensor<32x256x56x56xf32>, tensor<1x256x1x1xf32>) outs(%36 : tensor<32x256x56x56xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x256x56x56xf32>
     %1215 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%1212, %41 : tensor<256xf32>, tensor<256xf32>) outs(%39 : tensor<256xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<256xf32>
     %1216 = linalg.generic {indexing_maps = [#map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%1123 : tensor<64x256x1x1xf32>) {
     ^bb0(%out: f32):
-      %1361 = linalg.index 0 : index
-      %1362 = linalg.index 1 : index
-      %extracted = tensor.extract %arg9[%1362, %1361, %c0, %c0] : tensor<256x64x1x1xf32>
+      %1362 = linalg.index 0 : index
+      %1363 = linalg.index 1 : index
+      %extracted = tensor.extract %arg9[%1363, %1362, %c0, %c0] : tensor<256x64x1x1xf32>
       linalg.yield %extracted : f32
     } -> tensor<64x256x1x1xf32>
     %1217 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%1214, %1216 : tensor<32x256x56x56xf32>, tensor<64x256x1x1xf32>) outs(%19 : tensor<32x64x56x56xf32>) -> tensor<32x64x56x56xf32>
@@ -6311,60 +6311,60 @@ module {
     %transposed_553 = linalg.transpose ins(%1218 : tensor<64x256x1x1xf32>) outs(%1128 : tensor<256x64x1x1xf32>) permutation = [1, 0, 2, 3] 
     %1219 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%35 : tensor<32x64x56x56xf32>) outs(%1129 : tensor<32x64x56x56xi1>) {
     ^bb0(%in: f32, %out: i1):
-      %1361 = arith.cmpf ole, %in, %cst : f32
-      linalg.yield %1361 : i1
+      %1362 = arith.cmpf ole, %in, %cst : f32
+      linalg.yield %1362 : i1
     } -> tensor<32x64x56x56xi1>
     %1220 = linalg.generic {indexing_maps = [#map1, #map12, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1219, %cst_4, %1217 : tensor<32x64x56x56xi1>, tensor<f32>, tensor<32x64x56x56xf32>) outs(%11 : tensor<32x64x56x56xf32>) {
-    ^bb0(%in: i1, %in_603: f32, %in_604: f32, %out: f32):
-      %1361 = arith.select %in, %in_603, %in_604 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: i1, %in_599: f32, %in_600: f32, %out: f32):
+      %1362 = arith.select %in, %in_599, %in_600 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x64x56x56xf32>
     %expanded_554 = tensor.expand_shape %arg167 [[0, 1, 2, 3]] output_shape [1, 64, 1, 1] : tensor<64xf32> into tensor<1x64x1x1xf32>
     %1221 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%1220 : tensor<32x64x56x56xf32>) outs(%1132 : tensor<64xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<64xf32>
     %1222 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%28, %expanded_554 : tensor<32x64x56x56xf32>, tensor<1x64x1x1xf32>) outs(%11 : tensor<32x64x56x56xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.subf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.subf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x64x56x56xf32>
     %1223 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1220, %1222 : tensor<32x64x56x56xf32>, tensor<32x64x56x56xf32>) outs(%11 : tensor<32x64x56x56xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x64x56x56xf32>
     %1224 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%1223 : tensor<32x64x56x56xf32>) outs(%1132 : tensor<64xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<64xf32>
     %1225 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%30, %arg7 : tensor<64xf32>, tensor<64xf32>) outs(%3 : tensor<64xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<64xf32>
     %expanded_555 = tensor.expand_shape %1225 [[0, 1, 2, 3]] output_shape [1, 64, 1, 1] : tensor<64xf32> into tensor<1x64x1x1xf32>
     %1226 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1220, %expanded_555 : tensor<32x64x56x56xf32>, tensor<1x64x1x1xf32>) outs(%11 : tensor<32x64x56x56xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x64x56x56xf32>
     %1227 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%1224, %30 : tensor<64xf32>, tensor<64xf32>) outs(%3 : tensor<64xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<64xf32>
     %1228 = linalg.generic {indexing_maps = [#map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%1141 : tensor<64x64x3x3xf32>) {
     ^bb0(%out: f32):
-      %1361 = linalg.index 0 : index
-      %1362 = linalg.index 1 : index
-      %1363 = linalg.index 2 : index
-      %1364 = linalg.index 3 : index
-      %1365 = arith.subi %c2, %1363 : index
+      %1362 = linalg.index 0 : index
+      %1363 = linalg.index 1 : index
+      %1364 = linalg.index 2 : index
+      %1365 = linalg.index 3 : index
       %1366 = arith.subi %c2, %1364 : index
-      %extracted = tensor.extract %arg6[%1362, %1361, %1365, %1366] : tensor<64x64x3x3xf32>
+      %1367 = arith.subi %c2, %1365 : index
+      %extracted = tensor.extract %arg6[%1363, %1362, %1366, %1367] : tensor<64x64x3x3xf32>
       linalg.yield %extracted : f32
     } -> tensor<64x64x3x3xf32>
     %inserted_slice_556 = tensor.insert_slice %1226 into %1144[0, 0, 1, 1] [32, 64, 56, 56] [1, 1, 1, 1] : tensor<32x64x56x56xf32> into tensor<32x64x58x58xf32>
@@ -6379,58 +6379,58 @@ module {
     %transposed_560 = linalg.transpose ins(%1230 : tensor<64x64x3x3xf32>) outs(%1140 : tensor<64x64x3x3xf32>) permutation = [1, 0, 2, 3] 
     %1231 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%27 : tensor<32x64x56x56xf32>) outs(%1129 : tensor<32x64x56x56xi1>) {
     ^bb0(%in: f32, %out: i1):
-      %1361 = arith.cmpf ole, %in, %cst : f32
-      linalg.yield %1361 : i1
+      %1362 = arith.cmpf ole, %in, %cst : f32
+      linalg.yield %1362 : i1
     } -> tensor<32x64x56x56xi1>
     %1232 = linalg.generic {indexing_maps = [#map1, #map12, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1231, %cst_4, %1229 : tensor<32x64x56x56xi1>, tensor<f32>, tensor<32x64x56x56xf32>) outs(%11 : tensor<32x64x56x56xf32>) {
-    ^bb0(%in: i1, %in_603: f32, %in_604: f32, %out: f32):
-      %1361 = arith.select %in, %in_603, %in_604 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: i1, %in_599: f32, %in_600: f32, %out: f32):
+      %1362 = arith.select %in, %in_599, %in_600 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x64x56x56xf32>
     %expanded_561 = tensor.expand_shape %arg164 [[0, 1, 2, 3]] output_shape [1, 64, 1, 1] : tensor<64xf32> into tensor<1x64x1x1xf32>
     %1233 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%1232 : tensor<32x64x56x56xf32>) outs(%1132 : tensor<64xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<64xf32>
     %1234 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%20, %expanded_561 : tensor<32x64x56x56xf32>, tensor<1x64x1x1xf32>) outs(%11 : tensor<32x64x56x56xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.subf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.subf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x64x56x56xf32>
     %1235 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1232, %1234 : tensor<32x64x56x56xf32>, tensor<32x64x56x56xf32>) outs(%11 : tensor<32x64x56x56xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x64x56x56xf32>
     %1236 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%1235 : tensor<32x64x56x56xf32>) outs(%1132 : tensor<64xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<64xf32>
     %1237 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%22, %arg4 : tensor<64xf32>, tensor<64xf32>) outs(%3 : tensor<64xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<64xf32>
     %expanded_562 = tensor.expand_shape %1237 [[0, 1, 2, 3]] output_shape [1, 64, 1, 1] : tensor<64xf32> into tensor<1x64x1x1xf32>
     %1238 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1232, %expanded_562 : tensor<32x64x56x56xf32>, tensor<1x64x1x1xf32>) outs(%11 : tensor<32x64x56x56xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x64x56x56xf32>
     %1239 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%1236, %22 : tensor<64xf32>, tensor<64xf32>) outs(%3 : tensor<64xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<64xf32>
     %1240 = tensor.empty() : tensor<64x64x1x1xf32>
     %1241 = linalg.fill ins(%cst : f32) outs(%1240 : tensor<64x64x1x1xf32>) -> tensor<64x64x1x1xf32>
     %1242 = linalg.generic {indexing_maps = [#map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%1241 : tensor<64x64x1x1xf32>) {
     ^bb0(%out: f32):
-      %1361 = linalg.index 0 : index
-      %1362 = linalg.index 1 : index
-      %extracted = tensor.extract %arg3[%1362, %1361, %c0, %c0] : tensor<64x64x1x1xf32>
+      %1362 = linalg.index 0 : index
+      %1363 = linalg.index 1 : index
+      %extracted = tensor.extract %arg3[%1363, %1362, %c0, %c0] : tensor<64x64x1x1xf32>
       linalg.yield %extracted : f32
     } -> tensor<64x64x1x1xf32>
     %1243 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%1238, %1242 : tensor<32x64x56x56xf32>, tensor<64x64x1x1xf32>) outs(%19 : tensor<32x64x56x56xf32>) -> tensor<32x64x56x56xf32>
@@ -6438,567 +6438,564 @@ module {
     %1244 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%transposed_546, %transposed_563 : tensor<64x32x56x56xf32>, tensor<64x32x56x56xf32>) outs(%1241 : tensor<64x64x1x1xf32>) -> tensor<64x64x1x1xf32>
     %transposed_564 = linalg.transpose ins(%1244 : tensor<64x64x1x1xf32>) outs(%1240 : tensor<64x64x1x1xf32>) permutation = [1, 0, 2, 3] 
     %1245 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1208, %1243 : tensor<32x64x56x56xf32>, tensor<32x64x56x56xf32>) outs(%11 : tensor<32x64x56x56xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.addf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.addf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x64x56x56xf32>
     %1246 = tensor.empty() : tensor<56xi64>
     %1247 = linalg.generic {indexing_maps = [#map], iterator_types = ["parallel"]} outs(%1246 : tensor<56xi64>) {
     ^bb0(%out: i64):
-      %1361 = linalg.index 0 : index
-      %1362 = arith.index_cast %1361 : index to i64
-      linalg.yield %1362 : i64
+      %1362 = linalg.index 0 : index
+      %1363 = arith.index_cast %1362 : index to i64
+      linalg.yield %1363 : i64
     } -> tensor<56xi64>
     %expanded_565 = tensor.expand_shape %1247 [[0, 1]] output_shape [56, 1] : tensor<56xi64> into tensor<56x1xi64>
     %expanded_566 = tensor.expand_shape %1247 [[0, 1]] output_shape [1, 56] : tensor<56xi64> into tensor<1x56xi64>
     %1248 = tensor.empty() : tensor<56x1xi64>
     %1249 = linalg.generic {indexing_maps = [#map7, #map7], iterator_types = ["parallel", "parallel"]} ins(%expanded_565 : tensor<56x1xi64>) outs(%1248 : tensor<56x1xi64>) {
     ^bb0(%in: i64, %out: i64):
-      %1361 = arith.muli %in, %c2_i64 : i64
-      linalg.yield %1361 : i64
+      %1362 = arith.muli %in, %c2_i64 : i64
+      linalg.yield %1362 : i64
     } -> tensor<56x1xi64>
     %1250 = linalg.generic {indexing_maps = [#map7, #map7], iterator_types = ["parallel", "parallel"]} ins(%1249 : tensor<56x1xi64>) outs(%1248 : tensor<56x1xi64>) {
     ^bb0(%in: i64, %out: i64):
-      %1361 = arith.subi %in, %c1_i64 : i64
-      linalg.yield %1361 : i64
+      %1362 = arith.subi %in, %c1_i64 : i64
+      linalg.yield %1362 : i64
     } -> tensor<56x1xi64>
     %1251 = tensor.empty() : tensor<1x56xi64>
     %1252 = linalg.generic {indexing_maps = [#map7, #map7], iterator_types = ["parallel", "parallel"]} ins(%expanded_566 : tensor<1x56xi64>) outs(%1251 : tensor<1x56xi64>) {
     ^bb0(%in: i64, %out: i64):
-      %1361 = arith.muli %in, %c2_i64 : i64
-      linalg.yield %1361 : i64
+      %1362 = arith.muli %in, %c2_i64 : i64
+      linalg.yield %1362 : i64
     } -> tensor<1x56xi64>
     %1253 = linalg.generic {indexing_maps = [#map7, #map7], iterator_types = ["parallel", "parallel"]} ins(%1252 : tensor<1x56xi64>) outs(%1251 : tensor<1x56xi64>) {
     ^bb0(%in: i64, %out: i64):
-      %1361 = arith.subi %in, %c1_i64 : i64
-      linalg.yield %1361 : i64
+      %1362 = arith.subi %in, %c1_i64 : i64
+      linalg.yield %1362 : i64
     } -> tensor<1x56xi64>
     %1254 = tensor.empty() : tensor<56x1xi1>
     %1255 = linalg.generic {indexing_maps = [#map7, #map7], iterator_types = ["parallel", "parallel"]} ins(%1250 : tensor<56x1xi64>) outs(%1254 : tensor<56x1xi1>) {
     ^bb0(%in: i64, %out: i1):
-      %1361 = arith.cmpi sge, %in, %c0_i64 : i64
-      linalg.yield %1361 : i1
+      %1362 = arith.cmpi sge, %in, %c0_i64 : i64
+      linalg.yield %1362 : i1
     } -> tensor<56x1xi1>
     %1256 = linalg.generic {indexing_maps = [#map7, #map7], iterator_types = ["parallel", "parallel"]} ins(%1250 : tensor<56x1xi64>) outs(%1254 : tensor<56x1xi1>) {
     ^bb0(%in: i64, %out: i1):
-      %1361 = arith.cmpi slt, %in, %c112_i64 : i64
-      linalg.yield %1361 : i1
+      %1362 = arith.cmpi slt, %in, %c112_i64 : i64
+      linalg.yield %1362 : i1
     } -> tensor<56x1xi1>
     %1257 = linalg.generic {indexing_maps = [#map7, #map7, #map7], iterator_types = ["parallel", "parallel"]} ins(%1255, %1256 : tensor<56x1xi1>, tensor<56x1xi1>) outs(%1254 : tensor<56x1xi1>) {
-    ^bb0(%in: i1, %in_603: i1, %out: i1):
-      %1361 = arith.andi %in, %in_603 : i1
-      linalg.yield %1361 : i1
+    ^bb0(%in: i1, %in_599: i1, %out: i1):
+      %1362 = arith.andi %in, %in_599 : i1
+      linalg.yield %1362 : i1
     } -> tensor<56x1xi1>
     %1258 = tensor.empty() : tensor<1x56xi1>
     %1259 = linalg.generic {indexing_maps = [#map7, #map7], iterator_types = ["parallel", "parallel"]} ins(%1253 : tensor<1x56xi64>) outs(%1258 : tensor<1x56xi1>) {
     ^bb0(%in: i64, %out: i1):
-      %1361 = arith.cmpi sge, %in, %c0_i64 : i64
-      linalg.yield %1361 : i1
+      %1362 = arith.cmpi sge, %in, %c0_i64 : i64
+      linalg.yield %1362 : i1
     } -> tensor<1x56xi1>
     %1260 = tensor.empty() : tensor<56x56xi1>
     %1261 = linalg.generic {indexing_maps = [#map17, #map10, #map7], iterator_types = ["parallel", "parallel"]} ins(%1257, %1259 : tensor<56x1xi1>, tensor<1x56xi1>) outs(%1260 : tensor<56x56xi1>) {
-    ^bb0(%in: i1, %in_603: i1, %out: i1):
-      %1361 = arith.andi %in, %in_603 : i1
-      linalg.yield %1361 : i1
+    ^bb0(%in: i1, %in_599: i1, %out: i1):
+      %1362 = arith.andi %in, %in_599 : i1
+      linalg.yield %1362 : i1
     } -> tensor<56x56xi1>
     %1262 = linalg.generic {indexing_maps = [#map7, #map7], iterator_types = ["parallel", "parallel"]} ins(%1253 : tensor<1x56xi64>) outs(%1258 : tensor<1x56xi1>) {
     ^bb0(%in: i64, %out: i1):
-      %1361 = arith.cmpi slt, %in, %c112_i64 : i64
-      linalg.yield %1361 : i1
+      %1362 = arith.cmpi slt, %in, %c112_i64 : i64
+      linalg.yield %1362 : i1
     } -> tensor<1x56xi1>
     %1263 = linalg.generic {indexing_maps = [#map7, #map10, #map7], iterator_types = ["parallel", "parallel"]} ins(%1261, %1262 : tensor<56x56xi1>, tensor<1x56xi1>) outs(%1260 : tensor<56x56xi1>) {
-    ^bb0(%in: i1, %in_603: i1, %out: i1):
-      %1361 = arith.andi %in, %in_603 : i1
-      linalg.yield %1361 : i1
+    ^bb0(%in: i1, %in_599: i1, %out: i1):
+      %1362 = arith.andi %in, %in_599 : i1
+      linalg.yield %1362 : i1
     } -> tensor<56x56xi1>
     %1264 = linalg.generic {indexing_maps = [#map7, #map7], iterator_types = ["parallel", "parallel"]} ins(%1250 : tensor<56x1xi64>) outs(%1248 : tensor<56x1xi64>) {
     ^bb0(%in: i64, %out: i64):
-      %1361 = arith.muli %in, %c112_i64 : i64
-      linalg.yield %1361 : i64
+      %1362 = arith.muli %in, %c112_i64 : i64
+      linalg.yield %1362 : i64
     } -> tensor<56x1xi64>
     %1265 = tensor.empty() : tensor<56x56xi64>
     %1266 = linalg.generic {indexing_maps = [#map17, #map10, #map7], iterator_types = ["parallel", "parallel"]} ins(%1264, %1253 : tensor<56x1xi64>, tensor<1x56xi64>) outs(%1265 : tensor<56x56xi64>) {
-    ^bb0(%in: i64, %in_603: i64, %out: i64):
-      %1361 = arith.addi %in, %in_603 : i64
-      linalg.yield %1361 : i64
+    ^bb0(%in: i64, %in_599: i64, %out: i64):
+      %1362 = arith.addi %in, %in_599 : i64
+      linalg.yield %1362 : i64
     } -> tensor<56x56xi64>
     %1267 = linalg.generic {indexing_maps = [#map1, #map18, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%18, %1266 : tensor<32x64x56x56xi64>, tensor<56x56xi64>) outs(%1129 : tensor<32x64x56x56xi1>) {
-    ^bb0(%in: i64, %in_603: i64, %out: i1):
-      %1361 = arith.cmpi eq, %in, %in_603 : i64
-      linalg.yield %1361 : i1
+    ^bb0(%in: i64, %in_599: i64, %out: i1):
+      %1362 = arith.cmpi eq, %in, %in_599 : i64
+      linalg.yield %1362 : i1
     } -> tensor<32x64x56x56xi1>
     %1268 = linalg.generic {indexing_maps = [#map1, #map18, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1267, %1263 : tensor<32x64x56x56xi1>, tensor<56x56xi1>) outs(%1129 : tensor<32x64x56x56xi1>) {
-    ^bb0(%in: i1, %in_603: i1, %out: i1):
-      %1361 = arith.andi %in, %in_603 : i1
-      linalg.yield %1361 : i1
+    ^bb0(%in: i1, %in_599: i1, %out: i1):
+      %1362 = arith.andi %in, %in_599 : i1
+      linalg.yield %1362 : i1
     } -> tensor<32x64x56x56xi1>
     %1269 = linalg.generic {indexing_maps = [#map1, #map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1268, %1245, %cst_2 : tensor<32x64x56x56xi1>, tensor<32x64x56x56xf32>, tensor<32x64x56x56xf32>) outs(%11 : tensor<32x64x56x56xf32>) {
-    ^bb0(%in: i1, %in_603: f32, %in_604: f32, %out: f32):
-      %1361 = arith.select %in, %in_603, %in_604 : f32
-      linalg.yield %1361 : f32
+    ^bb0(%in: i1, %in_599: f32, %in_600: f32, %out: f32):
+      %1362 = arith.select %in, %in_599, %in_600 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x64x56x56xf32>
-    %1270 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%cst_2, %1269 : tensor<32x64x56x56xf32>, tensor<32x64x56x56xf32>) outs(%11 : tensor<32x64x56x56xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.addf %in, %in_603 : f32
-      linalg.yield %1361 : f32
-    } -> tensor<32x64x56x56xf32>
-    %inserted_slice_567 = tensor.insert_slice %1270 into %cst_1[0, 0, 0, 0] [32, 64, 56, 56] [1, 1, 1, 2] : tensor<32x64x56x56xf32> into tensor<32x64x56x114xf32>
-    %1271 = linalg.generic {indexing_maps = [#map7, #map7], iterator_types = ["parallel", "parallel"]} ins(%1253 : tensor<1x56xi64>) outs(%1251 : tensor<1x56xi64>) {
+    %inserted_slice_567 = tensor.insert_slice %1269 into %cst_1[0, 0, 0, 0] [32, 64, 56, 56] [1, 1, 1, 2] : tensor<32x64x56x56xf32> into tensor<32x64x56x114xf32>
+    %inserted_slice_568 = tensor.insert_slice %inserted_slice_567 into %cst_3[0, 0, 0, 0] [32, 64, 56, 114] [1, 1, 2, 1] : tensor<32x64x56x114xf32> into tensor<32x64x114x114xf32>
+    %1270 = tensor.empty() : tensor<32x64x114x114xf32>
+    %1271 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%cst_3, %inserted_slice_568 : tensor<32x64x114x114xf32>, tensor<32x64x114x114xf32>) outs(%1270 : tensor<32x64x114x114xf32>) {
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.addf %in, %in_599 : f32
+      linalg.yield %1362 : f32
+    } -> tensor<32x64x114x114xf32>
+    %1272 = linalg.generic {indexing_maps = [#map7, #map7], iterator_types = ["parallel", "parallel"]} ins(%1253 : tensor<1x56xi64>) outs(%1251 : tensor<1x56xi64>) {
     ^bb0(%in: i64, %out: i64):
-      %1361 = arith.addi %in, %c1_i64 : i64
-      linalg.yield %1361 : i64
+      %1362 = arith.addi %in, %c1_i64 : i64
+      linalg.yield %1362 : i64
     } -> tensor<1x56xi64>
-    %1272 = linalg.generic {indexing_maps = [#map7, #map7], iterator_types = ["parallel", "parallel"]} ins(%1271 : tensor<1x56xi64>) outs(%1258 : tensor<1x56xi1>) {
+    %1273 = linalg.generic {indexing_maps = [#map7, #map7], iterator_types = ["parallel", "parallel"]} ins(%1272 : tensor<1x56xi64>) outs(%1258 : tensor<1x56xi1>) {
     ^bb0(%in: i64, %out: i1):
-      %1361 = arith.cmpi sge, %in, %c0_i64 : i64
-      linalg.yield %1361 : i1
+      %1362 = arith.cmpi sge, %in, %c0_i64 : i64
+      linalg.yield %1362 : i1
     } -> tensor<1x56xi1>
-    %1273 = linalg.generic {indexing_maps = [#map17, #map10, #map7], iterator_types = ["parallel", "parallel"]} ins(%1257, %1272 : tensor<56x1xi1>, tensor<1x56xi1>) outs(%1260 : tensor<56x56xi1>) {
-    ^bb0(%in: i1, %in_603: i1, %out: i1):
-      %1361 = arith.andi %in, %in_603 : i1
-      linalg.yield %1361 : i1
+    %1274 = linalg.generic {indexing_maps = [#map17, #map10, #map7], iterator_types = ["parallel", "parallel"]} ins(%1257, %1273 : tensor<56x1xi1>, tensor<1x56xi1>) outs(%1260 : tensor<56x56xi1>) {
+    ^bb0(%in: i1, %in_599: i1, %out: i1):
+      %1362 = arith.andi %in, %in_599 : i1
+      linalg.yield %1362 : i1
     } -> tensor<56x56xi1>
-    %1274 = linalg.generic {indexing_maps = [#map7, #map7], iterator_types = ["parallel", "parallel"]} ins(%1271 : tensor<1x56xi64>) outs(%1258 : tensor<1x56xi1>) {
+    %1275 = linalg.generic {indexing_maps = [#map7, #map7], iterator_types = ["parallel", "parallel"]} ins(%1272 : tensor<1x56xi64>) outs(%1258 : tensor<1x56xi1>) {
     ^bb0(%in: i64, %out: i1):
-      %1361 = arith.cmpi slt, %in, %c112_i64 : i64
-      linalg.yield %1361 : i1
+      %1362 = arith.cmpi slt, %in, %c112_i64 : i64
+      linalg.yield %1362 : i1
     } -> tensor<1x56xi1>
-    %1275 = linalg.generic {indexing_maps = [#map7, #map10, #map7], iterator_types = ["parallel", "parallel"]} ins(%1273, %1274 : tensor<56x56xi1>, tensor<1x56xi1>) outs(%1260 : tensor<56x56xi1>) {
-    ^bb0(%in: i1, %in_603: i1, %out: i1):
-      %1361 = arith.andi %in, %in_603 : i1
-      linalg.yield %1361 : i1
+    %1276 = linalg.generic {indexing_maps = [#map7, #map10, #map7], iterator_types = ["parallel", "parallel"]} ins(%1274, %1275 : tensor<56x56xi1>, tensor<1x56xi1>) outs(%1260 : tensor<56x56xi1>) {
+    ^bb0(%in: i1, %in_599: i1, %out: i1):
+      %1362 = arith.andi %in, %in_599 : i1
+      linalg.yield %1362 : i1
     } -> tensor<56x56xi1>
-    %1276 = linalg.generic {indexing_maps = [#map17, #map10, #map7], iterator_types = ["parallel", "parallel"]} ins(%1264, %1271 : tensor<56x1xi64>, tensor<1x56xi64>) outs(%1265 : tensor<56x56xi64>) {
-    ^bb0(%in: i64, %in_603: i64, %out: i64):
-      %1361 = arith.addi %in, %in_603 : i64
-      linalg.yield %1361 : i64
+    %1277 = linalg.generic {indexing_maps = [#map17, #map10, #map7], iterator_types = ["parallel", "parallel"]} ins(%1264, %1272 : tensor<56x1xi64>, tensor<1x56xi64>) outs(%1265 : tensor<56x56xi64>) {
+    ^bb0(%in: i64, %in_599: i64, %out: i64):
+      %1362 = arith.addi %in, %in_599 : i64
+      linalg.yield %1362 : i64
     } -> tensor<56x56xi64>
-    %1277 = linalg.generic {indexing_maps = [#map1, #map18, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%18, %1276 : tensor<32x64x56x56xi64>, tensor<56x56xi64>) outs(%1129 : tensor<32x64x56x56xi1>) {
-    ^bb0(%in: i64, %in_603: i64, %out: i1):
-      %1361 = arith.cmpi eq, %in, %in_603 : i64
-      linalg.yield %1361 : i1
+    %1278 = linalg.generic {indexing_maps = [#map1, #map18, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%18, %1277 : tensor<32x64x56x56xi64>, tensor<56x56xi64>) outs(%1129 : tensor<32x64x56x56xi1>) {
+    ^bb0(%in: i64, %in_599: i64, %out: i1):
+      %1362 = arith.cmpi eq, %in, %in_599 : i64
+      linalg.yield %1362 : i1
     } -> tensor<32x64x56x56xi1>
-    %1278 = linalg.generic {indexing_maps = [#map1, #map18, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1277, %1275 : tensor<32x64x56x56xi1>, tensor<56x56xi1>) outs(%1129 : tensor<32x64x56x56xi1>) {
-    ^bb0(%in: i1, %in_603: i1, %out: i1):
-      %1361 = arith.andi %in, %in_603 : i1
-      linalg.yield %1361 : i1
+    %1279 = linalg.generic {indexing_maps = [#map1, #map18, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1278, %1276 : tensor<32x64x56x56xi1>, tensor<56x56xi1>) outs(%1129 : tensor<32x64x56x56xi1>) {
+    ^bb0(%in: i1, %in_599: i1, %out: i1):
+      %1362 = arith.andi %in, %in_599 : i1
+      linalg.yield %1362 : i1
     } -> tensor<32x64x56x56xi1>
-    %1279 = linalg.generic {indexing_maps = [#map1, #map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1278, %1245, %cst_2 : tensor<32x64x56x56xi1>, tensor<32x64x56x56xf32>, tensor<32x64x56x56xf32>) outs(%11 : tensor<32x64x56x56xf32>) {
-    ^bb0(%in: i1, %in_603: f32, %in_604: f32, %out: f32):
-      %1361 = arith.select %in, %in_603, %in_604 : f32
-      linalg.yield %1361 : f32
+    %1280 = linalg.generic {indexing_maps = [#map1, #map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1279, %1245, %cst_2 : tensor<32x64x56x56xi1>, tensor<32x64x56x56xf32>, tensor<32x64x56x56xf32>) outs(%11 : tensor<32x64x56x56xf32>) {
+    ^bb0(%in: i1, %in_599: f32, %in_600: f32, %out: f32):
+      %1362 = arith.select %in, %in_599, %in_600 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x64x56x56xf32>
-    %extracted_slice_568 = tensor.extract_slice %inserted_slice_567[0, 0, 0, 1] [32, 64, 56, 56] [1, 1, 1, 2] : tensor<32x64x56x114xf32> to tensor<32x64x56x56xf32>
-    %1280 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%extracted_slice_568, %1279 : tensor<32x64x56x56xf32>, tensor<32x64x56x56xf32>) outs(%11 : tensor<32x64x56x56xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.addf %in, %in_603 : f32
-      linalg.yield %1361 : f32
-    } -> tensor<32x64x56x56xf32>
-    %inserted_slice_569 = tensor.insert_slice %1280 into %inserted_slice_567[0, 0, 0, 1] [32, 64, 56, 56] [1, 1, 1, 2] : tensor<32x64x56x56xf32> into tensor<32x64x56x114xf32>
-    %1281 = linalg.generic {indexing_maps = [#map7, #map7], iterator_types = ["parallel", "parallel"]} ins(%1253 : tensor<1x56xi64>) outs(%1251 : tensor<1x56xi64>) {
+    %inserted_slice_569 = tensor.insert_slice %1280 into %cst_1[0, 0, 0, 1] [32, 64, 56, 56] [1, 1, 1, 2] : tensor<32x64x56x56xf32> into tensor<32x64x56x114xf32>
+    %inserted_slice_570 = tensor.insert_slice %inserted_slice_569 into %cst_3[0, 0, 0, 0] [32, 64, 56, 114] [1, 1, 2, 1] : tensor<32x64x56x114xf32> into tensor<32x64x114x114xf32>
+    %1281 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1271, %inserted_slice_570 : tensor<32x64x114x114xf32>, tensor<32x64x114x114xf32>) outs(%1270 : tensor<32x64x114x114xf32>) {
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.addf %in, %in_599 : f32
+      linalg.yield %1362 : f32
+    } -> tensor<32x64x114x114xf32>
+    %1282 = linalg.generic {indexing_maps = [#map7, #map7], iterator_types = ["parallel", "parallel"]} ins(%1253 : tensor<1x56xi64>) outs(%1251 : tensor<1x56xi64>) {
     ^bb0(%in: i64, %out: i64):
-      %1361 = arith.addi %in, %c2_i64 : i64
-      linalg.yield %1361 : i64
+      %1362 = arith.addi %in, %c2_i64 : i64
+      linalg.yield %1362 : i64
     } -> tensor<1x56xi64>
-    %1282 = linalg.generic {indexing_maps = [#map7, #map7], iterator_types = ["parallel", "parallel"]} ins(%1281 : tensor<1x56xi64>) outs(%1258 : tensor<1x56xi1>) {
+    %1283 = linalg.generic {indexing_maps = [#map7, #map7], iterator_types = ["parallel", "parallel"]} ins(%1282 : tensor<1x56xi64>) outs(%1258 : tensor<1x56xi1>) {
     ^bb0(%in: i64, %out: i1):
-      %1361 = arith.cmpi sge, %in, %c0_i64 : i64
-      linalg.yield %1361 : i1
+      %1362 = arith.cmpi sge, %in, %c0_i64 : i64
+      linalg.yield %1362 : i1
     } -> tensor<1x56xi1>
-    %1283 = linalg.generic {indexing_maps = [#map17, #map10, #map7], iterator_types = ["parallel", "parallel"]} ins(%1257, %1282 : tensor<56x1xi1>, tensor<1x56xi1>) outs(%1260 : tensor<56x56xi1>) {
-    ^bb0(%in: i1, %in_603: i1, %out: i1):
-      %1361 = arith.andi %in, %in_603 : i1
-      linalg.yield %1361 : i1
+    %1284 = linalg.generic {indexing_maps = [#map17, #map10, #map7], iterator_types = ["parallel", "parallel"]} ins(%1257, %1283 : tensor<56x1xi1>, tensor<1x56xi1>) outs(%1260 : tensor<56x56xi1>) {
+    ^bb0(%in: i1, %in_599: i1, %out: i1):
+      %1362 = arith.andi %in, %in_599 : i1
+      linalg.yield %1362 : i1
     } -> tensor<56x56xi1>
-    %1284 = linalg.generic {indexing_maps = [#map7, #map7], iterator_types = ["parallel", "parallel"]} ins(%1281 : tensor<1x56xi64>) outs(%1258 : tensor<1x56xi1>) {
+    %1285 = linalg.generic {indexing_maps = [#map7, #map7], iterator_types = ["parallel", "parallel"]} ins(%1282 : tensor<1x56xi64>) outs(%1258 : tensor<1x56xi1>) {
     ^bb0(%in: i64, %out: i1):
-      %1361 = arith.cmpi slt, %in, %c112_i64 : i64
-      linalg.yield %1361 : i1
+      %1362 = arith.cmpi slt, %in, %c112_i64 : i64
+      linalg.yield %1362 : i1
     } -> tensor<1x56xi1>
-    %1285 = linalg.generic {indexing_maps = [#map7, #map10, #map7], iterator_types = ["parallel", "parallel"]} ins(%1283, %1284 : tensor<56x56xi1>, tensor<1x56xi1>) outs(%1260 : tensor<56x56xi1>) {
-    ^bb0(%in: i1, %in_603: i1, %out: i1):
-      %1361 = arith.andi %in, %in_603 : i1
-      linalg.yield %1361 : i1
+    %1286 = linalg.generic {indexing_maps = [#map7, #map10, #map7], iterator_types = ["parallel", "parallel"]} ins(%1284, %1285 : tensor<56x56xi1>, tensor<1x56xi1>) outs(%1260 : tensor<56x56xi1>) {
+    ^bb0(%in: i1, %in_599: i1, %out: i1):
+      %1362 = arith.andi %in, %in_599 : i1
+      linalg.yield %1362 : i1
     } -> tensor<56x56xi1>
-    %1286 = linalg.generic {indexing_maps = [#map17, #map10, #map7], iterator_types = ["parallel", "parallel"]} ins(%1264, %1281 : tensor<56x1xi64>, tensor<1x56xi64>) outs(%1265 : tensor<56x56xi64>) {
-    ^bb0(%in: i64, %in_603: i64, %out: i64):
-      %1361 = arith.addi %in, %in_603 : i64
-      linalg.yield %1361 : i64
+    %1287 = linalg.generic {indexing_maps = [#map17, #map10, #map7], iterator_types = ["parallel", "parallel"]} ins(%1264, %1282 : tensor<56x1xi64>, tensor<1x56xi64>) outs(%1265 : tensor<56x56xi64>) {
+    ^bb0(%in: i64, %in_599: i64, %out: i64):
+      %1362 = arith.addi %in, %in_599 : i64
+      linalg.yield %1362 : i64
     } -> tensor<56x56xi64>
-    %1287 = linalg.generic {indexing_maps = [#map1, #map18, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%18, %1286 : tensor<32x64x56x56xi64>, tensor<56x56xi64>) outs(%1129 : tensor<32x64x56x56xi1>) {
-    ^bb0(%in: i64, %in_603: i64, %out: i1):
-      %1361 = arith.cmpi eq, %in, %in_603 : i64
-      linalg.yield %1361 : i1
+    %1288 = linalg.generic {indexing_maps = [#map1, #map18, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%18, %1287 : tensor<32x64x56x56xi64>, tensor<56x56xi64>) outs(%1129 : tensor<32x64x56x56xi1>) {
+    ^bb0(%in: i64, %in_599: i64, %out: i1):
+      %1362 = arith.cmpi eq, %in, %in_599 : i64
+      linalg.yield %1362 : i1
     } -> tensor<32x64x56x56xi1>
-    %1288 = linalg.generic {indexing_maps = [#map1, #map18, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1287, %1285 : tensor<32x64x56x56xi1>, tensor<56x56xi1>) outs(%1129 : tensor<32x64x56x56xi1>) {
-    ^bb0(%in: i1, %in_603: i1, %out: i1):
-      %1361 = arith.andi %in, %in_603 : i1
-      linalg.yield %1361 : i1
+    %1289 = linalg.generic {indexing_maps = [#map1, #map18, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1288, %1286 : tensor<32x64x56x56xi1>, tensor<56x56xi1>) outs(%1129 : tensor<32x64x56x56xi1>) {
+    ^bb0(%in: i1, %in_599: i1, %out: i1):
+      %1362 = arith.andi %in, %in_599 : i1
+      linalg.yield %1362 : i1
     } -> tensor<32x64x56x56xi1>
-    %1289 = linalg.generic {indexing_maps = [#map1, #map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1288, %1245, %cst_2 : tensor<32x64x56x56xi1>, tensor<32x64x56x56xf32>, tensor<32x64x56x56xf32>) outs(%11 : tensor<32x64x56x56xf32>) {
-    ^bb0(%in: i1, %in_603: f32, %in_604: f32, %out: f32):
-      %1361 = arith.select %in, %in_603, %in_604 : f32
-      linalg.yield %1361 : f32
+    %1290 = linalg.generic {indexing_maps = [#map1, #map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1289, %1245, %cst_2 : tensor<32x64x56x56xi1>, tensor<32x64x56x56xf32>, tensor<32x64x56x56xf32>) outs(%11 : tensor<32x64x56x56xf32>) {
+    ^bb0(%in: i1, %in_599: f32, %in_600: f32, %out: f32):
+      %1362 = arith.select %in, %in_599, %in_600 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x64x56x56xf32>
-    %extracted_slice_570 = tensor.extract_slice %inserted_slice_569[0, 0, 0, 2] [32, 64, 56, 56] [1, 1, 1, 2] : tensor<32x64x56x114xf32> to tensor<32x64x56x56xf32>
-    %1290 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%extracted_slice_570, %1289 : tensor<32x64x56x56xf32>, tensor<32x64x56x56xf32>) outs(%11 : tensor<32x64x56x56xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.addf %in, %in_603 : f32
-      linalg.yield %1361 : f32
-    } -> tensor<32x64x56x56xf32>
-    %inserted_slice_571 = tensor.insert_slice %1290 into %inserted_slice_569[0, 0, 0, 2] [32, 64, 56, 56] [1, 1, 1, 2] : tensor<32x64x56x56xf32> into tensor<32x64x56x114xf32>
+    %inserted_slice_571 = tensor.insert_slice %1290 into %cst_1[0, 0, 0, 2] [32, 64, 56, 56] [1, 1, 1, 2] : tensor<32x64x56x56xf32> into tensor<32x64x56x114xf32>
     %inserted_slice_572 = tensor.insert_slice %inserted_slice_571 into %cst_3[0, 0, 0, 0] [32, 64, 56, 114] [1, 1, 2, 1] : tensor<32x64x56x114xf32> into tensor<32x64x114x114xf32>
-    %1291 = linalg.generic {indexing_maps = [#map7, #map7], iterator_types = ["parallel", "parallel"]} ins(%1250 : tensor<56x1xi64>) outs(%1248 : tensor<56x1xi64>) {
+    %1291 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1281, %inserted_slice_572 : tensor<32x64x114x114xf32>, tensor<32x64x114x114xf32>) outs(%1270 : tensor<32x64x114x114xf32>) {
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.addf %in, %in_599 : f32
+      linalg.yield %1362 : f32
+    } -> tensor<32x64x114x114xf32>
+    %1292 = linalg.generic {indexing_maps = [#map7, #map7], iterator_types = ["parallel", "parallel"]} ins(%1250 : tensor<56x1xi64>) outs(%1248 : tensor<56x1xi64>) {
     ^bb0(%in: i64, %out: i64):
-      %1361 = arith.addi %in, %c1_i64 : i64
-      linalg.yield %1361 : i64
+      %1362 = arith.addi %in, %c1_i64 : i64
+      linalg.yield %1362 : i64
     } -> tensor<56x1xi64>
-    %1292 = linalg.generic {indexing_maps = [#map7, #map7], iterator_types = ["parallel", "parallel"]} ins(%1291 : tensor<56x1xi64>) outs(%1254 : tensor<56x1xi1>) {
+    %1293 = linalg.generic {indexing_maps = [#map7, #map7], iterator_types = ["parallel", "parallel"]} ins(%1292 : tensor<56x1xi64>) outs(%1254 : tensor<56x1xi1>) {
     ^bb0(%in: i64, %out: i1):
-      %1361 = arith.cmpi sge, %in, %c0_i64 : i64
-      linalg.yield %1361 : i1
+      %1362 = arith.cmpi sge, %in, %c0_i64 : i64
+      linalg.yield %1362 : i1
     } -> tensor<56x1xi1>
-    %1293 = linalg.generic {indexing_maps = [#map7, #map7], iterator_types = ["parallel", "parallel"]} ins(%1291 : tensor<56x1xi64>) outs(%1254 : tensor<56x1xi1>) {
+    %1294 = linalg.generic {indexing_maps = [#map7, #map7], iterator_types = ["parallel", "parallel"]} ins(%1292 : tensor<56x1xi64>) outs(%1254 : tensor<56x1xi1>) {
     ^bb0(%in: i64, %out: i1):
-      %1361 = arith.cmpi slt, %in, %c112_i64 : i64
-      linalg.yield %1361 : i1
+      %1362 = arith.cmpi slt, %in, %c112_i64 : i64
+      linalg.yield %1362 : i1
     } -> tensor<56x1xi1>
-    %1294 = linalg.generic {indexing_maps = [#map7, #map7, #map7], iterator_types = ["parallel", "parallel"]} ins(%1292, %1293 : tensor<56x1xi1>, tensor<56x1xi1>) outs(%1254 : tensor<56x1xi1>) {
-    ^bb0(%in: i1, %in_603: i1, %out: i1):
-      %1361 = arith.andi %in, %in_603 : i1
-      linalg.yield %1361 : i1
+    %1295 = linalg.generic {indexing_maps = [#map7, #map7, #map7], iterator_types = ["parallel", "parallel"]} ins(%1293, %1294 : tensor<56x1xi1>, tensor<56x1xi1>) outs(%1254 : tensor<56x1xi1>) {
+    ^bb0(%in: i1, %in_599: i1, %out: i1):
+      %1362 = arith.andi %in, %in_599 : i1
+      linalg.yield %1362 : i1
     } -> tensor<56x1xi1>
-    %1295 = linalg.generic {indexing_maps = [#map17, #map10, #map7], iterator_types = ["parallel", "parallel"]} ins(%1294, %1259 : tensor<56x1xi1>, tensor<1x56xi1>) outs(%1260 : tensor<56x56xi1>) {
-    ^bb0(%in: i1, %in_603: i1, %out: i1):
-      %1361 = arith.andi %in, %in_603 : i1
-      linalg.yield %1361 : i1
+    %1296 = linalg.generic {indexing_maps = [#map17, #map10, #map7], iterator_types = ["parallel", "parallel"]} ins(%1295, %1259 : tensor<56x1xi1>, tensor<1x56xi1>) outs(%1260 : tensor<56x56xi1>) {
+    ^bb0(%in: i1, %in_599: i1, %out: i1):
+      %1362 = arith.andi %in, %in_599 : i1
+      linalg.yield %1362 : i1
     } -> tensor<56x56xi1>
-    %1296 = linalg.generic {indexing_maps = [#map7, #map10, #map7], iterator_types = ["parallel", "parallel"]} ins(%1295, %1262 : tensor<56x56xi1>, tensor<1x56xi1>) outs(%1260 : tensor<56x56xi1>) {
-    ^bb0(%in: i1, %in_603: i1, %out: i1):
-      %1361 = arith.andi %in, %in_603 : i1
-      linalg.yield %1361 : i1
+    %1297 = linalg.generic {indexing_maps = [#map7, #map10, #map7], iterator_types = ["parallel", "parallel"]} ins(%1296, %1262 : tensor<56x56xi1>, tensor<1x56xi1>) outs(%1260 : tensor<56x56xi1>) {
+    ^bb0(%in: i1, %in_599: i1, %out: i1):
+      %1362 = arith.andi %in, %in_599 : i1
+      linalg.yield %1362 : i1
     } -> tensor<56x56xi1>
-    %1297 = linalg.generic {indexing_maps = [#map7, #map7], iterator_types = ["parallel", "parallel"]} ins(%1291 : tensor<56x1xi64>) outs(%1248 : tensor<56x1xi64>) {
+    %1298 = linalg.generic {indexing_maps = [#map7, #map7], iterator_types = ["parallel", "parallel"]} ins(%1292 : tensor<56x1xi64>) outs(%1248 : tensor<56x1xi64>) {
     ^bb0(%in: i64, %out: i64):
-      %1361 = arith.muli %in, %c112_i64 : i64
-      linalg.yield %1361 : i64
+      %1362 = arith.muli %in, %c112_i64 : i64
+      linalg.yield %1362 : i64
     } -> tensor<56x1xi64>
-    %1298 = linalg.generic {indexing_maps = [#map17, #map10, #map7], iterator_types = ["parallel", "parallel"]} ins(%1297, %1253 : tensor<56x1xi64>, tensor<1x56xi64>) outs(%1265 : tensor<56x56xi64>) {
-    ^bb0(%in: i64, %in_603: i64, %out: i64):
-      %1361 = arith.addi %in, %in_603 : i64
-      linalg.yield %1361 : i64
+    %1299 = linalg.generic {indexing_maps = [#map17, #map10, #map7], iterator_types = ["parallel", "parallel"]} ins(%1298, %1253 : tensor<56x1xi64>, tensor<1x56xi64>) outs(%1265 : tensor<56x56xi64>) {
+    ^bb0(%in: i64, %in_599: i64, %out: i64):
+      %1362 = arith.addi %in, %in_599 : i64
+      linalg.yield %1362 : i64
     } -> tensor<56x56xi64>
-    %1299 = linalg.generic {indexing_maps = [#map1, #map18, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%18, %1298 : tensor<32x64x56x56xi64>, tensor<56x56xi64>) outs(%1129 : tensor<32x64x56x56xi1>) {
-    ^bb0(%in: i64, %in_603: i64, %out: i1):
-      %1361 = arith.cmpi eq, %in, %in_603 : i64
-      linalg.yield %1361 : i1
+    %1300 = linalg.generic {indexing_maps = [#map1, #map18, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%18, %1299 : tensor<32x64x56x56xi64>, tensor<56x56xi64>) outs(%1129 : tensor<32x64x56x56xi1>) {
+    ^bb0(%in: i64, %in_599: i64, %out: i1):
+      %1362 = arith.cmpi eq, %in, %in_599 : i64
+      linalg.yield %1362 : i1
     } -> tensor<32x64x56x56xi1>
-    %1300 = linalg.generic {indexing_maps = [#map1, #map18, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1299, %1296 : tensor<32x64x56x56xi1>, tensor<56x56xi1>) outs(%1129 : tensor<32x64x56x56xi1>) {
-    ^bb0(%in: i1, %in_603: i1, %out: i1):
-      %1361 = arith.andi %in, %in_603 : i1
-      linalg.yield %1361 : i1
+    %1301 = linalg.generic {indexing_maps = [#map1, #map18, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1300, %1297 : tensor<32x64x56x56xi1>, tensor<56x56xi1>) outs(%1129 : tensor<32x64x56x56xi1>) {
+    ^bb0(%in: i1, %in_599: i1, %out: i1):
+      %1362 = arith.andi %in, %in_599 : i1
+      linalg.yield %1362 : i1
     } -> tensor<32x64x56x56xi1>
-    %1301 = linalg.generic {indexing_maps = [#map1, #map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1300, %1245, %cst_2 : tensor<32x64x56x56xi1>, tensor<32x64x56x56xf32>, tensor<32x64x56x56xf32>) outs(%11 : tensor<32x64x56x56xf32>) {
-    ^bb0(%in: i1, %in_603: f32, %in_604: f32, %out: f32):
-      %1361 = arith.select %in, %in_603, %in_604 : f32
-      linalg.yield %1361 : f32
+    %1302 = linalg.generic {indexing_maps = [#map1, #map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1301, %1245, %cst_2 : tensor<32x64x56x56xi1>, tensor<32x64x56x56xf32>, tensor<32x64x56x56xf32>) outs(%11 : tensor<32x64x56x56xf32>) {
+    ^bb0(%in: i1, %in_599: f32, %in_600: f32, %out: f32):
+      %1362 = arith.select %in, %in_599, %in_600 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x64x56x56xf32>
-    %extracted_slice_573 = tensor.extract_slice %inserted_slice_572[0, 0, 1, 0] [32, 64, 56, 114] [1, 1, 2, 1] : tensor<32x64x114x114xf32> to tensor<32x64x56x114xf32>
-    %extracted_slice_574 = tensor.extract_slice %extracted_slice_573[0, 0, 0, 0] [32, 64, 56, 56] [1, 1, 1, 2] : tensor<32x64x56x114xf32> to tensor<32x64x56x56xf32>
-    %1302 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%extracted_slice_574, %1301 : tensor<32x64x56x56xf32>, tensor<32x64x56x56xf32>) outs(%11 : tensor<32x64x56x56xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.addf %in, %in_603 : f32
-      linalg.yield %1361 : f32
-    } -> tensor<32x64x56x56xf32>
-    %inserted_slice_575 = tensor.insert_slice %1302 into %extracted_slice_573[0, 0, 0, 0] [32, 64, 56, 56] [1, 1, 1, 2] : tensor<32x64x56x56xf32> into tensor<32x64x56x114xf32>
-    %1303 = linalg.generic {indexing_maps = [#map17, #map10, #map7], iterator_types = ["parallel", "parallel"]} ins(%1294, %1272 : tensor<56x1xi1>, tensor<1x56xi1>) outs(%1260 : tensor<56x56xi1>) {
-    ^bb0(%in: i1, %in_603: i1, %out: i1):
-      %1361 = arith.andi %in, %in_603 : i1
-      linalg.yield %1361 : i1
+    %inserted_slice_573 = tensor.insert_slice %1302 into %cst_1[0, 0, 0, 0] [32, 64, 56, 56] [1, 1, 1, 2] : tensor<32x64x56x56xf32> into tensor<32x64x56x114xf32>
+    %inserted_slice_574 = tensor.insert_slice %inserted_slice_573 into %cst_3[0, 0, 1, 0] [32, 64, 56, 114] [1, 1, 2, 1] : tensor<32x64x56x114xf32> into tensor<32x64x114x114xf32>
+    %1303 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1291, %inserted_slice_574 : tensor<32x64x114x114xf32>, tensor<32x64x114x114xf32>) outs(%1270 : tensor<32x64x114x114xf32>) {
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.addf %in, %in_599 : f32
+      linalg.yield %1362 : f32
+    } -> tensor<32x64x114x114xf32>
+    %1304 = linalg.generic {indexing_maps = [#map17, #map10, #map7], iterator_types = ["parallel", "parallel"]} ins(%1295, %1273 : tensor<56x1xi1>, tensor<1x56xi1>) outs(%1260 : tensor<56x56xi1>) {
+    ^bb0(%in: i1, %in_599: i1, %out: i1):
+      %1362 = arith.andi %in, %in_599 : i1
+      linalg.yield %1362 : i1
     } -> tensor<56x56xi1>
-    %1304 = linalg.generic {indexing_maps = [#map7, #map10, #map7], iterator_types = ["parallel", "parallel"]} ins(%1303, %1274 : tensor<56x56xi1>, tensor<1x56xi1>) outs(%1260 : tensor<56x56xi1>) {
-    ^bb0(%in: i1, %in_603: i1, %out: i1):
-      %1361 = arith.andi %in, %in_603 : i1
-      linalg.yield %1361 : i1
+    %1305 = linalg.generic {indexing_maps = [#map7, #map10, #map7], iterator_types = ["parallel", "parallel"]} ins(%1304, %1275 : tensor<56x56xi1>, tensor<1x56xi1>) outs(%1260 : tensor<56x56xi1>) {
+    ^bb0(%in: i1, %in_599: i1, %out: i1):
+      %1362 = arith.andi %in, %in_599 : i1
+      linalg.yield %1362 : i1
     } -> tensor<56x56xi1>
-    %1305 = linalg.generic {indexing_maps = [#map17, #map10, #map7], iterator_types = ["parallel", "parallel"]} ins(%1297, %1271 : tensor<56x1xi64>, tensor<1x56xi64>) outs(%1265 : tensor<56x56xi64>) {
-    ^bb0(%in: i64, %in_603: i64, %out: i64):
-      %1361 = arith.addi %in, %in_603 : i64
-      linalg.yield %1361 : i64
+    %1306 = linalg.generic {indexing_maps = [#map17, #map10, #map7], iterator_types = ["parallel", "parallel"]} ins(%1298, %1272 : tensor<56x1xi64>, tensor<1x56xi64>) outs(%1265 : tensor<56x56xi64>) {
+    ^bb0(%in: i64, %in_599: i64, %out: i64):
+      %1362 = arith.addi %in, %in_599 : i64
+      linalg.yield %1362 : i64
     } -> tensor<56x56xi64>
-    %1306 = linalg.generic {indexing_maps = [#map1, #map18, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%18, %1305 : tensor<32x64x56x56xi64>, tensor<56x56xi64>) outs(%1129 : tensor<32x64x56x56xi1>) {
-    ^bb0(%in: i64, %in_603: i64, %out: i1):
-      %1361 = arith.cmpi eq, %in, %in_603 : i64
-      linalg.yield %1361 : i1
+    %1307 = linalg.generic {indexing_maps = [#map1, #map18, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%18, %1306 : tensor<32x64x56x56xi64>, tensor<56x56xi64>) outs(%1129 : tensor<32x64x56x56xi1>) {
+    ^bb0(%in: i64, %in_599: i64, %out: i1):
+      %1362 = arith.cmpi eq, %in, %in_599 : i64
+      linalg.yield %1362 : i1
     } -> tensor<32x64x56x56xi1>
-    %1307 = linalg.generic {indexing_maps = [#map1, #map18, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1306, %1304 : tensor<32x64x56x56xi1>, tensor<56x56xi1>) outs(%1129 : tensor<32x64x56x56xi1>) {
-    ^bb0(%in: i1, %in_603: i1, %out: i1):
-      %1361 = arith.andi %in, %in_603 : i1
-      linalg.yield %1361 : i1
+    %1308 = linalg.generic {indexing_maps = [#map1, #map18, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1307, %1305 : tensor<32x64x56x56xi1>, tensor<56x56xi1>) outs(%1129 : tensor<32x64x56x56xi1>) {
+    ^bb0(%in: i1, %in_599: i1, %out: i1):
+      %1362 = arith.andi %in, %in_599 : i1
+      linalg.yield %1362 : i1
     } -> tensor<32x64x56x56xi1>
-    %1308 = linalg.generic {indexing_maps = [#map1, #map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1307, %1245, %cst_2 : tensor<32x64x56x56xi1>, tensor<32x64x56x56xf32>, tensor<32x64x56x56xf32>) outs(%11 : tensor<32x64x56x56xf32>) {
-    ^bb0(%in: i1, %in_603: f32, %in_604: f32, %out: f32):
-      %1361 = arith.select %in, %in_603, %in_604 : f32
-      linalg.yield %1361 : f32
+    %1309 = linalg.generic {indexing_maps = [#map1, #map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1308, %1245, %cst_2 : tensor<32x64x56x56xi1>, tensor<32x64x56x56xf32>, tensor<32x64x56x56xf32>) outs(%11 : tensor<32x64x56x56xf32>) {
+    ^bb0(%in: i1, %in_599: f32, %in_600: f32, %out: f32):
+      %1362 = arith.select %in, %in_599, %in_600 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x64x56x56xf32>
-    %extracted_slice_576 = tensor.extract_slice %inserted_slice_575[0, 0, 0, 1] [32, 64, 56, 56] [1, 1, 1, 2] : tensor<32x64x56x114xf32> to tensor<32x64x56x56xf32>
-    %1309 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%extracted_slice_576, %1308 : tensor<32x64x56x56xf32>, tensor<32x64x56x56xf32>) outs(%11 : tensor<32x64x56x56xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.addf %in, %in_603 : f32
-      linalg.yield %1361 : f32
-    } -> tensor<32x64x56x56xf32>
-    %inserted_slice_577 = tensor.insert_slice %1309 into %inserted_slice_575[0, 0, 0, 1] [32, 64, 56, 56] [1, 1, 1, 2] : tensor<32x64x56x56xf32> into tensor<32x64x56x114xf32>
-    %1310 = linalg.generic {indexing_maps = [#map17, #map10, #map7], iterator_types = ["parallel", "parallel"]} ins(%1294, %1282 : tensor<56x1xi1>, tensor<1x56xi1>) outs(%1260 : tensor<56x56xi1>) {
-    ^bb0(%in: i1, %in_603: i1, %out: i1):
-      %1361 = arith.andi %in, %in_603 : i1
-      linalg.yield %1361 : i1
+    %inserted_slice_575 = tensor.insert_slice %1309 into %cst_1[0, 0, 0, 1] [32, 64, 56, 56] [1, 1, 1, 2] : tensor<32x64x56x56xf32> into tensor<32x64x56x114xf32>
+    %inserted_slice_576 = tensor.insert_slice %inserted_slice_575 into %cst_3[0, 0, 1, 0] [32, 64, 56, 114] [1, 1, 2, 1] : tensor<32x64x56x114xf32> into tensor<32x64x114x114xf32>
+    %1310 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1303, %inserted_slice_576 : tensor<32x64x114x114xf32>, tensor<32x64x114x114xf32>) outs(%1270 : tensor<32x64x114x114xf32>) {
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.addf %in, %in_599 : f32
+      linalg.yield %1362 : f32
+    } -> tensor<32x64x114x114xf32>
+    %1311 = linalg.generic {indexing_maps = [#map17, #map10, #map7], iterator_types = ["parallel", "parallel"]} ins(%1295, %1283 : tensor<56x1xi1>, tensor<1x56xi1>) outs(%1260 : tensor<56x56xi1>) {
+    ^bb0(%in: i1, %in_599: i1, %out: i1):
+      %1362 = arith.andi %in, %in_599 : i1
+      linalg.yield %1362 : i1
     } -> tensor<56x56xi1>
-    %1311 = linalg.generic {indexing_maps = [#map7, #map10, #map7], iterator_types = ["parallel", "parallel"]} ins(%1310, %1284 : tensor<56x56xi1>, tensor<1x56xi1>) outs(%1260 : tensor<56x56xi1>) {
-    ^bb0(%in: i1, %in_603: i1, %out: i1):
-      %1361 = arith.andi %in, %in_603 : i1
-      linalg.yield %1361 : i1
+    %1312 = linalg.generic {indexing_maps = [#map7, #map10, #map7], iterator_types = ["parallel", "parallel"]} ins(%1311, %1285 : tensor<56x56xi1>, tensor<1x56xi1>) outs(%1260 : tensor<56x56xi1>) {
+    ^bb0(%in: i1, %in_599: i1, %out: i1):
+      %1362 = arith.andi %in, %in_599 : i1
+      linalg.yield %1362 : i1
     } -> tensor<56x56xi1>
-    %1312 = linalg.generic {indexing_maps = [#map17, #map10, #map7], iterator_types = ["parallel", "parallel"]} ins(%1297, %1281 : tensor<56x1xi64>, tensor<1x56xi64>) outs(%1265 : tensor<56x56xi64>) {
-    ^bb0(%in: i64, %in_603: i64, %out: i64):
-      %1361 = arith.addi %in, %in_603 : i64
-      linalg.yield %1361 : i64
+    %1313 = linalg.generic {indexing_maps = [#map17, #map10, #map7], iterator_types = ["parallel", "parallel"]} ins(%1298, %1282 : tensor<56x1xi64>, tensor<1x56xi64>) outs(%1265 : tensor<56x56xi64>) {
+    ^bb0(%in: i64, %in_599: i64, %out: i64):
+      %1362 = arith.addi %in, %in_599 : i64
+      linalg.yield %1362 : i64
     } -> tensor<56x56xi64>
-    %1313 = linalg.generic {indexing_maps = [#map1, #map18, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%18, %1312 : tensor<32x64x56x56xi64>, tensor<56x56xi64>) outs(%1129 : tensor<32x64x56x56xi1>) {
-    ^bb0(%in: i64, %in_603: i64, %out: i1):
-      %1361 = arith.cmpi eq, %in, %in_603 : i64
-      linalg.yield %1361 : i1
+    %1314 = linalg.generic {indexing_maps = [#map1, #map18, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%18, %1313 : tensor<32x64x56x56xi64>, tensor<56x56xi64>) outs(%1129 : tensor<32x64x56x56xi1>) {
+    ^bb0(%in: i64, %in_599: i64, %out: i1):
+      %1362 = arith.cmpi eq, %in, %in_599 : i64
+      linalg.yield %1362 : i1
     } -> tensor<32x64x56x56xi1>
-    %1314 = linalg.generic {indexing_maps = [#map1, #map18, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1313, %1311 : tensor<32x64x56x56xi1>, tensor<56x56xi1>) outs(%1129 : tensor<32x64x56x56xi1>) {
-    ^bb0(%in: i1, %in_603: i1, %out: i1):
-      %1361 = arith.andi %in, %in_603 : i1
-      linalg.yield %1361 : i1
+    %1315 = linalg.generic {indexing_maps = [#map1, #map18, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1314, %1312 : tensor<32x64x56x56xi1>, tensor<56x56xi1>) outs(%1129 : tensor<32x64x56x56xi1>) {
+    ^bb0(%in: i1, %in_599: i1, %out: i1):
+      %1362 = arith.andi %in, %in_599 : i1
+      linalg.yield %1362 : i1
     } -> tensor<32x64x56x56xi1>
-    %1315 = linalg.generic {indexing_maps = [#map1, #map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1314, %1245, %cst_2 : tensor<32x64x56x56xi1>, tensor<32x64x56x56xf32>, tensor<32x64x56x56xf32>) outs(%11 : tensor<32x64x56x56xf32>) {
-    ^bb0(%in: i1, %in_603: f32, %in_604: f32, %out: f32):
-      %1361 = arith.select %in, %in_603, %in_604 : f32
-      linalg.yield %1361 : f32
+    %1316 = linalg.generic {indexing_maps = [#map1, #map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1315, %1245, %cst_2 : tensor<32x64x56x56xi1>, tensor<32x64x56x56xf32>, tensor<32x64x56x56xf32>) outs(%11 : tensor<32x64x56x56xf32>) {
+    ^bb0(%in: i1, %in_599: f32, %in_600: f32, %out: f32):
+      %1362 = arith.select %in, %in_599, %in_600 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x64x56x56xf32>
-    %extracted_slice_578 = tensor.extract_slice %inserted_slice_577[0, 0, 0, 2] [32, 64, 56, 56] [1, 1, 1, 2] : tensor<32x64x56x114xf32> to tensor<32x64x56x56xf32>
-    %1316 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%extracted_slice_578, %1315 : tensor<32x64x56x56xf32>, tensor<32x64x56x56xf32>) outs(%11 : tensor<32x64x56x56xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.addf %in, %in_603 : f32
-      linalg.yield %1361 : f32
-    } -> tensor<32x64x56x56xf32>
-    %inserted_slice_579 = tensor.insert_slice %1316 into %inserted_slice_577[0, 0, 0, 2] [32, 64, 56, 56] [1, 1, 1, 2] : tensor<32x64x56x56xf32> into tensor<32x64x56x114xf32>
-    %inserted_slice_580 = tensor.insert_slice %inserted_slice_579 into %inserted_slice_572[0, 0, 1, 0] [32, 64, 56, 114] [1, 1, 2, 1] : tensor<32x64x56x114xf32> into tensor<32x64x114x114xf32>
-    %1317 = linalg.generic {indexing_maps = [#map7, #map7], iterator_types = ["parallel", "parallel"]} ins(%1250 : tensor<56x1xi64>) outs(%1248 : tensor<56x1xi64>) {
+    %inserted_slice_577 = tensor.insert_slice %1316 into %cst_1[0, 0, 0, 2] [32, 64, 56, 56] [1, 1, 1, 2] : tensor<32x64x56x56xf32> into tensor<32x64x56x114xf32>
+    %inserted_slice_578 = tensor.insert_slice %inserted_slice_577 into %cst_3[0, 0, 1, 0] [32, 64, 56, 114] [1, 1, 2, 1] : tensor<32x64x56x114xf32> into tensor<32x64x114x114xf32>
+    %1317 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1310, %inserted_slice_578 : tensor<32x64x114x114xf32>, tensor<32x64x114x114xf32>) outs(%1270 : tensor<32x64x114x114xf32>) {
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.addf %in, %in_599 : f32
+      linalg.yield %1362 : f32
+    } -> tensor<32x64x114x114xf32>
+    %1318 = linalg.generic {indexing_maps = [#map7, #map7], iterator_types = ["parallel", "parallel"]} ins(%1250 : tensor<56x1xi64>) outs(%1248 : tensor<56x1xi64>) {
     ^bb0(%in: i64, %out: i64):
-      %1361 = arith.addi %in, %c2_i64 : i64
-      linalg.yield %1361 : i64
+      %1362 = arith.addi %in, %c2_i64 : i64
+      linalg.yield %1362 : i64
     } -> tensor<56x1xi64>
-    %1318 = linalg.generic {indexing_maps = [#map7, #map7], iterator_types = ["parallel", "parallel"]} ins(%1317 : tensor<56x1xi64>) outs(%1254 : tensor<56x1xi1>) {
+    %1319 = linalg.generic {indexing_maps = [#map7, #map7], iterator_types = ["parallel", "parallel"]} ins(%1318 : tensor<56x1xi64>) outs(%1254 : tensor<56x1xi1>) {
     ^bb0(%in: i64, %out: i1):
-      %1361 = arith.cmpi sge, %in, %c0_i64 : i64
-      linalg.yield %1361 : i1
+      %1362 = arith.cmpi sge, %in, %c0_i64 : i64
+      linalg.yield %1362 : i1
     } -> tensor<56x1xi1>
-    %1319 = linalg.generic {indexing_maps = [#map7, #map7], iterator_types = ["parallel", "parallel"]} ins(%1317 : tensor<56x1xi64>) outs(%1254 : tensor<56x1xi1>) {
+    %1320 = linalg.generic {indexing_maps = [#map7, #map7], iterator_types = ["parallel", "parallel"]} ins(%1318 : tensor<56x1xi64>) outs(%1254 : tensor<56x1xi1>) {
     ^bb0(%in: i64, %out: i1):
-      %1361 = arith.cmpi slt, %in, %c112_i64 : i64
-      linalg.yield %1361 : i1
+      %1362 = arith.cmpi slt, %in, %c112_i64 : i64
+      linalg.yield %1362 : i1
     } -> tensor<56x1xi1>
-    %1320 = linalg.generic {indexing_maps = [#map7, #map7, #map7], iterator_types = ["parallel", "parallel"]} ins(%1318, %1319 : tensor<56x1xi1>, tensor<56x1xi1>) outs(%1254 : tensor<56x1xi1>) {
-    ^bb0(%in: i1, %in_603: i1, %out: i1):
-      %1361 = arith.andi %in, %in_603 : i1
-      linalg.yield %1361 : i1
+    %1321 = linalg.generic {indexing_maps = [#map7, #map7, #map7], iterator_types = ["parallel", "parallel"]} ins(%1319, %1320 : tensor<56x1xi1>, tensor<56x1xi1>) outs(%1254 : tensor<56x1xi1>) {
+    ^bb0(%in: i1, %in_599: i1, %out: i1):
+      %1362 = arith.andi %in, %in_599 : i1
+      linalg.yield %1362 : i1
     } -> tensor<56x1xi1>
-    %1321 = linalg.generic {indexing_maps = [#map17, #map10, #map7], iterator_types = ["parallel", "parallel"]} ins(%1320, %1259 : tensor<56x1xi1>, tensor<1x56xi1>) outs(%1260 : tensor<56x56xi1>) {
-    ^bb0(%in: i1, %in_603: i1, %out: i1):
-      %1361 = arith.andi %in, %in_603 : i1
-      linalg.yield %1361 : i1
+    %1322 = linalg.generic {indexing_maps = [#map17, #map10, #map7], iterator_types = ["parallel", "parallel"]} ins(%1321, %1259 : tensor<56x1xi1>, tensor<1x56xi1>) outs(%1260 : tensor<56x56xi1>) {
+    ^bb0(%in: i1, %in_599: i1, %out: i1):
+      %1362 = arith.andi %in, %in_599 : i1
+      linalg.yield %1362 : i1
     } -> tensor<56x56xi1>
-    %1322 = linalg.generic {indexing_maps = [#map7, #map10, #map7], iterator_types = ["parallel", "parallel"]} ins(%1321, %1262 : tensor<56x56xi1>, tensor<1x56xi1>) outs(%1260 : tensor<56x56xi1>) {
-    ^bb0(%in: i1, %in_603: i1, %out: i1):
-      %1361 = arith.andi %in, %in_603 : i1
-      linalg.yield %1361 : i1
+    %1323 = linalg.generic {indexing_maps = [#map7, #map10, #map7], iterator_types = ["parallel", "parallel"]} ins(%1322, %1262 : tensor<56x56xi1>, tensor<1x56xi1>) outs(%1260 : tensor<56x56xi1>) {
+    ^bb0(%in: i1, %in_599: i1, %out: i1):
+      %1362 = arith.andi %in, %in_599 : i1
+      linalg.yield %1362 : i1
     } -> tensor<56x56xi1>
-    %1323 = linalg.generic {indexing_maps = [#map7, #map7], iterator_types = ["parallel", "parallel"]} ins(%1317 : tensor<56x1xi64>) outs(%1248 : tensor<56x1xi64>) {
+    %1324 = linalg.generic {indexing_maps = [#map7, #map7], iterator_types = ["parallel", "parallel"]} ins(%1318 : tensor<56x1xi64>) outs(%1248 : tensor<56x1xi64>) {
     ^bb0(%in: i64, %out: i64):
-      %1361 = arith.muli %in, %c112_i64 : i64
-      linalg.yield %1361 : i64
+      %1362 = arith.muli %in, %c112_i64 : i64
+      linalg.yield %1362 : i64
     } -> tensor<56x1xi64>
-    %1324 = linalg.generic {indexing_maps = [#map17, #map10, #map7], iterator_types = ["parallel", "parallel"]} ins(%1323, %1253 : tensor<56x1xi64>, tensor<1x56xi64>) outs(%1265 : tensor<56x56xi64>) {
-    ^bb0(%in: i64, %in_603: i64, %out: i64):
-      %1361 = arith.addi %in, %in_603 : i64
-      linalg.yield %1361 : i64
+    %1325 = linalg.generic {indexing_maps = [#map17, #map10, #map7], iterator_types = ["parallel", "parallel"]} ins(%1324, %1253 : tensor<56x1xi64>, tensor<1x56xi64>) outs(%1265 : tensor<56x56xi64>) {
+    ^bb0(%in: i64, %in_599: i64, %out: i64):
+      %1362 = arith.addi %in, %in_599 : i64
+      linalg.yield %1362 : i64
     } -> tensor<56x56xi64>
-    %1325 = linalg.generic {indexing_maps = [#map1, #map18, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%18, %1324 : tensor<32x64x56x56xi64>, tensor<56x56xi64>) outs(%1129 : tensor<32x64x56x56xi1>) {
-    ^bb0(%in: i64, %in_603: i64, %out: i1):
-      %1361 = arith.cmpi eq, %in, %in_603 : i64
-      linalg.yield %1361 : i1
+    %1326 = linalg.generic {indexing_maps = [#map1, #map18, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%18, %1325 : tensor<32x64x56x56xi64>, tensor<56x56xi64>) outs(%1129 : tensor<32x64x56x56xi1>) {
+    ^bb0(%in: i64, %in_599: i64, %out: i1):
+      %1362 = arith.cmpi eq, %in, %in_599 : i64
+      linalg.yield %1362 : i1
     } -> tensor<32x64x56x56xi1>
-    %1326 = linalg.generic {indexing_maps = [#map1, #map18, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1325, %1322 : tensor<32x64x56x56xi1>, tensor<56x56xi1>) outs(%1129 : tensor<32x64x56x56xi1>) {
-    ^bb0(%in: i1, %in_603: i1, %out: i1):
-      %1361 = arith.andi %in, %in_603 : i1
-      linalg.yield %1361 : i1
+    %1327 = linalg.generic {indexing_maps = [#map1, #map18, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1326, %1323 : tensor<32x64x56x56xi1>, tensor<56x56xi1>) outs(%1129 : tensor<32x64x56x56xi1>) {
+    ^bb0(%in: i1, %in_599: i1, %out: i1):
+      %1362 = arith.andi %in, %in_599 : i1
+      linalg.yield %1362 : i1
     } -> tensor<32x64x56x56xi1>
-    %1327 = linalg.generic {indexing_maps = [#map1, #map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1326, %1245, %cst_2 : tensor<32x64x56x56xi1>, tensor<32x64x56x56xf32>, tensor<32x64x56x56xf32>) outs(%11 : tensor<32x64x56x56xf32>) {
-    ^bb0(%in: i1, %in_603: f32, %in_604: f32, %out: f32):
-      %1361 = arith.select %in, %in_603, %in_604 : f32
-      linalg.yield %1361 : f32
+    %1328 = linalg.generic {indexing_maps = [#map1, #map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1327, %1245, %cst_2 : tensor<32x64x56x56xi1>, tensor<32x64x56x56xf32>, tensor<32x64x56x56xf32>) outs(%11 : tensor<32x64x56x56xf32>) {
+    ^bb0(%in: i1, %in_599: f32, %in_600: f32, %out: f32):
+      %1362 = arith.select %in, %in_599, %in_600 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x64x56x56xf32>
-    %extracted_slice_581 = tensor.extract_slice %inserted_slice_580[0, 0, 2, 0] [32, 64, 56, 114] [1, 1, 2, 1] : tensor<32x64x114x114xf32> to tensor<32x64x56x114xf32>
-    %extracted_slice_582 = tensor.extract_slice %extracted_slice_581[0, 0, 0, 0] [32, 64, 56, 56] [1, 1, 1, 2] : tensor<32x64x56x114xf32> to tensor<32x64x56x56xf32>
-    %1328 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%extracted_slice_582, %1327 : tensor<32x64x56x56xf32>, tensor<32x64x56x56xf32>) outs(%11 : tensor<32x64x56x56xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.addf %in, %in_603 : f32
-      linalg.yield %1361 : f32
-    } -> tensor<32x64x56x56xf32>
-    %inserted_slice_583 = tensor.insert_slice %1328 into %extracted_slice_581[0, 0, 0, 0] [32, 64, 56, 56] [1, 1, 1, 2] : tensor<32x64x56x56xf32> into tensor<32x64x56x114xf32>
-    %1329 = linalg.generic {indexing_maps = [#map17, #map10, #map7], iterator_types = ["parallel", "parallel"]} ins(%1320, %1272 : tensor<56x1xi1>, tensor<1x56xi1>) outs(%1260 : tensor<56x56xi1>) {
-    ^bb0(%in: i1, %in_603: i1, %out: i1):
-      %1361 = arith.andi %in, %in_603 : i1
-      linalg.yield %1361 : i1
+    %inserted_slice_579 = tensor.insert_slice %1328 into %cst_1[0, 0, 0, 0] [32, 64, 56, 56] [1, 1, 1, 2] : tensor<32x64x56x56xf32> into tensor<32x64x56x114xf32>
+    %inserted_slice_580 = tensor.insert_slice %inserted_slice_579 into %cst_3[0, 0, 2, 0] [32, 64, 56, 114] [1, 1, 2, 1] : tensor<32x64x56x114xf32> into tensor<32x64x114x114xf32>
+    %1329 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1317, %inserted_slice_580 : tensor<32x64x114x114xf32>, tensor<32x64x114x114xf32>) outs(%1270 : tensor<32x64x114x114xf32>) {
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.addf %in, %in_599 : f32
+      linalg.yield %1362 : f32
+    } -> tensor<32x64x114x114xf32>
+    %1330 = linalg.generic {indexing_maps = [#map17, #map10, #map7], iterator_types = ["parallel", "parallel"]} ins(%1321, %1273 : tensor<56x1xi1>, tensor<1x56xi1>) outs(%1260 : tensor<56x56xi1>) {
+    ^bb0(%in: i1, %in_599: i1, %out: i1):
+      %1362 = arith.andi %in, %in_599 : i1
+      linalg.yield %1362 : i1
     } -> tensor<56x56xi1>
-    %1330 = linalg.generic {indexing_maps = [#map7, #map10, #map7], iterator_types = ["parallel", "parallel"]} ins(%1329, %1274 : tensor<56x56xi1>, tensor<1x56xi1>) outs(%1260 : tensor<56x56xi1>) {
-    ^bb0(%in: i1, %in_603: i1, %out: i1):
-      %1361 = arith.andi %in, %in_603 : i1
-      linalg.yield %1361 : i1
+    %1331 = linalg.generic {indexing_maps = [#map7, #map10, #map7], iterator_types = ["parallel", "parallel"]} ins(%1330, %1275 : tensor<56x56xi1>, tensor<1x56xi1>) outs(%1260 : tensor<56x56xi1>) {
+    ^bb0(%in: i1, %in_599: i1, %out: i1):
+      %1362 = arith.andi %in, %in_599 : i1
+      linalg.yield %1362 : i1
     } -> tensor<56x56xi1>
-    %1331 = linalg.generic {indexing_maps = [#map17, #map10, #map7], iterator_types = ["parallel", "parallel"]} ins(%1323, %1271 : tensor<56x1xi64>, tensor<1x56xi64>) outs(%1265 : tensor<56x56xi64>) {
-    ^bb0(%in: i64, %in_603: i64, %out: i64):
-      %1361 = arith.addi %in, %in_603 : i64
-      linalg.yield %1361 : i64
+    %1332 = linalg.generic {indexing_maps = [#map17, #map10, #map7], iterator_types = ["parallel", "parallel"]} ins(%1324, %1272 : tensor<56x1xi64>, tensor<1x56xi64>) outs(%1265 : tensor<56x56xi64>) {
+    ^bb0(%in: i64, %in_599: i64, %out: i64):
+      %1362 = arith.addi %in, %in_599 : i64
+      linalg.yield %1362 : i64
     } -> tensor<56x56xi64>
-    %1332 = linalg.generic {indexing_maps = [#map1, #map18, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%18, %1331 : tensor<32x64x56x56xi64>, tensor<56x56xi64>) outs(%1129 : tensor<32x64x56x56xi1>) {
-    ^bb0(%in: i64, %in_603: i64, %out: i1):
-      %1361 = arith.cmpi eq, %in, %in_603 : i64
-      linalg.yield %1361 : i1
+    %1333 = linalg.generic {indexing_maps = [#map1, #map18, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%18, %1332 : tensor<32x64x56x56xi64>, tensor<56x56xi64>) outs(%1129 : tensor<32x64x56x56xi1>) {
+    ^bb0(%in: i64, %in_599: i64, %out: i1):
+      %1362 = arith.cmpi eq, %in, %in_599 : i64
+      linalg.yield %1362 : i1
     } -> tensor<32x64x56x56xi1>
-    %1333 = linalg.generic {indexing_maps = [#map1, #map18, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1332, %1330 : tensor<32x64x56x56xi1>, tensor<56x56xi1>) outs(%1129 : tensor<32x64x56x56xi1>) {
-    ^bb0(%in: i1, %in_603: i1, %out: i1):
-      %1361 = arith.andi %in, %in_603 : i1
-      linalg.yield %1361 : i1
+    %1334 = linalg.generic {indexing_maps = [#map1, #map18, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1333, %1331 : tensor<32x64x56x56xi1>, tensor<56x56xi1>) outs(%1129 : tensor<32x64x56x56xi1>) {
+    ^bb0(%in: i1, %in_599: i1, %out: i1):
+      %1362 = arith.andi %in, %in_599 : i1
+      linalg.yield %1362 : i1
     } -> tensor<32x64x56x56xi1>
-    %1334 = linalg.generic {indexing_maps = [#map1, #map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1333, %1245, %cst_2 : tensor<32x64x56x56xi1>, tensor<32x64x56x56xf32>, tensor<32x64x56x56xf32>) outs(%11 : tensor<32x64x56x56xf32>) {
-    ^bb0(%in: i1, %in_603: f32, %in_604: f32, %out: f32):
-      %1361 = arith.select %in, %in_603, %in_604 : f32
-      linalg.yield %1361 : f32
+    %1335 = linalg.generic {indexing_maps = [#map1, #map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1334, %1245, %cst_2 : tensor<32x64x56x56xi1>, tensor<32x64x56x56xf32>, tensor<32x64x56x56xf32>) outs(%11 : tensor<32x64x56x56xf32>) {
+    ^bb0(%in: i1, %in_599: f32, %in_600: f32, %out: f32):
+      %1362 = arith.select %in, %in_599, %in_600 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x64x56x56xf32>
-    %extracted_slice_584 = tensor.extract_slice %inserted_slice_583[0, 0, 0, 1] [32, 64, 56, 56] [1, 1, 1, 2] : tensor<32x64x56x114xf32> to tensor<32x64x56x56xf32>
-    %1335 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%extracted_slice_584, %1334 : tensor<32x64x56x56xf32>, tensor<32x64x56x56xf32>) outs(%11 : tensor<32x64x56x56xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.addf %in, %in_603 : f32
-      linalg.yield %1361 : f32
-    } -> tensor<32x64x56x56xf32>
-    %inserted_slice_585 = tensor.insert_slice %1335 into %inserted_slice_583[0, 0, 0, 1] [32, 64, 56, 56] [1, 1, 1, 2] : tensor<32x64x56x56xf32> into tensor<32x64x56x114xf32>
-    %1336 = linalg.generic {indexing_maps = [#map17, #map10, #map7], iterator_types = ["parallel", "parallel"]} ins(%1320, %1282 : tensor<56x1xi1>, tensor<1x56xi1>) outs(%1260 : tensor<56x56xi1>) {
-    ^bb0(%in: i1, %in_603: i1, %out: i1):
-      %1361 = arith.andi %in, %in_603 : i1
-      linalg.yield %1361 : i1
+    %inserted_slice_581 = tensor.insert_slice %1335 into %cst_1[0, 0, 0, 1] [32, 64, 56, 56] [1, 1, 1, 2] : tensor<32x64x56x56xf32> into tensor<32x64x56x114xf32>
+    %inserted_slice_582 = tensor.insert_slice %inserted_slice_581 into %cst_3[0, 0, 2, 0] [32, 64, 56, 114] [1, 1, 2, 1] : tensor<32x64x56x114xf32> into tensor<32x64x114x114xf32>
+    %1336 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1329, %inserted_slice_582 : tensor<32x64x114x114xf32>, tensor<32x64x114x114xf32>) outs(%1270 : tensor<32x64x114x114xf32>) {
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.addf %in, %in_599 : f32
+      linalg.yield %1362 : f32
+    } -> tensor<32x64x114x114xf32>
+    %1337 = linalg.generic {indexing_maps = [#map17, #map10, #map7], iterator_types = ["parallel", "parallel"]} ins(%1321, %1283 : tensor<56x1xi1>, tensor<1x56xi1>) outs(%1260 : tensor<56x56xi1>) {
+    ^bb0(%in: i1, %in_599: i1, %out: i1):
+      %1362 = arith.andi %in, %in_599 : i1
+      linalg.yield %1362 : i1
     } -> tensor<56x56xi1>
-    %1337 = linalg.generic {indexing_maps = [#map7, #map10, #map7], iterator_types = ["parallel", "parallel"]} ins(%1336, %1284 : tensor<56x56xi1>, tensor<1x56xi1>) outs(%1260 : tensor<56x56xi1>) {
-    ^bb0(%in: i1, %in_603: i1, %out: i1):
-      %1361 = arith.andi %in, %in_603 : i1
-      linalg.yield %1361 : i1
+    %1338 = linalg.generic {indexing_maps = [#map7, #map10, #map7], iterator_types = ["parallel", "parallel"]} ins(%1337, %1285 : tensor<56x56xi1>, tensor<1x56xi1>) outs(%1260 : tensor<56x56xi1>) {
+    ^bb0(%in: i1, %in_599: i1, %out: i1):
+      %1362 = arith.andi %in, %in_599 : i1
+      linalg.yield %1362 : i1
     } -> tensor<56x56xi1>
-    %1338 = linalg.generic {indexing_maps = [#map17, #map10, #map7], iterator_types = ["parallel", "parallel"]} ins(%1323, %1281 : tensor<56x1xi64>, tensor<1x56xi64>) outs(%1265 : tensor<56x56xi64>) {
-    ^bb0(%in: i64, %in_603: i64, %out: i64):
-      %1361 = arith.addi %in, %in_603 : i64
-      linalg.yield %1361 : i64
+    %1339 = linalg.generic {indexing_maps = [#map17, #map10, #map7], iterator_types = ["parallel", "parallel"]} ins(%1324, %1282 : tensor<56x1xi64>, tensor<1x56xi64>) outs(%1265 : tensor<56x56xi64>) {
+    ^bb0(%in: i64, %in_599: i64, %out: i64):
+      %1362 = arith.addi %in, %in_599 : i64
+      linalg.yield %1362 : i64
     } -> tensor<56x56xi64>
-    %1339 = linalg.generic {indexing_maps = [#map1, #map18, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%18, %1338 : tensor<32x64x56x56xi64>, tensor<56x56xi64>) outs(%1129 : tensor<32x64x56x56xi1>) {
-    ^bb0(%in: i64, %in_603: i64, %out: i1):
-      %1361 = arith.cmpi eq, %in, %in_603 : i64
-      linalg.yield %1361 : i1
+    %1340 = linalg.generic {indexing_maps = [#map1, #map18, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%18, %1339 : tensor<32x64x56x56xi64>, tensor<56x56xi64>) outs(%1129 : tensor<32x64x56x56xi1>) {
+    ^bb0(%in: i64, %in_599: i64, %out: i1):
+      %1362 = arith.cmpi eq, %in, %in_599 : i64
+      linalg.yield %1362 : i1
     } -> tensor<32x64x56x56xi1>
-    %1340 = linalg.generic {indexing_maps = [#map1, #map18, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1339, %1337 : tensor<32x64x56x56xi1>, tensor<56x56xi1>) outs(%1129 : tensor<32x64x56x56xi1>) {
-    ^bb0(%in: i1, %in_603: i1, %out: i1):
-      %1361 = arith.andi %in, %in_603 : i1
-      linalg.yield %1361 : i1
+    %1341 = linalg.generic {indexing_maps = [#map1, #map18, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1340, %1338 : tensor<32x64x56x56xi1>, tensor<56x56xi1>) outs(%1129 : tensor<32x64x56x56xi1>) {
+    ^bb0(%in: i1, %in_599: i1, %out: i1):
+      %1362 = arith.andi %in, %in_599 : i1
+      linalg.yield %1362 : i1
     } -> tensor<32x64x56x56xi1>
-    %1341 = linalg.generic {indexing_maps = [#map1, #map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1340, %1245, %cst_2 : tensor<32x64x56x56xi1>, tensor<32x64x56x56xf32>, tensor<32x64x56x56xf32>) outs(%11 : tensor<32x64x56x56xf32>) {
-    ^bb0(%in: i1, %in_603: f32, %in_604: f32, %out: f32):
-      %1361 = arith.select %in, %in_603, %in_604 : f32
-      linalg.yield %1361 : f32
+    %1342 = linalg.generic {indexing_maps = [#map1, #map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1341, %1245, %cst_2 : tensor<32x64x56x56xi1>, tensor<32x64x56x56xf32>, tensor<32x64x56x56xf32>) outs(%11 : tensor<32x64x56x56xf32>) {
+    ^bb0(%in: i1, %in_599: f32, %in_600: f32, %out: f32):
+      %1362 = arith.select %in, %in_599, %in_600 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x64x56x56xf32>
-    %extracted_slice_586 = tensor.extract_slice %inserted_slice_585[0, 0, 0, 2] [32, 64, 56, 56] [1, 1, 1, 2] : tensor<32x64x56x114xf32> to tensor<32x64x56x56xf32>
-    %1342 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%extracted_slice_586, %1341 : tensor<32x64x56x56xf32>, tensor<32x64x56x56xf32>) outs(%11 : tensor<32x64x56x56xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.addf %in, %in_603 : f32
-      linalg.yield %1361 : f32
-    } -> tensor<32x64x56x56xf32>
-    %inserted_slice_587 = tensor.insert_slice %1342 into %inserted_slice_585[0, 0, 0, 2] [32, 64, 56, 56] [1, 1, 1, 2] : tensor<32x64x56x56xf32> into tensor<32x64x56x114xf32>
-    %inserted_slice_588 = tensor.insert_slice %inserted_slice_587 into %inserted_slice_580[0, 0, 2, 0] [32, 64, 56, 114] [1, 1, 2, 1] : tensor<32x64x56x114xf32> into tensor<32x64x114x114xf32>
-    %extracted_slice_589 = tensor.extract_slice %inserted_slice_588[0, 0, 1, 0] [32, 64, 112, 114] [1, 1, 1, 1] : tensor<32x64x114x114xf32> to tensor<32x64x112x114xf32>
-    %extracted_slice_590 = tensor.extract_slice %extracted_slice_589[0, 0, 0, 1] [32, 64, 112, 112] [1, 1, 1, 1] : tensor<32x64x112x114xf32> to tensor<32x64x112x112xf32>
-    %1343 = tensor.empty() : tensor<32x64x112x112xi1>
-    %1344 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%10 : tensor<32x64x112x112xf32>) outs(%1343 : tensor<32x64x112x112xi1>) {
+    %inserted_slice_583 = tensor.insert_slice %1342 into %cst_1[0, 0, 0, 2] [32, 64, 56, 56] [1, 1, 1, 2] : tensor<32x64x56x56xf32> into tensor<32x64x56x114xf32>
+    %inserted_slice_584 = tensor.insert_slice %inserted_slice_583 into %cst_3[0, 0, 2, 0] [32, 64, 56, 114] [1, 1, 2, 1] : tensor<32x64x56x114xf32> into tensor<32x64x114x114xf32>
+    %1343 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1336, %inserted_slice_584 : tensor<32x64x114x114xf32>, tensor<32x64x114x114xf32>) outs(%1270 : tensor<32x64x114x114xf32>) {
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.addf %in, %in_599 : f32
+      linalg.yield %1362 : f32
+    } -> tensor<32x64x114x114xf32>
+    %extracted_slice_585 = tensor.extract_slice %1343[0, 0, 1, 0] [32, 64, 112, 114] [1, 1, 1, 1] : tensor<32x64x114x114xf32> to tensor<32x64x112x114xf32>
+    %extracted_slice_586 = tensor.extract_slice %extracted_slice_585[0, 0, 0, 1] [32, 64, 112, 112] [1, 1, 1, 1] : tensor<32x64x112x114xf32> to tensor<32x64x112x112xf32>
+    %1344 = tensor.empty() : tensor<32x64x112x112xi1>
+    %1345 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%10 : tensor<32x64x112x112xf32>) outs(%1344 : tensor<32x64x112x112xi1>) {
     ^bb0(%in: f32, %out: i1):
-      %1361 = arith.cmpf ole, %in, %cst : f32
-      linalg.yield %1361 : i1
+      %1362 = arith.cmpf ole, %in, %cst : f32
+      linalg.yield %1362 : i1
     } -> tensor<32x64x112x112xi1>
-    %1345 = linalg.generic {indexing_maps = [#map1, #map12, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1344, %cst_4, %extracted_slice_590 : tensor<32x64x112x112xi1>, tensor<f32>, tensor<32x64x112x112xf32>) outs(%0 : tensor<32x64x112x112xf32>) {
-    ^bb0(%in: i1, %in_603: f32, %in_604: f32, %out: f32):
-      %1361 = arith.select %in, %in_603, %in_604 : f32
-      linalg.yield %1361 : f32
+    %1346 = linalg.generic {indexing_maps = [#map1, #map12, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1345, %cst_4, %extracted_slice_586 : tensor<32x64x112x112xi1>, tensor<f32>, tensor<32x64x112x112xf32>) outs(%0 : tensor<32x64x112x112xf32>) {
+    ^bb0(%in: i1, %in_599: f32, %in_600: f32, %out: f32):
+      %1362 = arith.select %in, %in_599, %in_600 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x64x112x112xf32>
-    %expanded_591 = tensor.expand_shape %arg161 [[0, 1, 2, 3]] output_shape [1, 64, 1, 1] : tensor<64xf32> into tensor<1x64x1x1xf32>
-    %1346 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%1345 : tensor<32x64x112x112xf32>) outs(%1132 : tensor<64xf32>) {
+    %expanded_587 = tensor.expand_shape %arg161 [[0, 1, 2, 3]] output_shape [1, 64, 1, 1] : tensor<64xf32> into tensor<1x64x1x1xf32>
+    %1347 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%1346 : tensor<32x64x112x112xf32>) outs(%1132 : tensor<64xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<64xf32>
-    %1347 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%2, %expanded_591 : tensor<32x64x112x112xf32>, tensor<1x64x1x1xf32>) outs(%0 : tensor<32x64x112x112xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.subf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    %1348 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%2, %expanded_587 : tensor<32x64x112x112xf32>, tensor<1x64x1x1xf32>) outs(%0 : tensor<32x64x112x112xf32>) {
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.subf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x64x112x112xf32>
-    %1348 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1345, %1347 : tensor<32x64x112x112xf32>, tensor<32x64x112x112xf32>) outs(%0 : tensor<32x64x112x112xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    %1349 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1346, %1348 : tensor<32x64x112x112xf32>, tensor<32x64x112x112xf32>) outs(%0 : tensor<32x64x112x112xf32>) {
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x64x112x112xf32>
-    %1349 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%1348 : tensor<32x64x112x112xf32>) outs(%1132 : tensor<64xf32>) {
+    %1350 = linalg.generic {indexing_maps = [#map1, #map13], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%1349 : tensor<32x64x112x112xf32>) outs(%1132 : tensor<64xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<64xf32>
-    %1350 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%5, %arg1 : tensor<64xf32>, tensor<64xf32>) outs(%3 : tensor<64xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    %1351 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%5, %arg1 : tensor<64xf32>, tensor<64xf32>) outs(%3 : tensor<64xf32>) {
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<64xf32>
-    %expanded_592 = tensor.expand_shape %1350 [[0, 1, 2, 3]] output_shape [1, 64, 1, 1] : tensor<64xf32> into tensor<1x64x1x1xf32>
-    %1351 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1345, %expanded_592 : tensor<32x64x112x112xf32>, tensor<1x64x1x1xf32>) outs(%0 : tensor<32x64x112x112xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    %expanded_588 = tensor.expand_shape %1351 [[0, 1, 2, 3]] output_shape [1, 64, 1, 1] : tensor<64xf32> into tensor<1x64x1x1xf32>
+    %1352 = linalg.generic {indexing_maps = [#map1, #map14, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1346, %expanded_588 : tensor<32x64x112x112xf32>, tensor<1x64x1x1xf32>) outs(%0 : tensor<32x64x112x112xf32>) {
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<32x64x112x112xf32>
-    %1352 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%1349, %5 : tensor<64xf32>, tensor<64xf32>) outs(%3 : tensor<64xf32>) {
-    ^bb0(%in: f32, %in_603: f32, %out: f32):
-      %1361 = arith.mulf %in, %in_603 : f32
-      linalg.yield %1361 : f32
+    %1353 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%1350, %5 : tensor<64xf32>, tensor<64xf32>) outs(%3 : tensor<64xf32>) {
+    ^bb0(%in: f32, %in_599: f32, %out: f32):
+      %1362 = arith.mulf %in, %in_599 : f32
+      linalg.yield %1362 : f32
     } -> tensor<64xf32>
-    %1353 = tensor.empty() : tensor<3x32x224x224xf32>
-    %transposed_593 = linalg.transpose ins(%arg320 : tensor<32x3x224x224xf32>) outs(%1353 : tensor<3x32x224x224xf32>) permutation = [1, 0, 2, 3] 
-    %padded_594 = tensor.pad %transposed_593 low[0, 0, 3, 3] high[0, 0, 3, 3] {
+    %1354 = tensor.empty() : tensor<3x32x224x224xf32>
+    %transposed_589 = linalg.transpose ins(%arg320 : tensor<32x3x224x224xf32>) outs(%1354 : tensor<3x32x224x224xf32>) permutation = [1, 0, 2, 3] 
+    %padded_590 = tensor.pad %transposed_589 low[0, 0, 3, 3] high[0, 0, 3, 3] {
     ^bb0(%arg322: index, %arg323: index, %arg324: index, %arg325: index):
       tensor.yield %cst : f32
     } : tensor<3x32x224x224xf32> to tensor<3x32x230x230xf32>
-    %1354 = tensor.empty() : tensor<3x2048x8x8xf32>
-    %expanded_595 = tensor.expand_shape %padded_594 [[0], [1, 2], [3], [4]] output_shape [3, 32, 1, 230, 230] : tensor<3x32x230x230xf32> into tensor<3x32x1x230x230xf32>
-    %expanded_596 = tensor.expand_shape %1351 [[0], [1], [2, 3], [4]] output_shape [32, 64, 1, 112, 112] : tensor<32x64x112x112xf32> into tensor<32x64x1x112x112xf32>
-    %expanded_597 = tensor.expand_shape %1354 [[0], [1, 2], [3], [4]] output_shape [3, 32, 64, 8, 8] : tensor<3x2048x8x8xf32> into tensor<3x32x64x8x8xf32>
-    %1355 = linalg.fill ins(%cst : f32) outs(%expanded_597 : tensor<3x32x64x8x8xf32>) -> tensor<3x32x64x8x8xf32>
-    %1356 = linalg.conv_2d_ngchw_gfchw {dilations = dense<2> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%expanded_595, %expanded_596 : tensor<3x32x1x230x230xf32>, tensor<32x64x1x112x112xf32>) outs(%1355 : tensor<3x32x64x8x8xf32>) -> tensor<3x32x64x8x8xf32>
-    %collapsed_598 = tensor.collapse_shape %1356 [[0], [1, 2], [3], [4]] : tensor<3x32x64x8x8xf32> into tensor<3x2048x8x8xf32>
-    %extracted_slice_599 = tensor.extract_slice %collapsed_598[0, 0, 0, 0] [3, 2048, 7, 8] [1, 1, 1, 1] : tensor<3x2048x8x8xf32> to tensor<3x2048x7x8xf32>
-    %extracted_slice_600 = tensor.extract_slice %extracted_slice_599[0, 0, 0, 0] [3, 2048, 7, 7] [1, 1, 1, 1] : tensor<3x2048x7x8xf32> to tensor<3x2048x7x7xf32>
-    %expanded_601 = tensor.expand_shape %extracted_slice_600 [[0], [1, 2], [3], [4]] output_shape [3, 32, 64, 7, 7] : tensor<3x2048x7x7xf32> into tensor<3x32x64x7x7xf32>
-    %1357 = tensor.empty() : tensor<32x64x3x7x7xf32>
-    %transposed_602 = linalg.transpose ins(%expanded_601 : tensor<3x32x64x7x7xf32>) outs(%1357 : tensor<32x64x3x7x7xf32>) permutation = [1, 2, 0, 3, 4] 
-    %1358 = tensor.empty() : tensor<64x3x7x7xf32>
-    %1359 = linalg.fill ins(%cst : f32) outs(%1358 : tensor<64x3x7x7xf32>) -> tensor<64x3x7x7xf32>
-    %1360 = linalg.generic {indexing_maps = [#map15, #map16], iterator_types = ["reduction", "parallel", "parallel", "parallel", "parallel"]} ins(%transposed_602 : tensor<32x64x3x7x7xf32>) outs(%1359 : tensor<64x3x7x7xf32>) {
+    %1355 = tensor.empty() : tensor<3x2048x8x8xf32>
+    %expanded_591 = tensor.expand_shape %padded_590 [[0], [1, 2], [3], [4]] output_shape [3, 32, 1, 230, 230] : tensor<3x32x230x230xf32> into tensor<3x32x1x230x230xf32>
+    %expanded_592 = tensor.expand_shape %1352 [[0], [1], [2, 3], [4]] output_shape [32, 64, 1, 112, 112] : tensor<32x64x112x112xf32> into tensor<32x64x1x112x112xf32>
+    %expanded_593 = tensor.expand_shape %1355 [[0], [1, 2], [3], [4]] output_shape [3, 32, 64, 8, 8] : tensor<3x2048x8x8xf32> into tensor<3x32x64x8x8xf32>
+    %1356 = linalg.fill ins(%cst : f32) outs(%expanded_593 : tensor<3x32x64x8x8xf32>) -> tensor<3x32x64x8x8xf32>
+    %1357 = linalg.conv_2d_ngchw_gfchw {dilations = dense<2> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%expanded_591, %expanded_592 : tensor<3x32x1x230x230xf32>, tensor<32x64x1x112x112xf32>) outs(%1356 : tensor<3x32x64x8x8xf32>) -> tensor<3x32x64x8x8xf32>
+    %collapsed_594 = tensor.collapse_shape %1357 [[0], [1, 2], [3], [4]] : tensor<3x32x64x8x8xf32> into tensor<3x2048x8x8xf32>
+    %extracted_slice_595 = tensor.extract_slice %collapsed_594[0, 0, 0, 0] [3, 2048, 7, 8] [1, 1, 1, 1] : tensor<3x2048x8x8xf32> to tensor<3x2048x7x8xf32>
+    %extracted_slice_596 = tensor.extract_slice %extracted_slice_595[0, 0, 0, 0] [3, 2048, 7, 7] [1, 1, 1, 1] : tensor<3x2048x7x8xf32> to tensor<3x2048x7x7xf32>
+    %expanded_597 = tensor.expand_shape %extracted_slice_596 [[0], [1, 2], [3], [4]] output_shape [3, 32, 64, 7, 7] : tensor<3x2048x7x7xf32> into tensor<3x32x64x7x7xf32>
+    %1358 = tensor.empty() : tensor<32x64x3x7x7xf32>
+    %transposed_598 = linalg.transpose ins(%expanded_597 : tensor<3x32x64x7x7xf32>) outs(%1358 : tensor<32x64x3x7x7xf32>) permutation = [1, 2, 0, 3, 4] 
+    %1359 = tensor.empty() : tensor<64x3x7x7xf32>
+    %1360 = linalg.fill ins(%cst : f32) outs(%1359 : tensor<64x3x7x7xf32>) -> tensor<64x3x7x7xf32>
+    %1361 = linalg.generic {indexing_maps = [#map15, #map16], iterator_types = ["reduction", "parallel", "parallel", "parallel", "parallel"]} ins(%transposed_598 : tensor<32x64x3x7x7xf32>) outs(%1360 : tensor<64x3x7x7xf32>) {
     ^bb0(%in: f32, %out: f32):
-      %1361 = arith.addf %in, %out : f32
-      linalg.yield %1361 : f32
+      %1362 = arith.addf %in, %out : f32
+      linalg.yield %1362 : f32
     } -> tensor<64x3x7x7xf32>
-    return %488, %1360, %1352, %1346, %transposed_564, %1239, %1233, %transposed_560, %1227, %1221, %transposed_553, %1215, %1200, %transposed_548, %1206, %1200, %transposed_543, %1193, %1187, %transposed_538, %1181, %1175, %transposed_531, %1169, %1163, %transposed_526, %1155, %1149, %transposed_521, %1139, %1133, %transposed_514, %1121, %1115, %transposed_509, %1104, %1098, %1094, %1084, %1078, %transposed_492, %1072, %1049, %1066, %1055, %1049, %transposed_475, %1042, %1036, %transposed_470, %1030, %1024, %transposed_463, %1018, %1012, %transposed_458, %1005, %999, %transposed_453, %993, %987, %transposed_446, %981, %975, %transposed_441, %967, %961, %transposed_436, %951, %945, %transposed_429, %933, %927, %transposed_424, %916, %910, %906, %896, %890, %transposed_407, %884, %861, %878, %867, %861, %transposed_390, %854, %848, %transposed_385, %842, %836, %transposed_378, %830, %824, %transposed_373, %817, %811, %transposed_368, %805, %799, %transposed_361, %793, %787, %transposed_356, %780, %774, %transposed_351, %768, %762, %transposed_344, %756, %750, %transposed_339, %743, %737, %transposed_334, %731, %725, %transposed_327, %719, %713, %transposed_322, %705, %699, %transposed_317, %689, %683, %transposed_310, %671, %665, %transposed_305, %653, %647, %643, %633, %627, %transposed_288, %621, %595, %615, %601, %595, %transposed_272, %588, %582, %transposed_267, %576, %570, %transposed_260, %564, %558, %transposed_255, %550, %544, %transposed_250, %534, %528, %transposed_244, %515, %509, %499, %collapsed_239 : tensor<f32>, tensor<64x3x7x7xf32>, tensor<64xf32>, tensor<64xf32>, tensor<64x64x1x1xf32>, tensor<64xf32>, tensor<64xf32>, tensor<64x64x3x3xf32>, tensor<64xf32>, tensor<64xf32>, tensor<256x64x1x1xf32>, tensor<256xf32>, tensor<256xf32>, tensor<256x64x1x1xf32>, tensor<256xf32>, tensor<256xf32>, tensor<64x256x1x1xf32>, tensor<64xf32>, tensor<64xf32>, tensor<64x64x3x3xf32>, tensor<64xf32>, tensor<64xf32>, tensor<256x64x1x1xf32>, tensor<256xf32>, tensor<256xf32>, tensor<64x256x1x1xf32>, tensor<64xf32>, tensor<64xf32>, tensor<64x64x3x3xf32>, tensor<64xf32>, tensor<64xf32>, tensor<256x64x1x1xf32>, tensor<256xf32>, tensor<256xf32>, tensor<128x256x1x1xf32>, tensor<128xf32>, tensor<128xf32>, tensor<128x128x3x3xf32>, tensor<128xf32>, tensor<128xf32>, tensor<512x128x1x1xf32>, tensor<512xf32>, tensor<512xf32>, tensor<512x256x1x1xf32>, tensor<512xf32>, tensor<512xf32>, tensor<128x512x1x1xf32>, tensor<128xf32>, tensor<128xf32>, tensor<128x128x3x3xf32>, tensor<128xf32>, tensor<128xf32>, tensor<512x128x1x1xf32>, tensor<512xf32>, tensor<512xf32>, tensor<128x512x1x1xf32>, tensor<128xf32>, tensor<128xf32>, tensor<128x128x3x3xf32>, tensor<128xf32>, tensor<128xf32>, tensor<512x128x1x1xf32>, tensor<512xf32>, tensor<512xf32>, tensor<128x512x1x1xf32>, tensor<128xf32>, tensor<128xf32>, tensor<128x128x3x3xf32>, tensor<128xf32>, tensor<128xf32>, tensor<512x128x1x1xf32>, tensor<512xf32>, tensor<512xf32>, tensor<256x512x1x1xf32>, tensor<256xf32>, tensor<256xf32>, tensor<256x256x3x3xf32>, tensor<256xf32>, tensor<256xf32>, tensor<1024x256x1x1xf32>, tensor<1024xf32>, tensor<1024xf32>, tensor<1024x512x1x1xf32>, tensor<1024xf32>, tensor<1024xf32>, tensor<256x1024x1x1xf32>, tensor<256xf32>, tensor<256xf32>, tensor<256x256x3x3xf32>, tensor<256xf32>, tensor<256xf32>, tensor<1024x256x1x1xf32>, tensor<1024xf32>, tensor<1024xf32>, tensor<256x1024x1x1xf32>, tensor<256xf32>, tensor<256xf32>, tensor<256x256x3x3xf32>, tensor<256xf32>, tensor<256xf32>, tensor<1024x256x1x1xf32>, tensor<1024xf32>, tensor<1024xf32>, tensor<256x1024x1x1xf32>, tensor<256xf32>, tensor<256xf32>, tensor<256x256x3x3xf32>, tensor<256xf32>, tensor<256xf32>, tensor<1024x256x1x1xf32>, tensor<1024xf32>, tensor<1024xf32>, tensor<256x1024x1x1xf32>, tensor<256xf32>, tensor<256xf32>, tensor<256x256x3x3xf32>, tensor<256xf32>, tensor<256xf32>, tensor<1024x256x1x1xf32>, tensor<1024xf32>, tensor<1024xf32>, tensor<256x1024x1x1xf32>, tensor<256xf32>, tensor<256xf32>, tensor<256x256x3x3xf32>, tensor<256xf32>, tensor<256xf32>, tensor<1024x256x1x1xf32>, tensor<1024xf32>, tensor<1024xf32>, tensor<512x1024x1x1xf32>, tensor<512xf32>, tensor<512xf32>, tensor<512x512x3x3xf32>, tensor<512xf32>, tensor<512xf32>, tensor<2048x512x1x1xf32>, tensor<2048xf32>, tensor<2048xf32>, tensor<2048x1024x1x1xf32>, tensor<2048xf32>, tensor<2048xf32>, tensor<512x2048x1x1xf32>, tensor<512xf32>, tensor<512xf32>, tensor<512x512x3x3xf32>, tensor<512xf32>, tensor<512xf32>, tensor<2048x512x1x1xf32>, tensor<2048xf32>, tensor<2048xf32>, tensor<512x2048x1x1xf32>, tensor<512xf32>, tensor<512xf32>, tensor<512x512x3x3xf32>, tensor<512xf32>, tensor<512xf32>, tensor<2048x512x1x1xf32>, tensor<2048xf32>, tensor<2048xf32>, tensor<1000x2048xf32>, tensor<1000xf32>
+    return %488, %1361, %1353, %1347, %transposed_564, %1239, %1233, %transposed_560, %1227, %1221, %transposed_553, %1215, %1200, %transposed_548, %1206, %1200, %transposed_543, %1193, %1187, %transposed_538, %1181, %1175, %transposed_531, %1169, %1163, %transposed_526, %1155, %1149, %transposed_521, %1139, %1133, %transposed_514, %1121, %1115, %transposed_509, %1104, %1098, %1094, %1084, %1078, %transposed_492, %1072, %1049, %1066, %1055, %1049, %transposed_475, %1042, %1036, %transposed_470, %1030, %1024, %transposed_463, %1018, %1012, %transposed_458, %1005, %999, %transposed_453, %993, %987, %transposed_446, %981, %975, %transposed_441, %967, %961, %transposed_436, %951, %945, %transposed_429, %933, %927, %transposed_424, %916, %910, %906, %896, %890, %transposed_407, %884, %861, %878, %867, %861, %transposed_390, %854, %848, %transposed_385, %842, %836, %transposed_378, %830, %824, %transposed_373, %817, %811, %transposed_368, %805, %799, %transposed_361, %793, %787, %transposed_356, %780, %774, %transposed_351, %768, %762, %transposed_344, %756, %750, %transposed_339, %743, %737, %transposed_334, %731, %725, %transposed_327, %719, %713, %transposed_322, %705, %699, %transposed_317, %689, %683, %transposed_310, %671, %665, %transposed_305, %653, %647, %643, %633, %627, %transposed_288, %621, %595, %615, %601, %595, %transposed_272, %588, %582, %transposed_267, %576, %570, %transposed_260, %564, %558, %transposed_255, %550, %544, %transposed_250, %534, %528, %transposed_244, %515, %509, %499, %collapsed_239 : tensor<f32>, tensor<64x3x7x7xf32>, tensor<64xf32>, tensor<64xf32>, tensor<64x64x1x1xf32>, tensor<64xf32>, tensor<64xf32>, tensor<64x64x3x3xf32>, tensor<64xf32>, tensor<64xf32>, tensor<256x64x1x1xf32>, tensor<256xf32>, tensor<256xf32>, tensor<256x64x1x1xf32>, tensor<256xf32>, tensor<256xf32>, tensor<64x256x1x1xf32>, tensor<64xf32>, tensor<64xf32>, tensor<64x64x3x3xf32>, tensor<64xf32>, tensor<64xf32>, tensor<256x64x1x1xf32>, tensor<256xf32>, tensor<256xf32>, tensor<64x256x1x1xf32>, tensor<64xf32>, tensor<64xf32>, tensor<64x64x3x3xf32>, tensor<64xf32>, tensor<64xf32>, tensor<256x64x1x1xf32>, tensor<256xf32>, tensor<256xf32>, tensor<128x256x1x1xf32>, tensor<128xf32>, tensor<128xf32>, tensor<128x128x3x3xf32>, tensor<128xf32>, tensor<128xf32>, tensor<512x128x1x1xf32>, tensor<512xf32>, tensor<512xf32>, tensor<512x256x1x1xf32>, tensor<512xf32>, tensor<512xf32>, tensor<128x512x1x1xf32>, tensor<128xf32>, tensor<128xf32>, tensor<128x128x3x3xf32>, tensor<128xf32>, tensor<128xf32>, tensor<512x128x1x1xf32>, tensor<512xf32>, tensor<512xf32>, tensor<128x512x1x1xf32>, tensor<128xf32>, tensor<128xf32>, tensor<128x128x3x3xf32>, tensor<128xf32>, tensor<128xf32>, tensor<512x128x1x1xf32>, tensor<512xf32>, tensor<512xf32>, tensor<128x512x1x1xf32>, tensor<128xf32>, tensor<128xf32>, tensor<128x128x3x3xf32>, tensor<128xf32>, tensor<128xf32>, tensor<512x128x1x1xf32>, tensor<512xf32>, tensor<512xf32>, tensor<256x512x1x1xf32>, tensor<256xf32>, tensor<256xf32>, tensor<256x256x3x3xf32>, tensor<256xf32>, tensor<256xf32>, tensor<1024x256x1x1xf32>, tensor<1024xf32>, tensor<1024xf32>, tensor<1024x512x1x1xf32>, tensor<1024xf32>, tensor<1024xf32>, tensor<256x1024x1x1xf32>, tensor<256xf32>, tensor<256xf32>, tensor<256x256x3x3xf32>, tensor<256xf32>, tensor<256xf32>, tensor<1024x256x1x1xf32>, tensor<1024xf32>, tensor<1024xf32>, tensor<256x1024x1x1xf32>, tensor<256xf32>, tensor<256xf32>, tensor<256x256x3x3xf32>, tensor<256xf32>, tensor<256xf32>, tensor<1024x256x1x1xf32>, tensor<1024xf32>, tensor<1024xf32>, tensor<256x1024x1x1xf32>, tensor<256xf32>, tensor<256xf32>, tensor<256x256x3x3xf32>, tensor<256xf32>, tensor<256xf32>, tensor<1024x256x1x1xf32>, tensor<1024xf32>, tensor<1024xf32>, tensor<256x1024x1x1xf32>, tensor<256xf32>, tensor<256xf32>, tensor<256x256x3x3xf32>, tensor<256xf32>, tensor<256xf32>, tensor<1024x256x1x1xf32>, tensor<1024xf32>, tensor<1024xf32>, tensor<256x1024x1x1xf32>, tensor<256xf32>, tensor<256xf32>, tensor<256x256x3x3xf32>, tensor<256xf32>, tensor<256xf32>, tensor<1024x256x1x1xf32>, tensor<1024xf32>, tensor<1024xf32>, tensor<512x1024x1x1xf32>, tensor<512xf32>, tensor<512xf32>, tensor<512x512x3x3xf32>, tensor<512xf32>, tensor<512xf32>, tensor<2048x512x1x1xf32>, tensor<2048xf32>, tensor<2048xf32>, tensor<2048x1024x1x1xf32>, tensor<2048xf32>, tensor<2048xf32>, tensor<512x2048x1x1xf32>, tensor<512xf32>, tensor<512xf32>, tensor<512x512x3x3xf32>, tensor<512xf32>, tensor<512xf32>, tensor<2048x512x1x1xf32>, tensor<2048xf32>, tensor<2048xf32>, tensor<512x2048x1x1xf32>, tensor<512xf32>, tensor<512xf32>, tensor<512x512x3x3xf32>, tensor<512xf32>, tensor<512xf32>, tensor<2048x512x1x1xf32>, tensor<2048xf32>, tensor<2048xf32>, tensor<1000x2048xf32>, tensor<1000xf32>
   }
 }
