@@ -102,6 +102,24 @@ static LinearIndex substitute(const LinearIndex &index,
   return result.scaled(1, index.denominator);
 }
 
+/// Appends `from`'s reads and conditions to `into`, each index with `from`'s
+/// variables replaced by `replacements` (over `numVariables`, `into`'s).
+static void appendSubstituted(const Contraction &from,
+                              ArrayRef<LinearIndex> replacements,
+                              unsigned numVariables, Contraction &into) {
+  for (const Read &read : from.factors) {
+    Read substituted{read.tensor, {}};
+    for (const LinearIndex &index : read.indices)
+      substituted.indices.push_back(
+          substitute(index, replacements, numVariables));
+    into.factors.push_back(std::move(substituted));
+  }
+  for (const Condition &condition : from.conditions)
+    into.conditions.push_back(
+        {condition.kind,
+         substitute(condition.expr, replacements, numVariables)});
+}
+
 //===----------------------------------------------------------------------===//
 // Contraction building blocks
 //===----------------------------------------------------------------------===//
@@ -142,17 +160,7 @@ static Contraction compose(const Contraction &inner,
   result.ranges.append(inner.ranges.begin() + inner.numOutputs,
                        inner.ranges.end());
   result.numOutputs = numOutputs;
-  for (const Read &read : inner.factors) {
-    Read substituted{read.tensor, {}};
-    for (const LinearIndex &index : read.indices)
-      substituted.indices.push_back(
-          substitute(index, replacements, numVariables));
-    result.factors.push_back(std::move(substituted));
-  }
-  for (const Condition &condition : inner.conditions)
-    result.conditions.push_back(
-        {condition.kind,
-         substitute(condition.expr, replacements, numVariables)});
+  appendSubstituted(inner, replacements, numVariables, result);
   return result;
 }
 
@@ -172,19 +180,8 @@ static Contraction multiply(const Contraction &a, const Contraction &b,
   result.ranges = a.ranges;
   result.ranges.append(b.ranges.begin() + numShared, b.ranges.end());
   result.numOutputs = a.numOutputs;
-  auto add = [&](const Contraction &from, ArrayRef<LinearIndex> map) {
-    for (const Read &read : from.factors) {
-      Read substituted{read.tensor, {}};
-      for (const LinearIndex &index : read.indices)
-        substituted.indices.push_back(substitute(index, map, numVariables));
-      result.factors.push_back(std::move(substituted));
-    }
-    for (const Condition &condition : from.conditions)
-      result.conditions.push_back(
-          {condition.kind, substitute(condition.expr, map, numVariables)});
-  };
-  add(a, fromA);
-  add(b, fromB);
+  appendSubstituted(a, fromA, numVariables, result);
+  appendSubstituted(b, fromB, numVariables, result);
   return result;
 }
 
@@ -765,15 +762,7 @@ static Contraction withoutUnitVariables(const Contraction &c) {
   for (unsigned v : kept)
     result.ranges.push_back(c.ranges[v]);
   result.numOutputs = c.numOutputs;
-  for (const Read &read : c.factors) {
-    Read r{read.tensor, {}};
-    for (const LinearIndex &index : read.indices)
-      r.indices.push_back(substitute(index, replacement, m));
-    result.factors.push_back(std::move(r));
-  }
-  for (const Condition &condition : c.conditions)
-    result.conditions.push_back(
-        {condition.kind, substitute(condition.expr, replacement, m)});
+  appendSubstituted(c, replacement, m, result);
   return result;
 }
 
@@ -885,15 +874,7 @@ LogicalResult mlir::convbn::checkEquivalent(const Contraction &unitA,
   Contraction substituted;
   substituted.ranges = b.ranges;
   substituted.numOutputs = outputs;
-  for (const Read &read : a.factors) {
-    Read r{read.tensor, {}};
-    for (const LinearIndex &index : read.indices)
-      r.indices.push_back(substitute(index, replacement, n));
-    substituted.factors.push_back(std::move(r));
-  }
-  for (const Condition &condition : a.conditions)
-    substituted.conditions.push_back(
-        {condition.kind, substitute(condition.expr, replacement, n)});
+  appendSubstituted(a, replacement, n, substituted);
   for (auto [i, readB] : llvm::enumerate(b.factors)) {
     const Read &readA = substituted.factors[match[i]];
     for (auto [ia, ib] : llvm::zip(readA.indices, readB.indices))
