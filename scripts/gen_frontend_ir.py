@@ -31,6 +31,7 @@ Usage:
 
 import argparse
 import collections
+import json
 import os
 import re
 import subprocess
@@ -408,20 +409,78 @@ def export_training(name):
     args = ([("parameter", n) for n in sig.parameters] +
             [("buffer", n) for n in sig.buffers] +
             [("input", n) for n in sig.user_inputs])
+    # The results in the graph's output order (mutated buffers come before
+    # the loss), each named by what it is.
     bs = sig.backward_signature
-    grads = {v: k for k, v in bs.gradients_to_parameters.items()}
-    grads.update({v: k for k, v in bs.gradients_to_user_inputs.items()})
-    results = []
+    kinds = {}
     for o in sig.user_outputs:
-        kind = "loss" if o == bs.loss_output else "output"
-        results.append((kind, o))
+        kinds[o] = ("loss" if o == bs.loss_output else "output", o)
     for n, target_name in sig.buffers_to_mutate.items():
-        results.append(("mutated buffer", target_name))
+        kinds[n] = ("mutated buffer", target_name)
     for n, p in bs.gradients_to_parameters.items():
-        results.append(("gradient", p))
+        kinds[n] = ("gradient", p)
     for n, p in bs.gradients_to_user_inputs.items():
-        results.append(("input gradient", p))
-    return desc, opts, module, args, results
+        kinds[n] = ("input gradient", p)
+    output = next(n for n in gm.graph.nodes if n.op == "output")
+    results = [kinds[str(a)] for a in output.args[0]]
+    return desc, opts, module, args, results, (model, (x, target))
+
+
+# Training steps too large for a reference: benchmark inputs, whose
+# gradients run only fused against unfused (bench/training_memory.py).
+NO_AUTOGRAD_REFERENCE = ("resnet18_b8_112", "resnet50_b32_224")
+
+
+def autograd_reference(name, example, fargs, results):
+    """The loss and gradients PyTorch's autograd computes for one step of
+    `example` (model, (x, target)) on utils/exec_compare.py's inputs, as the
+    JSON that exec_compare --reference reads: per result its size, max|value|
+    and samples [flat index, value] (all of a result up to 512 values; of a
+    larger one its largest and 511 drawn at random)."""
+    import numpy as np
+    sys.path.insert(0, os.path.join(REPO, "utils"))
+    from exec_compare import input_values
+    model, example_inputs = example
+    # Deep nets get inputs scaled as initialisers scale weights.
+    fan_in_scale = name.startswith("resnet") or name.startswith("mobilenet")
+    state = dict(model.named_parameters())
+    state.update(model.named_buffers())
+    inputs = []
+    with torch.no_grad():
+        for k, (kind, n) in enumerate(fargs):
+            if kind == "input":
+                shape = example_inputs[len(inputs)].shape
+                inputs.append(torch.from_numpy(input_values(k, list(shape), fan_in_scale)))
+            else:
+                # Integer buffers (num_batches_tracked) as main casts them:
+                # fptosi, truncating.
+                value = torch.from_numpy(input_values(k, list(state[n].shape), fan_in_scale))
+                state[n].copy_(value if state[n].is_floating_point() else value.trunc())
+    model.zero_grad(set_to_none=True)
+    outputs = model(*inputs)
+    outputs[0].backward()
+    rng = np.random.default_rng(0)
+    entries = []
+    for kind, n in results:
+        if kind in ("loss", "output"):
+            value = outputs[0]
+        elif kind == "gradient":
+            value = state[n].grad
+        else:  # a mutated buffer: its value after the step
+            value = state[n]
+        flat = value.detach().double().reshape(-1).numpy()
+        if flat.size <= 512:
+            picked = np.arange(flat.size)
+        else:
+            largest = int(np.abs(flat).argmax())
+            others = rng.choice(np.delete(np.arange(flat.size), largest), 511, replace=False)
+            picked = np.sort(np.append(others, largest))
+        entries.append({"name": f"{kind} {n}", "shape": list(value.shape), "size": int(flat.size),
+                        "max_abs": float(np.abs(flat).max(initial=0.0)),
+                        "samples": [[int(i), float(flat[i])] for i in picked]})
+    return {"source": "PyTorch autograd", "generator": "scripts/gen_frontend_ir.py --training",
+            "case": name, "torch": torch.__version__, "inputs": {"fan_in_scale": fan_in_scale},
+            "functions": {"train_step": entries}}
 
 
 def main_training(args, vers, ap):
@@ -432,7 +491,7 @@ def main_training(args, vers, ap):
     failed = []
     for name in names:
         try:
-            desc, opts, module, fargs, results = export_training(name)
+            desc, opts, module, fargs, results, example = export_training(name)
         except Exception as e:  # torch_mlir.compiler_utils.TorchMlirCompilerError
             lines = [l for l in str(e).splitlines() if "error:" in l]
             why = (lines[0] if lines else str(e).splitlines()[0])
@@ -458,6 +517,9 @@ def main_training(args, vers, ap):
                 f"torch-mlir {vers['torch-mlir']}\n")
         write(p, head + extra + text)
         check(p, "torch", args.mlir_opt)
+        if name not in NO_AUTOGRAD_REFERENCE:
+            reference = autograd_reference(name, example, fargs, results)
+            write(p[:-len(".mlir")] + ".autograd.json", json.dumps(reference, indent=None) + "\n")
         print(f"  {name}: {os.path.getsize(p)}B, {len(fargs)} arguments, "
               f"{len(results)} results")
     unexpected = [f for f in failed if f[0] not in TRAINING_EXPECTED_FAILURES]

@@ -5,6 +5,7 @@ compares the results: the execution half of every fusion test.
   exec_compare.py FILE --func NAME[,NAME...] --passes "--fuse-convbn" [--rtol R --atol A]
   exec_compare.py FILE --all-funcs --passes "--fuse-convbn --canonicalize" [--quiet]
   exec_compare.py FILE --all-funcs --passes=--fuse-convbn --criterion elementwise
+  exec_compare.py FILE --func train_step --passes=--fuse-convbn --reference FILE.autograd.json
 
 A `main` is inserted that builds deterministic inputs for every argument of
 the functions (activations and weights `sin(0.375 i + 1.3 k)` for argument k,
@@ -35,11 +36,22 @@ the disagreeing ones), a summary line when there are several, and exits
 non-zero on any disagreement (or when either run fails). A file split with
 `// -----` runs as one module (the separators are comments), so its pieces
 must not redefine symbols or attribute aliases.
+
+--reference JSON also checks both runs against results computed elsewhere on
+the same inputs (`input_values` below builds them outside MLIR, bit for
+bit): scripts/gen_frontend_ir.py --training writes, for each training step,
+the loss and gradients PyTorch's autograd computes, as samples of every
+result (all of a small one's values; of a large one its largest and 511
+drawn at random) with the result's max|ref|. A sample agrees when
+|got - ref| <= ref_atol + ref_rtol * max|ref| (the scaled criterion; 1e-6 and
+1e-4 by default). The file also says how the inputs were built
+(`fan_in_scale`), which then applies here.
 """
 
 import argparse
 import shlex
 import concurrent.futures
+import json
 import math
 import os
 import re
@@ -95,6 +107,29 @@ def find_signature(source, func):
     args = re.sub(r"\{[^{}]*\}", "", args)
     arg_types = [parse_tensor(t) for t in TENSOR.findall(args)]
     return arg_types, results
+
+
+def input_values(k, shape, fan_in_scale=False):
+    """The f32 values `main` gives argument k of shape `shape`, as a numpy
+    array, bit for bit: the same f32 operations in the same order, and sinf
+    from the C library, which the lowered math.sin calls. For generators of
+    reference results (numpy is imported here only)."""
+    import ctypes
+    import numpy as np
+    libm = ctypes.CDLL("libm.so.6")
+    libm.sinf.restype = ctypes.c_float
+    libm.sinf.argtypes = [ctypes.c_float]
+    static = [DYNAMIC_SIZE if s is None else s for s in shape]
+    size = math.prod(static)
+    phase = np.float32(f"{float(k) * INPUT_PHASE:.2f}")
+    q = np.arange(size, dtype=np.int64).astype(np.float32) * np.float32(INPUT_STEP) + phase
+    v = np.fromiter((libm.sinf(x) for x in q.tolist()), dtype=np.float32, count=size)
+    if len(static) == 1:
+        v = v * np.float32(0.5) + np.float32(1.0)
+    elif fan_in_scale and len(static) >= 2:
+        fan_in = math.prod(static[1:]) or 1
+        v = v * np.float32(2.0 ** -round(math.log2(math.sqrt(fan_in))))
+    return v.reshape(static)
 
 
 def type_str(shape, elem):
@@ -295,6 +330,51 @@ def agree(got, ref, atol, rtol, scale):
     return abs(got - ref) <= atol + rtol * scale
 
 
+def compare_with_reference(external, args, signatures, runs):
+    """Checks every run's printed results against the samples of
+    `external` (see the docstring); prints a line per run and function and
+    returns how many disagree."""
+    disagreeing = 0
+    position = 0
+    for func, num_results in signatures:
+        expected = [r for r in external["functions"].get(func, []) if r["size"]]
+        if not expected:
+            position += num_results
+            continue
+        if len(expected) != num_results:
+            sys.exit(f"exec_compare: @{func} prints {num_results} results, "
+                     f"{args.reference} has {len(expected)}")
+        for label, printed in runs.items():
+            count, bad, worst = 0, [], 0.0
+            for index, (ref, got) in enumerate(zip(expected, printed[position:position + num_results],
+                                                   strict=True)):
+                if len(got) != ref["size"]:
+                    sys.exit(f"exec_compare: @{func} result #{index} ({ref['name']}) has "
+                             f"{len(got)} values, {args.reference} says {ref['size']}")
+                result_bad, result_worst = 0, 0.0
+                for i, r in ref["samples"]:
+                    count += 1
+                    if not agree(got[i], r, args.ref_atol, args.ref_rtol, ref["max_abs"]):
+                        result_bad += 1
+                    if math.isfinite(got[i]):
+                        result_worst = max(result_worst,
+                                           abs(got[i] - r) / (ref["max_abs"] + args.ref_atol))
+                worst = max(worst, result_worst)
+                if result_bad:
+                    bad.append((index, ref["name"], result_bad, len(ref["samples"]), result_worst))
+            verdict = "DISAGREE" if bad or not count else "agree"
+            if verdict != "agree" or not args.quiet:
+                print(f"@{func} {label}: {count} samples of {num_results} results {verdict} with "
+                      f"{external.get('source', args.reference)} (max scaled err {worst:.2e}, "
+                      f"rtol {args.ref_rtol:g} atol {args.ref_atol:g})")
+            for index, name, n_bad, n, result_worst in bad:
+                print(f"  result #{index} ({name}): {n_bad} of {n} samples outside "
+                      f"(max scaled err {result_worst:.2e})")
+            disagreeing += verdict != "agree"
+        position += num_results
+    return disagreeing
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("file")
@@ -320,7 +400,16 @@ def main():
                              "initialisers do: deep nets keep O(1) activations")
     parser.add_argument("--quiet", action="store_true",
                         help="print only disagreeing functions and the summary")
+    parser.add_argument("--reference", metavar="JSON",
+                        help="also check both runs against these results (see the docstring)")
+    parser.add_argument("--ref-rtol", type=float, default=1e-4)
+    parser.add_argument("--ref-atol", type=float, default=1e-6)
     args = parser.parse_args(join_flag_values(sys.argv[1:]))
+    external = None
+    if args.reference:
+        with open(args.reference) as f:
+            external = json.load(f)
+        args.fan_in_scale = args.fan_in_scale or external["inputs"]["fan_in_scale"]
 
     source = open(args.file).read()
     # Signatures are read from the code, not from comments (CHECK lines).
@@ -363,6 +452,10 @@ def main():
                  f"{len(reference)} before and {len(rewritten)} after the rewrite")
 
     disagreeing = 0
+    if external is not None:
+        disagreeing += compare_with_reference(external, args, signatures,
+                                              {"before the rewrite": reference,
+                                               "after the rewrite": rewritten})
     position = 0
     for func, num_results in signatures:
         worst, count, bad = 0.0, 0, 0

@@ -2,14 +2,15 @@
 // One training step from torch-mlir (Inputs/training/two_blocks.mlir, written by
 // scripts/gen_frontend_ir.py --training; docs/frontend-ir.md). Tune: the
 // backward reads the input and weight-sized tensors only, no convolution
-// output; eval keeps it. Both run against the unfused step.
+// output; eval keeps it. Both run against the unfused step, and all three
+// against PyTorch autograd on the same inputs (Inputs/training/*.autograd.json).
 //
 // RUN: convbn-opt %S/../Inputs/training/two_blocks.mlir --fuse-convbn=remarks=true -o %t 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=REMARK
 // RUN: FileCheck %s --input-file=%t --implicit-check-not=linalg.conv --implicit-check-not=keep_conv_output '--implicit-check-not=conv_output('
 // RUN: convbn-opt %S/../Inputs/training/two_blocks.mlir --fuse-convbn=mode=eval | FileCheck %s --check-prefix=EVAL
-// RUN: %exec-compare %S/../Inputs/training/two_blocks.mlir --func train_step --passes=--fuse-convbn --rtol 1e-5 --atol 1e-6
-// RUN: %exec-compare %S/../Inputs/training/two_blocks.mlir --func train_step --passes=--fuse-convbn=mode=eval --rtol 1e-5 --atol 1e-6
+// RUN: %exec-compare %S/../Inputs/training/two_blocks.mlir --func train_step --passes=--fuse-convbn --rtol 1e-5 --atol 1e-6 --reference %S/../Inputs/training/two_blocks.autograd.json
+// RUN: %exec-compare %S/../Inputs/training/two_blocks.mlir --func train_step --passes=--fuse-convbn=mode=eval --rtol 1e-5 --atol 1e-6 --reference %S/../Inputs/training/two_blocks.autograd.json
 
 // REMARK:     {{.*}}Inputs/training/two_blocks.mlir:57:10: remark: fused linalg.conv_2d_nchw_fchw and 4 batch-norm ops into convbn.conv_bn tune, and its backward into convbn.conv_bn_backward tune (gradients of filter, scale and offset)
 // REMARK:     {{.*}}Inputs/training/two_blocks.mlir:106:11: remark: fused linalg.conv_2d_nchw_fchw and 4 batch-norm ops into convbn.conv_bn tune, and its backward into convbn.conv_bn_backward tune (gradients of input, filter, bias, scale and offset)

@@ -13,10 +13,10 @@
 //   6: input arg6_1
 //   7: input arg7_1
 // results:
-//   0: output mean
-//   1: mutated buffer model.bn.running_mean
-//   2: mutated buffer model.bn.running_var
-//   3: mutated buffer model.bn.num_batches_tracked
+//   0: mutated buffer model.bn.running_mean
+//   1: mutated buffer model.bn.running_var
+//   2: mutated buffer model.bn.num_batches_tracked
+//   3: output mean
 //   4: gradient model.conv.weight
 //   5: gradient model.bn.weight
 //   6: gradient model.bn.bias
