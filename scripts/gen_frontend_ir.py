@@ -157,6 +157,11 @@ def resnet18():
     return torchvision.models.resnet18(weights=None)
 
 
+def mobilenet_v2():
+    import torchvision
+    return torchvision.models.mobilenet_v2(weights=None)
+
+
 def resnet50():
     import torchvision
     return torchvision.models.resnet50(weights=None)
@@ -246,6 +251,19 @@ class TwoBlocks(nn.Module):
         return self.b2(self.b1(x))
 
 
+class BlockThenDepthwise(nn.Module):
+    """conv-BN-ReLU then a strided depthwise conv + BN (MobileNet's
+    pattern): the depthwise block's backward includes its input gradient."""
+
+    def __init__(self):
+        super().__init__()
+        self.b1 = ConvBN(3, 8, relu=True)
+        self.b2 = ConvBN(8, 8, stride=2, groups=8)
+
+    def forward(self, x):
+        return self.b2(self.b1(x))
+
+
 class MSELoss(nn.Module):
     """`model`'s output against a target: a loss that lowers to plain linalg
     (cross_entropy with integer targets brings tm_tensor.scatter)."""
@@ -323,19 +341,82 @@ TRAINING = collections.OrderedDict([
                        lambda: ConvBN(4, 8, groups=2), (2, 4, 9, 9))),
     ("block_depthwise", ("Conv2d(8,8,3,pad=1,groups=8)+BatchNorm2d(8)",
                          lambda: ConvBN(8, 8, groups=8), (2, 8, 9, 9))),
+    ("block_depthwise_1x1_map", ("Conv2d(8,8,3,pad=1,groups=8)+BatchNorm2d(8) "
+                                 "on a 1x1 map (MobileNetV2's last depthwise "
+                                 "blocks at 32x32): only the kernel's centre "
+                                 "tap is read",
+                                 lambda: ConvBN(8, 8, groups=8), (2, 8, 1, 1))),
+    ("two_blocks_depthwise", ("Conv2d(3,8,3,pad=1)+BN+ReLU, then a depthwise "
+                              "Conv2d(8,8,3,stride=2,pad=1,groups=8)+BN: the "
+                              "depthwise block has an input gradient",
+                              BlockThenDepthwise, (2, 3, 9, 9))),
+    ("mobilenet_v2", ("torchvision mobilenet_v2(weights=None), 2x3x32x32 "
+                      "(52 conv + BN blocks, 17 of them depthwise; ReLU6)",
+                      mobilenet_v2, (2, 3, 32, 32))),
 ])
 
 # name -> why torch-mlir 20261001 cannot export the joint graph.  Any other
 # failure makes --training exit 1.
-TRAINING_EXPECTED_FAILURES = {
-    "block_grouped":
-        "torch-mlir lowers aten.convolution_backward with groups=2 to a "
-        "linalg.conv_2d_ngchw_gfchw its verifier rejects (the filter "
-        "gradient's group dimension)",
-    "block_depthwise":
-        "torch-mlir lowers aten.convolution_backward with groups=C to an "
-        "invalid tensor.expand_shape",
-}
+TRAINING_EXPECTED_FAILURES = {}
+
+
+# torch-mlir 20261001 lowers aten.convolution_backward with groups > 1 to
+# invalid IR (groups=2: a linalg.conv_2d_ngchw_gfchw its verifier rejects;
+# groups=C: an invalid tensor.expand_shape). This decomposition computes the
+# same gradients with forward convolutions, which it lowers correctly:
+#  - dX is the transposed convolution of dY with the filter, written as a
+#    forward one (torch-mlir's transposed grouped convolutions are invalid
+#    IR too): dY spread by the stride, padded, convolved with the filter
+#    flipped and its channel roles swapped within each group;
+#  - dW[g·F/g + f, c] = Σ_{n,oh,ow} X[n, g·C/g + c, oh·s + kh·d − p] ·
+#    dY[n, g·F/g + f, oh, ow] is a grouped convolution with the roles of
+#    stride and dilation swapped: X as (C/g, g·N, H, W) (the batch becomes
+#    each group's channel), dY as (F, N, OH, OW), cropped to the kernel size;
+#  - db sums dY.
+# Groups = 1 keeps torch-mlir's own lowering (NotImplemented: no
+# decomposition). Equal to PyTorch's kernel to 1.4e-14 in f64 for groups 2
+# and C, strides 1-2, dilations 1-2, padding 0-2 (checked when written).
+def convolution_backward_grouped(grad_output, input, weight, bias_sizes, stride,
+                                 padding, dilation, transposed, output_padding,
+                                 groups, output_mask):
+    if groups == 1 or transposed or input.dim() != 4:
+        return NotImplemented
+    aten = torch.ops.aten
+    N, C, H, W = input.shape
+    F, ipg, kh, kw = weight.shape
+    (sh, sw), (ph, pw), (dh, dw) = stride, padding, dilation
+    OH, OW = grad_output.shape[-2:]
+    grad_input = grad_weight = grad_bias = None
+    if output_mask[0]:
+        # dY spread by the stride, padded by (K-1)·d - p on the low side
+        # (negative: cropped) and to X's size on the high side, then
+        # convolved (dilation d) with the filter flipped and its channel roles
+        # swapped within each group.
+        opg = F // groups
+        spread = grad_output
+        if sh != 1 or sw != 1:
+            rows = grad_output.new_zeros(N, F, OH, (OW - 1) * sw + 1)
+            rows = aten.slice_scatter(rows, grad_output, 3, 0, None, sw)
+            spread = grad_output.new_zeros(N, F, (OH - 1) * sh + 1, rows.shape[3])
+            spread = aten.slice_scatter(spread, rows, 2, 0, None, sh)
+        low_h, low_w = (kh - 1) * dh - ph, (kw - 1) * dw - pw
+        high_h = H - (OH - 1) * sh - 1 + ph
+        high_w = W - (OW - 1) * sw - 1 + pw
+        padded = aten.constant_pad_nd(spread, [low_w, high_w, low_h, high_h], 0.0)
+        flipped = (weight.reshape(groups, opg, ipg, kh, kw).transpose(1, 2)
+                   .reshape(C, opg, kh, kw).flip(2, 3))
+        grad_input = aten.convolution(padded, flipped, None, [1, 1], [0, 0],
+                                      dilation, False, [0, 0], groups)
+    if output_mask[1]:
+        x = (input.reshape(N, groups, ipg, H, W).permute(2, 1, 0, 3, 4)
+             .reshape(ipg, groups * N, H, W))
+        dw_full = aten.convolution(x, grad_output.transpose(0, 1), None,
+                                   [dh, dw], [ph, pw], [sh, sw], False, [0, 0],
+                                   groups)
+        grad_weight = dw_full[:, :, :kh, :kw].transpose(0, 1)
+    if output_mask[2]:
+        grad_bias = grad_output.sum([0, 2, 3])
+    return grad_input, grad_weight, grad_bias
 
 
 # torch-mlir lowers aten.max_pool2d_with_indices_backward to tm_tensor.scatter
@@ -400,7 +481,9 @@ def export_training(name):
         target = torch.randn(model.model(x).shape, generator=gen)
     decompositions = {**core_aten_decompositions(), **get_decomposition_table(),
                       torch.ops.aten.max_pool2d_with_indices_backward.default:
-                          max_pool2d_backward_as_masks}
+                          max_pool2d_backward_as_masks,
+                      torch.ops.aten.convolution_backward.default:
+                          convolution_backward_grouped}
     gm, sig = aot.aot_export_module(model, (x, target), trace_joint=True,
                                     output_loss_index=0,
                                     decompositions=decompositions)

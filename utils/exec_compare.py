@@ -330,6 +330,21 @@ def agree(got, ref, atol, rtol, scale):
     return abs(got - ref) <= atol + rtol * scale
 
 
+def print_summary(signatures, printed, external):
+    """One line per printed result of each function."""
+    position = 0
+    for func, num_results in signatures:
+        names = [r["name"] for r in (external or {}).get("functions", {}).get(func, []) if r["size"]]
+        for index, values in enumerate(printed[position:position + num_results]):
+            name = names[index] if index < len(names) else f"result #{index}"
+            largest = max((abs(v) for v in values), default=0.0)
+            norm = math.sqrt(sum(v * v for v in values))
+            first = ", ".join(f"{v:.6g}" for v in values[:4])
+            print(f"@{func} {name}: {len(values)} values, max|v| {largest:.6g}, "
+                  f"L2 {norm:.6g}, [{first}{', ...' if len(values) > 4 else ''}]")
+        position += num_results
+
+
 def compare_with_reference(external, args, signatures, runs):
     """Checks every run's printed results against the samples of
     `external` (see the docstring); prints a line per run and function and
@@ -402,6 +417,9 @@ def main():
                         help="print only disagreeing functions and the summary")
     parser.add_argument("--reference", metavar="JSON",
                         help="also check both runs against these results (see the docstring)")
+    parser.add_argument("--summary", action="store_true",
+                        help="print each result of the rewritten run (its name from --reference): "
+                             "size, largest magnitude, L2 norm, first values")
     parser.add_argument("--ref-rtol", type=float, default=1e-4)
     parser.add_argument("--ref-atol", type=float, default=1e-6)
     args = parser.parse_args(join_flag_values(sys.argv[1:]))
@@ -451,6 +469,8 @@ def main():
         sys.exit(f"exec_compare: expected {expected} printed results, got "
                  f"{len(reference)} before and {len(rewritten)} after the rewrite")
 
+    if args.summary:
+        print_summary(signatures, rewritten, external)
     disagreeing = 0
     if external is not None:
         disagreeing += compare_with_reference(external, args, signatures,

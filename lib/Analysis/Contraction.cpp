@@ -206,6 +206,10 @@ public:
       : leaves(leaves), reason(reason) {}
 
   FailureOr<Contraction> evaluate(Value value, unsigned depth = 0);
+  FailureOr<Contraction> evaluateExpanded(Value value,
+                                          ArrayRef<ReassociationIndices> groups,
+                                          ArrayRef<int64_t> shape,
+                                          unsigned depth = 0);
 
 private:
   FailureOr<Contraction> fail(const Twine &why) {
@@ -213,6 +217,8 @@ private:
     return failure();
   }
   FailureOr<Contraction> evaluateLinalg(linalg::LinalgOp op, unsigned depth);
+  std::optional<FailureOr<Contraction>>
+  evaluateRegrouped(tensor::ExpandShapeOp expand, unsigned depth);
   FailureOr<LinearIndex> indexOf(Value value, unsigned numVariables,
                                  ArrayRef<unsigned> loopToVariable);
 
@@ -402,55 +408,9 @@ FailureOr<Contraction> Evaluator::evaluate(Value value, unsigned depth) {
   }
 
   if (auto expand = dyn_cast<tensor::ExpandShapeOp>(def)) {
-    // torch-mlir's grouped convolutions collapse (group, channel) into one
-    // dimension, slice other dimensions, and expand the same groups again:
-    // that is a slice of the uncollapsed value, without the merged index.
-    SmallVector<tensor::ExtractSliceOp> slices;
-    Value source = expand.getSrc();
-    while (auto slice = source.getDefiningOp<tensor::ExtractSliceOp>()) {
-      slices.push_back(slice);
-      source = slice.getSource();
-    }
-    auto collapse = source.getDefiningOp<tensor::CollapseShapeOp>();
-    if (collapse && collapse.getReassociationIndices() ==
-                        expand.getReassociationIndices()) {
-      auto groups = expand.getReassociationIndices();
-      auto sourceShape = collapse.getSrcType().getShape();
-      SmallVector<int64_t> offsets(groups.size(), 0);
-      bool regrouped = true;
-      for (tensor::ExtractSliceOp slice : slices) {
-        if (!slice.getOffsets().empty() || !slice.getSizes().empty() ||
-            !slice.getStrides().empty() ||
-            slice.getSourceType().getRank() != slice.getType().getRank() ||
-            llvm::any_of(slice.getStaticStrides(),
-                         [](int64_t s) { return s != 1; })) {
-          regrouped = false;
-          break;
-        }
-        for (auto [j, group] : llvm::enumerate(groups)) {
-          offsets[j] += slice.getStaticOffsets()[j];
-          if (group.size() > 1 &&
-              (slice.getStaticOffsets()[j] != 0 ||
-               slice.getStaticSizes()[j] != slice.getSourceType().getDimSize(j)))
-            regrouped = false;
-        }
-      }
-      for (auto [j, group] : llvm::enumerate(groups))
-        for (int64_t d : group)
-          if (group.size() > 1 && shape[d] != sourceShape[d])
-            regrouped = false;
-      if (regrouped) {
-        FailureOr<Contraction> in = evaluate(collapse.getSrc(), depth + 1);
-        if (failed(in))
-          return failure();
-        SmallVector<LinearIndex> outputs(rank);
-        for (auto [j, group] : llvm::enumerate(groups))
-          for (int64_t d : group)
-            outputs[d] = LinearIndex::dim(rank, d) +
-                         LinearIndex::constantIndex(rank, offsets[j]);
-        return compose(*in, shape, rank, outputs);
-      }
-    }
+    if (std::optional<FailureOr<Contraction>> regrouped =
+            evaluateRegrouped(expand, depth))
+      return *regrouped;
     FailureOr<Contraction> in = evaluate(expand.getSrc(), depth + 1);
     if (failed(in))
       return failure();
@@ -484,6 +444,106 @@ FailureOr<Contraction> Evaluator::evaluate(Value value, unsigned depth) {
     return evaluateLinalg(linalgOp, depth);
   return fail("'" + def->getName().getStringRef() +
               "' is not an op the contraction analysis knows");
+}
+
+/// torch-mlir's grouped convolutions collapse (group, channel) into one
+/// dimension, slice or zero-pad the other dimensions, and expand the same
+/// groups again. Through the collapse the merged index would be a quotient
+/// and a remainder, which affine indices cannot express; but the whole is
+/// the uncollapsed value sliced and padded in its other dimensions. Returns
+/// std::nullopt when `expand` does not end such a chain.
+std::optional<FailureOr<Contraction>>
+Evaluator::evaluateRegrouped(tensor::ExpandShapeOp expand, unsigned depth) {
+  SmallVector<ReassociationIndices> groups =
+      expand.getReassociationIndices();
+  auto isMerged = [&](unsigned j) { return groups[j].size() > 1; };
+  // The slices and pads between the expand and the collapse, outermost
+  // first; each must leave the merged dimensions whole.
+  SmallVector<Operation *> steps;
+  Value source = expand.getSrc();
+  while (Operation *def = source.getDefiningOp()) {
+    if (auto slice = dyn_cast<tensor::ExtractSliceOp>(def)) {
+      if (!slice.getOffsets().empty() || !slice.getSizes().empty() ||
+          !slice.getStrides().empty() ||
+          slice.getSourceType().getRank() != slice.getType().getRank())
+        return std::nullopt;
+      for (unsigned j = 0; j < groups.size(); ++j)
+        if (isMerged(j) && (slice.getStaticOffsets()[j] != 0 ||
+                            slice.getStaticStrides()[j] != 1 ||
+                            slice.getStaticSizes()[j] !=
+                                slice.getSourceType().getDimSize(j)))
+          return std::nullopt;
+      steps.push_back(slice);
+      source = slice.getSource();
+      continue;
+    }
+    if (auto pad = dyn_cast<tensor::PadOp>(def)) {
+      Value padValue = pad.getConstantPaddingValue();
+      if (!padValue || !matchPattern(padValue, m_AnyZeroFloat()) ||
+          !pad.getLow().empty() || !pad.getHigh().empty())
+        return std::nullopt;
+      for (unsigned j = 0; j < groups.size(); ++j)
+        if (isMerged(j) &&
+            (pad.getStaticLow()[j] != 0 || pad.getStaticHigh()[j] != 0))
+          return std::nullopt;
+      steps.push_back(pad);
+      source = pad.getSource();
+      continue;
+    }
+    break;
+  }
+  auto collapse = source.getDefiningOp<tensor::CollapseShapeOp>();
+  if (!collapse || collapse.getReassociationIndices() != groups)
+    return std::nullopt;
+  ArrayRef<int64_t> expandedShape = expand.getResultType().getShape();
+  SmallVector<int64_t> shape(collapse.getSrcType().getShape());
+  for (unsigned j = 0; j < groups.size(); ++j)
+    if (isMerged(j))
+      for (int64_t d : groups[j])
+        if (shape[d] != expandedShape[d])
+          return std::nullopt;
+
+  FailureOr<Contraction> result = evaluate(collapse.getSrc(), depth + 1);
+  if (failed(result))
+    return result;
+  unsigned rank = shape.size();
+  // Replay the steps innermost first, in the uncollapsed dimensions: a
+  // dimension of its own group is sliced or padded as the step says.
+  for (Operation *step : llvm::reverse(steps)) {
+    ArrayRef<int64_t> stepShape =
+        cast<RankedTensorType>(step->getResult(0).getType()).getShape();
+    SmallVector<int64_t> next(shape);
+    SmallVector<LinearIndex> outputs;
+    for (unsigned d = 0; d < rank; ++d)
+      outputs.push_back(LinearIndex::dim(rank, d));
+    SmallVector<std::pair<unsigned, int64_t>> bounds;
+    for (unsigned j = 0; j < groups.size(); ++j) {
+      if (isMerged(j))
+        continue;
+      unsigned d = groups[j].front();
+      next[d] = stepShape[j];
+      if (auto slice = dyn_cast<tensor::ExtractSliceOp>(step)) {
+        outputs[d] =
+            LinearIndex::constantIndex(rank, slice.getStaticOffsets()[j]) +
+            LinearIndex::dim(rank, d, slice.getStaticStrides()[j]);
+        continue;
+      }
+      auto pad = cast<tensor::PadOp>(step);
+      outputs[d] = LinearIndex::dim(rank, d) -
+                   LinearIndex::constantIndex(rank, pad.getStaticLow()[j]);
+      if (pad.getStaticLow()[j] != 0 || pad.getStaticHigh()[j] != 0)
+        bounds.push_back({d, shape[d]});
+    }
+    Contraction composed = compose(*result, next, rank, outputs);
+    for (auto [d, size] : bounds) {
+      LinearIndex expr = outputs[d];
+      expr.coefficients.resize(composed.getNumVariables(), 0);
+      addBounds(composed, expr, size);
+    }
+    *result = std::move(composed);
+    shape = std::move(next);
+  }
+  return result;
 }
 
 FailureOr<Contraction> Evaluator::evaluateLinalg(linalg::LinalgOp op,
@@ -607,6 +667,60 @@ FailureOr<Contraction> mlir::convbn::evaluateContraction(
     Value value, ArrayRef<Value> leaves, std::string &reason) {
   Evaluator evaluator(leaves, reason);
   return evaluator.evaluate(value);
+}
+
+/// The expansion is pushed through transposes (whose dimensions carry their
+/// groups along) until it meets a collapse_shape of the same groups, which
+/// it cancels; anywhere else the value is evaluated and split.
+FailureOr<Contraction>
+Evaluator::evaluateExpanded(Value value, ArrayRef<ReassociationIndices> groups,
+                            ArrayRef<int64_t> shape, unsigned depth) {
+  if (depth > 32)
+    return fail("too many ops between the value and its leaves");
+  Operation *def = value.getDefiningOp();
+  if (auto collapse = dyn_cast_if_present<tensor::CollapseShapeOp>(def)) {
+    if (collapse.getReassociationIndices() == groups &&
+        collapse.getSrcType().getShape() == shape)
+      return evaluate(collapse.getSrc(), depth + 1);
+  }
+  if (auto transpose = dyn_cast_if_present<linalg::TransposeOp>(def)) {
+    // out[j] = in[perm[j]]: the input's dimension perm[j] splits as the
+    // output's j does.
+    ArrayRef<int64_t> perm = transpose.getPermutation();
+    SmallVector<SmallVector<int64_t>> sizes(perm.size());
+    for (auto [j, group] : llvm::enumerate(groups))
+      for (int64_t d : group)
+        sizes[perm[j]].push_back(shape[d]);
+    SmallVector<ReassociationIndices> inputGroups;
+    SmallVector<int64_t> inputShape, firstOf;
+    for (ArrayRef<int64_t> split : sizes) {
+      firstOf.push_back(inputShape.size());
+      inputGroups.push_back(llvm::to_vector(llvm::seq<int64_t>(
+          inputShape.size(), inputShape.size() + split.size())));
+      llvm::append_range(inputShape, split);
+    }
+    FailureOr<Contraction> in = evaluateExpanded(
+        transpose.getInput(), inputGroups, inputShape, depth + 1);
+    if (failed(in))
+      return failure();
+    unsigned rank = shape.size();
+    SmallVector<LinearIndex> outputs(inputShape.size());
+    for (auto [j, group] : llvm::enumerate(groups))
+      for (auto [k, d] : llvm::enumerate(group))
+        outputs[firstOf[perm[j]] + k] = LinearIndex::dim(rank, d);
+    return compose(*in, shape, rank, outputs);
+  }
+  FailureOr<Contraction> in = evaluate(value, depth + 1);
+  if (failed(in))
+    return failure();
+  return expandOutputs(*in, groups, shape);
+}
+
+FailureOr<Contraction> mlir::convbn::evaluateExpandedContraction(
+    Value value, ArrayRef<ReassociationIndices> groups,
+    ArrayRef<int64_t> shape, ArrayRef<Value> leaves, std::string &reason) {
+  Evaluator evaluator(leaves, reason);
+  return evaluator.evaluateExpanded(value, groups, shape);
 }
 
 Contraction mlir::convbn::readContraction(const Contraction &contraction,
@@ -766,11 +880,77 @@ static Contraction withoutUnitVariables(const Contraction &c) {
   return result;
 }
 
+/// `c` with each output variable that its conditions and the bounds of its
+/// reads fix to one value replaced by that value in every index, and the
+/// value stated as a pair of conditions. Reads of size-1 dimensions
+/// otherwise differ in how a frontend's reshapes spread the fixed variables
+/// over them: X[0, kh + kw - 2] and X[kh - 1, kw - 1] of a 1x1 input padded
+/// to 3x3 both say "kh = kw = 1".
+static Contraction pinFixedOutputs(const Contraction &c) {
+  unsigned n = c.getNumVariables();
+  SmallVector<int64_t> low(c.numOutputs, 0), high;
+  for (unsigned v = 0; v < c.numOutputs; ++v)
+    high.push_back(c.ranges[v] - 1);
+  // Bounds from `expr >= 0` where expr is ±v + constant.
+  auto tighten = [&](const LinearIndex &expr) {
+    if (expr.denominator != 1)
+      return;
+    int variable = -1;
+    for (unsigned v = 0; v < n; ++v) {
+      if (expr.coefficients[v] == 0)
+        continue;
+      if (variable != -1 || v >= c.numOutputs ||
+          std::abs(expr.coefficients[v]) != 1)
+        return;
+      variable = v;
+    }
+    if (variable < 0)
+      return;
+    if (expr.coefficients[variable] == 1)
+      low[variable] = std::max(low[variable], -expr.constant);
+    else
+      high[variable] = std::min(high[variable], expr.constant);
+  };
+  for (const Condition &condition : c.conditions)
+    if (condition.kind == Condition::Kind::NonNegative)
+      tighten(condition.expr);
+  for (const Read &read : c.factors) {
+    auto shape = cast<RankedTensorType>(read.tensor.getType()).getShape();
+    for (auto [index, size] : llvm::zip(read.indices, shape)) {
+      tighten(index);
+      tighten(LinearIndex::constantIndex(n, size - 1) - index);
+    }
+  }
+  SmallVector<LinearIndex> replacement;
+  SmallVector<unsigned> pinned;
+  for (unsigned v = 0; v < n; ++v) {
+    if (v < c.numOutputs && low[v] == high[v] && c.ranges[v] > 1) {
+      replacement.push_back(LinearIndex::constantIndex(n, low[v]));
+      pinned.push_back(v);
+    } else {
+      replacement.push_back(LinearIndex::dim(n, v));
+    }
+  }
+  if (pinned.empty())
+    return c;
+  Contraction result;
+  result.ranges = c.ranges;
+  result.numOutputs = c.numOutputs;
+  appendSubstituted(c, replacement, n, result);
+  for (unsigned v : pinned) {
+    LinearIndex at = LinearIndex::dim(n, v) - LinearIndex::constantIndex(n, low[v]);
+    result.conditions.push_back({Condition::Kind::NonNegative, at});
+    result.conditions.push_back(
+        {Condition::Kind::NonNegative, LinearIndex::constantIndex(n, 0) - at});
+  }
+  return result;
+}
+
 LogicalResult mlir::convbn::checkEquivalent(const Contraction &unitA,
                                             const Contraction &unitB,
                                             std::string &reason) {
-  Contraction a = withoutUnitVariables(unitA);
-  Contraction b = withoutUnitVariables(unitB);
+  Contraction a = pinFixedOutputs(withoutUnitVariables(unitA));
+  Contraction b = pinFixedOutputs(withoutUnitVariables(unitB));
   auto fail = [&](const Twine &why) {
     reason = why.str();
     return failure();

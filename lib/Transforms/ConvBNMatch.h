@@ -55,6 +55,10 @@ struct ConvBNMatch {
   Operation *conv = nullptr;
   ConvLayout layout;
   Value input;                  // after looking through an absorbed pad
+  /// When the absorbed pad was under a reshape that splits the channel
+  /// (torch-mlir's grouped convolutions: (group, channel)), that reshape:
+  /// the fused op reads `input` regrouped the same way.
+  tensor::ExpandShapeOp inputRegroup;
   SmallVector<int64_t> padding; // lows then highs
   Value initBias;               // per-channel vector the conv accumulates into
   BatchNormParams params;
@@ -74,6 +78,20 @@ struct ConvBNMatch {
   /// graph, the backward's (γ's gradient reads Y).
   SmallVector<OpOperand *> backwardUses;
 };
+
+/// The type of the fused op's input: `input`'s, regrouped as
+/// `inputRegroup` does (whose groups of one dimension keep `input`'s size).
+inline RankedTensorType getFusedInputType(const ConvBNMatch &match) {
+  auto type = cast<RankedTensorType>(match.input.getType());
+  tensor::ExpandShapeOp regroup = match.inputRegroup; // op handles: by value
+  if (!regroup)
+    return type;
+  SmallVector<int64_t> shape(regroup.getResultType().getShape());
+  for (auto [j, group] : llvm::enumerate(regroup.getReassociationIndices()))
+    if (group.size() == 1)
+      shape[group.front()] = type.getDimSize(j);
+  return RankedTensorType::get(shape, type.getElementType());
+}
 
 } // namespace mlir::convbn
 

@@ -320,26 +320,53 @@ FailureOr<Value> ConvBNMatcher::matchInitBias(Value init,
   return bias;
 }
 
-/// Moves a zero tensor.pad of the input's spatial dimensions into `padding`.
+/// Moves a zero tensor.pad of the input's spatial dimensions into `padding`,
+/// also from under a static tensor.expand_shape that splits only other
+/// dimensions (a grouped convolution's channel), which the fused op's input
+/// then applies to the unpadded value.
 void ConvBNMatcher::absorbPadding(ConvBNMatch &match) {
   ConvDims dims = getConvDims(match.layout);
   SmallVector<unsigned> spatial = ConvDims::getSpatialDims(dims.input);
   match.padding.assign(2 * spatial.size(), 0);
-  auto pad = match.input.getDefiningOp<tensor::PadOp>();
+  auto regroup = match.input.getDefiningOp<tensor::ExpandShapeOp>();
+  Value padded = regroup ? regroup.getSrc() : match.input;
+  auto pad = padded.getDefiningOp<tensor::PadOp>();
   if (!pad || !pad.getLow().empty() || !pad.getHigh().empty())
     return;
   Value padValue = pad.getConstantPaddingValue();
   if (!padValue || !matchPattern(padValue, m_AnyZeroFloat()))
     return;
-  ArrayRef<int64_t> low = pad.getStaticLow(), high = pad.getStaticHigh();
-  for (auto [pos, dim] : llvm::enumerate(dims.input))
-    if (!ConvDims::isSpatial(dim) && (low[pos] != 0 || high[pos] != 0))
+  // The pad's dimension of each of the convolution input's, and whether it
+  // is that dimension alone.
+  SmallVector<unsigned> padDim;
+  SmallVector<bool> alone;
+  if (regroup) {
+    if (!regroup.getResultType().hasStaticShape() ||
+        !pad.getSourceType().hasStaticShape())
       return;
+    padDim.resize(regroup.getResultType().getRank());
+    alone.resize(padDim.size());
+    for (auto [j, group] : llvm::enumerate(regroup.getReassociationIndices()))
+      for (int64_t pos : group) {
+        padDim[pos] = j;
+        alone[pos] = group.size() == 1;
+      }
+  } else {
+    padDim = llvm::to_vector(llvm::seq<unsigned>(0, dims.input.size()));
+    alone.assign(dims.input.size(), true);
+  }
+  ArrayRef<int64_t> low = pad.getStaticLow(), high = pad.getStaticHigh();
+  for (auto [pos, dim] : llvm::enumerate(dims.input)) {
+    bool isPadded = low[padDim[pos]] != 0 || high[padDim[pos]] != 0;
+    if (isPadded && (!ConvDims::isSpatial(dim) || !alone[pos]))
+      return;
+  }
   for (auto [i, pos] : llvm::enumerate(spatial)) {
-    match.padding[i] = low[pos];
-    match.padding[i + spatial.size()] = high[pos];
+    match.padding[i] = low[padDim[pos]];
+    match.padding[i + spatial.size()] = high[padDim[pos]];
   }
   match.input = pad.getSource();
+  match.inputRegroup = regroup;
 }
 
 /// A linalg convolution may read only a prefix of its (padded) input: its
@@ -352,7 +379,7 @@ bool ConvBNMatcher::fitPaddingToOutput(ConvBNMatch &match,
   ConvDims dims = getConvDims(match.layout);
   SmallVector<int64_t> strides = getConvStrides(match.conv);
   SmallVector<int64_t> dilations = getConvDilations(match.conv);
-  auto inputType = cast<RankedTensorType>(match.input.getType());
+  RankedTensorType inputType = getFusedInputType(match);
   auto filterType = cast<RankedTensorType>(
       cast<linalg::LinalgOp>(match.conv).getDpsInputOperand(1)->get().getType());
   auto outputType = cast<RankedTensorType>(match.conv->getResult(0).getType());
@@ -1075,6 +1102,13 @@ struct FuseConvBNPass : convbn::impl::FuseConvBNBase<FuseConvBNPass> {
                                        rewriter.getZeroAttr(type));
       operandOps.push_back(mean.getDefiningOp());
     }
+    Value input = match.input;
+    if (tensor::ExpandShapeOp regroup = match.inputRegroup) {
+      input = tensor::ExpandShapeOp::create(
+          rewriter, loc, getFusedInputType(match), input,
+          regroup.getReassociationIndices());
+      operandOps.push_back(input.getDefiningOp());
+    }
     SmallVector<int64_t> strides = getConvStrides(match.conv);
     SmallVector<int64_t> dilations = getConvDilations(match.conv);
     auto nonDefault = [&](ArrayRef<int64_t> values,
@@ -1088,7 +1122,7 @@ struct FuseConvBNPass : convbn::impl::FuseConvBNBase<FuseConvBNPass> {
     OperationState state(loc, ConvBNOp::getOperationName());
     ConvBNOp::build(rewriter, state, TypeRange(),
                     ModeAttr::get(ctx, fusedMode),
-                    ConvLayoutAttr::get(ctx, match.layout), match.input,
+                    ConvLayoutAttr::get(ctx, match.layout), input,
                     filter, biasVector, scale, vector(p.offset), mean,
                     variance, nonDefault(strides, 1), nonDefault(dilations, 1),
                     nonDefault(match.padding, 0),
@@ -1125,7 +1159,7 @@ struct FuseConvBNPass : convbn::impl::FuseConvBNBase<FuseConvBNPass> {
                                            backward->gradOutput);
       ConvBNBackwardOp::build(
           rewriter, backwardState, TypeRange(), ModeAttr::get(ctx, fusedMode),
-          ConvLayoutAttr::get(ctx, match.layout), match.input, filter,
+          ConvLayoutAttr::get(ctx, match.layout), input, filter,
           gradOutput, biasVector, scale, mean, variance,
           fused.getConvOutput(), nonDefault(strides, 1),
           nonDefault(dilations, 1), nonDefault(match.padding, 0),
@@ -1184,7 +1218,7 @@ struct FuseConvBNPass : convbn::impl::FuseConvBNBase<FuseConvBNPass> {
       int64_t index = *user.dim.getConstantIndex();
       Value size;
       if (user.batchDim && index == *user.batchDim)
-        size = tensor::DimOp::create(rewriter, user.dim.getLoc(), match.input,
+        size = tensor::DimOp::create(rewriter, user.dim.getLoc(), input,
                                      dims.input.find('n'));
       else
         size = arith::ConstantIndexOp::create(

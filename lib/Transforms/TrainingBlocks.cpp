@@ -281,14 +281,24 @@ static Contraction dataGradientDefinition(const ConvOperands &ops) {
   return result;
 }
 
+/// The fused op's view of a frontend value that it reads through a
+/// tensor.expand_shape (a grouped convolution's filter).
+struct Expansion {
+  SmallVector<ReassociationIndices> groups;
+  ArrayRef<int64_t> shape;
+};
+
 /// The first value reachable from `from` (through at most a few ops) of
 /// `type` that computes `definition` from `leaves`, with the layout's view
-/// of it read through `access` (layout dims -> the value's dims).
+/// of it read through `access` (layout dims -> the value's dims), or, with
+/// an `expansion`, the value expanded as the fused op's operand is (the
+/// layout dims are then its dims).
 static Value findContraction(Value from, RankedTensorType type,
                              ArrayRef<Value> leaves,
                              const Contraction &definition,
                              ArrayRef<LinearIndex> access,
-                             std::string &reason) {
+                             std::string &reason,
+                             const std::optional<Expansion> &expansion = {}) {
   SmallVector<std::pair<Value, unsigned>> worklist = {{from, 0}};
   DenseSet<Value> seen;
   // No candidate of the type at all: the graph does not compute this
@@ -310,7 +320,9 @@ static Value findContraction(Value from, RankedTensorType type,
         continue;
       std::string why;
       FailureOr<Contraction> candidate =
-          evaluateContraction(result, leaves, why);
+          expansion ? evaluateExpandedContraction(result, expansion->groups,
+                                                  expansion->shape, leaves, why)
+                    : evaluateContraction(result, leaves, why);
       if (failed(candidate)) {
         reason = "'" + user->getName().getStringRef().str() +
                  "' is not a contraction of its operands: " + why;
@@ -343,7 +355,7 @@ static void matchConvGradients(const ConvBNMatch &match,
   ConvOperands ops{getConvDims(match.layout), getConvStrides(match.conv),
                    getConvDilations(match.conv), match.padding};
   Value input = match.input, filter = linalgOp.getDpsInputOperand(1)->get();
-  ops.inputType = cast<RankedTensorType>(input.getType());
+  ops.inputType = getFusedInputType(match);
   ops.filterType = cast<RankedTensorType>(filter.getType());
   ops.outputType = cast<RankedTensorType>(match.conv->getResult(0).getType());
   for (unsigned pos : ConvDims::getSpatialDims(ops.dims.input)) {
@@ -360,11 +372,22 @@ static void matchConvGradients(const ConvBNMatch &match,
     fail("the convolution has dynamic shapes");
     return;
   }
-  ops.inputBase = stripReshapes(input);
   ops.filterBase = stripReshapes(filter);
   ops.gradConvOutput = backward.gradConvOutput;
-  FailureOr<SmallVector<LinearIndex>> inputAccess =
-      accessOf(input, ops.inputBase);
+  FailureOr<SmallVector<LinearIndex>> inputAccess = failure();
+  if (tensor::ExpandShapeOp regroup = match.inputRegroup) {
+    // The fused op reads `input` through a reshape it creates.
+    ops.inputBase = input;
+    FailureOr<Contraction> regrouped = expandOutputs(
+        Contraction::leaf(input,
+                          cast<RankedTensorType>(input.getType()).getShape()),
+        regroup.getReassociationIndices(), ops.inputType.getShape());
+    if (succeeded(regrouped))
+      inputAccess = regrouped->factors.front().indices;
+  } else {
+    ops.inputBase = stripReshapes(input);
+    inputAccess = accessOf(input, ops.inputBase);
+  }
   FailureOr<SmallVector<LinearIndex>> filterAccess =
       accessOf(filter, ops.filterBase);
   FailureOr<SmallVector<LinearIndex>> gradAccess = chainEndIndices(match);
@@ -377,11 +400,25 @@ static void matchConvGradients(const ConvBNMatch &match,
   ops.filterAccess = *filterAccess;
   ops.gradAccess = *gradAccess;
 
+  // A filter the frontend splits into (group, channel) for the fused op:
+  // its gradient is found in the same split, which undoes the frontend's
+  // merge of the two (a collapse_shape whose index affine maps cannot split).
+  std::optional<Expansion> filterExpansion;
+  SmallVector<LinearIndex> filterAccessed = ops.filterAccess;
+  auto expand = filter.getDefiningOp<tensor::ExpandShapeOp>();
+  if (expand && expand.getSrc() == ops.filterBase) {
+    filterExpansion = Expansion{expand.getReassociationIndices(),
+                                ops.filterType.getShape()};
+    unsigned rank = ops.filterType.getRank();
+    filterAccessed.clear();
+    for (unsigned d = 0; d < rank; ++d)
+      filterAccessed.push_back(LinearIndex::dim(rank, d));
+  }
   backward.gradFilter = findContraction(
       backward.gradConvOutput,
       cast<RankedTensorType>(ops.filterBase.getType()),
       {ops.inputBase, backward.gradConvOutput}, filterGradientDefinition(ops),
-      ops.filterAccess, backward.unmatchedFilter);
+      filterAccessed, backward.unmatchedFilter, filterExpansion);
   backward.gradInput = findContraction(
       backward.gradConvOutput,
       cast<RankedTensorType>(ops.inputBase.getType()),

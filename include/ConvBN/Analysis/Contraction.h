@@ -86,6 +86,17 @@ FailureOr<Contraction> evaluateContraction(Value value,
                                            ArrayRef<Value> leaves,
                                            std::string &reason);
 
+/// `value` as `tensor.expand_shape` with `groups` to `shape` would give it,
+/// evaluated as a contraction of the `leaves`. Where `value` is a
+/// collapse_shape of the same groups (possibly under transposes), the
+/// expansion cancels it: a merged dimension read through its parts, which
+/// evaluateContraction could only express with a quotient and a remainder
+/// (torch-mlir's filter gradients of grouped convolutions).
+FailureOr<Contraction>
+evaluateExpandedContraction(Value value, ArrayRef<ReassociationIndices> groups,
+                            ArrayRef<int64_t> shape, ArrayRef<Value> leaves,
+                            std::string &reason);
+
 /// `contraction` read at `indices` (one per output, over variables with
 /// `ranges`, of which the first `numOutputs` index the result); the
 /// contraction's own summed variables follow.

@@ -25,7 +25,10 @@ def FuseConvBN : Pass<"fuse-convbn"> {
     `t = (b - μ̂) * a + β` in the composed expressions. The spellings of
     torch-mlir, TOSA (`tosa-to-linalg`), StableHLO and pre-folded
     scale/shift graphs all normalise to these. It absorbs a zero
-    `tensor.pad` of the input's spatial dimensions into `padding` and a
+    `tensor.pad` of the input's spatial dimensions into `padding` (also from
+    under the `tensor.expand_shape` that splits a grouped convolution's
+    channels into (group, channel): the fused op splits the unpadded input)
+    and a
     per-channel bias that the convolution accumulates into (its `outs`) into
     `bias`.
 

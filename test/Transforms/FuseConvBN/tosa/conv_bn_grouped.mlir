@@ -29,8 +29,12 @@
 // RUN:   | FileCheck %s --check-prefix=EXEC
 // REGROUPED-REMARK: remark: fused linalg.conv_2d_nhwgc_gfhwc and {{[0-9]+}} batch-norm ops into convbn.conv_bn deploy
 // REGROUPED-REMARK-NOT: remark:
-// REGROUPED: tensor.expand_shape %{{.*}} {{\[}}[0], [1], [2], [3, 4]] output_shape [1, 18, 18, 2, 2]
+// The zero padding becomes the op's: the unpadded input is split into groups.
+// REGROUPED-NOT: tensor.pad
+// REGROUPED: tensor.expand_shape %{{.*}} {{\[}}[0], [1], [2], [3, 4]] output_shape [1, 16, 16, 2, 2]
+// REGROUPED-NOT: tensor.pad
 // REGROUPED: convbn.conv_bn deploy nhwgc_gfhwc
-// REGROUPED-SAME: tensor<1x18x18x2x2xf32>, tensor<2x4x3x3x2xf32>, tensor<8xf32>
+// REGROUPED-SAME: padding = [1, 1, 1, 1]
+// REGROUPED-SAME: tensor<1x16x16x2x2xf32>, tensor<2x4x3x3x2xf32>, tensor<8xf32>
 // REGROUPED-NOT: linalg.conv
 // EXEC: values agree
