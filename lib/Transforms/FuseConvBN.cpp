@@ -390,24 +390,51 @@ bool ConvBNMatcher::fitPaddingToOutput(ConvBNMatch &match,
     int64_t kernel = filterType.getDimSize(dims.filter.find(letter));
     int64_t output = outputType.getDimSize(dims.output.find(letter));
     if (ShapedType::isDynamic(size) || ShapedType::isDynamic(kernel) ||
-        ShapedType::isDynamic(output) || output <= 0 || strides[i] <= 0 ||
-        dilations[i] <= 0)
+        ShapedType::isDynamic(output) || strides[i] <= 0 || dilations[i] <= 0)
       continue; // the op's verifier has the last word on these
     int64_t &high = match.padding[i + spatial.size()];
+    auto windowsOf = [&](int64_t padded) {
+      int64_t extent = padded - dilations[i] * (kernel - 1) - 1;
+      return extent < 0 ? 0 : extent / strides[i] + 1;
+    };
+    // The fused op's output size follows from its input and attributes; a
+    // convolution declaring another cannot be replaced by it. linalg accepts
+    // fewer windows than fit: the unread end of the padding is dropped
+    // below; 0 windows where some fit (zero-sized work is
+    // --convbn-fold-zero-sized's) or an unread end of the input itself
+    // cannot be expressed.
+    auto mismatch = [&](int64_t windows) {
+      reason = "the convolution computes " + std::to_string(output) +
+               " outputs along dimension " +
+               std::to_string(dims.output.find(letter)) + " where its input (" +
+               std::to_string(size) + " elements) has " +
+               std::to_string(windows) + " windows";
+      return false;
+    };
+    if (output == 0) {
+      int64_t windows = windowsOf(size + match.padding[i] + high);
+      if (windows != 0)
+        return mismatch(windows);
+      continue;
+    }
     // The longest padded extent that still gives `output` windows.
     int64_t longest = (output - 1) * strides[i] +
                       dilations[i] * (kernel - 1) + 1 + (strides[i] - 1);
     int64_t excess = size + match.padding[i] + high - longest;
-    if (excess <= 0)
-      continue;
-    int64_t cut = std::min(excess, high);
-    high -= cut;
-    if (excess > cut) {
-      reason = "the convolution reads only part of its input along dimension " +
-               std::to_string(pos) + " (" + std::to_string(output) +
-               " windows of " + std::to_string(size) + " elements)";
-      return false;
+    if (excess > 0) {
+      int64_t cut = std::min(excess, high);
+      high -= cut;
+      if (excess > cut) {
+        reason =
+            "the convolution reads only part of its input along dimension " +
+            std::to_string(pos) + " (" + std::to_string(output) +
+            " windows of " + std::to_string(size) + " elements)";
+        return false;
+      }
     }
+    int64_t windows = windowsOf(size + match.padding[i] + high);
+    if (windows != output)
+      return mismatch(windows);
   }
   return true;
 }

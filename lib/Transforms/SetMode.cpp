@@ -70,10 +70,29 @@ struct SetModePass : convbn::impl::SetModeBase<SetModePass> {
                       << "' to '" << stringifyMode(mode) << "' mode: " << why;
       failedAny = true;
     };
+    // Forward ops whose kept convolution output is read by something other
+    // than a backward op: only an eval op can go on giving it.
+    llvm::SmallPtrSet<Operation *, 8> readElsewhere;
     for (ConvBNOp forward : forwards) {
       std::string why = whyImpossible(forward, mode);
-      if (!why.empty())
+      if (!why.empty()) {
         refuse(forward, forward.getMode(), why);
+        continue;
+      }
+      Value convOutput = forward.getConvOutput();
+      if (!convOutput)
+        continue;
+      for (Operation *user : convOutput.getUsers()) {
+        if (isa<ConvBNBackwardOp>(user))
+          continue;
+        readElsewhere.insert(forward);
+        if (mode != Mode::Eval)
+          refuse(forward, forward.getMode(),
+                 "its kept convolution output is read by '" +
+                     user->getName().getStringRef() +
+                     "', and only an 'eval' op gives it");
+        break;
+      }
     }
     // The forward op each backward switching to eval reads from.
     DenseMap<Operation *, ConvBNOp> forwardOf;
@@ -110,7 +129,8 @@ struct SetModePass : convbn::impl::SetModeBase<SetModePass> {
     // Forward ops: the new mode, and the convolution output kept exactly
     // when an eval backward will read it.
     IRRewriter rewriter(&getContext());
-    llvm::SmallPtrSet<Operation *, 8> keepers;
+    llvm::SmallPtrSet<Operation *, 8> keepers(readElsewhere.begin(),
+                                              readElsewhere.end());
     for (auto [backward, forward] : forwardOf)
       keepers.insert(forward);
     for (ConvBNBackwardOp backward : backwards)
