@@ -28,6 +28,17 @@ struct Header {
 constexpr size_t kHeaderSpace = 16; // keeps malloc's 16-byte alignment
 static_assert(sizeof(Header) <= kHeaderSpace, "header does not fit");
 
+// CONVBN_MEMTRACK_TRACE=FILE appends `+ ADDRESS SIZE` per allocation and
+// `- ADDRESS` per free to FILE: which buffers are live at the peak
+// (bench/training_memory.py --trace summarises it).
+FILE *traceFile() {
+  static FILE *file = [] {
+    const char *path = std::getenv("CONVBN_MEMTRACK_TRACE");
+    return path && *path ? std::fopen(path, "w") : nullptr;
+  }();
+  return file;
+}
+
 int64_t liveBytes = 0;
 int64_t peakBytes = 0;
 int64_t baselineBytes = 0; // live at the last reset
@@ -40,6 +51,8 @@ void *track(char *base, char *block, size_t size) {
   if (liveBytes > peakBytes)
     peakBytes = liveBytes;
   ++allocations;
+  if (FILE *trace = traceFile())
+    std::fprintf(trace, "+ %p %zu\n", static_cast<void *>(block), size);
   return block;
 }
 } // namespace
@@ -75,6 +88,8 @@ _mlir_memref_to_llvm_free(void *pointer) {
   Header header;
   std::memcpy(&header, block - kHeaderSpace, sizeof(header));
   liveBytes -= static_cast<int64_t>(header.size);
+  if (FILE *trace = traceFile())
+    std::fprintf(trace, "- %p\n", pointer);
   std::free(block - header.offset);
 }
 
@@ -82,6 +97,8 @@ _mlir_memref_to_llvm_free(void *pointer) {
 __attribute__((visibility("default"))) void convbnMemtrackReset() {
   peakBytes = baselineBytes = liveBytes;
   allocations = 0;
+  if (FILE *trace = traceFile())
+    std::fprintf(trace, "reset\n");
 }
 
 __attribute__((visibility("default"))) int64_t convbnMemtrackLiveBytes() {
@@ -95,6 +112,8 @@ __attribute__((visibility("default"))) int64_t convbnMemtrackPeakBytes() {
 /// Prints `convbn-memtrack: baseline B live L peak P allocations A` on
 /// stdout (bytes; B is what was live at the last reset).
 __attribute__((visibility("default"))) void convbnMemtrackPrint() {
+  if (FILE *trace = traceFile())
+    std::fflush(trace);
   std::printf("convbn-memtrack: baseline %lld live %lld peak %lld "
               "allocations %lld\n",
               static_cast<long long>(baselineBytes),

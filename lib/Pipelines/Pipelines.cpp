@@ -54,6 +54,9 @@ void mlir::convbn::buildLowerToCPUPipeline(OpPassManager &pm,
   bufferization::buildBufferDeallocationPipeline(pm);
   // Returning a constant, or a value also used, leaves clones behind.
   pm.addPass(createConvertBufferizationToMemRefPass());
+  // Upstream frees at block ends; a training step must free each
+  // activation when its last reader is done.
+  pm.addPass(convbn::createFreeAfterLastUse());
   if (skipCompute)
     pm.addPass(convbn::createStripBufferCompute());
 

@@ -207,4 +207,28 @@ def StripBufferCompute : Pass<"convbn-strip-buffer-compute"> {
   }];
 }
 
+def FreeAfterLastUse : Pass<"convbn-free-after-last-use"> {
+  let summary = "Move each memref.dealloc to just after its buffer's last use";
+  let description = [{
+    Upstream's ownership-based buffer deallocation
+    (`-buffer-deallocation-pipeline`) frees a buffer at the end of the block
+    that allocates it: in a straight-line training step every activation then
+    stays allocated until the step returns, and the step's peak memory is
+    the sum of everything it allocates. This pass moves a `memref.dealloc`
+    of a `memref.alloc` of the same block up to just after the last op of
+    that block that uses the buffer or a view of it (through
+    `ViewLikeOpInterface` ops such as subview, expand_shape, collapse_shape,
+    cast and reinterpret_cast), so that a buffer is freed as soon as the
+    program is done with it (a conv output that tune's backward does not
+    read is freed in the forward).
+
+    A buffer is left alone when any view of it is used by a terminator
+    (returned or yielded: it escapes), by another dealloc, or by an op that
+    yields memrefs without being a view (unknown aliasing), or outside the
+    block except inside ops of the block (a loop body's use ends with the
+    loop).
+  }];
+  let dependentDialects = ["memref::MemRefDialect"];
+}
+
 #endif // CONVBN_TRANSFORMS_PASSES_TD
