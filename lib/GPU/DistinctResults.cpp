@@ -2,8 +2,11 @@
 //
 // buffer-results-to-out-params gives each result an output parameter and
 // crashes when one buffer is returned twice; a copy per extra position
-// keeps the buffers distinct. It runs just before bufferization: a pure
-// copy would be merged again by CSE.
+// keeps the buffers distinct. On tensors it runs just before bufferization
+// (a pure copy would be merged again by CSE); on buffers just after it,
+// since bufferization may give two returned tensors one buffer (a
+// returned tensor.empty that an op also writes into in place: its contents
+// are undefined, so sharing is legal).
 //
 //===----------------------------------------------------------------------===//
 
@@ -11,6 +14,7 @@
 
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 
 namespace mlir::convbn {
@@ -29,8 +33,25 @@ struct GPUDistinctResultsPass
       DenseSet<Value> returned;
       for (OpOperand &operand : ret->getOpOperands()) {
         Value value = operand.get();
+        if (returned.insert(value).second)
+          continue;
+        if (auto memref = dyn_cast<MemRefType>(value.getType())) {
+          // After bufferization: a new buffer and a copy.
+          if (!memref.getLayout().isIdentity())
+            continue;
+          SmallVector<Value> dynamicSizes;
+          for (int64_t dim = 0; dim < memref.getRank(); ++dim)
+            if (memref.isDynamicDim(dim))
+              dynamicSizes.push_back(
+                  memref::DimOp::create(b, ret.getLoc(), value, dim));
+          Value copy =
+              memref::AllocOp::create(b, ret.getLoc(), memref, dynamicSizes);
+          memref::CopyOp::create(b, ret.getLoc(), value, copy);
+          operand.set(copy);
+          continue;
+        }
         auto type = dyn_cast<RankedTensorType>(value.getType());
-        if (!type || returned.insert(value).second)
+        if (!type)
           continue;
         // An allocation with a copy (not a pure op CSE could merge with
         // the next one): a device-to-device copy once bufferized.

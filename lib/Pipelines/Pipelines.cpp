@@ -115,6 +115,8 @@ void mlir::convbn::buildGPUBufferizePipeline(OpPassManager &pm) {
   // One buffer per result, for buffer-results-to-out-params.
   pm.addNestedPass<func::FuncOp>(createGPUDistinctResults());
   pm.addPass(bufferization::createOneShotBufferizePass(bufferizeOptions));
+  // Bufferization may give two returned tensors one buffer.
+  pm.addNestedPass<func::FuncOp>(createGPUDistinctResults());
 }
 
 void mlir::convbn::buildGPULaunchesPipeline(OpPassManager &pm,

@@ -16,3 +16,25 @@ func.func @twice(%a: tensor<4xf32>, %b: tensor<4xf32>) -> (tensor<4xf32>, tensor
   %s = linalg.add ins(%a, %b : tensor<4xf32>, tensor<4xf32>) outs(%e : tensor<4xf32>) -> tensor<4xf32>
   return %s, %s, %s : tensor<4xf32>, tensor<4xf32>, tensor<4xf32>
 }
+
+// A returned tensor.empty that the add also writes into in place: one
+// buffer after bufferization for two different tensors (legal: the empty
+// tensor's contents are undefined), so the pipeline dedupes again after
+// bufferization (fuzz seed 7, case 1910: a segfault in
+// buffer-results-to-out-params).
+// CHECK-LABEL: func.func @empty_returned
+// NVVM-LABEL:  llvm.func @empty_returned
+func.func @empty_returned(%a: tensor<3xf32>, %b: tensor<3xf32>) -> (tensor<3xf32>, tensor<3xf32>, tensor<3xf32>) {
+  %e = tensor.empty() : tensor<3xf32>
+  %s = linalg.add ins(%a, %b : tensor<3xf32>, tensor<3xf32>) outs(%e : tensor<3xf32>) -> tensor<3xf32>
+  return %s, %s, %e : tensor<3xf32>, tensor<3xf32>, tensor<3xf32>
+}
+
+// On buffers: a copy into a new buffer per extra position.
+// CHECK-LABEL: func.func @buffer_twice
+// CHECK:         %[[C:.+]] = memref.alloc(%{{.+}}) : memref<?xf32>
+// CHECK:         memref.copy %arg0, %[[C]]
+// CHECK:         return %arg0, %[[C]]
+func.func @buffer_twice(%a: memref<?xf32>) -> (memref<?xf32>, memref<?xf32>) {
+  return %a, %a : memref<?xf32>, memref<?xf32>
+}

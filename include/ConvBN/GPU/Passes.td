@@ -46,12 +46,17 @@ def InsertSliceToCopy
 
 def GPUDistinctResults
     : Pass<"convbn-gpu-distinct-results", "::mlir::func::FuncOp"> {
-  let summary = "Return a tensor at most once per return";
+  let summary = "Return a tensor or buffer at most once per return";
   let description = [{
     A value returned in two positions becomes, from its second position
-    on, a copy of it (`bufferization.alloc_tensor` with `copy`, which
-    bufferizes to a device-to-device copy; a pure op would be merged back
-    by CSE, so the pass runs just before bufferization). Training graphs return one tensor twice when
+    on, a copy of it: for a tensor `bufferization.alloc_tensor` with
+    `copy`, which bufferizes to a device-to-device copy (a pure op would be
+    merged back by CSE, so the pipeline runs the pass just before
+    bufferization); for a buffer (identity layout) a `memref.alloc` and a
+    `memref.copy`. The pipeline runs it again just after bufferization,
+    which can give two different returned tensors one buffer: a returned
+    `tensor.empty` that an op also writes into in place (its contents are
+    undefined, so the sharing is legal). Training graphs return one tensor twice when
     two parameters have the same gradient (torch computes `Σ dZ` once for
     the two batch norms of a ResNet's residual add). Upstream's
     `buffer-results-to-out-params`, which the GPU pipeline uses so that
@@ -60,6 +65,7 @@ def GPUDistinctResults
   }];
   let dependentDialects = [
     "::mlir::bufferization::BufferizationDialect",
+    "::mlir::memref::MemRefDialect",
     "::mlir::tensor::TensorDialect",
   ];
 }
