@@ -334,6 +334,10 @@ TRAINING = collections.OrderedDict([
                          "bench/training_memory.py's input (activations "
                          "outweigh the weights, as in training)",
                          resnet18, (8, 3, 112, 112))),
+    ("resnet50_b8_224", ("torchvision resnet50(weights=None), 8x3x224x224: "
+                         "bench/training_memory.py's computed ResNet-50 step "
+                         "(memory and time side by side)", resnet50,
+                         (8, 3, 224, 224))),
     ("resnet50_b32_224", ("torchvision resnet50(weights=None), 32x3x224x224:"
                           " the paper's setting, for bench/training_memory.py "
                           "--skip-compute", resnet50, (32, 3, 224, 224))),
@@ -403,8 +407,11 @@ def convolution_backward_grouped(grad_output, input, weight, bias_sizes, stride,
         high_h = H - (OH - 1) * sh - 1 + ph
         high_w = W - (OW - 1) * sw - 1 + pw
         padded = aten.constant_pad_nd(spread, [low_w, high_w, low_h, high_h], 0.0)
-        flipped = (weight.reshape(groups, opg, ipg, kh, kw).transpose(1, 2)
-                   .reshape(C, opg, kh, kw).flip(2, 3))
+        # Flipped first: the regrouping then ends right where the
+        # convolution splits the groups again (convbn reads the pair as one
+        # view, docs/design.md).
+        flipped = (weight.flip(2, 3).reshape(groups, opg, ipg, kh, kw)
+                   .transpose(1, 2).reshape(C, opg, kh, kw))
         grad_input = aten.convolution(padded, flipped, None, [1, 1], [0, 0],
                                       dilation, False, [0, 0], groups)
     if output_mask[1]:
@@ -511,7 +518,7 @@ def export_training(name):
 
 # Training steps too large for a reference: benchmark inputs, whose
 # gradients run only fused against unfused (bench/training_memory.py).
-NO_AUTOGRAD_REFERENCE = ("resnet18_b8_112", "resnet50_b32_224")
+NO_AUTOGRAD_REFERENCE = ("resnet18_b8_112", "resnet50_b8_224", "resnet50_b32_224")
 
 
 def autograd_reference(name, example, fargs, results):
@@ -564,6 +571,130 @@ def autograd_reference(name, example, fargs, results):
     return {"source": "PyTorch autograd", "generator": "scripts/gen_frontend_ir.py --training",
             "case": name, "torch": torch.__version__, "inputs": {"fan_in_scale": fan_in_scale},
             "functions": {"train_step": entries}}
+
+
+class RandomBlocks(nn.Module):
+    """One or two conv + BN blocks of a random training case: the second
+    makes the first's output a conv input, so its backward has an input
+    gradient."""
+
+    def __init__(self, blocks):
+        super().__init__()
+        self.blocks = nn.ModuleList(blocks)
+
+    def forward(self, x):
+        for b in self.blocks:
+            x = b(x)
+        return x
+
+
+def random_training_case(rng):
+    """A random training step: (description, model factory, input shape).
+    Shapes small enough that a case runs in about a second on the CPU."""
+    def block(cin):
+        k = rng.choice([1, 2, 3, 3, 5])
+        dilation = rng.choice([1, 1, 2]) if k > 1 else 1
+        stride = rng.choice([1, 1, 2, 3])
+        padding = rng.randint(0, (k - 1) * dilation)
+        groups = rng.choice([1, 1, 1, "depthwise", "grouped"])
+        if groups == "depthwise":
+            groups, cout = cin, cin * rng.choice([1, 1, 2])
+        elif groups == "grouped" and cin % 2 == 0:
+            groups, cout = 2, 2 * rng.randint(1, 5)
+        else:
+            groups, cout = 1, rng.randint(1, 10)
+        spec = dict(cin=cin, cout=cout, k=k, stride=stride, padding=padding,
+                    dilation=dilation, groups=groups,
+                    bias=rng.random() < 0.4, relu=rng.random() < 0.5,
+                    eps=rng.choice([1e-5, 1e-3]))
+        frozen = rng.choice(["", "", "conv.", "bn."])
+        return spec, frozen
+    cin = rng.randint(1, 6)
+    specs = [block(cin)]
+    if rng.random() < 0.4:
+        specs.append(block(specs[0][0]["cout"]))
+    # An input large enough for every window.
+    extent = max(1 + (s["k"] - 1) * s["dilation"] - 2 * s["padding"] for s, _ in specs)
+    size = rng.randint(max(extent, 1) + 4, 11)
+    shape = (rng.randint(1, 3), cin, size, size + rng.randint(-1, 1))
+    for spec, _ in specs:
+        shape_out = []
+        for d in shape[2:]:
+            shape_out.append((d + 2 * spec["padding"] - spec["dilation"] *
+                              (spec["k"] - 1) - 1) // spec["stride"] + 1)
+        if min(shape_out) < 1:
+            return None
+    desc = "; ".join(
+        f"Conv2d({s['cin']},{s['cout']},{s['k']},stride={s['stride']},"
+        f"pad={s['padding']},dil={s['dilation']},groups={s['groups']},"
+        f"bias={s['bias']})+BN(eps={s['eps']}){'+ReLU' if s['relu'] else ''}"
+        f"{' frozen ' + f.rstrip('.') if f else ''}" for s, f in specs)
+
+    def make():
+        blocks = []
+        for spec, frozen_part in specs:
+            b = ConvBN(**spec)
+            for n, p in b.named_parameters():
+                if frozen_part and n.startswith(frozen_part):
+                    p.requires_grad_(False)
+            blocks.append(b)
+        return RandomBlocks(blocks)
+    return desc, make, shape
+
+
+def main_training_random(args, vers):
+    """--training-random N: N random training steps (seed --seed) in one
+    module, each function @case_I, with one reference file."""
+    import random
+    rng = random.Random(args.seed)
+    functions, references, descs = [], {}, []
+    index = 0
+    while len(functions) < args.training_random:
+        case = random_training_case(rng)
+        if case is None:
+            continue
+        desc, factory, shape = case
+        name = f"case_{index}"
+        TRAINING[name] = (desc, factory, shape)
+        try:
+            _, _, module, fargs, results, example = export_training(name)
+        except Exception as e:
+            print(f"  {name}: EXPORT FAILED ({desc}): {str(e).splitlines()[0][:200]}")
+            return 1
+        text = module.operation.get_asm()
+        # One module: the function and its attribute aliases renamed.
+        text = re.sub(r"#map(\d*)\b", rf"#{name}_map\1", text)
+        text = text.replace("@train_step(", f"@{name}(")
+        lines = text.strip().splitlines()
+        aliases = [l for l in lines if l.startswith("#")]
+        body = "\n".join(l for l in lines if not l.startswith("#")).strip()
+        assert body.startswith("module {") and body.endswith("}"), body[:200]
+        functions.append((aliases, body[len("module {"):-1].strip("\n")))
+        reference = autograd_reference(name, example, fargs, results)
+        references[name] = reference["functions"]["train_step"]
+        descs.append(f"// @{name}: {desc}, input {'x'.join(map(str, shape))}")
+        index += 1
+        del TRAINING[name]
+    head = (f"// GENERATED by scripts/gen_frontend_ir.py --training-random "
+            f"{args.training_random} --seed {args.seed} -- do not edit.\n"
+            f"// Random training steps (one or two conv + BN blocks; BN in eval),"
+            f" each exported like --training's\n// cases (docs/frontend-ir.md)"
+            f" and renamed into one module.\n"
+            f"// torch {vers['torch']}, torchvision {vers['torchvision']}, "
+            f"torch-mlir {vers['torch-mlir']}\n" + "\n".join(descs) + "\n")
+    aliases = [a for f in functions for a in f[0]]
+    module = ("\n".join(aliases) + "\nmodule {\n" +
+              "\n".join(inner for _, inner in functions) + "\n}\n")
+    p = os.path.join(args.out, "training", "random.mlir")
+    write(p, head + module)
+    check(p, "torch", args.mlir_opt)
+    write(p[:-len(".mlir")] + ".autograd.json", json.dumps({
+        "source": "PyTorch autograd", "generator":
+        f"scripts/gen_frontend_ir.py --training-random {args.training_random} --seed {args.seed}",
+        "torch": torch.__version__, "inputs": {"fan_in_scale": False},
+        "functions": references}) + "\n")
+    print(f"  random: {len(functions)} cases, {os.path.getsize(p)}B")
+    return 0
 
 
 def main_training(args, vers, ap):
@@ -955,6 +1086,10 @@ def main():
                     help="with --arch: also the TOSA form of the "
                          "architectures outside ARCH_TOSA (not committed, "
                          "for size)")
+    ap.add_argument("--training-random", type=int, default=0, metavar="N",
+                    help="write N random training steps (--seed) to "
+                         "OUT/training/random.mlir with PyTorch's gradients")
+    ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--training", nargs="*", metavar="NAME",
                     help="export joint forward + backward graphs of "
                          "training steps to OUT/training/ instead of the "
@@ -976,6 +1111,8 @@ def main():
     print("versions:", vers)
     if args.arch is not None:
         return main_arch(args, vers, ap)
+    if args.training_random:
+        return main_training_random(args, vers)
     if args.training is not None:
         return main_training(args, vers, ap)
     names = args.only or list(CASES)

@@ -540,37 +540,37 @@ module {
     %expanded = tensor.expand_shape %arg158 [[0, 1, 2]] output_shape [32, 1, 1] : tensor<32xf32> into tensor<32x1x1xf32>
     %expanded_15 = tensor.expand_shape %5 [[0, 1, 2]] output_shape [32, 1, 1] : tensor<32xf32> into tensor<32x1x1xf32>
     %6 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%2, %expanded : tensor<2x32x16x16xf32>, tensor<32x1x1xf32>) outs(%0 : tensor<2x32x16x16xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.subf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.subf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x32x16x16xf32>
     %7 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%6, %expanded_15 : tensor<2x32x16x16xf32>, tensor<32x1x1xf32>) outs(%0 : tensor<2x32x16x16xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x32x16x16xf32>
     %expanded_16 = tensor.expand_shape %arg1 [[0, 1, 2]] output_shape [32, 1, 1] : tensor<32xf32> into tensor<32x1x1xf32>
     %8 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%7, %expanded_16 : tensor<2x32x16x16xf32>, tensor<32x1x1xf32>) outs(%0 : tensor<2x32x16x16xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x32x16x16xf32>
     %expanded_17 = tensor.expand_shape %arg2 [[0, 1, 2]] output_shape [32, 1, 1] : tensor<32xf32> into tensor<32x1x1xf32>
     %9 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%8, %expanded_17 : tensor<2x32x16x16xf32>, tensor<32x1x1xf32>) outs(%0 : tensor<2x32x16x16xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.addf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.addf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x32x16x16xf32>
     %10 = linalg.generic {indexing_maps = [#map1, #map3, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%9, %cst_9 : tensor<2x32x16x16xf32>, tensor<f32>) outs(%0 : tensor<2x32x16x16xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.cmpf ogt, %in, %in_737 : f32
-      %1337 = arith.select %1336, %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.cmpf ogt, %in, %in_720 : f32
+      %1337 = arith.select %1336, %in, %in_720 : f32
       linalg.yield %1337 : f32
     } -> tensor<2x32x16x16xf32>
     %11 = linalg.generic {indexing_maps = [#map3, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%cst_8, %10 : tensor<f32>, tensor<2x32x16x16xf32>) outs(%0 : tensor<2x32x16x16xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.cmpf olt, %in, %in_737 : f32
-      %1337 = arith.select %1336, %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.cmpf olt, %in, %in_720 : f32
+      %1337 = arith.select %1336, %in, %in_720 : f32
       linalg.yield %1337 : f32
     } -> tensor<2x32x16x16xf32>
     %padded_18 = tensor.pad %11 low[0, 0, 1, 1] high[0, 0, 1, 1] {
@@ -593,37 +593,37 @@ module {
     %expanded_19 = tensor.expand_shape %arg161 [[0, 1, 2]] output_shape [32, 1, 1] : tensor<32xf32> into tensor<32x1x1xf32>
     %expanded_20 = tensor.expand_shape %14 [[0, 1, 2]] output_shape [32, 1, 1] : tensor<32xf32> into tensor<32x1x1xf32>
     %15 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%12, %expanded_19 : tensor<2x32x16x16xf32>, tensor<32x1x1xf32>) outs(%0 : tensor<2x32x16x16xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.subf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.subf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x32x16x16xf32>
     %16 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%15, %expanded_20 : tensor<2x32x16x16xf32>, tensor<32x1x1xf32>) outs(%0 : tensor<2x32x16x16xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x32x16x16xf32>
     %expanded_21 = tensor.expand_shape %arg4 [[0, 1, 2]] output_shape [32, 1, 1] : tensor<32xf32> into tensor<32x1x1xf32>
     %17 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%16, %expanded_21 : tensor<2x32x16x16xf32>, tensor<32x1x1xf32>) outs(%0 : tensor<2x32x16x16xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x32x16x16xf32>
     %expanded_22 = tensor.expand_shape %arg5 [[0, 1, 2]] output_shape [32, 1, 1] : tensor<32xf32> into tensor<32x1x1xf32>
     %18 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%17, %expanded_22 : tensor<2x32x16x16xf32>, tensor<32x1x1xf32>) outs(%0 : tensor<2x32x16x16xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.addf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.addf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x32x16x16xf32>
     %19 = linalg.generic {indexing_maps = [#map1, #map3, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%18, %cst_9 : tensor<2x32x16x16xf32>, tensor<f32>) outs(%0 : tensor<2x32x16x16xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.cmpf ogt, %in, %in_737 : f32
-      %1337 = arith.select %1336, %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.cmpf ogt, %in, %in_720 : f32
+      %1337 = arith.select %1336, %in, %in_720 : f32
       linalg.yield %1337 : f32
     } -> tensor<2x32x16x16xf32>
     %20 = linalg.generic {indexing_maps = [#map3, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%cst_8, %19 : tensor<f32>, tensor<2x32x16x16xf32>) outs(%0 : tensor<2x32x16x16xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.cmpf olt, %in, %in_737 : f32
-      %1337 = arith.select %1336, %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.cmpf olt, %in, %in_720 : f32
+      %1337 = arith.select %1336, %in, %in_720 : f32
       linalg.yield %1337 : f32
     } -> tensor<2x32x16x16xf32>
     %21 = tensor.empty() : tensor<2x16x16x16xf32>
@@ -644,25 +644,25 @@ module {
     %expanded_23 = tensor.expand_shape %arg164 [[0, 1, 2]] output_shape [16, 1, 1] : tensor<16xf32> into tensor<16x1x1xf32>
     %expanded_24 = tensor.expand_shape %26 [[0, 1, 2]] output_shape [16, 1, 1] : tensor<16xf32> into tensor<16x1x1xf32>
     %27 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%23, %expanded_23 : tensor<2x16x16x16xf32>, tensor<16x1x1xf32>) outs(%21 : tensor<2x16x16x16xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.subf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.subf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x16x16x16xf32>
     %28 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%27, %expanded_24 : tensor<2x16x16x16xf32>, tensor<16x1x1xf32>) outs(%21 : tensor<2x16x16x16xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x16x16x16xf32>
     %expanded_25 = tensor.expand_shape %arg7 [[0, 1, 2]] output_shape [16, 1, 1] : tensor<16xf32> into tensor<16x1x1xf32>
     %29 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%28, %expanded_25 : tensor<2x16x16x16xf32>, tensor<16x1x1xf32>) outs(%21 : tensor<2x16x16x16xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x16x16x16xf32>
     %expanded_26 = tensor.expand_shape %arg8 [[0, 1, 2]] output_shape [16, 1, 1] : tensor<16xf32> into tensor<16x1x1xf32>
     %30 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%29, %expanded_26 : tensor<2x16x16x16xf32>, tensor<16x1x1xf32>) outs(%21 : tensor<2x16x16x16xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.addf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.addf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x16x16x16xf32>
     %31 = tensor.empty() : tensor<2x96x16x16xf32>
@@ -683,37 +683,37 @@ module {
     %expanded_27 = tensor.expand_shape %arg167 [[0, 1, 2]] output_shape [96, 1, 1] : tensor<96xf32> into tensor<96x1x1xf32>
     %expanded_28 = tensor.expand_shape %36 [[0, 1, 2]] output_shape [96, 1, 1] : tensor<96xf32> into tensor<96x1x1xf32>
     %37 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%33, %expanded_27 : tensor<2x96x16x16xf32>, tensor<96x1x1xf32>) outs(%31 : tensor<2x96x16x16xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.subf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.subf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x96x16x16xf32>
     %38 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%37, %expanded_28 : tensor<2x96x16x16xf32>, tensor<96x1x1xf32>) outs(%31 : tensor<2x96x16x16xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x96x16x16xf32>
     %expanded_29 = tensor.expand_shape %arg10 [[0, 1, 2]] output_shape [96, 1, 1] : tensor<96xf32> into tensor<96x1x1xf32>
     %39 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%38, %expanded_29 : tensor<2x96x16x16xf32>, tensor<96x1x1xf32>) outs(%31 : tensor<2x96x16x16xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x96x16x16xf32>
     %expanded_30 = tensor.expand_shape %arg11 [[0, 1, 2]] output_shape [96, 1, 1] : tensor<96xf32> into tensor<96x1x1xf32>
     %40 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%39, %expanded_30 : tensor<2x96x16x16xf32>, tensor<96x1x1xf32>) outs(%31 : tensor<2x96x16x16xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.addf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.addf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x96x16x16xf32>
     %41 = linalg.generic {indexing_maps = [#map1, #map3, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%40, %cst_9 : tensor<2x96x16x16xf32>, tensor<f32>) outs(%31 : tensor<2x96x16x16xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.cmpf ogt, %in, %in_737 : f32
-      %1337 = arith.select %1336, %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.cmpf ogt, %in, %in_720 : f32
+      %1337 = arith.select %1336, %in, %in_720 : f32
       linalg.yield %1337 : f32
     } -> tensor<2x96x16x16xf32>
     %42 = linalg.generic {indexing_maps = [#map3, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%cst_8, %41 : tensor<f32>, tensor<2x96x16x16xf32>) outs(%31 : tensor<2x96x16x16xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.cmpf olt, %in, %in_737 : f32
-      %1337 = arith.select %1336, %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.cmpf olt, %in, %in_720 : f32
+      %1337 = arith.select %1336, %in, %in_720 : f32
       linalg.yield %1337 : f32
     } -> tensor<2x96x16x16xf32>
     %padded_31 = tensor.pad %42 low[0, 0, 1, 1] high[0, 0, 1, 1] {
@@ -738,37 +738,37 @@ module {
     %expanded_33 = tensor.expand_shape %arg170 [[0, 1, 2]] output_shape [96, 1, 1] : tensor<96xf32> into tensor<96x1x1xf32>
     %expanded_34 = tensor.expand_shape %47 [[0, 1, 2]] output_shape [96, 1, 1] : tensor<96xf32> into tensor<96x1x1xf32>
     %48 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%45, %expanded_33 : tensor<2x96x8x8xf32>, tensor<96x1x1xf32>) outs(%43 : tensor<2x96x8x8xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.subf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.subf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x96x8x8xf32>
     %49 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%48, %expanded_34 : tensor<2x96x8x8xf32>, tensor<96x1x1xf32>) outs(%43 : tensor<2x96x8x8xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x96x8x8xf32>
     %expanded_35 = tensor.expand_shape %arg13 [[0, 1, 2]] output_shape [96, 1, 1] : tensor<96xf32> into tensor<96x1x1xf32>
     %50 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%49, %expanded_35 : tensor<2x96x8x8xf32>, tensor<96x1x1xf32>) outs(%43 : tensor<2x96x8x8xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x96x8x8xf32>
     %expanded_36 = tensor.expand_shape %arg14 [[0, 1, 2]] output_shape [96, 1, 1] : tensor<96xf32> into tensor<96x1x1xf32>
     %51 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%50, %expanded_36 : tensor<2x96x8x8xf32>, tensor<96x1x1xf32>) outs(%43 : tensor<2x96x8x8xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.addf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.addf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x96x8x8xf32>
     %52 = linalg.generic {indexing_maps = [#map1, #map3, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%51, %cst_9 : tensor<2x96x8x8xf32>, tensor<f32>) outs(%43 : tensor<2x96x8x8xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.cmpf ogt, %in, %in_737 : f32
-      %1337 = arith.select %1336, %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.cmpf ogt, %in, %in_720 : f32
+      %1337 = arith.select %1336, %in, %in_720 : f32
       linalg.yield %1337 : f32
     } -> tensor<2x96x8x8xf32>
     %53 = linalg.generic {indexing_maps = [#map3, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%cst_8, %52 : tensor<f32>, tensor<2x96x8x8xf32>) outs(%43 : tensor<2x96x8x8xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.cmpf olt, %in, %in_737 : f32
-      %1337 = arith.select %1336, %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.cmpf olt, %in, %in_720 : f32
+      %1337 = arith.select %1336, %in, %in_720 : f32
       linalg.yield %1337 : f32
     } -> tensor<2x96x8x8xf32>
     %54 = tensor.empty() : tensor<2x24x8x8xf32>
@@ -789,25 +789,25 @@ module {
     %expanded_37 = tensor.expand_shape %arg173 [[0, 1, 2]] output_shape [24, 1, 1] : tensor<24xf32> into tensor<24x1x1xf32>
     %expanded_38 = tensor.expand_shape %59 [[0, 1, 2]] output_shape [24, 1, 1] : tensor<24xf32> into tensor<24x1x1xf32>
     %60 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%56, %expanded_37 : tensor<2x24x8x8xf32>, tensor<24x1x1xf32>) outs(%54 : tensor<2x24x8x8xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.subf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.subf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x24x8x8xf32>
     %61 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%60, %expanded_38 : tensor<2x24x8x8xf32>, tensor<24x1x1xf32>) outs(%54 : tensor<2x24x8x8xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x24x8x8xf32>
     %expanded_39 = tensor.expand_shape %arg16 [[0, 1, 2]] output_shape [24, 1, 1] : tensor<24xf32> into tensor<24x1x1xf32>
     %62 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%61, %expanded_39 : tensor<2x24x8x8xf32>, tensor<24x1x1xf32>) outs(%54 : tensor<2x24x8x8xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x24x8x8xf32>
     %expanded_40 = tensor.expand_shape %arg17 [[0, 1, 2]] output_shape [24, 1, 1] : tensor<24xf32> into tensor<24x1x1xf32>
     %63 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%62, %expanded_40 : tensor<2x24x8x8xf32>, tensor<24x1x1xf32>) outs(%54 : tensor<2x24x8x8xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.addf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.addf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x24x8x8xf32>
     %64 = tensor.empty() : tensor<2x144x8x8xf32>
@@ -828,37 +828,37 @@ module {
     %expanded_41 = tensor.expand_shape %arg176 [[0, 1, 2]] output_shape [144, 1, 1] : tensor<144xf32> into tensor<144x1x1xf32>
     %expanded_42 = tensor.expand_shape %69 [[0, 1, 2]] output_shape [144, 1, 1] : tensor<144xf32> into tensor<144x1x1xf32>
     %70 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%66, %expanded_41 : tensor<2x144x8x8xf32>, tensor<144x1x1xf32>) outs(%64 : tensor<2x144x8x8xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.subf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.subf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x144x8x8xf32>
     %71 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%70, %expanded_42 : tensor<2x144x8x8xf32>, tensor<144x1x1xf32>) outs(%64 : tensor<2x144x8x8xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x144x8x8xf32>
     %expanded_43 = tensor.expand_shape %arg19 [[0, 1, 2]] output_shape [144, 1, 1] : tensor<144xf32> into tensor<144x1x1xf32>
     %72 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%71, %expanded_43 : tensor<2x144x8x8xf32>, tensor<144x1x1xf32>) outs(%64 : tensor<2x144x8x8xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x144x8x8xf32>
     %expanded_44 = tensor.expand_shape %arg20 [[0, 1, 2]] output_shape [144, 1, 1] : tensor<144xf32> into tensor<144x1x1xf32>
     %73 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%72, %expanded_44 : tensor<2x144x8x8xf32>, tensor<144x1x1xf32>) outs(%64 : tensor<2x144x8x8xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.addf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.addf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x144x8x8xf32>
     %74 = linalg.generic {indexing_maps = [#map1, #map3, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%73, %cst_9 : tensor<2x144x8x8xf32>, tensor<f32>) outs(%64 : tensor<2x144x8x8xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.cmpf ogt, %in, %in_737 : f32
-      %1337 = arith.select %1336, %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.cmpf ogt, %in, %in_720 : f32
+      %1337 = arith.select %1336, %in, %in_720 : f32
       linalg.yield %1337 : f32
     } -> tensor<2x144x8x8xf32>
     %75 = linalg.generic {indexing_maps = [#map3, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%cst_8, %74 : tensor<f32>, tensor<2x144x8x8xf32>) outs(%64 : tensor<2x144x8x8xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.cmpf olt, %in, %in_737 : f32
-      %1337 = arith.select %1336, %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.cmpf olt, %in, %in_720 : f32
+      %1337 = arith.select %1336, %in, %in_720 : f32
       linalg.yield %1337 : f32
     } -> tensor<2x144x8x8xf32>
     %padded_45 = tensor.pad %75 low[0, 0, 1, 1] high[0, 0, 1, 1] {
@@ -881,37 +881,37 @@ module {
     %expanded_47 = tensor.expand_shape %arg179 [[0, 1, 2]] output_shape [144, 1, 1] : tensor<144xf32> into tensor<144x1x1xf32>
     %expanded_48 = tensor.expand_shape %78 [[0, 1, 2]] output_shape [144, 1, 1] : tensor<144xf32> into tensor<144x1x1xf32>
     %79 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%76, %expanded_47 : tensor<2x144x8x8xf32>, tensor<144x1x1xf32>) outs(%64 : tensor<2x144x8x8xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.subf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.subf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x144x8x8xf32>
     %80 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%79, %expanded_48 : tensor<2x144x8x8xf32>, tensor<144x1x1xf32>) outs(%64 : tensor<2x144x8x8xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x144x8x8xf32>
     %expanded_49 = tensor.expand_shape %arg22 [[0, 1, 2]] output_shape [144, 1, 1] : tensor<144xf32> into tensor<144x1x1xf32>
     %81 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%80, %expanded_49 : tensor<2x144x8x8xf32>, tensor<144x1x1xf32>) outs(%64 : tensor<2x144x8x8xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x144x8x8xf32>
     %expanded_50 = tensor.expand_shape %arg23 [[0, 1, 2]] output_shape [144, 1, 1] : tensor<144xf32> into tensor<144x1x1xf32>
     %82 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%81, %expanded_50 : tensor<2x144x8x8xf32>, tensor<144x1x1xf32>) outs(%64 : tensor<2x144x8x8xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.addf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.addf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x144x8x8xf32>
     %83 = linalg.generic {indexing_maps = [#map1, #map3, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%82, %cst_9 : tensor<2x144x8x8xf32>, tensor<f32>) outs(%64 : tensor<2x144x8x8xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.cmpf ogt, %in, %in_737 : f32
-      %1337 = arith.select %1336, %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.cmpf ogt, %in, %in_720 : f32
+      %1337 = arith.select %1336, %in, %in_720 : f32
       linalg.yield %1337 : f32
     } -> tensor<2x144x8x8xf32>
     %84 = linalg.generic {indexing_maps = [#map3, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%cst_8, %83 : tensor<f32>, tensor<2x144x8x8xf32>) outs(%64 : tensor<2x144x8x8xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.cmpf olt, %in, %in_737 : f32
-      %1337 = arith.select %1336, %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.cmpf olt, %in, %in_720 : f32
+      %1337 = arith.select %1336, %in, %in_720 : f32
       linalg.yield %1337 : f32
     } -> tensor<2x144x8x8xf32>
     %85 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%84, %arg24 : tensor<2x144x8x8xf32>, tensor<24x144x1x1xf32>) outs(%55 : tensor<2x24x8x8xf32>) -> tensor<2x24x8x8xf32>
@@ -929,30 +929,30 @@ module {
     %expanded_51 = tensor.expand_shape %arg182 [[0, 1, 2]] output_shape [24, 1, 1] : tensor<24xf32> into tensor<24x1x1xf32>
     %expanded_52 = tensor.expand_shape %87 [[0, 1, 2]] output_shape [24, 1, 1] : tensor<24xf32> into tensor<24x1x1xf32>
     %88 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%85, %expanded_51 : tensor<2x24x8x8xf32>, tensor<24x1x1xf32>) outs(%54 : tensor<2x24x8x8xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.subf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.subf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x24x8x8xf32>
     %89 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%88, %expanded_52 : tensor<2x24x8x8xf32>, tensor<24x1x1xf32>) outs(%54 : tensor<2x24x8x8xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x24x8x8xf32>
     %expanded_53 = tensor.expand_shape %arg25 [[0, 1, 2]] output_shape [24, 1, 1] : tensor<24xf32> into tensor<24x1x1xf32>
     %90 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%89, %expanded_53 : tensor<2x24x8x8xf32>, tensor<24x1x1xf32>) outs(%54 : tensor<2x24x8x8xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x24x8x8xf32>
     %expanded_54 = tensor.expand_shape %arg26 [[0, 1, 2]] output_shape [24, 1, 1] : tensor<24xf32> into tensor<24x1x1xf32>
     %91 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%90, %expanded_54 : tensor<2x24x8x8xf32>, tensor<24x1x1xf32>) outs(%54 : tensor<2x24x8x8xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.addf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.addf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x24x8x8xf32>
     %92 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%63, %91 : tensor<2x24x8x8xf32>, tensor<2x24x8x8xf32>) outs(%54 : tensor<2x24x8x8xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.addf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.addf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x24x8x8xf32>
     %93 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%92, %arg27 : tensor<2x24x8x8xf32>, tensor<144x24x1x1xf32>) outs(%65 : tensor<2x144x8x8xf32>) -> tensor<2x144x8x8xf32>
@@ -970,37 +970,37 @@ module {
     %expanded_55 = tensor.expand_shape %arg185 [[0, 1, 2]] output_shape [144, 1, 1] : tensor<144xf32> into tensor<144x1x1xf32>
     %expanded_56 = tensor.expand_shape %95 [[0, 1, 2]] output_shape [144, 1, 1] : tensor<144xf32> into tensor<144x1x1xf32>
     %96 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%93, %expanded_55 : tensor<2x144x8x8xf32>, tensor<144x1x1xf32>) outs(%64 : tensor<2x144x8x8xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.subf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.subf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x144x8x8xf32>
     %97 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%96, %expanded_56 : tensor<2x144x8x8xf32>, tensor<144x1x1xf32>) outs(%64 : tensor<2x144x8x8xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x144x8x8xf32>
     %expanded_57 = tensor.expand_shape %arg28 [[0, 1, 2]] output_shape [144, 1, 1] : tensor<144xf32> into tensor<144x1x1xf32>
     %98 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%97, %expanded_57 : tensor<2x144x8x8xf32>, tensor<144x1x1xf32>) outs(%64 : tensor<2x144x8x8xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x144x8x8xf32>
     %expanded_58 = tensor.expand_shape %arg29 [[0, 1, 2]] output_shape [144, 1, 1] : tensor<144xf32> into tensor<144x1x1xf32>
     %99 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%98, %expanded_58 : tensor<2x144x8x8xf32>, tensor<144x1x1xf32>) outs(%64 : tensor<2x144x8x8xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.addf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.addf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x144x8x8xf32>
     %100 = linalg.generic {indexing_maps = [#map1, #map3, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%99, %cst_9 : tensor<2x144x8x8xf32>, tensor<f32>) outs(%64 : tensor<2x144x8x8xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.cmpf ogt, %in, %in_737 : f32
-      %1337 = arith.select %1336, %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.cmpf ogt, %in, %in_720 : f32
+      %1337 = arith.select %1336, %in, %in_720 : f32
       linalg.yield %1337 : f32
     } -> tensor<2x144x8x8xf32>
     %101 = linalg.generic {indexing_maps = [#map3, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%cst_8, %100 : tensor<f32>, tensor<2x144x8x8xf32>) outs(%64 : tensor<2x144x8x8xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.cmpf olt, %in, %in_737 : f32
-      %1337 = arith.select %1336, %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.cmpf olt, %in, %in_720 : f32
+      %1337 = arith.select %1336, %in, %in_720 : f32
       linalg.yield %1337 : f32
     } -> tensor<2x144x8x8xf32>
     %padded_59 = tensor.pad %101 low[0, 0, 1, 1] high[0, 0, 1, 1] {
@@ -1025,37 +1025,37 @@ module {
     %expanded_61 = tensor.expand_shape %arg188 [[0, 1, 2]] output_shape [144, 1, 1] : tensor<144xf32> into tensor<144x1x1xf32>
     %expanded_62 = tensor.expand_shape %106 [[0, 1, 2]] output_shape [144, 1, 1] : tensor<144xf32> into tensor<144x1x1xf32>
     %107 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%104, %expanded_61 : tensor<2x144x4x4xf32>, tensor<144x1x1xf32>) outs(%102 : tensor<2x144x4x4xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.subf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.subf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x144x4x4xf32>
     %108 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%107, %expanded_62 : tensor<2x144x4x4xf32>, tensor<144x1x1xf32>) outs(%102 : tensor<2x144x4x4xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x144x4x4xf32>
     %expanded_63 = tensor.expand_shape %arg31 [[0, 1, 2]] output_shape [144, 1, 1] : tensor<144xf32> into tensor<144x1x1xf32>
     %109 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%108, %expanded_63 : tensor<2x144x4x4xf32>, tensor<144x1x1xf32>) outs(%102 : tensor<2x144x4x4xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x144x4x4xf32>
     %expanded_64 = tensor.expand_shape %arg32 [[0, 1, 2]] output_shape [144, 1, 1] : tensor<144xf32> into tensor<144x1x1xf32>
     %110 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%109, %expanded_64 : tensor<2x144x4x4xf32>, tensor<144x1x1xf32>) outs(%102 : tensor<2x144x4x4xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.addf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.addf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x144x4x4xf32>
     %111 = linalg.generic {indexing_maps = [#map1, #map3, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%110, %cst_9 : tensor<2x144x4x4xf32>, tensor<f32>) outs(%102 : tensor<2x144x4x4xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.cmpf ogt, %in, %in_737 : f32
-      %1337 = arith.select %1336, %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.cmpf ogt, %in, %in_720 : f32
+      %1337 = arith.select %1336, %in, %in_720 : f32
       linalg.yield %1337 : f32
     } -> tensor<2x144x4x4xf32>
     %112 = linalg.generic {indexing_maps = [#map3, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%cst_8, %111 : tensor<f32>, tensor<2x144x4x4xf32>) outs(%102 : tensor<2x144x4x4xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.cmpf olt, %in, %in_737 : f32
-      %1337 = arith.select %1336, %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.cmpf olt, %in, %in_720 : f32
+      %1337 = arith.select %1336, %in, %in_720 : f32
       linalg.yield %1337 : f32
     } -> tensor<2x144x4x4xf32>
     %113 = tensor.empty() : tensor<2x32x4x4xf32>
@@ -1075,25 +1075,25 @@ module {
     %expanded_65 = tensor.expand_shape %arg191 [[0, 1, 2]] output_shape [32, 1, 1] : tensor<32xf32> into tensor<32x1x1xf32>
     %expanded_66 = tensor.expand_shape %117 [[0, 1, 2]] output_shape [32, 1, 1] : tensor<32xf32> into tensor<32x1x1xf32>
     %118 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%115, %expanded_65 : tensor<2x32x4x4xf32>, tensor<32x1x1xf32>) outs(%113 : tensor<2x32x4x4xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.subf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.subf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x32x4x4xf32>
     %119 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%118, %expanded_66 : tensor<2x32x4x4xf32>, tensor<32x1x1xf32>) outs(%113 : tensor<2x32x4x4xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x32x4x4xf32>
     %expanded_67 = tensor.expand_shape %arg34 [[0, 1, 2]] output_shape [32, 1, 1] : tensor<32xf32> into tensor<32x1x1xf32>
     %120 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%119, %expanded_67 : tensor<2x32x4x4xf32>, tensor<32x1x1xf32>) outs(%113 : tensor<2x32x4x4xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x32x4x4xf32>
     %expanded_68 = tensor.expand_shape %arg35 [[0, 1, 2]] output_shape [32, 1, 1] : tensor<32xf32> into tensor<32x1x1xf32>
     %121 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%120, %expanded_68 : tensor<2x32x4x4xf32>, tensor<32x1x1xf32>) outs(%113 : tensor<2x32x4x4xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.addf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.addf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x32x4x4xf32>
     %122 = tensor.empty() : tensor<2x192x4x4xf32>
@@ -1114,37 +1114,37 @@ module {
     %expanded_69 = tensor.expand_shape %arg194 [[0, 1, 2]] output_shape [192, 1, 1] : tensor<192xf32> into tensor<192x1x1xf32>
     %expanded_70 = tensor.expand_shape %127 [[0, 1, 2]] output_shape [192, 1, 1] : tensor<192xf32> into tensor<192x1x1xf32>
     %128 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%124, %expanded_69 : tensor<2x192x4x4xf32>, tensor<192x1x1xf32>) outs(%122 : tensor<2x192x4x4xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.subf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.subf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x192x4x4xf32>
     %129 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%128, %expanded_70 : tensor<2x192x4x4xf32>, tensor<192x1x1xf32>) outs(%122 : tensor<2x192x4x4xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x192x4x4xf32>
     %expanded_71 = tensor.expand_shape %arg37 [[0, 1, 2]] output_shape [192, 1, 1] : tensor<192xf32> into tensor<192x1x1xf32>
     %130 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%129, %expanded_71 : tensor<2x192x4x4xf32>, tensor<192x1x1xf32>) outs(%122 : tensor<2x192x4x4xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x192x4x4xf32>
     %expanded_72 = tensor.expand_shape %arg38 [[0, 1, 2]] output_shape [192, 1, 1] : tensor<192xf32> into tensor<192x1x1xf32>
     %131 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%130, %expanded_72 : tensor<2x192x4x4xf32>, tensor<192x1x1xf32>) outs(%122 : tensor<2x192x4x4xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.addf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.addf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x192x4x4xf32>
     %132 = linalg.generic {indexing_maps = [#map1, #map3, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%131, %cst_9 : tensor<2x192x4x4xf32>, tensor<f32>) outs(%122 : tensor<2x192x4x4xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.cmpf ogt, %in, %in_737 : f32
-      %1337 = arith.select %1336, %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.cmpf ogt, %in, %in_720 : f32
+      %1337 = arith.select %1336, %in, %in_720 : f32
       linalg.yield %1337 : f32
     } -> tensor<2x192x4x4xf32>
     %133 = linalg.generic {indexing_maps = [#map3, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%cst_8, %132 : tensor<f32>, tensor<2x192x4x4xf32>) outs(%122 : tensor<2x192x4x4xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.cmpf olt, %in, %in_737 : f32
-      %1337 = arith.select %1336, %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.cmpf olt, %in, %in_720 : f32
+      %1337 = arith.select %1336, %in, %in_720 : f32
       linalg.yield %1337 : f32
     } -> tensor<2x192x4x4xf32>
     %padded_73 = tensor.pad %133 low[0, 0, 1, 1] high[0, 0, 1, 1] {
@@ -1167,37 +1167,37 @@ module {
     %expanded_75 = tensor.expand_shape %arg197 [[0, 1, 2]] output_shape [192, 1, 1] : tensor<192xf32> into tensor<192x1x1xf32>
     %expanded_76 = tensor.expand_shape %136 [[0, 1, 2]] output_shape [192, 1, 1] : tensor<192xf32> into tensor<192x1x1xf32>
     %137 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%134, %expanded_75 : tensor<2x192x4x4xf32>, tensor<192x1x1xf32>) outs(%122 : tensor<2x192x4x4xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.subf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.subf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x192x4x4xf32>
     %138 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%137, %expanded_76 : tensor<2x192x4x4xf32>, tensor<192x1x1xf32>) outs(%122 : tensor<2x192x4x4xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x192x4x4xf32>
     %expanded_77 = tensor.expand_shape %arg40 [[0, 1, 2]] output_shape [192, 1, 1] : tensor<192xf32> into tensor<192x1x1xf32>
     %139 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%138, %expanded_77 : tensor<2x192x4x4xf32>, tensor<192x1x1xf32>) outs(%122 : tensor<2x192x4x4xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x192x4x4xf32>
     %expanded_78 = tensor.expand_shape %arg41 [[0, 1, 2]] output_shape [192, 1, 1] : tensor<192xf32> into tensor<192x1x1xf32>
     %140 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%139, %expanded_78 : tensor<2x192x4x4xf32>, tensor<192x1x1xf32>) outs(%122 : tensor<2x192x4x4xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.addf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.addf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x192x4x4xf32>
     %141 = linalg.generic {indexing_maps = [#map1, #map3, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%140, %cst_9 : tensor<2x192x4x4xf32>, tensor<f32>) outs(%122 : tensor<2x192x4x4xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.cmpf ogt, %in, %in_737 : f32
-      %1337 = arith.select %1336, %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.cmpf ogt, %in, %in_720 : f32
+      %1337 = arith.select %1336, %in, %in_720 : f32
       linalg.yield %1337 : f32
     } -> tensor<2x192x4x4xf32>
     %142 = linalg.generic {indexing_maps = [#map3, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%cst_8, %141 : tensor<f32>, tensor<2x192x4x4xf32>) outs(%122 : tensor<2x192x4x4xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.cmpf olt, %in, %in_737 : f32
-      %1337 = arith.select %1336, %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.cmpf olt, %in, %in_720 : f32
+      %1337 = arith.select %1336, %in, %in_720 : f32
       linalg.yield %1337 : f32
     } -> tensor<2x192x4x4xf32>
     %143 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%142, %arg42 : tensor<2x192x4x4xf32>, tensor<32x192x1x1xf32>) outs(%114 : tensor<2x32x4x4xf32>) -> tensor<2x32x4x4xf32>
@@ -1215,30 +1215,30 @@ module {
     %expanded_79 = tensor.expand_shape %arg200 [[0, 1, 2]] output_shape [32, 1, 1] : tensor<32xf32> into tensor<32x1x1xf32>
     %expanded_80 = tensor.expand_shape %145 [[0, 1, 2]] output_shape [32, 1, 1] : tensor<32xf32> into tensor<32x1x1xf32>
     %146 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%143, %expanded_79 : tensor<2x32x4x4xf32>, tensor<32x1x1xf32>) outs(%113 : tensor<2x32x4x4xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.subf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.subf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x32x4x4xf32>
     %147 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%146, %expanded_80 : tensor<2x32x4x4xf32>, tensor<32x1x1xf32>) outs(%113 : tensor<2x32x4x4xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x32x4x4xf32>
     %expanded_81 = tensor.expand_shape %arg43 [[0, 1, 2]] output_shape [32, 1, 1] : tensor<32xf32> into tensor<32x1x1xf32>
     %148 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%147, %expanded_81 : tensor<2x32x4x4xf32>, tensor<32x1x1xf32>) outs(%113 : tensor<2x32x4x4xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x32x4x4xf32>
     %expanded_82 = tensor.expand_shape %arg44 [[0, 1, 2]] output_shape [32, 1, 1] : tensor<32xf32> into tensor<32x1x1xf32>
     %149 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%148, %expanded_82 : tensor<2x32x4x4xf32>, tensor<32x1x1xf32>) outs(%113 : tensor<2x32x4x4xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.addf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.addf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x32x4x4xf32>
     %150 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%121, %149 : tensor<2x32x4x4xf32>, tensor<2x32x4x4xf32>) outs(%113 : tensor<2x32x4x4xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.addf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.addf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x32x4x4xf32>
     %151 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%150, %arg45 : tensor<2x32x4x4xf32>, tensor<192x32x1x1xf32>) outs(%123 : tensor<2x192x4x4xf32>) -> tensor<2x192x4x4xf32>
@@ -1256,37 +1256,37 @@ module {
     %expanded_83 = tensor.expand_shape %arg203 [[0, 1, 2]] output_shape [192, 1, 1] : tensor<192xf32> into tensor<192x1x1xf32>
     %expanded_84 = tensor.expand_shape %153 [[0, 1, 2]] output_shape [192, 1, 1] : tensor<192xf32> into tensor<192x1x1xf32>
     %154 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%151, %expanded_83 : tensor<2x192x4x4xf32>, tensor<192x1x1xf32>) outs(%122 : tensor<2x192x4x4xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.subf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.subf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x192x4x4xf32>
     %155 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%154, %expanded_84 : tensor<2x192x4x4xf32>, tensor<192x1x1xf32>) outs(%122 : tensor<2x192x4x4xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x192x4x4xf32>
     %expanded_85 = tensor.expand_shape %arg46 [[0, 1, 2]] output_shape [192, 1, 1] : tensor<192xf32> into tensor<192x1x1xf32>
     %156 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%155, %expanded_85 : tensor<2x192x4x4xf32>, tensor<192x1x1xf32>) outs(%122 : tensor<2x192x4x4xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x192x4x4xf32>
     %expanded_86 = tensor.expand_shape %arg47 [[0, 1, 2]] output_shape [192, 1, 1] : tensor<192xf32> into tensor<192x1x1xf32>
     %157 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%156, %expanded_86 : tensor<2x192x4x4xf32>, tensor<192x1x1xf32>) outs(%122 : tensor<2x192x4x4xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.addf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.addf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x192x4x4xf32>
     %158 = linalg.generic {indexing_maps = [#map1, #map3, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%157, %cst_9 : tensor<2x192x4x4xf32>, tensor<f32>) outs(%122 : tensor<2x192x4x4xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.cmpf ogt, %in, %in_737 : f32
-      %1337 = arith.select %1336, %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.cmpf ogt, %in, %in_720 : f32
+      %1337 = arith.select %1336, %in, %in_720 : f32
       linalg.yield %1337 : f32
     } -> tensor<2x192x4x4xf32>
     %159 = linalg.generic {indexing_maps = [#map3, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%cst_8, %158 : tensor<f32>, tensor<2x192x4x4xf32>) outs(%122 : tensor<2x192x4x4xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.cmpf olt, %in, %in_737 : f32
-      %1337 = arith.select %1336, %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.cmpf olt, %in, %in_720 : f32
+      %1337 = arith.select %1336, %in, %in_720 : f32
       linalg.yield %1337 : f32
     } -> tensor<2x192x4x4xf32>
     %padded_87 = tensor.pad %159 low[0, 0, 1, 1] high[0, 0, 1, 1] {
@@ -1309,37 +1309,37 @@ module {
     %expanded_89 = tensor.expand_shape %arg206 [[0, 1, 2]] output_shape [192, 1, 1] : tensor<192xf32> into tensor<192x1x1xf32>
     %expanded_90 = tensor.expand_shape %162 [[0, 1, 2]] output_shape [192, 1, 1] : tensor<192xf32> into tensor<192x1x1xf32>
     %163 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%160, %expanded_89 : tensor<2x192x4x4xf32>, tensor<192x1x1xf32>) outs(%122 : tensor<2x192x4x4xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.subf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.subf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x192x4x4xf32>
     %164 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%163, %expanded_90 : tensor<2x192x4x4xf32>, tensor<192x1x1xf32>) outs(%122 : tensor<2x192x4x4xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x192x4x4xf32>
     %expanded_91 = tensor.expand_shape %arg49 [[0, 1, 2]] output_shape [192, 1, 1] : tensor<192xf32> into tensor<192x1x1xf32>
     %165 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%164, %expanded_91 : tensor<2x192x4x4xf32>, tensor<192x1x1xf32>) outs(%122 : tensor<2x192x4x4xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x192x4x4xf32>
     %expanded_92 = tensor.expand_shape %arg50 [[0, 1, 2]] output_shape [192, 1, 1] : tensor<192xf32> into tensor<192x1x1xf32>
     %166 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%165, %expanded_92 : tensor<2x192x4x4xf32>, tensor<192x1x1xf32>) outs(%122 : tensor<2x192x4x4xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.addf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.addf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x192x4x4xf32>
     %167 = linalg.generic {indexing_maps = [#map1, #map3, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%166, %cst_9 : tensor<2x192x4x4xf32>, tensor<f32>) outs(%122 : tensor<2x192x4x4xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.cmpf ogt, %in, %in_737 : f32
-      %1337 = arith.select %1336, %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.cmpf ogt, %in, %in_720 : f32
+      %1337 = arith.select %1336, %in, %in_720 : f32
       linalg.yield %1337 : f32
     } -> tensor<2x192x4x4xf32>
     %168 = linalg.generic {indexing_maps = [#map3, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%cst_8, %167 : tensor<f32>, tensor<2x192x4x4xf32>) outs(%122 : tensor<2x192x4x4xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.cmpf olt, %in, %in_737 : f32
-      %1337 = arith.select %1336, %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.cmpf olt, %in, %in_720 : f32
+      %1337 = arith.select %1336, %in, %in_720 : f32
       linalg.yield %1337 : f32
     } -> tensor<2x192x4x4xf32>
     %169 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%168, %arg51 : tensor<2x192x4x4xf32>, tensor<32x192x1x1xf32>) outs(%114 : tensor<2x32x4x4xf32>) -> tensor<2x32x4x4xf32>
@@ -1357,30 +1357,30 @@ module {
     %expanded_93 = tensor.expand_shape %arg209 [[0, 1, 2]] output_shape [32, 1, 1] : tensor<32xf32> into tensor<32x1x1xf32>
     %expanded_94 = tensor.expand_shape %171 [[0, 1, 2]] output_shape [32, 1, 1] : tensor<32xf32> into tensor<32x1x1xf32>
     %172 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%169, %expanded_93 : tensor<2x32x4x4xf32>, tensor<32x1x1xf32>) outs(%113 : tensor<2x32x4x4xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.subf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.subf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x32x4x4xf32>
     %173 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%172, %expanded_94 : tensor<2x32x4x4xf32>, tensor<32x1x1xf32>) outs(%113 : tensor<2x32x4x4xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x32x4x4xf32>
     %expanded_95 = tensor.expand_shape %arg52 [[0, 1, 2]] output_shape [32, 1, 1] : tensor<32xf32> into tensor<32x1x1xf32>
     %174 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%173, %expanded_95 : tensor<2x32x4x4xf32>, tensor<32x1x1xf32>) outs(%113 : tensor<2x32x4x4xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x32x4x4xf32>
     %expanded_96 = tensor.expand_shape %arg53 [[0, 1, 2]] output_shape [32, 1, 1] : tensor<32xf32> into tensor<32x1x1xf32>
     %175 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%174, %expanded_96 : tensor<2x32x4x4xf32>, tensor<32x1x1xf32>) outs(%113 : tensor<2x32x4x4xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.addf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.addf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x32x4x4xf32>
     %176 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%150, %175 : tensor<2x32x4x4xf32>, tensor<2x32x4x4xf32>) outs(%113 : tensor<2x32x4x4xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.addf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.addf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x32x4x4xf32>
     %177 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%176, %arg54 : tensor<2x32x4x4xf32>, tensor<192x32x1x1xf32>) outs(%123 : tensor<2x192x4x4xf32>) -> tensor<2x192x4x4xf32>
@@ -1398,37 +1398,37 @@ module {
     %expanded_97 = tensor.expand_shape %arg212 [[0, 1, 2]] output_shape [192, 1, 1] : tensor<192xf32> into tensor<192x1x1xf32>
     %expanded_98 = tensor.expand_shape %179 [[0, 1, 2]] output_shape [192, 1, 1] : tensor<192xf32> into tensor<192x1x1xf32>
     %180 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%177, %expanded_97 : tensor<2x192x4x4xf32>, tensor<192x1x1xf32>) outs(%122 : tensor<2x192x4x4xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.subf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.subf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x192x4x4xf32>
     %181 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%180, %expanded_98 : tensor<2x192x4x4xf32>, tensor<192x1x1xf32>) outs(%122 : tensor<2x192x4x4xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x192x4x4xf32>
     %expanded_99 = tensor.expand_shape %arg55 [[0, 1, 2]] output_shape [192, 1, 1] : tensor<192xf32> into tensor<192x1x1xf32>
     %182 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%181, %expanded_99 : tensor<2x192x4x4xf32>, tensor<192x1x1xf32>) outs(%122 : tensor<2x192x4x4xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x192x4x4xf32>
     %expanded_100 = tensor.expand_shape %arg56 [[0, 1, 2]] output_shape [192, 1, 1] : tensor<192xf32> into tensor<192x1x1xf32>
     %183 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%182, %expanded_100 : tensor<2x192x4x4xf32>, tensor<192x1x1xf32>) outs(%122 : tensor<2x192x4x4xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.addf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.addf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x192x4x4xf32>
     %184 = linalg.generic {indexing_maps = [#map1, #map3, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%183, %cst_9 : tensor<2x192x4x4xf32>, tensor<f32>) outs(%122 : tensor<2x192x4x4xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.cmpf ogt, %in, %in_737 : f32
-      %1337 = arith.select %1336, %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.cmpf ogt, %in, %in_720 : f32
+      %1337 = arith.select %1336, %in, %in_720 : f32
       linalg.yield %1337 : f32
     } -> tensor<2x192x4x4xf32>
     %185 = linalg.generic {indexing_maps = [#map3, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%cst_8, %184 : tensor<f32>, tensor<2x192x4x4xf32>) outs(%122 : tensor<2x192x4x4xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.cmpf olt, %in, %in_737 : f32
-      %1337 = arith.select %1336, %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.cmpf olt, %in, %in_720 : f32
+      %1337 = arith.select %1336, %in, %in_720 : f32
       linalg.yield %1337 : f32
     } -> tensor<2x192x4x4xf32>
     %padded_101 = tensor.pad %185 low[0, 0, 1, 1] high[0, 0, 1, 1] {
@@ -1453,37 +1453,37 @@ module {
     %expanded_103 = tensor.expand_shape %arg215 [[0, 1, 2]] output_shape [192, 1, 1] : tensor<192xf32> into tensor<192x1x1xf32>
     %expanded_104 = tensor.expand_shape %190 [[0, 1, 2]] output_shape [192, 1, 1] : tensor<192xf32> into tensor<192x1x1xf32>
     %191 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%188, %expanded_103 : tensor<2x192x2x2xf32>, tensor<192x1x1xf32>) outs(%186 : tensor<2x192x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.subf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.subf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x192x2x2xf32>
     %192 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%191, %expanded_104 : tensor<2x192x2x2xf32>, tensor<192x1x1xf32>) outs(%186 : tensor<2x192x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x192x2x2xf32>
     %expanded_105 = tensor.expand_shape %arg58 [[0, 1, 2]] output_shape [192, 1, 1] : tensor<192xf32> into tensor<192x1x1xf32>
     %193 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%192, %expanded_105 : tensor<2x192x2x2xf32>, tensor<192x1x1xf32>) outs(%186 : tensor<2x192x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x192x2x2xf32>
     %expanded_106 = tensor.expand_shape %arg59 [[0, 1, 2]] output_shape [192, 1, 1] : tensor<192xf32> into tensor<192x1x1xf32>
     %194 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%193, %expanded_106 : tensor<2x192x2x2xf32>, tensor<192x1x1xf32>) outs(%186 : tensor<2x192x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.addf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.addf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x192x2x2xf32>
     %195 = linalg.generic {indexing_maps = [#map1, #map3, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%194, %cst_9 : tensor<2x192x2x2xf32>, tensor<f32>) outs(%186 : tensor<2x192x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.cmpf ogt, %in, %in_737 : f32
-      %1337 = arith.select %1336, %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.cmpf ogt, %in, %in_720 : f32
+      %1337 = arith.select %1336, %in, %in_720 : f32
       linalg.yield %1337 : f32
     } -> tensor<2x192x2x2xf32>
     %196 = linalg.generic {indexing_maps = [#map3, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%cst_8, %195 : tensor<f32>, tensor<2x192x2x2xf32>) outs(%186 : tensor<2x192x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.cmpf olt, %in, %in_737 : f32
-      %1337 = arith.select %1336, %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.cmpf olt, %in, %in_720 : f32
+      %1337 = arith.select %1336, %in, %in_720 : f32
       linalg.yield %1337 : f32
     } -> tensor<2x192x2x2xf32>
     %197 = tensor.empty() : tensor<2x64x2x2xf32>
@@ -1504,25 +1504,25 @@ module {
     %expanded_107 = tensor.expand_shape %arg218 [[0, 1, 2]] output_shape [64, 1, 1] : tensor<64xf32> into tensor<64x1x1xf32>
     %expanded_108 = tensor.expand_shape %202 [[0, 1, 2]] output_shape [64, 1, 1] : tensor<64xf32> into tensor<64x1x1xf32>
     %203 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%199, %expanded_107 : tensor<2x64x2x2xf32>, tensor<64x1x1xf32>) outs(%197 : tensor<2x64x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.subf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.subf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x64x2x2xf32>
     %204 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%203, %expanded_108 : tensor<2x64x2x2xf32>, tensor<64x1x1xf32>) outs(%197 : tensor<2x64x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x64x2x2xf32>
     %expanded_109 = tensor.expand_shape %arg61 [[0, 1, 2]] output_shape [64, 1, 1] : tensor<64xf32> into tensor<64x1x1xf32>
     %205 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%204, %expanded_109 : tensor<2x64x2x2xf32>, tensor<64x1x1xf32>) outs(%197 : tensor<2x64x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x64x2x2xf32>
     %expanded_110 = tensor.expand_shape %arg62 [[0, 1, 2]] output_shape [64, 1, 1] : tensor<64xf32> into tensor<64x1x1xf32>
     %206 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%205, %expanded_110 : tensor<2x64x2x2xf32>, tensor<64x1x1xf32>) outs(%197 : tensor<2x64x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.addf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.addf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x64x2x2xf32>
     %207 = tensor.empty() : tensor<2x384x2x2xf32>
@@ -1543,37 +1543,37 @@ module {
     %expanded_111 = tensor.expand_shape %arg221 [[0, 1, 2]] output_shape [384, 1, 1] : tensor<384xf32> into tensor<384x1x1xf32>
     %expanded_112 = tensor.expand_shape %212 [[0, 1, 2]] output_shape [384, 1, 1] : tensor<384xf32> into tensor<384x1x1xf32>
     %213 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%209, %expanded_111 : tensor<2x384x2x2xf32>, tensor<384x1x1xf32>) outs(%207 : tensor<2x384x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.subf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.subf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x384x2x2xf32>
     %214 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%213, %expanded_112 : tensor<2x384x2x2xf32>, tensor<384x1x1xf32>) outs(%207 : tensor<2x384x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x384x2x2xf32>
     %expanded_113 = tensor.expand_shape %arg64 [[0, 1, 2]] output_shape [384, 1, 1] : tensor<384xf32> into tensor<384x1x1xf32>
     %215 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%214, %expanded_113 : tensor<2x384x2x2xf32>, tensor<384x1x1xf32>) outs(%207 : tensor<2x384x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x384x2x2xf32>
     %expanded_114 = tensor.expand_shape %arg65 [[0, 1, 2]] output_shape [384, 1, 1] : tensor<384xf32> into tensor<384x1x1xf32>
     %216 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%215, %expanded_114 : tensor<2x384x2x2xf32>, tensor<384x1x1xf32>) outs(%207 : tensor<2x384x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.addf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.addf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x384x2x2xf32>
     %217 = linalg.generic {indexing_maps = [#map1, #map3, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%216, %cst_9 : tensor<2x384x2x2xf32>, tensor<f32>) outs(%207 : tensor<2x384x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.cmpf ogt, %in, %in_737 : f32
-      %1337 = arith.select %1336, %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.cmpf ogt, %in, %in_720 : f32
+      %1337 = arith.select %1336, %in, %in_720 : f32
       linalg.yield %1337 : f32
     } -> tensor<2x384x2x2xf32>
     %218 = linalg.generic {indexing_maps = [#map3, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%cst_8, %217 : tensor<f32>, tensor<2x384x2x2xf32>) outs(%207 : tensor<2x384x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.cmpf olt, %in, %in_737 : f32
-      %1337 = arith.select %1336, %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.cmpf olt, %in, %in_720 : f32
+      %1337 = arith.select %1336, %in, %in_720 : f32
       linalg.yield %1337 : f32
     } -> tensor<2x384x2x2xf32>
     %padded_115 = tensor.pad %218 low[0, 0, 1, 1] high[0, 0, 1, 1] {
@@ -1596,37 +1596,37 @@ module {
     %expanded_117 = tensor.expand_shape %arg224 [[0, 1, 2]] output_shape [384, 1, 1] : tensor<384xf32> into tensor<384x1x1xf32>
     %expanded_118 = tensor.expand_shape %221 [[0, 1, 2]] output_shape [384, 1, 1] : tensor<384xf32> into tensor<384x1x1xf32>
     %222 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%219, %expanded_117 : tensor<2x384x2x2xf32>, tensor<384x1x1xf32>) outs(%207 : tensor<2x384x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.subf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.subf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x384x2x2xf32>
     %223 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%222, %expanded_118 : tensor<2x384x2x2xf32>, tensor<384x1x1xf32>) outs(%207 : tensor<2x384x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x384x2x2xf32>
     %expanded_119 = tensor.expand_shape %arg67 [[0, 1, 2]] output_shape [384, 1, 1] : tensor<384xf32> into tensor<384x1x1xf32>
     %224 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%223, %expanded_119 : tensor<2x384x2x2xf32>, tensor<384x1x1xf32>) outs(%207 : tensor<2x384x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x384x2x2xf32>
     %expanded_120 = tensor.expand_shape %arg68 [[0, 1, 2]] output_shape [384, 1, 1] : tensor<384xf32> into tensor<384x1x1xf32>
     %225 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%224, %expanded_120 : tensor<2x384x2x2xf32>, tensor<384x1x1xf32>) outs(%207 : tensor<2x384x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.addf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.addf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x384x2x2xf32>
     %226 = linalg.generic {indexing_maps = [#map1, #map3, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%225, %cst_9 : tensor<2x384x2x2xf32>, tensor<f32>) outs(%207 : tensor<2x384x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.cmpf ogt, %in, %in_737 : f32
-      %1337 = arith.select %1336, %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.cmpf ogt, %in, %in_720 : f32
+      %1337 = arith.select %1336, %in, %in_720 : f32
       linalg.yield %1337 : f32
     } -> tensor<2x384x2x2xf32>
     %227 = linalg.generic {indexing_maps = [#map3, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%cst_8, %226 : tensor<f32>, tensor<2x384x2x2xf32>) outs(%207 : tensor<2x384x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.cmpf olt, %in, %in_737 : f32
-      %1337 = arith.select %1336, %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.cmpf olt, %in, %in_720 : f32
+      %1337 = arith.select %1336, %in, %in_720 : f32
       linalg.yield %1337 : f32
     } -> tensor<2x384x2x2xf32>
     %228 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%227, %arg69 : tensor<2x384x2x2xf32>, tensor<64x384x1x1xf32>) outs(%198 : tensor<2x64x2x2xf32>) -> tensor<2x64x2x2xf32>
@@ -1644,30 +1644,30 @@ module {
     %expanded_121 = tensor.expand_shape %arg227 [[0, 1, 2]] output_shape [64, 1, 1] : tensor<64xf32> into tensor<64x1x1xf32>
     %expanded_122 = tensor.expand_shape %230 [[0, 1, 2]] output_shape [64, 1, 1] : tensor<64xf32> into tensor<64x1x1xf32>
     %231 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%228, %expanded_121 : tensor<2x64x2x2xf32>, tensor<64x1x1xf32>) outs(%197 : tensor<2x64x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.subf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.subf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x64x2x2xf32>
     %232 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%231, %expanded_122 : tensor<2x64x2x2xf32>, tensor<64x1x1xf32>) outs(%197 : tensor<2x64x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x64x2x2xf32>
     %expanded_123 = tensor.expand_shape %arg70 [[0, 1, 2]] output_shape [64, 1, 1] : tensor<64xf32> into tensor<64x1x1xf32>
     %233 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%232, %expanded_123 : tensor<2x64x2x2xf32>, tensor<64x1x1xf32>) outs(%197 : tensor<2x64x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x64x2x2xf32>
     %expanded_124 = tensor.expand_shape %arg71 [[0, 1, 2]] output_shape [64, 1, 1] : tensor<64xf32> into tensor<64x1x1xf32>
     %234 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%233, %expanded_124 : tensor<2x64x2x2xf32>, tensor<64x1x1xf32>) outs(%197 : tensor<2x64x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.addf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.addf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x64x2x2xf32>
     %235 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%206, %234 : tensor<2x64x2x2xf32>, tensor<2x64x2x2xf32>) outs(%197 : tensor<2x64x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.addf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.addf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x64x2x2xf32>
     %236 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%235, %arg72 : tensor<2x64x2x2xf32>, tensor<384x64x1x1xf32>) outs(%208 : tensor<2x384x2x2xf32>) -> tensor<2x384x2x2xf32>
@@ -1685,37 +1685,37 @@ module {
     %expanded_125 = tensor.expand_shape %arg230 [[0, 1, 2]] output_shape [384, 1, 1] : tensor<384xf32> into tensor<384x1x1xf32>
     %expanded_126 = tensor.expand_shape %238 [[0, 1, 2]] output_shape [384, 1, 1] : tensor<384xf32> into tensor<384x1x1xf32>
     %239 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%236, %expanded_125 : tensor<2x384x2x2xf32>, tensor<384x1x1xf32>) outs(%207 : tensor<2x384x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.subf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.subf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x384x2x2xf32>
     %240 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%239, %expanded_126 : tensor<2x384x2x2xf32>, tensor<384x1x1xf32>) outs(%207 : tensor<2x384x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x384x2x2xf32>
     %expanded_127 = tensor.expand_shape %arg73 [[0, 1, 2]] output_shape [384, 1, 1] : tensor<384xf32> into tensor<384x1x1xf32>
     %241 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%240, %expanded_127 : tensor<2x384x2x2xf32>, tensor<384x1x1xf32>) outs(%207 : tensor<2x384x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x384x2x2xf32>
     %expanded_128 = tensor.expand_shape %arg74 [[0, 1, 2]] output_shape [384, 1, 1] : tensor<384xf32> into tensor<384x1x1xf32>
     %242 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%241, %expanded_128 : tensor<2x384x2x2xf32>, tensor<384x1x1xf32>) outs(%207 : tensor<2x384x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.addf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.addf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x384x2x2xf32>
     %243 = linalg.generic {indexing_maps = [#map1, #map3, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%242, %cst_9 : tensor<2x384x2x2xf32>, tensor<f32>) outs(%207 : tensor<2x384x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.cmpf ogt, %in, %in_737 : f32
-      %1337 = arith.select %1336, %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.cmpf ogt, %in, %in_720 : f32
+      %1337 = arith.select %1336, %in, %in_720 : f32
       linalg.yield %1337 : f32
     } -> tensor<2x384x2x2xf32>
     %244 = linalg.generic {indexing_maps = [#map3, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%cst_8, %243 : tensor<f32>, tensor<2x384x2x2xf32>) outs(%207 : tensor<2x384x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.cmpf olt, %in, %in_737 : f32
-      %1337 = arith.select %1336, %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.cmpf olt, %in, %in_720 : f32
+      %1337 = arith.select %1336, %in, %in_720 : f32
       linalg.yield %1337 : f32
     } -> tensor<2x384x2x2xf32>
     %padded_129 = tensor.pad %244 low[0, 0, 1, 1] high[0, 0, 1, 1] {
@@ -1738,37 +1738,37 @@ module {
     %expanded_131 = tensor.expand_shape %arg233 [[0, 1, 2]] output_shape [384, 1, 1] : tensor<384xf32> into tensor<384x1x1xf32>
     %expanded_132 = tensor.expand_shape %247 [[0, 1, 2]] output_shape [384, 1, 1] : tensor<384xf32> into tensor<384x1x1xf32>
     %248 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%245, %expanded_131 : tensor<2x384x2x2xf32>, tensor<384x1x1xf32>) outs(%207 : tensor<2x384x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.subf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.subf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x384x2x2xf32>
     %249 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%248, %expanded_132 : tensor<2x384x2x2xf32>, tensor<384x1x1xf32>) outs(%207 : tensor<2x384x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x384x2x2xf32>
     %expanded_133 = tensor.expand_shape %arg76 [[0, 1, 2]] output_shape [384, 1, 1] : tensor<384xf32> into tensor<384x1x1xf32>
     %250 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%249, %expanded_133 : tensor<2x384x2x2xf32>, tensor<384x1x1xf32>) outs(%207 : tensor<2x384x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x384x2x2xf32>
     %expanded_134 = tensor.expand_shape %arg77 [[0, 1, 2]] output_shape [384, 1, 1] : tensor<384xf32> into tensor<384x1x1xf32>
     %251 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%250, %expanded_134 : tensor<2x384x2x2xf32>, tensor<384x1x1xf32>) outs(%207 : tensor<2x384x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.addf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.addf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x384x2x2xf32>
     %252 = linalg.generic {indexing_maps = [#map1, #map3, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%251, %cst_9 : tensor<2x384x2x2xf32>, tensor<f32>) outs(%207 : tensor<2x384x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.cmpf ogt, %in, %in_737 : f32
-      %1337 = arith.select %1336, %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.cmpf ogt, %in, %in_720 : f32
+      %1337 = arith.select %1336, %in, %in_720 : f32
       linalg.yield %1337 : f32
     } -> tensor<2x384x2x2xf32>
     %253 = linalg.generic {indexing_maps = [#map3, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%cst_8, %252 : tensor<f32>, tensor<2x384x2x2xf32>) outs(%207 : tensor<2x384x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.cmpf olt, %in, %in_737 : f32
-      %1337 = arith.select %1336, %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.cmpf olt, %in, %in_720 : f32
+      %1337 = arith.select %1336, %in, %in_720 : f32
       linalg.yield %1337 : f32
     } -> tensor<2x384x2x2xf32>
     %254 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%253, %arg78 : tensor<2x384x2x2xf32>, tensor<64x384x1x1xf32>) outs(%198 : tensor<2x64x2x2xf32>) -> tensor<2x64x2x2xf32>
@@ -1786,30 +1786,30 @@ module {
     %expanded_135 = tensor.expand_shape %arg236 [[0, 1, 2]] output_shape [64, 1, 1] : tensor<64xf32> into tensor<64x1x1xf32>
     %expanded_136 = tensor.expand_shape %256 [[0, 1, 2]] output_shape [64, 1, 1] : tensor<64xf32> into tensor<64x1x1xf32>
     %257 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%254, %expanded_135 : tensor<2x64x2x2xf32>, tensor<64x1x1xf32>) outs(%197 : tensor<2x64x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.subf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.subf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x64x2x2xf32>
     %258 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%257, %expanded_136 : tensor<2x64x2x2xf32>, tensor<64x1x1xf32>) outs(%197 : tensor<2x64x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x64x2x2xf32>
     %expanded_137 = tensor.expand_shape %arg79 [[0, 1, 2]] output_shape [64, 1, 1] : tensor<64xf32> into tensor<64x1x1xf32>
     %259 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%258, %expanded_137 : tensor<2x64x2x2xf32>, tensor<64x1x1xf32>) outs(%197 : tensor<2x64x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x64x2x2xf32>
     %expanded_138 = tensor.expand_shape %arg80 [[0, 1, 2]] output_shape [64, 1, 1] : tensor<64xf32> into tensor<64x1x1xf32>
     %260 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%259, %expanded_138 : tensor<2x64x2x2xf32>, tensor<64x1x1xf32>) outs(%197 : tensor<2x64x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.addf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.addf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x64x2x2xf32>
     %261 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%235, %260 : tensor<2x64x2x2xf32>, tensor<2x64x2x2xf32>) outs(%197 : tensor<2x64x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.addf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.addf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x64x2x2xf32>
     %262 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%261, %arg81 : tensor<2x64x2x2xf32>, tensor<384x64x1x1xf32>) outs(%208 : tensor<2x384x2x2xf32>) -> tensor<2x384x2x2xf32>
@@ -1827,37 +1827,37 @@ module {
     %expanded_139 = tensor.expand_shape %arg239 [[0, 1, 2]] output_shape [384, 1, 1] : tensor<384xf32> into tensor<384x1x1xf32>
     %expanded_140 = tensor.expand_shape %264 [[0, 1, 2]] output_shape [384, 1, 1] : tensor<384xf32> into tensor<384x1x1xf32>
     %265 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%262, %expanded_139 : tensor<2x384x2x2xf32>, tensor<384x1x1xf32>) outs(%207 : tensor<2x384x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.subf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.subf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x384x2x2xf32>
     %266 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%265, %expanded_140 : tensor<2x384x2x2xf32>, tensor<384x1x1xf32>) outs(%207 : tensor<2x384x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x384x2x2xf32>
     %expanded_141 = tensor.expand_shape %arg82 [[0, 1, 2]] output_shape [384, 1, 1] : tensor<384xf32> into tensor<384x1x1xf32>
     %267 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%266, %expanded_141 : tensor<2x384x2x2xf32>, tensor<384x1x1xf32>) outs(%207 : tensor<2x384x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x384x2x2xf32>
     %expanded_142 = tensor.expand_shape %arg83 [[0, 1, 2]] output_shape [384, 1, 1] : tensor<384xf32> into tensor<384x1x1xf32>
     %268 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%267, %expanded_142 : tensor<2x384x2x2xf32>, tensor<384x1x1xf32>) outs(%207 : tensor<2x384x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.addf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.addf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x384x2x2xf32>
     %269 = linalg.generic {indexing_maps = [#map1, #map3, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%268, %cst_9 : tensor<2x384x2x2xf32>, tensor<f32>) outs(%207 : tensor<2x384x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.cmpf ogt, %in, %in_737 : f32
-      %1337 = arith.select %1336, %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.cmpf ogt, %in, %in_720 : f32
+      %1337 = arith.select %1336, %in, %in_720 : f32
       linalg.yield %1337 : f32
     } -> tensor<2x384x2x2xf32>
     %270 = linalg.generic {indexing_maps = [#map3, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%cst_8, %269 : tensor<f32>, tensor<2x384x2x2xf32>) outs(%207 : tensor<2x384x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.cmpf olt, %in, %in_737 : f32
-      %1337 = arith.select %1336, %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.cmpf olt, %in, %in_720 : f32
+      %1337 = arith.select %1336, %in, %in_720 : f32
       linalg.yield %1337 : f32
     } -> tensor<2x384x2x2xf32>
     %padded_143 = tensor.pad %270 low[0, 0, 1, 1] high[0, 0, 1, 1] {
@@ -1880,37 +1880,37 @@ module {
     %expanded_145 = tensor.expand_shape %arg242 [[0, 1, 2]] output_shape [384, 1, 1] : tensor<384xf32> into tensor<384x1x1xf32>
     %expanded_146 = tensor.expand_shape %273 [[0, 1, 2]] output_shape [384, 1, 1] : tensor<384xf32> into tensor<384x1x1xf32>
     %274 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%271, %expanded_145 : tensor<2x384x2x2xf32>, tensor<384x1x1xf32>) outs(%207 : tensor<2x384x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.subf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.subf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x384x2x2xf32>
     %275 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%274, %expanded_146 : tensor<2x384x2x2xf32>, tensor<384x1x1xf32>) outs(%207 : tensor<2x384x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x384x2x2xf32>
     %expanded_147 = tensor.expand_shape %arg85 [[0, 1, 2]] output_shape [384, 1, 1] : tensor<384xf32> into tensor<384x1x1xf32>
     %276 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%275, %expanded_147 : tensor<2x384x2x2xf32>, tensor<384x1x1xf32>) outs(%207 : tensor<2x384x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x384x2x2xf32>
     %expanded_148 = tensor.expand_shape %arg86 [[0, 1, 2]] output_shape [384, 1, 1] : tensor<384xf32> into tensor<384x1x1xf32>
     %277 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%276, %expanded_148 : tensor<2x384x2x2xf32>, tensor<384x1x1xf32>) outs(%207 : tensor<2x384x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.addf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.addf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x384x2x2xf32>
     %278 = linalg.generic {indexing_maps = [#map1, #map3, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%277, %cst_9 : tensor<2x384x2x2xf32>, tensor<f32>) outs(%207 : tensor<2x384x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.cmpf ogt, %in, %in_737 : f32
-      %1337 = arith.select %1336, %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.cmpf ogt, %in, %in_720 : f32
+      %1337 = arith.select %1336, %in, %in_720 : f32
       linalg.yield %1337 : f32
     } -> tensor<2x384x2x2xf32>
     %279 = linalg.generic {indexing_maps = [#map3, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%cst_8, %278 : tensor<f32>, tensor<2x384x2x2xf32>) outs(%207 : tensor<2x384x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.cmpf olt, %in, %in_737 : f32
-      %1337 = arith.select %1336, %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.cmpf olt, %in, %in_720 : f32
+      %1337 = arith.select %1336, %in, %in_720 : f32
       linalg.yield %1337 : f32
     } -> tensor<2x384x2x2xf32>
     %280 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%279, %arg87 : tensor<2x384x2x2xf32>, tensor<64x384x1x1xf32>) outs(%198 : tensor<2x64x2x2xf32>) -> tensor<2x64x2x2xf32>
@@ -1928,30 +1928,30 @@ module {
     %expanded_149 = tensor.expand_shape %arg245 [[0, 1, 2]] output_shape [64, 1, 1] : tensor<64xf32> into tensor<64x1x1xf32>
     %expanded_150 = tensor.expand_shape %282 [[0, 1, 2]] output_shape [64, 1, 1] : tensor<64xf32> into tensor<64x1x1xf32>
     %283 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%280, %expanded_149 : tensor<2x64x2x2xf32>, tensor<64x1x1xf32>) outs(%197 : tensor<2x64x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.subf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.subf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x64x2x2xf32>
     %284 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%283, %expanded_150 : tensor<2x64x2x2xf32>, tensor<64x1x1xf32>) outs(%197 : tensor<2x64x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x64x2x2xf32>
     %expanded_151 = tensor.expand_shape %arg88 [[0, 1, 2]] output_shape [64, 1, 1] : tensor<64xf32> into tensor<64x1x1xf32>
     %285 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%284, %expanded_151 : tensor<2x64x2x2xf32>, tensor<64x1x1xf32>) outs(%197 : tensor<2x64x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x64x2x2xf32>
     %expanded_152 = tensor.expand_shape %arg89 [[0, 1, 2]] output_shape [64, 1, 1] : tensor<64xf32> into tensor<64x1x1xf32>
     %286 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%285, %expanded_152 : tensor<2x64x2x2xf32>, tensor<64x1x1xf32>) outs(%197 : tensor<2x64x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.addf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.addf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x64x2x2xf32>
     %287 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%261, %286 : tensor<2x64x2x2xf32>, tensor<2x64x2x2xf32>) outs(%197 : tensor<2x64x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.addf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.addf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x64x2x2xf32>
     %288 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%287, %arg90 : tensor<2x64x2x2xf32>, tensor<384x64x1x1xf32>) outs(%208 : tensor<2x384x2x2xf32>) -> tensor<2x384x2x2xf32>
@@ -1969,37 +1969,37 @@ module {
     %expanded_153 = tensor.expand_shape %arg248 [[0, 1, 2]] output_shape [384, 1, 1] : tensor<384xf32> into tensor<384x1x1xf32>
     %expanded_154 = tensor.expand_shape %290 [[0, 1, 2]] output_shape [384, 1, 1] : tensor<384xf32> into tensor<384x1x1xf32>
     %291 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%288, %expanded_153 : tensor<2x384x2x2xf32>, tensor<384x1x1xf32>) outs(%207 : tensor<2x384x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.subf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.subf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x384x2x2xf32>
     %292 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%291, %expanded_154 : tensor<2x384x2x2xf32>, tensor<384x1x1xf32>) outs(%207 : tensor<2x384x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x384x2x2xf32>
     %expanded_155 = tensor.expand_shape %arg91 [[0, 1, 2]] output_shape [384, 1, 1] : tensor<384xf32> into tensor<384x1x1xf32>
     %293 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%292, %expanded_155 : tensor<2x384x2x2xf32>, tensor<384x1x1xf32>) outs(%207 : tensor<2x384x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x384x2x2xf32>
     %expanded_156 = tensor.expand_shape %arg92 [[0, 1, 2]] output_shape [384, 1, 1] : tensor<384xf32> into tensor<384x1x1xf32>
     %294 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%293, %expanded_156 : tensor<2x384x2x2xf32>, tensor<384x1x1xf32>) outs(%207 : tensor<2x384x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.addf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.addf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x384x2x2xf32>
     %295 = linalg.generic {indexing_maps = [#map1, #map3, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%294, %cst_9 : tensor<2x384x2x2xf32>, tensor<f32>) outs(%207 : tensor<2x384x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.cmpf ogt, %in, %in_737 : f32
-      %1337 = arith.select %1336, %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.cmpf ogt, %in, %in_720 : f32
+      %1337 = arith.select %1336, %in, %in_720 : f32
       linalg.yield %1337 : f32
     } -> tensor<2x384x2x2xf32>
     %296 = linalg.generic {indexing_maps = [#map3, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%cst_8, %295 : tensor<f32>, tensor<2x384x2x2xf32>) outs(%207 : tensor<2x384x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.cmpf olt, %in, %in_737 : f32
-      %1337 = arith.select %1336, %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.cmpf olt, %in, %in_720 : f32
+      %1337 = arith.select %1336, %in, %in_720 : f32
       linalg.yield %1337 : f32
     } -> tensor<2x384x2x2xf32>
     %padded_157 = tensor.pad %296 low[0, 0, 1, 1] high[0, 0, 1, 1] {
@@ -2022,37 +2022,37 @@ module {
     %expanded_159 = tensor.expand_shape %arg251 [[0, 1, 2]] output_shape [384, 1, 1] : tensor<384xf32> into tensor<384x1x1xf32>
     %expanded_160 = tensor.expand_shape %299 [[0, 1, 2]] output_shape [384, 1, 1] : tensor<384xf32> into tensor<384x1x1xf32>
     %300 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%297, %expanded_159 : tensor<2x384x2x2xf32>, tensor<384x1x1xf32>) outs(%207 : tensor<2x384x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.subf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.subf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x384x2x2xf32>
     %301 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%300, %expanded_160 : tensor<2x384x2x2xf32>, tensor<384x1x1xf32>) outs(%207 : tensor<2x384x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x384x2x2xf32>
     %expanded_161 = tensor.expand_shape %arg94 [[0, 1, 2]] output_shape [384, 1, 1] : tensor<384xf32> into tensor<384x1x1xf32>
     %302 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%301, %expanded_161 : tensor<2x384x2x2xf32>, tensor<384x1x1xf32>) outs(%207 : tensor<2x384x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x384x2x2xf32>
     %expanded_162 = tensor.expand_shape %arg95 [[0, 1, 2]] output_shape [384, 1, 1] : tensor<384xf32> into tensor<384x1x1xf32>
     %303 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%302, %expanded_162 : tensor<2x384x2x2xf32>, tensor<384x1x1xf32>) outs(%207 : tensor<2x384x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.addf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.addf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x384x2x2xf32>
     %304 = linalg.generic {indexing_maps = [#map1, #map3, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%303, %cst_9 : tensor<2x384x2x2xf32>, tensor<f32>) outs(%207 : tensor<2x384x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.cmpf ogt, %in, %in_737 : f32
-      %1337 = arith.select %1336, %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.cmpf ogt, %in, %in_720 : f32
+      %1337 = arith.select %1336, %in, %in_720 : f32
       linalg.yield %1337 : f32
     } -> tensor<2x384x2x2xf32>
     %305 = linalg.generic {indexing_maps = [#map3, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%cst_8, %304 : tensor<f32>, tensor<2x384x2x2xf32>) outs(%207 : tensor<2x384x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.cmpf olt, %in, %in_737 : f32
-      %1337 = arith.select %1336, %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.cmpf olt, %in, %in_720 : f32
+      %1337 = arith.select %1336, %in, %in_720 : f32
       linalg.yield %1337 : f32
     } -> tensor<2x384x2x2xf32>
     %306 = tensor.empty() : tensor<2x96x2x2xf32>
@@ -2072,25 +2072,25 @@ module {
     %expanded_163 = tensor.expand_shape %arg254 [[0, 1, 2]] output_shape [96, 1, 1] : tensor<96xf32> into tensor<96x1x1xf32>
     %expanded_164 = tensor.expand_shape %310 [[0, 1, 2]] output_shape [96, 1, 1] : tensor<96xf32> into tensor<96x1x1xf32>
     %311 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%308, %expanded_163 : tensor<2x96x2x2xf32>, tensor<96x1x1xf32>) outs(%306 : tensor<2x96x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.subf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.subf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x96x2x2xf32>
     %312 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%311, %expanded_164 : tensor<2x96x2x2xf32>, tensor<96x1x1xf32>) outs(%306 : tensor<2x96x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x96x2x2xf32>
     %expanded_165 = tensor.expand_shape %arg97 [[0, 1, 2]] output_shape [96, 1, 1] : tensor<96xf32> into tensor<96x1x1xf32>
     %313 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%312, %expanded_165 : tensor<2x96x2x2xf32>, tensor<96x1x1xf32>) outs(%306 : tensor<2x96x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x96x2x2xf32>
     %expanded_166 = tensor.expand_shape %arg98 [[0, 1, 2]] output_shape [96, 1, 1] : tensor<96xf32> into tensor<96x1x1xf32>
     %314 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%313, %expanded_166 : tensor<2x96x2x2xf32>, tensor<96x1x1xf32>) outs(%306 : tensor<2x96x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.addf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.addf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x96x2x2xf32>
     %315 = tensor.empty() : tensor<2x576x2x2xf32>
@@ -2111,37 +2111,37 @@ module {
     %expanded_167 = tensor.expand_shape %arg257 [[0, 1, 2]] output_shape [576, 1, 1] : tensor<576xf32> into tensor<576x1x1xf32>
     %expanded_168 = tensor.expand_shape %320 [[0, 1, 2]] output_shape [576, 1, 1] : tensor<576xf32> into tensor<576x1x1xf32>
     %321 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%317, %expanded_167 : tensor<2x576x2x2xf32>, tensor<576x1x1xf32>) outs(%315 : tensor<2x576x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.subf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.subf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x576x2x2xf32>
     %322 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%321, %expanded_168 : tensor<2x576x2x2xf32>, tensor<576x1x1xf32>) outs(%315 : tensor<2x576x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x576x2x2xf32>
     %expanded_169 = tensor.expand_shape %arg100 [[0, 1, 2]] output_shape [576, 1, 1] : tensor<576xf32> into tensor<576x1x1xf32>
     %323 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%322, %expanded_169 : tensor<2x576x2x2xf32>, tensor<576x1x1xf32>) outs(%315 : tensor<2x576x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x576x2x2xf32>
     %expanded_170 = tensor.expand_shape %arg101 [[0, 1, 2]] output_shape [576, 1, 1] : tensor<576xf32> into tensor<576x1x1xf32>
     %324 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%323, %expanded_170 : tensor<2x576x2x2xf32>, tensor<576x1x1xf32>) outs(%315 : tensor<2x576x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.addf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.addf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x576x2x2xf32>
     %325 = linalg.generic {indexing_maps = [#map1, #map3, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%324, %cst_9 : tensor<2x576x2x2xf32>, tensor<f32>) outs(%315 : tensor<2x576x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.cmpf ogt, %in, %in_737 : f32
-      %1337 = arith.select %1336, %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.cmpf ogt, %in, %in_720 : f32
+      %1337 = arith.select %1336, %in, %in_720 : f32
       linalg.yield %1337 : f32
     } -> tensor<2x576x2x2xf32>
     %326 = linalg.generic {indexing_maps = [#map3, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%cst_8, %325 : tensor<f32>, tensor<2x576x2x2xf32>) outs(%315 : tensor<2x576x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.cmpf olt, %in, %in_737 : f32
-      %1337 = arith.select %1336, %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.cmpf olt, %in, %in_720 : f32
+      %1337 = arith.select %1336, %in, %in_720 : f32
       linalg.yield %1337 : f32
     } -> tensor<2x576x2x2xf32>
     %padded_171 = tensor.pad %326 low[0, 0, 1, 1] high[0, 0, 1, 1] {
@@ -2164,37 +2164,37 @@ module {
     %expanded_173 = tensor.expand_shape %arg260 [[0, 1, 2]] output_shape [576, 1, 1] : tensor<576xf32> into tensor<576x1x1xf32>
     %expanded_174 = tensor.expand_shape %329 [[0, 1, 2]] output_shape [576, 1, 1] : tensor<576xf32> into tensor<576x1x1xf32>
     %330 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%327, %expanded_173 : tensor<2x576x2x2xf32>, tensor<576x1x1xf32>) outs(%315 : tensor<2x576x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.subf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.subf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x576x2x2xf32>
     %331 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%330, %expanded_174 : tensor<2x576x2x2xf32>, tensor<576x1x1xf32>) outs(%315 : tensor<2x576x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x576x2x2xf32>
     %expanded_175 = tensor.expand_shape %arg103 [[0, 1, 2]] output_shape [576, 1, 1] : tensor<576xf32> into tensor<576x1x1xf32>
     %332 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%331, %expanded_175 : tensor<2x576x2x2xf32>, tensor<576x1x1xf32>) outs(%315 : tensor<2x576x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x576x2x2xf32>
     %expanded_176 = tensor.expand_shape %arg104 [[0, 1, 2]] output_shape [576, 1, 1] : tensor<576xf32> into tensor<576x1x1xf32>
     %333 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%332, %expanded_176 : tensor<2x576x2x2xf32>, tensor<576x1x1xf32>) outs(%315 : tensor<2x576x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.addf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.addf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x576x2x2xf32>
     %334 = linalg.generic {indexing_maps = [#map1, #map3, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%333, %cst_9 : tensor<2x576x2x2xf32>, tensor<f32>) outs(%315 : tensor<2x576x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.cmpf ogt, %in, %in_737 : f32
-      %1337 = arith.select %1336, %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.cmpf ogt, %in, %in_720 : f32
+      %1337 = arith.select %1336, %in, %in_720 : f32
       linalg.yield %1337 : f32
     } -> tensor<2x576x2x2xf32>
     %335 = linalg.generic {indexing_maps = [#map3, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%cst_8, %334 : tensor<f32>, tensor<2x576x2x2xf32>) outs(%315 : tensor<2x576x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.cmpf olt, %in, %in_737 : f32
-      %1337 = arith.select %1336, %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.cmpf olt, %in, %in_720 : f32
+      %1337 = arith.select %1336, %in, %in_720 : f32
       linalg.yield %1337 : f32
     } -> tensor<2x576x2x2xf32>
     %336 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%335, %arg105 : tensor<2x576x2x2xf32>, tensor<96x576x1x1xf32>) outs(%307 : tensor<2x96x2x2xf32>) -> tensor<2x96x2x2xf32>
@@ -2212,30 +2212,30 @@ module {
     %expanded_177 = tensor.expand_shape %arg263 [[0, 1, 2]] output_shape [96, 1, 1] : tensor<96xf32> into tensor<96x1x1xf32>
     %expanded_178 = tensor.expand_shape %338 [[0, 1, 2]] output_shape [96, 1, 1] : tensor<96xf32> into tensor<96x1x1xf32>
     %339 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%336, %expanded_177 : tensor<2x96x2x2xf32>, tensor<96x1x1xf32>) outs(%306 : tensor<2x96x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.subf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.subf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x96x2x2xf32>
     %340 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%339, %expanded_178 : tensor<2x96x2x2xf32>, tensor<96x1x1xf32>) outs(%306 : tensor<2x96x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x96x2x2xf32>
     %expanded_179 = tensor.expand_shape %arg106 [[0, 1, 2]] output_shape [96, 1, 1] : tensor<96xf32> into tensor<96x1x1xf32>
     %341 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%340, %expanded_179 : tensor<2x96x2x2xf32>, tensor<96x1x1xf32>) outs(%306 : tensor<2x96x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x96x2x2xf32>
     %expanded_180 = tensor.expand_shape %arg107 [[0, 1, 2]] output_shape [96, 1, 1] : tensor<96xf32> into tensor<96x1x1xf32>
     %342 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%341, %expanded_180 : tensor<2x96x2x2xf32>, tensor<96x1x1xf32>) outs(%306 : tensor<2x96x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.addf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.addf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x96x2x2xf32>
     %343 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%314, %342 : tensor<2x96x2x2xf32>, tensor<2x96x2x2xf32>) outs(%306 : tensor<2x96x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.addf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.addf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x96x2x2xf32>
     %344 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%343, %arg108 : tensor<2x96x2x2xf32>, tensor<576x96x1x1xf32>) outs(%316 : tensor<2x576x2x2xf32>) -> tensor<2x576x2x2xf32>
@@ -2253,37 +2253,37 @@ module {
     %expanded_181 = tensor.expand_shape %arg266 [[0, 1, 2]] output_shape [576, 1, 1] : tensor<576xf32> into tensor<576x1x1xf32>
     %expanded_182 = tensor.expand_shape %346 [[0, 1, 2]] output_shape [576, 1, 1] : tensor<576xf32> into tensor<576x1x1xf32>
     %347 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%344, %expanded_181 : tensor<2x576x2x2xf32>, tensor<576x1x1xf32>) outs(%315 : tensor<2x576x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.subf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.subf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x576x2x2xf32>
     %348 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%347, %expanded_182 : tensor<2x576x2x2xf32>, tensor<576x1x1xf32>) outs(%315 : tensor<2x576x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x576x2x2xf32>
     %expanded_183 = tensor.expand_shape %arg109 [[0, 1, 2]] output_shape [576, 1, 1] : tensor<576xf32> into tensor<576x1x1xf32>
     %349 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%348, %expanded_183 : tensor<2x576x2x2xf32>, tensor<576x1x1xf32>) outs(%315 : tensor<2x576x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x576x2x2xf32>
     %expanded_184 = tensor.expand_shape %arg110 [[0, 1, 2]] output_shape [576, 1, 1] : tensor<576xf32> into tensor<576x1x1xf32>
     %350 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%349, %expanded_184 : tensor<2x576x2x2xf32>, tensor<576x1x1xf32>) outs(%315 : tensor<2x576x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.addf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.addf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x576x2x2xf32>
     %351 = linalg.generic {indexing_maps = [#map1, #map3, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%350, %cst_9 : tensor<2x576x2x2xf32>, tensor<f32>) outs(%315 : tensor<2x576x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.cmpf ogt, %in, %in_737 : f32
-      %1337 = arith.select %1336, %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.cmpf ogt, %in, %in_720 : f32
+      %1337 = arith.select %1336, %in, %in_720 : f32
       linalg.yield %1337 : f32
     } -> tensor<2x576x2x2xf32>
     %352 = linalg.generic {indexing_maps = [#map3, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%cst_8, %351 : tensor<f32>, tensor<2x576x2x2xf32>) outs(%315 : tensor<2x576x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.cmpf olt, %in, %in_737 : f32
-      %1337 = arith.select %1336, %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.cmpf olt, %in, %in_720 : f32
+      %1337 = arith.select %1336, %in, %in_720 : f32
       linalg.yield %1337 : f32
     } -> tensor<2x576x2x2xf32>
     %padded_185 = tensor.pad %352 low[0, 0, 1, 1] high[0, 0, 1, 1] {
@@ -2306,37 +2306,37 @@ module {
     %expanded_187 = tensor.expand_shape %arg269 [[0, 1, 2]] output_shape [576, 1, 1] : tensor<576xf32> into tensor<576x1x1xf32>
     %expanded_188 = tensor.expand_shape %355 [[0, 1, 2]] output_shape [576, 1, 1] : tensor<576xf32> into tensor<576x1x1xf32>
     %356 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%353, %expanded_187 : tensor<2x576x2x2xf32>, tensor<576x1x1xf32>) outs(%315 : tensor<2x576x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.subf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.subf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x576x2x2xf32>
     %357 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%356, %expanded_188 : tensor<2x576x2x2xf32>, tensor<576x1x1xf32>) outs(%315 : tensor<2x576x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x576x2x2xf32>
     %expanded_189 = tensor.expand_shape %arg112 [[0, 1, 2]] output_shape [576, 1, 1] : tensor<576xf32> into tensor<576x1x1xf32>
     %358 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%357, %expanded_189 : tensor<2x576x2x2xf32>, tensor<576x1x1xf32>) outs(%315 : tensor<2x576x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x576x2x2xf32>
     %expanded_190 = tensor.expand_shape %arg113 [[0, 1, 2]] output_shape [576, 1, 1] : tensor<576xf32> into tensor<576x1x1xf32>
     %359 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%358, %expanded_190 : tensor<2x576x2x2xf32>, tensor<576x1x1xf32>) outs(%315 : tensor<2x576x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.addf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.addf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x576x2x2xf32>
     %360 = linalg.generic {indexing_maps = [#map1, #map3, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%359, %cst_9 : tensor<2x576x2x2xf32>, tensor<f32>) outs(%315 : tensor<2x576x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.cmpf ogt, %in, %in_737 : f32
-      %1337 = arith.select %1336, %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.cmpf ogt, %in, %in_720 : f32
+      %1337 = arith.select %1336, %in, %in_720 : f32
       linalg.yield %1337 : f32
     } -> tensor<2x576x2x2xf32>
     %361 = linalg.generic {indexing_maps = [#map3, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%cst_8, %360 : tensor<f32>, tensor<2x576x2x2xf32>) outs(%315 : tensor<2x576x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.cmpf olt, %in, %in_737 : f32
-      %1337 = arith.select %1336, %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.cmpf olt, %in, %in_720 : f32
+      %1337 = arith.select %1336, %in, %in_720 : f32
       linalg.yield %1337 : f32
     } -> tensor<2x576x2x2xf32>
     %362 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%361, %arg114 : tensor<2x576x2x2xf32>, tensor<96x576x1x1xf32>) outs(%307 : tensor<2x96x2x2xf32>) -> tensor<2x96x2x2xf32>
@@ -2354,30 +2354,30 @@ module {
     %expanded_191 = tensor.expand_shape %arg272 [[0, 1, 2]] output_shape [96, 1, 1] : tensor<96xf32> into tensor<96x1x1xf32>
     %expanded_192 = tensor.expand_shape %364 [[0, 1, 2]] output_shape [96, 1, 1] : tensor<96xf32> into tensor<96x1x1xf32>
     %365 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%362, %expanded_191 : tensor<2x96x2x2xf32>, tensor<96x1x1xf32>) outs(%306 : tensor<2x96x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.subf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.subf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x96x2x2xf32>
     %366 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%365, %expanded_192 : tensor<2x96x2x2xf32>, tensor<96x1x1xf32>) outs(%306 : tensor<2x96x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x96x2x2xf32>
     %expanded_193 = tensor.expand_shape %arg115 [[0, 1, 2]] output_shape [96, 1, 1] : tensor<96xf32> into tensor<96x1x1xf32>
     %367 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%366, %expanded_193 : tensor<2x96x2x2xf32>, tensor<96x1x1xf32>) outs(%306 : tensor<2x96x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x96x2x2xf32>
     %expanded_194 = tensor.expand_shape %arg116 [[0, 1, 2]] output_shape [96, 1, 1] : tensor<96xf32> into tensor<96x1x1xf32>
     %368 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%367, %expanded_194 : tensor<2x96x2x2xf32>, tensor<96x1x1xf32>) outs(%306 : tensor<2x96x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.addf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.addf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x96x2x2xf32>
     %369 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%343, %368 : tensor<2x96x2x2xf32>, tensor<2x96x2x2xf32>) outs(%306 : tensor<2x96x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.addf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.addf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x96x2x2xf32>
     %370 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%369, %arg117 : tensor<2x96x2x2xf32>, tensor<576x96x1x1xf32>) outs(%316 : tensor<2x576x2x2xf32>) -> tensor<2x576x2x2xf32>
@@ -2395,37 +2395,37 @@ module {
     %expanded_195 = tensor.expand_shape %arg275 [[0, 1, 2]] output_shape [576, 1, 1] : tensor<576xf32> into tensor<576x1x1xf32>
     %expanded_196 = tensor.expand_shape %372 [[0, 1, 2]] output_shape [576, 1, 1] : tensor<576xf32> into tensor<576x1x1xf32>
     %373 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%370, %expanded_195 : tensor<2x576x2x2xf32>, tensor<576x1x1xf32>) outs(%315 : tensor<2x576x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.subf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.subf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x576x2x2xf32>
     %374 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%373, %expanded_196 : tensor<2x576x2x2xf32>, tensor<576x1x1xf32>) outs(%315 : tensor<2x576x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x576x2x2xf32>
     %expanded_197 = tensor.expand_shape %arg118 [[0, 1, 2]] output_shape [576, 1, 1] : tensor<576xf32> into tensor<576x1x1xf32>
     %375 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%374, %expanded_197 : tensor<2x576x2x2xf32>, tensor<576x1x1xf32>) outs(%315 : tensor<2x576x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x576x2x2xf32>
     %expanded_198 = tensor.expand_shape %arg119 [[0, 1, 2]] output_shape [576, 1, 1] : tensor<576xf32> into tensor<576x1x1xf32>
     %376 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%375, %expanded_198 : tensor<2x576x2x2xf32>, tensor<576x1x1xf32>) outs(%315 : tensor<2x576x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.addf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.addf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x576x2x2xf32>
     %377 = linalg.generic {indexing_maps = [#map1, #map3, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%376, %cst_9 : tensor<2x576x2x2xf32>, tensor<f32>) outs(%315 : tensor<2x576x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.cmpf ogt, %in, %in_737 : f32
-      %1337 = arith.select %1336, %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.cmpf ogt, %in, %in_720 : f32
+      %1337 = arith.select %1336, %in, %in_720 : f32
       linalg.yield %1337 : f32
     } -> tensor<2x576x2x2xf32>
     %378 = linalg.generic {indexing_maps = [#map3, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%cst_8, %377 : tensor<f32>, tensor<2x576x2x2xf32>) outs(%315 : tensor<2x576x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.cmpf olt, %in, %in_737 : f32
-      %1337 = arith.select %1336, %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.cmpf olt, %in, %in_720 : f32
+      %1337 = arith.select %1336, %in, %in_720 : f32
       linalg.yield %1337 : f32
     } -> tensor<2x576x2x2xf32>
     %padded_199 = tensor.pad %378 low[0, 0, 1, 1] high[0, 0, 1, 1] {
@@ -2450,37 +2450,37 @@ module {
     %expanded_201 = tensor.expand_shape %arg278 [[0, 1, 2]] output_shape [576, 1, 1] : tensor<576xf32> into tensor<576x1x1xf32>
     %expanded_202 = tensor.expand_shape %383 [[0, 1, 2]] output_shape [576, 1, 1] : tensor<576xf32> into tensor<576x1x1xf32>
     %384 = linalg.generic {indexing_maps = [#map1, #map4, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%381, %expanded_201 : tensor<2x576x1x1xf32>, tensor<576x1x1xf32>) outs(%379 : tensor<2x576x1x1xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.subf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.subf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x576x1x1xf32>
     %385 = linalg.generic {indexing_maps = [#map1, #map4, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%384, %expanded_202 : tensor<2x576x1x1xf32>, tensor<576x1x1xf32>) outs(%379 : tensor<2x576x1x1xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x576x1x1xf32>
     %expanded_203 = tensor.expand_shape %arg121 [[0, 1, 2]] output_shape [576, 1, 1] : tensor<576xf32> into tensor<576x1x1xf32>
     %386 = linalg.generic {indexing_maps = [#map1, #map4, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%385, %expanded_203 : tensor<2x576x1x1xf32>, tensor<576x1x1xf32>) outs(%379 : tensor<2x576x1x1xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x576x1x1xf32>
     %expanded_204 = tensor.expand_shape %arg122 [[0, 1, 2]] output_shape [576, 1, 1] : tensor<576xf32> into tensor<576x1x1xf32>
     %387 = linalg.generic {indexing_maps = [#map1, #map4, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%386, %expanded_204 : tensor<2x576x1x1xf32>, tensor<576x1x1xf32>) outs(%379 : tensor<2x576x1x1xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.addf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.addf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x576x1x1xf32>
     %388 = linalg.generic {indexing_maps = [#map1, #map3, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%387, %cst_9 : tensor<2x576x1x1xf32>, tensor<f32>) outs(%379 : tensor<2x576x1x1xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.cmpf ogt, %in, %in_737 : f32
-      %1337 = arith.select %1336, %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.cmpf ogt, %in, %in_720 : f32
+      %1337 = arith.select %1336, %in, %in_720 : f32
       linalg.yield %1337 : f32
     } -> tensor<2x576x1x1xf32>
     %389 = linalg.generic {indexing_maps = [#map3, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%cst_8, %388 : tensor<f32>, tensor<2x576x1x1xf32>) outs(%379 : tensor<2x576x1x1xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.cmpf olt, %in, %in_737 : f32
-      %1337 = arith.select %1336, %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.cmpf olt, %in, %in_720 : f32
+      %1337 = arith.select %1336, %in, %in_720 : f32
       linalg.yield %1337 : f32
     } -> tensor<2x576x1x1xf32>
     %390 = tensor.empty() : tensor<2x160x1x1xf32>
@@ -2501,25 +2501,25 @@ module {
     %expanded_205 = tensor.expand_shape %arg281 [[0, 1, 2]] output_shape [160, 1, 1] : tensor<160xf32> into tensor<160x1x1xf32>
     %expanded_206 = tensor.expand_shape %395 [[0, 1, 2]] output_shape [160, 1, 1] : tensor<160xf32> into tensor<160x1x1xf32>
     %396 = linalg.generic {indexing_maps = [#map1, #map4, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%392, %expanded_205 : tensor<2x160x1x1xf32>, tensor<160x1x1xf32>) outs(%390 : tensor<2x160x1x1xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.subf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.subf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x160x1x1xf32>
     %397 = linalg.generic {indexing_maps = [#map1, #map4, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%396, %expanded_206 : tensor<2x160x1x1xf32>, tensor<160x1x1xf32>) outs(%390 : tensor<2x160x1x1xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x160x1x1xf32>
     %expanded_207 = tensor.expand_shape %arg124 [[0, 1, 2]] output_shape [160, 1, 1] : tensor<160xf32> into tensor<160x1x1xf32>
     %398 = linalg.generic {indexing_maps = [#map1, #map4, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%397, %expanded_207 : tensor<2x160x1x1xf32>, tensor<160x1x1xf32>) outs(%390 : tensor<2x160x1x1xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x160x1x1xf32>
     %expanded_208 = tensor.expand_shape %arg125 [[0, 1, 2]] output_shape [160, 1, 1] : tensor<160xf32> into tensor<160x1x1xf32>
     %399 = linalg.generic {indexing_maps = [#map1, #map4, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%398, %expanded_208 : tensor<2x160x1x1xf32>, tensor<160x1x1xf32>) outs(%390 : tensor<2x160x1x1xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.addf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.addf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x160x1x1xf32>
     %400 = tensor.empty() : tensor<2x960x1x1xf32>
@@ -2540,37 +2540,37 @@ module {
     %expanded_209 = tensor.expand_shape %arg284 [[0, 1, 2]] output_shape [960, 1, 1] : tensor<960xf32> into tensor<960x1x1xf32>
     %expanded_210 = tensor.expand_shape %405 [[0, 1, 2]] output_shape [960, 1, 1] : tensor<960xf32> into tensor<960x1x1xf32>
     %406 = linalg.generic {indexing_maps = [#map1, #map4, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%402, %expanded_209 : tensor<2x960x1x1xf32>, tensor<960x1x1xf32>) outs(%400 : tensor<2x960x1x1xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.subf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.subf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x960x1x1xf32>
     %407 = linalg.generic {indexing_maps = [#map1, #map4, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%406, %expanded_210 : tensor<2x960x1x1xf32>, tensor<960x1x1xf32>) outs(%400 : tensor<2x960x1x1xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x960x1x1xf32>
     %expanded_211 = tensor.expand_shape %arg127 [[0, 1, 2]] output_shape [960, 1, 1] : tensor<960xf32> into tensor<960x1x1xf32>
     %408 = linalg.generic {indexing_maps = [#map1, #map4, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%407, %expanded_211 : tensor<2x960x1x1xf32>, tensor<960x1x1xf32>) outs(%400 : tensor<2x960x1x1xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x960x1x1xf32>
     %expanded_212 = tensor.expand_shape %arg128 [[0, 1, 2]] output_shape [960, 1, 1] : tensor<960xf32> into tensor<960x1x1xf32>
     %409 = linalg.generic {indexing_maps = [#map1, #map4, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%408, %expanded_212 : tensor<2x960x1x1xf32>, tensor<960x1x1xf32>) outs(%400 : tensor<2x960x1x1xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.addf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.addf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x960x1x1xf32>
     %410 = linalg.generic {indexing_maps = [#map1, #map3, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%409, %cst_9 : tensor<2x960x1x1xf32>, tensor<f32>) outs(%400 : tensor<2x960x1x1xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.cmpf ogt, %in, %in_737 : f32
-      %1337 = arith.select %1336, %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.cmpf ogt, %in, %in_720 : f32
+      %1337 = arith.select %1336, %in, %in_720 : f32
       linalg.yield %1337 : f32
     } -> tensor<2x960x1x1xf32>
     %411 = linalg.generic {indexing_maps = [#map3, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%cst_8, %410 : tensor<f32>, tensor<2x960x1x1xf32>) outs(%400 : tensor<2x960x1x1xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.cmpf olt, %in, %in_737 : f32
-      %1337 = arith.select %1336, %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.cmpf olt, %in, %in_720 : f32
+      %1337 = arith.select %1336, %in, %in_720 : f32
       linalg.yield %1337 : f32
     } -> tensor<2x960x1x1xf32>
     %padded_213 = tensor.pad %411 low[0, 0, 1, 1] high[0, 0, 1, 1] {
@@ -2593,37 +2593,37 @@ module {
     %expanded_215 = tensor.expand_shape %arg287 [[0, 1, 2]] output_shape [960, 1, 1] : tensor<960xf32> into tensor<960x1x1xf32>
     %expanded_216 = tensor.expand_shape %414 [[0, 1, 2]] output_shape [960, 1, 1] : tensor<960xf32> into tensor<960x1x1xf32>
     %415 = linalg.generic {indexing_maps = [#map1, #map4, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%412, %expanded_215 : tensor<2x960x1x1xf32>, tensor<960x1x1xf32>) outs(%400 : tensor<2x960x1x1xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.subf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.subf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x960x1x1xf32>
     %416 = linalg.generic {indexing_maps = [#map1, #map4, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%415, %expanded_216 : tensor<2x960x1x1xf32>, tensor<960x1x1xf32>) outs(%400 : tensor<2x960x1x1xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x960x1x1xf32>
     %expanded_217 = tensor.expand_shape %arg130 [[0, 1, 2]] output_shape [960, 1, 1] : tensor<960xf32> into tensor<960x1x1xf32>
     %417 = linalg.generic {indexing_maps = [#map1, #map4, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%416, %expanded_217 : tensor<2x960x1x1xf32>, tensor<960x1x1xf32>) outs(%400 : tensor<2x960x1x1xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x960x1x1xf32>
     %expanded_218 = tensor.expand_shape %arg131 [[0, 1, 2]] output_shape [960, 1, 1] : tensor<960xf32> into tensor<960x1x1xf32>
     %418 = linalg.generic {indexing_maps = [#map1, #map4, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%417, %expanded_218 : tensor<2x960x1x1xf32>, tensor<960x1x1xf32>) outs(%400 : tensor<2x960x1x1xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.addf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.addf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x960x1x1xf32>
     %419 = linalg.generic {indexing_maps = [#map1, #map3, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%418, %cst_9 : tensor<2x960x1x1xf32>, tensor<f32>) outs(%400 : tensor<2x960x1x1xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.cmpf ogt, %in, %in_737 : f32
-      %1337 = arith.select %1336, %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.cmpf ogt, %in, %in_720 : f32
+      %1337 = arith.select %1336, %in, %in_720 : f32
       linalg.yield %1337 : f32
     } -> tensor<2x960x1x1xf32>
     %420 = linalg.generic {indexing_maps = [#map3, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%cst_8, %419 : tensor<f32>, tensor<2x960x1x1xf32>) outs(%400 : tensor<2x960x1x1xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.cmpf olt, %in, %in_737 : f32
-      %1337 = arith.select %1336, %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.cmpf olt, %in, %in_720 : f32
+      %1337 = arith.select %1336, %in, %in_720 : f32
       linalg.yield %1337 : f32
     } -> tensor<2x960x1x1xf32>
     %421 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%420, %arg132 : tensor<2x960x1x1xf32>, tensor<160x960x1x1xf32>) outs(%391 : tensor<2x160x1x1xf32>) -> tensor<2x160x1x1xf32>
@@ -2641,30 +2641,30 @@ module {
     %expanded_219 = tensor.expand_shape %arg290 [[0, 1, 2]] output_shape [160, 1, 1] : tensor<160xf32> into tensor<160x1x1xf32>
     %expanded_220 = tensor.expand_shape %423 [[0, 1, 2]] output_shape [160, 1, 1] : tensor<160xf32> into tensor<160x1x1xf32>
     %424 = linalg.generic {indexing_maps = [#map1, #map4, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%421, %expanded_219 : tensor<2x160x1x1xf32>, tensor<160x1x1xf32>) outs(%390 : tensor<2x160x1x1xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.subf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.subf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x160x1x1xf32>
     %425 = linalg.generic {indexing_maps = [#map1, #map4, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%424, %expanded_220 : tensor<2x160x1x1xf32>, tensor<160x1x1xf32>) outs(%390 : tensor<2x160x1x1xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x160x1x1xf32>
     %expanded_221 = tensor.expand_shape %arg133 [[0, 1, 2]] output_shape [160, 1, 1] : tensor<160xf32> into tensor<160x1x1xf32>
     %426 = linalg.generic {indexing_maps = [#map1, #map4, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%425, %expanded_221 : tensor<2x160x1x1xf32>, tensor<160x1x1xf32>) outs(%390 : tensor<2x160x1x1xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x160x1x1xf32>
     %expanded_222 = tensor.expand_shape %arg134 [[0, 1, 2]] output_shape [160, 1, 1] : tensor<160xf32> into tensor<160x1x1xf32>
     %427 = linalg.generic {indexing_maps = [#map1, #map4, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%426, %expanded_222 : tensor<2x160x1x1xf32>, tensor<160x1x1xf32>) outs(%390 : tensor<2x160x1x1xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.addf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.addf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x160x1x1xf32>
     %428 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%399, %427 : tensor<2x160x1x1xf32>, tensor<2x160x1x1xf32>) outs(%390 : tensor<2x160x1x1xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.addf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.addf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x160x1x1xf32>
     %429 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%428, %arg135 : tensor<2x160x1x1xf32>, tensor<960x160x1x1xf32>) outs(%401 : tensor<2x960x1x1xf32>) -> tensor<2x960x1x1xf32>
@@ -2682,37 +2682,37 @@ module {
     %expanded_223 = tensor.expand_shape %arg293 [[0, 1, 2]] output_shape [960, 1, 1] : tensor<960xf32> into tensor<960x1x1xf32>
     %expanded_224 = tensor.expand_shape %431 [[0, 1, 2]] output_shape [960, 1, 1] : tensor<960xf32> into tensor<960x1x1xf32>
     %432 = linalg.generic {indexing_maps = [#map1, #map4, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%429, %expanded_223 : tensor<2x960x1x1xf32>, tensor<960x1x1xf32>) outs(%400 : tensor<2x960x1x1xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.subf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.subf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x960x1x1xf32>
     %433 = linalg.generic {indexing_maps = [#map1, #map4, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%432, %expanded_224 : tensor<2x960x1x1xf32>, tensor<960x1x1xf32>) outs(%400 : tensor<2x960x1x1xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x960x1x1xf32>
     %expanded_225 = tensor.expand_shape %arg136 [[0, 1, 2]] output_shape [960, 1, 1] : tensor<960xf32> into tensor<960x1x1xf32>
     %434 = linalg.generic {indexing_maps = [#map1, #map4, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%433, %expanded_225 : tensor<2x960x1x1xf32>, tensor<960x1x1xf32>) outs(%400 : tensor<2x960x1x1xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x960x1x1xf32>
     %expanded_226 = tensor.expand_shape %arg137 [[0, 1, 2]] output_shape [960, 1, 1] : tensor<960xf32> into tensor<960x1x1xf32>
     %435 = linalg.generic {indexing_maps = [#map1, #map4, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%434, %expanded_226 : tensor<2x960x1x1xf32>, tensor<960x1x1xf32>) outs(%400 : tensor<2x960x1x1xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.addf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.addf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x960x1x1xf32>
     %436 = linalg.generic {indexing_maps = [#map1, #map3, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%435, %cst_9 : tensor<2x960x1x1xf32>, tensor<f32>) outs(%400 : tensor<2x960x1x1xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.cmpf ogt, %in, %in_737 : f32
-      %1337 = arith.select %1336, %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.cmpf ogt, %in, %in_720 : f32
+      %1337 = arith.select %1336, %in, %in_720 : f32
       linalg.yield %1337 : f32
     } -> tensor<2x960x1x1xf32>
     %437 = linalg.generic {indexing_maps = [#map3, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%cst_8, %436 : tensor<f32>, tensor<2x960x1x1xf32>) outs(%400 : tensor<2x960x1x1xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.cmpf olt, %in, %in_737 : f32
-      %1337 = arith.select %1336, %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.cmpf olt, %in, %in_720 : f32
+      %1337 = arith.select %1336, %in, %in_720 : f32
       linalg.yield %1337 : f32
     } -> tensor<2x960x1x1xf32>
     %padded_227 = tensor.pad %437 low[0, 0, 1, 1] high[0, 0, 1, 1] {
@@ -2735,37 +2735,37 @@ module {
     %expanded_229 = tensor.expand_shape %arg296 [[0, 1, 2]] output_shape [960, 1, 1] : tensor<960xf32> into tensor<960x1x1xf32>
     %expanded_230 = tensor.expand_shape %440 [[0, 1, 2]] output_shape [960, 1, 1] : tensor<960xf32> into tensor<960x1x1xf32>
     %441 = linalg.generic {indexing_maps = [#map1, #map4, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%438, %expanded_229 : tensor<2x960x1x1xf32>, tensor<960x1x1xf32>) outs(%400 : tensor<2x960x1x1xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.subf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.subf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x960x1x1xf32>
     %442 = linalg.generic {indexing_maps = [#map1, #map4, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%441, %expanded_230 : tensor<2x960x1x1xf32>, tensor<960x1x1xf32>) outs(%400 : tensor<2x960x1x1xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x960x1x1xf32>
     %expanded_231 = tensor.expand_shape %arg139 [[0, 1, 2]] output_shape [960, 1, 1] : tensor<960xf32> into tensor<960x1x1xf32>
     %443 = linalg.generic {indexing_maps = [#map1, #map4, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%442, %expanded_231 : tensor<2x960x1x1xf32>, tensor<960x1x1xf32>) outs(%400 : tensor<2x960x1x1xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x960x1x1xf32>
     %expanded_232 = tensor.expand_shape %arg140 [[0, 1, 2]] output_shape [960, 1, 1] : tensor<960xf32> into tensor<960x1x1xf32>
     %444 = linalg.generic {indexing_maps = [#map1, #map4, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%443, %expanded_232 : tensor<2x960x1x1xf32>, tensor<960x1x1xf32>) outs(%400 : tensor<2x960x1x1xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.addf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.addf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x960x1x1xf32>
     %445 = linalg.generic {indexing_maps = [#map1, #map3, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%444, %cst_9 : tensor<2x960x1x1xf32>, tensor<f32>) outs(%400 : tensor<2x960x1x1xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.cmpf ogt, %in, %in_737 : f32
-      %1337 = arith.select %1336, %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.cmpf ogt, %in, %in_720 : f32
+      %1337 = arith.select %1336, %in, %in_720 : f32
       linalg.yield %1337 : f32
     } -> tensor<2x960x1x1xf32>
     %446 = linalg.generic {indexing_maps = [#map3, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%cst_8, %445 : tensor<f32>, tensor<2x960x1x1xf32>) outs(%400 : tensor<2x960x1x1xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.cmpf olt, %in, %in_737 : f32
-      %1337 = arith.select %1336, %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.cmpf olt, %in, %in_720 : f32
+      %1337 = arith.select %1336, %in, %in_720 : f32
       linalg.yield %1337 : f32
     } -> tensor<2x960x1x1xf32>
     %447 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%446, %arg141 : tensor<2x960x1x1xf32>, tensor<160x960x1x1xf32>) outs(%391 : tensor<2x160x1x1xf32>) -> tensor<2x160x1x1xf32>
@@ -2783,30 +2783,30 @@ module {
     %expanded_233 = tensor.expand_shape %arg299 [[0, 1, 2]] output_shape [160, 1, 1] : tensor<160xf32> into tensor<160x1x1xf32>
     %expanded_234 = tensor.expand_shape %449 [[0, 1, 2]] output_shape [160, 1, 1] : tensor<160xf32> into tensor<160x1x1xf32>
     %450 = linalg.generic {indexing_maps = [#map1, #map4, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%447, %expanded_233 : tensor<2x160x1x1xf32>, tensor<160x1x1xf32>) outs(%390 : tensor<2x160x1x1xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.subf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.subf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x160x1x1xf32>
     %451 = linalg.generic {indexing_maps = [#map1, #map4, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%450, %expanded_234 : tensor<2x160x1x1xf32>, tensor<160x1x1xf32>) outs(%390 : tensor<2x160x1x1xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x160x1x1xf32>
     %expanded_235 = tensor.expand_shape %arg142 [[0, 1, 2]] output_shape [160, 1, 1] : tensor<160xf32> into tensor<160x1x1xf32>
     %452 = linalg.generic {indexing_maps = [#map1, #map4, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%451, %expanded_235 : tensor<2x160x1x1xf32>, tensor<160x1x1xf32>) outs(%390 : tensor<2x160x1x1xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x160x1x1xf32>
     %expanded_236 = tensor.expand_shape %arg143 [[0, 1, 2]] output_shape [160, 1, 1] : tensor<160xf32> into tensor<160x1x1xf32>
     %453 = linalg.generic {indexing_maps = [#map1, #map4, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%452, %expanded_236 : tensor<2x160x1x1xf32>, tensor<160x1x1xf32>) outs(%390 : tensor<2x160x1x1xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.addf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.addf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x160x1x1xf32>
     %454 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%428, %453 : tensor<2x160x1x1xf32>, tensor<2x160x1x1xf32>) outs(%390 : tensor<2x160x1x1xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.addf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.addf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x160x1x1xf32>
     %455 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%454, %arg144 : tensor<2x160x1x1xf32>, tensor<960x160x1x1xf32>) outs(%401 : tensor<2x960x1x1xf32>) -> tensor<2x960x1x1xf32>
@@ -2824,37 +2824,37 @@ module {
     %expanded_237 = tensor.expand_shape %arg302 [[0, 1, 2]] output_shape [960, 1, 1] : tensor<960xf32> into tensor<960x1x1xf32>
     %expanded_238 = tensor.expand_shape %457 [[0, 1, 2]] output_shape [960, 1, 1] : tensor<960xf32> into tensor<960x1x1xf32>
     %458 = linalg.generic {indexing_maps = [#map1, #map4, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%455, %expanded_237 : tensor<2x960x1x1xf32>, tensor<960x1x1xf32>) outs(%400 : tensor<2x960x1x1xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.subf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.subf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x960x1x1xf32>
     %459 = linalg.generic {indexing_maps = [#map1, #map4, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%458, %expanded_238 : tensor<2x960x1x1xf32>, tensor<960x1x1xf32>) outs(%400 : tensor<2x960x1x1xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x960x1x1xf32>
     %expanded_239 = tensor.expand_shape %arg145 [[0, 1, 2]] output_shape [960, 1, 1] : tensor<960xf32> into tensor<960x1x1xf32>
     %460 = linalg.generic {indexing_maps = [#map1, #map4, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%459, %expanded_239 : tensor<2x960x1x1xf32>, tensor<960x1x1xf32>) outs(%400 : tensor<2x960x1x1xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x960x1x1xf32>
     %expanded_240 = tensor.expand_shape %arg146 [[0, 1, 2]] output_shape [960, 1, 1] : tensor<960xf32> into tensor<960x1x1xf32>
     %461 = linalg.generic {indexing_maps = [#map1, #map4, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%460, %expanded_240 : tensor<2x960x1x1xf32>, tensor<960x1x1xf32>) outs(%400 : tensor<2x960x1x1xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.addf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.addf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x960x1x1xf32>
     %462 = linalg.generic {indexing_maps = [#map1, #map3, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%461, %cst_9 : tensor<2x960x1x1xf32>, tensor<f32>) outs(%400 : tensor<2x960x1x1xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.cmpf ogt, %in, %in_737 : f32
-      %1337 = arith.select %1336, %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.cmpf ogt, %in, %in_720 : f32
+      %1337 = arith.select %1336, %in, %in_720 : f32
       linalg.yield %1337 : f32
     } -> tensor<2x960x1x1xf32>
     %463 = linalg.generic {indexing_maps = [#map3, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%cst_8, %462 : tensor<f32>, tensor<2x960x1x1xf32>) outs(%400 : tensor<2x960x1x1xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.cmpf olt, %in, %in_737 : f32
-      %1337 = arith.select %1336, %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.cmpf olt, %in, %in_720 : f32
+      %1337 = arith.select %1336, %in, %in_720 : f32
       linalg.yield %1337 : f32
     } -> tensor<2x960x1x1xf32>
     %padded_241 = tensor.pad %463 low[0, 0, 1, 1] high[0, 0, 1, 1] {
@@ -2877,37 +2877,37 @@ module {
     %expanded_243 = tensor.expand_shape %arg305 [[0, 1, 2]] output_shape [960, 1, 1] : tensor<960xf32> into tensor<960x1x1xf32>
     %expanded_244 = tensor.expand_shape %466 [[0, 1, 2]] output_shape [960, 1, 1] : tensor<960xf32> into tensor<960x1x1xf32>
     %467 = linalg.generic {indexing_maps = [#map1, #map4, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%464, %expanded_243 : tensor<2x960x1x1xf32>, tensor<960x1x1xf32>) outs(%400 : tensor<2x960x1x1xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.subf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.subf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x960x1x1xf32>
     %468 = linalg.generic {indexing_maps = [#map1, #map4, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%467, %expanded_244 : tensor<2x960x1x1xf32>, tensor<960x1x1xf32>) outs(%400 : tensor<2x960x1x1xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x960x1x1xf32>
     %expanded_245 = tensor.expand_shape %arg148 [[0, 1, 2]] output_shape [960, 1, 1] : tensor<960xf32> into tensor<960x1x1xf32>
     %469 = linalg.generic {indexing_maps = [#map1, #map4, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%468, %expanded_245 : tensor<2x960x1x1xf32>, tensor<960x1x1xf32>) outs(%400 : tensor<2x960x1x1xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x960x1x1xf32>
     %expanded_246 = tensor.expand_shape %arg149 [[0, 1, 2]] output_shape [960, 1, 1] : tensor<960xf32> into tensor<960x1x1xf32>
     %470 = linalg.generic {indexing_maps = [#map1, #map4, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%469, %expanded_246 : tensor<2x960x1x1xf32>, tensor<960x1x1xf32>) outs(%400 : tensor<2x960x1x1xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.addf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.addf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x960x1x1xf32>
     %471 = linalg.generic {indexing_maps = [#map1, #map3, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%470, %cst_9 : tensor<2x960x1x1xf32>, tensor<f32>) outs(%400 : tensor<2x960x1x1xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.cmpf ogt, %in, %in_737 : f32
-      %1337 = arith.select %1336, %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.cmpf ogt, %in, %in_720 : f32
+      %1337 = arith.select %1336, %in, %in_720 : f32
       linalg.yield %1337 : f32
     } -> tensor<2x960x1x1xf32>
     %472 = linalg.generic {indexing_maps = [#map3, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%cst_8, %471 : tensor<f32>, tensor<2x960x1x1xf32>) outs(%400 : tensor<2x960x1x1xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.cmpf olt, %in, %in_737 : f32
-      %1337 = arith.select %1336, %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.cmpf olt, %in, %in_720 : f32
+      %1337 = arith.select %1336, %in, %in_720 : f32
       linalg.yield %1337 : f32
     } -> tensor<2x960x1x1xf32>
     %473 = tensor.empty() : tensor<2x320x1x1xf32>
@@ -2928,25 +2928,25 @@ module {
     %expanded_247 = tensor.expand_shape %arg308 [[0, 1, 2]] output_shape [320, 1, 1] : tensor<320xf32> into tensor<320x1x1xf32>
     %expanded_248 = tensor.expand_shape %478 [[0, 1, 2]] output_shape [320, 1, 1] : tensor<320xf32> into tensor<320x1x1xf32>
     %479 = linalg.generic {indexing_maps = [#map1, #map4, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%475, %expanded_247 : tensor<2x320x1x1xf32>, tensor<320x1x1xf32>) outs(%473 : tensor<2x320x1x1xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.subf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.subf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x320x1x1xf32>
     %480 = linalg.generic {indexing_maps = [#map1, #map4, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%479, %expanded_248 : tensor<2x320x1x1xf32>, tensor<320x1x1xf32>) outs(%473 : tensor<2x320x1x1xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x320x1x1xf32>
     %expanded_249 = tensor.expand_shape %arg151 [[0, 1, 2]] output_shape [320, 1, 1] : tensor<320xf32> into tensor<320x1x1xf32>
     %481 = linalg.generic {indexing_maps = [#map1, #map4, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%480, %expanded_249 : tensor<2x320x1x1xf32>, tensor<320x1x1xf32>) outs(%473 : tensor<2x320x1x1xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x320x1x1xf32>
     %expanded_250 = tensor.expand_shape %arg152 [[0, 1, 2]] output_shape [320, 1, 1] : tensor<320xf32> into tensor<320x1x1xf32>
     %482 = linalg.generic {indexing_maps = [#map1, #map4, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%481, %expanded_250 : tensor<2x320x1x1xf32>, tensor<320x1x1xf32>) outs(%473 : tensor<2x320x1x1xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.addf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.addf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x320x1x1xf32>
     %483 = tensor.empty() : tensor<2x1280x1x1xf32>
@@ -2967,37 +2967,37 @@ module {
     %expanded_251 = tensor.expand_shape %arg311 [[0, 1, 2]] output_shape [1280, 1, 1] : tensor<1280xf32> into tensor<1280x1x1xf32>
     %expanded_252 = tensor.expand_shape %488 [[0, 1, 2]] output_shape [1280, 1, 1] : tensor<1280xf32> into tensor<1280x1x1xf32>
     %489 = linalg.generic {indexing_maps = [#map1, #map4, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%485, %expanded_251 : tensor<2x1280x1x1xf32>, tensor<1280x1x1xf32>) outs(%483 : tensor<2x1280x1x1xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.subf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.subf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x1280x1x1xf32>
     %490 = linalg.generic {indexing_maps = [#map1, #map4, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%489, %expanded_252 : tensor<2x1280x1x1xf32>, tensor<1280x1x1xf32>) outs(%483 : tensor<2x1280x1x1xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x1280x1x1xf32>
     %expanded_253 = tensor.expand_shape %arg154 [[0, 1, 2]] output_shape [1280, 1, 1] : tensor<1280xf32> into tensor<1280x1x1xf32>
     %491 = linalg.generic {indexing_maps = [#map1, #map4, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%490, %expanded_253 : tensor<2x1280x1x1xf32>, tensor<1280x1x1xf32>) outs(%483 : tensor<2x1280x1x1xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x1280x1x1xf32>
     %expanded_254 = tensor.expand_shape %arg155 [[0, 1, 2]] output_shape [1280, 1, 1] : tensor<1280xf32> into tensor<1280x1x1xf32>
     %492 = linalg.generic {indexing_maps = [#map1, #map4, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%491, %expanded_254 : tensor<2x1280x1x1xf32>, tensor<1280x1x1xf32>) outs(%483 : tensor<2x1280x1x1xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.addf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.addf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x1280x1x1xf32>
     %493 = linalg.generic {indexing_maps = [#map1, #map3, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%492, %cst_9 : tensor<2x1280x1x1xf32>, tensor<f32>) outs(%483 : tensor<2x1280x1x1xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.cmpf ogt, %in, %in_737 : f32
-      %1337 = arith.select %1336, %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.cmpf ogt, %in, %in_720 : f32
+      %1337 = arith.select %1336, %in, %in_720 : f32
       linalg.yield %1337 : f32
     } -> tensor<2x1280x1x1xf32>
     %494 = linalg.generic {indexing_maps = [#map3, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%cst_8, %493 : tensor<f32>, tensor<2x1280x1x1xf32>) outs(%483 : tensor<2x1280x1x1xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.cmpf olt, %in, %in_737 : f32
-      %1337 = arith.select %1336, %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.cmpf olt, %in, %in_720 : f32
+      %1337 = arith.select %1336, %in, %in_720 : f32
       linalg.yield %1337 : f32
     } -> tensor<2x1280x1x1xf32>
     %495 = linalg.generic {indexing_maps = [#map1, #map5], iterator_types = ["parallel", "parallel", "reduction", "reduction"]} ins(%494 : tensor<2x1280x1x1xf32>) outs(%484 : tensor<2x1280x1x1xf32>) {
@@ -3016,13 +3016,13 @@ module {
       linalg.yield %in : f32
     } -> tensor<2x1000xf32>
     %501 = linalg.generic {indexing_maps = [#map7, #map7, #map7], iterator_types = ["parallel", "parallel"]} ins(%499, %500 : tensor<2x1000xf32>, tensor<2x1000xf32>) outs(%497 : tensor<2x1000xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.addf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.addf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x1000xf32>
     %502 = linalg.generic {indexing_maps = [#map7, #map7, #map7], iterator_types = ["parallel", "parallel"]} ins(%501, %arg315 : tensor<2x1000xf32>, tensor<2x1000xf32>) outs(%497 : tensor<2x1000xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.subf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.subf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x1000xf32>
     %503 = linalg.generic {indexing_maps = [#map7, #map7], iterator_types = ["parallel", "parallel"]} ins(%502 : tensor<2x1000xf32>) outs(%497 : tensor<2x1000xf32>) {
@@ -3058,8 +3058,8 @@ module {
       linalg.yield %1336 : f32
     } -> tensor<2x1000xf32>
     %511 = linalg.generic {indexing_maps = [#map7, #map7, #map7], iterator_types = ["parallel", "parallel"]} ins(%508, %510 : tensor<2x1000xf32>, tensor<2x1000xf32>) outs(%497 : tensor<2x1000xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x1000xf32>
     %512 = tensor.empty() : tensor<2x1280xf32>
@@ -3093,13 +3093,13 @@ module {
       linalg.yield %1337 : i1
     } -> tensor<2x1280x1x1xi1>
     %525 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%523, %524 : tensor<2x1280x1x1xi1>, tensor<2x1280x1x1xi1>) outs(%522 : tensor<2x1280x1x1xi1>) {
-    ^bb0(%in: i1, %in_737: i1, %out: i1):
-      %1336 = arith.ori %in, %in_737 : i1
+    ^bb0(%in: i1, %in_720: i1, %out: i1):
+      %1336 = arith.ori %in, %in_720 : i1
       linalg.yield %1336 : i1
     } -> tensor<2x1280x1x1xi1>
     %526 = linalg.generic {indexing_maps = [#map1, #map3, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%525, %cst_9, %expanded_258 : tensor<2x1280x1x1xi1>, tensor<f32>, tensor<2x1280x1x1xf32>) outs(%483 : tensor<2x1280x1x1xf32>) {
-    ^bb0(%in: i1, %in_737: f32, %in_738: f32, %out: f32):
-      %1336 = arith.select %in, %in_737, %in_738 : f32
+    ^bb0(%in: i1, %in_720: f32, %in_721: f32, %out: f32):
+      %1336 = arith.select %in, %in_720, %in_721 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x1280x1x1xf32>
     %expanded_259 = tensor.expand_shape %arg311 [[0, 1, 2, 3]] output_shape [1, 1280, 1, 1] : tensor<1280xf32> into tensor<1x1280x1x1xf32>
@@ -3110,13 +3110,13 @@ module {
       linalg.yield %1336 : f32
     } -> tensor<1280xf32>
     %529 = linalg.generic {indexing_maps = [#map1, #map12, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%485, %expanded_259 : tensor<2x1280x1x1xf32>, tensor<1x1280x1x1xf32>) outs(%483 : tensor<2x1280x1x1xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.subf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.subf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x1280x1x1xf32>
     %530 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%526, %529 : tensor<2x1280x1x1xf32>, tensor<2x1280x1x1xf32>) outs(%483 : tensor<2x1280x1x1xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x1280x1x1xf32>
     %531 = linalg.generic {indexing_maps = [#map1, #map11], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%530 : tensor<2x1280x1x1xf32>) outs(%527 : tensor<1280xf32>) {
@@ -3125,19 +3125,19 @@ module {
       linalg.yield %1336 : f32
     } -> tensor<1280xf32>
     %532 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%488, %arg154 : tensor<1280xf32>, tensor<1280xf32>) outs(%486 : tensor<1280xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<1280xf32>
     %expanded_260 = tensor.expand_shape %532 [[0, 1, 2, 3]] output_shape [1, 1280, 1, 1] : tensor<1280xf32> into tensor<1x1280x1x1xf32>
     %533 = linalg.generic {indexing_maps = [#map1, #map12, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%526, %expanded_260 : tensor<2x1280x1x1xf32>, tensor<1x1280x1x1xf32>) outs(%483 : tensor<2x1280x1x1xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x1280x1x1xf32>
     %534 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%531, %488 : tensor<1280xf32>, tensor<1280xf32>) outs(%486 : tensor<1280xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<1280xf32>
     %535 = tensor.empty() : tensor<320x1280x1x1xf32>
@@ -3165,13 +3165,13 @@ module {
       linalg.yield %1336 : f32
     } -> tensor<320xf32>
     %545 = linalg.generic {indexing_maps = [#map1, #map12, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%475, %expanded_264 : tensor<2x320x1x1xf32>, tensor<1x320x1x1xf32>) outs(%473 : tensor<2x320x1x1xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.subf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.subf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x320x1x1xf32>
     %546 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%538, %545 : tensor<2x320x1x1xf32>, tensor<2x320x1x1xf32>) outs(%473 : tensor<2x320x1x1xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x320x1x1xf32>
     %547 = linalg.generic {indexing_maps = [#map1, #map11], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%546 : tensor<2x320x1x1xf32>) outs(%543 : tensor<320xf32>) {
@@ -3180,19 +3180,19 @@ module {
       linalg.yield %1336 : f32
     } -> tensor<320xf32>
     %548 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%478, %arg151 : tensor<320xf32>, tensor<320xf32>) outs(%476 : tensor<320xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<320xf32>
     %expanded_265 = tensor.expand_shape %548 [[0, 1, 2, 3]] output_shape [1, 320, 1, 1] : tensor<320xf32> into tensor<1x320x1x1xf32>
     %549 = linalg.generic {indexing_maps = [#map1, #map12, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%538, %expanded_265 : tensor<2x320x1x1xf32>, tensor<1x320x1x1xf32>) outs(%473 : tensor<2x320x1x1xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x320x1x1xf32>
     %550 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%547, %478 : tensor<320xf32>, tensor<320xf32>) outs(%476 : tensor<320xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<320xf32>
     %551 = tensor.empty() : tensor<960x320x1x1xf32>
@@ -3225,13 +3225,13 @@ module {
       linalg.yield %1337 : i1
     } -> tensor<2x960x1x1xi1>
     %561 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%559, %560 : tensor<2x960x1x1xi1>, tensor<2x960x1x1xi1>) outs(%558 : tensor<2x960x1x1xi1>) {
-    ^bb0(%in: i1, %in_737: i1, %out: i1):
-      %1336 = arith.ori %in, %in_737 : i1
+    ^bb0(%in: i1, %in_720: i1, %out: i1):
+      %1336 = arith.ori %in, %in_720 : i1
       linalg.yield %1336 : i1
     } -> tensor<2x960x1x1xi1>
     %562 = linalg.generic {indexing_maps = [#map1, #map3, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%561, %cst_9, %554 : tensor<2x960x1x1xi1>, tensor<f32>, tensor<2x960x1x1xf32>) outs(%400 : tensor<2x960x1x1xf32>) {
-    ^bb0(%in: i1, %in_737: f32, %in_738: f32, %out: f32):
-      %1336 = arith.select %in, %in_737, %in_738 : f32
+    ^bb0(%in: i1, %in_720: f32, %in_721: f32, %out: f32):
+      %1336 = arith.select %in, %in_720, %in_721 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x960x1x1xf32>
     %expanded_269 = tensor.expand_shape %arg305 [[0, 1, 2, 3]] output_shape [1, 960, 1, 1] : tensor<960xf32> into tensor<1x960x1x1xf32>
@@ -3242,13 +3242,13 @@ module {
       linalg.yield %1336 : f32
     } -> tensor<960xf32>
     %565 = linalg.generic {indexing_maps = [#map1, #map12, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%464, %expanded_269 : tensor<2x960x1x1xf32>, tensor<1x960x1x1xf32>) outs(%400 : tensor<2x960x1x1xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.subf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.subf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x960x1x1xf32>
     %566 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%562, %565 : tensor<2x960x1x1xf32>, tensor<2x960x1x1xf32>) outs(%400 : tensor<2x960x1x1xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x960x1x1xf32>
     %567 = linalg.generic {indexing_maps = [#map1, #map11], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%566 : tensor<2x960x1x1xf32>) outs(%563 : tensor<960xf32>) {
@@ -3257,60 +3257,59 @@ module {
       linalg.yield %1336 : f32
     } -> tensor<960xf32>
     %568 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%466, %arg148 : tensor<960xf32>, tensor<960xf32>) outs(%403 : tensor<960xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<960xf32>
     %expanded_270 = tensor.expand_shape %568 [[0, 1, 2, 3]] output_shape [1, 960, 1, 1] : tensor<960xf32> into tensor<1x960x1x1xf32>
     %569 = linalg.generic {indexing_maps = [#map1, #map12, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%562, %expanded_270 : tensor<2x960x1x1xf32>, tensor<1x960x1x1xf32>) outs(%400 : tensor<2x960x1x1xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x960x1x1xf32>
     %570 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%567, %466 : tensor<960xf32>, tensor<960xf32>) outs(%403 : tensor<960xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<960xf32>
     %padded_271 = tensor.pad %569 low[0, 0, 1, 1] high[0, 0, 1, 1] {
     ^bb0(%arg316: index, %arg317: index, %arg318: index, %arg319: index):
       tensor.yield %cst : f32
     } : tensor<2x960x1x1xf32> to tensor<2x960x3x3xf32>
-    %expanded_272 = tensor.expand_shape %arg147 [[0], [1], [2, 3], [4]] output_shape [960, 1, 1, 3, 3] : tensor<960x1x3x3xf32> into tensor<960x1x1x3x3xf32>
-    %571 = tensor.empty() : tensor<960x1x1x3x3xf32>
-    %transposed_273 = linalg.transpose ins(%expanded_272 : tensor<960x1x1x3x3xf32>) outs(%571 : tensor<960x1x1x3x3xf32>) permutation = [0, 2, 1, 3, 4] 
-    %collapsed_274 = tensor.collapse_shape %transposed_273 [[0], [1], [2, 3], [4]] : tensor<960x1x1x3x3xf32> into tensor<960x1x3x3xf32>
-    %572 = tensor.empty() : tensor<960x1x3x3xf32>
-    %573 = linalg.fill ins(%cst : f32) outs(%572 : tensor<960x1x3x3xf32>) -> tensor<960x1x3x3xf32>
-    %574 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%collapsed_274 : tensor<960x1x3x3xf32>) outs(%573 : tensor<960x1x3x3xf32>) {
+    %571 = tensor.empty() : tensor<960x1x3x3xf32>
+    %572 = linalg.fill ins(%cst : f32) outs(%571 : tensor<960x1x3x3xf32>) -> tensor<960x1x3x3xf32>
+    %573 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%arg147 : tensor<960x1x3x3xf32>) outs(%572 : tensor<960x1x3x3xf32>) {
     ^bb0(%in: f32, %out: f32):
       %1336 = linalg.index 0 : index
       %1337 = linalg.index 2 : index
       %1338 = linalg.index 3 : index
       %1339 = arith.subi %c2, %1337 : index
       %1340 = arith.subi %c2, %1338 : index
-      %extracted = tensor.extract %collapsed_274[%1336, %c0, %1339, %1340] : tensor<960x1x3x3xf32>
+      %extracted = tensor.extract %arg147[%1336, %c0, %1339, %1340] : tensor<960x1x3x3xf32>
       linalg.yield %extracted : f32
     } -> tensor<960x1x3x3xf32>
-    %collapsed_275 = tensor.collapse_shape %574 [[0, 1], [2], [3]] : tensor<960x1x3x3xf32> into tensor<960x3x3xf32>
-    %575 = linalg.depthwise_conv_2d_nchw_chw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%padded_271, %collapsed_275 : tensor<2x960x3x3xf32>, tensor<960x3x3xf32>) outs(%401 : tensor<2x960x1x1xf32>) -> tensor<2x960x1x1xf32>
-    %expanded_276 = tensor.expand_shape %463 [[0], [1], [2], [3, 4]] output_shape [2, 960, 1, 1, 1] : tensor<2x960x1x1xf32> into tensor<2x960x1x1x1xf32>
+    %expanded_272 = tensor.expand_shape %573 [[0], [1], [2, 3], [4]] output_shape [960, 1, 1, 3, 3] : tensor<960x1x3x3xf32> into tensor<960x1x1x3x3xf32>
+    %574 = tensor.empty() : tensor<960x1x1x3x3xf32>
+    %transposed_273 = linalg.transpose ins(%expanded_272 : tensor<960x1x1x3x3xf32>) outs(%574 : tensor<960x1x1x3x3xf32>) permutation = [0, 2, 1, 3, 4] 
+    %collapsed_274 = tensor.collapse_shape %transposed_273 [[0, 1], [2, 3], [4]] : tensor<960x1x1x3x3xf32> into tensor<960x3x3xf32>
+    %575 = linalg.depthwise_conv_2d_nchw_chw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%padded_271, %collapsed_274 : tensor<2x960x3x3xf32>, tensor<960x3x3xf32>) outs(%401 : tensor<2x960x1x1xf32>) -> tensor<2x960x1x1xf32>
+    %expanded_275 = tensor.expand_shape %463 [[0], [1], [2], [3, 4]] output_shape [2, 960, 1, 1, 1] : tensor<2x960x1x1xf32> into tensor<2x960x1x1x1xf32>
     %576 = tensor.empty() : tensor<1x960x2x1x1xf32>
-    %transposed_277 = linalg.transpose ins(%expanded_276 : tensor<2x960x1x1x1xf32>) outs(%576 : tensor<1x960x2x1x1xf32>) permutation = [2, 1, 0, 3, 4] 
-    %collapsed_278 = tensor.collapse_shape %transposed_277 [[0], [1, 2], [3], [4]] : tensor<1x960x2x1x1xf32> into tensor<1x1920x1x1xf32>
-    %transposed_279 = linalg.transpose ins(%569 : tensor<2x960x1x1xf32>) outs(%555 : tensor<960x2x1x1xf32>) permutation = [1, 0, 2, 3] 
-    %padded_280 = tensor.pad %collapsed_278 low[0, 0, 1, 1] high[0, 0, 1, 1] {
+    %transposed_276 = linalg.transpose ins(%expanded_275 : tensor<2x960x1x1x1xf32>) outs(%576 : tensor<1x960x2x1x1xf32>) permutation = [2, 1, 0, 3, 4] 
+    %collapsed_277 = tensor.collapse_shape %transposed_276 [[0], [1, 2], [3], [4]] : tensor<1x960x2x1x1xf32> into tensor<1x1920x1x1xf32>
+    %transposed_278 = linalg.transpose ins(%569 : tensor<2x960x1x1xf32>) outs(%555 : tensor<960x2x1x1xf32>) permutation = [1, 0, 2, 3] 
+    %padded_279 = tensor.pad %collapsed_277 low[0, 0, 1, 1] high[0, 0, 1, 1] {
     ^bb0(%arg316: index, %arg317: index, %arg318: index, %arg319: index):
       tensor.yield %cst : f32
     } : tensor<1x1920x1x1xf32> to tensor<1x1920x3x3xf32>
     %577 = tensor.empty() : tensor<1x960x3x3xf32>
-    %expanded_281 = tensor.expand_shape %padded_280 [[0], [1, 2], [3], [4]] output_shape [1, 960, 2, 3, 3] : tensor<1x1920x3x3xf32> into tensor<1x960x2x3x3xf32>
-    %expanded_282 = tensor.expand_shape %transposed_279 [[0, 1], [2], [3], [4]] output_shape [960, 1, 2, 1, 1] : tensor<960x2x1x1xf32> into tensor<960x1x2x1x1xf32>
-    %expanded_283 = tensor.expand_shape %577 [[0], [1, 2], [3], [4]] output_shape [1, 960, 1, 3, 3] : tensor<1x960x3x3xf32> into tensor<1x960x1x3x3xf32>
-    %578 = linalg.fill ins(%cst : f32) outs(%expanded_283 : tensor<1x960x1x3x3xf32>) -> tensor<1x960x1x3x3xf32>
-    %579 = linalg.conv_2d_ngchw_gfchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%expanded_281, %expanded_282 : tensor<1x960x2x3x3xf32>, tensor<960x1x2x1x1xf32>) outs(%578 : tensor<1x960x1x3x3xf32>) -> tensor<1x960x1x3x3xf32>
-    %collapsed_284 = tensor.collapse_shape %579 [[0], [1, 2], [3], [4]] : tensor<1x960x1x3x3xf32> into tensor<1x960x3x3xf32>
-    %transposed_285 = linalg.transpose ins(%collapsed_284 : tensor<1x960x3x3xf32>) outs(%572 : tensor<960x1x3x3xf32>) permutation = [1, 0, 2, 3] 
+    %expanded_280 = tensor.expand_shape %padded_279 [[0], [1, 2], [3], [4]] output_shape [1, 960, 2, 3, 3] : tensor<1x1920x3x3xf32> into tensor<1x960x2x3x3xf32>
+    %expanded_281 = tensor.expand_shape %transposed_278 [[0, 1], [2], [3], [4]] output_shape [960, 1, 2, 1, 1] : tensor<960x2x1x1xf32> into tensor<960x1x2x1x1xf32>
+    %expanded_282 = tensor.expand_shape %577 [[0], [1, 2], [3], [4]] output_shape [1, 960, 1, 3, 3] : tensor<1x960x3x3xf32> into tensor<1x960x1x3x3xf32>
+    %578 = linalg.fill ins(%cst : f32) outs(%expanded_282 : tensor<1x960x1x3x3xf32>) -> tensor<1x960x1x3x3xf32>
+    %579 = linalg.conv_2d_ngchw_gfchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%expanded_280, %expanded_281 : tensor<1x960x2x3x3xf32>, tensor<960x1x2x1x1xf32>) outs(%578 : tensor<1x960x1x3x3xf32>) -> tensor<1x960x1x3x3xf32>
+    %collapsed_283 = tensor.collapse_shape %579 [[0], [1, 2], [3], [4]] : tensor<1x960x1x3x3xf32> into tensor<1x960x3x3xf32>
+    %transposed_284 = linalg.transpose ins(%collapsed_283 : tensor<1x960x3x3xf32>) outs(%571 : tensor<960x1x3x3xf32>) permutation = [1, 0, 2, 3] 
     %580 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%461 : tensor<2x960x1x1xf32>) outs(%558 : tensor<2x960x1x1xi1>) {
     ^bb0(%in: f32, %out: i1):
       %1336 = arith.extf %in : f32 to f64
@@ -3324,29 +3323,29 @@ module {
       linalg.yield %1337 : i1
     } -> tensor<2x960x1x1xi1>
     %582 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%580, %581 : tensor<2x960x1x1xi1>, tensor<2x960x1x1xi1>) outs(%558 : tensor<2x960x1x1xi1>) {
-    ^bb0(%in: i1, %in_737: i1, %out: i1):
-      %1336 = arith.ori %in, %in_737 : i1
+    ^bb0(%in: i1, %in_720: i1, %out: i1):
+      %1336 = arith.ori %in, %in_720 : i1
       linalg.yield %1336 : i1
     } -> tensor<2x960x1x1xi1>
     %583 = linalg.generic {indexing_maps = [#map1, #map3, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%582, %cst_9, %575 : tensor<2x960x1x1xi1>, tensor<f32>, tensor<2x960x1x1xf32>) outs(%400 : tensor<2x960x1x1xf32>) {
-    ^bb0(%in: i1, %in_737: f32, %in_738: f32, %out: f32):
-      %1336 = arith.select %in, %in_737, %in_738 : f32
+    ^bb0(%in: i1, %in_720: f32, %in_721: f32, %out: f32):
+      %1336 = arith.select %in, %in_720, %in_721 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x960x1x1xf32>
-    %expanded_286 = tensor.expand_shape %arg302 [[0, 1, 2, 3]] output_shape [1, 960, 1, 1] : tensor<960xf32> into tensor<1x960x1x1xf32>
+    %expanded_285 = tensor.expand_shape %arg302 [[0, 1, 2, 3]] output_shape [1, 960, 1, 1] : tensor<960xf32> into tensor<1x960x1x1xf32>
     %584 = linalg.generic {indexing_maps = [#map1, #map11], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%583 : tensor<2x960x1x1xf32>) outs(%563 : tensor<960xf32>) {
     ^bb0(%in: f32, %out: f32):
       %1336 = arith.addf %in, %out : f32
       linalg.yield %1336 : f32
     } -> tensor<960xf32>
-    %585 = linalg.generic {indexing_maps = [#map1, #map12, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%455, %expanded_286 : tensor<2x960x1x1xf32>, tensor<1x960x1x1xf32>) outs(%400 : tensor<2x960x1x1xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.subf %in, %in_737 : f32
+    %585 = linalg.generic {indexing_maps = [#map1, #map12, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%455, %expanded_285 : tensor<2x960x1x1xf32>, tensor<1x960x1x1xf32>) outs(%400 : tensor<2x960x1x1xf32>) {
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.subf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x960x1x1xf32>
     %586 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%583, %585 : tensor<2x960x1x1xf32>, tensor<2x960x1x1xf32>) outs(%400 : tensor<2x960x1x1xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x960x1x1xf32>
     %587 = linalg.generic {indexing_maps = [#map1, #map11], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%586 : tensor<2x960x1x1xf32>) outs(%563 : tensor<960xf32>) {
@@ -3355,19 +3354,19 @@ module {
       linalg.yield %1336 : f32
     } -> tensor<960xf32>
     %588 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%457, %arg145 : tensor<960xf32>, tensor<960xf32>) outs(%403 : tensor<960xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<960xf32>
-    %expanded_287 = tensor.expand_shape %588 [[0, 1, 2, 3]] output_shape [1, 960, 1, 1] : tensor<960xf32> into tensor<1x960x1x1xf32>
-    %589 = linalg.generic {indexing_maps = [#map1, #map12, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%583, %expanded_287 : tensor<2x960x1x1xf32>, tensor<1x960x1x1xf32>) outs(%400 : tensor<2x960x1x1xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    %expanded_286 = tensor.expand_shape %588 [[0, 1, 2, 3]] output_shape [1, 960, 1, 1] : tensor<960xf32> into tensor<1x960x1x1xf32>
+    %589 = linalg.generic {indexing_maps = [#map1, #map12, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%583, %expanded_286 : tensor<2x960x1x1xf32>, tensor<1x960x1x1xf32>) outs(%400 : tensor<2x960x1x1xf32>) {
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x960x1x1xf32>
     %590 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%587, %457 : tensor<960xf32>, tensor<960xf32>) outs(%403 : tensor<960xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<960xf32>
     %591 = tensor.empty() : tensor<160x960x1x1xf32>
@@ -3381,26 +3380,26 @@ module {
     } -> tensor<160x960x1x1xf32>
     %594 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%589, %593 : tensor<2x960x1x1xf32>, tensor<160x960x1x1xf32>) outs(%391 : tensor<2x160x1x1xf32>) -> tensor<2x160x1x1xf32>
     %595 = tensor.empty() : tensor<160x2x1x1xf32>
-    %transposed_288 = linalg.transpose ins(%454 : tensor<2x160x1x1xf32>) outs(%595 : tensor<160x2x1x1xf32>) permutation = [1, 0, 2, 3] 
-    %transposed_289 = linalg.transpose ins(%589 : tensor<2x960x1x1xf32>) outs(%555 : tensor<960x2x1x1xf32>) permutation = [1, 0, 2, 3] 
-    %596 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%transposed_288, %transposed_289 : tensor<160x2x1x1xf32>, tensor<960x2x1x1xf32>) outs(%592 : tensor<160x960x1x1xf32>) -> tensor<160x960x1x1xf32>
+    %transposed_287 = linalg.transpose ins(%454 : tensor<2x160x1x1xf32>) outs(%595 : tensor<160x2x1x1xf32>) permutation = [1, 0, 2, 3] 
+    %transposed_288 = linalg.transpose ins(%589 : tensor<2x960x1x1xf32>) outs(%555 : tensor<960x2x1x1xf32>) permutation = [1, 0, 2, 3] 
+    %596 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%transposed_287, %transposed_288 : tensor<160x2x1x1xf32>, tensor<960x2x1x1xf32>) outs(%592 : tensor<160x960x1x1xf32>) -> tensor<160x960x1x1xf32>
     %597 = tensor.empty() : tensor<960x160x1x1xf32>
-    %transposed_290 = linalg.transpose ins(%596 : tensor<160x960x1x1xf32>) outs(%597 : tensor<960x160x1x1xf32>) permutation = [1, 0, 2, 3] 
-    %expanded_291 = tensor.expand_shape %arg299 [[0, 1, 2, 3]] output_shape [1, 160, 1, 1] : tensor<160xf32> into tensor<1x160x1x1xf32>
+    %transposed_289 = linalg.transpose ins(%596 : tensor<160x960x1x1xf32>) outs(%597 : tensor<960x160x1x1xf32>) permutation = [1, 0, 2, 3] 
+    %expanded_290 = tensor.expand_shape %arg299 [[0, 1, 2, 3]] output_shape [1, 160, 1, 1] : tensor<160xf32> into tensor<1x160x1x1xf32>
     %598 = linalg.fill ins(%cst : f32) outs(%393 : tensor<160xf32>) -> tensor<160xf32>
     %599 = linalg.generic {indexing_maps = [#map1, #map11], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%594 : tensor<2x160x1x1xf32>) outs(%598 : tensor<160xf32>) {
     ^bb0(%in: f32, %out: f32):
       %1336 = arith.addf %in, %out : f32
       linalg.yield %1336 : f32
     } -> tensor<160xf32>
-    %600 = linalg.generic {indexing_maps = [#map1, #map12, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%447, %expanded_291 : tensor<2x160x1x1xf32>, tensor<1x160x1x1xf32>) outs(%390 : tensor<2x160x1x1xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.subf %in, %in_737 : f32
+    %600 = linalg.generic {indexing_maps = [#map1, #map12, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%447, %expanded_290 : tensor<2x160x1x1xf32>, tensor<1x160x1x1xf32>) outs(%390 : tensor<2x160x1x1xf32>) {
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.subf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x160x1x1xf32>
     %601 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%594, %600 : tensor<2x160x1x1xf32>, tensor<2x160x1x1xf32>) outs(%390 : tensor<2x160x1x1xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x160x1x1xf32>
     %602 = linalg.generic {indexing_maps = [#map1, #map11], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%601 : tensor<2x160x1x1xf32>) outs(%598 : tensor<160xf32>) {
@@ -3409,19 +3408,19 @@ module {
       linalg.yield %1336 : f32
     } -> tensor<160xf32>
     %603 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%449, %arg142 : tensor<160xf32>, tensor<160xf32>) outs(%393 : tensor<160xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<160xf32>
-    %expanded_292 = tensor.expand_shape %603 [[0, 1, 2, 3]] output_shape [1, 160, 1, 1] : tensor<160xf32> into tensor<1x160x1x1xf32>
-    %604 = linalg.generic {indexing_maps = [#map1, #map12, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%594, %expanded_292 : tensor<2x160x1x1xf32>, tensor<1x160x1x1xf32>) outs(%390 : tensor<2x160x1x1xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    %expanded_291 = tensor.expand_shape %603 [[0, 1, 2, 3]] output_shape [1, 160, 1, 1] : tensor<160xf32> into tensor<1x160x1x1xf32>
+    %604 = linalg.generic {indexing_maps = [#map1, #map12, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%594, %expanded_291 : tensor<2x160x1x1xf32>, tensor<1x160x1x1xf32>) outs(%390 : tensor<2x160x1x1xf32>) {
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x160x1x1xf32>
     %605 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%602, %449 : tensor<160xf32>, tensor<160xf32>) outs(%393 : tensor<160xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<160xf32>
     %606 = linalg.fill ins(%cst : f32) outs(%597 : tensor<960x160x1x1xf32>) -> tensor<960x160x1x1xf32>
@@ -3433,10 +3432,10 @@ module {
       linalg.yield %extracted : f32
     } -> tensor<960x160x1x1xf32>
     %608 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%604, %607 : tensor<2x160x1x1xf32>, tensor<960x160x1x1xf32>) outs(%401 : tensor<2x960x1x1xf32>) -> tensor<2x960x1x1xf32>
-    %transposed_293 = linalg.transpose ins(%446 : tensor<2x960x1x1xf32>) outs(%555 : tensor<960x2x1x1xf32>) permutation = [1, 0, 2, 3] 
-    %transposed_294 = linalg.transpose ins(%604 : tensor<2x160x1x1xf32>) outs(%595 : tensor<160x2x1x1xf32>) permutation = [1, 0, 2, 3] 
-    %609 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%transposed_293, %transposed_294 : tensor<960x2x1x1xf32>, tensor<160x2x1x1xf32>) outs(%606 : tensor<960x160x1x1xf32>) -> tensor<960x160x1x1xf32>
-    %transposed_295 = linalg.transpose ins(%609 : tensor<960x160x1x1xf32>) outs(%591 : tensor<160x960x1x1xf32>) permutation = [1, 0, 2, 3] 
+    %transposed_292 = linalg.transpose ins(%446 : tensor<2x960x1x1xf32>) outs(%555 : tensor<960x2x1x1xf32>) permutation = [1, 0, 2, 3] 
+    %transposed_293 = linalg.transpose ins(%604 : tensor<2x160x1x1xf32>) outs(%595 : tensor<160x2x1x1xf32>) permutation = [1, 0, 2, 3] 
+    %609 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%transposed_292, %transposed_293 : tensor<960x2x1x1xf32>, tensor<160x2x1x1xf32>) outs(%606 : tensor<960x160x1x1xf32>) -> tensor<960x160x1x1xf32>
+    %transposed_294 = linalg.transpose ins(%609 : tensor<960x160x1x1xf32>) outs(%591 : tensor<160x960x1x1xf32>) permutation = [1, 0, 2, 3] 
     %610 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%444 : tensor<2x960x1x1xf32>) outs(%558 : tensor<2x960x1x1xi1>) {
     ^bb0(%in: f32, %out: i1):
       %1336 = arith.extf %in : f32 to f64
@@ -3450,29 +3449,29 @@ module {
       linalg.yield %1337 : i1
     } -> tensor<2x960x1x1xi1>
     %612 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%610, %611 : tensor<2x960x1x1xi1>, tensor<2x960x1x1xi1>) outs(%558 : tensor<2x960x1x1xi1>) {
-    ^bb0(%in: i1, %in_737: i1, %out: i1):
-      %1336 = arith.ori %in, %in_737 : i1
+    ^bb0(%in: i1, %in_720: i1, %out: i1):
+      %1336 = arith.ori %in, %in_720 : i1
       linalg.yield %1336 : i1
     } -> tensor<2x960x1x1xi1>
     %613 = linalg.generic {indexing_maps = [#map1, #map3, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%612, %cst_9, %608 : tensor<2x960x1x1xi1>, tensor<f32>, tensor<2x960x1x1xf32>) outs(%400 : tensor<2x960x1x1xf32>) {
-    ^bb0(%in: i1, %in_737: f32, %in_738: f32, %out: f32):
-      %1336 = arith.select %in, %in_737, %in_738 : f32
+    ^bb0(%in: i1, %in_720: f32, %in_721: f32, %out: f32):
+      %1336 = arith.select %in, %in_720, %in_721 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x960x1x1xf32>
-    %expanded_296 = tensor.expand_shape %arg296 [[0, 1, 2, 3]] output_shape [1, 960, 1, 1] : tensor<960xf32> into tensor<1x960x1x1xf32>
+    %expanded_295 = tensor.expand_shape %arg296 [[0, 1, 2, 3]] output_shape [1, 960, 1, 1] : tensor<960xf32> into tensor<1x960x1x1xf32>
     %614 = linalg.generic {indexing_maps = [#map1, #map11], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%613 : tensor<2x960x1x1xf32>) outs(%563 : tensor<960xf32>) {
     ^bb0(%in: f32, %out: f32):
       %1336 = arith.addf %in, %out : f32
       linalg.yield %1336 : f32
     } -> tensor<960xf32>
-    %615 = linalg.generic {indexing_maps = [#map1, #map12, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%438, %expanded_296 : tensor<2x960x1x1xf32>, tensor<1x960x1x1xf32>) outs(%400 : tensor<2x960x1x1xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.subf %in, %in_737 : f32
+    %615 = linalg.generic {indexing_maps = [#map1, #map12, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%438, %expanded_295 : tensor<2x960x1x1xf32>, tensor<1x960x1x1xf32>) outs(%400 : tensor<2x960x1x1xf32>) {
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.subf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x960x1x1xf32>
     %616 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%613, %615 : tensor<2x960x1x1xf32>, tensor<2x960x1x1xf32>) outs(%400 : tensor<2x960x1x1xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x960x1x1xf32>
     %617 = linalg.generic {indexing_maps = [#map1, #map11], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%616 : tensor<2x960x1x1xf32>) outs(%563 : tensor<960xf32>) {
@@ -3481,53 +3480,52 @@ module {
       linalg.yield %1336 : f32
     } -> tensor<960xf32>
     %618 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%440, %arg139 : tensor<960xf32>, tensor<960xf32>) outs(%403 : tensor<960xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<960xf32>
-    %expanded_297 = tensor.expand_shape %618 [[0, 1, 2, 3]] output_shape [1, 960, 1, 1] : tensor<960xf32> into tensor<1x960x1x1xf32>
-    %619 = linalg.generic {indexing_maps = [#map1, #map12, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%613, %expanded_297 : tensor<2x960x1x1xf32>, tensor<1x960x1x1xf32>) outs(%400 : tensor<2x960x1x1xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    %expanded_296 = tensor.expand_shape %618 [[0, 1, 2, 3]] output_shape [1, 960, 1, 1] : tensor<960xf32> into tensor<1x960x1x1xf32>
+    %619 = linalg.generic {indexing_maps = [#map1, #map12, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%613, %expanded_296 : tensor<2x960x1x1xf32>, tensor<1x960x1x1xf32>) outs(%400 : tensor<2x960x1x1xf32>) {
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x960x1x1xf32>
     %620 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%617, %440 : tensor<960xf32>, tensor<960xf32>) outs(%403 : tensor<960xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<960xf32>
-    %padded_298 = tensor.pad %619 low[0, 0, 1, 1] high[0, 0, 1, 1] {
+    %padded_297 = tensor.pad %619 low[0, 0, 1, 1] high[0, 0, 1, 1] {
     ^bb0(%arg316: index, %arg317: index, %arg318: index, %arg319: index):
       tensor.yield %cst : f32
     } : tensor<2x960x1x1xf32> to tensor<2x960x3x3xf32>
-    %expanded_299 = tensor.expand_shape %arg138 [[0], [1], [2, 3], [4]] output_shape [960, 1, 1, 3, 3] : tensor<960x1x3x3xf32> into tensor<960x1x1x3x3xf32>
-    %transposed_300 = linalg.transpose ins(%expanded_299 : tensor<960x1x1x3x3xf32>) outs(%571 : tensor<960x1x1x3x3xf32>) permutation = [0, 2, 1, 3, 4] 
-    %collapsed_301 = tensor.collapse_shape %transposed_300 [[0], [1], [2, 3], [4]] : tensor<960x1x1x3x3xf32> into tensor<960x1x3x3xf32>
-    %621 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%collapsed_301 : tensor<960x1x3x3xf32>) outs(%573 : tensor<960x1x3x3xf32>) {
+    %621 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%arg138 : tensor<960x1x3x3xf32>) outs(%572 : tensor<960x1x3x3xf32>) {
     ^bb0(%in: f32, %out: f32):
       %1336 = linalg.index 0 : index
       %1337 = linalg.index 2 : index
       %1338 = linalg.index 3 : index
       %1339 = arith.subi %c2, %1337 : index
       %1340 = arith.subi %c2, %1338 : index
-      %extracted = tensor.extract %collapsed_301[%1336, %c0, %1339, %1340] : tensor<960x1x3x3xf32>
+      %extracted = tensor.extract %arg138[%1336, %c0, %1339, %1340] : tensor<960x1x3x3xf32>
       linalg.yield %extracted : f32
     } -> tensor<960x1x3x3xf32>
-    %collapsed_302 = tensor.collapse_shape %621 [[0, 1], [2], [3]] : tensor<960x1x3x3xf32> into tensor<960x3x3xf32>
-    %622 = linalg.depthwise_conv_2d_nchw_chw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%padded_298, %collapsed_302 : tensor<2x960x3x3xf32>, tensor<960x3x3xf32>) outs(%401 : tensor<2x960x1x1xf32>) -> tensor<2x960x1x1xf32>
-    %expanded_303 = tensor.expand_shape %437 [[0], [1], [2], [3, 4]] output_shape [2, 960, 1, 1, 1] : tensor<2x960x1x1xf32> into tensor<2x960x1x1x1xf32>
-    %transposed_304 = linalg.transpose ins(%expanded_303 : tensor<2x960x1x1x1xf32>) outs(%576 : tensor<1x960x2x1x1xf32>) permutation = [2, 1, 0, 3, 4] 
-    %collapsed_305 = tensor.collapse_shape %transposed_304 [[0], [1, 2], [3], [4]] : tensor<1x960x2x1x1xf32> into tensor<1x1920x1x1xf32>
-    %transposed_306 = linalg.transpose ins(%619 : tensor<2x960x1x1xf32>) outs(%555 : tensor<960x2x1x1xf32>) permutation = [1, 0, 2, 3] 
-    %padded_307 = tensor.pad %collapsed_305 low[0, 0, 1, 1] high[0, 0, 1, 1] {
+    %expanded_298 = tensor.expand_shape %621 [[0], [1], [2, 3], [4]] output_shape [960, 1, 1, 3, 3] : tensor<960x1x3x3xf32> into tensor<960x1x1x3x3xf32>
+    %transposed_299 = linalg.transpose ins(%expanded_298 : tensor<960x1x1x3x3xf32>) outs(%574 : tensor<960x1x1x3x3xf32>) permutation = [0, 2, 1, 3, 4] 
+    %collapsed_300 = tensor.collapse_shape %transposed_299 [[0, 1], [2, 3], [4]] : tensor<960x1x1x3x3xf32> into tensor<960x3x3xf32>
+    %622 = linalg.depthwise_conv_2d_nchw_chw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%padded_297, %collapsed_300 : tensor<2x960x3x3xf32>, tensor<960x3x3xf32>) outs(%401 : tensor<2x960x1x1xf32>) -> tensor<2x960x1x1xf32>
+    %expanded_301 = tensor.expand_shape %437 [[0], [1], [2], [3, 4]] output_shape [2, 960, 1, 1, 1] : tensor<2x960x1x1xf32> into tensor<2x960x1x1x1xf32>
+    %transposed_302 = linalg.transpose ins(%expanded_301 : tensor<2x960x1x1x1xf32>) outs(%576 : tensor<1x960x2x1x1xf32>) permutation = [2, 1, 0, 3, 4] 
+    %collapsed_303 = tensor.collapse_shape %transposed_302 [[0], [1, 2], [3], [4]] : tensor<1x960x2x1x1xf32> into tensor<1x1920x1x1xf32>
+    %transposed_304 = linalg.transpose ins(%619 : tensor<2x960x1x1xf32>) outs(%555 : tensor<960x2x1x1xf32>) permutation = [1, 0, 2, 3] 
+    %padded_305 = tensor.pad %collapsed_303 low[0, 0, 1, 1] high[0, 0, 1, 1] {
     ^bb0(%arg316: index, %arg317: index, %arg318: index, %arg319: index):
       tensor.yield %cst : f32
     } : tensor<1x1920x1x1xf32> to tensor<1x1920x3x3xf32>
-    %expanded_308 = tensor.expand_shape %padded_307 [[0], [1, 2], [3], [4]] output_shape [1, 960, 2, 3, 3] : tensor<1x1920x3x3xf32> into tensor<1x960x2x3x3xf32>
-    %expanded_309 = tensor.expand_shape %transposed_306 [[0, 1], [2], [3], [4]] output_shape [960, 1, 2, 1, 1] : tensor<960x2x1x1xf32> into tensor<960x1x2x1x1xf32>
-    %623 = linalg.conv_2d_ngchw_gfchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%expanded_308, %expanded_309 : tensor<1x960x2x3x3xf32>, tensor<960x1x2x1x1xf32>) outs(%578 : tensor<1x960x1x3x3xf32>) -> tensor<1x960x1x3x3xf32>
-    %collapsed_310 = tensor.collapse_shape %623 [[0], [1, 2], [3], [4]] : tensor<1x960x1x3x3xf32> into tensor<1x960x3x3xf32>
-    %transposed_311 = linalg.transpose ins(%collapsed_310 : tensor<1x960x3x3xf32>) outs(%572 : tensor<960x1x3x3xf32>) permutation = [1, 0, 2, 3] 
+    %expanded_306 = tensor.expand_shape %padded_305 [[0], [1, 2], [3], [4]] output_shape [1, 960, 2, 3, 3] : tensor<1x1920x3x3xf32> into tensor<1x960x2x3x3xf32>
+    %expanded_307 = tensor.expand_shape %transposed_304 [[0, 1], [2], [3], [4]] output_shape [960, 1, 2, 1, 1] : tensor<960x2x1x1xf32> into tensor<960x1x2x1x1xf32>
+    %623 = linalg.conv_2d_ngchw_gfchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%expanded_306, %expanded_307 : tensor<1x960x2x3x3xf32>, tensor<960x1x2x1x1xf32>) outs(%578 : tensor<1x960x1x3x3xf32>) -> tensor<1x960x1x3x3xf32>
+    %collapsed_308 = tensor.collapse_shape %623 [[0], [1, 2], [3], [4]] : tensor<1x960x1x3x3xf32> into tensor<1x960x3x3xf32>
+    %transposed_309 = linalg.transpose ins(%collapsed_308 : tensor<1x960x3x3xf32>) outs(%571 : tensor<960x1x3x3xf32>) permutation = [1, 0, 2, 3] 
     %624 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%435 : tensor<2x960x1x1xf32>) outs(%558 : tensor<2x960x1x1xi1>) {
     ^bb0(%in: f32, %out: i1):
       %1336 = arith.extf %in : f32 to f64
@@ -3541,29 +3539,29 @@ module {
       linalg.yield %1337 : i1
     } -> tensor<2x960x1x1xi1>
     %626 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%624, %625 : tensor<2x960x1x1xi1>, tensor<2x960x1x1xi1>) outs(%558 : tensor<2x960x1x1xi1>) {
-    ^bb0(%in: i1, %in_737: i1, %out: i1):
-      %1336 = arith.ori %in, %in_737 : i1
+    ^bb0(%in: i1, %in_720: i1, %out: i1):
+      %1336 = arith.ori %in, %in_720 : i1
       linalg.yield %1336 : i1
     } -> tensor<2x960x1x1xi1>
     %627 = linalg.generic {indexing_maps = [#map1, #map3, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%626, %cst_9, %622 : tensor<2x960x1x1xi1>, tensor<f32>, tensor<2x960x1x1xf32>) outs(%400 : tensor<2x960x1x1xf32>) {
-    ^bb0(%in: i1, %in_737: f32, %in_738: f32, %out: f32):
-      %1336 = arith.select %in, %in_737, %in_738 : f32
+    ^bb0(%in: i1, %in_720: f32, %in_721: f32, %out: f32):
+      %1336 = arith.select %in, %in_720, %in_721 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x960x1x1xf32>
-    %expanded_312 = tensor.expand_shape %arg293 [[0, 1, 2, 3]] output_shape [1, 960, 1, 1] : tensor<960xf32> into tensor<1x960x1x1xf32>
+    %expanded_310 = tensor.expand_shape %arg293 [[0, 1, 2, 3]] output_shape [1, 960, 1, 1] : tensor<960xf32> into tensor<1x960x1x1xf32>
     %628 = linalg.generic {indexing_maps = [#map1, #map11], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%627 : tensor<2x960x1x1xf32>) outs(%563 : tensor<960xf32>) {
     ^bb0(%in: f32, %out: f32):
       %1336 = arith.addf %in, %out : f32
       linalg.yield %1336 : f32
     } -> tensor<960xf32>
-    %629 = linalg.generic {indexing_maps = [#map1, #map12, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%429, %expanded_312 : tensor<2x960x1x1xf32>, tensor<1x960x1x1xf32>) outs(%400 : tensor<2x960x1x1xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.subf %in, %in_737 : f32
+    %629 = linalg.generic {indexing_maps = [#map1, #map12, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%429, %expanded_310 : tensor<2x960x1x1xf32>, tensor<1x960x1x1xf32>) outs(%400 : tensor<2x960x1x1xf32>) {
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.subf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x960x1x1xf32>
     %630 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%627, %629 : tensor<2x960x1x1xf32>, tensor<2x960x1x1xf32>) outs(%400 : tensor<2x960x1x1xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x960x1x1xf32>
     %631 = linalg.generic {indexing_maps = [#map1, #map11], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%630 : tensor<2x960x1x1xf32>) outs(%563 : tensor<960xf32>) {
@@ -3572,19 +3570,19 @@ module {
       linalg.yield %1336 : f32
     } -> tensor<960xf32>
     %632 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%431, %arg136 : tensor<960xf32>, tensor<960xf32>) outs(%403 : tensor<960xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<960xf32>
-    %expanded_313 = tensor.expand_shape %632 [[0, 1, 2, 3]] output_shape [1, 960, 1, 1] : tensor<960xf32> into tensor<1x960x1x1xf32>
-    %633 = linalg.generic {indexing_maps = [#map1, #map12, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%627, %expanded_313 : tensor<2x960x1x1xf32>, tensor<1x960x1x1xf32>) outs(%400 : tensor<2x960x1x1xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    %expanded_311 = tensor.expand_shape %632 [[0, 1, 2, 3]] output_shape [1, 960, 1, 1] : tensor<960xf32> into tensor<1x960x1x1xf32>
+    %633 = linalg.generic {indexing_maps = [#map1, #map12, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%627, %expanded_311 : tensor<2x960x1x1xf32>, tensor<1x960x1x1xf32>) outs(%400 : tensor<2x960x1x1xf32>) {
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x960x1x1xf32>
     %634 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%631, %431 : tensor<960xf32>, tensor<960xf32>) outs(%403 : tensor<960xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<960xf32>
     %635 = linalg.generic {indexing_maps = [#map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%592 : tensor<160x960x1x1xf32>) {
@@ -3595,29 +3593,29 @@ module {
       linalg.yield %extracted : f32
     } -> tensor<160x960x1x1xf32>
     %636 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%633, %635 : tensor<2x960x1x1xf32>, tensor<160x960x1x1xf32>) outs(%391 : tensor<2x160x1x1xf32>) -> tensor<2x160x1x1xf32>
-    %transposed_314 = linalg.transpose ins(%428 : tensor<2x160x1x1xf32>) outs(%595 : tensor<160x2x1x1xf32>) permutation = [1, 0, 2, 3] 
-    %transposed_315 = linalg.transpose ins(%633 : tensor<2x960x1x1xf32>) outs(%555 : tensor<960x2x1x1xf32>) permutation = [1, 0, 2, 3] 
-    %637 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%transposed_314, %transposed_315 : tensor<160x2x1x1xf32>, tensor<960x2x1x1xf32>) outs(%592 : tensor<160x960x1x1xf32>) -> tensor<160x960x1x1xf32>
-    %transposed_316 = linalg.transpose ins(%637 : tensor<160x960x1x1xf32>) outs(%597 : tensor<960x160x1x1xf32>) permutation = [1, 0, 2, 3] 
+    %transposed_312 = linalg.transpose ins(%428 : tensor<2x160x1x1xf32>) outs(%595 : tensor<160x2x1x1xf32>) permutation = [1, 0, 2, 3] 
+    %transposed_313 = linalg.transpose ins(%633 : tensor<2x960x1x1xf32>) outs(%555 : tensor<960x2x1x1xf32>) permutation = [1, 0, 2, 3] 
+    %637 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%transposed_312, %transposed_313 : tensor<160x2x1x1xf32>, tensor<960x2x1x1xf32>) outs(%592 : tensor<160x960x1x1xf32>) -> tensor<160x960x1x1xf32>
+    %transposed_314 = linalg.transpose ins(%637 : tensor<160x960x1x1xf32>) outs(%597 : tensor<960x160x1x1xf32>) permutation = [1, 0, 2, 3] 
     %638 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%594, %636 : tensor<2x160x1x1xf32>, tensor<2x160x1x1xf32>) outs(%390 : tensor<2x160x1x1xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.addf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.addf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x160x1x1xf32>
-    %expanded_317 = tensor.expand_shape %arg290 [[0, 1, 2, 3]] output_shape [1, 160, 1, 1] : tensor<160xf32> into tensor<1x160x1x1xf32>
+    %expanded_315 = tensor.expand_shape %arg290 [[0, 1, 2, 3]] output_shape [1, 160, 1, 1] : tensor<160xf32> into tensor<1x160x1x1xf32>
     %639 = linalg.generic {indexing_maps = [#map1, #map11], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%638 : tensor<2x160x1x1xf32>) outs(%598 : tensor<160xf32>) {
     ^bb0(%in: f32, %out: f32):
       %1336 = arith.addf %in, %out : f32
       linalg.yield %1336 : f32
     } -> tensor<160xf32>
-    %640 = linalg.generic {indexing_maps = [#map1, #map12, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%421, %expanded_317 : tensor<2x160x1x1xf32>, tensor<1x160x1x1xf32>) outs(%390 : tensor<2x160x1x1xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.subf %in, %in_737 : f32
+    %640 = linalg.generic {indexing_maps = [#map1, #map12, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%421, %expanded_315 : tensor<2x160x1x1xf32>, tensor<1x160x1x1xf32>) outs(%390 : tensor<2x160x1x1xf32>) {
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.subf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x160x1x1xf32>
     %641 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%638, %640 : tensor<2x160x1x1xf32>, tensor<2x160x1x1xf32>) outs(%390 : tensor<2x160x1x1xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x160x1x1xf32>
     %642 = linalg.generic {indexing_maps = [#map1, #map11], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%641 : tensor<2x160x1x1xf32>) outs(%598 : tensor<160xf32>) {
@@ -3626,19 +3624,19 @@ module {
       linalg.yield %1336 : f32
     } -> tensor<160xf32>
     %643 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%423, %arg133 : tensor<160xf32>, tensor<160xf32>) outs(%393 : tensor<160xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<160xf32>
-    %expanded_318 = tensor.expand_shape %643 [[0, 1, 2, 3]] output_shape [1, 160, 1, 1] : tensor<160xf32> into tensor<1x160x1x1xf32>
-    %644 = linalg.generic {indexing_maps = [#map1, #map12, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%638, %expanded_318 : tensor<2x160x1x1xf32>, tensor<1x160x1x1xf32>) outs(%390 : tensor<2x160x1x1xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    %expanded_316 = tensor.expand_shape %643 [[0, 1, 2, 3]] output_shape [1, 160, 1, 1] : tensor<160xf32> into tensor<1x160x1x1xf32>
+    %644 = linalg.generic {indexing_maps = [#map1, #map12, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%638, %expanded_316 : tensor<2x160x1x1xf32>, tensor<1x160x1x1xf32>) outs(%390 : tensor<2x160x1x1xf32>) {
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x160x1x1xf32>
     %645 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%642, %423 : tensor<160xf32>, tensor<160xf32>) outs(%393 : tensor<160xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<160xf32>
     %646 = linalg.generic {indexing_maps = [#map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%606 : tensor<960x160x1x1xf32>) {
@@ -3649,10 +3647,10 @@ module {
       linalg.yield %extracted : f32
     } -> tensor<960x160x1x1xf32>
     %647 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%644, %646 : tensor<2x160x1x1xf32>, tensor<960x160x1x1xf32>) outs(%401 : tensor<2x960x1x1xf32>) -> tensor<2x960x1x1xf32>
-    %transposed_319 = linalg.transpose ins(%420 : tensor<2x960x1x1xf32>) outs(%555 : tensor<960x2x1x1xf32>) permutation = [1, 0, 2, 3] 
-    %transposed_320 = linalg.transpose ins(%644 : tensor<2x160x1x1xf32>) outs(%595 : tensor<160x2x1x1xf32>) permutation = [1, 0, 2, 3] 
-    %648 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%transposed_319, %transposed_320 : tensor<960x2x1x1xf32>, tensor<160x2x1x1xf32>) outs(%606 : tensor<960x160x1x1xf32>) -> tensor<960x160x1x1xf32>
-    %transposed_321 = linalg.transpose ins(%648 : tensor<960x160x1x1xf32>) outs(%591 : tensor<160x960x1x1xf32>) permutation = [1, 0, 2, 3] 
+    %transposed_317 = linalg.transpose ins(%420 : tensor<2x960x1x1xf32>) outs(%555 : tensor<960x2x1x1xf32>) permutation = [1, 0, 2, 3] 
+    %transposed_318 = linalg.transpose ins(%644 : tensor<2x160x1x1xf32>) outs(%595 : tensor<160x2x1x1xf32>) permutation = [1, 0, 2, 3] 
+    %648 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%transposed_317, %transposed_318 : tensor<960x2x1x1xf32>, tensor<160x2x1x1xf32>) outs(%606 : tensor<960x160x1x1xf32>) -> tensor<960x160x1x1xf32>
+    %transposed_319 = linalg.transpose ins(%648 : tensor<960x160x1x1xf32>) outs(%591 : tensor<160x960x1x1xf32>) permutation = [1, 0, 2, 3] 
     %649 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%418 : tensor<2x960x1x1xf32>) outs(%558 : tensor<2x960x1x1xi1>) {
     ^bb0(%in: f32, %out: i1):
       %1336 = arith.extf %in : f32 to f64
@@ -3666,29 +3664,29 @@ module {
       linalg.yield %1337 : i1
     } -> tensor<2x960x1x1xi1>
     %651 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%649, %650 : tensor<2x960x1x1xi1>, tensor<2x960x1x1xi1>) outs(%558 : tensor<2x960x1x1xi1>) {
-    ^bb0(%in: i1, %in_737: i1, %out: i1):
-      %1336 = arith.ori %in, %in_737 : i1
+    ^bb0(%in: i1, %in_720: i1, %out: i1):
+      %1336 = arith.ori %in, %in_720 : i1
       linalg.yield %1336 : i1
     } -> tensor<2x960x1x1xi1>
     %652 = linalg.generic {indexing_maps = [#map1, #map3, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%651, %cst_9, %647 : tensor<2x960x1x1xi1>, tensor<f32>, tensor<2x960x1x1xf32>) outs(%400 : tensor<2x960x1x1xf32>) {
-    ^bb0(%in: i1, %in_737: f32, %in_738: f32, %out: f32):
-      %1336 = arith.select %in, %in_737, %in_738 : f32
+    ^bb0(%in: i1, %in_720: f32, %in_721: f32, %out: f32):
+      %1336 = arith.select %in, %in_720, %in_721 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x960x1x1xf32>
-    %expanded_322 = tensor.expand_shape %arg287 [[0, 1, 2, 3]] output_shape [1, 960, 1, 1] : tensor<960xf32> into tensor<1x960x1x1xf32>
+    %expanded_320 = tensor.expand_shape %arg287 [[0, 1, 2, 3]] output_shape [1, 960, 1, 1] : tensor<960xf32> into tensor<1x960x1x1xf32>
     %653 = linalg.generic {indexing_maps = [#map1, #map11], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%652 : tensor<2x960x1x1xf32>) outs(%563 : tensor<960xf32>) {
     ^bb0(%in: f32, %out: f32):
       %1336 = arith.addf %in, %out : f32
       linalg.yield %1336 : f32
     } -> tensor<960xf32>
-    %654 = linalg.generic {indexing_maps = [#map1, #map12, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%412, %expanded_322 : tensor<2x960x1x1xf32>, tensor<1x960x1x1xf32>) outs(%400 : tensor<2x960x1x1xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.subf %in, %in_737 : f32
+    %654 = linalg.generic {indexing_maps = [#map1, #map12, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%412, %expanded_320 : tensor<2x960x1x1xf32>, tensor<1x960x1x1xf32>) outs(%400 : tensor<2x960x1x1xf32>) {
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.subf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x960x1x1xf32>
     %655 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%652, %654 : tensor<2x960x1x1xf32>, tensor<2x960x1x1xf32>) outs(%400 : tensor<2x960x1x1xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x960x1x1xf32>
     %656 = linalg.generic {indexing_maps = [#map1, #map11], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%655 : tensor<2x960x1x1xf32>) outs(%563 : tensor<960xf32>) {
@@ -3697,53 +3695,52 @@ module {
       linalg.yield %1336 : f32
     } -> tensor<960xf32>
     %657 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%414, %arg130 : tensor<960xf32>, tensor<960xf32>) outs(%403 : tensor<960xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<960xf32>
-    %expanded_323 = tensor.expand_shape %657 [[0, 1, 2, 3]] output_shape [1, 960, 1, 1] : tensor<960xf32> into tensor<1x960x1x1xf32>
-    %658 = linalg.generic {indexing_maps = [#map1, #map12, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%652, %expanded_323 : tensor<2x960x1x1xf32>, tensor<1x960x1x1xf32>) outs(%400 : tensor<2x960x1x1xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    %expanded_321 = tensor.expand_shape %657 [[0, 1, 2, 3]] output_shape [1, 960, 1, 1] : tensor<960xf32> into tensor<1x960x1x1xf32>
+    %658 = linalg.generic {indexing_maps = [#map1, #map12, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%652, %expanded_321 : tensor<2x960x1x1xf32>, tensor<1x960x1x1xf32>) outs(%400 : tensor<2x960x1x1xf32>) {
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x960x1x1xf32>
     %659 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%656, %414 : tensor<960xf32>, tensor<960xf32>) outs(%403 : tensor<960xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<960xf32>
-    %padded_324 = tensor.pad %658 low[0, 0, 1, 1] high[0, 0, 1, 1] {
+    %padded_322 = tensor.pad %658 low[0, 0, 1, 1] high[0, 0, 1, 1] {
     ^bb0(%arg316: index, %arg317: index, %arg318: index, %arg319: index):
       tensor.yield %cst : f32
     } : tensor<2x960x1x1xf32> to tensor<2x960x3x3xf32>
-    %expanded_325 = tensor.expand_shape %arg129 [[0], [1], [2, 3], [4]] output_shape [960, 1, 1, 3, 3] : tensor<960x1x3x3xf32> into tensor<960x1x1x3x3xf32>
-    %transposed_326 = linalg.transpose ins(%expanded_325 : tensor<960x1x1x3x3xf32>) outs(%571 : tensor<960x1x1x3x3xf32>) permutation = [0, 2, 1, 3, 4] 
-    %collapsed_327 = tensor.collapse_shape %transposed_326 [[0], [1], [2, 3], [4]] : tensor<960x1x1x3x3xf32> into tensor<960x1x3x3xf32>
-    %660 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%collapsed_327 : tensor<960x1x3x3xf32>) outs(%573 : tensor<960x1x3x3xf32>) {
+    %660 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%arg129 : tensor<960x1x3x3xf32>) outs(%572 : tensor<960x1x3x3xf32>) {
     ^bb0(%in: f32, %out: f32):
       %1336 = linalg.index 0 : index
       %1337 = linalg.index 2 : index
       %1338 = linalg.index 3 : index
       %1339 = arith.subi %c2, %1337 : index
       %1340 = arith.subi %c2, %1338 : index
-      %extracted = tensor.extract %collapsed_327[%1336, %c0, %1339, %1340] : tensor<960x1x3x3xf32>
+      %extracted = tensor.extract %arg129[%1336, %c0, %1339, %1340] : tensor<960x1x3x3xf32>
       linalg.yield %extracted : f32
     } -> tensor<960x1x3x3xf32>
-    %collapsed_328 = tensor.collapse_shape %660 [[0, 1], [2], [3]] : tensor<960x1x3x3xf32> into tensor<960x3x3xf32>
-    %661 = linalg.depthwise_conv_2d_nchw_chw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%padded_324, %collapsed_328 : tensor<2x960x3x3xf32>, tensor<960x3x3xf32>) outs(%401 : tensor<2x960x1x1xf32>) -> tensor<2x960x1x1xf32>
-    %expanded_329 = tensor.expand_shape %411 [[0], [1], [2], [3, 4]] output_shape [2, 960, 1, 1, 1] : tensor<2x960x1x1xf32> into tensor<2x960x1x1x1xf32>
-    %transposed_330 = linalg.transpose ins(%expanded_329 : tensor<2x960x1x1x1xf32>) outs(%576 : tensor<1x960x2x1x1xf32>) permutation = [2, 1, 0, 3, 4] 
-    %collapsed_331 = tensor.collapse_shape %transposed_330 [[0], [1, 2], [3], [4]] : tensor<1x960x2x1x1xf32> into tensor<1x1920x1x1xf32>
-    %transposed_332 = linalg.transpose ins(%658 : tensor<2x960x1x1xf32>) outs(%555 : tensor<960x2x1x1xf32>) permutation = [1, 0, 2, 3] 
-    %padded_333 = tensor.pad %collapsed_331 low[0, 0, 1, 1] high[0, 0, 1, 1] {
+    %expanded_323 = tensor.expand_shape %660 [[0], [1], [2, 3], [4]] output_shape [960, 1, 1, 3, 3] : tensor<960x1x3x3xf32> into tensor<960x1x1x3x3xf32>
+    %transposed_324 = linalg.transpose ins(%expanded_323 : tensor<960x1x1x3x3xf32>) outs(%574 : tensor<960x1x1x3x3xf32>) permutation = [0, 2, 1, 3, 4] 
+    %collapsed_325 = tensor.collapse_shape %transposed_324 [[0, 1], [2, 3], [4]] : tensor<960x1x1x3x3xf32> into tensor<960x3x3xf32>
+    %661 = linalg.depthwise_conv_2d_nchw_chw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%padded_322, %collapsed_325 : tensor<2x960x3x3xf32>, tensor<960x3x3xf32>) outs(%401 : tensor<2x960x1x1xf32>) -> tensor<2x960x1x1xf32>
+    %expanded_326 = tensor.expand_shape %411 [[0], [1], [2], [3, 4]] output_shape [2, 960, 1, 1, 1] : tensor<2x960x1x1xf32> into tensor<2x960x1x1x1xf32>
+    %transposed_327 = linalg.transpose ins(%expanded_326 : tensor<2x960x1x1x1xf32>) outs(%576 : tensor<1x960x2x1x1xf32>) permutation = [2, 1, 0, 3, 4] 
+    %collapsed_328 = tensor.collapse_shape %transposed_327 [[0], [1, 2], [3], [4]] : tensor<1x960x2x1x1xf32> into tensor<1x1920x1x1xf32>
+    %transposed_329 = linalg.transpose ins(%658 : tensor<2x960x1x1xf32>) outs(%555 : tensor<960x2x1x1xf32>) permutation = [1, 0, 2, 3] 
+    %padded_330 = tensor.pad %collapsed_328 low[0, 0, 1, 1] high[0, 0, 1, 1] {
     ^bb0(%arg316: index, %arg317: index, %arg318: index, %arg319: index):
       tensor.yield %cst : f32
     } : tensor<1x1920x1x1xf32> to tensor<1x1920x3x3xf32>
-    %expanded_334 = tensor.expand_shape %padded_333 [[0], [1, 2], [3], [4]] output_shape [1, 960, 2, 3, 3] : tensor<1x1920x3x3xf32> into tensor<1x960x2x3x3xf32>
-    %expanded_335 = tensor.expand_shape %transposed_332 [[0, 1], [2], [3], [4]] output_shape [960, 1, 2, 1, 1] : tensor<960x2x1x1xf32> into tensor<960x1x2x1x1xf32>
-    %662 = linalg.conv_2d_ngchw_gfchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%expanded_334, %expanded_335 : tensor<1x960x2x3x3xf32>, tensor<960x1x2x1x1xf32>) outs(%578 : tensor<1x960x1x3x3xf32>) -> tensor<1x960x1x3x3xf32>
-    %collapsed_336 = tensor.collapse_shape %662 [[0], [1, 2], [3], [4]] : tensor<1x960x1x3x3xf32> into tensor<1x960x3x3xf32>
-    %transposed_337 = linalg.transpose ins(%collapsed_336 : tensor<1x960x3x3xf32>) outs(%572 : tensor<960x1x3x3xf32>) permutation = [1, 0, 2, 3] 
+    %expanded_331 = tensor.expand_shape %padded_330 [[0], [1, 2], [3], [4]] output_shape [1, 960, 2, 3, 3] : tensor<1x1920x3x3xf32> into tensor<1x960x2x3x3xf32>
+    %expanded_332 = tensor.expand_shape %transposed_329 [[0, 1], [2], [3], [4]] output_shape [960, 1, 2, 1, 1] : tensor<960x2x1x1xf32> into tensor<960x1x2x1x1xf32>
+    %662 = linalg.conv_2d_ngchw_gfchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%expanded_331, %expanded_332 : tensor<1x960x2x3x3xf32>, tensor<960x1x2x1x1xf32>) outs(%578 : tensor<1x960x1x3x3xf32>) -> tensor<1x960x1x3x3xf32>
+    %collapsed_333 = tensor.collapse_shape %662 [[0], [1, 2], [3], [4]] : tensor<1x960x1x3x3xf32> into tensor<1x960x3x3xf32>
+    %transposed_334 = linalg.transpose ins(%collapsed_333 : tensor<1x960x3x3xf32>) outs(%571 : tensor<960x1x3x3xf32>) permutation = [1, 0, 2, 3] 
     %663 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%409 : tensor<2x960x1x1xf32>) outs(%558 : tensor<2x960x1x1xi1>) {
     ^bb0(%in: f32, %out: i1):
       %1336 = arith.extf %in : f32 to f64
@@ -3757,29 +3754,29 @@ module {
       linalg.yield %1337 : i1
     } -> tensor<2x960x1x1xi1>
     %665 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%663, %664 : tensor<2x960x1x1xi1>, tensor<2x960x1x1xi1>) outs(%558 : tensor<2x960x1x1xi1>) {
-    ^bb0(%in: i1, %in_737: i1, %out: i1):
-      %1336 = arith.ori %in, %in_737 : i1
+    ^bb0(%in: i1, %in_720: i1, %out: i1):
+      %1336 = arith.ori %in, %in_720 : i1
       linalg.yield %1336 : i1
     } -> tensor<2x960x1x1xi1>
     %666 = linalg.generic {indexing_maps = [#map1, #map3, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%665, %cst_9, %661 : tensor<2x960x1x1xi1>, tensor<f32>, tensor<2x960x1x1xf32>) outs(%400 : tensor<2x960x1x1xf32>) {
-    ^bb0(%in: i1, %in_737: f32, %in_738: f32, %out: f32):
-      %1336 = arith.select %in, %in_737, %in_738 : f32
+    ^bb0(%in: i1, %in_720: f32, %in_721: f32, %out: f32):
+      %1336 = arith.select %in, %in_720, %in_721 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x960x1x1xf32>
-    %expanded_338 = tensor.expand_shape %arg284 [[0, 1, 2, 3]] output_shape [1, 960, 1, 1] : tensor<960xf32> into tensor<1x960x1x1xf32>
+    %expanded_335 = tensor.expand_shape %arg284 [[0, 1, 2, 3]] output_shape [1, 960, 1, 1] : tensor<960xf32> into tensor<1x960x1x1xf32>
     %667 = linalg.generic {indexing_maps = [#map1, #map11], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%666 : tensor<2x960x1x1xf32>) outs(%563 : tensor<960xf32>) {
     ^bb0(%in: f32, %out: f32):
       %1336 = arith.addf %in, %out : f32
       linalg.yield %1336 : f32
     } -> tensor<960xf32>
-    %668 = linalg.generic {indexing_maps = [#map1, #map12, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%402, %expanded_338 : tensor<2x960x1x1xf32>, tensor<1x960x1x1xf32>) outs(%400 : tensor<2x960x1x1xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.subf %in, %in_737 : f32
+    %668 = linalg.generic {indexing_maps = [#map1, #map12, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%402, %expanded_335 : tensor<2x960x1x1xf32>, tensor<1x960x1x1xf32>) outs(%400 : tensor<2x960x1x1xf32>) {
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.subf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x960x1x1xf32>
     %669 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%666, %668 : tensor<2x960x1x1xf32>, tensor<2x960x1x1xf32>) outs(%400 : tensor<2x960x1x1xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x960x1x1xf32>
     %670 = linalg.generic {indexing_maps = [#map1, #map11], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%669 : tensor<2x960x1x1xf32>) outs(%563 : tensor<960xf32>) {
@@ -3788,19 +3785,19 @@ module {
       linalg.yield %1336 : f32
     } -> tensor<960xf32>
     %671 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%405, %arg127 : tensor<960xf32>, tensor<960xf32>) outs(%403 : tensor<960xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<960xf32>
-    %expanded_339 = tensor.expand_shape %671 [[0, 1, 2, 3]] output_shape [1, 960, 1, 1] : tensor<960xf32> into tensor<1x960x1x1xf32>
-    %672 = linalg.generic {indexing_maps = [#map1, #map12, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%666, %expanded_339 : tensor<2x960x1x1xf32>, tensor<1x960x1x1xf32>) outs(%400 : tensor<2x960x1x1xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    %expanded_336 = tensor.expand_shape %671 [[0, 1, 2, 3]] output_shape [1, 960, 1, 1] : tensor<960xf32> into tensor<1x960x1x1xf32>
+    %672 = linalg.generic {indexing_maps = [#map1, #map12, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%666, %expanded_336 : tensor<2x960x1x1xf32>, tensor<1x960x1x1xf32>) outs(%400 : tensor<2x960x1x1xf32>) {
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x960x1x1xf32>
     %673 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%670, %405 : tensor<960xf32>, tensor<960xf32>) outs(%403 : tensor<960xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<960xf32>
     %674 = linalg.generic {indexing_maps = [#map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%592 : tensor<160x960x1x1xf32>) {
@@ -3811,29 +3808,29 @@ module {
       linalg.yield %extracted : f32
     } -> tensor<160x960x1x1xf32>
     %675 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%672, %674 : tensor<2x960x1x1xf32>, tensor<160x960x1x1xf32>) outs(%391 : tensor<2x160x1x1xf32>) -> tensor<2x160x1x1xf32>
-    %transposed_340 = linalg.transpose ins(%399 : tensor<2x160x1x1xf32>) outs(%595 : tensor<160x2x1x1xf32>) permutation = [1, 0, 2, 3] 
-    %transposed_341 = linalg.transpose ins(%672 : tensor<2x960x1x1xf32>) outs(%555 : tensor<960x2x1x1xf32>) permutation = [1, 0, 2, 3] 
-    %676 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%transposed_340, %transposed_341 : tensor<160x2x1x1xf32>, tensor<960x2x1x1xf32>) outs(%592 : tensor<160x960x1x1xf32>) -> tensor<160x960x1x1xf32>
-    %transposed_342 = linalg.transpose ins(%676 : tensor<160x960x1x1xf32>) outs(%597 : tensor<960x160x1x1xf32>) permutation = [1, 0, 2, 3] 
+    %transposed_337 = linalg.transpose ins(%399 : tensor<2x160x1x1xf32>) outs(%595 : tensor<160x2x1x1xf32>) permutation = [1, 0, 2, 3] 
+    %transposed_338 = linalg.transpose ins(%672 : tensor<2x960x1x1xf32>) outs(%555 : tensor<960x2x1x1xf32>) permutation = [1, 0, 2, 3] 
+    %676 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%transposed_337, %transposed_338 : tensor<160x2x1x1xf32>, tensor<960x2x1x1xf32>) outs(%592 : tensor<160x960x1x1xf32>) -> tensor<160x960x1x1xf32>
+    %transposed_339 = linalg.transpose ins(%676 : tensor<160x960x1x1xf32>) outs(%597 : tensor<960x160x1x1xf32>) permutation = [1, 0, 2, 3] 
     %677 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%638, %675 : tensor<2x160x1x1xf32>, tensor<2x160x1x1xf32>) outs(%390 : tensor<2x160x1x1xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.addf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.addf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x160x1x1xf32>
-    %expanded_343 = tensor.expand_shape %arg281 [[0, 1, 2, 3]] output_shape [1, 160, 1, 1] : tensor<160xf32> into tensor<1x160x1x1xf32>
+    %expanded_340 = tensor.expand_shape %arg281 [[0, 1, 2, 3]] output_shape [1, 160, 1, 1] : tensor<160xf32> into tensor<1x160x1x1xf32>
     %678 = linalg.generic {indexing_maps = [#map1, #map11], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%677 : tensor<2x160x1x1xf32>) outs(%598 : tensor<160xf32>) {
     ^bb0(%in: f32, %out: f32):
       %1336 = arith.addf %in, %out : f32
       linalg.yield %1336 : f32
     } -> tensor<160xf32>
-    %679 = linalg.generic {indexing_maps = [#map1, #map12, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%392, %expanded_343 : tensor<2x160x1x1xf32>, tensor<1x160x1x1xf32>) outs(%390 : tensor<2x160x1x1xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.subf %in, %in_737 : f32
+    %679 = linalg.generic {indexing_maps = [#map1, #map12, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%392, %expanded_340 : tensor<2x160x1x1xf32>, tensor<1x160x1x1xf32>) outs(%390 : tensor<2x160x1x1xf32>) {
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.subf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x160x1x1xf32>
     %680 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%677, %679 : tensor<2x160x1x1xf32>, tensor<2x160x1x1xf32>) outs(%390 : tensor<2x160x1x1xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x160x1x1xf32>
     %681 = linalg.generic {indexing_maps = [#map1, #map11], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%680 : tensor<2x160x1x1xf32>) outs(%598 : tensor<160xf32>) {
@@ -3842,19 +3839,19 @@ module {
       linalg.yield %1336 : f32
     } -> tensor<160xf32>
     %682 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%395, %arg124 : tensor<160xf32>, tensor<160xf32>) outs(%393 : tensor<160xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<160xf32>
-    %expanded_344 = tensor.expand_shape %682 [[0, 1, 2, 3]] output_shape [1, 160, 1, 1] : tensor<160xf32> into tensor<1x160x1x1xf32>
-    %683 = linalg.generic {indexing_maps = [#map1, #map12, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%677, %expanded_344 : tensor<2x160x1x1xf32>, tensor<1x160x1x1xf32>) outs(%390 : tensor<2x160x1x1xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    %expanded_341 = tensor.expand_shape %682 [[0, 1, 2, 3]] output_shape [1, 160, 1, 1] : tensor<160xf32> into tensor<1x160x1x1xf32>
+    %683 = linalg.generic {indexing_maps = [#map1, #map12, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%677, %expanded_341 : tensor<2x160x1x1xf32>, tensor<1x160x1x1xf32>) outs(%390 : tensor<2x160x1x1xf32>) {
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x160x1x1xf32>
     %684 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%681, %395 : tensor<160xf32>, tensor<160xf32>) outs(%393 : tensor<160xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<160xf32>
     %685 = tensor.empty() : tensor<576x160x1x1xf32>
@@ -3868,11 +3865,11 @@ module {
     } -> tensor<576x160x1x1xf32>
     %688 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%683, %687 : tensor<2x160x1x1xf32>, tensor<576x160x1x1xf32>) outs(%380 : tensor<2x576x1x1xf32>) -> tensor<2x576x1x1xf32>
     %689 = tensor.empty() : tensor<576x2x1x1xf32>
-    %transposed_345 = linalg.transpose ins(%389 : tensor<2x576x1x1xf32>) outs(%689 : tensor<576x2x1x1xf32>) permutation = [1, 0, 2, 3] 
-    %transposed_346 = linalg.transpose ins(%683 : tensor<2x160x1x1xf32>) outs(%595 : tensor<160x2x1x1xf32>) permutation = [1, 0, 2, 3] 
-    %690 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%transposed_345, %transposed_346 : tensor<576x2x1x1xf32>, tensor<160x2x1x1xf32>) outs(%686 : tensor<576x160x1x1xf32>) -> tensor<576x160x1x1xf32>
+    %transposed_342 = linalg.transpose ins(%389 : tensor<2x576x1x1xf32>) outs(%689 : tensor<576x2x1x1xf32>) permutation = [1, 0, 2, 3] 
+    %transposed_343 = linalg.transpose ins(%683 : tensor<2x160x1x1xf32>) outs(%595 : tensor<160x2x1x1xf32>) permutation = [1, 0, 2, 3] 
+    %690 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%transposed_342, %transposed_343 : tensor<576x2x1x1xf32>, tensor<160x2x1x1xf32>) outs(%686 : tensor<576x160x1x1xf32>) -> tensor<576x160x1x1xf32>
     %691 = tensor.empty() : tensor<160x576x1x1xf32>
-    %transposed_347 = linalg.transpose ins(%690 : tensor<576x160x1x1xf32>) outs(%691 : tensor<160x576x1x1xf32>) permutation = [1, 0, 2, 3] 
+    %transposed_344 = linalg.transpose ins(%690 : tensor<576x160x1x1xf32>) outs(%691 : tensor<160x576x1x1xf32>) permutation = [1, 0, 2, 3] 
     %692 = tensor.empty() : tensor<2x576x1x1xi1>
     %693 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%387 : tensor<2x576x1x1xf32>) outs(%692 : tensor<2x576x1x1xi1>) {
     ^bb0(%in: f32, %out: i1):
@@ -3887,30 +3884,30 @@ module {
       linalg.yield %1337 : i1
     } -> tensor<2x576x1x1xi1>
     %695 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%693, %694 : tensor<2x576x1x1xi1>, tensor<2x576x1x1xi1>) outs(%692 : tensor<2x576x1x1xi1>) {
-    ^bb0(%in: i1, %in_737: i1, %out: i1):
-      %1336 = arith.ori %in, %in_737 : i1
+    ^bb0(%in: i1, %in_720: i1, %out: i1):
+      %1336 = arith.ori %in, %in_720 : i1
       linalg.yield %1336 : i1
     } -> tensor<2x576x1x1xi1>
     %696 = linalg.generic {indexing_maps = [#map1, #map3, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%695, %cst_9, %688 : tensor<2x576x1x1xi1>, tensor<f32>, tensor<2x576x1x1xf32>) outs(%379 : tensor<2x576x1x1xf32>) {
-    ^bb0(%in: i1, %in_737: f32, %in_738: f32, %out: f32):
-      %1336 = arith.select %in, %in_737, %in_738 : f32
+    ^bb0(%in: i1, %in_720: f32, %in_721: f32, %out: f32):
+      %1336 = arith.select %in, %in_720, %in_721 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x576x1x1xf32>
-    %expanded_348 = tensor.expand_shape %arg278 [[0, 1, 2, 3]] output_shape [1, 576, 1, 1] : tensor<576xf32> into tensor<1x576x1x1xf32>
+    %expanded_345 = tensor.expand_shape %arg278 [[0, 1, 2, 3]] output_shape [1, 576, 1, 1] : tensor<576xf32> into tensor<1x576x1x1xf32>
     %697 = linalg.fill ins(%cst : f32) outs(%318 : tensor<576xf32>) -> tensor<576xf32>
     %698 = linalg.generic {indexing_maps = [#map1, #map11], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%696 : tensor<2x576x1x1xf32>) outs(%697 : tensor<576xf32>) {
     ^bb0(%in: f32, %out: f32):
       %1336 = arith.addf %in, %out : f32
       linalg.yield %1336 : f32
     } -> tensor<576xf32>
-    %699 = linalg.generic {indexing_maps = [#map1, #map12, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%381, %expanded_348 : tensor<2x576x1x1xf32>, tensor<1x576x1x1xf32>) outs(%379 : tensor<2x576x1x1xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.subf %in, %in_737 : f32
+    %699 = linalg.generic {indexing_maps = [#map1, #map12, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%381, %expanded_345 : tensor<2x576x1x1xf32>, tensor<1x576x1x1xf32>) outs(%379 : tensor<2x576x1x1xf32>) {
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.subf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x576x1x1xf32>
     %700 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%696, %699 : tensor<2x576x1x1xf32>, tensor<2x576x1x1xf32>) outs(%379 : tensor<2x576x1x1xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x576x1x1xf32>
     %701 = linalg.generic {indexing_maps = [#map1, #map11], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%700 : tensor<2x576x1x1xf32>) outs(%697 : tensor<576xf32>) {
@@ -3919,64 +3916,63 @@ module {
       linalg.yield %1336 : f32
     } -> tensor<576xf32>
     %702 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%383, %arg121 : tensor<576xf32>, tensor<576xf32>) outs(%318 : tensor<576xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<576xf32>
-    %expanded_349 = tensor.expand_shape %702 [[0, 1, 2, 3]] output_shape [1, 576, 1, 1] : tensor<576xf32> into tensor<1x576x1x1xf32>
-    %703 = linalg.generic {indexing_maps = [#map1, #map12, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%696, %expanded_349 : tensor<2x576x1x1xf32>, tensor<1x576x1x1xf32>) outs(%379 : tensor<2x576x1x1xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    %expanded_346 = tensor.expand_shape %702 [[0, 1, 2, 3]] output_shape [1, 576, 1, 1] : tensor<576xf32> into tensor<1x576x1x1xf32>
+    %703 = linalg.generic {indexing_maps = [#map1, #map12, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%696, %expanded_346 : tensor<2x576x1x1xf32>, tensor<1x576x1x1xf32>) outs(%379 : tensor<2x576x1x1xf32>) {
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x576x1x1xf32>
     %704 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%701, %383 : tensor<576xf32>, tensor<576xf32>) outs(%318 : tensor<576xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<576xf32>
     %inserted_slice = tensor.insert_slice %703 into %cst_6[0, 0, 0, 0] [2, 576, 1, 1] [1, 1, 1, 2] : tensor<2x576x1x1xf32> into tensor<2x576x1x1xf32>
-    %inserted_slice_350 = tensor.insert_slice %inserted_slice into %cst_6[0, 0, 0, 0] [2, 576, 1, 1] [1, 1, 2, 1] : tensor<2x576x1x1xf32> into tensor<2x576x1x1xf32>
-    %padded_351 = tensor.pad %inserted_slice_350 low[0, 0, 1, 1] high[0, 0, 2, 2] {
+    %inserted_slice_347 = tensor.insert_slice %inserted_slice into %cst_6[0, 0, 0, 0] [2, 576, 1, 1] [1, 1, 2, 1] : tensor<2x576x1x1xf32> into tensor<2x576x1x1xf32>
+    %padded_348 = tensor.pad %inserted_slice_347 low[0, 0, 1, 1] high[0, 0, 2, 2] {
     ^bb0(%arg316: index, %arg317: index, %arg318: index, %arg319: index):
       tensor.yield %cst : f32
     } : tensor<2x576x1x1xf32> to tensor<2x576x4x4xf32>
-    %expanded_352 = tensor.expand_shape %arg120 [[0], [1], [2, 3], [4]] output_shape [576, 1, 1, 3, 3] : tensor<576x1x3x3xf32> into tensor<576x1x1x3x3xf32>
-    %705 = tensor.empty() : tensor<576x1x1x3x3xf32>
-    %transposed_353 = linalg.transpose ins(%expanded_352 : tensor<576x1x1x3x3xf32>) outs(%705 : tensor<576x1x1x3x3xf32>) permutation = [0, 2, 1, 3, 4] 
-    %collapsed_354 = tensor.collapse_shape %transposed_353 [[0], [1], [2, 3], [4]] : tensor<576x1x1x3x3xf32> into tensor<576x1x3x3xf32>
-    %706 = tensor.empty() : tensor<576x1x3x3xf32>
-    %707 = linalg.fill ins(%cst : f32) outs(%706 : tensor<576x1x3x3xf32>) -> tensor<576x1x3x3xf32>
-    %708 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%collapsed_354 : tensor<576x1x3x3xf32>) outs(%707 : tensor<576x1x3x3xf32>) {
+    %705 = tensor.empty() : tensor<576x1x3x3xf32>
+    %706 = linalg.fill ins(%cst : f32) outs(%705 : tensor<576x1x3x3xf32>) -> tensor<576x1x3x3xf32>
+    %707 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%arg120 : tensor<576x1x3x3xf32>) outs(%706 : tensor<576x1x3x3xf32>) {
     ^bb0(%in: f32, %out: f32):
       %1336 = linalg.index 0 : index
       %1337 = linalg.index 2 : index
       %1338 = linalg.index 3 : index
       %1339 = arith.subi %c2, %1337 : index
       %1340 = arith.subi %c2, %1338 : index
-      %extracted = tensor.extract %collapsed_354[%1336, %c0, %1339, %1340] : tensor<576x1x3x3xf32>
+      %extracted = tensor.extract %arg120[%1336, %c0, %1339, %1340] : tensor<576x1x3x3xf32>
       linalg.yield %extracted : f32
     } -> tensor<576x1x3x3xf32>
-    %collapsed_355 = tensor.collapse_shape %708 [[0, 1], [2], [3]] : tensor<576x1x3x3xf32> into tensor<576x3x3xf32>
-    %709 = linalg.depthwise_conv_2d_nchw_chw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%padded_351, %collapsed_355 : tensor<2x576x4x4xf32>, tensor<576x3x3xf32>) outs(%316 : tensor<2x576x2x2xf32>) -> tensor<2x576x2x2xf32>
-    %expanded_356 = tensor.expand_shape %378 [[0], [1], [2, 3], [4]] output_shape [2, 576, 1, 2, 2] : tensor<2x576x2x2xf32> into tensor<2x576x1x2x2xf32>
+    %expanded_349 = tensor.expand_shape %707 [[0], [1], [2, 3], [4]] output_shape [576, 1, 1, 3, 3] : tensor<576x1x3x3xf32> into tensor<576x1x1x3x3xf32>
+    %708 = tensor.empty() : tensor<576x1x1x3x3xf32>
+    %transposed_350 = linalg.transpose ins(%expanded_349 : tensor<576x1x1x3x3xf32>) outs(%708 : tensor<576x1x1x3x3xf32>) permutation = [0, 2, 1, 3, 4] 
+    %collapsed_351 = tensor.collapse_shape %transposed_350 [[0, 1], [2, 3], [4]] : tensor<576x1x1x3x3xf32> into tensor<576x3x3xf32>
+    %709 = linalg.depthwise_conv_2d_nchw_chw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%padded_348, %collapsed_351 : tensor<2x576x4x4xf32>, tensor<576x3x3xf32>) outs(%316 : tensor<2x576x2x2xf32>) -> tensor<2x576x2x2xf32>
+    %expanded_352 = tensor.expand_shape %378 [[0], [1], [2, 3], [4]] output_shape [2, 576, 1, 2, 2] : tensor<2x576x2x2xf32> into tensor<2x576x1x2x2xf32>
     %710 = tensor.empty() : tensor<1x576x2x2x2xf32>
-    %transposed_357 = linalg.transpose ins(%expanded_356 : tensor<2x576x1x2x2xf32>) outs(%710 : tensor<1x576x2x2x2xf32>) permutation = [2, 1, 0, 3, 4] 
-    %collapsed_358 = tensor.collapse_shape %transposed_357 [[0], [1, 2], [3], [4]] : tensor<1x576x2x2x2xf32> into tensor<1x1152x2x2xf32>
-    %transposed_359 = linalg.transpose ins(%703 : tensor<2x576x1x1xf32>) outs(%689 : tensor<576x2x1x1xf32>) permutation = [1, 0, 2, 3] 
-    %padded_360 = tensor.pad %collapsed_358 low[0, 0, 1, 1] high[0, 0, 1, 1] {
+    %transposed_353 = linalg.transpose ins(%expanded_352 : tensor<2x576x1x2x2xf32>) outs(%710 : tensor<1x576x2x2x2xf32>) permutation = [2, 1, 0, 3, 4] 
+    %collapsed_354 = tensor.collapse_shape %transposed_353 [[0], [1, 2], [3], [4]] : tensor<1x576x2x2x2xf32> into tensor<1x1152x2x2xf32>
+    %transposed_355 = linalg.transpose ins(%703 : tensor<2x576x1x1xf32>) outs(%689 : tensor<576x2x1x1xf32>) permutation = [1, 0, 2, 3] 
+    %padded_356 = tensor.pad %collapsed_354 low[0, 0, 1, 1] high[0, 0, 1, 1] {
     ^bb0(%arg316: index, %arg317: index, %arg318: index, %arg319: index):
       tensor.yield %cst : f32
     } : tensor<1x1152x2x2xf32> to tensor<1x1152x4x4xf32>
     %711 = tensor.empty() : tensor<1x576x4x4xf32>
-    %expanded_361 = tensor.expand_shape %padded_360 [[0], [1, 2], [3], [4]] output_shape [1, 576, 2, 4, 4] : tensor<1x1152x4x4xf32> into tensor<1x576x2x4x4xf32>
-    %expanded_362 = tensor.expand_shape %transposed_359 [[0, 1], [2], [3], [4]] output_shape [576, 1, 2, 1, 1] : tensor<576x2x1x1xf32> into tensor<576x1x2x1x1xf32>
-    %expanded_363 = tensor.expand_shape %711 [[0], [1, 2], [3], [4]] output_shape [1, 576, 1, 4, 4] : tensor<1x576x4x4xf32> into tensor<1x576x1x4x4xf32>
-    %712 = linalg.fill ins(%cst : f32) outs(%expanded_363 : tensor<1x576x1x4x4xf32>) -> tensor<1x576x1x4x4xf32>
-    %713 = linalg.conv_2d_ngchw_gfchw {dilations = dense<2> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%expanded_361, %expanded_362 : tensor<1x576x2x4x4xf32>, tensor<576x1x2x1x1xf32>) outs(%712 : tensor<1x576x1x4x4xf32>) -> tensor<1x576x1x4x4xf32>
-    %collapsed_364 = tensor.collapse_shape %713 [[0], [1, 2], [3], [4]] : tensor<1x576x1x4x4xf32> into tensor<1x576x4x4xf32>
-    %extracted_slice = tensor.extract_slice %collapsed_364[0, 0, 0, 0] [1, 576, 3, 4] [1, 1, 1, 1] : tensor<1x576x4x4xf32> to tensor<1x576x3x4xf32>
-    %extracted_slice_365 = tensor.extract_slice %extracted_slice[0, 0, 0, 0] [1, 576, 3, 3] [1, 1, 1, 1] : tensor<1x576x3x4xf32> to tensor<1x576x3x3xf32>
-    %transposed_366 = linalg.transpose ins(%extracted_slice_365 : tensor<1x576x3x3xf32>) outs(%706 : tensor<576x1x3x3xf32>) permutation = [1, 0, 2, 3] 
+    %expanded_357 = tensor.expand_shape %padded_356 [[0], [1, 2], [3], [4]] output_shape [1, 576, 2, 4, 4] : tensor<1x1152x4x4xf32> into tensor<1x576x2x4x4xf32>
+    %expanded_358 = tensor.expand_shape %transposed_355 [[0, 1], [2], [3], [4]] output_shape [576, 1, 2, 1, 1] : tensor<576x2x1x1xf32> into tensor<576x1x2x1x1xf32>
+    %expanded_359 = tensor.expand_shape %711 [[0], [1, 2], [3], [4]] output_shape [1, 576, 1, 4, 4] : tensor<1x576x4x4xf32> into tensor<1x576x1x4x4xf32>
+    %712 = linalg.fill ins(%cst : f32) outs(%expanded_359 : tensor<1x576x1x4x4xf32>) -> tensor<1x576x1x4x4xf32>
+    %713 = linalg.conv_2d_ngchw_gfchw {dilations = dense<2> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%expanded_357, %expanded_358 : tensor<1x576x2x4x4xf32>, tensor<576x1x2x1x1xf32>) outs(%712 : tensor<1x576x1x4x4xf32>) -> tensor<1x576x1x4x4xf32>
+    %collapsed_360 = tensor.collapse_shape %713 [[0], [1, 2], [3], [4]] : tensor<1x576x1x4x4xf32> into tensor<1x576x4x4xf32>
+    %extracted_slice = tensor.extract_slice %collapsed_360[0, 0, 0, 0] [1, 576, 3, 4] [1, 1, 1, 1] : tensor<1x576x4x4xf32> to tensor<1x576x3x4xf32>
+    %extracted_slice_361 = tensor.extract_slice %extracted_slice[0, 0, 0, 0] [1, 576, 3, 3] [1, 1, 1, 1] : tensor<1x576x3x4xf32> to tensor<1x576x3x3xf32>
+    %transposed_362 = linalg.transpose ins(%extracted_slice_361 : tensor<1x576x3x3xf32>) outs(%705 : tensor<576x1x3x3xf32>) permutation = [1, 0, 2, 3] 
     %714 = tensor.empty() : tensor<2x576x2x2xi1>
     %715 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%376 : tensor<2x576x2x2xf32>) outs(%714 : tensor<2x576x2x2xi1>) {
     ^bb0(%in: f32, %out: i1):
@@ -3991,29 +3987,29 @@ module {
       linalg.yield %1337 : i1
     } -> tensor<2x576x2x2xi1>
     %717 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%715, %716 : tensor<2x576x2x2xi1>, tensor<2x576x2x2xi1>) outs(%714 : tensor<2x576x2x2xi1>) {
-    ^bb0(%in: i1, %in_737: i1, %out: i1):
-      %1336 = arith.ori %in, %in_737 : i1
+    ^bb0(%in: i1, %in_720: i1, %out: i1):
+      %1336 = arith.ori %in, %in_720 : i1
       linalg.yield %1336 : i1
     } -> tensor<2x576x2x2xi1>
     %718 = linalg.generic {indexing_maps = [#map1, #map3, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%717, %cst_9, %709 : tensor<2x576x2x2xi1>, tensor<f32>, tensor<2x576x2x2xf32>) outs(%315 : tensor<2x576x2x2xf32>) {
-    ^bb0(%in: i1, %in_737: f32, %in_738: f32, %out: f32):
-      %1336 = arith.select %in, %in_737, %in_738 : f32
+    ^bb0(%in: i1, %in_720: f32, %in_721: f32, %out: f32):
+      %1336 = arith.select %in, %in_720, %in_721 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x576x2x2xf32>
-    %expanded_367 = tensor.expand_shape %arg275 [[0, 1, 2, 3]] output_shape [1, 576, 1, 1] : tensor<576xf32> into tensor<1x576x1x1xf32>
+    %expanded_363 = tensor.expand_shape %arg275 [[0, 1, 2, 3]] output_shape [1, 576, 1, 1] : tensor<576xf32> into tensor<1x576x1x1xf32>
     %719 = linalg.generic {indexing_maps = [#map1, #map11], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%718 : tensor<2x576x2x2xf32>) outs(%697 : tensor<576xf32>) {
     ^bb0(%in: f32, %out: f32):
       %1336 = arith.addf %in, %out : f32
       linalg.yield %1336 : f32
     } -> tensor<576xf32>
-    %720 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%370, %expanded_367 : tensor<2x576x2x2xf32>, tensor<1x576x1x1xf32>) outs(%315 : tensor<2x576x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.subf %in, %in_737 : f32
+    %720 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%370, %expanded_363 : tensor<2x576x2x2xf32>, tensor<1x576x1x1xf32>) outs(%315 : tensor<2x576x2x2xf32>) {
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.subf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x576x2x2xf32>
     %721 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%718, %720 : tensor<2x576x2x2xf32>, tensor<2x576x2x2xf32>) outs(%315 : tensor<2x576x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x576x2x2xf32>
     %722 = linalg.generic {indexing_maps = [#map1, #map11], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%721 : tensor<2x576x2x2xf32>) outs(%697 : tensor<576xf32>) {
@@ -4022,19 +4018,19 @@ module {
       linalg.yield %1336 : f32
     } -> tensor<576xf32>
     %723 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%372, %arg118 : tensor<576xf32>, tensor<576xf32>) outs(%318 : tensor<576xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<576xf32>
-    %expanded_368 = tensor.expand_shape %723 [[0, 1, 2, 3]] output_shape [1, 576, 1, 1] : tensor<576xf32> into tensor<1x576x1x1xf32>
-    %724 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%718, %expanded_368 : tensor<2x576x2x2xf32>, tensor<1x576x1x1xf32>) outs(%315 : tensor<2x576x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    %expanded_364 = tensor.expand_shape %723 [[0, 1, 2, 3]] output_shape [1, 576, 1, 1] : tensor<576xf32> into tensor<1x576x1x1xf32>
+    %724 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%718, %expanded_364 : tensor<2x576x2x2xf32>, tensor<1x576x1x1xf32>) outs(%315 : tensor<2x576x2x2xf32>) {
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x576x2x2xf32>
     %725 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%722, %372 : tensor<576xf32>, tensor<576xf32>) outs(%318 : tensor<576xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<576xf32>
     %726 = tensor.empty() : tensor<96x576x1x1xf32>
@@ -4048,27 +4044,27 @@ module {
     } -> tensor<96x576x1x1xf32>
     %729 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%724, %728 : tensor<2x576x2x2xf32>, tensor<96x576x1x1xf32>) outs(%307 : tensor<2x96x2x2xf32>) -> tensor<2x96x2x2xf32>
     %730 = tensor.empty() : tensor<96x2x2x2xf32>
-    %transposed_369 = linalg.transpose ins(%369 : tensor<2x96x2x2xf32>) outs(%730 : tensor<96x2x2x2xf32>) permutation = [1, 0, 2, 3] 
+    %transposed_365 = linalg.transpose ins(%369 : tensor<2x96x2x2xf32>) outs(%730 : tensor<96x2x2x2xf32>) permutation = [1, 0, 2, 3] 
     %731 = tensor.empty() : tensor<576x2x2x2xf32>
-    %transposed_370 = linalg.transpose ins(%724 : tensor<2x576x2x2xf32>) outs(%731 : tensor<576x2x2x2xf32>) permutation = [1, 0, 2, 3] 
-    %732 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%transposed_369, %transposed_370 : tensor<96x2x2x2xf32>, tensor<576x2x2x2xf32>) outs(%727 : tensor<96x576x1x1xf32>) -> tensor<96x576x1x1xf32>
+    %transposed_366 = linalg.transpose ins(%724 : tensor<2x576x2x2xf32>) outs(%731 : tensor<576x2x2x2xf32>) permutation = [1, 0, 2, 3] 
+    %732 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%transposed_365, %transposed_366 : tensor<96x2x2x2xf32>, tensor<576x2x2x2xf32>) outs(%727 : tensor<96x576x1x1xf32>) -> tensor<96x576x1x1xf32>
     %733 = tensor.empty() : tensor<576x96x1x1xf32>
-    %transposed_371 = linalg.transpose ins(%732 : tensor<96x576x1x1xf32>) outs(%733 : tensor<576x96x1x1xf32>) permutation = [1, 0, 2, 3] 
-    %expanded_372 = tensor.expand_shape %arg272 [[0, 1, 2, 3]] output_shape [1, 96, 1, 1] : tensor<96xf32> into tensor<1x96x1x1xf32>
+    %transposed_367 = linalg.transpose ins(%732 : tensor<96x576x1x1xf32>) outs(%733 : tensor<576x96x1x1xf32>) permutation = [1, 0, 2, 3] 
+    %expanded_368 = tensor.expand_shape %arg272 [[0, 1, 2, 3]] output_shape [1, 96, 1, 1] : tensor<96xf32> into tensor<1x96x1x1xf32>
     %734 = linalg.fill ins(%cst : f32) outs(%34 : tensor<96xf32>) -> tensor<96xf32>
     %735 = linalg.generic {indexing_maps = [#map1, #map11], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%729 : tensor<2x96x2x2xf32>) outs(%734 : tensor<96xf32>) {
     ^bb0(%in: f32, %out: f32):
       %1336 = arith.addf %in, %out : f32
       linalg.yield %1336 : f32
     } -> tensor<96xf32>
-    %736 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%362, %expanded_372 : tensor<2x96x2x2xf32>, tensor<1x96x1x1xf32>) outs(%306 : tensor<2x96x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.subf %in, %in_737 : f32
+    %736 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%362, %expanded_368 : tensor<2x96x2x2xf32>, tensor<1x96x1x1xf32>) outs(%306 : tensor<2x96x2x2xf32>) {
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.subf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x96x2x2xf32>
     %737 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%729, %736 : tensor<2x96x2x2xf32>, tensor<2x96x2x2xf32>) outs(%306 : tensor<2x96x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x96x2x2xf32>
     %738 = linalg.generic {indexing_maps = [#map1, #map11], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%737 : tensor<2x96x2x2xf32>) outs(%734 : tensor<96xf32>) {
@@ -4077,19 +4073,19 @@ module {
       linalg.yield %1336 : f32
     } -> tensor<96xf32>
     %739 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%364, %arg115 : tensor<96xf32>, tensor<96xf32>) outs(%34 : tensor<96xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<96xf32>
-    %expanded_373 = tensor.expand_shape %739 [[0, 1, 2, 3]] output_shape [1, 96, 1, 1] : tensor<96xf32> into tensor<1x96x1x1xf32>
-    %740 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%729, %expanded_373 : tensor<2x96x2x2xf32>, tensor<1x96x1x1xf32>) outs(%306 : tensor<2x96x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    %expanded_369 = tensor.expand_shape %739 [[0, 1, 2, 3]] output_shape [1, 96, 1, 1] : tensor<96xf32> into tensor<1x96x1x1xf32>
+    %740 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%729, %expanded_369 : tensor<2x96x2x2xf32>, tensor<1x96x1x1xf32>) outs(%306 : tensor<2x96x2x2xf32>) {
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x96x2x2xf32>
     %741 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%738, %364 : tensor<96xf32>, tensor<96xf32>) outs(%34 : tensor<96xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<96xf32>
     %742 = linalg.fill ins(%cst : f32) outs(%733 : tensor<576x96x1x1xf32>) -> tensor<576x96x1x1xf32>
@@ -4101,10 +4097,10 @@ module {
       linalg.yield %extracted : f32
     } -> tensor<576x96x1x1xf32>
     %744 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%740, %743 : tensor<2x96x2x2xf32>, tensor<576x96x1x1xf32>) outs(%316 : tensor<2x576x2x2xf32>) -> tensor<2x576x2x2xf32>
-    %transposed_374 = linalg.transpose ins(%361 : tensor<2x576x2x2xf32>) outs(%731 : tensor<576x2x2x2xf32>) permutation = [1, 0, 2, 3] 
-    %transposed_375 = linalg.transpose ins(%740 : tensor<2x96x2x2xf32>) outs(%730 : tensor<96x2x2x2xf32>) permutation = [1, 0, 2, 3] 
-    %745 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%transposed_374, %transposed_375 : tensor<576x2x2x2xf32>, tensor<96x2x2x2xf32>) outs(%742 : tensor<576x96x1x1xf32>) -> tensor<576x96x1x1xf32>
-    %transposed_376 = linalg.transpose ins(%745 : tensor<576x96x1x1xf32>) outs(%726 : tensor<96x576x1x1xf32>) permutation = [1, 0, 2, 3] 
+    %transposed_370 = linalg.transpose ins(%361 : tensor<2x576x2x2xf32>) outs(%731 : tensor<576x2x2x2xf32>) permutation = [1, 0, 2, 3] 
+    %transposed_371 = linalg.transpose ins(%740 : tensor<2x96x2x2xf32>) outs(%730 : tensor<96x2x2x2xf32>) permutation = [1, 0, 2, 3] 
+    %745 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%transposed_370, %transposed_371 : tensor<576x2x2x2xf32>, tensor<96x2x2x2xf32>) outs(%742 : tensor<576x96x1x1xf32>) -> tensor<576x96x1x1xf32>
+    %transposed_372 = linalg.transpose ins(%745 : tensor<576x96x1x1xf32>) outs(%726 : tensor<96x576x1x1xf32>) permutation = [1, 0, 2, 3] 
     %746 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%359 : tensor<2x576x2x2xf32>) outs(%714 : tensor<2x576x2x2xi1>) {
     ^bb0(%in: f32, %out: i1):
       %1336 = arith.extf %in : f32 to f64
@@ -4118,29 +4114,29 @@ module {
       linalg.yield %1337 : i1
     } -> tensor<2x576x2x2xi1>
     %748 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%746, %747 : tensor<2x576x2x2xi1>, tensor<2x576x2x2xi1>) outs(%714 : tensor<2x576x2x2xi1>) {
-    ^bb0(%in: i1, %in_737: i1, %out: i1):
-      %1336 = arith.ori %in, %in_737 : i1
+    ^bb0(%in: i1, %in_720: i1, %out: i1):
+      %1336 = arith.ori %in, %in_720 : i1
       linalg.yield %1336 : i1
     } -> tensor<2x576x2x2xi1>
     %749 = linalg.generic {indexing_maps = [#map1, #map3, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%748, %cst_9, %744 : tensor<2x576x2x2xi1>, tensor<f32>, tensor<2x576x2x2xf32>) outs(%315 : tensor<2x576x2x2xf32>) {
-    ^bb0(%in: i1, %in_737: f32, %in_738: f32, %out: f32):
-      %1336 = arith.select %in, %in_737, %in_738 : f32
+    ^bb0(%in: i1, %in_720: f32, %in_721: f32, %out: f32):
+      %1336 = arith.select %in, %in_720, %in_721 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x576x2x2xf32>
-    %expanded_377 = tensor.expand_shape %arg269 [[0, 1, 2, 3]] output_shape [1, 576, 1, 1] : tensor<576xf32> into tensor<1x576x1x1xf32>
+    %expanded_373 = tensor.expand_shape %arg269 [[0, 1, 2, 3]] output_shape [1, 576, 1, 1] : tensor<576xf32> into tensor<1x576x1x1xf32>
     %750 = linalg.generic {indexing_maps = [#map1, #map11], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%749 : tensor<2x576x2x2xf32>) outs(%697 : tensor<576xf32>) {
     ^bb0(%in: f32, %out: f32):
       %1336 = arith.addf %in, %out : f32
       linalg.yield %1336 : f32
     } -> tensor<576xf32>
-    %751 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%353, %expanded_377 : tensor<2x576x2x2xf32>, tensor<1x576x1x1xf32>) outs(%315 : tensor<2x576x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.subf %in, %in_737 : f32
+    %751 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%353, %expanded_373 : tensor<2x576x2x2xf32>, tensor<1x576x1x1xf32>) outs(%315 : tensor<2x576x2x2xf32>) {
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.subf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x576x2x2xf32>
     %752 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%749, %751 : tensor<2x576x2x2xf32>, tensor<2x576x2x2xf32>) outs(%315 : tensor<2x576x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x576x2x2xf32>
     %753 = linalg.generic {indexing_maps = [#map1, #map11], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%752 : tensor<2x576x2x2xf32>) outs(%697 : tensor<576xf32>) {
@@ -4149,56 +4145,55 @@ module {
       linalg.yield %1336 : f32
     } -> tensor<576xf32>
     %754 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%355, %arg112 : tensor<576xf32>, tensor<576xf32>) outs(%318 : tensor<576xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<576xf32>
-    %expanded_378 = tensor.expand_shape %754 [[0, 1, 2, 3]] output_shape [1, 576, 1, 1] : tensor<576xf32> into tensor<1x576x1x1xf32>
-    %755 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%749, %expanded_378 : tensor<2x576x2x2xf32>, tensor<1x576x1x1xf32>) outs(%315 : tensor<2x576x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    %expanded_374 = tensor.expand_shape %754 [[0, 1, 2, 3]] output_shape [1, 576, 1, 1] : tensor<576xf32> into tensor<1x576x1x1xf32>
+    %755 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%749, %expanded_374 : tensor<2x576x2x2xf32>, tensor<1x576x1x1xf32>) outs(%315 : tensor<2x576x2x2xf32>) {
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x576x2x2xf32>
     %756 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%753, %355 : tensor<576xf32>, tensor<576xf32>) outs(%318 : tensor<576xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<576xf32>
-    %padded_379 = tensor.pad %755 low[0, 0, 1, 1] high[0, 0, 1, 1] {
+    %padded_375 = tensor.pad %755 low[0, 0, 1, 1] high[0, 0, 1, 1] {
     ^bb0(%arg316: index, %arg317: index, %arg318: index, %arg319: index):
       tensor.yield %cst : f32
     } : tensor<2x576x2x2xf32> to tensor<2x576x4x4xf32>
-    %expanded_380 = tensor.expand_shape %arg111 [[0], [1], [2, 3], [4]] output_shape [576, 1, 1, 3, 3] : tensor<576x1x3x3xf32> into tensor<576x1x1x3x3xf32>
-    %transposed_381 = linalg.transpose ins(%expanded_380 : tensor<576x1x1x3x3xf32>) outs(%705 : tensor<576x1x1x3x3xf32>) permutation = [0, 2, 1, 3, 4] 
-    %collapsed_382 = tensor.collapse_shape %transposed_381 [[0], [1], [2, 3], [4]] : tensor<576x1x1x3x3xf32> into tensor<576x1x3x3xf32>
-    %757 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%collapsed_382 : tensor<576x1x3x3xf32>) outs(%707 : tensor<576x1x3x3xf32>) {
+    %757 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%arg111 : tensor<576x1x3x3xf32>) outs(%706 : tensor<576x1x3x3xf32>) {
     ^bb0(%in: f32, %out: f32):
       %1336 = linalg.index 0 : index
       %1337 = linalg.index 2 : index
       %1338 = linalg.index 3 : index
       %1339 = arith.subi %c2, %1337 : index
       %1340 = arith.subi %c2, %1338 : index
-      %extracted = tensor.extract %collapsed_382[%1336, %c0, %1339, %1340] : tensor<576x1x3x3xf32>
+      %extracted = tensor.extract %arg111[%1336, %c0, %1339, %1340] : tensor<576x1x3x3xf32>
       linalg.yield %extracted : f32
     } -> tensor<576x1x3x3xf32>
-    %collapsed_383 = tensor.collapse_shape %757 [[0, 1], [2], [3]] : tensor<576x1x3x3xf32> into tensor<576x3x3xf32>
-    %758 = linalg.depthwise_conv_2d_nchw_chw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%padded_379, %collapsed_383 : tensor<2x576x4x4xf32>, tensor<576x3x3xf32>) outs(%316 : tensor<2x576x2x2xf32>) -> tensor<2x576x2x2xf32>
-    %expanded_384 = tensor.expand_shape %352 [[0], [1], [2, 3], [4]] output_shape [2, 576, 1, 2, 2] : tensor<2x576x2x2xf32> into tensor<2x576x1x2x2xf32>
-    %transposed_385 = linalg.transpose ins(%expanded_384 : tensor<2x576x1x2x2xf32>) outs(%710 : tensor<1x576x2x2x2xf32>) permutation = [2, 1, 0, 3, 4] 
-    %collapsed_386 = tensor.collapse_shape %transposed_385 [[0], [1, 2], [3], [4]] : tensor<1x576x2x2x2xf32> into tensor<1x1152x2x2xf32>
-    %transposed_387 = linalg.transpose ins(%755 : tensor<2x576x2x2xf32>) outs(%731 : tensor<576x2x2x2xf32>) permutation = [1, 0, 2, 3] 
-    %padded_388 = tensor.pad %collapsed_386 low[0, 0, 1, 1] high[0, 0, 1, 1] {
+    %expanded_376 = tensor.expand_shape %757 [[0], [1], [2, 3], [4]] output_shape [576, 1, 1, 3, 3] : tensor<576x1x3x3xf32> into tensor<576x1x1x3x3xf32>
+    %transposed_377 = linalg.transpose ins(%expanded_376 : tensor<576x1x1x3x3xf32>) outs(%708 : tensor<576x1x1x3x3xf32>) permutation = [0, 2, 1, 3, 4] 
+    %collapsed_378 = tensor.collapse_shape %transposed_377 [[0, 1], [2, 3], [4]] : tensor<576x1x1x3x3xf32> into tensor<576x3x3xf32>
+    %758 = linalg.depthwise_conv_2d_nchw_chw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%padded_375, %collapsed_378 : tensor<2x576x4x4xf32>, tensor<576x3x3xf32>) outs(%316 : tensor<2x576x2x2xf32>) -> tensor<2x576x2x2xf32>
+    %expanded_379 = tensor.expand_shape %352 [[0], [1], [2, 3], [4]] output_shape [2, 576, 1, 2, 2] : tensor<2x576x2x2xf32> into tensor<2x576x1x2x2xf32>
+    %transposed_380 = linalg.transpose ins(%expanded_379 : tensor<2x576x1x2x2xf32>) outs(%710 : tensor<1x576x2x2x2xf32>) permutation = [2, 1, 0, 3, 4] 
+    %collapsed_381 = tensor.collapse_shape %transposed_380 [[0], [1, 2], [3], [4]] : tensor<1x576x2x2x2xf32> into tensor<1x1152x2x2xf32>
+    %transposed_382 = linalg.transpose ins(%755 : tensor<2x576x2x2xf32>) outs(%731 : tensor<576x2x2x2xf32>) permutation = [1, 0, 2, 3] 
+    %padded_383 = tensor.pad %collapsed_381 low[0, 0, 1, 1] high[0, 0, 1, 1] {
     ^bb0(%arg316: index, %arg317: index, %arg318: index, %arg319: index):
       tensor.yield %cst : f32
     } : tensor<1x1152x2x2xf32> to tensor<1x1152x4x4xf32>
     %759 = tensor.empty() : tensor<1x576x3x3xf32>
-    %expanded_389 = tensor.expand_shape %padded_388 [[0], [1, 2], [3], [4]] output_shape [1, 576, 2, 4, 4] : tensor<1x1152x4x4xf32> into tensor<1x576x2x4x4xf32>
-    %expanded_390 = tensor.expand_shape %transposed_387 [[0, 1], [2], [3], [4]] output_shape [576, 1, 2, 2, 2] : tensor<576x2x2x2xf32> into tensor<576x1x2x2x2xf32>
-    %expanded_391 = tensor.expand_shape %759 [[0], [1, 2], [3], [4]] output_shape [1, 576, 1, 3, 3] : tensor<1x576x3x3xf32> into tensor<1x576x1x3x3xf32>
-    %760 = linalg.fill ins(%cst : f32) outs(%expanded_391 : tensor<1x576x1x3x3xf32>) -> tensor<1x576x1x3x3xf32>
-    %761 = linalg.conv_2d_ngchw_gfchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%expanded_389, %expanded_390 : tensor<1x576x2x4x4xf32>, tensor<576x1x2x2x2xf32>) outs(%760 : tensor<1x576x1x3x3xf32>) -> tensor<1x576x1x3x3xf32>
-    %collapsed_392 = tensor.collapse_shape %761 [[0], [1, 2], [3], [4]] : tensor<1x576x1x3x3xf32> into tensor<1x576x3x3xf32>
-    %transposed_393 = linalg.transpose ins(%collapsed_392 : tensor<1x576x3x3xf32>) outs(%706 : tensor<576x1x3x3xf32>) permutation = [1, 0, 2, 3] 
+    %expanded_384 = tensor.expand_shape %padded_383 [[0], [1, 2], [3], [4]] output_shape [1, 576, 2, 4, 4] : tensor<1x1152x4x4xf32> into tensor<1x576x2x4x4xf32>
+    %expanded_385 = tensor.expand_shape %transposed_382 [[0, 1], [2], [3], [4]] output_shape [576, 1, 2, 2, 2] : tensor<576x2x2x2xf32> into tensor<576x1x2x2x2xf32>
+    %expanded_386 = tensor.expand_shape %759 [[0], [1, 2], [3], [4]] output_shape [1, 576, 1, 3, 3] : tensor<1x576x3x3xf32> into tensor<1x576x1x3x3xf32>
+    %760 = linalg.fill ins(%cst : f32) outs(%expanded_386 : tensor<1x576x1x3x3xf32>) -> tensor<1x576x1x3x3xf32>
+    %761 = linalg.conv_2d_ngchw_gfchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%expanded_384, %expanded_385 : tensor<1x576x2x4x4xf32>, tensor<576x1x2x2x2xf32>) outs(%760 : tensor<1x576x1x3x3xf32>) -> tensor<1x576x1x3x3xf32>
+    %collapsed_387 = tensor.collapse_shape %761 [[0], [1, 2], [3], [4]] : tensor<1x576x1x3x3xf32> into tensor<1x576x3x3xf32>
+    %transposed_388 = linalg.transpose ins(%collapsed_387 : tensor<1x576x3x3xf32>) outs(%705 : tensor<576x1x3x3xf32>) permutation = [1, 0, 2, 3] 
     %762 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%350 : tensor<2x576x2x2xf32>) outs(%714 : tensor<2x576x2x2xi1>) {
     ^bb0(%in: f32, %out: i1):
       %1336 = arith.extf %in : f32 to f64
@@ -4212,29 +4207,29 @@ module {
       linalg.yield %1337 : i1
     } -> tensor<2x576x2x2xi1>
     %764 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%762, %763 : tensor<2x576x2x2xi1>, tensor<2x576x2x2xi1>) outs(%714 : tensor<2x576x2x2xi1>) {
-    ^bb0(%in: i1, %in_737: i1, %out: i1):
-      %1336 = arith.ori %in, %in_737 : i1
+    ^bb0(%in: i1, %in_720: i1, %out: i1):
+      %1336 = arith.ori %in, %in_720 : i1
       linalg.yield %1336 : i1
     } -> tensor<2x576x2x2xi1>
     %765 = linalg.generic {indexing_maps = [#map1, #map3, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%764, %cst_9, %758 : tensor<2x576x2x2xi1>, tensor<f32>, tensor<2x576x2x2xf32>) outs(%315 : tensor<2x576x2x2xf32>) {
-    ^bb0(%in: i1, %in_737: f32, %in_738: f32, %out: f32):
-      %1336 = arith.select %in, %in_737, %in_738 : f32
+    ^bb0(%in: i1, %in_720: f32, %in_721: f32, %out: f32):
+      %1336 = arith.select %in, %in_720, %in_721 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x576x2x2xf32>
-    %expanded_394 = tensor.expand_shape %arg266 [[0, 1, 2, 3]] output_shape [1, 576, 1, 1] : tensor<576xf32> into tensor<1x576x1x1xf32>
+    %expanded_389 = tensor.expand_shape %arg266 [[0, 1, 2, 3]] output_shape [1, 576, 1, 1] : tensor<576xf32> into tensor<1x576x1x1xf32>
     %766 = linalg.generic {indexing_maps = [#map1, #map11], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%765 : tensor<2x576x2x2xf32>) outs(%697 : tensor<576xf32>) {
     ^bb0(%in: f32, %out: f32):
       %1336 = arith.addf %in, %out : f32
       linalg.yield %1336 : f32
     } -> tensor<576xf32>
-    %767 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%344, %expanded_394 : tensor<2x576x2x2xf32>, tensor<1x576x1x1xf32>) outs(%315 : tensor<2x576x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.subf %in, %in_737 : f32
+    %767 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%344, %expanded_389 : tensor<2x576x2x2xf32>, tensor<1x576x1x1xf32>) outs(%315 : tensor<2x576x2x2xf32>) {
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.subf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x576x2x2xf32>
     %768 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%765, %767 : tensor<2x576x2x2xf32>, tensor<2x576x2x2xf32>) outs(%315 : tensor<2x576x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x576x2x2xf32>
     %769 = linalg.generic {indexing_maps = [#map1, #map11], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%768 : tensor<2x576x2x2xf32>) outs(%697 : tensor<576xf32>) {
@@ -4243,19 +4238,19 @@ module {
       linalg.yield %1336 : f32
     } -> tensor<576xf32>
     %770 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%346, %arg109 : tensor<576xf32>, tensor<576xf32>) outs(%318 : tensor<576xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<576xf32>
-    %expanded_395 = tensor.expand_shape %770 [[0, 1, 2, 3]] output_shape [1, 576, 1, 1] : tensor<576xf32> into tensor<1x576x1x1xf32>
-    %771 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%765, %expanded_395 : tensor<2x576x2x2xf32>, tensor<1x576x1x1xf32>) outs(%315 : tensor<2x576x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    %expanded_390 = tensor.expand_shape %770 [[0, 1, 2, 3]] output_shape [1, 576, 1, 1] : tensor<576xf32> into tensor<1x576x1x1xf32>
+    %771 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%765, %expanded_390 : tensor<2x576x2x2xf32>, tensor<1x576x1x1xf32>) outs(%315 : tensor<2x576x2x2xf32>) {
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x576x2x2xf32>
     %772 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%769, %346 : tensor<576xf32>, tensor<576xf32>) outs(%318 : tensor<576xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<576xf32>
     %773 = linalg.generic {indexing_maps = [#map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%727 : tensor<96x576x1x1xf32>) {
@@ -4266,29 +4261,29 @@ module {
       linalg.yield %extracted : f32
     } -> tensor<96x576x1x1xf32>
     %774 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%771, %773 : tensor<2x576x2x2xf32>, tensor<96x576x1x1xf32>) outs(%307 : tensor<2x96x2x2xf32>) -> tensor<2x96x2x2xf32>
-    %transposed_396 = linalg.transpose ins(%343 : tensor<2x96x2x2xf32>) outs(%730 : tensor<96x2x2x2xf32>) permutation = [1, 0, 2, 3] 
-    %transposed_397 = linalg.transpose ins(%771 : tensor<2x576x2x2xf32>) outs(%731 : tensor<576x2x2x2xf32>) permutation = [1, 0, 2, 3] 
-    %775 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%transposed_396, %transposed_397 : tensor<96x2x2x2xf32>, tensor<576x2x2x2xf32>) outs(%727 : tensor<96x576x1x1xf32>) -> tensor<96x576x1x1xf32>
-    %transposed_398 = linalg.transpose ins(%775 : tensor<96x576x1x1xf32>) outs(%733 : tensor<576x96x1x1xf32>) permutation = [1, 0, 2, 3] 
+    %transposed_391 = linalg.transpose ins(%343 : tensor<2x96x2x2xf32>) outs(%730 : tensor<96x2x2x2xf32>) permutation = [1, 0, 2, 3] 
+    %transposed_392 = linalg.transpose ins(%771 : tensor<2x576x2x2xf32>) outs(%731 : tensor<576x2x2x2xf32>) permutation = [1, 0, 2, 3] 
+    %775 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%transposed_391, %transposed_392 : tensor<96x2x2x2xf32>, tensor<576x2x2x2xf32>) outs(%727 : tensor<96x576x1x1xf32>) -> tensor<96x576x1x1xf32>
+    %transposed_393 = linalg.transpose ins(%775 : tensor<96x576x1x1xf32>) outs(%733 : tensor<576x96x1x1xf32>) permutation = [1, 0, 2, 3] 
     %776 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%729, %774 : tensor<2x96x2x2xf32>, tensor<2x96x2x2xf32>) outs(%306 : tensor<2x96x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.addf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.addf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x96x2x2xf32>
-    %expanded_399 = tensor.expand_shape %arg263 [[0, 1, 2, 3]] output_shape [1, 96, 1, 1] : tensor<96xf32> into tensor<1x96x1x1xf32>
+    %expanded_394 = tensor.expand_shape %arg263 [[0, 1, 2, 3]] output_shape [1, 96, 1, 1] : tensor<96xf32> into tensor<1x96x1x1xf32>
     %777 = linalg.generic {indexing_maps = [#map1, #map11], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%776 : tensor<2x96x2x2xf32>) outs(%734 : tensor<96xf32>) {
     ^bb0(%in: f32, %out: f32):
       %1336 = arith.addf %in, %out : f32
       linalg.yield %1336 : f32
     } -> tensor<96xf32>
-    %778 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%336, %expanded_399 : tensor<2x96x2x2xf32>, tensor<1x96x1x1xf32>) outs(%306 : tensor<2x96x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.subf %in, %in_737 : f32
+    %778 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%336, %expanded_394 : tensor<2x96x2x2xf32>, tensor<1x96x1x1xf32>) outs(%306 : tensor<2x96x2x2xf32>) {
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.subf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x96x2x2xf32>
     %779 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%776, %778 : tensor<2x96x2x2xf32>, tensor<2x96x2x2xf32>) outs(%306 : tensor<2x96x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x96x2x2xf32>
     %780 = linalg.generic {indexing_maps = [#map1, #map11], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%779 : tensor<2x96x2x2xf32>) outs(%734 : tensor<96xf32>) {
@@ -4297,19 +4292,19 @@ module {
       linalg.yield %1336 : f32
     } -> tensor<96xf32>
     %781 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%338, %arg106 : tensor<96xf32>, tensor<96xf32>) outs(%34 : tensor<96xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<96xf32>
-    %expanded_400 = tensor.expand_shape %781 [[0, 1, 2, 3]] output_shape [1, 96, 1, 1] : tensor<96xf32> into tensor<1x96x1x1xf32>
-    %782 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%776, %expanded_400 : tensor<2x96x2x2xf32>, tensor<1x96x1x1xf32>) outs(%306 : tensor<2x96x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    %expanded_395 = tensor.expand_shape %781 [[0, 1, 2, 3]] output_shape [1, 96, 1, 1] : tensor<96xf32> into tensor<1x96x1x1xf32>
+    %782 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%776, %expanded_395 : tensor<2x96x2x2xf32>, tensor<1x96x1x1xf32>) outs(%306 : tensor<2x96x2x2xf32>) {
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x96x2x2xf32>
     %783 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%780, %338 : tensor<96xf32>, tensor<96xf32>) outs(%34 : tensor<96xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<96xf32>
     %784 = linalg.generic {indexing_maps = [#map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%742 : tensor<576x96x1x1xf32>) {
@@ -4320,10 +4315,10 @@ module {
       linalg.yield %extracted : f32
     } -> tensor<576x96x1x1xf32>
     %785 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%782, %784 : tensor<2x96x2x2xf32>, tensor<576x96x1x1xf32>) outs(%316 : tensor<2x576x2x2xf32>) -> tensor<2x576x2x2xf32>
-    %transposed_401 = linalg.transpose ins(%335 : tensor<2x576x2x2xf32>) outs(%731 : tensor<576x2x2x2xf32>) permutation = [1, 0, 2, 3] 
-    %transposed_402 = linalg.transpose ins(%782 : tensor<2x96x2x2xf32>) outs(%730 : tensor<96x2x2x2xf32>) permutation = [1, 0, 2, 3] 
-    %786 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%transposed_401, %transposed_402 : tensor<576x2x2x2xf32>, tensor<96x2x2x2xf32>) outs(%742 : tensor<576x96x1x1xf32>) -> tensor<576x96x1x1xf32>
-    %transposed_403 = linalg.transpose ins(%786 : tensor<576x96x1x1xf32>) outs(%726 : tensor<96x576x1x1xf32>) permutation = [1, 0, 2, 3] 
+    %transposed_396 = linalg.transpose ins(%335 : tensor<2x576x2x2xf32>) outs(%731 : tensor<576x2x2x2xf32>) permutation = [1, 0, 2, 3] 
+    %transposed_397 = linalg.transpose ins(%782 : tensor<2x96x2x2xf32>) outs(%730 : tensor<96x2x2x2xf32>) permutation = [1, 0, 2, 3] 
+    %786 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%transposed_396, %transposed_397 : tensor<576x2x2x2xf32>, tensor<96x2x2x2xf32>) outs(%742 : tensor<576x96x1x1xf32>) -> tensor<576x96x1x1xf32>
+    %transposed_398 = linalg.transpose ins(%786 : tensor<576x96x1x1xf32>) outs(%726 : tensor<96x576x1x1xf32>) permutation = [1, 0, 2, 3] 
     %787 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%333 : tensor<2x576x2x2xf32>) outs(%714 : tensor<2x576x2x2xi1>) {
     ^bb0(%in: f32, %out: i1):
       %1336 = arith.extf %in : f32 to f64
@@ -4337,29 +4332,29 @@ module {
       linalg.yield %1337 : i1
     } -> tensor<2x576x2x2xi1>
     %789 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%787, %788 : tensor<2x576x2x2xi1>, tensor<2x576x2x2xi1>) outs(%714 : tensor<2x576x2x2xi1>) {
-    ^bb0(%in: i1, %in_737: i1, %out: i1):
-      %1336 = arith.ori %in, %in_737 : i1
+    ^bb0(%in: i1, %in_720: i1, %out: i1):
+      %1336 = arith.ori %in, %in_720 : i1
       linalg.yield %1336 : i1
     } -> tensor<2x576x2x2xi1>
     %790 = linalg.generic {indexing_maps = [#map1, #map3, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%789, %cst_9, %785 : tensor<2x576x2x2xi1>, tensor<f32>, tensor<2x576x2x2xf32>) outs(%315 : tensor<2x576x2x2xf32>) {
-    ^bb0(%in: i1, %in_737: f32, %in_738: f32, %out: f32):
-      %1336 = arith.select %in, %in_737, %in_738 : f32
+    ^bb0(%in: i1, %in_720: f32, %in_721: f32, %out: f32):
+      %1336 = arith.select %in, %in_720, %in_721 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x576x2x2xf32>
-    %expanded_404 = tensor.expand_shape %arg260 [[0, 1, 2, 3]] output_shape [1, 576, 1, 1] : tensor<576xf32> into tensor<1x576x1x1xf32>
+    %expanded_399 = tensor.expand_shape %arg260 [[0, 1, 2, 3]] output_shape [1, 576, 1, 1] : tensor<576xf32> into tensor<1x576x1x1xf32>
     %791 = linalg.generic {indexing_maps = [#map1, #map11], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%790 : tensor<2x576x2x2xf32>) outs(%697 : tensor<576xf32>) {
     ^bb0(%in: f32, %out: f32):
       %1336 = arith.addf %in, %out : f32
       linalg.yield %1336 : f32
     } -> tensor<576xf32>
-    %792 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%327, %expanded_404 : tensor<2x576x2x2xf32>, tensor<1x576x1x1xf32>) outs(%315 : tensor<2x576x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.subf %in, %in_737 : f32
+    %792 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%327, %expanded_399 : tensor<2x576x2x2xf32>, tensor<1x576x1x1xf32>) outs(%315 : tensor<2x576x2x2xf32>) {
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.subf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x576x2x2xf32>
     %793 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%790, %792 : tensor<2x576x2x2xf32>, tensor<2x576x2x2xf32>) outs(%315 : tensor<2x576x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x576x2x2xf32>
     %794 = linalg.generic {indexing_maps = [#map1, #map11], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%793 : tensor<2x576x2x2xf32>) outs(%697 : tensor<576xf32>) {
@@ -4368,53 +4363,52 @@ module {
       linalg.yield %1336 : f32
     } -> tensor<576xf32>
     %795 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%329, %arg103 : tensor<576xf32>, tensor<576xf32>) outs(%318 : tensor<576xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<576xf32>
-    %expanded_405 = tensor.expand_shape %795 [[0, 1, 2, 3]] output_shape [1, 576, 1, 1] : tensor<576xf32> into tensor<1x576x1x1xf32>
-    %796 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%790, %expanded_405 : tensor<2x576x2x2xf32>, tensor<1x576x1x1xf32>) outs(%315 : tensor<2x576x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    %expanded_400 = tensor.expand_shape %795 [[0, 1, 2, 3]] output_shape [1, 576, 1, 1] : tensor<576xf32> into tensor<1x576x1x1xf32>
+    %796 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%790, %expanded_400 : tensor<2x576x2x2xf32>, tensor<1x576x1x1xf32>) outs(%315 : tensor<2x576x2x2xf32>) {
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x576x2x2xf32>
     %797 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%794, %329 : tensor<576xf32>, tensor<576xf32>) outs(%318 : tensor<576xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<576xf32>
-    %padded_406 = tensor.pad %796 low[0, 0, 1, 1] high[0, 0, 1, 1] {
+    %padded_401 = tensor.pad %796 low[0, 0, 1, 1] high[0, 0, 1, 1] {
     ^bb0(%arg316: index, %arg317: index, %arg318: index, %arg319: index):
       tensor.yield %cst : f32
     } : tensor<2x576x2x2xf32> to tensor<2x576x4x4xf32>
-    %expanded_407 = tensor.expand_shape %arg102 [[0], [1], [2, 3], [4]] output_shape [576, 1, 1, 3, 3] : tensor<576x1x3x3xf32> into tensor<576x1x1x3x3xf32>
-    %transposed_408 = linalg.transpose ins(%expanded_407 : tensor<576x1x1x3x3xf32>) outs(%705 : tensor<576x1x1x3x3xf32>) permutation = [0, 2, 1, 3, 4] 
-    %collapsed_409 = tensor.collapse_shape %transposed_408 [[0], [1], [2, 3], [4]] : tensor<576x1x1x3x3xf32> into tensor<576x1x3x3xf32>
-    %798 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%collapsed_409 : tensor<576x1x3x3xf32>) outs(%707 : tensor<576x1x3x3xf32>) {
+    %798 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%arg102 : tensor<576x1x3x3xf32>) outs(%706 : tensor<576x1x3x3xf32>) {
     ^bb0(%in: f32, %out: f32):
       %1336 = linalg.index 0 : index
       %1337 = linalg.index 2 : index
       %1338 = linalg.index 3 : index
       %1339 = arith.subi %c2, %1337 : index
       %1340 = arith.subi %c2, %1338 : index
-      %extracted = tensor.extract %collapsed_409[%1336, %c0, %1339, %1340] : tensor<576x1x3x3xf32>
+      %extracted = tensor.extract %arg102[%1336, %c0, %1339, %1340] : tensor<576x1x3x3xf32>
       linalg.yield %extracted : f32
     } -> tensor<576x1x3x3xf32>
-    %collapsed_410 = tensor.collapse_shape %798 [[0, 1], [2], [3]] : tensor<576x1x3x3xf32> into tensor<576x3x3xf32>
-    %799 = linalg.depthwise_conv_2d_nchw_chw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%padded_406, %collapsed_410 : tensor<2x576x4x4xf32>, tensor<576x3x3xf32>) outs(%316 : tensor<2x576x2x2xf32>) -> tensor<2x576x2x2xf32>
-    %expanded_411 = tensor.expand_shape %326 [[0], [1], [2, 3], [4]] output_shape [2, 576, 1, 2, 2] : tensor<2x576x2x2xf32> into tensor<2x576x1x2x2xf32>
-    %transposed_412 = linalg.transpose ins(%expanded_411 : tensor<2x576x1x2x2xf32>) outs(%710 : tensor<1x576x2x2x2xf32>) permutation = [2, 1, 0, 3, 4] 
-    %collapsed_413 = tensor.collapse_shape %transposed_412 [[0], [1, 2], [3], [4]] : tensor<1x576x2x2x2xf32> into tensor<1x1152x2x2xf32>
-    %transposed_414 = linalg.transpose ins(%796 : tensor<2x576x2x2xf32>) outs(%731 : tensor<576x2x2x2xf32>) permutation = [1, 0, 2, 3] 
-    %padded_415 = tensor.pad %collapsed_413 low[0, 0, 1, 1] high[0, 0, 1, 1] {
+    %expanded_402 = tensor.expand_shape %798 [[0], [1], [2, 3], [4]] output_shape [576, 1, 1, 3, 3] : tensor<576x1x3x3xf32> into tensor<576x1x1x3x3xf32>
+    %transposed_403 = linalg.transpose ins(%expanded_402 : tensor<576x1x1x3x3xf32>) outs(%708 : tensor<576x1x1x3x3xf32>) permutation = [0, 2, 1, 3, 4] 
+    %collapsed_404 = tensor.collapse_shape %transposed_403 [[0, 1], [2, 3], [4]] : tensor<576x1x1x3x3xf32> into tensor<576x3x3xf32>
+    %799 = linalg.depthwise_conv_2d_nchw_chw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%padded_401, %collapsed_404 : tensor<2x576x4x4xf32>, tensor<576x3x3xf32>) outs(%316 : tensor<2x576x2x2xf32>) -> tensor<2x576x2x2xf32>
+    %expanded_405 = tensor.expand_shape %326 [[0], [1], [2, 3], [4]] output_shape [2, 576, 1, 2, 2] : tensor<2x576x2x2xf32> into tensor<2x576x1x2x2xf32>
+    %transposed_406 = linalg.transpose ins(%expanded_405 : tensor<2x576x1x2x2xf32>) outs(%710 : tensor<1x576x2x2x2xf32>) permutation = [2, 1, 0, 3, 4] 
+    %collapsed_407 = tensor.collapse_shape %transposed_406 [[0], [1, 2], [3], [4]] : tensor<1x576x2x2x2xf32> into tensor<1x1152x2x2xf32>
+    %transposed_408 = linalg.transpose ins(%796 : tensor<2x576x2x2xf32>) outs(%731 : tensor<576x2x2x2xf32>) permutation = [1, 0, 2, 3] 
+    %padded_409 = tensor.pad %collapsed_407 low[0, 0, 1, 1] high[0, 0, 1, 1] {
     ^bb0(%arg316: index, %arg317: index, %arg318: index, %arg319: index):
       tensor.yield %cst : f32
     } : tensor<1x1152x2x2xf32> to tensor<1x1152x4x4xf32>
-    %expanded_416 = tensor.expand_shape %padded_415 [[0], [1, 2], [3], [4]] output_shape [1, 576, 2, 4, 4] : tensor<1x1152x4x4xf32> into tensor<1x576x2x4x4xf32>
-    %expanded_417 = tensor.expand_shape %transposed_414 [[0, 1], [2], [3], [4]] output_shape [576, 1, 2, 2, 2] : tensor<576x2x2x2xf32> into tensor<576x1x2x2x2xf32>
-    %800 = linalg.conv_2d_ngchw_gfchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%expanded_416, %expanded_417 : tensor<1x576x2x4x4xf32>, tensor<576x1x2x2x2xf32>) outs(%760 : tensor<1x576x1x3x3xf32>) -> tensor<1x576x1x3x3xf32>
-    %collapsed_418 = tensor.collapse_shape %800 [[0], [1, 2], [3], [4]] : tensor<1x576x1x3x3xf32> into tensor<1x576x3x3xf32>
-    %transposed_419 = linalg.transpose ins(%collapsed_418 : tensor<1x576x3x3xf32>) outs(%706 : tensor<576x1x3x3xf32>) permutation = [1, 0, 2, 3] 
+    %expanded_410 = tensor.expand_shape %padded_409 [[0], [1, 2], [3], [4]] output_shape [1, 576, 2, 4, 4] : tensor<1x1152x4x4xf32> into tensor<1x576x2x4x4xf32>
+    %expanded_411 = tensor.expand_shape %transposed_408 [[0, 1], [2], [3], [4]] output_shape [576, 1, 2, 2, 2] : tensor<576x2x2x2xf32> into tensor<576x1x2x2x2xf32>
+    %800 = linalg.conv_2d_ngchw_gfchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%expanded_410, %expanded_411 : tensor<1x576x2x4x4xf32>, tensor<576x1x2x2x2xf32>) outs(%760 : tensor<1x576x1x3x3xf32>) -> tensor<1x576x1x3x3xf32>
+    %collapsed_412 = tensor.collapse_shape %800 [[0], [1, 2], [3], [4]] : tensor<1x576x1x3x3xf32> into tensor<1x576x3x3xf32>
+    %transposed_413 = linalg.transpose ins(%collapsed_412 : tensor<1x576x3x3xf32>) outs(%705 : tensor<576x1x3x3xf32>) permutation = [1, 0, 2, 3] 
     %801 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%324 : tensor<2x576x2x2xf32>) outs(%714 : tensor<2x576x2x2xi1>) {
     ^bb0(%in: f32, %out: i1):
       %1336 = arith.extf %in : f32 to f64
@@ -4428,29 +4422,29 @@ module {
       linalg.yield %1337 : i1
     } -> tensor<2x576x2x2xi1>
     %803 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%801, %802 : tensor<2x576x2x2xi1>, tensor<2x576x2x2xi1>) outs(%714 : tensor<2x576x2x2xi1>) {
-    ^bb0(%in: i1, %in_737: i1, %out: i1):
-      %1336 = arith.ori %in, %in_737 : i1
+    ^bb0(%in: i1, %in_720: i1, %out: i1):
+      %1336 = arith.ori %in, %in_720 : i1
       linalg.yield %1336 : i1
     } -> tensor<2x576x2x2xi1>
     %804 = linalg.generic {indexing_maps = [#map1, #map3, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%803, %cst_9, %799 : tensor<2x576x2x2xi1>, tensor<f32>, tensor<2x576x2x2xf32>) outs(%315 : tensor<2x576x2x2xf32>) {
-    ^bb0(%in: i1, %in_737: f32, %in_738: f32, %out: f32):
-      %1336 = arith.select %in, %in_737, %in_738 : f32
+    ^bb0(%in: i1, %in_720: f32, %in_721: f32, %out: f32):
+      %1336 = arith.select %in, %in_720, %in_721 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x576x2x2xf32>
-    %expanded_420 = tensor.expand_shape %arg257 [[0, 1, 2, 3]] output_shape [1, 576, 1, 1] : tensor<576xf32> into tensor<1x576x1x1xf32>
+    %expanded_414 = tensor.expand_shape %arg257 [[0, 1, 2, 3]] output_shape [1, 576, 1, 1] : tensor<576xf32> into tensor<1x576x1x1xf32>
     %805 = linalg.generic {indexing_maps = [#map1, #map11], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%804 : tensor<2x576x2x2xf32>) outs(%697 : tensor<576xf32>) {
     ^bb0(%in: f32, %out: f32):
       %1336 = arith.addf %in, %out : f32
       linalg.yield %1336 : f32
     } -> tensor<576xf32>
-    %806 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%317, %expanded_420 : tensor<2x576x2x2xf32>, tensor<1x576x1x1xf32>) outs(%315 : tensor<2x576x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.subf %in, %in_737 : f32
+    %806 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%317, %expanded_414 : tensor<2x576x2x2xf32>, tensor<1x576x1x1xf32>) outs(%315 : tensor<2x576x2x2xf32>) {
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.subf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x576x2x2xf32>
     %807 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%804, %806 : tensor<2x576x2x2xf32>, tensor<2x576x2x2xf32>) outs(%315 : tensor<2x576x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x576x2x2xf32>
     %808 = linalg.generic {indexing_maps = [#map1, #map11], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%807 : tensor<2x576x2x2xf32>) outs(%697 : tensor<576xf32>) {
@@ -4459,19 +4453,19 @@ module {
       linalg.yield %1336 : f32
     } -> tensor<576xf32>
     %809 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%320, %arg100 : tensor<576xf32>, tensor<576xf32>) outs(%318 : tensor<576xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<576xf32>
-    %expanded_421 = tensor.expand_shape %809 [[0, 1, 2, 3]] output_shape [1, 576, 1, 1] : tensor<576xf32> into tensor<1x576x1x1xf32>
-    %810 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%804, %expanded_421 : tensor<2x576x2x2xf32>, tensor<1x576x1x1xf32>) outs(%315 : tensor<2x576x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    %expanded_415 = tensor.expand_shape %809 [[0, 1, 2, 3]] output_shape [1, 576, 1, 1] : tensor<576xf32> into tensor<1x576x1x1xf32>
+    %810 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%804, %expanded_415 : tensor<2x576x2x2xf32>, tensor<1x576x1x1xf32>) outs(%315 : tensor<2x576x2x2xf32>) {
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x576x2x2xf32>
     %811 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%808, %320 : tensor<576xf32>, tensor<576xf32>) outs(%318 : tensor<576xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<576xf32>
     %812 = linalg.generic {indexing_maps = [#map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%727 : tensor<96x576x1x1xf32>) {
@@ -4482,29 +4476,29 @@ module {
       linalg.yield %extracted : f32
     } -> tensor<96x576x1x1xf32>
     %813 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%810, %812 : tensor<2x576x2x2xf32>, tensor<96x576x1x1xf32>) outs(%307 : tensor<2x96x2x2xf32>) -> tensor<2x96x2x2xf32>
-    %transposed_422 = linalg.transpose ins(%314 : tensor<2x96x2x2xf32>) outs(%730 : tensor<96x2x2x2xf32>) permutation = [1, 0, 2, 3] 
-    %transposed_423 = linalg.transpose ins(%810 : tensor<2x576x2x2xf32>) outs(%731 : tensor<576x2x2x2xf32>) permutation = [1, 0, 2, 3] 
-    %814 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%transposed_422, %transposed_423 : tensor<96x2x2x2xf32>, tensor<576x2x2x2xf32>) outs(%727 : tensor<96x576x1x1xf32>) -> tensor<96x576x1x1xf32>
-    %transposed_424 = linalg.transpose ins(%814 : tensor<96x576x1x1xf32>) outs(%733 : tensor<576x96x1x1xf32>) permutation = [1, 0, 2, 3] 
+    %transposed_416 = linalg.transpose ins(%314 : tensor<2x96x2x2xf32>) outs(%730 : tensor<96x2x2x2xf32>) permutation = [1, 0, 2, 3] 
+    %transposed_417 = linalg.transpose ins(%810 : tensor<2x576x2x2xf32>) outs(%731 : tensor<576x2x2x2xf32>) permutation = [1, 0, 2, 3] 
+    %814 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%transposed_416, %transposed_417 : tensor<96x2x2x2xf32>, tensor<576x2x2x2xf32>) outs(%727 : tensor<96x576x1x1xf32>) -> tensor<96x576x1x1xf32>
+    %transposed_418 = linalg.transpose ins(%814 : tensor<96x576x1x1xf32>) outs(%733 : tensor<576x96x1x1xf32>) permutation = [1, 0, 2, 3] 
     %815 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%776, %813 : tensor<2x96x2x2xf32>, tensor<2x96x2x2xf32>) outs(%306 : tensor<2x96x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.addf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.addf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x96x2x2xf32>
-    %expanded_425 = tensor.expand_shape %arg254 [[0, 1, 2, 3]] output_shape [1, 96, 1, 1] : tensor<96xf32> into tensor<1x96x1x1xf32>
+    %expanded_419 = tensor.expand_shape %arg254 [[0, 1, 2, 3]] output_shape [1, 96, 1, 1] : tensor<96xf32> into tensor<1x96x1x1xf32>
     %816 = linalg.generic {indexing_maps = [#map1, #map11], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%815 : tensor<2x96x2x2xf32>) outs(%734 : tensor<96xf32>) {
     ^bb0(%in: f32, %out: f32):
       %1336 = arith.addf %in, %out : f32
       linalg.yield %1336 : f32
     } -> tensor<96xf32>
-    %817 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%308, %expanded_425 : tensor<2x96x2x2xf32>, tensor<1x96x1x1xf32>) outs(%306 : tensor<2x96x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.subf %in, %in_737 : f32
+    %817 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%308, %expanded_419 : tensor<2x96x2x2xf32>, tensor<1x96x1x1xf32>) outs(%306 : tensor<2x96x2x2xf32>) {
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.subf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x96x2x2xf32>
     %818 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%815, %817 : tensor<2x96x2x2xf32>, tensor<2x96x2x2xf32>) outs(%306 : tensor<2x96x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x96x2x2xf32>
     %819 = linalg.generic {indexing_maps = [#map1, #map11], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%818 : tensor<2x96x2x2xf32>) outs(%734 : tensor<96xf32>) {
@@ -4513,19 +4507,19 @@ module {
       linalg.yield %1336 : f32
     } -> tensor<96xf32>
     %820 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%310, %arg97 : tensor<96xf32>, tensor<96xf32>) outs(%34 : tensor<96xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<96xf32>
-    %expanded_426 = tensor.expand_shape %820 [[0, 1, 2, 3]] output_shape [1, 96, 1, 1] : tensor<96xf32> into tensor<1x96x1x1xf32>
-    %821 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%815, %expanded_426 : tensor<2x96x2x2xf32>, tensor<1x96x1x1xf32>) outs(%306 : tensor<2x96x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    %expanded_420 = tensor.expand_shape %820 [[0, 1, 2, 3]] output_shape [1, 96, 1, 1] : tensor<96xf32> into tensor<1x96x1x1xf32>
+    %821 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%815, %expanded_420 : tensor<2x96x2x2xf32>, tensor<1x96x1x1xf32>) outs(%306 : tensor<2x96x2x2xf32>) {
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x96x2x2xf32>
     %822 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%819, %310 : tensor<96xf32>, tensor<96xf32>) outs(%34 : tensor<96xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<96xf32>
     %823 = tensor.empty() : tensor<384x96x1x1xf32>
@@ -4539,11 +4533,11 @@ module {
     } -> tensor<384x96x1x1xf32>
     %826 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%821, %825 : tensor<2x96x2x2xf32>, tensor<384x96x1x1xf32>) outs(%208 : tensor<2x384x2x2xf32>) -> tensor<2x384x2x2xf32>
     %827 = tensor.empty() : tensor<384x2x2x2xf32>
-    %transposed_427 = linalg.transpose ins(%305 : tensor<2x384x2x2xf32>) outs(%827 : tensor<384x2x2x2xf32>) permutation = [1, 0, 2, 3] 
-    %transposed_428 = linalg.transpose ins(%821 : tensor<2x96x2x2xf32>) outs(%730 : tensor<96x2x2x2xf32>) permutation = [1, 0, 2, 3] 
-    %828 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%transposed_427, %transposed_428 : tensor<384x2x2x2xf32>, tensor<96x2x2x2xf32>) outs(%824 : tensor<384x96x1x1xf32>) -> tensor<384x96x1x1xf32>
+    %transposed_421 = linalg.transpose ins(%305 : tensor<2x384x2x2xf32>) outs(%827 : tensor<384x2x2x2xf32>) permutation = [1, 0, 2, 3] 
+    %transposed_422 = linalg.transpose ins(%821 : tensor<2x96x2x2xf32>) outs(%730 : tensor<96x2x2x2xf32>) permutation = [1, 0, 2, 3] 
+    %828 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%transposed_421, %transposed_422 : tensor<384x2x2x2xf32>, tensor<96x2x2x2xf32>) outs(%824 : tensor<384x96x1x1xf32>) -> tensor<384x96x1x1xf32>
     %829 = tensor.empty() : tensor<96x384x1x1xf32>
-    %transposed_429 = linalg.transpose ins(%828 : tensor<384x96x1x1xf32>) outs(%829 : tensor<96x384x1x1xf32>) permutation = [1, 0, 2, 3] 
+    %transposed_423 = linalg.transpose ins(%828 : tensor<384x96x1x1xf32>) outs(%829 : tensor<96x384x1x1xf32>) permutation = [1, 0, 2, 3] 
     %830 = tensor.empty() : tensor<2x384x2x2xi1>
     %831 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%303 : tensor<2x384x2x2xf32>) outs(%830 : tensor<2x384x2x2xi1>) {
     ^bb0(%in: f32, %out: i1):
@@ -4558,30 +4552,30 @@ module {
       linalg.yield %1337 : i1
     } -> tensor<2x384x2x2xi1>
     %833 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%831, %832 : tensor<2x384x2x2xi1>, tensor<2x384x2x2xi1>) outs(%830 : tensor<2x384x2x2xi1>) {
-    ^bb0(%in: i1, %in_737: i1, %out: i1):
-      %1336 = arith.ori %in, %in_737 : i1
+    ^bb0(%in: i1, %in_720: i1, %out: i1):
+      %1336 = arith.ori %in, %in_720 : i1
       linalg.yield %1336 : i1
     } -> tensor<2x384x2x2xi1>
     %834 = linalg.generic {indexing_maps = [#map1, #map3, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%833, %cst_9, %826 : tensor<2x384x2x2xi1>, tensor<f32>, tensor<2x384x2x2xf32>) outs(%207 : tensor<2x384x2x2xf32>) {
-    ^bb0(%in: i1, %in_737: f32, %in_738: f32, %out: f32):
-      %1336 = arith.select %in, %in_737, %in_738 : f32
+    ^bb0(%in: i1, %in_720: f32, %in_721: f32, %out: f32):
+      %1336 = arith.select %in, %in_720, %in_721 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x384x2x2xf32>
-    %expanded_430 = tensor.expand_shape %arg251 [[0, 1, 2, 3]] output_shape [1, 384, 1, 1] : tensor<384xf32> into tensor<1x384x1x1xf32>
+    %expanded_424 = tensor.expand_shape %arg251 [[0, 1, 2, 3]] output_shape [1, 384, 1, 1] : tensor<384xf32> into tensor<1x384x1x1xf32>
     %835 = linalg.fill ins(%cst : f32) outs(%210 : tensor<384xf32>) -> tensor<384xf32>
     %836 = linalg.generic {indexing_maps = [#map1, #map11], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%834 : tensor<2x384x2x2xf32>) outs(%835 : tensor<384xf32>) {
     ^bb0(%in: f32, %out: f32):
       %1336 = arith.addf %in, %out : f32
       linalg.yield %1336 : f32
     } -> tensor<384xf32>
-    %837 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%297, %expanded_430 : tensor<2x384x2x2xf32>, tensor<1x384x1x1xf32>) outs(%207 : tensor<2x384x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.subf %in, %in_737 : f32
+    %837 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%297, %expanded_424 : tensor<2x384x2x2xf32>, tensor<1x384x1x1xf32>) outs(%207 : tensor<2x384x2x2xf32>) {
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.subf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x384x2x2xf32>
     %838 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%834, %837 : tensor<2x384x2x2xf32>, tensor<2x384x2x2xf32>) outs(%207 : tensor<2x384x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x384x2x2xf32>
     %839 = linalg.generic {indexing_maps = [#map1, #map11], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%838 : tensor<2x384x2x2xf32>) outs(%835 : tensor<384xf32>) {
@@ -4590,60 +4584,59 @@ module {
       linalg.yield %1336 : f32
     } -> tensor<384xf32>
     %840 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%299, %arg94 : tensor<384xf32>, tensor<384xf32>) outs(%210 : tensor<384xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<384xf32>
-    %expanded_431 = tensor.expand_shape %840 [[0, 1, 2, 3]] output_shape [1, 384, 1, 1] : tensor<384xf32> into tensor<1x384x1x1xf32>
-    %841 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%834, %expanded_431 : tensor<2x384x2x2xf32>, tensor<1x384x1x1xf32>) outs(%207 : tensor<2x384x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    %expanded_425 = tensor.expand_shape %840 [[0, 1, 2, 3]] output_shape [1, 384, 1, 1] : tensor<384xf32> into tensor<1x384x1x1xf32>
+    %841 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%834, %expanded_425 : tensor<2x384x2x2xf32>, tensor<1x384x1x1xf32>) outs(%207 : tensor<2x384x2x2xf32>) {
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x384x2x2xf32>
     %842 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%839, %299 : tensor<384xf32>, tensor<384xf32>) outs(%210 : tensor<384xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<384xf32>
-    %padded_432 = tensor.pad %841 low[0, 0, 1, 1] high[0, 0, 1, 1] {
+    %padded_426 = tensor.pad %841 low[0, 0, 1, 1] high[0, 0, 1, 1] {
     ^bb0(%arg316: index, %arg317: index, %arg318: index, %arg319: index):
       tensor.yield %cst : f32
     } : tensor<2x384x2x2xf32> to tensor<2x384x4x4xf32>
-    %expanded_433 = tensor.expand_shape %arg93 [[0], [1], [2, 3], [4]] output_shape [384, 1, 1, 3, 3] : tensor<384x1x3x3xf32> into tensor<384x1x1x3x3xf32>
-    %843 = tensor.empty() : tensor<384x1x1x3x3xf32>
-    %transposed_434 = linalg.transpose ins(%expanded_433 : tensor<384x1x1x3x3xf32>) outs(%843 : tensor<384x1x1x3x3xf32>) permutation = [0, 2, 1, 3, 4] 
-    %collapsed_435 = tensor.collapse_shape %transposed_434 [[0], [1], [2, 3], [4]] : tensor<384x1x1x3x3xf32> into tensor<384x1x3x3xf32>
-    %844 = tensor.empty() : tensor<384x1x3x3xf32>
-    %845 = linalg.fill ins(%cst : f32) outs(%844 : tensor<384x1x3x3xf32>) -> tensor<384x1x3x3xf32>
-    %846 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%collapsed_435 : tensor<384x1x3x3xf32>) outs(%845 : tensor<384x1x3x3xf32>) {
+    %843 = tensor.empty() : tensor<384x1x3x3xf32>
+    %844 = linalg.fill ins(%cst : f32) outs(%843 : tensor<384x1x3x3xf32>) -> tensor<384x1x3x3xf32>
+    %845 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%arg93 : tensor<384x1x3x3xf32>) outs(%844 : tensor<384x1x3x3xf32>) {
     ^bb0(%in: f32, %out: f32):
       %1336 = linalg.index 0 : index
       %1337 = linalg.index 2 : index
       %1338 = linalg.index 3 : index
       %1339 = arith.subi %c2, %1337 : index
       %1340 = arith.subi %c2, %1338 : index
-      %extracted = tensor.extract %collapsed_435[%1336, %c0, %1339, %1340] : tensor<384x1x3x3xf32>
+      %extracted = tensor.extract %arg93[%1336, %c0, %1339, %1340] : tensor<384x1x3x3xf32>
       linalg.yield %extracted : f32
     } -> tensor<384x1x3x3xf32>
-    %collapsed_436 = tensor.collapse_shape %846 [[0, 1], [2], [3]] : tensor<384x1x3x3xf32> into tensor<384x3x3xf32>
-    %847 = linalg.depthwise_conv_2d_nchw_chw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%padded_432, %collapsed_436 : tensor<2x384x4x4xf32>, tensor<384x3x3xf32>) outs(%208 : tensor<2x384x2x2xf32>) -> tensor<2x384x2x2xf32>
-    %expanded_437 = tensor.expand_shape %296 [[0], [1], [2, 3], [4]] output_shape [2, 384, 1, 2, 2] : tensor<2x384x2x2xf32> into tensor<2x384x1x2x2xf32>
+    %expanded_427 = tensor.expand_shape %845 [[0], [1], [2, 3], [4]] output_shape [384, 1, 1, 3, 3] : tensor<384x1x3x3xf32> into tensor<384x1x1x3x3xf32>
+    %846 = tensor.empty() : tensor<384x1x1x3x3xf32>
+    %transposed_428 = linalg.transpose ins(%expanded_427 : tensor<384x1x1x3x3xf32>) outs(%846 : tensor<384x1x1x3x3xf32>) permutation = [0, 2, 1, 3, 4] 
+    %collapsed_429 = tensor.collapse_shape %transposed_428 [[0, 1], [2, 3], [4]] : tensor<384x1x1x3x3xf32> into tensor<384x3x3xf32>
+    %847 = linalg.depthwise_conv_2d_nchw_chw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%padded_426, %collapsed_429 : tensor<2x384x4x4xf32>, tensor<384x3x3xf32>) outs(%208 : tensor<2x384x2x2xf32>) -> tensor<2x384x2x2xf32>
+    %expanded_430 = tensor.expand_shape %296 [[0], [1], [2, 3], [4]] output_shape [2, 384, 1, 2, 2] : tensor<2x384x2x2xf32> into tensor<2x384x1x2x2xf32>
     %848 = tensor.empty() : tensor<1x384x2x2x2xf32>
-    %transposed_438 = linalg.transpose ins(%expanded_437 : tensor<2x384x1x2x2xf32>) outs(%848 : tensor<1x384x2x2x2xf32>) permutation = [2, 1, 0, 3, 4] 
-    %collapsed_439 = tensor.collapse_shape %transposed_438 [[0], [1, 2], [3], [4]] : tensor<1x384x2x2x2xf32> into tensor<1x768x2x2xf32>
-    %transposed_440 = linalg.transpose ins(%841 : tensor<2x384x2x2xf32>) outs(%827 : tensor<384x2x2x2xf32>) permutation = [1, 0, 2, 3] 
-    %padded_441 = tensor.pad %collapsed_439 low[0, 0, 1, 1] high[0, 0, 1, 1] {
+    %transposed_431 = linalg.transpose ins(%expanded_430 : tensor<2x384x1x2x2xf32>) outs(%848 : tensor<1x384x2x2x2xf32>) permutation = [2, 1, 0, 3, 4] 
+    %collapsed_432 = tensor.collapse_shape %transposed_431 [[0], [1, 2], [3], [4]] : tensor<1x384x2x2x2xf32> into tensor<1x768x2x2xf32>
+    %transposed_433 = linalg.transpose ins(%841 : tensor<2x384x2x2xf32>) outs(%827 : tensor<384x2x2x2xf32>) permutation = [1, 0, 2, 3] 
+    %padded_434 = tensor.pad %collapsed_432 low[0, 0, 1, 1] high[0, 0, 1, 1] {
     ^bb0(%arg316: index, %arg317: index, %arg318: index, %arg319: index):
       tensor.yield %cst : f32
     } : tensor<1x768x2x2xf32> to tensor<1x768x4x4xf32>
     %849 = tensor.empty() : tensor<1x384x3x3xf32>
-    %expanded_442 = tensor.expand_shape %padded_441 [[0], [1, 2], [3], [4]] output_shape [1, 384, 2, 4, 4] : tensor<1x768x4x4xf32> into tensor<1x384x2x4x4xf32>
-    %expanded_443 = tensor.expand_shape %transposed_440 [[0, 1], [2], [3], [4]] output_shape [384, 1, 2, 2, 2] : tensor<384x2x2x2xf32> into tensor<384x1x2x2x2xf32>
-    %expanded_444 = tensor.expand_shape %849 [[0], [1, 2], [3], [4]] output_shape [1, 384, 1, 3, 3] : tensor<1x384x3x3xf32> into tensor<1x384x1x3x3xf32>
-    %850 = linalg.fill ins(%cst : f32) outs(%expanded_444 : tensor<1x384x1x3x3xf32>) -> tensor<1x384x1x3x3xf32>
-    %851 = linalg.conv_2d_ngchw_gfchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%expanded_442, %expanded_443 : tensor<1x384x2x4x4xf32>, tensor<384x1x2x2x2xf32>) outs(%850 : tensor<1x384x1x3x3xf32>) -> tensor<1x384x1x3x3xf32>
-    %collapsed_445 = tensor.collapse_shape %851 [[0], [1, 2], [3], [4]] : tensor<1x384x1x3x3xf32> into tensor<1x384x3x3xf32>
-    %transposed_446 = linalg.transpose ins(%collapsed_445 : tensor<1x384x3x3xf32>) outs(%844 : tensor<384x1x3x3xf32>) permutation = [1, 0, 2, 3] 
+    %expanded_435 = tensor.expand_shape %padded_434 [[0], [1, 2], [3], [4]] output_shape [1, 384, 2, 4, 4] : tensor<1x768x4x4xf32> into tensor<1x384x2x4x4xf32>
+    %expanded_436 = tensor.expand_shape %transposed_433 [[0, 1], [2], [3], [4]] output_shape [384, 1, 2, 2, 2] : tensor<384x2x2x2xf32> into tensor<384x1x2x2x2xf32>
+    %expanded_437 = tensor.expand_shape %849 [[0], [1, 2], [3], [4]] output_shape [1, 384, 1, 3, 3] : tensor<1x384x3x3xf32> into tensor<1x384x1x3x3xf32>
+    %850 = linalg.fill ins(%cst : f32) outs(%expanded_437 : tensor<1x384x1x3x3xf32>) -> tensor<1x384x1x3x3xf32>
+    %851 = linalg.conv_2d_ngchw_gfchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%expanded_435, %expanded_436 : tensor<1x384x2x4x4xf32>, tensor<384x1x2x2x2xf32>) outs(%850 : tensor<1x384x1x3x3xf32>) -> tensor<1x384x1x3x3xf32>
+    %collapsed_438 = tensor.collapse_shape %851 [[0], [1, 2], [3], [4]] : tensor<1x384x1x3x3xf32> into tensor<1x384x3x3xf32>
+    %transposed_439 = linalg.transpose ins(%collapsed_438 : tensor<1x384x3x3xf32>) outs(%843 : tensor<384x1x3x3xf32>) permutation = [1, 0, 2, 3] 
     %852 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%294 : tensor<2x384x2x2xf32>) outs(%830 : tensor<2x384x2x2xi1>) {
     ^bb0(%in: f32, %out: i1):
       %1336 = arith.extf %in : f32 to f64
@@ -4657,29 +4650,29 @@ module {
       linalg.yield %1337 : i1
     } -> tensor<2x384x2x2xi1>
     %854 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%852, %853 : tensor<2x384x2x2xi1>, tensor<2x384x2x2xi1>) outs(%830 : tensor<2x384x2x2xi1>) {
-    ^bb0(%in: i1, %in_737: i1, %out: i1):
-      %1336 = arith.ori %in, %in_737 : i1
+    ^bb0(%in: i1, %in_720: i1, %out: i1):
+      %1336 = arith.ori %in, %in_720 : i1
       linalg.yield %1336 : i1
     } -> tensor<2x384x2x2xi1>
     %855 = linalg.generic {indexing_maps = [#map1, #map3, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%854, %cst_9, %847 : tensor<2x384x2x2xi1>, tensor<f32>, tensor<2x384x2x2xf32>) outs(%207 : tensor<2x384x2x2xf32>) {
-    ^bb0(%in: i1, %in_737: f32, %in_738: f32, %out: f32):
-      %1336 = arith.select %in, %in_737, %in_738 : f32
+    ^bb0(%in: i1, %in_720: f32, %in_721: f32, %out: f32):
+      %1336 = arith.select %in, %in_720, %in_721 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x384x2x2xf32>
-    %expanded_447 = tensor.expand_shape %arg248 [[0, 1, 2, 3]] output_shape [1, 384, 1, 1] : tensor<384xf32> into tensor<1x384x1x1xf32>
+    %expanded_440 = tensor.expand_shape %arg248 [[0, 1, 2, 3]] output_shape [1, 384, 1, 1] : tensor<384xf32> into tensor<1x384x1x1xf32>
     %856 = linalg.generic {indexing_maps = [#map1, #map11], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%855 : tensor<2x384x2x2xf32>) outs(%835 : tensor<384xf32>) {
     ^bb0(%in: f32, %out: f32):
       %1336 = arith.addf %in, %out : f32
       linalg.yield %1336 : f32
     } -> tensor<384xf32>
-    %857 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%288, %expanded_447 : tensor<2x384x2x2xf32>, tensor<1x384x1x1xf32>) outs(%207 : tensor<2x384x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.subf %in, %in_737 : f32
+    %857 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%288, %expanded_440 : tensor<2x384x2x2xf32>, tensor<1x384x1x1xf32>) outs(%207 : tensor<2x384x2x2xf32>) {
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.subf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x384x2x2xf32>
     %858 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%855, %857 : tensor<2x384x2x2xf32>, tensor<2x384x2x2xf32>) outs(%207 : tensor<2x384x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x384x2x2xf32>
     %859 = linalg.generic {indexing_maps = [#map1, #map11], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%858 : tensor<2x384x2x2xf32>) outs(%835 : tensor<384xf32>) {
@@ -4688,19 +4681,19 @@ module {
       linalg.yield %1336 : f32
     } -> tensor<384xf32>
     %860 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%290, %arg91 : tensor<384xf32>, tensor<384xf32>) outs(%210 : tensor<384xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<384xf32>
-    %expanded_448 = tensor.expand_shape %860 [[0, 1, 2, 3]] output_shape [1, 384, 1, 1] : tensor<384xf32> into tensor<1x384x1x1xf32>
-    %861 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%855, %expanded_448 : tensor<2x384x2x2xf32>, tensor<1x384x1x1xf32>) outs(%207 : tensor<2x384x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    %expanded_441 = tensor.expand_shape %860 [[0, 1, 2, 3]] output_shape [1, 384, 1, 1] : tensor<384xf32> into tensor<1x384x1x1xf32>
+    %861 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%855, %expanded_441 : tensor<2x384x2x2xf32>, tensor<1x384x1x1xf32>) outs(%207 : tensor<2x384x2x2xf32>) {
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x384x2x2xf32>
     %862 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%859, %290 : tensor<384xf32>, tensor<384xf32>) outs(%210 : tensor<384xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<384xf32>
     %863 = tensor.empty() : tensor<64x384x1x1xf32>
@@ -4714,26 +4707,26 @@ module {
     } -> tensor<64x384x1x1xf32>
     %866 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%861, %865 : tensor<2x384x2x2xf32>, tensor<64x384x1x1xf32>) outs(%198 : tensor<2x64x2x2xf32>) -> tensor<2x64x2x2xf32>
     %867 = tensor.empty() : tensor<64x2x2x2xf32>
-    %transposed_449 = linalg.transpose ins(%287 : tensor<2x64x2x2xf32>) outs(%867 : tensor<64x2x2x2xf32>) permutation = [1, 0, 2, 3] 
-    %transposed_450 = linalg.transpose ins(%861 : tensor<2x384x2x2xf32>) outs(%827 : tensor<384x2x2x2xf32>) permutation = [1, 0, 2, 3] 
-    %868 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%transposed_449, %transposed_450 : tensor<64x2x2x2xf32>, tensor<384x2x2x2xf32>) outs(%864 : tensor<64x384x1x1xf32>) -> tensor<64x384x1x1xf32>
+    %transposed_442 = linalg.transpose ins(%287 : tensor<2x64x2x2xf32>) outs(%867 : tensor<64x2x2x2xf32>) permutation = [1, 0, 2, 3] 
+    %transposed_443 = linalg.transpose ins(%861 : tensor<2x384x2x2xf32>) outs(%827 : tensor<384x2x2x2xf32>) permutation = [1, 0, 2, 3] 
+    %868 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%transposed_442, %transposed_443 : tensor<64x2x2x2xf32>, tensor<384x2x2x2xf32>) outs(%864 : tensor<64x384x1x1xf32>) -> tensor<64x384x1x1xf32>
     %869 = tensor.empty() : tensor<384x64x1x1xf32>
-    %transposed_451 = linalg.transpose ins(%868 : tensor<64x384x1x1xf32>) outs(%869 : tensor<384x64x1x1xf32>) permutation = [1, 0, 2, 3] 
-    %expanded_452 = tensor.expand_shape %arg245 [[0, 1, 2, 3]] output_shape [1, 64, 1, 1] : tensor<64xf32> into tensor<1x64x1x1xf32>
+    %transposed_444 = linalg.transpose ins(%868 : tensor<64x384x1x1xf32>) outs(%869 : tensor<384x64x1x1xf32>) permutation = [1, 0, 2, 3] 
+    %expanded_445 = tensor.expand_shape %arg245 [[0, 1, 2, 3]] output_shape [1, 64, 1, 1] : tensor<64xf32> into tensor<1x64x1x1xf32>
     %870 = linalg.fill ins(%cst : f32) outs(%200 : tensor<64xf32>) -> tensor<64xf32>
     %871 = linalg.generic {indexing_maps = [#map1, #map11], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%866 : tensor<2x64x2x2xf32>) outs(%870 : tensor<64xf32>) {
     ^bb0(%in: f32, %out: f32):
       %1336 = arith.addf %in, %out : f32
       linalg.yield %1336 : f32
     } -> tensor<64xf32>
-    %872 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%280, %expanded_452 : tensor<2x64x2x2xf32>, tensor<1x64x1x1xf32>) outs(%197 : tensor<2x64x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.subf %in, %in_737 : f32
+    %872 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%280, %expanded_445 : tensor<2x64x2x2xf32>, tensor<1x64x1x1xf32>) outs(%197 : tensor<2x64x2x2xf32>) {
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.subf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x64x2x2xf32>
     %873 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%866, %872 : tensor<2x64x2x2xf32>, tensor<2x64x2x2xf32>) outs(%197 : tensor<2x64x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x64x2x2xf32>
     %874 = linalg.generic {indexing_maps = [#map1, #map11], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%873 : tensor<2x64x2x2xf32>) outs(%870 : tensor<64xf32>) {
@@ -4742,19 +4735,19 @@ module {
       linalg.yield %1336 : f32
     } -> tensor<64xf32>
     %875 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%282, %arg88 : tensor<64xf32>, tensor<64xf32>) outs(%200 : tensor<64xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<64xf32>
-    %expanded_453 = tensor.expand_shape %875 [[0, 1, 2, 3]] output_shape [1, 64, 1, 1] : tensor<64xf32> into tensor<1x64x1x1xf32>
-    %876 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%866, %expanded_453 : tensor<2x64x2x2xf32>, tensor<1x64x1x1xf32>) outs(%197 : tensor<2x64x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    %expanded_446 = tensor.expand_shape %875 [[0, 1, 2, 3]] output_shape [1, 64, 1, 1] : tensor<64xf32> into tensor<1x64x1x1xf32>
+    %876 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%866, %expanded_446 : tensor<2x64x2x2xf32>, tensor<1x64x1x1xf32>) outs(%197 : tensor<2x64x2x2xf32>) {
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x64x2x2xf32>
     %877 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%874, %282 : tensor<64xf32>, tensor<64xf32>) outs(%200 : tensor<64xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<64xf32>
     %878 = linalg.fill ins(%cst : f32) outs(%869 : tensor<384x64x1x1xf32>) -> tensor<384x64x1x1xf32>
@@ -4766,10 +4759,10 @@ module {
       linalg.yield %extracted : f32
     } -> tensor<384x64x1x1xf32>
     %880 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%876, %879 : tensor<2x64x2x2xf32>, tensor<384x64x1x1xf32>) outs(%208 : tensor<2x384x2x2xf32>) -> tensor<2x384x2x2xf32>
-    %transposed_454 = linalg.transpose ins(%279 : tensor<2x384x2x2xf32>) outs(%827 : tensor<384x2x2x2xf32>) permutation = [1, 0, 2, 3] 
-    %transposed_455 = linalg.transpose ins(%876 : tensor<2x64x2x2xf32>) outs(%867 : tensor<64x2x2x2xf32>) permutation = [1, 0, 2, 3] 
-    %881 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%transposed_454, %transposed_455 : tensor<384x2x2x2xf32>, tensor<64x2x2x2xf32>) outs(%878 : tensor<384x64x1x1xf32>) -> tensor<384x64x1x1xf32>
-    %transposed_456 = linalg.transpose ins(%881 : tensor<384x64x1x1xf32>) outs(%863 : tensor<64x384x1x1xf32>) permutation = [1, 0, 2, 3] 
+    %transposed_447 = linalg.transpose ins(%279 : tensor<2x384x2x2xf32>) outs(%827 : tensor<384x2x2x2xf32>) permutation = [1, 0, 2, 3] 
+    %transposed_448 = linalg.transpose ins(%876 : tensor<2x64x2x2xf32>) outs(%867 : tensor<64x2x2x2xf32>) permutation = [1, 0, 2, 3] 
+    %881 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%transposed_447, %transposed_448 : tensor<384x2x2x2xf32>, tensor<64x2x2x2xf32>) outs(%878 : tensor<384x64x1x1xf32>) -> tensor<384x64x1x1xf32>
+    %transposed_449 = linalg.transpose ins(%881 : tensor<384x64x1x1xf32>) outs(%863 : tensor<64x384x1x1xf32>) permutation = [1, 0, 2, 3] 
     %882 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%277 : tensor<2x384x2x2xf32>) outs(%830 : tensor<2x384x2x2xi1>) {
     ^bb0(%in: f32, %out: i1):
       %1336 = arith.extf %in : f32 to f64
@@ -4783,29 +4776,29 @@ module {
       linalg.yield %1337 : i1
     } -> tensor<2x384x2x2xi1>
     %884 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%882, %883 : tensor<2x384x2x2xi1>, tensor<2x384x2x2xi1>) outs(%830 : tensor<2x384x2x2xi1>) {
-    ^bb0(%in: i1, %in_737: i1, %out: i1):
-      %1336 = arith.ori %in, %in_737 : i1
+    ^bb0(%in: i1, %in_720: i1, %out: i1):
+      %1336 = arith.ori %in, %in_720 : i1
       linalg.yield %1336 : i1
     } -> tensor<2x384x2x2xi1>
     %885 = linalg.generic {indexing_maps = [#map1, #map3, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%884, %cst_9, %880 : tensor<2x384x2x2xi1>, tensor<f32>, tensor<2x384x2x2xf32>) outs(%207 : tensor<2x384x2x2xf32>) {
-    ^bb0(%in: i1, %in_737: f32, %in_738: f32, %out: f32):
-      %1336 = arith.select %in, %in_737, %in_738 : f32
+    ^bb0(%in: i1, %in_720: f32, %in_721: f32, %out: f32):
+      %1336 = arith.select %in, %in_720, %in_721 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x384x2x2xf32>
-    %expanded_457 = tensor.expand_shape %arg242 [[0, 1, 2, 3]] output_shape [1, 384, 1, 1] : tensor<384xf32> into tensor<1x384x1x1xf32>
+    %expanded_450 = tensor.expand_shape %arg242 [[0, 1, 2, 3]] output_shape [1, 384, 1, 1] : tensor<384xf32> into tensor<1x384x1x1xf32>
     %886 = linalg.generic {indexing_maps = [#map1, #map11], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%885 : tensor<2x384x2x2xf32>) outs(%835 : tensor<384xf32>) {
     ^bb0(%in: f32, %out: f32):
       %1336 = arith.addf %in, %out : f32
       linalg.yield %1336 : f32
     } -> tensor<384xf32>
-    %887 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%271, %expanded_457 : tensor<2x384x2x2xf32>, tensor<1x384x1x1xf32>) outs(%207 : tensor<2x384x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.subf %in, %in_737 : f32
+    %887 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%271, %expanded_450 : tensor<2x384x2x2xf32>, tensor<1x384x1x1xf32>) outs(%207 : tensor<2x384x2x2xf32>) {
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.subf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x384x2x2xf32>
     %888 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%885, %887 : tensor<2x384x2x2xf32>, tensor<2x384x2x2xf32>) outs(%207 : tensor<2x384x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x384x2x2xf32>
     %889 = linalg.generic {indexing_maps = [#map1, #map11], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%888 : tensor<2x384x2x2xf32>) outs(%835 : tensor<384xf32>) {
@@ -4814,53 +4807,52 @@ module {
       linalg.yield %1336 : f32
     } -> tensor<384xf32>
     %890 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%273, %arg85 : tensor<384xf32>, tensor<384xf32>) outs(%210 : tensor<384xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<384xf32>
-    %expanded_458 = tensor.expand_shape %890 [[0, 1, 2, 3]] output_shape [1, 384, 1, 1] : tensor<384xf32> into tensor<1x384x1x1xf32>
-    %891 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%885, %expanded_458 : tensor<2x384x2x2xf32>, tensor<1x384x1x1xf32>) outs(%207 : tensor<2x384x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    %expanded_451 = tensor.expand_shape %890 [[0, 1, 2, 3]] output_shape [1, 384, 1, 1] : tensor<384xf32> into tensor<1x384x1x1xf32>
+    %891 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%885, %expanded_451 : tensor<2x384x2x2xf32>, tensor<1x384x1x1xf32>) outs(%207 : tensor<2x384x2x2xf32>) {
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x384x2x2xf32>
     %892 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%889, %273 : tensor<384xf32>, tensor<384xf32>) outs(%210 : tensor<384xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<384xf32>
-    %padded_459 = tensor.pad %891 low[0, 0, 1, 1] high[0, 0, 1, 1] {
+    %padded_452 = tensor.pad %891 low[0, 0, 1, 1] high[0, 0, 1, 1] {
     ^bb0(%arg316: index, %arg317: index, %arg318: index, %arg319: index):
       tensor.yield %cst : f32
     } : tensor<2x384x2x2xf32> to tensor<2x384x4x4xf32>
-    %expanded_460 = tensor.expand_shape %arg84 [[0], [1], [2, 3], [4]] output_shape [384, 1, 1, 3, 3] : tensor<384x1x3x3xf32> into tensor<384x1x1x3x3xf32>
-    %transposed_461 = linalg.transpose ins(%expanded_460 : tensor<384x1x1x3x3xf32>) outs(%843 : tensor<384x1x1x3x3xf32>) permutation = [0, 2, 1, 3, 4] 
-    %collapsed_462 = tensor.collapse_shape %transposed_461 [[0], [1], [2, 3], [4]] : tensor<384x1x1x3x3xf32> into tensor<384x1x3x3xf32>
-    %893 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%collapsed_462 : tensor<384x1x3x3xf32>) outs(%845 : tensor<384x1x3x3xf32>) {
+    %893 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%arg84 : tensor<384x1x3x3xf32>) outs(%844 : tensor<384x1x3x3xf32>) {
     ^bb0(%in: f32, %out: f32):
       %1336 = linalg.index 0 : index
       %1337 = linalg.index 2 : index
       %1338 = linalg.index 3 : index
       %1339 = arith.subi %c2, %1337 : index
       %1340 = arith.subi %c2, %1338 : index
-      %extracted = tensor.extract %collapsed_462[%1336, %c0, %1339, %1340] : tensor<384x1x3x3xf32>
+      %extracted = tensor.extract %arg84[%1336, %c0, %1339, %1340] : tensor<384x1x3x3xf32>
       linalg.yield %extracted : f32
     } -> tensor<384x1x3x3xf32>
-    %collapsed_463 = tensor.collapse_shape %893 [[0, 1], [2], [3]] : tensor<384x1x3x3xf32> into tensor<384x3x3xf32>
-    %894 = linalg.depthwise_conv_2d_nchw_chw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%padded_459, %collapsed_463 : tensor<2x384x4x4xf32>, tensor<384x3x3xf32>) outs(%208 : tensor<2x384x2x2xf32>) -> tensor<2x384x2x2xf32>
-    %expanded_464 = tensor.expand_shape %270 [[0], [1], [2, 3], [4]] output_shape [2, 384, 1, 2, 2] : tensor<2x384x2x2xf32> into tensor<2x384x1x2x2xf32>
-    %transposed_465 = linalg.transpose ins(%expanded_464 : tensor<2x384x1x2x2xf32>) outs(%848 : tensor<1x384x2x2x2xf32>) permutation = [2, 1, 0, 3, 4] 
-    %collapsed_466 = tensor.collapse_shape %transposed_465 [[0], [1, 2], [3], [4]] : tensor<1x384x2x2x2xf32> into tensor<1x768x2x2xf32>
-    %transposed_467 = linalg.transpose ins(%891 : tensor<2x384x2x2xf32>) outs(%827 : tensor<384x2x2x2xf32>) permutation = [1, 0, 2, 3] 
-    %padded_468 = tensor.pad %collapsed_466 low[0, 0, 1, 1] high[0, 0, 1, 1] {
+    %expanded_453 = tensor.expand_shape %893 [[0], [1], [2, 3], [4]] output_shape [384, 1, 1, 3, 3] : tensor<384x1x3x3xf32> into tensor<384x1x1x3x3xf32>
+    %transposed_454 = linalg.transpose ins(%expanded_453 : tensor<384x1x1x3x3xf32>) outs(%846 : tensor<384x1x1x3x3xf32>) permutation = [0, 2, 1, 3, 4] 
+    %collapsed_455 = tensor.collapse_shape %transposed_454 [[0, 1], [2, 3], [4]] : tensor<384x1x1x3x3xf32> into tensor<384x3x3xf32>
+    %894 = linalg.depthwise_conv_2d_nchw_chw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%padded_452, %collapsed_455 : tensor<2x384x4x4xf32>, tensor<384x3x3xf32>) outs(%208 : tensor<2x384x2x2xf32>) -> tensor<2x384x2x2xf32>
+    %expanded_456 = tensor.expand_shape %270 [[0], [1], [2, 3], [4]] output_shape [2, 384, 1, 2, 2] : tensor<2x384x2x2xf32> into tensor<2x384x1x2x2xf32>
+    %transposed_457 = linalg.transpose ins(%expanded_456 : tensor<2x384x1x2x2xf32>) outs(%848 : tensor<1x384x2x2x2xf32>) permutation = [2, 1, 0, 3, 4] 
+    %collapsed_458 = tensor.collapse_shape %transposed_457 [[0], [1, 2], [3], [4]] : tensor<1x384x2x2x2xf32> into tensor<1x768x2x2xf32>
+    %transposed_459 = linalg.transpose ins(%891 : tensor<2x384x2x2xf32>) outs(%827 : tensor<384x2x2x2xf32>) permutation = [1, 0, 2, 3] 
+    %padded_460 = tensor.pad %collapsed_458 low[0, 0, 1, 1] high[0, 0, 1, 1] {
     ^bb0(%arg316: index, %arg317: index, %arg318: index, %arg319: index):
       tensor.yield %cst : f32
     } : tensor<1x768x2x2xf32> to tensor<1x768x4x4xf32>
-    %expanded_469 = tensor.expand_shape %padded_468 [[0], [1, 2], [3], [4]] output_shape [1, 384, 2, 4, 4] : tensor<1x768x4x4xf32> into tensor<1x384x2x4x4xf32>
-    %expanded_470 = tensor.expand_shape %transposed_467 [[0, 1], [2], [3], [4]] output_shape [384, 1, 2, 2, 2] : tensor<384x2x2x2xf32> into tensor<384x1x2x2x2xf32>
-    %895 = linalg.conv_2d_ngchw_gfchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%expanded_469, %expanded_470 : tensor<1x384x2x4x4xf32>, tensor<384x1x2x2x2xf32>) outs(%850 : tensor<1x384x1x3x3xf32>) -> tensor<1x384x1x3x3xf32>
-    %collapsed_471 = tensor.collapse_shape %895 [[0], [1, 2], [3], [4]] : tensor<1x384x1x3x3xf32> into tensor<1x384x3x3xf32>
-    %transposed_472 = linalg.transpose ins(%collapsed_471 : tensor<1x384x3x3xf32>) outs(%844 : tensor<384x1x3x3xf32>) permutation = [1, 0, 2, 3] 
+    %expanded_461 = tensor.expand_shape %padded_460 [[0], [1, 2], [3], [4]] output_shape [1, 384, 2, 4, 4] : tensor<1x768x4x4xf32> into tensor<1x384x2x4x4xf32>
+    %expanded_462 = tensor.expand_shape %transposed_459 [[0, 1], [2], [3], [4]] output_shape [384, 1, 2, 2, 2] : tensor<384x2x2x2xf32> into tensor<384x1x2x2x2xf32>
+    %895 = linalg.conv_2d_ngchw_gfchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%expanded_461, %expanded_462 : tensor<1x384x2x4x4xf32>, tensor<384x1x2x2x2xf32>) outs(%850 : tensor<1x384x1x3x3xf32>) -> tensor<1x384x1x3x3xf32>
+    %collapsed_463 = tensor.collapse_shape %895 [[0], [1, 2], [3], [4]] : tensor<1x384x1x3x3xf32> into tensor<1x384x3x3xf32>
+    %transposed_464 = linalg.transpose ins(%collapsed_463 : tensor<1x384x3x3xf32>) outs(%843 : tensor<384x1x3x3xf32>) permutation = [1, 0, 2, 3] 
     %896 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%268 : tensor<2x384x2x2xf32>) outs(%830 : tensor<2x384x2x2xi1>) {
     ^bb0(%in: f32, %out: i1):
       %1336 = arith.extf %in : f32 to f64
@@ -4874,29 +4866,29 @@ module {
       linalg.yield %1337 : i1
     } -> tensor<2x384x2x2xi1>
     %898 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%896, %897 : tensor<2x384x2x2xi1>, tensor<2x384x2x2xi1>) outs(%830 : tensor<2x384x2x2xi1>) {
-    ^bb0(%in: i1, %in_737: i1, %out: i1):
-      %1336 = arith.ori %in, %in_737 : i1
+    ^bb0(%in: i1, %in_720: i1, %out: i1):
+      %1336 = arith.ori %in, %in_720 : i1
       linalg.yield %1336 : i1
     } -> tensor<2x384x2x2xi1>
     %899 = linalg.generic {indexing_maps = [#map1, #map3, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%898, %cst_9, %894 : tensor<2x384x2x2xi1>, tensor<f32>, tensor<2x384x2x2xf32>) outs(%207 : tensor<2x384x2x2xf32>) {
-    ^bb0(%in: i1, %in_737: f32, %in_738: f32, %out: f32):
-      %1336 = arith.select %in, %in_737, %in_738 : f32
+    ^bb0(%in: i1, %in_720: f32, %in_721: f32, %out: f32):
+      %1336 = arith.select %in, %in_720, %in_721 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x384x2x2xf32>
-    %expanded_473 = tensor.expand_shape %arg239 [[0, 1, 2, 3]] output_shape [1, 384, 1, 1] : tensor<384xf32> into tensor<1x384x1x1xf32>
+    %expanded_465 = tensor.expand_shape %arg239 [[0, 1, 2, 3]] output_shape [1, 384, 1, 1] : tensor<384xf32> into tensor<1x384x1x1xf32>
     %900 = linalg.generic {indexing_maps = [#map1, #map11], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%899 : tensor<2x384x2x2xf32>) outs(%835 : tensor<384xf32>) {
     ^bb0(%in: f32, %out: f32):
       %1336 = arith.addf %in, %out : f32
       linalg.yield %1336 : f32
     } -> tensor<384xf32>
-    %901 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%262, %expanded_473 : tensor<2x384x2x2xf32>, tensor<1x384x1x1xf32>) outs(%207 : tensor<2x384x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.subf %in, %in_737 : f32
+    %901 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%262, %expanded_465 : tensor<2x384x2x2xf32>, tensor<1x384x1x1xf32>) outs(%207 : tensor<2x384x2x2xf32>) {
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.subf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x384x2x2xf32>
     %902 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%899, %901 : tensor<2x384x2x2xf32>, tensor<2x384x2x2xf32>) outs(%207 : tensor<2x384x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x384x2x2xf32>
     %903 = linalg.generic {indexing_maps = [#map1, #map11], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%902 : tensor<2x384x2x2xf32>) outs(%835 : tensor<384xf32>) {
@@ -4905,19 +4897,19 @@ module {
       linalg.yield %1336 : f32
     } -> tensor<384xf32>
     %904 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%264, %arg82 : tensor<384xf32>, tensor<384xf32>) outs(%210 : tensor<384xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<384xf32>
-    %expanded_474 = tensor.expand_shape %904 [[0, 1, 2, 3]] output_shape [1, 384, 1, 1] : tensor<384xf32> into tensor<1x384x1x1xf32>
-    %905 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%899, %expanded_474 : tensor<2x384x2x2xf32>, tensor<1x384x1x1xf32>) outs(%207 : tensor<2x384x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    %expanded_466 = tensor.expand_shape %904 [[0, 1, 2, 3]] output_shape [1, 384, 1, 1] : tensor<384xf32> into tensor<1x384x1x1xf32>
+    %905 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%899, %expanded_466 : tensor<2x384x2x2xf32>, tensor<1x384x1x1xf32>) outs(%207 : tensor<2x384x2x2xf32>) {
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x384x2x2xf32>
     %906 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%903, %264 : tensor<384xf32>, tensor<384xf32>) outs(%210 : tensor<384xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<384xf32>
     %907 = linalg.generic {indexing_maps = [#map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%864 : tensor<64x384x1x1xf32>) {
@@ -4928,29 +4920,29 @@ module {
       linalg.yield %extracted : f32
     } -> tensor<64x384x1x1xf32>
     %908 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%905, %907 : tensor<2x384x2x2xf32>, tensor<64x384x1x1xf32>) outs(%198 : tensor<2x64x2x2xf32>) -> tensor<2x64x2x2xf32>
-    %transposed_475 = linalg.transpose ins(%261 : tensor<2x64x2x2xf32>) outs(%867 : tensor<64x2x2x2xf32>) permutation = [1, 0, 2, 3] 
-    %transposed_476 = linalg.transpose ins(%905 : tensor<2x384x2x2xf32>) outs(%827 : tensor<384x2x2x2xf32>) permutation = [1, 0, 2, 3] 
-    %909 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%transposed_475, %transposed_476 : tensor<64x2x2x2xf32>, tensor<384x2x2x2xf32>) outs(%864 : tensor<64x384x1x1xf32>) -> tensor<64x384x1x1xf32>
-    %transposed_477 = linalg.transpose ins(%909 : tensor<64x384x1x1xf32>) outs(%869 : tensor<384x64x1x1xf32>) permutation = [1, 0, 2, 3] 
+    %transposed_467 = linalg.transpose ins(%261 : tensor<2x64x2x2xf32>) outs(%867 : tensor<64x2x2x2xf32>) permutation = [1, 0, 2, 3] 
+    %transposed_468 = linalg.transpose ins(%905 : tensor<2x384x2x2xf32>) outs(%827 : tensor<384x2x2x2xf32>) permutation = [1, 0, 2, 3] 
+    %909 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%transposed_467, %transposed_468 : tensor<64x2x2x2xf32>, tensor<384x2x2x2xf32>) outs(%864 : tensor<64x384x1x1xf32>) -> tensor<64x384x1x1xf32>
+    %transposed_469 = linalg.transpose ins(%909 : tensor<64x384x1x1xf32>) outs(%869 : tensor<384x64x1x1xf32>) permutation = [1, 0, 2, 3] 
     %910 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%866, %908 : tensor<2x64x2x2xf32>, tensor<2x64x2x2xf32>) outs(%197 : tensor<2x64x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.addf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.addf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x64x2x2xf32>
-    %expanded_478 = tensor.expand_shape %arg236 [[0, 1, 2, 3]] output_shape [1, 64, 1, 1] : tensor<64xf32> into tensor<1x64x1x1xf32>
+    %expanded_470 = tensor.expand_shape %arg236 [[0, 1, 2, 3]] output_shape [1, 64, 1, 1] : tensor<64xf32> into tensor<1x64x1x1xf32>
     %911 = linalg.generic {indexing_maps = [#map1, #map11], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%910 : tensor<2x64x2x2xf32>) outs(%870 : tensor<64xf32>) {
     ^bb0(%in: f32, %out: f32):
       %1336 = arith.addf %in, %out : f32
       linalg.yield %1336 : f32
     } -> tensor<64xf32>
-    %912 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%254, %expanded_478 : tensor<2x64x2x2xf32>, tensor<1x64x1x1xf32>) outs(%197 : tensor<2x64x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.subf %in, %in_737 : f32
+    %912 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%254, %expanded_470 : tensor<2x64x2x2xf32>, tensor<1x64x1x1xf32>) outs(%197 : tensor<2x64x2x2xf32>) {
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.subf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x64x2x2xf32>
     %913 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%910, %912 : tensor<2x64x2x2xf32>, tensor<2x64x2x2xf32>) outs(%197 : tensor<2x64x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x64x2x2xf32>
     %914 = linalg.generic {indexing_maps = [#map1, #map11], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%913 : tensor<2x64x2x2xf32>) outs(%870 : tensor<64xf32>) {
@@ -4959,19 +4951,19 @@ module {
       linalg.yield %1336 : f32
     } -> tensor<64xf32>
     %915 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%256, %arg79 : tensor<64xf32>, tensor<64xf32>) outs(%200 : tensor<64xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<64xf32>
-    %expanded_479 = tensor.expand_shape %915 [[0, 1, 2, 3]] output_shape [1, 64, 1, 1] : tensor<64xf32> into tensor<1x64x1x1xf32>
-    %916 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%910, %expanded_479 : tensor<2x64x2x2xf32>, tensor<1x64x1x1xf32>) outs(%197 : tensor<2x64x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    %expanded_471 = tensor.expand_shape %915 [[0, 1, 2, 3]] output_shape [1, 64, 1, 1] : tensor<64xf32> into tensor<1x64x1x1xf32>
+    %916 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%910, %expanded_471 : tensor<2x64x2x2xf32>, tensor<1x64x1x1xf32>) outs(%197 : tensor<2x64x2x2xf32>) {
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x64x2x2xf32>
     %917 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%914, %256 : tensor<64xf32>, tensor<64xf32>) outs(%200 : tensor<64xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<64xf32>
     %918 = linalg.generic {indexing_maps = [#map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%878 : tensor<384x64x1x1xf32>) {
@@ -4982,10 +4974,10 @@ module {
       linalg.yield %extracted : f32
     } -> tensor<384x64x1x1xf32>
     %919 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%916, %918 : tensor<2x64x2x2xf32>, tensor<384x64x1x1xf32>) outs(%208 : tensor<2x384x2x2xf32>) -> tensor<2x384x2x2xf32>
-    %transposed_480 = linalg.transpose ins(%253 : tensor<2x384x2x2xf32>) outs(%827 : tensor<384x2x2x2xf32>) permutation = [1, 0, 2, 3] 
-    %transposed_481 = linalg.transpose ins(%916 : tensor<2x64x2x2xf32>) outs(%867 : tensor<64x2x2x2xf32>) permutation = [1, 0, 2, 3] 
-    %920 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%transposed_480, %transposed_481 : tensor<384x2x2x2xf32>, tensor<64x2x2x2xf32>) outs(%878 : tensor<384x64x1x1xf32>) -> tensor<384x64x1x1xf32>
-    %transposed_482 = linalg.transpose ins(%920 : tensor<384x64x1x1xf32>) outs(%863 : tensor<64x384x1x1xf32>) permutation = [1, 0, 2, 3] 
+    %transposed_472 = linalg.transpose ins(%253 : tensor<2x384x2x2xf32>) outs(%827 : tensor<384x2x2x2xf32>) permutation = [1, 0, 2, 3] 
+    %transposed_473 = linalg.transpose ins(%916 : tensor<2x64x2x2xf32>) outs(%867 : tensor<64x2x2x2xf32>) permutation = [1, 0, 2, 3] 
+    %920 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%transposed_472, %transposed_473 : tensor<384x2x2x2xf32>, tensor<64x2x2x2xf32>) outs(%878 : tensor<384x64x1x1xf32>) -> tensor<384x64x1x1xf32>
+    %transposed_474 = linalg.transpose ins(%920 : tensor<384x64x1x1xf32>) outs(%863 : tensor<64x384x1x1xf32>) permutation = [1, 0, 2, 3] 
     %921 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%251 : tensor<2x384x2x2xf32>) outs(%830 : tensor<2x384x2x2xi1>) {
     ^bb0(%in: f32, %out: i1):
       %1336 = arith.extf %in : f32 to f64
@@ -4999,29 +4991,29 @@ module {
       linalg.yield %1337 : i1
     } -> tensor<2x384x2x2xi1>
     %923 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%921, %922 : tensor<2x384x2x2xi1>, tensor<2x384x2x2xi1>) outs(%830 : tensor<2x384x2x2xi1>) {
-    ^bb0(%in: i1, %in_737: i1, %out: i1):
-      %1336 = arith.ori %in, %in_737 : i1
+    ^bb0(%in: i1, %in_720: i1, %out: i1):
+      %1336 = arith.ori %in, %in_720 : i1
       linalg.yield %1336 : i1
     } -> tensor<2x384x2x2xi1>
     %924 = linalg.generic {indexing_maps = [#map1, #map3, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%923, %cst_9, %919 : tensor<2x384x2x2xi1>, tensor<f32>, tensor<2x384x2x2xf32>) outs(%207 : tensor<2x384x2x2xf32>) {
-    ^bb0(%in: i1, %in_737: f32, %in_738: f32, %out: f32):
-      %1336 = arith.select %in, %in_737, %in_738 : f32
+    ^bb0(%in: i1, %in_720: f32, %in_721: f32, %out: f32):
+      %1336 = arith.select %in, %in_720, %in_721 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x384x2x2xf32>
-    %expanded_483 = tensor.expand_shape %arg233 [[0, 1, 2, 3]] output_shape [1, 384, 1, 1] : tensor<384xf32> into tensor<1x384x1x1xf32>
+    %expanded_475 = tensor.expand_shape %arg233 [[0, 1, 2, 3]] output_shape [1, 384, 1, 1] : tensor<384xf32> into tensor<1x384x1x1xf32>
     %925 = linalg.generic {indexing_maps = [#map1, #map11], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%924 : tensor<2x384x2x2xf32>) outs(%835 : tensor<384xf32>) {
     ^bb0(%in: f32, %out: f32):
       %1336 = arith.addf %in, %out : f32
       linalg.yield %1336 : f32
     } -> tensor<384xf32>
-    %926 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%245, %expanded_483 : tensor<2x384x2x2xf32>, tensor<1x384x1x1xf32>) outs(%207 : tensor<2x384x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.subf %in, %in_737 : f32
+    %926 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%245, %expanded_475 : tensor<2x384x2x2xf32>, tensor<1x384x1x1xf32>) outs(%207 : tensor<2x384x2x2xf32>) {
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.subf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x384x2x2xf32>
     %927 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%924, %926 : tensor<2x384x2x2xf32>, tensor<2x384x2x2xf32>) outs(%207 : tensor<2x384x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x384x2x2xf32>
     %928 = linalg.generic {indexing_maps = [#map1, #map11], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%927 : tensor<2x384x2x2xf32>) outs(%835 : tensor<384xf32>) {
@@ -5030,53 +5022,52 @@ module {
       linalg.yield %1336 : f32
     } -> tensor<384xf32>
     %929 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%247, %arg76 : tensor<384xf32>, tensor<384xf32>) outs(%210 : tensor<384xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<384xf32>
-    %expanded_484 = tensor.expand_shape %929 [[0, 1, 2, 3]] output_shape [1, 384, 1, 1] : tensor<384xf32> into tensor<1x384x1x1xf32>
-    %930 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%924, %expanded_484 : tensor<2x384x2x2xf32>, tensor<1x384x1x1xf32>) outs(%207 : tensor<2x384x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    %expanded_476 = tensor.expand_shape %929 [[0, 1, 2, 3]] output_shape [1, 384, 1, 1] : tensor<384xf32> into tensor<1x384x1x1xf32>
+    %930 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%924, %expanded_476 : tensor<2x384x2x2xf32>, tensor<1x384x1x1xf32>) outs(%207 : tensor<2x384x2x2xf32>) {
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x384x2x2xf32>
     %931 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%928, %247 : tensor<384xf32>, tensor<384xf32>) outs(%210 : tensor<384xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<384xf32>
-    %padded_485 = tensor.pad %930 low[0, 0, 1, 1] high[0, 0, 1, 1] {
+    %padded_477 = tensor.pad %930 low[0, 0, 1, 1] high[0, 0, 1, 1] {
     ^bb0(%arg316: index, %arg317: index, %arg318: index, %arg319: index):
       tensor.yield %cst : f32
     } : tensor<2x384x2x2xf32> to tensor<2x384x4x4xf32>
-    %expanded_486 = tensor.expand_shape %arg75 [[0], [1], [2, 3], [4]] output_shape [384, 1, 1, 3, 3] : tensor<384x1x3x3xf32> into tensor<384x1x1x3x3xf32>
-    %transposed_487 = linalg.transpose ins(%expanded_486 : tensor<384x1x1x3x3xf32>) outs(%843 : tensor<384x1x1x3x3xf32>) permutation = [0, 2, 1, 3, 4] 
-    %collapsed_488 = tensor.collapse_shape %transposed_487 [[0], [1], [2, 3], [4]] : tensor<384x1x1x3x3xf32> into tensor<384x1x3x3xf32>
-    %932 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%collapsed_488 : tensor<384x1x3x3xf32>) outs(%845 : tensor<384x1x3x3xf32>) {
+    %932 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%arg75 : tensor<384x1x3x3xf32>) outs(%844 : tensor<384x1x3x3xf32>) {
     ^bb0(%in: f32, %out: f32):
       %1336 = linalg.index 0 : index
       %1337 = linalg.index 2 : index
       %1338 = linalg.index 3 : index
       %1339 = arith.subi %c2, %1337 : index
       %1340 = arith.subi %c2, %1338 : index
-      %extracted = tensor.extract %collapsed_488[%1336, %c0, %1339, %1340] : tensor<384x1x3x3xf32>
+      %extracted = tensor.extract %arg75[%1336, %c0, %1339, %1340] : tensor<384x1x3x3xf32>
       linalg.yield %extracted : f32
     } -> tensor<384x1x3x3xf32>
-    %collapsed_489 = tensor.collapse_shape %932 [[0, 1], [2], [3]] : tensor<384x1x3x3xf32> into tensor<384x3x3xf32>
-    %933 = linalg.depthwise_conv_2d_nchw_chw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%padded_485, %collapsed_489 : tensor<2x384x4x4xf32>, tensor<384x3x3xf32>) outs(%208 : tensor<2x384x2x2xf32>) -> tensor<2x384x2x2xf32>
-    %expanded_490 = tensor.expand_shape %244 [[0], [1], [2, 3], [4]] output_shape [2, 384, 1, 2, 2] : tensor<2x384x2x2xf32> into tensor<2x384x1x2x2xf32>
-    %transposed_491 = linalg.transpose ins(%expanded_490 : tensor<2x384x1x2x2xf32>) outs(%848 : tensor<1x384x2x2x2xf32>) permutation = [2, 1, 0, 3, 4] 
-    %collapsed_492 = tensor.collapse_shape %transposed_491 [[0], [1, 2], [3], [4]] : tensor<1x384x2x2x2xf32> into tensor<1x768x2x2xf32>
-    %transposed_493 = linalg.transpose ins(%930 : tensor<2x384x2x2xf32>) outs(%827 : tensor<384x2x2x2xf32>) permutation = [1, 0, 2, 3] 
-    %padded_494 = tensor.pad %collapsed_492 low[0, 0, 1, 1] high[0, 0, 1, 1] {
+    %expanded_478 = tensor.expand_shape %932 [[0], [1], [2, 3], [4]] output_shape [384, 1, 1, 3, 3] : tensor<384x1x3x3xf32> into tensor<384x1x1x3x3xf32>
+    %transposed_479 = linalg.transpose ins(%expanded_478 : tensor<384x1x1x3x3xf32>) outs(%846 : tensor<384x1x1x3x3xf32>) permutation = [0, 2, 1, 3, 4] 
+    %collapsed_480 = tensor.collapse_shape %transposed_479 [[0, 1], [2, 3], [4]] : tensor<384x1x1x3x3xf32> into tensor<384x3x3xf32>
+    %933 = linalg.depthwise_conv_2d_nchw_chw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%padded_477, %collapsed_480 : tensor<2x384x4x4xf32>, tensor<384x3x3xf32>) outs(%208 : tensor<2x384x2x2xf32>) -> tensor<2x384x2x2xf32>
+    %expanded_481 = tensor.expand_shape %244 [[0], [1], [2, 3], [4]] output_shape [2, 384, 1, 2, 2] : tensor<2x384x2x2xf32> into tensor<2x384x1x2x2xf32>
+    %transposed_482 = linalg.transpose ins(%expanded_481 : tensor<2x384x1x2x2xf32>) outs(%848 : tensor<1x384x2x2x2xf32>) permutation = [2, 1, 0, 3, 4] 
+    %collapsed_483 = tensor.collapse_shape %transposed_482 [[0], [1, 2], [3], [4]] : tensor<1x384x2x2x2xf32> into tensor<1x768x2x2xf32>
+    %transposed_484 = linalg.transpose ins(%930 : tensor<2x384x2x2xf32>) outs(%827 : tensor<384x2x2x2xf32>) permutation = [1, 0, 2, 3] 
+    %padded_485 = tensor.pad %collapsed_483 low[0, 0, 1, 1] high[0, 0, 1, 1] {
     ^bb0(%arg316: index, %arg317: index, %arg318: index, %arg319: index):
       tensor.yield %cst : f32
     } : tensor<1x768x2x2xf32> to tensor<1x768x4x4xf32>
-    %expanded_495 = tensor.expand_shape %padded_494 [[0], [1, 2], [3], [4]] output_shape [1, 384, 2, 4, 4] : tensor<1x768x4x4xf32> into tensor<1x384x2x4x4xf32>
-    %expanded_496 = tensor.expand_shape %transposed_493 [[0, 1], [2], [3], [4]] output_shape [384, 1, 2, 2, 2] : tensor<384x2x2x2xf32> into tensor<384x1x2x2x2xf32>
-    %934 = linalg.conv_2d_ngchw_gfchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%expanded_495, %expanded_496 : tensor<1x384x2x4x4xf32>, tensor<384x1x2x2x2xf32>) outs(%850 : tensor<1x384x1x3x3xf32>) -> tensor<1x384x1x3x3xf32>
-    %collapsed_497 = tensor.collapse_shape %934 [[0], [1, 2], [3], [4]] : tensor<1x384x1x3x3xf32> into tensor<1x384x3x3xf32>
-    %transposed_498 = linalg.transpose ins(%collapsed_497 : tensor<1x384x3x3xf32>) outs(%844 : tensor<384x1x3x3xf32>) permutation = [1, 0, 2, 3] 
+    %expanded_486 = tensor.expand_shape %padded_485 [[0], [1, 2], [3], [4]] output_shape [1, 384, 2, 4, 4] : tensor<1x768x4x4xf32> into tensor<1x384x2x4x4xf32>
+    %expanded_487 = tensor.expand_shape %transposed_484 [[0, 1], [2], [3], [4]] output_shape [384, 1, 2, 2, 2] : tensor<384x2x2x2xf32> into tensor<384x1x2x2x2xf32>
+    %934 = linalg.conv_2d_ngchw_gfchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%expanded_486, %expanded_487 : tensor<1x384x2x4x4xf32>, tensor<384x1x2x2x2xf32>) outs(%850 : tensor<1x384x1x3x3xf32>) -> tensor<1x384x1x3x3xf32>
+    %collapsed_488 = tensor.collapse_shape %934 [[0], [1, 2], [3], [4]] : tensor<1x384x1x3x3xf32> into tensor<1x384x3x3xf32>
+    %transposed_489 = linalg.transpose ins(%collapsed_488 : tensor<1x384x3x3xf32>) outs(%843 : tensor<384x1x3x3xf32>) permutation = [1, 0, 2, 3] 
     %935 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%242 : tensor<2x384x2x2xf32>) outs(%830 : tensor<2x384x2x2xi1>) {
     ^bb0(%in: f32, %out: i1):
       %1336 = arith.extf %in : f32 to f64
@@ -5090,29 +5081,29 @@ module {
       linalg.yield %1337 : i1
     } -> tensor<2x384x2x2xi1>
     %937 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%935, %936 : tensor<2x384x2x2xi1>, tensor<2x384x2x2xi1>) outs(%830 : tensor<2x384x2x2xi1>) {
-    ^bb0(%in: i1, %in_737: i1, %out: i1):
-      %1336 = arith.ori %in, %in_737 : i1
+    ^bb0(%in: i1, %in_720: i1, %out: i1):
+      %1336 = arith.ori %in, %in_720 : i1
       linalg.yield %1336 : i1
     } -> tensor<2x384x2x2xi1>
     %938 = linalg.generic {indexing_maps = [#map1, #map3, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%937, %cst_9, %933 : tensor<2x384x2x2xi1>, tensor<f32>, tensor<2x384x2x2xf32>) outs(%207 : tensor<2x384x2x2xf32>) {
-    ^bb0(%in: i1, %in_737: f32, %in_738: f32, %out: f32):
-      %1336 = arith.select %in, %in_737, %in_738 : f32
+    ^bb0(%in: i1, %in_720: f32, %in_721: f32, %out: f32):
+      %1336 = arith.select %in, %in_720, %in_721 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x384x2x2xf32>
-    %expanded_499 = tensor.expand_shape %arg230 [[0, 1, 2, 3]] output_shape [1, 384, 1, 1] : tensor<384xf32> into tensor<1x384x1x1xf32>
+    %expanded_490 = tensor.expand_shape %arg230 [[0, 1, 2, 3]] output_shape [1, 384, 1, 1] : tensor<384xf32> into tensor<1x384x1x1xf32>
     %939 = linalg.generic {indexing_maps = [#map1, #map11], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%938 : tensor<2x384x2x2xf32>) outs(%835 : tensor<384xf32>) {
     ^bb0(%in: f32, %out: f32):
       %1336 = arith.addf %in, %out : f32
       linalg.yield %1336 : f32
     } -> tensor<384xf32>
-    %940 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%236, %expanded_499 : tensor<2x384x2x2xf32>, tensor<1x384x1x1xf32>) outs(%207 : tensor<2x384x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.subf %in, %in_737 : f32
+    %940 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%236, %expanded_490 : tensor<2x384x2x2xf32>, tensor<1x384x1x1xf32>) outs(%207 : tensor<2x384x2x2xf32>) {
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.subf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x384x2x2xf32>
     %941 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%938, %940 : tensor<2x384x2x2xf32>, tensor<2x384x2x2xf32>) outs(%207 : tensor<2x384x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x384x2x2xf32>
     %942 = linalg.generic {indexing_maps = [#map1, #map11], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%941 : tensor<2x384x2x2xf32>) outs(%835 : tensor<384xf32>) {
@@ -5121,19 +5112,19 @@ module {
       linalg.yield %1336 : f32
     } -> tensor<384xf32>
     %943 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%238, %arg73 : tensor<384xf32>, tensor<384xf32>) outs(%210 : tensor<384xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<384xf32>
-    %expanded_500 = tensor.expand_shape %943 [[0, 1, 2, 3]] output_shape [1, 384, 1, 1] : tensor<384xf32> into tensor<1x384x1x1xf32>
-    %944 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%938, %expanded_500 : tensor<2x384x2x2xf32>, tensor<1x384x1x1xf32>) outs(%207 : tensor<2x384x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    %expanded_491 = tensor.expand_shape %943 [[0, 1, 2, 3]] output_shape [1, 384, 1, 1] : tensor<384xf32> into tensor<1x384x1x1xf32>
+    %944 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%938, %expanded_491 : tensor<2x384x2x2xf32>, tensor<1x384x1x1xf32>) outs(%207 : tensor<2x384x2x2xf32>) {
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x384x2x2xf32>
     %945 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%942, %238 : tensor<384xf32>, tensor<384xf32>) outs(%210 : tensor<384xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<384xf32>
     %946 = linalg.generic {indexing_maps = [#map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%864 : tensor<64x384x1x1xf32>) {
@@ -5144,29 +5135,29 @@ module {
       linalg.yield %extracted : f32
     } -> tensor<64x384x1x1xf32>
     %947 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%944, %946 : tensor<2x384x2x2xf32>, tensor<64x384x1x1xf32>) outs(%198 : tensor<2x64x2x2xf32>) -> tensor<2x64x2x2xf32>
-    %transposed_501 = linalg.transpose ins(%235 : tensor<2x64x2x2xf32>) outs(%867 : tensor<64x2x2x2xf32>) permutation = [1, 0, 2, 3] 
-    %transposed_502 = linalg.transpose ins(%944 : tensor<2x384x2x2xf32>) outs(%827 : tensor<384x2x2x2xf32>) permutation = [1, 0, 2, 3] 
-    %948 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%transposed_501, %transposed_502 : tensor<64x2x2x2xf32>, tensor<384x2x2x2xf32>) outs(%864 : tensor<64x384x1x1xf32>) -> tensor<64x384x1x1xf32>
-    %transposed_503 = linalg.transpose ins(%948 : tensor<64x384x1x1xf32>) outs(%869 : tensor<384x64x1x1xf32>) permutation = [1, 0, 2, 3] 
+    %transposed_492 = linalg.transpose ins(%235 : tensor<2x64x2x2xf32>) outs(%867 : tensor<64x2x2x2xf32>) permutation = [1, 0, 2, 3] 
+    %transposed_493 = linalg.transpose ins(%944 : tensor<2x384x2x2xf32>) outs(%827 : tensor<384x2x2x2xf32>) permutation = [1, 0, 2, 3] 
+    %948 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%transposed_492, %transposed_493 : tensor<64x2x2x2xf32>, tensor<384x2x2x2xf32>) outs(%864 : tensor<64x384x1x1xf32>) -> tensor<64x384x1x1xf32>
+    %transposed_494 = linalg.transpose ins(%948 : tensor<64x384x1x1xf32>) outs(%869 : tensor<384x64x1x1xf32>) permutation = [1, 0, 2, 3] 
     %949 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%910, %947 : tensor<2x64x2x2xf32>, tensor<2x64x2x2xf32>) outs(%197 : tensor<2x64x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.addf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.addf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x64x2x2xf32>
-    %expanded_504 = tensor.expand_shape %arg227 [[0, 1, 2, 3]] output_shape [1, 64, 1, 1] : tensor<64xf32> into tensor<1x64x1x1xf32>
+    %expanded_495 = tensor.expand_shape %arg227 [[0, 1, 2, 3]] output_shape [1, 64, 1, 1] : tensor<64xf32> into tensor<1x64x1x1xf32>
     %950 = linalg.generic {indexing_maps = [#map1, #map11], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%949 : tensor<2x64x2x2xf32>) outs(%870 : tensor<64xf32>) {
     ^bb0(%in: f32, %out: f32):
       %1336 = arith.addf %in, %out : f32
       linalg.yield %1336 : f32
     } -> tensor<64xf32>
-    %951 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%228, %expanded_504 : tensor<2x64x2x2xf32>, tensor<1x64x1x1xf32>) outs(%197 : tensor<2x64x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.subf %in, %in_737 : f32
+    %951 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%228, %expanded_495 : tensor<2x64x2x2xf32>, tensor<1x64x1x1xf32>) outs(%197 : tensor<2x64x2x2xf32>) {
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.subf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x64x2x2xf32>
     %952 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%949, %951 : tensor<2x64x2x2xf32>, tensor<2x64x2x2xf32>) outs(%197 : tensor<2x64x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x64x2x2xf32>
     %953 = linalg.generic {indexing_maps = [#map1, #map11], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%952 : tensor<2x64x2x2xf32>) outs(%870 : tensor<64xf32>) {
@@ -5175,19 +5166,19 @@ module {
       linalg.yield %1336 : f32
     } -> tensor<64xf32>
     %954 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%230, %arg70 : tensor<64xf32>, tensor<64xf32>) outs(%200 : tensor<64xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<64xf32>
-    %expanded_505 = tensor.expand_shape %954 [[0, 1, 2, 3]] output_shape [1, 64, 1, 1] : tensor<64xf32> into tensor<1x64x1x1xf32>
-    %955 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%949, %expanded_505 : tensor<2x64x2x2xf32>, tensor<1x64x1x1xf32>) outs(%197 : tensor<2x64x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    %expanded_496 = tensor.expand_shape %954 [[0, 1, 2, 3]] output_shape [1, 64, 1, 1] : tensor<64xf32> into tensor<1x64x1x1xf32>
+    %955 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%949, %expanded_496 : tensor<2x64x2x2xf32>, tensor<1x64x1x1xf32>) outs(%197 : tensor<2x64x2x2xf32>) {
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x64x2x2xf32>
     %956 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%953, %230 : tensor<64xf32>, tensor<64xf32>) outs(%200 : tensor<64xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<64xf32>
     %957 = linalg.generic {indexing_maps = [#map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%878 : tensor<384x64x1x1xf32>) {
@@ -5198,10 +5189,10 @@ module {
       linalg.yield %extracted : f32
     } -> tensor<384x64x1x1xf32>
     %958 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%955, %957 : tensor<2x64x2x2xf32>, tensor<384x64x1x1xf32>) outs(%208 : tensor<2x384x2x2xf32>) -> tensor<2x384x2x2xf32>
-    %transposed_506 = linalg.transpose ins(%227 : tensor<2x384x2x2xf32>) outs(%827 : tensor<384x2x2x2xf32>) permutation = [1, 0, 2, 3] 
-    %transposed_507 = linalg.transpose ins(%955 : tensor<2x64x2x2xf32>) outs(%867 : tensor<64x2x2x2xf32>) permutation = [1, 0, 2, 3] 
-    %959 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%transposed_506, %transposed_507 : tensor<384x2x2x2xf32>, tensor<64x2x2x2xf32>) outs(%878 : tensor<384x64x1x1xf32>) -> tensor<384x64x1x1xf32>
-    %transposed_508 = linalg.transpose ins(%959 : tensor<384x64x1x1xf32>) outs(%863 : tensor<64x384x1x1xf32>) permutation = [1, 0, 2, 3] 
+    %transposed_497 = linalg.transpose ins(%227 : tensor<2x384x2x2xf32>) outs(%827 : tensor<384x2x2x2xf32>) permutation = [1, 0, 2, 3] 
+    %transposed_498 = linalg.transpose ins(%955 : tensor<2x64x2x2xf32>) outs(%867 : tensor<64x2x2x2xf32>) permutation = [1, 0, 2, 3] 
+    %959 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%transposed_497, %transposed_498 : tensor<384x2x2x2xf32>, tensor<64x2x2x2xf32>) outs(%878 : tensor<384x64x1x1xf32>) -> tensor<384x64x1x1xf32>
+    %transposed_499 = linalg.transpose ins(%959 : tensor<384x64x1x1xf32>) outs(%863 : tensor<64x384x1x1xf32>) permutation = [1, 0, 2, 3] 
     %960 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%225 : tensor<2x384x2x2xf32>) outs(%830 : tensor<2x384x2x2xi1>) {
     ^bb0(%in: f32, %out: i1):
       %1336 = arith.extf %in : f32 to f64
@@ -5215,29 +5206,29 @@ module {
       linalg.yield %1337 : i1
     } -> tensor<2x384x2x2xi1>
     %962 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%960, %961 : tensor<2x384x2x2xi1>, tensor<2x384x2x2xi1>) outs(%830 : tensor<2x384x2x2xi1>) {
-    ^bb0(%in: i1, %in_737: i1, %out: i1):
-      %1336 = arith.ori %in, %in_737 : i1
+    ^bb0(%in: i1, %in_720: i1, %out: i1):
+      %1336 = arith.ori %in, %in_720 : i1
       linalg.yield %1336 : i1
     } -> tensor<2x384x2x2xi1>
     %963 = linalg.generic {indexing_maps = [#map1, #map3, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%962, %cst_9, %958 : tensor<2x384x2x2xi1>, tensor<f32>, tensor<2x384x2x2xf32>) outs(%207 : tensor<2x384x2x2xf32>) {
-    ^bb0(%in: i1, %in_737: f32, %in_738: f32, %out: f32):
-      %1336 = arith.select %in, %in_737, %in_738 : f32
+    ^bb0(%in: i1, %in_720: f32, %in_721: f32, %out: f32):
+      %1336 = arith.select %in, %in_720, %in_721 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x384x2x2xf32>
-    %expanded_509 = tensor.expand_shape %arg224 [[0, 1, 2, 3]] output_shape [1, 384, 1, 1] : tensor<384xf32> into tensor<1x384x1x1xf32>
+    %expanded_500 = tensor.expand_shape %arg224 [[0, 1, 2, 3]] output_shape [1, 384, 1, 1] : tensor<384xf32> into tensor<1x384x1x1xf32>
     %964 = linalg.generic {indexing_maps = [#map1, #map11], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%963 : tensor<2x384x2x2xf32>) outs(%835 : tensor<384xf32>) {
     ^bb0(%in: f32, %out: f32):
       %1336 = arith.addf %in, %out : f32
       linalg.yield %1336 : f32
     } -> tensor<384xf32>
-    %965 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%219, %expanded_509 : tensor<2x384x2x2xf32>, tensor<1x384x1x1xf32>) outs(%207 : tensor<2x384x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.subf %in, %in_737 : f32
+    %965 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%219, %expanded_500 : tensor<2x384x2x2xf32>, tensor<1x384x1x1xf32>) outs(%207 : tensor<2x384x2x2xf32>) {
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.subf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x384x2x2xf32>
     %966 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%963, %965 : tensor<2x384x2x2xf32>, tensor<2x384x2x2xf32>) outs(%207 : tensor<2x384x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x384x2x2xf32>
     %967 = linalg.generic {indexing_maps = [#map1, #map11], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%966 : tensor<2x384x2x2xf32>) outs(%835 : tensor<384xf32>) {
@@ -5246,53 +5237,52 @@ module {
       linalg.yield %1336 : f32
     } -> tensor<384xf32>
     %968 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%221, %arg67 : tensor<384xf32>, tensor<384xf32>) outs(%210 : tensor<384xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<384xf32>
-    %expanded_510 = tensor.expand_shape %968 [[0, 1, 2, 3]] output_shape [1, 384, 1, 1] : tensor<384xf32> into tensor<1x384x1x1xf32>
-    %969 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%963, %expanded_510 : tensor<2x384x2x2xf32>, tensor<1x384x1x1xf32>) outs(%207 : tensor<2x384x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    %expanded_501 = tensor.expand_shape %968 [[0, 1, 2, 3]] output_shape [1, 384, 1, 1] : tensor<384xf32> into tensor<1x384x1x1xf32>
+    %969 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%963, %expanded_501 : tensor<2x384x2x2xf32>, tensor<1x384x1x1xf32>) outs(%207 : tensor<2x384x2x2xf32>) {
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x384x2x2xf32>
     %970 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%967, %221 : tensor<384xf32>, tensor<384xf32>) outs(%210 : tensor<384xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<384xf32>
-    %padded_511 = tensor.pad %969 low[0, 0, 1, 1] high[0, 0, 1, 1] {
+    %padded_502 = tensor.pad %969 low[0, 0, 1, 1] high[0, 0, 1, 1] {
     ^bb0(%arg316: index, %arg317: index, %arg318: index, %arg319: index):
       tensor.yield %cst : f32
     } : tensor<2x384x2x2xf32> to tensor<2x384x4x4xf32>
-    %expanded_512 = tensor.expand_shape %arg66 [[0], [1], [2, 3], [4]] output_shape [384, 1, 1, 3, 3] : tensor<384x1x3x3xf32> into tensor<384x1x1x3x3xf32>
-    %transposed_513 = linalg.transpose ins(%expanded_512 : tensor<384x1x1x3x3xf32>) outs(%843 : tensor<384x1x1x3x3xf32>) permutation = [0, 2, 1, 3, 4] 
-    %collapsed_514 = tensor.collapse_shape %transposed_513 [[0], [1], [2, 3], [4]] : tensor<384x1x1x3x3xf32> into tensor<384x1x3x3xf32>
-    %971 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%collapsed_514 : tensor<384x1x3x3xf32>) outs(%845 : tensor<384x1x3x3xf32>) {
+    %971 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%arg66 : tensor<384x1x3x3xf32>) outs(%844 : tensor<384x1x3x3xf32>) {
     ^bb0(%in: f32, %out: f32):
       %1336 = linalg.index 0 : index
       %1337 = linalg.index 2 : index
       %1338 = linalg.index 3 : index
       %1339 = arith.subi %c2, %1337 : index
       %1340 = arith.subi %c2, %1338 : index
-      %extracted = tensor.extract %collapsed_514[%1336, %c0, %1339, %1340] : tensor<384x1x3x3xf32>
+      %extracted = tensor.extract %arg66[%1336, %c0, %1339, %1340] : tensor<384x1x3x3xf32>
       linalg.yield %extracted : f32
     } -> tensor<384x1x3x3xf32>
-    %collapsed_515 = tensor.collapse_shape %971 [[0, 1], [2], [3]] : tensor<384x1x3x3xf32> into tensor<384x3x3xf32>
-    %972 = linalg.depthwise_conv_2d_nchw_chw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%padded_511, %collapsed_515 : tensor<2x384x4x4xf32>, tensor<384x3x3xf32>) outs(%208 : tensor<2x384x2x2xf32>) -> tensor<2x384x2x2xf32>
-    %expanded_516 = tensor.expand_shape %218 [[0], [1], [2, 3], [4]] output_shape [2, 384, 1, 2, 2] : tensor<2x384x2x2xf32> into tensor<2x384x1x2x2xf32>
-    %transposed_517 = linalg.transpose ins(%expanded_516 : tensor<2x384x1x2x2xf32>) outs(%848 : tensor<1x384x2x2x2xf32>) permutation = [2, 1, 0, 3, 4] 
-    %collapsed_518 = tensor.collapse_shape %transposed_517 [[0], [1, 2], [3], [4]] : tensor<1x384x2x2x2xf32> into tensor<1x768x2x2xf32>
-    %transposed_519 = linalg.transpose ins(%969 : tensor<2x384x2x2xf32>) outs(%827 : tensor<384x2x2x2xf32>) permutation = [1, 0, 2, 3] 
-    %padded_520 = tensor.pad %collapsed_518 low[0, 0, 1, 1] high[0, 0, 1, 1] {
+    %expanded_503 = tensor.expand_shape %971 [[0], [1], [2, 3], [4]] output_shape [384, 1, 1, 3, 3] : tensor<384x1x3x3xf32> into tensor<384x1x1x3x3xf32>
+    %transposed_504 = linalg.transpose ins(%expanded_503 : tensor<384x1x1x3x3xf32>) outs(%846 : tensor<384x1x1x3x3xf32>) permutation = [0, 2, 1, 3, 4] 
+    %collapsed_505 = tensor.collapse_shape %transposed_504 [[0, 1], [2, 3], [4]] : tensor<384x1x1x3x3xf32> into tensor<384x3x3xf32>
+    %972 = linalg.depthwise_conv_2d_nchw_chw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%padded_502, %collapsed_505 : tensor<2x384x4x4xf32>, tensor<384x3x3xf32>) outs(%208 : tensor<2x384x2x2xf32>) -> tensor<2x384x2x2xf32>
+    %expanded_506 = tensor.expand_shape %218 [[0], [1], [2, 3], [4]] output_shape [2, 384, 1, 2, 2] : tensor<2x384x2x2xf32> into tensor<2x384x1x2x2xf32>
+    %transposed_507 = linalg.transpose ins(%expanded_506 : tensor<2x384x1x2x2xf32>) outs(%848 : tensor<1x384x2x2x2xf32>) permutation = [2, 1, 0, 3, 4] 
+    %collapsed_508 = tensor.collapse_shape %transposed_507 [[0], [1, 2], [3], [4]] : tensor<1x384x2x2x2xf32> into tensor<1x768x2x2xf32>
+    %transposed_509 = linalg.transpose ins(%969 : tensor<2x384x2x2xf32>) outs(%827 : tensor<384x2x2x2xf32>) permutation = [1, 0, 2, 3] 
+    %padded_510 = tensor.pad %collapsed_508 low[0, 0, 1, 1] high[0, 0, 1, 1] {
     ^bb0(%arg316: index, %arg317: index, %arg318: index, %arg319: index):
       tensor.yield %cst : f32
     } : tensor<1x768x2x2xf32> to tensor<1x768x4x4xf32>
-    %expanded_521 = tensor.expand_shape %padded_520 [[0], [1, 2], [3], [4]] output_shape [1, 384, 2, 4, 4] : tensor<1x768x4x4xf32> into tensor<1x384x2x4x4xf32>
-    %expanded_522 = tensor.expand_shape %transposed_519 [[0, 1], [2], [3], [4]] output_shape [384, 1, 2, 2, 2] : tensor<384x2x2x2xf32> into tensor<384x1x2x2x2xf32>
-    %973 = linalg.conv_2d_ngchw_gfchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%expanded_521, %expanded_522 : tensor<1x384x2x4x4xf32>, tensor<384x1x2x2x2xf32>) outs(%850 : tensor<1x384x1x3x3xf32>) -> tensor<1x384x1x3x3xf32>
-    %collapsed_523 = tensor.collapse_shape %973 [[0], [1, 2], [3], [4]] : tensor<1x384x1x3x3xf32> into tensor<1x384x3x3xf32>
-    %transposed_524 = linalg.transpose ins(%collapsed_523 : tensor<1x384x3x3xf32>) outs(%844 : tensor<384x1x3x3xf32>) permutation = [1, 0, 2, 3] 
+    %expanded_511 = tensor.expand_shape %padded_510 [[0], [1, 2], [3], [4]] output_shape [1, 384, 2, 4, 4] : tensor<1x768x4x4xf32> into tensor<1x384x2x4x4xf32>
+    %expanded_512 = tensor.expand_shape %transposed_509 [[0, 1], [2], [3], [4]] output_shape [384, 1, 2, 2, 2] : tensor<384x2x2x2xf32> into tensor<384x1x2x2x2xf32>
+    %973 = linalg.conv_2d_ngchw_gfchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%expanded_511, %expanded_512 : tensor<1x384x2x4x4xf32>, tensor<384x1x2x2x2xf32>) outs(%850 : tensor<1x384x1x3x3xf32>) -> tensor<1x384x1x3x3xf32>
+    %collapsed_513 = tensor.collapse_shape %973 [[0], [1, 2], [3], [4]] : tensor<1x384x1x3x3xf32> into tensor<1x384x3x3xf32>
+    %transposed_514 = linalg.transpose ins(%collapsed_513 : tensor<1x384x3x3xf32>) outs(%843 : tensor<384x1x3x3xf32>) permutation = [1, 0, 2, 3] 
     %974 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%216 : tensor<2x384x2x2xf32>) outs(%830 : tensor<2x384x2x2xi1>) {
     ^bb0(%in: f32, %out: i1):
       %1336 = arith.extf %in : f32 to f64
@@ -5306,29 +5296,29 @@ module {
       linalg.yield %1337 : i1
     } -> tensor<2x384x2x2xi1>
     %976 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%974, %975 : tensor<2x384x2x2xi1>, tensor<2x384x2x2xi1>) outs(%830 : tensor<2x384x2x2xi1>) {
-    ^bb0(%in: i1, %in_737: i1, %out: i1):
-      %1336 = arith.ori %in, %in_737 : i1
+    ^bb0(%in: i1, %in_720: i1, %out: i1):
+      %1336 = arith.ori %in, %in_720 : i1
       linalg.yield %1336 : i1
     } -> tensor<2x384x2x2xi1>
     %977 = linalg.generic {indexing_maps = [#map1, #map3, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%976, %cst_9, %972 : tensor<2x384x2x2xi1>, tensor<f32>, tensor<2x384x2x2xf32>) outs(%207 : tensor<2x384x2x2xf32>) {
-    ^bb0(%in: i1, %in_737: f32, %in_738: f32, %out: f32):
-      %1336 = arith.select %in, %in_737, %in_738 : f32
+    ^bb0(%in: i1, %in_720: f32, %in_721: f32, %out: f32):
+      %1336 = arith.select %in, %in_720, %in_721 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x384x2x2xf32>
-    %expanded_525 = tensor.expand_shape %arg221 [[0, 1, 2, 3]] output_shape [1, 384, 1, 1] : tensor<384xf32> into tensor<1x384x1x1xf32>
+    %expanded_515 = tensor.expand_shape %arg221 [[0, 1, 2, 3]] output_shape [1, 384, 1, 1] : tensor<384xf32> into tensor<1x384x1x1xf32>
     %978 = linalg.generic {indexing_maps = [#map1, #map11], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%977 : tensor<2x384x2x2xf32>) outs(%835 : tensor<384xf32>) {
     ^bb0(%in: f32, %out: f32):
       %1336 = arith.addf %in, %out : f32
       linalg.yield %1336 : f32
     } -> tensor<384xf32>
-    %979 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%209, %expanded_525 : tensor<2x384x2x2xf32>, tensor<1x384x1x1xf32>) outs(%207 : tensor<2x384x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.subf %in, %in_737 : f32
+    %979 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%209, %expanded_515 : tensor<2x384x2x2xf32>, tensor<1x384x1x1xf32>) outs(%207 : tensor<2x384x2x2xf32>) {
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.subf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x384x2x2xf32>
     %980 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%977, %979 : tensor<2x384x2x2xf32>, tensor<2x384x2x2xf32>) outs(%207 : tensor<2x384x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x384x2x2xf32>
     %981 = linalg.generic {indexing_maps = [#map1, #map11], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%980 : tensor<2x384x2x2xf32>) outs(%835 : tensor<384xf32>) {
@@ -5337,19 +5327,19 @@ module {
       linalg.yield %1336 : f32
     } -> tensor<384xf32>
     %982 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%212, %arg64 : tensor<384xf32>, tensor<384xf32>) outs(%210 : tensor<384xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<384xf32>
-    %expanded_526 = tensor.expand_shape %982 [[0, 1, 2, 3]] output_shape [1, 384, 1, 1] : tensor<384xf32> into tensor<1x384x1x1xf32>
-    %983 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%977, %expanded_526 : tensor<2x384x2x2xf32>, tensor<1x384x1x1xf32>) outs(%207 : tensor<2x384x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    %expanded_516 = tensor.expand_shape %982 [[0, 1, 2, 3]] output_shape [1, 384, 1, 1] : tensor<384xf32> into tensor<1x384x1x1xf32>
+    %983 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%977, %expanded_516 : tensor<2x384x2x2xf32>, tensor<1x384x1x1xf32>) outs(%207 : tensor<2x384x2x2xf32>) {
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x384x2x2xf32>
     %984 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%981, %212 : tensor<384xf32>, tensor<384xf32>) outs(%210 : tensor<384xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<384xf32>
     %985 = linalg.generic {indexing_maps = [#map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%864 : tensor<64x384x1x1xf32>) {
@@ -5360,29 +5350,29 @@ module {
       linalg.yield %extracted : f32
     } -> tensor<64x384x1x1xf32>
     %986 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%983, %985 : tensor<2x384x2x2xf32>, tensor<64x384x1x1xf32>) outs(%198 : tensor<2x64x2x2xf32>) -> tensor<2x64x2x2xf32>
-    %transposed_527 = linalg.transpose ins(%206 : tensor<2x64x2x2xf32>) outs(%867 : tensor<64x2x2x2xf32>) permutation = [1, 0, 2, 3] 
-    %transposed_528 = linalg.transpose ins(%983 : tensor<2x384x2x2xf32>) outs(%827 : tensor<384x2x2x2xf32>) permutation = [1, 0, 2, 3] 
-    %987 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%transposed_527, %transposed_528 : tensor<64x2x2x2xf32>, tensor<384x2x2x2xf32>) outs(%864 : tensor<64x384x1x1xf32>) -> tensor<64x384x1x1xf32>
-    %transposed_529 = linalg.transpose ins(%987 : tensor<64x384x1x1xf32>) outs(%869 : tensor<384x64x1x1xf32>) permutation = [1, 0, 2, 3] 
+    %transposed_517 = linalg.transpose ins(%206 : tensor<2x64x2x2xf32>) outs(%867 : tensor<64x2x2x2xf32>) permutation = [1, 0, 2, 3] 
+    %transposed_518 = linalg.transpose ins(%983 : tensor<2x384x2x2xf32>) outs(%827 : tensor<384x2x2x2xf32>) permutation = [1, 0, 2, 3] 
+    %987 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%transposed_517, %transposed_518 : tensor<64x2x2x2xf32>, tensor<384x2x2x2xf32>) outs(%864 : tensor<64x384x1x1xf32>) -> tensor<64x384x1x1xf32>
+    %transposed_519 = linalg.transpose ins(%987 : tensor<64x384x1x1xf32>) outs(%869 : tensor<384x64x1x1xf32>) permutation = [1, 0, 2, 3] 
     %988 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%949, %986 : tensor<2x64x2x2xf32>, tensor<2x64x2x2xf32>) outs(%197 : tensor<2x64x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.addf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.addf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x64x2x2xf32>
-    %expanded_530 = tensor.expand_shape %arg218 [[0, 1, 2, 3]] output_shape [1, 64, 1, 1] : tensor<64xf32> into tensor<1x64x1x1xf32>
+    %expanded_520 = tensor.expand_shape %arg218 [[0, 1, 2, 3]] output_shape [1, 64, 1, 1] : tensor<64xf32> into tensor<1x64x1x1xf32>
     %989 = linalg.generic {indexing_maps = [#map1, #map11], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%988 : tensor<2x64x2x2xf32>) outs(%870 : tensor<64xf32>) {
     ^bb0(%in: f32, %out: f32):
       %1336 = arith.addf %in, %out : f32
       linalg.yield %1336 : f32
     } -> tensor<64xf32>
-    %990 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%199, %expanded_530 : tensor<2x64x2x2xf32>, tensor<1x64x1x1xf32>) outs(%197 : tensor<2x64x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.subf %in, %in_737 : f32
+    %990 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%199, %expanded_520 : tensor<2x64x2x2xf32>, tensor<1x64x1x1xf32>) outs(%197 : tensor<2x64x2x2xf32>) {
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.subf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x64x2x2xf32>
     %991 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%988, %990 : tensor<2x64x2x2xf32>, tensor<2x64x2x2xf32>) outs(%197 : tensor<2x64x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x64x2x2xf32>
     %992 = linalg.generic {indexing_maps = [#map1, #map11], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%991 : tensor<2x64x2x2xf32>) outs(%870 : tensor<64xf32>) {
@@ -5391,19 +5381,19 @@ module {
       linalg.yield %1336 : f32
     } -> tensor<64xf32>
     %993 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%202, %arg61 : tensor<64xf32>, tensor<64xf32>) outs(%200 : tensor<64xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<64xf32>
-    %expanded_531 = tensor.expand_shape %993 [[0, 1, 2, 3]] output_shape [1, 64, 1, 1] : tensor<64xf32> into tensor<1x64x1x1xf32>
-    %994 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%988, %expanded_531 : tensor<2x64x2x2xf32>, tensor<1x64x1x1xf32>) outs(%197 : tensor<2x64x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    %expanded_521 = tensor.expand_shape %993 [[0, 1, 2, 3]] output_shape [1, 64, 1, 1] : tensor<64xf32> into tensor<1x64x1x1xf32>
+    %994 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%988, %expanded_521 : tensor<2x64x2x2xf32>, tensor<1x64x1x1xf32>) outs(%197 : tensor<2x64x2x2xf32>) {
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x64x2x2xf32>
     %995 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%992, %202 : tensor<64xf32>, tensor<64xf32>) outs(%200 : tensor<64xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<64xf32>
     %996 = tensor.empty() : tensor<192x64x1x1xf32>
@@ -5417,11 +5407,11 @@ module {
     } -> tensor<192x64x1x1xf32>
     %999 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%994, %998 : tensor<2x64x2x2xf32>, tensor<192x64x1x1xf32>) outs(%187 : tensor<2x192x2x2xf32>) -> tensor<2x192x2x2xf32>
     %1000 = tensor.empty() : tensor<192x2x2x2xf32>
-    %transposed_532 = linalg.transpose ins(%196 : tensor<2x192x2x2xf32>) outs(%1000 : tensor<192x2x2x2xf32>) permutation = [1, 0, 2, 3] 
-    %transposed_533 = linalg.transpose ins(%994 : tensor<2x64x2x2xf32>) outs(%867 : tensor<64x2x2x2xf32>) permutation = [1, 0, 2, 3] 
-    %1001 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%transposed_532, %transposed_533 : tensor<192x2x2x2xf32>, tensor<64x2x2x2xf32>) outs(%997 : tensor<192x64x1x1xf32>) -> tensor<192x64x1x1xf32>
+    %transposed_522 = linalg.transpose ins(%196 : tensor<2x192x2x2xf32>) outs(%1000 : tensor<192x2x2x2xf32>) permutation = [1, 0, 2, 3] 
+    %transposed_523 = linalg.transpose ins(%994 : tensor<2x64x2x2xf32>) outs(%867 : tensor<64x2x2x2xf32>) permutation = [1, 0, 2, 3] 
+    %1001 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%transposed_522, %transposed_523 : tensor<192x2x2x2xf32>, tensor<64x2x2x2xf32>) outs(%997 : tensor<192x64x1x1xf32>) -> tensor<192x64x1x1xf32>
     %1002 = tensor.empty() : tensor<64x192x1x1xf32>
-    %transposed_534 = linalg.transpose ins(%1001 : tensor<192x64x1x1xf32>) outs(%1002 : tensor<64x192x1x1xf32>) permutation = [1, 0, 2, 3] 
+    %transposed_524 = linalg.transpose ins(%1001 : tensor<192x64x1x1xf32>) outs(%1002 : tensor<64x192x1x1xf32>) permutation = [1, 0, 2, 3] 
     %1003 = tensor.empty() : tensor<2x192x2x2xi1>
     %1004 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%194 : tensor<2x192x2x2xf32>) outs(%1003 : tensor<2x192x2x2xi1>) {
     ^bb0(%in: f32, %out: i1):
@@ -5436,30 +5426,30 @@ module {
       linalg.yield %1337 : i1
     } -> tensor<2x192x2x2xi1>
     %1006 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1004, %1005 : tensor<2x192x2x2xi1>, tensor<2x192x2x2xi1>) outs(%1003 : tensor<2x192x2x2xi1>) {
-    ^bb0(%in: i1, %in_737: i1, %out: i1):
-      %1336 = arith.ori %in, %in_737 : i1
+    ^bb0(%in: i1, %in_720: i1, %out: i1):
+      %1336 = arith.ori %in, %in_720 : i1
       linalg.yield %1336 : i1
     } -> tensor<2x192x2x2xi1>
     %1007 = linalg.generic {indexing_maps = [#map1, #map3, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1006, %cst_9, %999 : tensor<2x192x2x2xi1>, tensor<f32>, tensor<2x192x2x2xf32>) outs(%186 : tensor<2x192x2x2xf32>) {
-    ^bb0(%in: i1, %in_737: f32, %in_738: f32, %out: f32):
-      %1336 = arith.select %in, %in_737, %in_738 : f32
+    ^bb0(%in: i1, %in_720: f32, %in_721: f32, %out: f32):
+      %1336 = arith.select %in, %in_720, %in_721 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x192x2x2xf32>
-    %expanded_535 = tensor.expand_shape %arg215 [[0, 1, 2, 3]] output_shape [1, 192, 1, 1] : tensor<192xf32> into tensor<1x192x1x1xf32>
+    %expanded_525 = tensor.expand_shape %arg215 [[0, 1, 2, 3]] output_shape [1, 192, 1, 1] : tensor<192xf32> into tensor<1x192x1x1xf32>
     %1008 = linalg.fill ins(%cst : f32) outs(%125 : tensor<192xf32>) -> tensor<192xf32>
     %1009 = linalg.generic {indexing_maps = [#map1, #map11], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%1007 : tensor<2x192x2x2xf32>) outs(%1008 : tensor<192xf32>) {
     ^bb0(%in: f32, %out: f32):
       %1336 = arith.addf %in, %out : f32
       linalg.yield %1336 : f32
     } -> tensor<192xf32>
-    %1010 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%188, %expanded_535 : tensor<2x192x2x2xf32>, tensor<1x192x1x1xf32>) outs(%186 : tensor<2x192x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.subf %in, %in_737 : f32
+    %1010 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%188, %expanded_525 : tensor<2x192x2x2xf32>, tensor<1x192x1x1xf32>) outs(%186 : tensor<2x192x2x2xf32>) {
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.subf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x192x2x2xf32>
     %1011 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1007, %1010 : tensor<2x192x2x2xf32>, tensor<2x192x2x2xf32>) outs(%186 : tensor<2x192x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x192x2x2xf32>
     %1012 = linalg.generic {indexing_maps = [#map1, #map11], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%1011 : tensor<2x192x2x2xf32>) outs(%1008 : tensor<192xf32>) {
@@ -5468,64 +5458,63 @@ module {
       linalg.yield %1336 : f32
     } -> tensor<192xf32>
     %1013 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%190, %arg58 : tensor<192xf32>, tensor<192xf32>) outs(%125 : tensor<192xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<192xf32>
-    %expanded_536 = tensor.expand_shape %1013 [[0, 1, 2, 3]] output_shape [1, 192, 1, 1] : tensor<192xf32> into tensor<1x192x1x1xf32>
-    %1014 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1007, %expanded_536 : tensor<2x192x2x2xf32>, tensor<1x192x1x1xf32>) outs(%186 : tensor<2x192x2x2xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    %expanded_526 = tensor.expand_shape %1013 [[0, 1, 2, 3]] output_shape [1, 192, 1, 1] : tensor<192xf32> into tensor<1x192x1x1xf32>
+    %1014 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1007, %expanded_526 : tensor<2x192x2x2xf32>, tensor<1x192x1x1xf32>) outs(%186 : tensor<2x192x2x2xf32>) {
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x192x2x2xf32>
     %1015 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%1012, %190 : tensor<192xf32>, tensor<192xf32>) outs(%125 : tensor<192xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<192xf32>
-    %inserted_slice_537 = tensor.insert_slice %1014 into %cst_5[0, 0, 0, 0] [2, 192, 2, 2] [1, 1, 1, 2] : tensor<2x192x2x2xf32> into tensor<2x192x2x3xf32>
-    %inserted_slice_538 = tensor.insert_slice %inserted_slice_537 into %cst_4[0, 0, 0, 0] [2, 192, 2, 3] [1, 1, 2, 1] : tensor<2x192x2x3xf32> into tensor<2x192x3x3xf32>
-    %padded_539 = tensor.pad %inserted_slice_538 low[0, 0, 1, 1] high[0, 0, 2, 2] {
+    %inserted_slice_527 = tensor.insert_slice %1014 into %cst_5[0, 0, 0, 0] [2, 192, 2, 2] [1, 1, 1, 2] : tensor<2x192x2x2xf32> into tensor<2x192x2x3xf32>
+    %inserted_slice_528 = tensor.insert_slice %inserted_slice_527 into %cst_4[0, 0, 0, 0] [2, 192, 2, 3] [1, 1, 2, 1] : tensor<2x192x2x3xf32> into tensor<2x192x3x3xf32>
+    %padded_529 = tensor.pad %inserted_slice_528 low[0, 0, 1, 1] high[0, 0, 2, 2] {
     ^bb0(%arg316: index, %arg317: index, %arg318: index, %arg319: index):
       tensor.yield %cst : f32
     } : tensor<2x192x3x3xf32> to tensor<2x192x6x6xf32>
-    %expanded_540 = tensor.expand_shape %arg57 [[0], [1], [2, 3], [4]] output_shape [192, 1, 1, 3, 3] : tensor<192x1x3x3xf32> into tensor<192x1x1x3x3xf32>
-    %1016 = tensor.empty() : tensor<192x1x1x3x3xf32>
-    %transposed_541 = linalg.transpose ins(%expanded_540 : tensor<192x1x1x3x3xf32>) outs(%1016 : tensor<192x1x1x3x3xf32>) permutation = [0, 2, 1, 3, 4] 
-    %collapsed_542 = tensor.collapse_shape %transposed_541 [[0], [1], [2, 3], [4]] : tensor<192x1x1x3x3xf32> into tensor<192x1x3x3xf32>
-    %1017 = tensor.empty() : tensor<192x1x3x3xf32>
-    %1018 = linalg.fill ins(%cst : f32) outs(%1017 : tensor<192x1x3x3xf32>) -> tensor<192x1x3x3xf32>
-    %1019 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%collapsed_542 : tensor<192x1x3x3xf32>) outs(%1018 : tensor<192x1x3x3xf32>) {
+    %1016 = tensor.empty() : tensor<192x1x3x3xf32>
+    %1017 = linalg.fill ins(%cst : f32) outs(%1016 : tensor<192x1x3x3xf32>) -> tensor<192x1x3x3xf32>
+    %1018 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%arg57 : tensor<192x1x3x3xf32>) outs(%1017 : tensor<192x1x3x3xf32>) {
     ^bb0(%in: f32, %out: f32):
       %1336 = linalg.index 0 : index
       %1337 = linalg.index 2 : index
       %1338 = linalg.index 3 : index
       %1339 = arith.subi %c2, %1337 : index
       %1340 = arith.subi %c2, %1338 : index
-      %extracted = tensor.extract %collapsed_542[%1336, %c0, %1339, %1340] : tensor<192x1x3x3xf32>
+      %extracted = tensor.extract %arg57[%1336, %c0, %1339, %1340] : tensor<192x1x3x3xf32>
       linalg.yield %extracted : f32
     } -> tensor<192x1x3x3xf32>
-    %collapsed_543 = tensor.collapse_shape %1019 [[0, 1], [2], [3]] : tensor<192x1x3x3xf32> into tensor<192x3x3xf32>
-    %1020 = linalg.depthwise_conv_2d_nchw_chw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%padded_539, %collapsed_543 : tensor<2x192x6x6xf32>, tensor<192x3x3xf32>) outs(%123 : tensor<2x192x4x4xf32>) -> tensor<2x192x4x4xf32>
-    %expanded_544 = tensor.expand_shape %185 [[0], [1], [2, 3], [4]] output_shape [2, 192, 1, 4, 4] : tensor<2x192x4x4xf32> into tensor<2x192x1x4x4xf32>
+    %expanded_530 = tensor.expand_shape %1018 [[0], [1], [2, 3], [4]] output_shape [192, 1, 1, 3, 3] : tensor<192x1x3x3xf32> into tensor<192x1x1x3x3xf32>
+    %1019 = tensor.empty() : tensor<192x1x1x3x3xf32>
+    %transposed_531 = linalg.transpose ins(%expanded_530 : tensor<192x1x1x3x3xf32>) outs(%1019 : tensor<192x1x1x3x3xf32>) permutation = [0, 2, 1, 3, 4] 
+    %collapsed_532 = tensor.collapse_shape %transposed_531 [[0, 1], [2, 3], [4]] : tensor<192x1x1x3x3xf32> into tensor<192x3x3xf32>
+    %1020 = linalg.depthwise_conv_2d_nchw_chw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%padded_529, %collapsed_532 : tensor<2x192x6x6xf32>, tensor<192x3x3xf32>) outs(%123 : tensor<2x192x4x4xf32>) -> tensor<2x192x4x4xf32>
+    %expanded_533 = tensor.expand_shape %185 [[0], [1], [2, 3], [4]] output_shape [2, 192, 1, 4, 4] : tensor<2x192x4x4xf32> into tensor<2x192x1x4x4xf32>
     %1021 = tensor.empty() : tensor<1x192x2x4x4xf32>
-    %transposed_545 = linalg.transpose ins(%expanded_544 : tensor<2x192x1x4x4xf32>) outs(%1021 : tensor<1x192x2x4x4xf32>) permutation = [2, 1, 0, 3, 4] 
-    %collapsed_546 = tensor.collapse_shape %transposed_545 [[0], [1, 2], [3], [4]] : tensor<1x192x2x4x4xf32> into tensor<1x384x4x4xf32>
-    %transposed_547 = linalg.transpose ins(%1014 : tensor<2x192x2x2xf32>) outs(%1000 : tensor<192x2x2x2xf32>) permutation = [1, 0, 2, 3] 
-    %padded_548 = tensor.pad %collapsed_546 low[0, 0, 1, 1] high[0, 0, 1, 1] {
+    %transposed_534 = linalg.transpose ins(%expanded_533 : tensor<2x192x1x4x4xf32>) outs(%1021 : tensor<1x192x2x4x4xf32>) permutation = [2, 1, 0, 3, 4] 
+    %collapsed_535 = tensor.collapse_shape %transposed_534 [[0], [1, 2], [3], [4]] : tensor<1x192x2x4x4xf32> into tensor<1x384x4x4xf32>
+    %transposed_536 = linalg.transpose ins(%1014 : tensor<2x192x2x2xf32>) outs(%1000 : tensor<192x2x2x2xf32>) permutation = [1, 0, 2, 3] 
+    %padded_537 = tensor.pad %collapsed_535 low[0, 0, 1, 1] high[0, 0, 1, 1] {
     ^bb0(%arg316: index, %arg317: index, %arg318: index, %arg319: index):
       tensor.yield %cst : f32
     } : tensor<1x384x4x4xf32> to tensor<1x384x6x6xf32>
     %1022 = tensor.empty() : tensor<1x192x4x4xf32>
-    %expanded_549 = tensor.expand_shape %padded_548 [[0], [1, 2], [3], [4]] output_shape [1, 192, 2, 6, 6] : tensor<1x384x6x6xf32> into tensor<1x192x2x6x6xf32>
-    %expanded_550 = tensor.expand_shape %transposed_547 [[0, 1], [2], [3], [4]] output_shape [192, 1, 2, 2, 2] : tensor<192x2x2x2xf32> into tensor<192x1x2x2x2xf32>
-    %expanded_551 = tensor.expand_shape %1022 [[0], [1, 2], [3], [4]] output_shape [1, 192, 1, 4, 4] : tensor<1x192x4x4xf32> into tensor<1x192x1x4x4xf32>
-    %1023 = linalg.fill ins(%cst : f32) outs(%expanded_551 : tensor<1x192x1x4x4xf32>) -> tensor<1x192x1x4x4xf32>
-    %1024 = linalg.conv_2d_ngchw_gfchw {dilations = dense<2> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%expanded_549, %expanded_550 : tensor<1x192x2x6x6xf32>, tensor<192x1x2x2x2xf32>) outs(%1023 : tensor<1x192x1x4x4xf32>) -> tensor<1x192x1x4x4xf32>
-    %collapsed_552 = tensor.collapse_shape %1024 [[0], [1, 2], [3], [4]] : tensor<1x192x1x4x4xf32> into tensor<1x192x4x4xf32>
-    %extracted_slice_553 = tensor.extract_slice %collapsed_552[0, 0, 0, 0] [1, 192, 3, 4] [1, 1, 1, 1] : tensor<1x192x4x4xf32> to tensor<1x192x3x4xf32>
-    %extracted_slice_554 = tensor.extract_slice %extracted_slice_553[0, 0, 0, 0] [1, 192, 3, 3] [1, 1, 1, 1] : tensor<1x192x3x4xf32> to tensor<1x192x3x3xf32>
-    %transposed_555 = linalg.transpose ins(%extracted_slice_554 : tensor<1x192x3x3xf32>) outs(%1017 : tensor<192x1x3x3xf32>) permutation = [1, 0, 2, 3] 
+    %expanded_538 = tensor.expand_shape %padded_537 [[0], [1, 2], [3], [4]] output_shape [1, 192, 2, 6, 6] : tensor<1x384x6x6xf32> into tensor<1x192x2x6x6xf32>
+    %expanded_539 = tensor.expand_shape %transposed_536 [[0, 1], [2], [3], [4]] output_shape [192, 1, 2, 2, 2] : tensor<192x2x2x2xf32> into tensor<192x1x2x2x2xf32>
+    %expanded_540 = tensor.expand_shape %1022 [[0], [1, 2], [3], [4]] output_shape [1, 192, 1, 4, 4] : tensor<1x192x4x4xf32> into tensor<1x192x1x4x4xf32>
+    %1023 = linalg.fill ins(%cst : f32) outs(%expanded_540 : tensor<1x192x1x4x4xf32>) -> tensor<1x192x1x4x4xf32>
+    %1024 = linalg.conv_2d_ngchw_gfchw {dilations = dense<2> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%expanded_538, %expanded_539 : tensor<1x192x2x6x6xf32>, tensor<192x1x2x2x2xf32>) outs(%1023 : tensor<1x192x1x4x4xf32>) -> tensor<1x192x1x4x4xf32>
+    %collapsed_541 = tensor.collapse_shape %1024 [[0], [1, 2], [3], [4]] : tensor<1x192x1x4x4xf32> into tensor<1x192x4x4xf32>
+    %extracted_slice_542 = tensor.extract_slice %collapsed_541[0, 0, 0, 0] [1, 192, 3, 4] [1, 1, 1, 1] : tensor<1x192x4x4xf32> to tensor<1x192x3x4xf32>
+    %extracted_slice_543 = tensor.extract_slice %extracted_slice_542[0, 0, 0, 0] [1, 192, 3, 3] [1, 1, 1, 1] : tensor<1x192x3x4xf32> to tensor<1x192x3x3xf32>
+    %transposed_544 = linalg.transpose ins(%extracted_slice_543 : tensor<1x192x3x3xf32>) outs(%1016 : tensor<192x1x3x3xf32>) permutation = [1, 0, 2, 3] 
     %1025 = tensor.empty() : tensor<2x192x4x4xi1>
     %1026 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%183 : tensor<2x192x4x4xf32>) outs(%1025 : tensor<2x192x4x4xi1>) {
     ^bb0(%in: f32, %out: i1):
@@ -5540,29 +5529,29 @@ module {
       linalg.yield %1337 : i1
     } -> tensor<2x192x4x4xi1>
     %1028 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1026, %1027 : tensor<2x192x4x4xi1>, tensor<2x192x4x4xi1>) outs(%1025 : tensor<2x192x4x4xi1>) {
-    ^bb0(%in: i1, %in_737: i1, %out: i1):
-      %1336 = arith.ori %in, %in_737 : i1
+    ^bb0(%in: i1, %in_720: i1, %out: i1):
+      %1336 = arith.ori %in, %in_720 : i1
       linalg.yield %1336 : i1
     } -> tensor<2x192x4x4xi1>
     %1029 = linalg.generic {indexing_maps = [#map1, #map3, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1028, %cst_9, %1020 : tensor<2x192x4x4xi1>, tensor<f32>, tensor<2x192x4x4xf32>) outs(%122 : tensor<2x192x4x4xf32>) {
-    ^bb0(%in: i1, %in_737: f32, %in_738: f32, %out: f32):
-      %1336 = arith.select %in, %in_737, %in_738 : f32
+    ^bb0(%in: i1, %in_720: f32, %in_721: f32, %out: f32):
+      %1336 = arith.select %in, %in_720, %in_721 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x192x4x4xf32>
-    %expanded_556 = tensor.expand_shape %arg212 [[0, 1, 2, 3]] output_shape [1, 192, 1, 1] : tensor<192xf32> into tensor<1x192x1x1xf32>
+    %expanded_545 = tensor.expand_shape %arg212 [[0, 1, 2, 3]] output_shape [1, 192, 1, 1] : tensor<192xf32> into tensor<1x192x1x1xf32>
     %1030 = linalg.generic {indexing_maps = [#map1, #map11], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%1029 : tensor<2x192x4x4xf32>) outs(%1008 : tensor<192xf32>) {
     ^bb0(%in: f32, %out: f32):
       %1336 = arith.addf %in, %out : f32
       linalg.yield %1336 : f32
     } -> tensor<192xf32>
-    %1031 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%177, %expanded_556 : tensor<2x192x4x4xf32>, tensor<1x192x1x1xf32>) outs(%122 : tensor<2x192x4x4xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.subf %in, %in_737 : f32
+    %1031 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%177, %expanded_545 : tensor<2x192x4x4xf32>, tensor<1x192x1x1xf32>) outs(%122 : tensor<2x192x4x4xf32>) {
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.subf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x192x4x4xf32>
     %1032 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1029, %1031 : tensor<2x192x4x4xf32>, tensor<2x192x4x4xf32>) outs(%122 : tensor<2x192x4x4xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x192x4x4xf32>
     %1033 = linalg.generic {indexing_maps = [#map1, #map11], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%1032 : tensor<2x192x4x4xf32>) outs(%1008 : tensor<192xf32>) {
@@ -5571,19 +5560,19 @@ module {
       linalg.yield %1336 : f32
     } -> tensor<192xf32>
     %1034 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%179, %arg55 : tensor<192xf32>, tensor<192xf32>) outs(%125 : tensor<192xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<192xf32>
-    %expanded_557 = tensor.expand_shape %1034 [[0, 1, 2, 3]] output_shape [1, 192, 1, 1] : tensor<192xf32> into tensor<1x192x1x1xf32>
-    %1035 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1029, %expanded_557 : tensor<2x192x4x4xf32>, tensor<1x192x1x1xf32>) outs(%122 : tensor<2x192x4x4xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    %expanded_546 = tensor.expand_shape %1034 [[0, 1, 2, 3]] output_shape [1, 192, 1, 1] : tensor<192xf32> into tensor<1x192x1x1xf32>
+    %1035 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1029, %expanded_546 : tensor<2x192x4x4xf32>, tensor<1x192x1x1xf32>) outs(%122 : tensor<2x192x4x4xf32>) {
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x192x4x4xf32>
     %1036 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%1033, %179 : tensor<192xf32>, tensor<192xf32>) outs(%125 : tensor<192xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<192xf32>
     %1037 = tensor.empty() : tensor<32x192x1x1xf32>
@@ -5597,27 +5586,27 @@ module {
     } -> tensor<32x192x1x1xf32>
     %1040 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%1035, %1039 : tensor<2x192x4x4xf32>, tensor<32x192x1x1xf32>) outs(%114 : tensor<2x32x4x4xf32>) -> tensor<2x32x4x4xf32>
     %1041 = tensor.empty() : tensor<32x2x4x4xf32>
-    %transposed_558 = linalg.transpose ins(%176 : tensor<2x32x4x4xf32>) outs(%1041 : tensor<32x2x4x4xf32>) permutation = [1, 0, 2, 3] 
+    %transposed_547 = linalg.transpose ins(%176 : tensor<2x32x4x4xf32>) outs(%1041 : tensor<32x2x4x4xf32>) permutation = [1, 0, 2, 3] 
     %1042 = tensor.empty() : tensor<192x2x4x4xf32>
-    %transposed_559 = linalg.transpose ins(%1035 : tensor<2x192x4x4xf32>) outs(%1042 : tensor<192x2x4x4xf32>) permutation = [1, 0, 2, 3] 
-    %1043 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%transposed_558, %transposed_559 : tensor<32x2x4x4xf32>, tensor<192x2x4x4xf32>) outs(%1038 : tensor<32x192x1x1xf32>) -> tensor<32x192x1x1xf32>
+    %transposed_548 = linalg.transpose ins(%1035 : tensor<2x192x4x4xf32>) outs(%1042 : tensor<192x2x4x4xf32>) permutation = [1, 0, 2, 3] 
+    %1043 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%transposed_547, %transposed_548 : tensor<32x2x4x4xf32>, tensor<192x2x4x4xf32>) outs(%1038 : tensor<32x192x1x1xf32>) -> tensor<32x192x1x1xf32>
     %1044 = tensor.empty() : tensor<192x32x1x1xf32>
-    %transposed_560 = linalg.transpose ins(%1043 : tensor<32x192x1x1xf32>) outs(%1044 : tensor<192x32x1x1xf32>) permutation = [1, 0, 2, 3] 
-    %expanded_561 = tensor.expand_shape %arg209 [[0, 1, 2, 3]] output_shape [1, 32, 1, 1] : tensor<32xf32> into tensor<1x32x1x1xf32>
+    %transposed_549 = linalg.transpose ins(%1043 : tensor<32x192x1x1xf32>) outs(%1044 : tensor<192x32x1x1xf32>) permutation = [1, 0, 2, 3] 
+    %expanded_550 = tensor.expand_shape %arg209 [[0, 1, 2, 3]] output_shape [1, 32, 1, 1] : tensor<32xf32> into tensor<1x32x1x1xf32>
     %1045 = linalg.fill ins(%cst : f32) outs(%3 : tensor<32xf32>) -> tensor<32xf32>
     %1046 = linalg.generic {indexing_maps = [#map1, #map11], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%1040 : tensor<2x32x4x4xf32>) outs(%1045 : tensor<32xf32>) {
     ^bb0(%in: f32, %out: f32):
       %1336 = arith.addf %in, %out : f32
       linalg.yield %1336 : f32
     } -> tensor<32xf32>
-    %1047 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%169, %expanded_561 : tensor<2x32x4x4xf32>, tensor<1x32x1x1xf32>) outs(%113 : tensor<2x32x4x4xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.subf %in, %in_737 : f32
+    %1047 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%169, %expanded_550 : tensor<2x32x4x4xf32>, tensor<1x32x1x1xf32>) outs(%113 : tensor<2x32x4x4xf32>) {
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.subf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x32x4x4xf32>
     %1048 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1040, %1047 : tensor<2x32x4x4xf32>, tensor<2x32x4x4xf32>) outs(%113 : tensor<2x32x4x4xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x32x4x4xf32>
     %1049 = linalg.generic {indexing_maps = [#map1, #map11], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%1048 : tensor<2x32x4x4xf32>) outs(%1045 : tensor<32xf32>) {
@@ -5626,19 +5615,19 @@ module {
       linalg.yield %1336 : f32
     } -> tensor<32xf32>
     %1050 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%171, %arg52 : tensor<32xf32>, tensor<32xf32>) outs(%3 : tensor<32xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<32xf32>
-    %expanded_562 = tensor.expand_shape %1050 [[0, 1, 2, 3]] output_shape [1, 32, 1, 1] : tensor<32xf32> into tensor<1x32x1x1xf32>
-    %1051 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1040, %expanded_562 : tensor<2x32x4x4xf32>, tensor<1x32x1x1xf32>) outs(%113 : tensor<2x32x4x4xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    %expanded_551 = tensor.expand_shape %1050 [[0, 1, 2, 3]] output_shape [1, 32, 1, 1] : tensor<32xf32> into tensor<1x32x1x1xf32>
+    %1051 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1040, %expanded_551 : tensor<2x32x4x4xf32>, tensor<1x32x1x1xf32>) outs(%113 : tensor<2x32x4x4xf32>) {
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x32x4x4xf32>
     %1052 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%1049, %171 : tensor<32xf32>, tensor<32xf32>) outs(%3 : tensor<32xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<32xf32>
     %1053 = linalg.fill ins(%cst : f32) outs(%1044 : tensor<192x32x1x1xf32>) -> tensor<192x32x1x1xf32>
@@ -5650,10 +5639,10 @@ module {
       linalg.yield %extracted : f32
     } -> tensor<192x32x1x1xf32>
     %1055 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%1051, %1054 : tensor<2x32x4x4xf32>, tensor<192x32x1x1xf32>) outs(%123 : tensor<2x192x4x4xf32>) -> tensor<2x192x4x4xf32>
-    %transposed_563 = linalg.transpose ins(%168 : tensor<2x192x4x4xf32>) outs(%1042 : tensor<192x2x4x4xf32>) permutation = [1, 0, 2, 3] 
-    %transposed_564 = linalg.transpose ins(%1051 : tensor<2x32x4x4xf32>) outs(%1041 : tensor<32x2x4x4xf32>) permutation = [1, 0, 2, 3] 
-    %1056 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%transposed_563, %transposed_564 : tensor<192x2x4x4xf32>, tensor<32x2x4x4xf32>) outs(%1053 : tensor<192x32x1x1xf32>) -> tensor<192x32x1x1xf32>
-    %transposed_565 = linalg.transpose ins(%1056 : tensor<192x32x1x1xf32>) outs(%1037 : tensor<32x192x1x1xf32>) permutation = [1, 0, 2, 3] 
+    %transposed_552 = linalg.transpose ins(%168 : tensor<2x192x4x4xf32>) outs(%1042 : tensor<192x2x4x4xf32>) permutation = [1, 0, 2, 3] 
+    %transposed_553 = linalg.transpose ins(%1051 : tensor<2x32x4x4xf32>) outs(%1041 : tensor<32x2x4x4xf32>) permutation = [1, 0, 2, 3] 
+    %1056 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%transposed_552, %transposed_553 : tensor<192x2x4x4xf32>, tensor<32x2x4x4xf32>) outs(%1053 : tensor<192x32x1x1xf32>) -> tensor<192x32x1x1xf32>
+    %transposed_554 = linalg.transpose ins(%1056 : tensor<192x32x1x1xf32>) outs(%1037 : tensor<32x192x1x1xf32>) permutation = [1, 0, 2, 3] 
     %1057 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%166 : tensor<2x192x4x4xf32>) outs(%1025 : tensor<2x192x4x4xi1>) {
     ^bb0(%in: f32, %out: i1):
       %1336 = arith.extf %in : f32 to f64
@@ -5667,29 +5656,29 @@ module {
       linalg.yield %1337 : i1
     } -> tensor<2x192x4x4xi1>
     %1059 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1057, %1058 : tensor<2x192x4x4xi1>, tensor<2x192x4x4xi1>) outs(%1025 : tensor<2x192x4x4xi1>) {
-    ^bb0(%in: i1, %in_737: i1, %out: i1):
-      %1336 = arith.ori %in, %in_737 : i1
+    ^bb0(%in: i1, %in_720: i1, %out: i1):
+      %1336 = arith.ori %in, %in_720 : i1
       linalg.yield %1336 : i1
     } -> tensor<2x192x4x4xi1>
     %1060 = linalg.generic {indexing_maps = [#map1, #map3, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1059, %cst_9, %1055 : tensor<2x192x4x4xi1>, tensor<f32>, tensor<2x192x4x4xf32>) outs(%122 : tensor<2x192x4x4xf32>) {
-    ^bb0(%in: i1, %in_737: f32, %in_738: f32, %out: f32):
-      %1336 = arith.select %in, %in_737, %in_738 : f32
+    ^bb0(%in: i1, %in_720: f32, %in_721: f32, %out: f32):
+      %1336 = arith.select %in, %in_720, %in_721 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x192x4x4xf32>
-    %expanded_566 = tensor.expand_shape %arg206 [[0, 1, 2, 3]] output_shape [1, 192, 1, 1] : tensor<192xf32> into tensor<1x192x1x1xf32>
+    %expanded_555 = tensor.expand_shape %arg206 [[0, 1, 2, 3]] output_shape [1, 192, 1, 1] : tensor<192xf32> into tensor<1x192x1x1xf32>
     %1061 = linalg.generic {indexing_maps = [#map1, #map11], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%1060 : tensor<2x192x4x4xf32>) outs(%1008 : tensor<192xf32>) {
     ^bb0(%in: f32, %out: f32):
       %1336 = arith.addf %in, %out : f32
       linalg.yield %1336 : f32
     } -> tensor<192xf32>
-    %1062 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%160, %expanded_566 : tensor<2x192x4x4xf32>, tensor<1x192x1x1xf32>) outs(%122 : tensor<2x192x4x4xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.subf %in, %in_737 : f32
+    %1062 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%160, %expanded_555 : tensor<2x192x4x4xf32>, tensor<1x192x1x1xf32>) outs(%122 : tensor<2x192x4x4xf32>) {
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.subf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x192x4x4xf32>
     %1063 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1060, %1062 : tensor<2x192x4x4xf32>, tensor<2x192x4x4xf32>) outs(%122 : tensor<2x192x4x4xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x192x4x4xf32>
     %1064 = linalg.generic {indexing_maps = [#map1, #map11], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%1063 : tensor<2x192x4x4xf32>) outs(%1008 : tensor<192xf32>) {
@@ -5698,56 +5687,55 @@ module {
       linalg.yield %1336 : f32
     } -> tensor<192xf32>
     %1065 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%162, %arg49 : tensor<192xf32>, tensor<192xf32>) outs(%125 : tensor<192xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<192xf32>
-    %expanded_567 = tensor.expand_shape %1065 [[0, 1, 2, 3]] output_shape [1, 192, 1, 1] : tensor<192xf32> into tensor<1x192x1x1xf32>
-    %1066 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1060, %expanded_567 : tensor<2x192x4x4xf32>, tensor<1x192x1x1xf32>) outs(%122 : tensor<2x192x4x4xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    %expanded_556 = tensor.expand_shape %1065 [[0, 1, 2, 3]] output_shape [1, 192, 1, 1] : tensor<192xf32> into tensor<1x192x1x1xf32>
+    %1066 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1060, %expanded_556 : tensor<2x192x4x4xf32>, tensor<1x192x1x1xf32>) outs(%122 : tensor<2x192x4x4xf32>) {
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x192x4x4xf32>
     %1067 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%1064, %162 : tensor<192xf32>, tensor<192xf32>) outs(%125 : tensor<192xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<192xf32>
-    %padded_568 = tensor.pad %1066 low[0, 0, 1, 1] high[0, 0, 1, 1] {
+    %padded_557 = tensor.pad %1066 low[0, 0, 1, 1] high[0, 0, 1, 1] {
     ^bb0(%arg316: index, %arg317: index, %arg318: index, %arg319: index):
       tensor.yield %cst : f32
     } : tensor<2x192x4x4xf32> to tensor<2x192x6x6xf32>
-    %expanded_569 = tensor.expand_shape %arg48 [[0], [1], [2, 3], [4]] output_shape [192, 1, 1, 3, 3] : tensor<192x1x3x3xf32> into tensor<192x1x1x3x3xf32>
-    %transposed_570 = linalg.transpose ins(%expanded_569 : tensor<192x1x1x3x3xf32>) outs(%1016 : tensor<192x1x1x3x3xf32>) permutation = [0, 2, 1, 3, 4] 
-    %collapsed_571 = tensor.collapse_shape %transposed_570 [[0], [1], [2, 3], [4]] : tensor<192x1x1x3x3xf32> into tensor<192x1x3x3xf32>
-    %1068 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%collapsed_571 : tensor<192x1x3x3xf32>) outs(%1018 : tensor<192x1x3x3xf32>) {
+    %1068 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%arg48 : tensor<192x1x3x3xf32>) outs(%1017 : tensor<192x1x3x3xf32>) {
     ^bb0(%in: f32, %out: f32):
       %1336 = linalg.index 0 : index
       %1337 = linalg.index 2 : index
       %1338 = linalg.index 3 : index
       %1339 = arith.subi %c2, %1337 : index
       %1340 = arith.subi %c2, %1338 : index
-      %extracted = tensor.extract %collapsed_571[%1336, %c0, %1339, %1340] : tensor<192x1x3x3xf32>
+      %extracted = tensor.extract %arg48[%1336, %c0, %1339, %1340] : tensor<192x1x3x3xf32>
       linalg.yield %extracted : f32
     } -> tensor<192x1x3x3xf32>
-    %collapsed_572 = tensor.collapse_shape %1068 [[0, 1], [2], [3]] : tensor<192x1x3x3xf32> into tensor<192x3x3xf32>
-    %1069 = linalg.depthwise_conv_2d_nchw_chw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%padded_568, %collapsed_572 : tensor<2x192x6x6xf32>, tensor<192x3x3xf32>) outs(%123 : tensor<2x192x4x4xf32>) -> tensor<2x192x4x4xf32>
-    %expanded_573 = tensor.expand_shape %159 [[0], [1], [2, 3], [4]] output_shape [2, 192, 1, 4, 4] : tensor<2x192x4x4xf32> into tensor<2x192x1x4x4xf32>
-    %transposed_574 = linalg.transpose ins(%expanded_573 : tensor<2x192x1x4x4xf32>) outs(%1021 : tensor<1x192x2x4x4xf32>) permutation = [2, 1, 0, 3, 4] 
-    %collapsed_575 = tensor.collapse_shape %transposed_574 [[0], [1, 2], [3], [4]] : tensor<1x192x2x4x4xf32> into tensor<1x384x4x4xf32>
-    %transposed_576 = linalg.transpose ins(%1066 : tensor<2x192x4x4xf32>) outs(%1042 : tensor<192x2x4x4xf32>) permutation = [1, 0, 2, 3] 
-    %padded_577 = tensor.pad %collapsed_575 low[0, 0, 1, 1] high[0, 0, 1, 1] {
+    %expanded_558 = tensor.expand_shape %1068 [[0], [1], [2, 3], [4]] output_shape [192, 1, 1, 3, 3] : tensor<192x1x3x3xf32> into tensor<192x1x1x3x3xf32>
+    %transposed_559 = linalg.transpose ins(%expanded_558 : tensor<192x1x1x3x3xf32>) outs(%1019 : tensor<192x1x1x3x3xf32>) permutation = [0, 2, 1, 3, 4] 
+    %collapsed_560 = tensor.collapse_shape %transposed_559 [[0, 1], [2, 3], [4]] : tensor<192x1x1x3x3xf32> into tensor<192x3x3xf32>
+    %1069 = linalg.depthwise_conv_2d_nchw_chw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%padded_557, %collapsed_560 : tensor<2x192x6x6xf32>, tensor<192x3x3xf32>) outs(%123 : tensor<2x192x4x4xf32>) -> tensor<2x192x4x4xf32>
+    %expanded_561 = tensor.expand_shape %159 [[0], [1], [2, 3], [4]] output_shape [2, 192, 1, 4, 4] : tensor<2x192x4x4xf32> into tensor<2x192x1x4x4xf32>
+    %transposed_562 = linalg.transpose ins(%expanded_561 : tensor<2x192x1x4x4xf32>) outs(%1021 : tensor<1x192x2x4x4xf32>) permutation = [2, 1, 0, 3, 4] 
+    %collapsed_563 = tensor.collapse_shape %transposed_562 [[0], [1, 2], [3], [4]] : tensor<1x192x2x4x4xf32> into tensor<1x384x4x4xf32>
+    %transposed_564 = linalg.transpose ins(%1066 : tensor<2x192x4x4xf32>) outs(%1042 : tensor<192x2x4x4xf32>) permutation = [1, 0, 2, 3] 
+    %padded_565 = tensor.pad %collapsed_563 low[0, 0, 1, 1] high[0, 0, 1, 1] {
     ^bb0(%arg316: index, %arg317: index, %arg318: index, %arg319: index):
       tensor.yield %cst : f32
     } : tensor<1x384x4x4xf32> to tensor<1x384x6x6xf32>
     %1070 = tensor.empty() : tensor<1x192x3x3xf32>
-    %expanded_578 = tensor.expand_shape %padded_577 [[0], [1, 2], [3], [4]] output_shape [1, 192, 2, 6, 6] : tensor<1x384x6x6xf32> into tensor<1x192x2x6x6xf32>
-    %expanded_579 = tensor.expand_shape %transposed_576 [[0, 1], [2], [3], [4]] output_shape [192, 1, 2, 4, 4] : tensor<192x2x4x4xf32> into tensor<192x1x2x4x4xf32>
-    %expanded_580 = tensor.expand_shape %1070 [[0], [1, 2], [3], [4]] output_shape [1, 192, 1, 3, 3] : tensor<1x192x3x3xf32> into tensor<1x192x1x3x3xf32>
-    %1071 = linalg.fill ins(%cst : f32) outs(%expanded_580 : tensor<1x192x1x3x3xf32>) -> tensor<1x192x1x3x3xf32>
-    %1072 = linalg.conv_2d_ngchw_gfchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%expanded_578, %expanded_579 : tensor<1x192x2x6x6xf32>, tensor<192x1x2x4x4xf32>) outs(%1071 : tensor<1x192x1x3x3xf32>) -> tensor<1x192x1x3x3xf32>
-    %collapsed_581 = tensor.collapse_shape %1072 [[0], [1, 2], [3], [4]] : tensor<1x192x1x3x3xf32> into tensor<1x192x3x3xf32>
-    %transposed_582 = linalg.transpose ins(%collapsed_581 : tensor<1x192x3x3xf32>) outs(%1017 : tensor<192x1x3x3xf32>) permutation = [1, 0, 2, 3] 
+    %expanded_566 = tensor.expand_shape %padded_565 [[0], [1, 2], [3], [4]] output_shape [1, 192, 2, 6, 6] : tensor<1x384x6x6xf32> into tensor<1x192x2x6x6xf32>
+    %expanded_567 = tensor.expand_shape %transposed_564 [[0, 1], [2], [3], [4]] output_shape [192, 1, 2, 4, 4] : tensor<192x2x4x4xf32> into tensor<192x1x2x4x4xf32>
+    %expanded_568 = tensor.expand_shape %1070 [[0], [1, 2], [3], [4]] output_shape [1, 192, 1, 3, 3] : tensor<1x192x3x3xf32> into tensor<1x192x1x3x3xf32>
+    %1071 = linalg.fill ins(%cst : f32) outs(%expanded_568 : tensor<1x192x1x3x3xf32>) -> tensor<1x192x1x3x3xf32>
+    %1072 = linalg.conv_2d_ngchw_gfchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%expanded_566, %expanded_567 : tensor<1x192x2x6x6xf32>, tensor<192x1x2x4x4xf32>) outs(%1071 : tensor<1x192x1x3x3xf32>) -> tensor<1x192x1x3x3xf32>
+    %collapsed_569 = tensor.collapse_shape %1072 [[0], [1, 2], [3], [4]] : tensor<1x192x1x3x3xf32> into tensor<1x192x3x3xf32>
+    %transposed_570 = linalg.transpose ins(%collapsed_569 : tensor<1x192x3x3xf32>) outs(%1016 : tensor<192x1x3x3xf32>) permutation = [1, 0, 2, 3] 
     %1073 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%157 : tensor<2x192x4x4xf32>) outs(%1025 : tensor<2x192x4x4xi1>) {
     ^bb0(%in: f32, %out: i1):
       %1336 = arith.extf %in : f32 to f64
@@ -5761,29 +5749,29 @@ module {
       linalg.yield %1337 : i1
     } -> tensor<2x192x4x4xi1>
     %1075 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1073, %1074 : tensor<2x192x4x4xi1>, tensor<2x192x4x4xi1>) outs(%1025 : tensor<2x192x4x4xi1>) {
-    ^bb0(%in: i1, %in_737: i1, %out: i1):
-      %1336 = arith.ori %in, %in_737 : i1
+    ^bb0(%in: i1, %in_720: i1, %out: i1):
+      %1336 = arith.ori %in, %in_720 : i1
       linalg.yield %1336 : i1
     } -> tensor<2x192x4x4xi1>
     %1076 = linalg.generic {indexing_maps = [#map1, #map3, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1075, %cst_9, %1069 : tensor<2x192x4x4xi1>, tensor<f32>, tensor<2x192x4x4xf32>) outs(%122 : tensor<2x192x4x4xf32>) {
-    ^bb0(%in: i1, %in_737: f32, %in_738: f32, %out: f32):
-      %1336 = arith.select %in, %in_737, %in_738 : f32
+    ^bb0(%in: i1, %in_720: f32, %in_721: f32, %out: f32):
+      %1336 = arith.select %in, %in_720, %in_721 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x192x4x4xf32>
-    %expanded_583 = tensor.expand_shape %arg203 [[0, 1, 2, 3]] output_shape [1, 192, 1, 1] : tensor<192xf32> into tensor<1x192x1x1xf32>
+    %expanded_571 = tensor.expand_shape %arg203 [[0, 1, 2, 3]] output_shape [1, 192, 1, 1] : tensor<192xf32> into tensor<1x192x1x1xf32>
     %1077 = linalg.generic {indexing_maps = [#map1, #map11], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%1076 : tensor<2x192x4x4xf32>) outs(%1008 : tensor<192xf32>) {
     ^bb0(%in: f32, %out: f32):
       %1336 = arith.addf %in, %out : f32
       linalg.yield %1336 : f32
     } -> tensor<192xf32>
-    %1078 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%151, %expanded_583 : tensor<2x192x4x4xf32>, tensor<1x192x1x1xf32>) outs(%122 : tensor<2x192x4x4xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.subf %in, %in_737 : f32
+    %1078 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%151, %expanded_571 : tensor<2x192x4x4xf32>, tensor<1x192x1x1xf32>) outs(%122 : tensor<2x192x4x4xf32>) {
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.subf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x192x4x4xf32>
     %1079 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1076, %1078 : tensor<2x192x4x4xf32>, tensor<2x192x4x4xf32>) outs(%122 : tensor<2x192x4x4xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x192x4x4xf32>
     %1080 = linalg.generic {indexing_maps = [#map1, #map11], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%1079 : tensor<2x192x4x4xf32>) outs(%1008 : tensor<192xf32>) {
@@ -5792,19 +5780,19 @@ module {
       linalg.yield %1336 : f32
     } -> tensor<192xf32>
     %1081 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%153, %arg46 : tensor<192xf32>, tensor<192xf32>) outs(%125 : tensor<192xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<192xf32>
-    %expanded_584 = tensor.expand_shape %1081 [[0, 1, 2, 3]] output_shape [1, 192, 1, 1] : tensor<192xf32> into tensor<1x192x1x1xf32>
-    %1082 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1076, %expanded_584 : tensor<2x192x4x4xf32>, tensor<1x192x1x1xf32>) outs(%122 : tensor<2x192x4x4xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    %expanded_572 = tensor.expand_shape %1081 [[0, 1, 2, 3]] output_shape [1, 192, 1, 1] : tensor<192xf32> into tensor<1x192x1x1xf32>
+    %1082 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1076, %expanded_572 : tensor<2x192x4x4xf32>, tensor<1x192x1x1xf32>) outs(%122 : tensor<2x192x4x4xf32>) {
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x192x4x4xf32>
     %1083 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%1080, %153 : tensor<192xf32>, tensor<192xf32>) outs(%125 : tensor<192xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<192xf32>
     %1084 = linalg.generic {indexing_maps = [#map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%1038 : tensor<32x192x1x1xf32>) {
@@ -5815,29 +5803,29 @@ module {
       linalg.yield %extracted : f32
     } -> tensor<32x192x1x1xf32>
     %1085 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%1082, %1084 : tensor<2x192x4x4xf32>, tensor<32x192x1x1xf32>) outs(%114 : tensor<2x32x4x4xf32>) -> tensor<2x32x4x4xf32>
-    %transposed_585 = linalg.transpose ins(%150 : tensor<2x32x4x4xf32>) outs(%1041 : tensor<32x2x4x4xf32>) permutation = [1, 0, 2, 3] 
-    %transposed_586 = linalg.transpose ins(%1082 : tensor<2x192x4x4xf32>) outs(%1042 : tensor<192x2x4x4xf32>) permutation = [1, 0, 2, 3] 
-    %1086 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%transposed_585, %transposed_586 : tensor<32x2x4x4xf32>, tensor<192x2x4x4xf32>) outs(%1038 : tensor<32x192x1x1xf32>) -> tensor<32x192x1x1xf32>
-    %transposed_587 = linalg.transpose ins(%1086 : tensor<32x192x1x1xf32>) outs(%1044 : tensor<192x32x1x1xf32>) permutation = [1, 0, 2, 3] 
+    %transposed_573 = linalg.transpose ins(%150 : tensor<2x32x4x4xf32>) outs(%1041 : tensor<32x2x4x4xf32>) permutation = [1, 0, 2, 3] 
+    %transposed_574 = linalg.transpose ins(%1082 : tensor<2x192x4x4xf32>) outs(%1042 : tensor<192x2x4x4xf32>) permutation = [1, 0, 2, 3] 
+    %1086 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%transposed_573, %transposed_574 : tensor<32x2x4x4xf32>, tensor<192x2x4x4xf32>) outs(%1038 : tensor<32x192x1x1xf32>) -> tensor<32x192x1x1xf32>
+    %transposed_575 = linalg.transpose ins(%1086 : tensor<32x192x1x1xf32>) outs(%1044 : tensor<192x32x1x1xf32>) permutation = [1, 0, 2, 3] 
     %1087 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1040, %1085 : tensor<2x32x4x4xf32>, tensor<2x32x4x4xf32>) outs(%113 : tensor<2x32x4x4xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.addf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.addf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x32x4x4xf32>
-    %expanded_588 = tensor.expand_shape %arg200 [[0, 1, 2, 3]] output_shape [1, 32, 1, 1] : tensor<32xf32> into tensor<1x32x1x1xf32>
+    %expanded_576 = tensor.expand_shape %arg200 [[0, 1, 2, 3]] output_shape [1, 32, 1, 1] : tensor<32xf32> into tensor<1x32x1x1xf32>
     %1088 = linalg.generic {indexing_maps = [#map1, #map11], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%1087 : tensor<2x32x4x4xf32>) outs(%1045 : tensor<32xf32>) {
     ^bb0(%in: f32, %out: f32):
       %1336 = arith.addf %in, %out : f32
       linalg.yield %1336 : f32
     } -> tensor<32xf32>
-    %1089 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%143, %expanded_588 : tensor<2x32x4x4xf32>, tensor<1x32x1x1xf32>) outs(%113 : tensor<2x32x4x4xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.subf %in, %in_737 : f32
+    %1089 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%143, %expanded_576 : tensor<2x32x4x4xf32>, tensor<1x32x1x1xf32>) outs(%113 : tensor<2x32x4x4xf32>) {
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.subf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x32x4x4xf32>
     %1090 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1087, %1089 : tensor<2x32x4x4xf32>, tensor<2x32x4x4xf32>) outs(%113 : tensor<2x32x4x4xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x32x4x4xf32>
     %1091 = linalg.generic {indexing_maps = [#map1, #map11], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%1090 : tensor<2x32x4x4xf32>) outs(%1045 : tensor<32xf32>) {
@@ -5846,19 +5834,19 @@ module {
       linalg.yield %1336 : f32
     } -> tensor<32xf32>
     %1092 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%145, %arg43 : tensor<32xf32>, tensor<32xf32>) outs(%3 : tensor<32xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<32xf32>
-    %expanded_589 = tensor.expand_shape %1092 [[0, 1, 2, 3]] output_shape [1, 32, 1, 1] : tensor<32xf32> into tensor<1x32x1x1xf32>
-    %1093 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1087, %expanded_589 : tensor<2x32x4x4xf32>, tensor<1x32x1x1xf32>) outs(%113 : tensor<2x32x4x4xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    %expanded_577 = tensor.expand_shape %1092 [[0, 1, 2, 3]] output_shape [1, 32, 1, 1] : tensor<32xf32> into tensor<1x32x1x1xf32>
+    %1093 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1087, %expanded_577 : tensor<2x32x4x4xf32>, tensor<1x32x1x1xf32>) outs(%113 : tensor<2x32x4x4xf32>) {
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x32x4x4xf32>
     %1094 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%1091, %145 : tensor<32xf32>, tensor<32xf32>) outs(%3 : tensor<32xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<32xf32>
     %1095 = linalg.generic {indexing_maps = [#map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%1053 : tensor<192x32x1x1xf32>) {
@@ -5869,10 +5857,10 @@ module {
       linalg.yield %extracted : f32
     } -> tensor<192x32x1x1xf32>
     %1096 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%1093, %1095 : tensor<2x32x4x4xf32>, tensor<192x32x1x1xf32>) outs(%123 : tensor<2x192x4x4xf32>) -> tensor<2x192x4x4xf32>
-    %transposed_590 = linalg.transpose ins(%142 : tensor<2x192x4x4xf32>) outs(%1042 : tensor<192x2x4x4xf32>) permutation = [1, 0, 2, 3] 
-    %transposed_591 = linalg.transpose ins(%1093 : tensor<2x32x4x4xf32>) outs(%1041 : tensor<32x2x4x4xf32>) permutation = [1, 0, 2, 3] 
-    %1097 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%transposed_590, %transposed_591 : tensor<192x2x4x4xf32>, tensor<32x2x4x4xf32>) outs(%1053 : tensor<192x32x1x1xf32>) -> tensor<192x32x1x1xf32>
-    %transposed_592 = linalg.transpose ins(%1097 : tensor<192x32x1x1xf32>) outs(%1037 : tensor<32x192x1x1xf32>) permutation = [1, 0, 2, 3] 
+    %transposed_578 = linalg.transpose ins(%142 : tensor<2x192x4x4xf32>) outs(%1042 : tensor<192x2x4x4xf32>) permutation = [1, 0, 2, 3] 
+    %transposed_579 = linalg.transpose ins(%1093 : tensor<2x32x4x4xf32>) outs(%1041 : tensor<32x2x4x4xf32>) permutation = [1, 0, 2, 3] 
+    %1097 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%transposed_578, %transposed_579 : tensor<192x2x4x4xf32>, tensor<32x2x4x4xf32>) outs(%1053 : tensor<192x32x1x1xf32>) -> tensor<192x32x1x1xf32>
+    %transposed_580 = linalg.transpose ins(%1097 : tensor<192x32x1x1xf32>) outs(%1037 : tensor<32x192x1x1xf32>) permutation = [1, 0, 2, 3] 
     %1098 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%140 : tensor<2x192x4x4xf32>) outs(%1025 : tensor<2x192x4x4xi1>) {
     ^bb0(%in: f32, %out: i1):
       %1336 = arith.extf %in : f32 to f64
@@ -5886,29 +5874,29 @@ module {
       linalg.yield %1337 : i1
     } -> tensor<2x192x4x4xi1>
     %1100 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1098, %1099 : tensor<2x192x4x4xi1>, tensor<2x192x4x4xi1>) outs(%1025 : tensor<2x192x4x4xi1>) {
-    ^bb0(%in: i1, %in_737: i1, %out: i1):
-      %1336 = arith.ori %in, %in_737 : i1
+    ^bb0(%in: i1, %in_720: i1, %out: i1):
+      %1336 = arith.ori %in, %in_720 : i1
       linalg.yield %1336 : i1
     } -> tensor<2x192x4x4xi1>
     %1101 = linalg.generic {indexing_maps = [#map1, #map3, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1100, %cst_9, %1096 : tensor<2x192x4x4xi1>, tensor<f32>, tensor<2x192x4x4xf32>) outs(%122 : tensor<2x192x4x4xf32>) {
-    ^bb0(%in: i1, %in_737: f32, %in_738: f32, %out: f32):
-      %1336 = arith.select %in, %in_737, %in_738 : f32
+    ^bb0(%in: i1, %in_720: f32, %in_721: f32, %out: f32):
+      %1336 = arith.select %in, %in_720, %in_721 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x192x4x4xf32>
-    %expanded_593 = tensor.expand_shape %arg197 [[0, 1, 2, 3]] output_shape [1, 192, 1, 1] : tensor<192xf32> into tensor<1x192x1x1xf32>
+    %expanded_581 = tensor.expand_shape %arg197 [[0, 1, 2, 3]] output_shape [1, 192, 1, 1] : tensor<192xf32> into tensor<1x192x1x1xf32>
     %1102 = linalg.generic {indexing_maps = [#map1, #map11], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%1101 : tensor<2x192x4x4xf32>) outs(%1008 : tensor<192xf32>) {
     ^bb0(%in: f32, %out: f32):
       %1336 = arith.addf %in, %out : f32
       linalg.yield %1336 : f32
     } -> tensor<192xf32>
-    %1103 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%134, %expanded_593 : tensor<2x192x4x4xf32>, tensor<1x192x1x1xf32>) outs(%122 : tensor<2x192x4x4xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.subf %in, %in_737 : f32
+    %1103 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%134, %expanded_581 : tensor<2x192x4x4xf32>, tensor<1x192x1x1xf32>) outs(%122 : tensor<2x192x4x4xf32>) {
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.subf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x192x4x4xf32>
     %1104 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1101, %1103 : tensor<2x192x4x4xf32>, tensor<2x192x4x4xf32>) outs(%122 : tensor<2x192x4x4xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x192x4x4xf32>
     %1105 = linalg.generic {indexing_maps = [#map1, #map11], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%1104 : tensor<2x192x4x4xf32>) outs(%1008 : tensor<192xf32>) {
@@ -5917,53 +5905,52 @@ module {
       linalg.yield %1336 : f32
     } -> tensor<192xf32>
     %1106 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%136, %arg40 : tensor<192xf32>, tensor<192xf32>) outs(%125 : tensor<192xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<192xf32>
-    %expanded_594 = tensor.expand_shape %1106 [[0, 1, 2, 3]] output_shape [1, 192, 1, 1] : tensor<192xf32> into tensor<1x192x1x1xf32>
-    %1107 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1101, %expanded_594 : tensor<2x192x4x4xf32>, tensor<1x192x1x1xf32>) outs(%122 : tensor<2x192x4x4xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    %expanded_582 = tensor.expand_shape %1106 [[0, 1, 2, 3]] output_shape [1, 192, 1, 1] : tensor<192xf32> into tensor<1x192x1x1xf32>
+    %1107 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1101, %expanded_582 : tensor<2x192x4x4xf32>, tensor<1x192x1x1xf32>) outs(%122 : tensor<2x192x4x4xf32>) {
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x192x4x4xf32>
     %1108 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%1105, %136 : tensor<192xf32>, tensor<192xf32>) outs(%125 : tensor<192xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<192xf32>
-    %padded_595 = tensor.pad %1107 low[0, 0, 1, 1] high[0, 0, 1, 1] {
+    %padded_583 = tensor.pad %1107 low[0, 0, 1, 1] high[0, 0, 1, 1] {
     ^bb0(%arg316: index, %arg317: index, %arg318: index, %arg319: index):
       tensor.yield %cst : f32
     } : tensor<2x192x4x4xf32> to tensor<2x192x6x6xf32>
-    %expanded_596 = tensor.expand_shape %arg39 [[0], [1], [2, 3], [4]] output_shape [192, 1, 1, 3, 3] : tensor<192x1x3x3xf32> into tensor<192x1x1x3x3xf32>
-    %transposed_597 = linalg.transpose ins(%expanded_596 : tensor<192x1x1x3x3xf32>) outs(%1016 : tensor<192x1x1x3x3xf32>) permutation = [0, 2, 1, 3, 4] 
-    %collapsed_598 = tensor.collapse_shape %transposed_597 [[0], [1], [2, 3], [4]] : tensor<192x1x1x3x3xf32> into tensor<192x1x3x3xf32>
-    %1109 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%collapsed_598 : tensor<192x1x3x3xf32>) outs(%1018 : tensor<192x1x3x3xf32>) {
+    %1109 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%arg39 : tensor<192x1x3x3xf32>) outs(%1017 : tensor<192x1x3x3xf32>) {
     ^bb0(%in: f32, %out: f32):
       %1336 = linalg.index 0 : index
       %1337 = linalg.index 2 : index
       %1338 = linalg.index 3 : index
       %1339 = arith.subi %c2, %1337 : index
       %1340 = arith.subi %c2, %1338 : index
-      %extracted = tensor.extract %collapsed_598[%1336, %c0, %1339, %1340] : tensor<192x1x3x3xf32>
+      %extracted = tensor.extract %arg39[%1336, %c0, %1339, %1340] : tensor<192x1x3x3xf32>
       linalg.yield %extracted : f32
     } -> tensor<192x1x3x3xf32>
-    %collapsed_599 = tensor.collapse_shape %1109 [[0, 1], [2], [3]] : tensor<192x1x3x3xf32> into tensor<192x3x3xf32>
-    %1110 = linalg.depthwise_conv_2d_nchw_chw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%padded_595, %collapsed_599 : tensor<2x192x6x6xf32>, tensor<192x3x3xf32>) outs(%123 : tensor<2x192x4x4xf32>) -> tensor<2x192x4x4xf32>
-    %expanded_600 = tensor.expand_shape %133 [[0], [1], [2, 3], [4]] output_shape [2, 192, 1, 4, 4] : tensor<2x192x4x4xf32> into tensor<2x192x1x4x4xf32>
-    %transposed_601 = linalg.transpose ins(%expanded_600 : tensor<2x192x1x4x4xf32>) outs(%1021 : tensor<1x192x2x4x4xf32>) permutation = [2, 1, 0, 3, 4] 
-    %collapsed_602 = tensor.collapse_shape %transposed_601 [[0], [1, 2], [3], [4]] : tensor<1x192x2x4x4xf32> into tensor<1x384x4x4xf32>
-    %transposed_603 = linalg.transpose ins(%1107 : tensor<2x192x4x4xf32>) outs(%1042 : tensor<192x2x4x4xf32>) permutation = [1, 0, 2, 3] 
-    %padded_604 = tensor.pad %collapsed_602 low[0, 0, 1, 1] high[0, 0, 1, 1] {
+    %expanded_584 = tensor.expand_shape %1109 [[0], [1], [2, 3], [4]] output_shape [192, 1, 1, 3, 3] : tensor<192x1x3x3xf32> into tensor<192x1x1x3x3xf32>
+    %transposed_585 = linalg.transpose ins(%expanded_584 : tensor<192x1x1x3x3xf32>) outs(%1019 : tensor<192x1x1x3x3xf32>) permutation = [0, 2, 1, 3, 4] 
+    %collapsed_586 = tensor.collapse_shape %transposed_585 [[0, 1], [2, 3], [4]] : tensor<192x1x1x3x3xf32> into tensor<192x3x3xf32>
+    %1110 = linalg.depthwise_conv_2d_nchw_chw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%padded_583, %collapsed_586 : tensor<2x192x6x6xf32>, tensor<192x3x3xf32>) outs(%123 : tensor<2x192x4x4xf32>) -> tensor<2x192x4x4xf32>
+    %expanded_587 = tensor.expand_shape %133 [[0], [1], [2, 3], [4]] output_shape [2, 192, 1, 4, 4] : tensor<2x192x4x4xf32> into tensor<2x192x1x4x4xf32>
+    %transposed_588 = linalg.transpose ins(%expanded_587 : tensor<2x192x1x4x4xf32>) outs(%1021 : tensor<1x192x2x4x4xf32>) permutation = [2, 1, 0, 3, 4] 
+    %collapsed_589 = tensor.collapse_shape %transposed_588 [[0], [1, 2], [3], [4]] : tensor<1x192x2x4x4xf32> into tensor<1x384x4x4xf32>
+    %transposed_590 = linalg.transpose ins(%1107 : tensor<2x192x4x4xf32>) outs(%1042 : tensor<192x2x4x4xf32>) permutation = [1, 0, 2, 3] 
+    %padded_591 = tensor.pad %collapsed_589 low[0, 0, 1, 1] high[0, 0, 1, 1] {
     ^bb0(%arg316: index, %arg317: index, %arg318: index, %arg319: index):
       tensor.yield %cst : f32
     } : tensor<1x384x4x4xf32> to tensor<1x384x6x6xf32>
-    %expanded_605 = tensor.expand_shape %padded_604 [[0], [1, 2], [3], [4]] output_shape [1, 192, 2, 6, 6] : tensor<1x384x6x6xf32> into tensor<1x192x2x6x6xf32>
-    %expanded_606 = tensor.expand_shape %transposed_603 [[0, 1], [2], [3], [4]] output_shape [192, 1, 2, 4, 4] : tensor<192x2x4x4xf32> into tensor<192x1x2x4x4xf32>
-    %1111 = linalg.conv_2d_ngchw_gfchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%expanded_605, %expanded_606 : tensor<1x192x2x6x6xf32>, tensor<192x1x2x4x4xf32>) outs(%1071 : tensor<1x192x1x3x3xf32>) -> tensor<1x192x1x3x3xf32>
-    %collapsed_607 = tensor.collapse_shape %1111 [[0], [1, 2], [3], [4]] : tensor<1x192x1x3x3xf32> into tensor<1x192x3x3xf32>
-    %transposed_608 = linalg.transpose ins(%collapsed_607 : tensor<1x192x3x3xf32>) outs(%1017 : tensor<192x1x3x3xf32>) permutation = [1, 0, 2, 3] 
+    %expanded_592 = tensor.expand_shape %padded_591 [[0], [1, 2], [3], [4]] output_shape [1, 192, 2, 6, 6] : tensor<1x384x6x6xf32> into tensor<1x192x2x6x6xf32>
+    %expanded_593 = tensor.expand_shape %transposed_590 [[0, 1], [2], [3], [4]] output_shape [192, 1, 2, 4, 4] : tensor<192x2x4x4xf32> into tensor<192x1x2x4x4xf32>
+    %1111 = linalg.conv_2d_ngchw_gfchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%expanded_592, %expanded_593 : tensor<1x192x2x6x6xf32>, tensor<192x1x2x4x4xf32>) outs(%1071 : tensor<1x192x1x3x3xf32>) -> tensor<1x192x1x3x3xf32>
+    %collapsed_594 = tensor.collapse_shape %1111 [[0], [1, 2], [3], [4]] : tensor<1x192x1x3x3xf32> into tensor<1x192x3x3xf32>
+    %transposed_595 = linalg.transpose ins(%collapsed_594 : tensor<1x192x3x3xf32>) outs(%1016 : tensor<192x1x3x3xf32>) permutation = [1, 0, 2, 3] 
     %1112 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%131 : tensor<2x192x4x4xf32>) outs(%1025 : tensor<2x192x4x4xi1>) {
     ^bb0(%in: f32, %out: i1):
       %1336 = arith.extf %in : f32 to f64
@@ -5977,29 +5964,29 @@ module {
       linalg.yield %1337 : i1
     } -> tensor<2x192x4x4xi1>
     %1114 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1112, %1113 : tensor<2x192x4x4xi1>, tensor<2x192x4x4xi1>) outs(%1025 : tensor<2x192x4x4xi1>) {
-    ^bb0(%in: i1, %in_737: i1, %out: i1):
-      %1336 = arith.ori %in, %in_737 : i1
+    ^bb0(%in: i1, %in_720: i1, %out: i1):
+      %1336 = arith.ori %in, %in_720 : i1
       linalg.yield %1336 : i1
     } -> tensor<2x192x4x4xi1>
     %1115 = linalg.generic {indexing_maps = [#map1, #map3, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1114, %cst_9, %1110 : tensor<2x192x4x4xi1>, tensor<f32>, tensor<2x192x4x4xf32>) outs(%122 : tensor<2x192x4x4xf32>) {
-    ^bb0(%in: i1, %in_737: f32, %in_738: f32, %out: f32):
-      %1336 = arith.select %in, %in_737, %in_738 : f32
+    ^bb0(%in: i1, %in_720: f32, %in_721: f32, %out: f32):
+      %1336 = arith.select %in, %in_720, %in_721 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x192x4x4xf32>
-    %expanded_609 = tensor.expand_shape %arg194 [[0, 1, 2, 3]] output_shape [1, 192, 1, 1] : tensor<192xf32> into tensor<1x192x1x1xf32>
+    %expanded_596 = tensor.expand_shape %arg194 [[0, 1, 2, 3]] output_shape [1, 192, 1, 1] : tensor<192xf32> into tensor<1x192x1x1xf32>
     %1116 = linalg.generic {indexing_maps = [#map1, #map11], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%1115 : tensor<2x192x4x4xf32>) outs(%1008 : tensor<192xf32>) {
     ^bb0(%in: f32, %out: f32):
       %1336 = arith.addf %in, %out : f32
       linalg.yield %1336 : f32
     } -> tensor<192xf32>
-    %1117 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%124, %expanded_609 : tensor<2x192x4x4xf32>, tensor<1x192x1x1xf32>) outs(%122 : tensor<2x192x4x4xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.subf %in, %in_737 : f32
+    %1117 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%124, %expanded_596 : tensor<2x192x4x4xf32>, tensor<1x192x1x1xf32>) outs(%122 : tensor<2x192x4x4xf32>) {
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.subf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x192x4x4xf32>
     %1118 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1115, %1117 : tensor<2x192x4x4xf32>, tensor<2x192x4x4xf32>) outs(%122 : tensor<2x192x4x4xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x192x4x4xf32>
     %1119 = linalg.generic {indexing_maps = [#map1, #map11], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%1118 : tensor<2x192x4x4xf32>) outs(%1008 : tensor<192xf32>) {
@@ -6008,19 +5995,19 @@ module {
       linalg.yield %1336 : f32
     } -> tensor<192xf32>
     %1120 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%127, %arg37 : tensor<192xf32>, tensor<192xf32>) outs(%125 : tensor<192xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<192xf32>
-    %expanded_610 = tensor.expand_shape %1120 [[0, 1, 2, 3]] output_shape [1, 192, 1, 1] : tensor<192xf32> into tensor<1x192x1x1xf32>
-    %1121 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1115, %expanded_610 : tensor<2x192x4x4xf32>, tensor<1x192x1x1xf32>) outs(%122 : tensor<2x192x4x4xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    %expanded_597 = tensor.expand_shape %1120 [[0, 1, 2, 3]] output_shape [1, 192, 1, 1] : tensor<192xf32> into tensor<1x192x1x1xf32>
+    %1121 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1115, %expanded_597 : tensor<2x192x4x4xf32>, tensor<1x192x1x1xf32>) outs(%122 : tensor<2x192x4x4xf32>) {
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x192x4x4xf32>
     %1122 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%1119, %127 : tensor<192xf32>, tensor<192xf32>) outs(%125 : tensor<192xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<192xf32>
     %1123 = linalg.generic {indexing_maps = [#map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%1038 : tensor<32x192x1x1xf32>) {
@@ -6031,29 +6018,29 @@ module {
       linalg.yield %extracted : f32
     } -> tensor<32x192x1x1xf32>
     %1124 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%1121, %1123 : tensor<2x192x4x4xf32>, tensor<32x192x1x1xf32>) outs(%114 : tensor<2x32x4x4xf32>) -> tensor<2x32x4x4xf32>
-    %transposed_611 = linalg.transpose ins(%121 : tensor<2x32x4x4xf32>) outs(%1041 : tensor<32x2x4x4xf32>) permutation = [1, 0, 2, 3] 
-    %transposed_612 = linalg.transpose ins(%1121 : tensor<2x192x4x4xf32>) outs(%1042 : tensor<192x2x4x4xf32>) permutation = [1, 0, 2, 3] 
-    %1125 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%transposed_611, %transposed_612 : tensor<32x2x4x4xf32>, tensor<192x2x4x4xf32>) outs(%1038 : tensor<32x192x1x1xf32>) -> tensor<32x192x1x1xf32>
-    %transposed_613 = linalg.transpose ins(%1125 : tensor<32x192x1x1xf32>) outs(%1044 : tensor<192x32x1x1xf32>) permutation = [1, 0, 2, 3] 
+    %transposed_598 = linalg.transpose ins(%121 : tensor<2x32x4x4xf32>) outs(%1041 : tensor<32x2x4x4xf32>) permutation = [1, 0, 2, 3] 
+    %transposed_599 = linalg.transpose ins(%1121 : tensor<2x192x4x4xf32>) outs(%1042 : tensor<192x2x4x4xf32>) permutation = [1, 0, 2, 3] 
+    %1125 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%transposed_598, %transposed_599 : tensor<32x2x4x4xf32>, tensor<192x2x4x4xf32>) outs(%1038 : tensor<32x192x1x1xf32>) -> tensor<32x192x1x1xf32>
+    %transposed_600 = linalg.transpose ins(%1125 : tensor<32x192x1x1xf32>) outs(%1044 : tensor<192x32x1x1xf32>) permutation = [1, 0, 2, 3] 
     %1126 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1087, %1124 : tensor<2x32x4x4xf32>, tensor<2x32x4x4xf32>) outs(%113 : tensor<2x32x4x4xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.addf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.addf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x32x4x4xf32>
-    %expanded_614 = tensor.expand_shape %arg191 [[0, 1, 2, 3]] output_shape [1, 32, 1, 1] : tensor<32xf32> into tensor<1x32x1x1xf32>
+    %expanded_601 = tensor.expand_shape %arg191 [[0, 1, 2, 3]] output_shape [1, 32, 1, 1] : tensor<32xf32> into tensor<1x32x1x1xf32>
     %1127 = linalg.generic {indexing_maps = [#map1, #map11], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%1126 : tensor<2x32x4x4xf32>) outs(%1045 : tensor<32xf32>) {
     ^bb0(%in: f32, %out: f32):
       %1336 = arith.addf %in, %out : f32
       linalg.yield %1336 : f32
     } -> tensor<32xf32>
-    %1128 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%115, %expanded_614 : tensor<2x32x4x4xf32>, tensor<1x32x1x1xf32>) outs(%113 : tensor<2x32x4x4xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.subf %in, %in_737 : f32
+    %1128 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%115, %expanded_601 : tensor<2x32x4x4xf32>, tensor<1x32x1x1xf32>) outs(%113 : tensor<2x32x4x4xf32>) {
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.subf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x32x4x4xf32>
     %1129 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1126, %1128 : tensor<2x32x4x4xf32>, tensor<2x32x4x4xf32>) outs(%113 : tensor<2x32x4x4xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x32x4x4xf32>
     %1130 = linalg.generic {indexing_maps = [#map1, #map11], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%1129 : tensor<2x32x4x4xf32>) outs(%1045 : tensor<32xf32>) {
@@ -6062,19 +6049,19 @@ module {
       linalg.yield %1336 : f32
     } -> tensor<32xf32>
     %1131 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%117, %arg34 : tensor<32xf32>, tensor<32xf32>) outs(%3 : tensor<32xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<32xf32>
-    %expanded_615 = tensor.expand_shape %1131 [[0, 1, 2, 3]] output_shape [1, 32, 1, 1] : tensor<32xf32> into tensor<1x32x1x1xf32>
-    %1132 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1126, %expanded_615 : tensor<2x32x4x4xf32>, tensor<1x32x1x1xf32>) outs(%113 : tensor<2x32x4x4xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    %expanded_602 = tensor.expand_shape %1131 [[0, 1, 2, 3]] output_shape [1, 32, 1, 1] : tensor<32xf32> into tensor<1x32x1x1xf32>
+    %1132 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1126, %expanded_602 : tensor<2x32x4x4xf32>, tensor<1x32x1x1xf32>) outs(%113 : tensor<2x32x4x4xf32>) {
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x32x4x4xf32>
     %1133 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%1130, %117 : tensor<32xf32>, tensor<32xf32>) outs(%3 : tensor<32xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<32xf32>
     %1134 = tensor.empty() : tensor<144x32x1x1xf32>
@@ -6088,11 +6075,11 @@ module {
     } -> tensor<144x32x1x1xf32>
     %1137 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%1132, %1136 : tensor<2x32x4x4xf32>, tensor<144x32x1x1xf32>) outs(%103 : tensor<2x144x4x4xf32>) -> tensor<2x144x4x4xf32>
     %1138 = tensor.empty() : tensor<144x2x4x4xf32>
-    %transposed_616 = linalg.transpose ins(%112 : tensor<2x144x4x4xf32>) outs(%1138 : tensor<144x2x4x4xf32>) permutation = [1, 0, 2, 3] 
-    %transposed_617 = linalg.transpose ins(%1132 : tensor<2x32x4x4xf32>) outs(%1041 : tensor<32x2x4x4xf32>) permutation = [1, 0, 2, 3] 
-    %1139 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%transposed_616, %transposed_617 : tensor<144x2x4x4xf32>, tensor<32x2x4x4xf32>) outs(%1135 : tensor<144x32x1x1xf32>) -> tensor<144x32x1x1xf32>
+    %transposed_603 = linalg.transpose ins(%112 : tensor<2x144x4x4xf32>) outs(%1138 : tensor<144x2x4x4xf32>) permutation = [1, 0, 2, 3] 
+    %transposed_604 = linalg.transpose ins(%1132 : tensor<2x32x4x4xf32>) outs(%1041 : tensor<32x2x4x4xf32>) permutation = [1, 0, 2, 3] 
+    %1139 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%transposed_603, %transposed_604 : tensor<144x2x4x4xf32>, tensor<32x2x4x4xf32>) outs(%1135 : tensor<144x32x1x1xf32>) -> tensor<144x32x1x1xf32>
     %1140 = tensor.empty() : tensor<32x144x1x1xf32>
-    %transposed_618 = linalg.transpose ins(%1139 : tensor<144x32x1x1xf32>) outs(%1140 : tensor<32x144x1x1xf32>) permutation = [1, 0, 2, 3] 
+    %transposed_605 = linalg.transpose ins(%1139 : tensor<144x32x1x1xf32>) outs(%1140 : tensor<32x144x1x1xf32>) permutation = [1, 0, 2, 3] 
     %1141 = tensor.empty() : tensor<2x144x4x4xi1>
     %1142 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%110 : tensor<2x144x4x4xf32>) outs(%1141 : tensor<2x144x4x4xi1>) {
     ^bb0(%in: f32, %out: i1):
@@ -6107,30 +6094,30 @@ module {
       linalg.yield %1337 : i1
     } -> tensor<2x144x4x4xi1>
     %1144 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1142, %1143 : tensor<2x144x4x4xi1>, tensor<2x144x4x4xi1>) outs(%1141 : tensor<2x144x4x4xi1>) {
-    ^bb0(%in: i1, %in_737: i1, %out: i1):
-      %1336 = arith.ori %in, %in_737 : i1
+    ^bb0(%in: i1, %in_720: i1, %out: i1):
+      %1336 = arith.ori %in, %in_720 : i1
       linalg.yield %1336 : i1
     } -> tensor<2x144x4x4xi1>
     %1145 = linalg.generic {indexing_maps = [#map1, #map3, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1144, %cst_9, %1137 : tensor<2x144x4x4xi1>, tensor<f32>, tensor<2x144x4x4xf32>) outs(%102 : tensor<2x144x4x4xf32>) {
-    ^bb0(%in: i1, %in_737: f32, %in_738: f32, %out: f32):
-      %1336 = arith.select %in, %in_737, %in_738 : f32
+    ^bb0(%in: i1, %in_720: f32, %in_721: f32, %out: f32):
+      %1336 = arith.select %in, %in_720, %in_721 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x144x4x4xf32>
-    %expanded_619 = tensor.expand_shape %arg188 [[0, 1, 2, 3]] output_shape [1, 144, 1, 1] : tensor<144xf32> into tensor<1x144x1x1xf32>
+    %expanded_606 = tensor.expand_shape %arg188 [[0, 1, 2, 3]] output_shape [1, 144, 1, 1] : tensor<144xf32> into tensor<1x144x1x1xf32>
     %1146 = linalg.fill ins(%cst : f32) outs(%67 : tensor<144xf32>) -> tensor<144xf32>
     %1147 = linalg.generic {indexing_maps = [#map1, #map11], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%1145 : tensor<2x144x4x4xf32>) outs(%1146 : tensor<144xf32>) {
     ^bb0(%in: f32, %out: f32):
       %1336 = arith.addf %in, %out : f32
       linalg.yield %1336 : f32
     } -> tensor<144xf32>
-    %1148 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%104, %expanded_619 : tensor<2x144x4x4xf32>, tensor<1x144x1x1xf32>) outs(%102 : tensor<2x144x4x4xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.subf %in, %in_737 : f32
+    %1148 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%104, %expanded_606 : tensor<2x144x4x4xf32>, tensor<1x144x1x1xf32>) outs(%102 : tensor<2x144x4x4xf32>) {
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.subf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x144x4x4xf32>
     %1149 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1145, %1148 : tensor<2x144x4x4xf32>, tensor<2x144x4x4xf32>) outs(%102 : tensor<2x144x4x4xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x144x4x4xf32>
     %1150 = linalg.generic {indexing_maps = [#map1, #map11], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%1149 : tensor<2x144x4x4xf32>) outs(%1146 : tensor<144xf32>) {
@@ -6139,64 +6126,63 @@ module {
       linalg.yield %1336 : f32
     } -> tensor<144xf32>
     %1151 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%106, %arg31 : tensor<144xf32>, tensor<144xf32>) outs(%67 : tensor<144xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<144xf32>
-    %expanded_620 = tensor.expand_shape %1151 [[0, 1, 2, 3]] output_shape [1, 144, 1, 1] : tensor<144xf32> into tensor<1x144x1x1xf32>
-    %1152 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1145, %expanded_620 : tensor<2x144x4x4xf32>, tensor<1x144x1x1xf32>) outs(%102 : tensor<2x144x4x4xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    %expanded_607 = tensor.expand_shape %1151 [[0, 1, 2, 3]] output_shape [1, 144, 1, 1] : tensor<144xf32> into tensor<1x144x1x1xf32>
+    %1152 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1145, %expanded_607 : tensor<2x144x4x4xf32>, tensor<1x144x1x1xf32>) outs(%102 : tensor<2x144x4x4xf32>) {
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x144x4x4xf32>
     %1153 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%1150, %106 : tensor<144xf32>, tensor<144xf32>) outs(%67 : tensor<144xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<144xf32>
-    %inserted_slice_621 = tensor.insert_slice %1152 into %cst_3[0, 0, 0, 0] [2, 144, 4, 4] [1, 1, 1, 2] : tensor<2x144x4x4xf32> into tensor<2x144x4x7xf32>
-    %inserted_slice_622 = tensor.insert_slice %inserted_slice_621 into %cst_2[0, 0, 0, 0] [2, 144, 4, 7] [1, 1, 2, 1] : tensor<2x144x4x7xf32> into tensor<2x144x7x7xf32>
-    %padded_623 = tensor.pad %inserted_slice_622 low[0, 0, 1, 1] high[0, 0, 2, 2] {
+    %inserted_slice_608 = tensor.insert_slice %1152 into %cst_3[0, 0, 0, 0] [2, 144, 4, 4] [1, 1, 1, 2] : tensor<2x144x4x4xf32> into tensor<2x144x4x7xf32>
+    %inserted_slice_609 = tensor.insert_slice %inserted_slice_608 into %cst_2[0, 0, 0, 0] [2, 144, 4, 7] [1, 1, 2, 1] : tensor<2x144x4x7xf32> into tensor<2x144x7x7xf32>
+    %padded_610 = tensor.pad %inserted_slice_609 low[0, 0, 1, 1] high[0, 0, 2, 2] {
     ^bb0(%arg316: index, %arg317: index, %arg318: index, %arg319: index):
       tensor.yield %cst : f32
     } : tensor<2x144x7x7xf32> to tensor<2x144x10x10xf32>
-    %expanded_624 = tensor.expand_shape %arg30 [[0], [1], [2, 3], [4]] output_shape [144, 1, 1, 3, 3] : tensor<144x1x3x3xf32> into tensor<144x1x1x3x3xf32>
-    %1154 = tensor.empty() : tensor<144x1x1x3x3xf32>
-    %transposed_625 = linalg.transpose ins(%expanded_624 : tensor<144x1x1x3x3xf32>) outs(%1154 : tensor<144x1x1x3x3xf32>) permutation = [0, 2, 1, 3, 4] 
-    %collapsed_626 = tensor.collapse_shape %transposed_625 [[0], [1], [2, 3], [4]] : tensor<144x1x1x3x3xf32> into tensor<144x1x3x3xf32>
-    %1155 = tensor.empty() : tensor<144x1x3x3xf32>
-    %1156 = linalg.fill ins(%cst : f32) outs(%1155 : tensor<144x1x3x3xf32>) -> tensor<144x1x3x3xf32>
-    %1157 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%collapsed_626 : tensor<144x1x3x3xf32>) outs(%1156 : tensor<144x1x3x3xf32>) {
+    %1154 = tensor.empty() : tensor<144x1x3x3xf32>
+    %1155 = linalg.fill ins(%cst : f32) outs(%1154 : tensor<144x1x3x3xf32>) -> tensor<144x1x3x3xf32>
+    %1156 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%arg30 : tensor<144x1x3x3xf32>) outs(%1155 : tensor<144x1x3x3xf32>) {
     ^bb0(%in: f32, %out: f32):
       %1336 = linalg.index 0 : index
       %1337 = linalg.index 2 : index
       %1338 = linalg.index 3 : index
       %1339 = arith.subi %c2, %1337 : index
       %1340 = arith.subi %c2, %1338 : index
-      %extracted = tensor.extract %collapsed_626[%1336, %c0, %1339, %1340] : tensor<144x1x3x3xf32>
+      %extracted = tensor.extract %arg30[%1336, %c0, %1339, %1340] : tensor<144x1x3x3xf32>
       linalg.yield %extracted : f32
     } -> tensor<144x1x3x3xf32>
-    %collapsed_627 = tensor.collapse_shape %1157 [[0, 1], [2], [3]] : tensor<144x1x3x3xf32> into tensor<144x3x3xf32>
-    %1158 = linalg.depthwise_conv_2d_nchw_chw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%padded_623, %collapsed_627 : tensor<2x144x10x10xf32>, tensor<144x3x3xf32>) outs(%65 : tensor<2x144x8x8xf32>) -> tensor<2x144x8x8xf32>
-    %expanded_628 = tensor.expand_shape %101 [[0], [1], [2, 3], [4]] output_shape [2, 144, 1, 8, 8] : tensor<2x144x8x8xf32> into tensor<2x144x1x8x8xf32>
+    %expanded_611 = tensor.expand_shape %1156 [[0], [1], [2, 3], [4]] output_shape [144, 1, 1, 3, 3] : tensor<144x1x3x3xf32> into tensor<144x1x1x3x3xf32>
+    %1157 = tensor.empty() : tensor<144x1x1x3x3xf32>
+    %transposed_612 = linalg.transpose ins(%expanded_611 : tensor<144x1x1x3x3xf32>) outs(%1157 : tensor<144x1x1x3x3xf32>) permutation = [0, 2, 1, 3, 4] 
+    %collapsed_613 = tensor.collapse_shape %transposed_612 [[0, 1], [2, 3], [4]] : tensor<144x1x1x3x3xf32> into tensor<144x3x3xf32>
+    %1158 = linalg.depthwise_conv_2d_nchw_chw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%padded_610, %collapsed_613 : tensor<2x144x10x10xf32>, tensor<144x3x3xf32>) outs(%65 : tensor<2x144x8x8xf32>) -> tensor<2x144x8x8xf32>
+    %expanded_614 = tensor.expand_shape %101 [[0], [1], [2, 3], [4]] output_shape [2, 144, 1, 8, 8] : tensor<2x144x8x8xf32> into tensor<2x144x1x8x8xf32>
     %1159 = tensor.empty() : tensor<1x144x2x8x8xf32>
-    %transposed_629 = linalg.transpose ins(%expanded_628 : tensor<2x144x1x8x8xf32>) outs(%1159 : tensor<1x144x2x8x8xf32>) permutation = [2, 1, 0, 3, 4] 
-    %collapsed_630 = tensor.collapse_shape %transposed_629 [[0], [1, 2], [3], [4]] : tensor<1x144x2x8x8xf32> into tensor<1x288x8x8xf32>
-    %transposed_631 = linalg.transpose ins(%1152 : tensor<2x144x4x4xf32>) outs(%1138 : tensor<144x2x4x4xf32>) permutation = [1, 0, 2, 3] 
-    %padded_632 = tensor.pad %collapsed_630 low[0, 0, 1, 1] high[0, 0, 1, 1] {
+    %transposed_615 = linalg.transpose ins(%expanded_614 : tensor<2x144x1x8x8xf32>) outs(%1159 : tensor<1x144x2x8x8xf32>) permutation = [2, 1, 0, 3, 4] 
+    %collapsed_616 = tensor.collapse_shape %transposed_615 [[0], [1, 2], [3], [4]] : tensor<1x144x2x8x8xf32> into tensor<1x288x8x8xf32>
+    %transposed_617 = linalg.transpose ins(%1152 : tensor<2x144x4x4xf32>) outs(%1138 : tensor<144x2x4x4xf32>) permutation = [1, 0, 2, 3] 
+    %padded_618 = tensor.pad %collapsed_616 low[0, 0, 1, 1] high[0, 0, 1, 1] {
     ^bb0(%arg316: index, %arg317: index, %arg318: index, %arg319: index):
       tensor.yield %cst : f32
     } : tensor<1x288x8x8xf32> to tensor<1x288x10x10xf32>
     %1160 = tensor.empty() : tensor<1x144x4x4xf32>
-    %expanded_633 = tensor.expand_shape %padded_632 [[0], [1, 2], [3], [4]] output_shape [1, 144, 2, 10, 10] : tensor<1x288x10x10xf32> into tensor<1x144x2x10x10xf32>
-    %expanded_634 = tensor.expand_shape %transposed_631 [[0, 1], [2], [3], [4]] output_shape [144, 1, 2, 4, 4] : tensor<144x2x4x4xf32> into tensor<144x1x2x4x4xf32>
-    %expanded_635 = tensor.expand_shape %1160 [[0], [1, 2], [3], [4]] output_shape [1, 144, 1, 4, 4] : tensor<1x144x4x4xf32> into tensor<1x144x1x4x4xf32>
-    %1161 = linalg.fill ins(%cst : f32) outs(%expanded_635 : tensor<1x144x1x4x4xf32>) -> tensor<1x144x1x4x4xf32>
-    %1162 = linalg.conv_2d_ngchw_gfchw {dilations = dense<2> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%expanded_633, %expanded_634 : tensor<1x144x2x10x10xf32>, tensor<144x1x2x4x4xf32>) outs(%1161 : tensor<1x144x1x4x4xf32>) -> tensor<1x144x1x4x4xf32>
-    %collapsed_636 = tensor.collapse_shape %1162 [[0], [1, 2], [3], [4]] : tensor<1x144x1x4x4xf32> into tensor<1x144x4x4xf32>
-    %extracted_slice_637 = tensor.extract_slice %collapsed_636[0, 0, 0, 0] [1, 144, 3, 4] [1, 1, 1, 1] : tensor<1x144x4x4xf32> to tensor<1x144x3x4xf32>
-    %extracted_slice_638 = tensor.extract_slice %extracted_slice_637[0, 0, 0, 0] [1, 144, 3, 3] [1, 1, 1, 1] : tensor<1x144x3x4xf32> to tensor<1x144x3x3xf32>
-    %transposed_639 = linalg.transpose ins(%extracted_slice_638 : tensor<1x144x3x3xf32>) outs(%1155 : tensor<144x1x3x3xf32>) permutation = [1, 0, 2, 3] 
+    %expanded_619 = tensor.expand_shape %padded_618 [[0], [1, 2], [3], [4]] output_shape [1, 144, 2, 10, 10] : tensor<1x288x10x10xf32> into tensor<1x144x2x10x10xf32>
+    %expanded_620 = tensor.expand_shape %transposed_617 [[0, 1], [2], [3], [4]] output_shape [144, 1, 2, 4, 4] : tensor<144x2x4x4xf32> into tensor<144x1x2x4x4xf32>
+    %expanded_621 = tensor.expand_shape %1160 [[0], [1, 2], [3], [4]] output_shape [1, 144, 1, 4, 4] : tensor<1x144x4x4xf32> into tensor<1x144x1x4x4xf32>
+    %1161 = linalg.fill ins(%cst : f32) outs(%expanded_621 : tensor<1x144x1x4x4xf32>) -> tensor<1x144x1x4x4xf32>
+    %1162 = linalg.conv_2d_ngchw_gfchw {dilations = dense<2> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%expanded_619, %expanded_620 : tensor<1x144x2x10x10xf32>, tensor<144x1x2x4x4xf32>) outs(%1161 : tensor<1x144x1x4x4xf32>) -> tensor<1x144x1x4x4xf32>
+    %collapsed_622 = tensor.collapse_shape %1162 [[0], [1, 2], [3], [4]] : tensor<1x144x1x4x4xf32> into tensor<1x144x4x4xf32>
+    %extracted_slice_623 = tensor.extract_slice %collapsed_622[0, 0, 0, 0] [1, 144, 3, 4] [1, 1, 1, 1] : tensor<1x144x4x4xf32> to tensor<1x144x3x4xf32>
+    %extracted_slice_624 = tensor.extract_slice %extracted_slice_623[0, 0, 0, 0] [1, 144, 3, 3] [1, 1, 1, 1] : tensor<1x144x3x4xf32> to tensor<1x144x3x3xf32>
+    %transposed_625 = linalg.transpose ins(%extracted_slice_624 : tensor<1x144x3x3xf32>) outs(%1154 : tensor<144x1x3x3xf32>) permutation = [1, 0, 2, 3] 
     %1163 = tensor.empty() : tensor<2x144x8x8xi1>
     %1164 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%99 : tensor<2x144x8x8xf32>) outs(%1163 : tensor<2x144x8x8xi1>) {
     ^bb0(%in: f32, %out: i1):
@@ -6211,29 +6197,29 @@ module {
       linalg.yield %1337 : i1
     } -> tensor<2x144x8x8xi1>
     %1166 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1164, %1165 : tensor<2x144x8x8xi1>, tensor<2x144x8x8xi1>) outs(%1163 : tensor<2x144x8x8xi1>) {
-    ^bb0(%in: i1, %in_737: i1, %out: i1):
-      %1336 = arith.ori %in, %in_737 : i1
+    ^bb0(%in: i1, %in_720: i1, %out: i1):
+      %1336 = arith.ori %in, %in_720 : i1
       linalg.yield %1336 : i1
     } -> tensor<2x144x8x8xi1>
     %1167 = linalg.generic {indexing_maps = [#map1, #map3, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1166, %cst_9, %1158 : tensor<2x144x8x8xi1>, tensor<f32>, tensor<2x144x8x8xf32>) outs(%64 : tensor<2x144x8x8xf32>) {
-    ^bb0(%in: i1, %in_737: f32, %in_738: f32, %out: f32):
-      %1336 = arith.select %in, %in_737, %in_738 : f32
+    ^bb0(%in: i1, %in_720: f32, %in_721: f32, %out: f32):
+      %1336 = arith.select %in, %in_720, %in_721 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x144x8x8xf32>
-    %expanded_640 = tensor.expand_shape %arg185 [[0, 1, 2, 3]] output_shape [1, 144, 1, 1] : tensor<144xf32> into tensor<1x144x1x1xf32>
+    %expanded_626 = tensor.expand_shape %arg185 [[0, 1, 2, 3]] output_shape [1, 144, 1, 1] : tensor<144xf32> into tensor<1x144x1x1xf32>
     %1168 = linalg.generic {indexing_maps = [#map1, #map11], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%1167 : tensor<2x144x8x8xf32>) outs(%1146 : tensor<144xf32>) {
     ^bb0(%in: f32, %out: f32):
       %1336 = arith.addf %in, %out : f32
       linalg.yield %1336 : f32
     } -> tensor<144xf32>
-    %1169 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%93, %expanded_640 : tensor<2x144x8x8xf32>, tensor<1x144x1x1xf32>) outs(%64 : tensor<2x144x8x8xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.subf %in, %in_737 : f32
+    %1169 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%93, %expanded_626 : tensor<2x144x8x8xf32>, tensor<1x144x1x1xf32>) outs(%64 : tensor<2x144x8x8xf32>) {
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.subf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x144x8x8xf32>
     %1170 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1167, %1169 : tensor<2x144x8x8xf32>, tensor<2x144x8x8xf32>) outs(%64 : tensor<2x144x8x8xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x144x8x8xf32>
     %1171 = linalg.generic {indexing_maps = [#map1, #map11], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%1170 : tensor<2x144x8x8xf32>) outs(%1146 : tensor<144xf32>) {
@@ -6242,19 +6228,19 @@ module {
       linalg.yield %1336 : f32
     } -> tensor<144xf32>
     %1172 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%95, %arg28 : tensor<144xf32>, tensor<144xf32>) outs(%67 : tensor<144xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<144xf32>
-    %expanded_641 = tensor.expand_shape %1172 [[0, 1, 2, 3]] output_shape [1, 144, 1, 1] : tensor<144xf32> into tensor<1x144x1x1xf32>
-    %1173 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1167, %expanded_641 : tensor<2x144x8x8xf32>, tensor<1x144x1x1xf32>) outs(%64 : tensor<2x144x8x8xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    %expanded_627 = tensor.expand_shape %1172 [[0, 1, 2, 3]] output_shape [1, 144, 1, 1] : tensor<144xf32> into tensor<1x144x1x1xf32>
+    %1173 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1167, %expanded_627 : tensor<2x144x8x8xf32>, tensor<1x144x1x1xf32>) outs(%64 : tensor<2x144x8x8xf32>) {
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x144x8x8xf32>
     %1174 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%1171, %95 : tensor<144xf32>, tensor<144xf32>) outs(%67 : tensor<144xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<144xf32>
     %1175 = tensor.empty() : tensor<24x144x1x1xf32>
@@ -6268,27 +6254,27 @@ module {
     } -> tensor<24x144x1x1xf32>
     %1178 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%1173, %1177 : tensor<2x144x8x8xf32>, tensor<24x144x1x1xf32>) outs(%55 : tensor<2x24x8x8xf32>) -> tensor<2x24x8x8xf32>
     %1179 = tensor.empty() : tensor<24x2x8x8xf32>
-    %transposed_642 = linalg.transpose ins(%92 : tensor<2x24x8x8xf32>) outs(%1179 : tensor<24x2x8x8xf32>) permutation = [1, 0, 2, 3] 
+    %transposed_628 = linalg.transpose ins(%92 : tensor<2x24x8x8xf32>) outs(%1179 : tensor<24x2x8x8xf32>) permutation = [1, 0, 2, 3] 
     %1180 = tensor.empty() : tensor<144x2x8x8xf32>
-    %transposed_643 = linalg.transpose ins(%1173 : tensor<2x144x8x8xf32>) outs(%1180 : tensor<144x2x8x8xf32>) permutation = [1, 0, 2, 3] 
-    %1181 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%transposed_642, %transposed_643 : tensor<24x2x8x8xf32>, tensor<144x2x8x8xf32>) outs(%1176 : tensor<24x144x1x1xf32>) -> tensor<24x144x1x1xf32>
+    %transposed_629 = linalg.transpose ins(%1173 : tensor<2x144x8x8xf32>) outs(%1180 : tensor<144x2x8x8xf32>) permutation = [1, 0, 2, 3] 
+    %1181 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%transposed_628, %transposed_629 : tensor<24x2x8x8xf32>, tensor<144x2x8x8xf32>) outs(%1176 : tensor<24x144x1x1xf32>) -> tensor<24x144x1x1xf32>
     %1182 = tensor.empty() : tensor<144x24x1x1xf32>
-    %transposed_644 = linalg.transpose ins(%1181 : tensor<24x144x1x1xf32>) outs(%1182 : tensor<144x24x1x1xf32>) permutation = [1, 0, 2, 3] 
-    %expanded_645 = tensor.expand_shape %arg182 [[0, 1, 2, 3]] output_shape [1, 24, 1, 1] : tensor<24xf32> into tensor<1x24x1x1xf32>
+    %transposed_630 = linalg.transpose ins(%1181 : tensor<24x144x1x1xf32>) outs(%1182 : tensor<144x24x1x1xf32>) permutation = [1, 0, 2, 3] 
+    %expanded_631 = tensor.expand_shape %arg182 [[0, 1, 2, 3]] output_shape [1, 24, 1, 1] : tensor<24xf32> into tensor<1x24x1x1xf32>
     %1183 = linalg.fill ins(%cst : f32) outs(%57 : tensor<24xf32>) -> tensor<24xf32>
     %1184 = linalg.generic {indexing_maps = [#map1, #map11], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%1178 : tensor<2x24x8x8xf32>) outs(%1183 : tensor<24xf32>) {
     ^bb0(%in: f32, %out: f32):
       %1336 = arith.addf %in, %out : f32
       linalg.yield %1336 : f32
     } -> tensor<24xf32>
-    %1185 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%85, %expanded_645 : tensor<2x24x8x8xf32>, tensor<1x24x1x1xf32>) outs(%54 : tensor<2x24x8x8xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.subf %in, %in_737 : f32
+    %1185 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%85, %expanded_631 : tensor<2x24x8x8xf32>, tensor<1x24x1x1xf32>) outs(%54 : tensor<2x24x8x8xf32>) {
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.subf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x24x8x8xf32>
     %1186 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1178, %1185 : tensor<2x24x8x8xf32>, tensor<2x24x8x8xf32>) outs(%54 : tensor<2x24x8x8xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x24x8x8xf32>
     %1187 = linalg.generic {indexing_maps = [#map1, #map11], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%1186 : tensor<2x24x8x8xf32>) outs(%1183 : tensor<24xf32>) {
@@ -6297,19 +6283,19 @@ module {
       linalg.yield %1336 : f32
     } -> tensor<24xf32>
     %1188 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%87, %arg25 : tensor<24xf32>, tensor<24xf32>) outs(%57 : tensor<24xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<24xf32>
-    %expanded_646 = tensor.expand_shape %1188 [[0, 1, 2, 3]] output_shape [1, 24, 1, 1] : tensor<24xf32> into tensor<1x24x1x1xf32>
-    %1189 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1178, %expanded_646 : tensor<2x24x8x8xf32>, tensor<1x24x1x1xf32>) outs(%54 : tensor<2x24x8x8xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    %expanded_632 = tensor.expand_shape %1188 [[0, 1, 2, 3]] output_shape [1, 24, 1, 1] : tensor<24xf32> into tensor<1x24x1x1xf32>
+    %1189 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1178, %expanded_632 : tensor<2x24x8x8xf32>, tensor<1x24x1x1xf32>) outs(%54 : tensor<2x24x8x8xf32>) {
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x24x8x8xf32>
     %1190 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%1187, %87 : tensor<24xf32>, tensor<24xf32>) outs(%57 : tensor<24xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<24xf32>
     %1191 = linalg.fill ins(%cst : f32) outs(%1182 : tensor<144x24x1x1xf32>) -> tensor<144x24x1x1xf32>
@@ -6321,10 +6307,10 @@ module {
       linalg.yield %extracted : f32
     } -> tensor<144x24x1x1xf32>
     %1193 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%1189, %1192 : tensor<2x24x8x8xf32>, tensor<144x24x1x1xf32>) outs(%65 : tensor<2x144x8x8xf32>) -> tensor<2x144x8x8xf32>
-    %transposed_647 = linalg.transpose ins(%84 : tensor<2x144x8x8xf32>) outs(%1180 : tensor<144x2x8x8xf32>) permutation = [1, 0, 2, 3] 
-    %transposed_648 = linalg.transpose ins(%1189 : tensor<2x24x8x8xf32>) outs(%1179 : tensor<24x2x8x8xf32>) permutation = [1, 0, 2, 3] 
-    %1194 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%transposed_647, %transposed_648 : tensor<144x2x8x8xf32>, tensor<24x2x8x8xf32>) outs(%1191 : tensor<144x24x1x1xf32>) -> tensor<144x24x1x1xf32>
-    %transposed_649 = linalg.transpose ins(%1194 : tensor<144x24x1x1xf32>) outs(%1175 : tensor<24x144x1x1xf32>) permutation = [1, 0, 2, 3] 
+    %transposed_633 = linalg.transpose ins(%84 : tensor<2x144x8x8xf32>) outs(%1180 : tensor<144x2x8x8xf32>) permutation = [1, 0, 2, 3] 
+    %transposed_634 = linalg.transpose ins(%1189 : tensor<2x24x8x8xf32>) outs(%1179 : tensor<24x2x8x8xf32>) permutation = [1, 0, 2, 3] 
+    %1194 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%transposed_633, %transposed_634 : tensor<144x2x8x8xf32>, tensor<24x2x8x8xf32>) outs(%1191 : tensor<144x24x1x1xf32>) -> tensor<144x24x1x1xf32>
+    %transposed_635 = linalg.transpose ins(%1194 : tensor<144x24x1x1xf32>) outs(%1175 : tensor<24x144x1x1xf32>) permutation = [1, 0, 2, 3] 
     %1195 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%82 : tensor<2x144x8x8xf32>) outs(%1163 : tensor<2x144x8x8xi1>) {
     ^bb0(%in: f32, %out: i1):
       %1336 = arith.extf %in : f32 to f64
@@ -6338,29 +6324,29 @@ module {
       linalg.yield %1337 : i1
     } -> tensor<2x144x8x8xi1>
     %1197 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1195, %1196 : tensor<2x144x8x8xi1>, tensor<2x144x8x8xi1>) outs(%1163 : tensor<2x144x8x8xi1>) {
-    ^bb0(%in: i1, %in_737: i1, %out: i1):
-      %1336 = arith.ori %in, %in_737 : i1
+    ^bb0(%in: i1, %in_720: i1, %out: i1):
+      %1336 = arith.ori %in, %in_720 : i1
       linalg.yield %1336 : i1
     } -> tensor<2x144x8x8xi1>
     %1198 = linalg.generic {indexing_maps = [#map1, #map3, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1197, %cst_9, %1193 : tensor<2x144x8x8xi1>, tensor<f32>, tensor<2x144x8x8xf32>) outs(%64 : tensor<2x144x8x8xf32>) {
-    ^bb0(%in: i1, %in_737: f32, %in_738: f32, %out: f32):
-      %1336 = arith.select %in, %in_737, %in_738 : f32
+    ^bb0(%in: i1, %in_720: f32, %in_721: f32, %out: f32):
+      %1336 = arith.select %in, %in_720, %in_721 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x144x8x8xf32>
-    %expanded_650 = tensor.expand_shape %arg179 [[0, 1, 2, 3]] output_shape [1, 144, 1, 1] : tensor<144xf32> into tensor<1x144x1x1xf32>
+    %expanded_636 = tensor.expand_shape %arg179 [[0, 1, 2, 3]] output_shape [1, 144, 1, 1] : tensor<144xf32> into tensor<1x144x1x1xf32>
     %1199 = linalg.generic {indexing_maps = [#map1, #map11], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%1198 : tensor<2x144x8x8xf32>) outs(%1146 : tensor<144xf32>) {
     ^bb0(%in: f32, %out: f32):
       %1336 = arith.addf %in, %out : f32
       linalg.yield %1336 : f32
     } -> tensor<144xf32>
-    %1200 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%76, %expanded_650 : tensor<2x144x8x8xf32>, tensor<1x144x1x1xf32>) outs(%64 : tensor<2x144x8x8xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.subf %in, %in_737 : f32
+    %1200 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%76, %expanded_636 : tensor<2x144x8x8xf32>, tensor<1x144x1x1xf32>) outs(%64 : tensor<2x144x8x8xf32>) {
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.subf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x144x8x8xf32>
     %1201 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1198, %1200 : tensor<2x144x8x8xf32>, tensor<2x144x8x8xf32>) outs(%64 : tensor<2x144x8x8xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x144x8x8xf32>
     %1202 = linalg.generic {indexing_maps = [#map1, #map11], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%1201 : tensor<2x144x8x8xf32>) outs(%1146 : tensor<144xf32>) {
@@ -6369,56 +6355,55 @@ module {
       linalg.yield %1336 : f32
     } -> tensor<144xf32>
     %1203 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%78, %arg22 : tensor<144xf32>, tensor<144xf32>) outs(%67 : tensor<144xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<144xf32>
-    %expanded_651 = tensor.expand_shape %1203 [[0, 1, 2, 3]] output_shape [1, 144, 1, 1] : tensor<144xf32> into tensor<1x144x1x1xf32>
-    %1204 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1198, %expanded_651 : tensor<2x144x8x8xf32>, tensor<1x144x1x1xf32>) outs(%64 : tensor<2x144x8x8xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    %expanded_637 = tensor.expand_shape %1203 [[0, 1, 2, 3]] output_shape [1, 144, 1, 1] : tensor<144xf32> into tensor<1x144x1x1xf32>
+    %1204 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1198, %expanded_637 : tensor<2x144x8x8xf32>, tensor<1x144x1x1xf32>) outs(%64 : tensor<2x144x8x8xf32>) {
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x144x8x8xf32>
     %1205 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%1202, %78 : tensor<144xf32>, tensor<144xf32>) outs(%67 : tensor<144xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<144xf32>
-    %padded_652 = tensor.pad %1204 low[0, 0, 1, 1] high[0, 0, 1, 1] {
+    %padded_638 = tensor.pad %1204 low[0, 0, 1, 1] high[0, 0, 1, 1] {
     ^bb0(%arg316: index, %arg317: index, %arg318: index, %arg319: index):
       tensor.yield %cst : f32
     } : tensor<2x144x8x8xf32> to tensor<2x144x10x10xf32>
-    %expanded_653 = tensor.expand_shape %arg21 [[0], [1], [2, 3], [4]] output_shape [144, 1, 1, 3, 3] : tensor<144x1x3x3xf32> into tensor<144x1x1x3x3xf32>
-    %transposed_654 = linalg.transpose ins(%expanded_653 : tensor<144x1x1x3x3xf32>) outs(%1154 : tensor<144x1x1x3x3xf32>) permutation = [0, 2, 1, 3, 4] 
-    %collapsed_655 = tensor.collapse_shape %transposed_654 [[0], [1], [2, 3], [4]] : tensor<144x1x1x3x3xf32> into tensor<144x1x3x3xf32>
-    %1206 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%collapsed_655 : tensor<144x1x3x3xf32>) outs(%1156 : tensor<144x1x3x3xf32>) {
+    %1206 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%arg21 : tensor<144x1x3x3xf32>) outs(%1155 : tensor<144x1x3x3xf32>) {
     ^bb0(%in: f32, %out: f32):
       %1336 = linalg.index 0 : index
       %1337 = linalg.index 2 : index
       %1338 = linalg.index 3 : index
       %1339 = arith.subi %c2, %1337 : index
       %1340 = arith.subi %c2, %1338 : index
-      %extracted = tensor.extract %collapsed_655[%1336, %c0, %1339, %1340] : tensor<144x1x3x3xf32>
+      %extracted = tensor.extract %arg21[%1336, %c0, %1339, %1340] : tensor<144x1x3x3xf32>
       linalg.yield %extracted : f32
     } -> tensor<144x1x3x3xf32>
-    %collapsed_656 = tensor.collapse_shape %1206 [[0, 1], [2], [3]] : tensor<144x1x3x3xf32> into tensor<144x3x3xf32>
-    %1207 = linalg.depthwise_conv_2d_nchw_chw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%padded_652, %collapsed_656 : tensor<2x144x10x10xf32>, tensor<144x3x3xf32>) outs(%65 : tensor<2x144x8x8xf32>) -> tensor<2x144x8x8xf32>
-    %expanded_657 = tensor.expand_shape %75 [[0], [1], [2, 3], [4]] output_shape [2, 144, 1, 8, 8] : tensor<2x144x8x8xf32> into tensor<2x144x1x8x8xf32>
-    %transposed_658 = linalg.transpose ins(%expanded_657 : tensor<2x144x1x8x8xf32>) outs(%1159 : tensor<1x144x2x8x8xf32>) permutation = [2, 1, 0, 3, 4] 
-    %collapsed_659 = tensor.collapse_shape %transposed_658 [[0], [1, 2], [3], [4]] : tensor<1x144x2x8x8xf32> into tensor<1x288x8x8xf32>
-    %transposed_660 = linalg.transpose ins(%1204 : tensor<2x144x8x8xf32>) outs(%1180 : tensor<144x2x8x8xf32>) permutation = [1, 0, 2, 3] 
-    %padded_661 = tensor.pad %collapsed_659 low[0, 0, 1, 1] high[0, 0, 1, 1] {
+    %expanded_639 = tensor.expand_shape %1206 [[0], [1], [2, 3], [4]] output_shape [144, 1, 1, 3, 3] : tensor<144x1x3x3xf32> into tensor<144x1x1x3x3xf32>
+    %transposed_640 = linalg.transpose ins(%expanded_639 : tensor<144x1x1x3x3xf32>) outs(%1157 : tensor<144x1x1x3x3xf32>) permutation = [0, 2, 1, 3, 4] 
+    %collapsed_641 = tensor.collapse_shape %transposed_640 [[0, 1], [2, 3], [4]] : tensor<144x1x1x3x3xf32> into tensor<144x3x3xf32>
+    %1207 = linalg.depthwise_conv_2d_nchw_chw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%padded_638, %collapsed_641 : tensor<2x144x10x10xf32>, tensor<144x3x3xf32>) outs(%65 : tensor<2x144x8x8xf32>) -> tensor<2x144x8x8xf32>
+    %expanded_642 = tensor.expand_shape %75 [[0], [1], [2, 3], [4]] output_shape [2, 144, 1, 8, 8] : tensor<2x144x8x8xf32> into tensor<2x144x1x8x8xf32>
+    %transposed_643 = linalg.transpose ins(%expanded_642 : tensor<2x144x1x8x8xf32>) outs(%1159 : tensor<1x144x2x8x8xf32>) permutation = [2, 1, 0, 3, 4] 
+    %collapsed_644 = tensor.collapse_shape %transposed_643 [[0], [1, 2], [3], [4]] : tensor<1x144x2x8x8xf32> into tensor<1x288x8x8xf32>
+    %transposed_645 = linalg.transpose ins(%1204 : tensor<2x144x8x8xf32>) outs(%1180 : tensor<144x2x8x8xf32>) permutation = [1, 0, 2, 3] 
+    %padded_646 = tensor.pad %collapsed_644 low[0, 0, 1, 1] high[0, 0, 1, 1] {
     ^bb0(%arg316: index, %arg317: index, %arg318: index, %arg319: index):
       tensor.yield %cst : f32
     } : tensor<1x288x8x8xf32> to tensor<1x288x10x10xf32>
     %1208 = tensor.empty() : tensor<1x144x3x3xf32>
-    %expanded_662 = tensor.expand_shape %padded_661 [[0], [1, 2], [3], [4]] output_shape [1, 144, 2, 10, 10] : tensor<1x288x10x10xf32> into tensor<1x144x2x10x10xf32>
-    %expanded_663 = tensor.expand_shape %transposed_660 [[0, 1], [2], [3], [4]] output_shape [144, 1, 2, 8, 8] : tensor<144x2x8x8xf32> into tensor<144x1x2x8x8xf32>
-    %expanded_664 = tensor.expand_shape %1208 [[0], [1, 2], [3], [4]] output_shape [1, 144, 1, 3, 3] : tensor<1x144x3x3xf32> into tensor<1x144x1x3x3xf32>
-    %1209 = linalg.fill ins(%cst : f32) outs(%expanded_664 : tensor<1x144x1x3x3xf32>) -> tensor<1x144x1x3x3xf32>
-    %1210 = linalg.conv_2d_ngchw_gfchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%expanded_662, %expanded_663 : tensor<1x144x2x10x10xf32>, tensor<144x1x2x8x8xf32>) outs(%1209 : tensor<1x144x1x3x3xf32>) -> tensor<1x144x1x3x3xf32>
-    %collapsed_665 = tensor.collapse_shape %1210 [[0], [1, 2], [3], [4]] : tensor<1x144x1x3x3xf32> into tensor<1x144x3x3xf32>
-    %transposed_666 = linalg.transpose ins(%collapsed_665 : tensor<1x144x3x3xf32>) outs(%1155 : tensor<144x1x3x3xf32>) permutation = [1, 0, 2, 3] 
+    %expanded_647 = tensor.expand_shape %padded_646 [[0], [1, 2], [3], [4]] output_shape [1, 144, 2, 10, 10] : tensor<1x288x10x10xf32> into tensor<1x144x2x10x10xf32>
+    %expanded_648 = tensor.expand_shape %transposed_645 [[0, 1], [2], [3], [4]] output_shape [144, 1, 2, 8, 8] : tensor<144x2x8x8xf32> into tensor<144x1x2x8x8xf32>
+    %expanded_649 = tensor.expand_shape %1208 [[0], [1, 2], [3], [4]] output_shape [1, 144, 1, 3, 3] : tensor<1x144x3x3xf32> into tensor<1x144x1x3x3xf32>
+    %1209 = linalg.fill ins(%cst : f32) outs(%expanded_649 : tensor<1x144x1x3x3xf32>) -> tensor<1x144x1x3x3xf32>
+    %1210 = linalg.conv_2d_ngchw_gfchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%expanded_647, %expanded_648 : tensor<1x144x2x10x10xf32>, tensor<144x1x2x8x8xf32>) outs(%1209 : tensor<1x144x1x3x3xf32>) -> tensor<1x144x1x3x3xf32>
+    %collapsed_650 = tensor.collapse_shape %1210 [[0], [1, 2], [3], [4]] : tensor<1x144x1x3x3xf32> into tensor<1x144x3x3xf32>
+    %transposed_651 = linalg.transpose ins(%collapsed_650 : tensor<1x144x3x3xf32>) outs(%1154 : tensor<144x1x3x3xf32>) permutation = [1, 0, 2, 3] 
     %1211 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%73 : tensor<2x144x8x8xf32>) outs(%1163 : tensor<2x144x8x8xi1>) {
     ^bb0(%in: f32, %out: i1):
       %1336 = arith.extf %in : f32 to f64
@@ -6432,29 +6417,29 @@ module {
       linalg.yield %1337 : i1
     } -> tensor<2x144x8x8xi1>
     %1213 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1211, %1212 : tensor<2x144x8x8xi1>, tensor<2x144x8x8xi1>) outs(%1163 : tensor<2x144x8x8xi1>) {
-    ^bb0(%in: i1, %in_737: i1, %out: i1):
-      %1336 = arith.ori %in, %in_737 : i1
+    ^bb0(%in: i1, %in_720: i1, %out: i1):
+      %1336 = arith.ori %in, %in_720 : i1
       linalg.yield %1336 : i1
     } -> tensor<2x144x8x8xi1>
     %1214 = linalg.generic {indexing_maps = [#map1, #map3, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1213, %cst_9, %1207 : tensor<2x144x8x8xi1>, tensor<f32>, tensor<2x144x8x8xf32>) outs(%64 : tensor<2x144x8x8xf32>) {
-    ^bb0(%in: i1, %in_737: f32, %in_738: f32, %out: f32):
-      %1336 = arith.select %in, %in_737, %in_738 : f32
+    ^bb0(%in: i1, %in_720: f32, %in_721: f32, %out: f32):
+      %1336 = arith.select %in, %in_720, %in_721 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x144x8x8xf32>
-    %expanded_667 = tensor.expand_shape %arg176 [[0, 1, 2, 3]] output_shape [1, 144, 1, 1] : tensor<144xf32> into tensor<1x144x1x1xf32>
+    %expanded_652 = tensor.expand_shape %arg176 [[0, 1, 2, 3]] output_shape [1, 144, 1, 1] : tensor<144xf32> into tensor<1x144x1x1xf32>
     %1215 = linalg.generic {indexing_maps = [#map1, #map11], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%1214 : tensor<2x144x8x8xf32>) outs(%1146 : tensor<144xf32>) {
     ^bb0(%in: f32, %out: f32):
       %1336 = arith.addf %in, %out : f32
       linalg.yield %1336 : f32
     } -> tensor<144xf32>
-    %1216 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%66, %expanded_667 : tensor<2x144x8x8xf32>, tensor<1x144x1x1xf32>) outs(%64 : tensor<2x144x8x8xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.subf %in, %in_737 : f32
+    %1216 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%66, %expanded_652 : tensor<2x144x8x8xf32>, tensor<1x144x1x1xf32>) outs(%64 : tensor<2x144x8x8xf32>) {
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.subf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x144x8x8xf32>
     %1217 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1214, %1216 : tensor<2x144x8x8xf32>, tensor<2x144x8x8xf32>) outs(%64 : tensor<2x144x8x8xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x144x8x8xf32>
     %1218 = linalg.generic {indexing_maps = [#map1, #map11], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%1217 : tensor<2x144x8x8xf32>) outs(%1146 : tensor<144xf32>) {
@@ -6463,19 +6448,19 @@ module {
       linalg.yield %1336 : f32
     } -> tensor<144xf32>
     %1219 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%69, %arg19 : tensor<144xf32>, tensor<144xf32>) outs(%67 : tensor<144xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<144xf32>
-    %expanded_668 = tensor.expand_shape %1219 [[0, 1, 2, 3]] output_shape [1, 144, 1, 1] : tensor<144xf32> into tensor<1x144x1x1xf32>
-    %1220 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1214, %expanded_668 : tensor<2x144x8x8xf32>, tensor<1x144x1x1xf32>) outs(%64 : tensor<2x144x8x8xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    %expanded_653 = tensor.expand_shape %1219 [[0, 1, 2, 3]] output_shape [1, 144, 1, 1] : tensor<144xf32> into tensor<1x144x1x1xf32>
+    %1220 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1214, %expanded_653 : tensor<2x144x8x8xf32>, tensor<1x144x1x1xf32>) outs(%64 : tensor<2x144x8x8xf32>) {
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x144x8x8xf32>
     %1221 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%1218, %69 : tensor<144xf32>, tensor<144xf32>) outs(%67 : tensor<144xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<144xf32>
     %1222 = linalg.generic {indexing_maps = [#map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%1176 : tensor<24x144x1x1xf32>) {
@@ -6486,29 +6471,29 @@ module {
       linalg.yield %extracted : f32
     } -> tensor<24x144x1x1xf32>
     %1223 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%1220, %1222 : tensor<2x144x8x8xf32>, tensor<24x144x1x1xf32>) outs(%55 : tensor<2x24x8x8xf32>) -> tensor<2x24x8x8xf32>
-    %transposed_669 = linalg.transpose ins(%63 : tensor<2x24x8x8xf32>) outs(%1179 : tensor<24x2x8x8xf32>) permutation = [1, 0, 2, 3] 
-    %transposed_670 = linalg.transpose ins(%1220 : tensor<2x144x8x8xf32>) outs(%1180 : tensor<144x2x8x8xf32>) permutation = [1, 0, 2, 3] 
-    %1224 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%transposed_669, %transposed_670 : tensor<24x2x8x8xf32>, tensor<144x2x8x8xf32>) outs(%1176 : tensor<24x144x1x1xf32>) -> tensor<24x144x1x1xf32>
-    %transposed_671 = linalg.transpose ins(%1224 : tensor<24x144x1x1xf32>) outs(%1182 : tensor<144x24x1x1xf32>) permutation = [1, 0, 2, 3] 
+    %transposed_654 = linalg.transpose ins(%63 : tensor<2x24x8x8xf32>) outs(%1179 : tensor<24x2x8x8xf32>) permutation = [1, 0, 2, 3] 
+    %transposed_655 = linalg.transpose ins(%1220 : tensor<2x144x8x8xf32>) outs(%1180 : tensor<144x2x8x8xf32>) permutation = [1, 0, 2, 3] 
+    %1224 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%transposed_654, %transposed_655 : tensor<24x2x8x8xf32>, tensor<144x2x8x8xf32>) outs(%1176 : tensor<24x144x1x1xf32>) -> tensor<24x144x1x1xf32>
+    %transposed_656 = linalg.transpose ins(%1224 : tensor<24x144x1x1xf32>) outs(%1182 : tensor<144x24x1x1xf32>) permutation = [1, 0, 2, 3] 
     %1225 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1178, %1223 : tensor<2x24x8x8xf32>, tensor<2x24x8x8xf32>) outs(%54 : tensor<2x24x8x8xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.addf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.addf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x24x8x8xf32>
-    %expanded_672 = tensor.expand_shape %arg173 [[0, 1, 2, 3]] output_shape [1, 24, 1, 1] : tensor<24xf32> into tensor<1x24x1x1xf32>
+    %expanded_657 = tensor.expand_shape %arg173 [[0, 1, 2, 3]] output_shape [1, 24, 1, 1] : tensor<24xf32> into tensor<1x24x1x1xf32>
     %1226 = linalg.generic {indexing_maps = [#map1, #map11], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%1225 : tensor<2x24x8x8xf32>) outs(%1183 : tensor<24xf32>) {
     ^bb0(%in: f32, %out: f32):
       %1336 = arith.addf %in, %out : f32
       linalg.yield %1336 : f32
     } -> tensor<24xf32>
-    %1227 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%56, %expanded_672 : tensor<2x24x8x8xf32>, tensor<1x24x1x1xf32>) outs(%54 : tensor<2x24x8x8xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.subf %in, %in_737 : f32
+    %1227 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%56, %expanded_657 : tensor<2x24x8x8xf32>, tensor<1x24x1x1xf32>) outs(%54 : tensor<2x24x8x8xf32>) {
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.subf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x24x8x8xf32>
     %1228 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1225, %1227 : tensor<2x24x8x8xf32>, tensor<2x24x8x8xf32>) outs(%54 : tensor<2x24x8x8xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x24x8x8xf32>
     %1229 = linalg.generic {indexing_maps = [#map1, #map11], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%1228 : tensor<2x24x8x8xf32>) outs(%1183 : tensor<24xf32>) {
@@ -6517,19 +6502,19 @@ module {
       linalg.yield %1336 : f32
     } -> tensor<24xf32>
     %1230 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%59, %arg16 : tensor<24xf32>, tensor<24xf32>) outs(%57 : tensor<24xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<24xf32>
-    %expanded_673 = tensor.expand_shape %1230 [[0, 1, 2, 3]] output_shape [1, 24, 1, 1] : tensor<24xf32> into tensor<1x24x1x1xf32>
-    %1231 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1225, %expanded_673 : tensor<2x24x8x8xf32>, tensor<1x24x1x1xf32>) outs(%54 : tensor<2x24x8x8xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    %expanded_658 = tensor.expand_shape %1230 [[0, 1, 2, 3]] output_shape [1, 24, 1, 1] : tensor<24xf32> into tensor<1x24x1x1xf32>
+    %1231 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1225, %expanded_658 : tensor<2x24x8x8xf32>, tensor<1x24x1x1xf32>) outs(%54 : tensor<2x24x8x8xf32>) {
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x24x8x8xf32>
     %1232 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%1229, %59 : tensor<24xf32>, tensor<24xf32>) outs(%57 : tensor<24xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<24xf32>
     %1233 = tensor.empty() : tensor<96x24x1x1xf32>
@@ -6543,11 +6528,11 @@ module {
     } -> tensor<96x24x1x1xf32>
     %1236 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%1231, %1235 : tensor<2x24x8x8xf32>, tensor<96x24x1x1xf32>) outs(%44 : tensor<2x96x8x8xf32>) -> tensor<2x96x8x8xf32>
     %1237 = tensor.empty() : tensor<96x2x8x8xf32>
-    %transposed_674 = linalg.transpose ins(%53 : tensor<2x96x8x8xf32>) outs(%1237 : tensor<96x2x8x8xf32>) permutation = [1, 0, 2, 3] 
-    %transposed_675 = linalg.transpose ins(%1231 : tensor<2x24x8x8xf32>) outs(%1179 : tensor<24x2x8x8xf32>) permutation = [1, 0, 2, 3] 
-    %1238 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%transposed_674, %transposed_675 : tensor<96x2x8x8xf32>, tensor<24x2x8x8xf32>) outs(%1234 : tensor<96x24x1x1xf32>) -> tensor<96x24x1x1xf32>
+    %transposed_659 = linalg.transpose ins(%53 : tensor<2x96x8x8xf32>) outs(%1237 : tensor<96x2x8x8xf32>) permutation = [1, 0, 2, 3] 
+    %transposed_660 = linalg.transpose ins(%1231 : tensor<2x24x8x8xf32>) outs(%1179 : tensor<24x2x8x8xf32>) permutation = [1, 0, 2, 3] 
+    %1238 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%transposed_659, %transposed_660 : tensor<96x2x8x8xf32>, tensor<24x2x8x8xf32>) outs(%1234 : tensor<96x24x1x1xf32>) -> tensor<96x24x1x1xf32>
     %1239 = tensor.empty() : tensor<24x96x1x1xf32>
-    %transposed_676 = linalg.transpose ins(%1238 : tensor<96x24x1x1xf32>) outs(%1239 : tensor<24x96x1x1xf32>) permutation = [1, 0, 2, 3] 
+    %transposed_661 = linalg.transpose ins(%1238 : tensor<96x24x1x1xf32>) outs(%1239 : tensor<24x96x1x1xf32>) permutation = [1, 0, 2, 3] 
     %1240 = tensor.empty() : tensor<2x96x8x8xi1>
     %1241 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%51 : tensor<2x96x8x8xf32>) outs(%1240 : tensor<2x96x8x8xi1>) {
     ^bb0(%in: f32, %out: i1):
@@ -6562,29 +6547,29 @@ module {
       linalg.yield %1337 : i1
     } -> tensor<2x96x8x8xi1>
     %1243 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1241, %1242 : tensor<2x96x8x8xi1>, tensor<2x96x8x8xi1>) outs(%1240 : tensor<2x96x8x8xi1>) {
-    ^bb0(%in: i1, %in_737: i1, %out: i1):
-      %1336 = arith.ori %in, %in_737 : i1
+    ^bb0(%in: i1, %in_720: i1, %out: i1):
+      %1336 = arith.ori %in, %in_720 : i1
       linalg.yield %1336 : i1
     } -> tensor<2x96x8x8xi1>
     %1244 = linalg.generic {indexing_maps = [#map1, #map3, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1243, %cst_9, %1236 : tensor<2x96x8x8xi1>, tensor<f32>, tensor<2x96x8x8xf32>) outs(%43 : tensor<2x96x8x8xf32>) {
-    ^bb0(%in: i1, %in_737: f32, %in_738: f32, %out: f32):
-      %1336 = arith.select %in, %in_737, %in_738 : f32
+    ^bb0(%in: i1, %in_720: f32, %in_721: f32, %out: f32):
+      %1336 = arith.select %in, %in_720, %in_721 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x96x8x8xf32>
-    %expanded_677 = tensor.expand_shape %arg170 [[0, 1, 2, 3]] output_shape [1, 96, 1, 1] : tensor<96xf32> into tensor<1x96x1x1xf32>
+    %expanded_662 = tensor.expand_shape %arg170 [[0, 1, 2, 3]] output_shape [1, 96, 1, 1] : tensor<96xf32> into tensor<1x96x1x1xf32>
     %1245 = linalg.generic {indexing_maps = [#map1, #map11], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%1244 : tensor<2x96x8x8xf32>) outs(%734 : tensor<96xf32>) {
     ^bb0(%in: f32, %out: f32):
       %1336 = arith.addf %in, %out : f32
       linalg.yield %1336 : f32
     } -> tensor<96xf32>
-    %1246 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%45, %expanded_677 : tensor<2x96x8x8xf32>, tensor<1x96x1x1xf32>) outs(%43 : tensor<2x96x8x8xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.subf %in, %in_737 : f32
+    %1246 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%45, %expanded_662 : tensor<2x96x8x8xf32>, tensor<1x96x1x1xf32>) outs(%43 : tensor<2x96x8x8xf32>) {
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.subf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x96x8x8xf32>
     %1247 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1244, %1246 : tensor<2x96x8x8xf32>, tensor<2x96x8x8xf32>) outs(%43 : tensor<2x96x8x8xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x96x8x8xf32>
     %1248 = linalg.generic {indexing_maps = [#map1, #map11], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%1247 : tensor<2x96x8x8xf32>) outs(%734 : tensor<96xf32>) {
@@ -6593,64 +6578,63 @@ module {
       linalg.yield %1336 : f32
     } -> tensor<96xf32>
     %1249 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%47, %arg13 : tensor<96xf32>, tensor<96xf32>) outs(%34 : tensor<96xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<96xf32>
-    %expanded_678 = tensor.expand_shape %1249 [[0, 1, 2, 3]] output_shape [1, 96, 1, 1] : tensor<96xf32> into tensor<1x96x1x1xf32>
-    %1250 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1244, %expanded_678 : tensor<2x96x8x8xf32>, tensor<1x96x1x1xf32>) outs(%43 : tensor<2x96x8x8xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    %expanded_663 = tensor.expand_shape %1249 [[0, 1, 2, 3]] output_shape [1, 96, 1, 1] : tensor<96xf32> into tensor<1x96x1x1xf32>
+    %1250 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1244, %expanded_663 : tensor<2x96x8x8xf32>, tensor<1x96x1x1xf32>) outs(%43 : tensor<2x96x8x8xf32>) {
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x96x8x8xf32>
     %1251 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%1248, %47 : tensor<96xf32>, tensor<96xf32>) outs(%34 : tensor<96xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<96xf32>
-    %inserted_slice_679 = tensor.insert_slice %1250 into %cst_1[0, 0, 0, 0] [2, 96, 8, 8] [1, 1, 1, 2] : tensor<2x96x8x8xf32> into tensor<2x96x8x15xf32>
-    %inserted_slice_680 = tensor.insert_slice %inserted_slice_679 into %cst_0[0, 0, 0, 0] [2, 96, 8, 15] [1, 1, 2, 1] : tensor<2x96x8x15xf32> into tensor<2x96x15x15xf32>
-    %padded_681 = tensor.pad %inserted_slice_680 low[0, 0, 1, 1] high[0, 0, 2, 2] {
+    %inserted_slice_664 = tensor.insert_slice %1250 into %cst_1[0, 0, 0, 0] [2, 96, 8, 8] [1, 1, 1, 2] : tensor<2x96x8x8xf32> into tensor<2x96x8x15xf32>
+    %inserted_slice_665 = tensor.insert_slice %inserted_slice_664 into %cst_0[0, 0, 0, 0] [2, 96, 8, 15] [1, 1, 2, 1] : tensor<2x96x8x15xf32> into tensor<2x96x15x15xf32>
+    %padded_666 = tensor.pad %inserted_slice_665 low[0, 0, 1, 1] high[0, 0, 2, 2] {
     ^bb0(%arg316: index, %arg317: index, %arg318: index, %arg319: index):
       tensor.yield %cst : f32
     } : tensor<2x96x15x15xf32> to tensor<2x96x18x18xf32>
-    %expanded_682 = tensor.expand_shape %arg12 [[0], [1], [2, 3], [4]] output_shape [96, 1, 1, 3, 3] : tensor<96x1x3x3xf32> into tensor<96x1x1x3x3xf32>
-    %1252 = tensor.empty() : tensor<96x1x1x3x3xf32>
-    %transposed_683 = linalg.transpose ins(%expanded_682 : tensor<96x1x1x3x3xf32>) outs(%1252 : tensor<96x1x1x3x3xf32>) permutation = [0, 2, 1, 3, 4] 
-    %collapsed_684 = tensor.collapse_shape %transposed_683 [[0], [1], [2, 3], [4]] : tensor<96x1x1x3x3xf32> into tensor<96x1x3x3xf32>
-    %1253 = tensor.empty() : tensor<96x1x3x3xf32>
-    %1254 = linalg.fill ins(%cst : f32) outs(%1253 : tensor<96x1x3x3xf32>) -> tensor<96x1x3x3xf32>
-    %1255 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%collapsed_684 : tensor<96x1x3x3xf32>) outs(%1254 : tensor<96x1x3x3xf32>) {
+    %1252 = tensor.empty() : tensor<96x1x3x3xf32>
+    %1253 = linalg.fill ins(%cst : f32) outs(%1252 : tensor<96x1x3x3xf32>) -> tensor<96x1x3x3xf32>
+    %1254 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%arg12 : tensor<96x1x3x3xf32>) outs(%1253 : tensor<96x1x3x3xf32>) {
     ^bb0(%in: f32, %out: f32):
       %1336 = linalg.index 0 : index
       %1337 = linalg.index 2 : index
       %1338 = linalg.index 3 : index
       %1339 = arith.subi %c2, %1337 : index
       %1340 = arith.subi %c2, %1338 : index
-      %extracted = tensor.extract %collapsed_684[%1336, %c0, %1339, %1340] : tensor<96x1x3x3xf32>
+      %extracted = tensor.extract %arg12[%1336, %c0, %1339, %1340] : tensor<96x1x3x3xf32>
       linalg.yield %extracted : f32
     } -> tensor<96x1x3x3xf32>
-    %collapsed_685 = tensor.collapse_shape %1255 [[0, 1], [2], [3]] : tensor<96x1x3x3xf32> into tensor<96x3x3xf32>
-    %1256 = linalg.depthwise_conv_2d_nchw_chw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%padded_681, %collapsed_685 : tensor<2x96x18x18xf32>, tensor<96x3x3xf32>) outs(%32 : tensor<2x96x16x16xf32>) -> tensor<2x96x16x16xf32>
-    %expanded_686 = tensor.expand_shape %42 [[0], [1], [2, 3], [4]] output_shape [2, 96, 1, 16, 16] : tensor<2x96x16x16xf32> into tensor<2x96x1x16x16xf32>
+    %expanded_667 = tensor.expand_shape %1254 [[0], [1], [2, 3], [4]] output_shape [96, 1, 1, 3, 3] : tensor<96x1x3x3xf32> into tensor<96x1x1x3x3xf32>
+    %1255 = tensor.empty() : tensor<96x1x1x3x3xf32>
+    %transposed_668 = linalg.transpose ins(%expanded_667 : tensor<96x1x1x3x3xf32>) outs(%1255 : tensor<96x1x1x3x3xf32>) permutation = [0, 2, 1, 3, 4] 
+    %collapsed_669 = tensor.collapse_shape %transposed_668 [[0, 1], [2, 3], [4]] : tensor<96x1x1x3x3xf32> into tensor<96x3x3xf32>
+    %1256 = linalg.depthwise_conv_2d_nchw_chw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%padded_666, %collapsed_669 : tensor<2x96x18x18xf32>, tensor<96x3x3xf32>) outs(%32 : tensor<2x96x16x16xf32>) -> tensor<2x96x16x16xf32>
+    %expanded_670 = tensor.expand_shape %42 [[0], [1], [2, 3], [4]] output_shape [2, 96, 1, 16, 16] : tensor<2x96x16x16xf32> into tensor<2x96x1x16x16xf32>
     %1257 = tensor.empty() : tensor<1x96x2x16x16xf32>
-    %transposed_687 = linalg.transpose ins(%expanded_686 : tensor<2x96x1x16x16xf32>) outs(%1257 : tensor<1x96x2x16x16xf32>) permutation = [2, 1, 0, 3, 4] 
-    %collapsed_688 = tensor.collapse_shape %transposed_687 [[0], [1, 2], [3], [4]] : tensor<1x96x2x16x16xf32> into tensor<1x192x16x16xf32>
-    %transposed_689 = linalg.transpose ins(%1250 : tensor<2x96x8x8xf32>) outs(%1237 : tensor<96x2x8x8xf32>) permutation = [1, 0, 2, 3] 
-    %padded_690 = tensor.pad %collapsed_688 low[0, 0, 1, 1] high[0, 0, 1, 1] {
+    %transposed_671 = linalg.transpose ins(%expanded_670 : tensor<2x96x1x16x16xf32>) outs(%1257 : tensor<1x96x2x16x16xf32>) permutation = [2, 1, 0, 3, 4] 
+    %collapsed_672 = tensor.collapse_shape %transposed_671 [[0], [1, 2], [3], [4]] : tensor<1x96x2x16x16xf32> into tensor<1x192x16x16xf32>
+    %transposed_673 = linalg.transpose ins(%1250 : tensor<2x96x8x8xf32>) outs(%1237 : tensor<96x2x8x8xf32>) permutation = [1, 0, 2, 3] 
+    %padded_674 = tensor.pad %collapsed_672 low[0, 0, 1, 1] high[0, 0, 1, 1] {
     ^bb0(%arg316: index, %arg317: index, %arg318: index, %arg319: index):
       tensor.yield %cst : f32
     } : tensor<1x192x16x16xf32> to tensor<1x192x18x18xf32>
     %1258 = tensor.empty() : tensor<1x96x4x4xf32>
-    %expanded_691 = tensor.expand_shape %padded_690 [[0], [1, 2], [3], [4]] output_shape [1, 96, 2, 18, 18] : tensor<1x192x18x18xf32> into tensor<1x96x2x18x18xf32>
-    %expanded_692 = tensor.expand_shape %transposed_689 [[0, 1], [2], [3], [4]] output_shape [96, 1, 2, 8, 8] : tensor<96x2x8x8xf32> into tensor<96x1x2x8x8xf32>
-    %expanded_693 = tensor.expand_shape %1258 [[0], [1, 2], [3], [4]] output_shape [1, 96, 1, 4, 4] : tensor<1x96x4x4xf32> into tensor<1x96x1x4x4xf32>
-    %1259 = linalg.fill ins(%cst : f32) outs(%expanded_693 : tensor<1x96x1x4x4xf32>) -> tensor<1x96x1x4x4xf32>
-    %1260 = linalg.conv_2d_ngchw_gfchw {dilations = dense<2> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%expanded_691, %expanded_692 : tensor<1x96x2x18x18xf32>, tensor<96x1x2x8x8xf32>) outs(%1259 : tensor<1x96x1x4x4xf32>) -> tensor<1x96x1x4x4xf32>
-    %collapsed_694 = tensor.collapse_shape %1260 [[0], [1, 2], [3], [4]] : tensor<1x96x1x4x4xf32> into tensor<1x96x4x4xf32>
-    %extracted_slice_695 = tensor.extract_slice %collapsed_694[0, 0, 0, 0] [1, 96, 3, 4] [1, 1, 1, 1] : tensor<1x96x4x4xf32> to tensor<1x96x3x4xf32>
-    %extracted_slice_696 = tensor.extract_slice %extracted_slice_695[0, 0, 0, 0] [1, 96, 3, 3] [1, 1, 1, 1] : tensor<1x96x3x4xf32> to tensor<1x96x3x3xf32>
-    %transposed_697 = linalg.transpose ins(%extracted_slice_696 : tensor<1x96x3x3xf32>) outs(%1253 : tensor<96x1x3x3xf32>) permutation = [1, 0, 2, 3] 
+    %expanded_675 = tensor.expand_shape %padded_674 [[0], [1, 2], [3], [4]] output_shape [1, 96, 2, 18, 18] : tensor<1x192x18x18xf32> into tensor<1x96x2x18x18xf32>
+    %expanded_676 = tensor.expand_shape %transposed_673 [[0, 1], [2], [3], [4]] output_shape [96, 1, 2, 8, 8] : tensor<96x2x8x8xf32> into tensor<96x1x2x8x8xf32>
+    %expanded_677 = tensor.expand_shape %1258 [[0], [1, 2], [3], [4]] output_shape [1, 96, 1, 4, 4] : tensor<1x96x4x4xf32> into tensor<1x96x1x4x4xf32>
+    %1259 = linalg.fill ins(%cst : f32) outs(%expanded_677 : tensor<1x96x1x4x4xf32>) -> tensor<1x96x1x4x4xf32>
+    %1260 = linalg.conv_2d_ngchw_gfchw {dilations = dense<2> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%expanded_675, %expanded_676 : tensor<1x96x2x18x18xf32>, tensor<96x1x2x8x8xf32>) outs(%1259 : tensor<1x96x1x4x4xf32>) -> tensor<1x96x1x4x4xf32>
+    %collapsed_678 = tensor.collapse_shape %1260 [[0], [1, 2], [3], [4]] : tensor<1x96x1x4x4xf32> into tensor<1x96x4x4xf32>
+    %extracted_slice_679 = tensor.extract_slice %collapsed_678[0, 0, 0, 0] [1, 96, 3, 4] [1, 1, 1, 1] : tensor<1x96x4x4xf32> to tensor<1x96x3x4xf32>
+    %extracted_slice_680 = tensor.extract_slice %extracted_slice_679[0, 0, 0, 0] [1, 96, 3, 3] [1, 1, 1, 1] : tensor<1x96x3x4xf32> to tensor<1x96x3x3xf32>
+    %transposed_681 = linalg.transpose ins(%extracted_slice_680 : tensor<1x96x3x3xf32>) outs(%1252 : tensor<96x1x3x3xf32>) permutation = [1, 0, 2, 3] 
     %1261 = tensor.empty() : tensor<2x96x16x16xi1>
     %1262 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%40 : tensor<2x96x16x16xf32>) outs(%1261 : tensor<2x96x16x16xi1>) {
     ^bb0(%in: f32, %out: i1):
@@ -6665,29 +6649,29 @@ module {
       linalg.yield %1337 : i1
     } -> tensor<2x96x16x16xi1>
     %1264 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1262, %1263 : tensor<2x96x16x16xi1>, tensor<2x96x16x16xi1>) outs(%1261 : tensor<2x96x16x16xi1>) {
-    ^bb0(%in: i1, %in_737: i1, %out: i1):
-      %1336 = arith.ori %in, %in_737 : i1
+    ^bb0(%in: i1, %in_720: i1, %out: i1):
+      %1336 = arith.ori %in, %in_720 : i1
       linalg.yield %1336 : i1
     } -> tensor<2x96x16x16xi1>
     %1265 = linalg.generic {indexing_maps = [#map1, #map3, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1264, %cst_9, %1256 : tensor<2x96x16x16xi1>, tensor<f32>, tensor<2x96x16x16xf32>) outs(%31 : tensor<2x96x16x16xf32>) {
-    ^bb0(%in: i1, %in_737: f32, %in_738: f32, %out: f32):
-      %1336 = arith.select %in, %in_737, %in_738 : f32
+    ^bb0(%in: i1, %in_720: f32, %in_721: f32, %out: f32):
+      %1336 = arith.select %in, %in_720, %in_721 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x96x16x16xf32>
-    %expanded_698 = tensor.expand_shape %arg167 [[0, 1, 2, 3]] output_shape [1, 96, 1, 1] : tensor<96xf32> into tensor<1x96x1x1xf32>
+    %expanded_682 = tensor.expand_shape %arg167 [[0, 1, 2, 3]] output_shape [1, 96, 1, 1] : tensor<96xf32> into tensor<1x96x1x1xf32>
     %1266 = linalg.generic {indexing_maps = [#map1, #map11], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%1265 : tensor<2x96x16x16xf32>) outs(%734 : tensor<96xf32>) {
     ^bb0(%in: f32, %out: f32):
       %1336 = arith.addf %in, %out : f32
       linalg.yield %1336 : f32
     } -> tensor<96xf32>
-    %1267 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%33, %expanded_698 : tensor<2x96x16x16xf32>, tensor<1x96x1x1xf32>) outs(%31 : tensor<2x96x16x16xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.subf %in, %in_737 : f32
+    %1267 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%33, %expanded_682 : tensor<2x96x16x16xf32>, tensor<1x96x1x1xf32>) outs(%31 : tensor<2x96x16x16xf32>) {
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.subf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x96x16x16xf32>
     %1268 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1265, %1267 : tensor<2x96x16x16xf32>, tensor<2x96x16x16xf32>) outs(%31 : tensor<2x96x16x16xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x96x16x16xf32>
     %1269 = linalg.generic {indexing_maps = [#map1, #map11], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%1268 : tensor<2x96x16x16xf32>) outs(%734 : tensor<96xf32>) {
@@ -6696,19 +6680,19 @@ module {
       linalg.yield %1336 : f32
     } -> tensor<96xf32>
     %1270 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%36, %arg10 : tensor<96xf32>, tensor<96xf32>) outs(%34 : tensor<96xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<96xf32>
-    %expanded_699 = tensor.expand_shape %1270 [[0, 1, 2, 3]] output_shape [1, 96, 1, 1] : tensor<96xf32> into tensor<1x96x1x1xf32>
-    %1271 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1265, %expanded_699 : tensor<2x96x16x16xf32>, tensor<1x96x1x1xf32>) outs(%31 : tensor<2x96x16x16xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    %expanded_683 = tensor.expand_shape %1270 [[0, 1, 2, 3]] output_shape [1, 96, 1, 1] : tensor<96xf32> into tensor<1x96x1x1xf32>
+    %1271 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1265, %expanded_683 : tensor<2x96x16x16xf32>, tensor<1x96x1x1xf32>) outs(%31 : tensor<2x96x16x16xf32>) {
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x96x16x16xf32>
     %1272 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%1269, %36 : tensor<96xf32>, tensor<96xf32>) outs(%34 : tensor<96xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<96xf32>
     %1273 = tensor.empty() : tensor<16x96x1x1xf32>
@@ -6722,27 +6706,27 @@ module {
     } -> tensor<16x96x1x1xf32>
     %1276 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%1271, %1275 : tensor<2x96x16x16xf32>, tensor<16x96x1x1xf32>) outs(%22 : tensor<2x16x16x16xf32>) -> tensor<2x16x16x16xf32>
     %1277 = tensor.empty() : tensor<16x2x16x16xf32>
-    %transposed_700 = linalg.transpose ins(%30 : tensor<2x16x16x16xf32>) outs(%1277 : tensor<16x2x16x16xf32>) permutation = [1, 0, 2, 3] 
+    %transposed_684 = linalg.transpose ins(%30 : tensor<2x16x16x16xf32>) outs(%1277 : tensor<16x2x16x16xf32>) permutation = [1, 0, 2, 3] 
     %1278 = tensor.empty() : tensor<96x2x16x16xf32>
-    %transposed_701 = linalg.transpose ins(%1271 : tensor<2x96x16x16xf32>) outs(%1278 : tensor<96x2x16x16xf32>) permutation = [1, 0, 2, 3] 
-    %1279 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%transposed_700, %transposed_701 : tensor<16x2x16x16xf32>, tensor<96x2x16x16xf32>) outs(%1274 : tensor<16x96x1x1xf32>) -> tensor<16x96x1x1xf32>
+    %transposed_685 = linalg.transpose ins(%1271 : tensor<2x96x16x16xf32>) outs(%1278 : tensor<96x2x16x16xf32>) permutation = [1, 0, 2, 3] 
+    %1279 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%transposed_684, %transposed_685 : tensor<16x2x16x16xf32>, tensor<96x2x16x16xf32>) outs(%1274 : tensor<16x96x1x1xf32>) -> tensor<16x96x1x1xf32>
     %1280 = tensor.empty() : tensor<96x16x1x1xf32>
-    %transposed_702 = linalg.transpose ins(%1279 : tensor<16x96x1x1xf32>) outs(%1280 : tensor<96x16x1x1xf32>) permutation = [1, 0, 2, 3] 
-    %expanded_703 = tensor.expand_shape %arg164 [[0, 1, 2, 3]] output_shape [1, 16, 1, 1] : tensor<16xf32> into tensor<1x16x1x1xf32>
+    %transposed_686 = linalg.transpose ins(%1279 : tensor<16x96x1x1xf32>) outs(%1280 : tensor<96x16x1x1xf32>) permutation = [1, 0, 2, 3] 
+    %expanded_687 = tensor.expand_shape %arg164 [[0, 1, 2, 3]] output_shape [1, 16, 1, 1] : tensor<16xf32> into tensor<1x16x1x1xf32>
     %1281 = linalg.fill ins(%cst : f32) outs(%24 : tensor<16xf32>) -> tensor<16xf32>
     %1282 = linalg.generic {indexing_maps = [#map1, #map11], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%1276 : tensor<2x16x16x16xf32>) outs(%1281 : tensor<16xf32>) {
     ^bb0(%in: f32, %out: f32):
       %1336 = arith.addf %in, %out : f32
       linalg.yield %1336 : f32
     } -> tensor<16xf32>
-    %1283 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%23, %expanded_703 : tensor<2x16x16x16xf32>, tensor<1x16x1x1xf32>) outs(%21 : tensor<2x16x16x16xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.subf %in, %in_737 : f32
+    %1283 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%23, %expanded_687 : tensor<2x16x16x16xf32>, tensor<1x16x1x1xf32>) outs(%21 : tensor<2x16x16x16xf32>) {
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.subf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x16x16x16xf32>
     %1284 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1276, %1283 : tensor<2x16x16x16xf32>, tensor<2x16x16x16xf32>) outs(%21 : tensor<2x16x16x16xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x16x16x16xf32>
     %1285 = linalg.generic {indexing_maps = [#map1, #map11], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%1284 : tensor<2x16x16x16xf32>) outs(%1281 : tensor<16xf32>) {
@@ -6751,19 +6735,19 @@ module {
       linalg.yield %1336 : f32
     } -> tensor<16xf32>
     %1286 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%26, %arg7 : tensor<16xf32>, tensor<16xf32>) outs(%24 : tensor<16xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<16xf32>
-    %expanded_704 = tensor.expand_shape %1286 [[0, 1, 2, 3]] output_shape [1, 16, 1, 1] : tensor<16xf32> into tensor<1x16x1x1xf32>
-    %1287 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1276, %expanded_704 : tensor<2x16x16x16xf32>, tensor<1x16x1x1xf32>) outs(%21 : tensor<2x16x16x16xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    %expanded_688 = tensor.expand_shape %1286 [[0, 1, 2, 3]] output_shape [1, 16, 1, 1] : tensor<16xf32> into tensor<1x16x1x1xf32>
+    %1287 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1276, %expanded_688 : tensor<2x16x16x16xf32>, tensor<1x16x1x1xf32>) outs(%21 : tensor<2x16x16x16xf32>) {
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x16x16x16xf32>
     %1288 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%1285, %26 : tensor<16xf32>, tensor<16xf32>) outs(%24 : tensor<16xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<16xf32>
     %1289 = tensor.empty() : tensor<32x16x1x1xf32>
@@ -6777,11 +6761,11 @@ module {
     } -> tensor<32x16x1x1xf32>
     %1292 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%1287, %1291 : tensor<2x16x16x16xf32>, tensor<32x16x1x1xf32>) outs(%1 : tensor<2x32x16x16xf32>) -> tensor<2x32x16x16xf32>
     %1293 = tensor.empty() : tensor<32x2x16x16xf32>
-    %transposed_705 = linalg.transpose ins(%20 : tensor<2x32x16x16xf32>) outs(%1293 : tensor<32x2x16x16xf32>) permutation = [1, 0, 2, 3] 
-    %transposed_706 = linalg.transpose ins(%1287 : tensor<2x16x16x16xf32>) outs(%1277 : tensor<16x2x16x16xf32>) permutation = [1, 0, 2, 3] 
-    %1294 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%transposed_705, %transposed_706 : tensor<32x2x16x16xf32>, tensor<16x2x16x16xf32>) outs(%1290 : tensor<32x16x1x1xf32>) -> tensor<32x16x1x1xf32>
+    %transposed_689 = linalg.transpose ins(%20 : tensor<2x32x16x16xf32>) outs(%1293 : tensor<32x2x16x16xf32>) permutation = [1, 0, 2, 3] 
+    %transposed_690 = linalg.transpose ins(%1287 : tensor<2x16x16x16xf32>) outs(%1277 : tensor<16x2x16x16xf32>) permutation = [1, 0, 2, 3] 
+    %1294 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%transposed_689, %transposed_690 : tensor<32x2x16x16xf32>, tensor<16x2x16x16xf32>) outs(%1290 : tensor<32x16x1x1xf32>) -> tensor<32x16x1x1xf32>
     %1295 = tensor.empty() : tensor<16x32x1x1xf32>
-    %transposed_707 = linalg.transpose ins(%1294 : tensor<32x16x1x1xf32>) outs(%1295 : tensor<16x32x1x1xf32>) permutation = [1, 0, 2, 3] 
+    %transposed_691 = linalg.transpose ins(%1294 : tensor<32x16x1x1xf32>) outs(%1295 : tensor<16x32x1x1xf32>) permutation = [1, 0, 2, 3] 
     %1296 = tensor.empty() : tensor<2x32x16x16xi1>
     %1297 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%18 : tensor<2x32x16x16xf32>) outs(%1296 : tensor<2x32x16x16xi1>) {
     ^bb0(%in: f32, %out: i1):
@@ -6796,29 +6780,29 @@ module {
       linalg.yield %1337 : i1
     } -> tensor<2x32x16x16xi1>
     %1299 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1297, %1298 : tensor<2x32x16x16xi1>, tensor<2x32x16x16xi1>) outs(%1296 : tensor<2x32x16x16xi1>) {
-    ^bb0(%in: i1, %in_737: i1, %out: i1):
-      %1336 = arith.ori %in, %in_737 : i1
+    ^bb0(%in: i1, %in_720: i1, %out: i1):
+      %1336 = arith.ori %in, %in_720 : i1
       linalg.yield %1336 : i1
     } -> tensor<2x32x16x16xi1>
     %1300 = linalg.generic {indexing_maps = [#map1, #map3, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1299, %cst_9, %1292 : tensor<2x32x16x16xi1>, tensor<f32>, tensor<2x32x16x16xf32>) outs(%0 : tensor<2x32x16x16xf32>) {
-    ^bb0(%in: i1, %in_737: f32, %in_738: f32, %out: f32):
-      %1336 = arith.select %in, %in_737, %in_738 : f32
+    ^bb0(%in: i1, %in_720: f32, %in_721: f32, %out: f32):
+      %1336 = arith.select %in, %in_720, %in_721 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x32x16x16xf32>
-    %expanded_708 = tensor.expand_shape %arg161 [[0, 1, 2, 3]] output_shape [1, 32, 1, 1] : tensor<32xf32> into tensor<1x32x1x1xf32>
+    %expanded_692 = tensor.expand_shape %arg161 [[0, 1, 2, 3]] output_shape [1, 32, 1, 1] : tensor<32xf32> into tensor<1x32x1x1xf32>
     %1301 = linalg.generic {indexing_maps = [#map1, #map11], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%1300 : tensor<2x32x16x16xf32>) outs(%1045 : tensor<32xf32>) {
     ^bb0(%in: f32, %out: f32):
       %1336 = arith.addf %in, %out : f32
       linalg.yield %1336 : f32
     } -> tensor<32xf32>
-    %1302 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%12, %expanded_708 : tensor<2x32x16x16xf32>, tensor<1x32x1x1xf32>) outs(%0 : tensor<2x32x16x16xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.subf %in, %in_737 : f32
+    %1302 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%12, %expanded_692 : tensor<2x32x16x16xf32>, tensor<1x32x1x1xf32>) outs(%0 : tensor<2x32x16x16xf32>) {
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.subf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x32x16x16xf32>
     %1303 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1300, %1302 : tensor<2x32x16x16xf32>, tensor<2x32x16x16xf32>) outs(%0 : tensor<2x32x16x16xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x32x16x16xf32>
     %1304 = linalg.generic {indexing_maps = [#map1, #map11], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%1303 : tensor<2x32x16x16xf32>) outs(%1045 : tensor<32xf32>) {
@@ -6827,60 +6811,59 @@ module {
       linalg.yield %1336 : f32
     } -> tensor<32xf32>
     %1305 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%14, %arg4 : tensor<32xf32>, tensor<32xf32>) outs(%3 : tensor<32xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<32xf32>
-    %expanded_709 = tensor.expand_shape %1305 [[0, 1, 2, 3]] output_shape [1, 32, 1, 1] : tensor<32xf32> into tensor<1x32x1x1xf32>
-    %1306 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1300, %expanded_709 : tensor<2x32x16x16xf32>, tensor<1x32x1x1xf32>) outs(%0 : tensor<2x32x16x16xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    %expanded_693 = tensor.expand_shape %1305 [[0, 1, 2, 3]] output_shape [1, 32, 1, 1] : tensor<32xf32> into tensor<1x32x1x1xf32>
+    %1306 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1300, %expanded_693 : tensor<2x32x16x16xf32>, tensor<1x32x1x1xf32>) outs(%0 : tensor<2x32x16x16xf32>) {
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x32x16x16xf32>
     %1307 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%1304, %14 : tensor<32xf32>, tensor<32xf32>) outs(%3 : tensor<32xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<32xf32>
-    %padded_710 = tensor.pad %1306 low[0, 0, 1, 1] high[0, 0, 1, 1] {
+    %padded_694 = tensor.pad %1306 low[0, 0, 1, 1] high[0, 0, 1, 1] {
     ^bb0(%arg316: index, %arg317: index, %arg318: index, %arg319: index):
       tensor.yield %cst : f32
     } : tensor<2x32x16x16xf32> to tensor<2x32x18x18xf32>
-    %expanded_711 = tensor.expand_shape %arg3 [[0], [1], [2, 3], [4]] output_shape [32, 1, 1, 3, 3] : tensor<32x1x3x3xf32> into tensor<32x1x1x3x3xf32>
-    %1308 = tensor.empty() : tensor<32x1x1x3x3xf32>
-    %transposed_712 = linalg.transpose ins(%expanded_711 : tensor<32x1x1x3x3xf32>) outs(%1308 : tensor<32x1x1x3x3xf32>) permutation = [0, 2, 1, 3, 4] 
-    %collapsed_713 = tensor.collapse_shape %transposed_712 [[0], [1], [2, 3], [4]] : tensor<32x1x1x3x3xf32> into tensor<32x1x3x3xf32>
-    %1309 = tensor.empty() : tensor<32x1x3x3xf32>
-    %1310 = linalg.fill ins(%cst : f32) outs(%1309 : tensor<32x1x3x3xf32>) -> tensor<32x1x3x3xf32>
-    %1311 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%collapsed_713 : tensor<32x1x3x3xf32>) outs(%1310 : tensor<32x1x3x3xf32>) {
+    %1308 = tensor.empty() : tensor<32x1x3x3xf32>
+    %1309 = linalg.fill ins(%cst : f32) outs(%1308 : tensor<32x1x3x3xf32>) -> tensor<32x1x3x3xf32>
+    %1310 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%arg3 : tensor<32x1x3x3xf32>) outs(%1309 : tensor<32x1x3x3xf32>) {
     ^bb0(%in: f32, %out: f32):
       %1336 = linalg.index 0 : index
       %1337 = linalg.index 2 : index
       %1338 = linalg.index 3 : index
       %1339 = arith.subi %c2, %1337 : index
       %1340 = arith.subi %c2, %1338 : index
-      %extracted = tensor.extract %collapsed_713[%1336, %c0, %1339, %1340] : tensor<32x1x3x3xf32>
+      %extracted = tensor.extract %arg3[%1336, %c0, %1339, %1340] : tensor<32x1x3x3xf32>
       linalg.yield %extracted : f32
     } -> tensor<32x1x3x3xf32>
-    %collapsed_714 = tensor.collapse_shape %1311 [[0, 1], [2], [3]] : tensor<32x1x3x3xf32> into tensor<32x3x3xf32>
-    %1312 = linalg.depthwise_conv_2d_nchw_chw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%padded_710, %collapsed_714 : tensor<2x32x18x18xf32>, tensor<32x3x3xf32>) outs(%1 : tensor<2x32x16x16xf32>) -> tensor<2x32x16x16xf32>
-    %expanded_715 = tensor.expand_shape %11 [[0], [1], [2, 3], [4]] output_shape [2, 32, 1, 16, 16] : tensor<2x32x16x16xf32> into tensor<2x32x1x16x16xf32>
+    %expanded_695 = tensor.expand_shape %1310 [[0], [1], [2, 3], [4]] output_shape [32, 1, 1, 3, 3] : tensor<32x1x3x3xf32> into tensor<32x1x1x3x3xf32>
+    %1311 = tensor.empty() : tensor<32x1x1x3x3xf32>
+    %transposed_696 = linalg.transpose ins(%expanded_695 : tensor<32x1x1x3x3xf32>) outs(%1311 : tensor<32x1x1x3x3xf32>) permutation = [0, 2, 1, 3, 4] 
+    %collapsed_697 = tensor.collapse_shape %transposed_696 [[0, 1], [2, 3], [4]] : tensor<32x1x1x3x3xf32> into tensor<32x3x3xf32>
+    %1312 = linalg.depthwise_conv_2d_nchw_chw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%padded_694, %collapsed_697 : tensor<2x32x18x18xf32>, tensor<32x3x3xf32>) outs(%1 : tensor<2x32x16x16xf32>) -> tensor<2x32x16x16xf32>
+    %expanded_698 = tensor.expand_shape %11 [[0], [1], [2, 3], [4]] output_shape [2, 32, 1, 16, 16] : tensor<2x32x16x16xf32> into tensor<2x32x1x16x16xf32>
     %1313 = tensor.empty() : tensor<1x32x2x16x16xf32>
-    %transposed_716 = linalg.transpose ins(%expanded_715 : tensor<2x32x1x16x16xf32>) outs(%1313 : tensor<1x32x2x16x16xf32>) permutation = [2, 1, 0, 3, 4] 
-    %collapsed_717 = tensor.collapse_shape %transposed_716 [[0], [1, 2], [3], [4]] : tensor<1x32x2x16x16xf32> into tensor<1x64x16x16xf32>
-    %transposed_718 = linalg.transpose ins(%1306 : tensor<2x32x16x16xf32>) outs(%1293 : tensor<32x2x16x16xf32>) permutation = [1, 0, 2, 3] 
-    %padded_719 = tensor.pad %collapsed_717 low[0, 0, 1, 1] high[0, 0, 1, 1] {
+    %transposed_699 = linalg.transpose ins(%expanded_698 : tensor<2x32x1x16x16xf32>) outs(%1313 : tensor<1x32x2x16x16xf32>) permutation = [2, 1, 0, 3, 4] 
+    %collapsed_700 = tensor.collapse_shape %transposed_699 [[0], [1, 2], [3], [4]] : tensor<1x32x2x16x16xf32> into tensor<1x64x16x16xf32>
+    %transposed_701 = linalg.transpose ins(%1306 : tensor<2x32x16x16xf32>) outs(%1293 : tensor<32x2x16x16xf32>) permutation = [1, 0, 2, 3] 
+    %padded_702 = tensor.pad %collapsed_700 low[0, 0, 1, 1] high[0, 0, 1, 1] {
     ^bb0(%arg316: index, %arg317: index, %arg318: index, %arg319: index):
       tensor.yield %cst : f32
     } : tensor<1x64x16x16xf32> to tensor<1x64x18x18xf32>
     %1314 = tensor.empty() : tensor<1x32x3x3xf32>
-    %expanded_720 = tensor.expand_shape %padded_719 [[0], [1, 2], [3], [4]] output_shape [1, 32, 2, 18, 18] : tensor<1x64x18x18xf32> into tensor<1x32x2x18x18xf32>
-    %expanded_721 = tensor.expand_shape %transposed_718 [[0, 1], [2], [3], [4]] output_shape [32, 1, 2, 16, 16] : tensor<32x2x16x16xf32> into tensor<32x1x2x16x16xf32>
-    %expanded_722 = tensor.expand_shape %1314 [[0], [1, 2], [3], [4]] output_shape [1, 32, 1, 3, 3] : tensor<1x32x3x3xf32> into tensor<1x32x1x3x3xf32>
-    %1315 = linalg.fill ins(%cst : f32) outs(%expanded_722 : tensor<1x32x1x3x3xf32>) -> tensor<1x32x1x3x3xf32>
-    %1316 = linalg.conv_2d_ngchw_gfchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%expanded_720, %expanded_721 : tensor<1x32x2x18x18xf32>, tensor<32x1x2x16x16xf32>) outs(%1315 : tensor<1x32x1x3x3xf32>) -> tensor<1x32x1x3x3xf32>
-    %collapsed_723 = tensor.collapse_shape %1316 [[0], [1, 2], [3], [4]] : tensor<1x32x1x3x3xf32> into tensor<1x32x3x3xf32>
-    %transposed_724 = linalg.transpose ins(%collapsed_723 : tensor<1x32x3x3xf32>) outs(%1309 : tensor<32x1x3x3xf32>) permutation = [1, 0, 2, 3] 
+    %expanded_703 = tensor.expand_shape %padded_702 [[0], [1, 2], [3], [4]] output_shape [1, 32, 2, 18, 18] : tensor<1x64x18x18xf32> into tensor<1x32x2x18x18xf32>
+    %expanded_704 = tensor.expand_shape %transposed_701 [[0, 1], [2], [3], [4]] output_shape [32, 1, 2, 16, 16] : tensor<32x2x16x16xf32> into tensor<32x1x2x16x16xf32>
+    %expanded_705 = tensor.expand_shape %1314 [[0], [1, 2], [3], [4]] output_shape [1, 32, 1, 3, 3] : tensor<1x32x3x3xf32> into tensor<1x32x1x3x3xf32>
+    %1315 = linalg.fill ins(%cst : f32) outs(%expanded_705 : tensor<1x32x1x3x3xf32>) -> tensor<1x32x1x3x3xf32>
+    %1316 = linalg.conv_2d_ngchw_gfchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%expanded_703, %expanded_704 : tensor<1x32x2x18x18xf32>, tensor<32x1x2x16x16xf32>) outs(%1315 : tensor<1x32x1x3x3xf32>) -> tensor<1x32x1x3x3xf32>
+    %collapsed_706 = tensor.collapse_shape %1316 [[0], [1, 2], [3], [4]] : tensor<1x32x1x3x3xf32> into tensor<1x32x3x3xf32>
+    %transposed_707 = linalg.transpose ins(%collapsed_706 : tensor<1x32x3x3xf32>) outs(%1308 : tensor<32x1x3x3xf32>) permutation = [1, 0, 2, 3] 
     %1317 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%9 : tensor<2x32x16x16xf32>) outs(%1296 : tensor<2x32x16x16xi1>) {
     ^bb0(%in: f32, %out: i1):
       %1336 = arith.extf %in : f32 to f64
@@ -6894,29 +6877,29 @@ module {
       linalg.yield %1337 : i1
     } -> tensor<2x32x16x16xi1>
     %1319 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1317, %1318 : tensor<2x32x16x16xi1>, tensor<2x32x16x16xi1>) outs(%1296 : tensor<2x32x16x16xi1>) {
-    ^bb0(%in: i1, %in_737: i1, %out: i1):
-      %1336 = arith.ori %in, %in_737 : i1
+    ^bb0(%in: i1, %in_720: i1, %out: i1):
+      %1336 = arith.ori %in, %in_720 : i1
       linalg.yield %1336 : i1
     } -> tensor<2x32x16x16xi1>
     %1320 = linalg.generic {indexing_maps = [#map1, #map3, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1319, %cst_9, %1312 : tensor<2x32x16x16xi1>, tensor<f32>, tensor<2x32x16x16xf32>) outs(%0 : tensor<2x32x16x16xf32>) {
-    ^bb0(%in: i1, %in_737: f32, %in_738: f32, %out: f32):
-      %1336 = arith.select %in, %in_737, %in_738 : f32
+    ^bb0(%in: i1, %in_720: f32, %in_721: f32, %out: f32):
+      %1336 = arith.select %in, %in_720, %in_721 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x32x16x16xf32>
-    %expanded_725 = tensor.expand_shape %arg158 [[0, 1, 2, 3]] output_shape [1, 32, 1, 1] : tensor<32xf32> into tensor<1x32x1x1xf32>
+    %expanded_708 = tensor.expand_shape %arg158 [[0, 1, 2, 3]] output_shape [1, 32, 1, 1] : tensor<32xf32> into tensor<1x32x1x1xf32>
     %1321 = linalg.generic {indexing_maps = [#map1, #map11], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%1320 : tensor<2x32x16x16xf32>) outs(%1045 : tensor<32xf32>) {
     ^bb0(%in: f32, %out: f32):
       %1336 = arith.addf %in, %out : f32
       linalg.yield %1336 : f32
     } -> tensor<32xf32>
-    %1322 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%2, %expanded_725 : tensor<2x32x16x16xf32>, tensor<1x32x1x1xf32>) outs(%0 : tensor<2x32x16x16xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.subf %in, %in_737 : f32
+    %1322 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%2, %expanded_708 : tensor<2x32x16x16xf32>, tensor<1x32x1x1xf32>) outs(%0 : tensor<2x32x16x16xf32>) {
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.subf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x32x16x16xf32>
     %1323 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1320, %1322 : tensor<2x32x16x16xf32>, tensor<2x32x16x16xf32>) outs(%0 : tensor<2x32x16x16xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x32x16x16xf32>
     %1324 = linalg.generic {indexing_maps = [#map1, #map11], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%1323 : tensor<2x32x16x16xf32>) outs(%1045 : tensor<32xf32>) {
@@ -6925,46 +6908,46 @@ module {
       linalg.yield %1336 : f32
     } -> tensor<32xf32>
     %1325 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%5, %arg1 : tensor<32xf32>, tensor<32xf32>) outs(%3 : tensor<32xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<32xf32>
-    %expanded_726 = tensor.expand_shape %1325 [[0, 1, 2, 3]] output_shape [1, 32, 1, 1] : tensor<32xf32> into tensor<1x32x1x1xf32>
-    %1326 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1320, %expanded_726 : tensor<2x32x16x16xf32>, tensor<1x32x1x1xf32>) outs(%0 : tensor<2x32x16x16xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    %expanded_709 = tensor.expand_shape %1325 [[0, 1, 2, 3]] output_shape [1, 32, 1, 1] : tensor<32xf32> into tensor<1x32x1x1xf32>
+    %1326 = linalg.generic {indexing_maps = [#map1, #map13, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1320, %expanded_709 : tensor<2x32x16x16xf32>, tensor<1x32x1x1xf32>) outs(%0 : tensor<2x32x16x16xf32>) {
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<2x32x16x16xf32>
     %1327 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%1324, %5 : tensor<32xf32>, tensor<32xf32>) outs(%3 : tensor<32xf32>) {
-    ^bb0(%in: f32, %in_737: f32, %out: f32):
-      %1336 = arith.mulf %in, %in_737 : f32
+    ^bb0(%in: f32, %in_720: f32, %out: f32):
+      %1336 = arith.mulf %in, %in_720 : f32
       linalg.yield %1336 : f32
     } -> tensor<32xf32>
     %1328 = tensor.empty() : tensor<3x2x32x32xf32>
-    %transposed_727 = linalg.transpose ins(%arg314 : tensor<2x3x32x32xf32>) outs(%1328 : tensor<3x2x32x32xf32>) permutation = [1, 0, 2, 3] 
-    %padded_728 = tensor.pad %transposed_727 low[0, 0, 1, 1] high[0, 0, 1, 1] {
+    %transposed_710 = linalg.transpose ins(%arg314 : tensor<2x3x32x32xf32>) outs(%1328 : tensor<3x2x32x32xf32>) permutation = [1, 0, 2, 3] 
+    %padded_711 = tensor.pad %transposed_710 low[0, 0, 1, 1] high[0, 0, 1, 1] {
     ^bb0(%arg316: index, %arg317: index, %arg318: index, %arg319: index):
       tensor.yield %cst : f32
     } : tensor<3x2x32x32xf32> to tensor<3x2x34x34xf32>
     %1329 = tensor.empty() : tensor<3x64x4x4xf32>
-    %expanded_729 = tensor.expand_shape %padded_728 [[0], [1, 2], [3], [4]] output_shape [3, 2, 1, 34, 34] : tensor<3x2x34x34xf32> into tensor<3x2x1x34x34xf32>
-    %expanded_730 = tensor.expand_shape %1326 [[0], [1], [2, 3], [4]] output_shape [2, 32, 1, 16, 16] : tensor<2x32x16x16xf32> into tensor<2x32x1x16x16xf32>
-    %expanded_731 = tensor.expand_shape %1329 [[0], [1, 2], [3], [4]] output_shape [3, 2, 32, 4, 4] : tensor<3x64x4x4xf32> into tensor<3x2x32x4x4xf32>
-    %1330 = linalg.fill ins(%cst : f32) outs(%expanded_731 : tensor<3x2x32x4x4xf32>) -> tensor<3x2x32x4x4xf32>
-    %1331 = linalg.conv_2d_ngchw_gfchw {dilations = dense<2> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%expanded_729, %expanded_730 : tensor<3x2x1x34x34xf32>, tensor<2x32x1x16x16xf32>) outs(%1330 : tensor<3x2x32x4x4xf32>) -> tensor<3x2x32x4x4xf32>
-    %collapsed_732 = tensor.collapse_shape %1331 [[0], [1, 2], [3], [4]] : tensor<3x2x32x4x4xf32> into tensor<3x64x4x4xf32>
-    %extracted_slice_733 = tensor.extract_slice %collapsed_732[0, 0, 0, 0] [3, 64, 3, 4] [1, 1, 1, 1] : tensor<3x64x4x4xf32> to tensor<3x64x3x4xf32>
-    %extracted_slice_734 = tensor.extract_slice %extracted_slice_733[0, 0, 0, 0] [3, 64, 3, 3] [1, 1, 1, 1] : tensor<3x64x3x4xf32> to tensor<3x64x3x3xf32>
-    %expanded_735 = tensor.expand_shape %extracted_slice_734 [[0], [1, 2], [3], [4]] output_shape [3, 2, 32, 3, 3] : tensor<3x64x3x3xf32> into tensor<3x2x32x3x3xf32>
+    %expanded_712 = tensor.expand_shape %padded_711 [[0], [1, 2], [3], [4]] output_shape [3, 2, 1, 34, 34] : tensor<3x2x34x34xf32> into tensor<3x2x1x34x34xf32>
+    %expanded_713 = tensor.expand_shape %1326 [[0], [1], [2, 3], [4]] output_shape [2, 32, 1, 16, 16] : tensor<2x32x16x16xf32> into tensor<2x32x1x16x16xf32>
+    %expanded_714 = tensor.expand_shape %1329 [[0], [1, 2], [3], [4]] output_shape [3, 2, 32, 4, 4] : tensor<3x64x4x4xf32> into tensor<3x2x32x4x4xf32>
+    %1330 = linalg.fill ins(%cst : f32) outs(%expanded_714 : tensor<3x2x32x4x4xf32>) -> tensor<3x2x32x4x4xf32>
+    %1331 = linalg.conv_2d_ngchw_gfchw {dilations = dense<2> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%expanded_712, %expanded_713 : tensor<3x2x1x34x34xf32>, tensor<2x32x1x16x16xf32>) outs(%1330 : tensor<3x2x32x4x4xf32>) -> tensor<3x2x32x4x4xf32>
+    %collapsed_715 = tensor.collapse_shape %1331 [[0], [1, 2], [3], [4]] : tensor<3x2x32x4x4xf32> into tensor<3x64x4x4xf32>
+    %extracted_slice_716 = tensor.extract_slice %collapsed_715[0, 0, 0, 0] [3, 64, 3, 4] [1, 1, 1, 1] : tensor<3x64x4x4xf32> to tensor<3x64x3x4xf32>
+    %extracted_slice_717 = tensor.extract_slice %extracted_slice_716[0, 0, 0, 0] [3, 64, 3, 3] [1, 1, 1, 1] : tensor<3x64x3x4xf32> to tensor<3x64x3x3xf32>
+    %expanded_718 = tensor.expand_shape %extracted_slice_717 [[0], [1, 2], [3], [4]] output_shape [3, 2, 32, 3, 3] : tensor<3x64x3x3xf32> into tensor<3x2x32x3x3xf32>
     %1332 = tensor.empty() : tensor<2x32x3x3x3xf32>
-    %transposed_736 = linalg.transpose ins(%expanded_735 : tensor<3x2x32x3x3xf32>) outs(%1332 : tensor<2x32x3x3x3xf32>) permutation = [1, 2, 0, 3, 4] 
+    %transposed_719 = linalg.transpose ins(%expanded_718 : tensor<3x2x32x3x3xf32>) outs(%1332 : tensor<2x32x3x3x3xf32>) permutation = [1, 2, 0, 3, 4] 
     %1333 = tensor.empty() : tensor<32x3x3x3xf32>
     %1334 = linalg.fill ins(%cst : f32) outs(%1333 : tensor<32x3x3x3xf32>) -> tensor<32x3x3x3xf32>
-    %1335 = linalg.generic {indexing_maps = [#map14, #map15], iterator_types = ["reduction", "parallel", "parallel", "parallel", "parallel"]} ins(%transposed_736 : tensor<2x32x3x3x3xf32>) outs(%1334 : tensor<32x3x3x3xf32>) {
+    %1335 = linalg.generic {indexing_maps = [#map14, #map15], iterator_types = ["reduction", "parallel", "parallel", "parallel", "parallel"]} ins(%transposed_719 : tensor<2x32x3x3x3xf32>) outs(%1334 : tensor<32x3x3x3xf32>) {
     ^bb0(%in: f32, %out: f32):
       %1336 = arith.addf %in, %out : f32
       linalg.yield %1336 : f32
     } -> tensor<32x3x3x3xf32>
-    return %507, %1335, %1327, %1321, %transposed_724, %1307, %1301, %transposed_707, %1288, %1282, %transposed_702, %1272, %1266, %transposed_697, %1251, %1245, %transposed_676, %1232, %1226, %transposed_671, %1221, %1215, %transposed_666, %1205, %1199, %transposed_649, %1190, %1184, %transposed_644, %1174, %1168, %transposed_639, %1153, %1147, %transposed_618, %1133, %1127, %transposed_613, %1122, %1116, %transposed_608, %1108, %1102, %transposed_592, %1094, %1088, %transposed_587, %1083, %1077, %transposed_582, %1067, %1061, %transposed_565, %1052, %1046, %transposed_560, %1036, %1030, %transposed_555, %1015, %1009, %transposed_534, %995, %989, %transposed_529, %984, %978, %transposed_524, %970, %964, %transposed_508, %956, %950, %transposed_503, %945, %939, %transposed_498, %931, %925, %transposed_482, %917, %911, %transposed_477, %906, %900, %transposed_472, %892, %886, %transposed_456, %877, %871, %transposed_451, %862, %856, %transposed_446, %842, %836, %transposed_429, %822, %816, %transposed_424, %811, %805, %transposed_419, %797, %791, %transposed_403, %783, %777, %transposed_398, %772, %766, %transposed_393, %756, %750, %transposed_376, %741, %735, %transposed_371, %725, %719, %transposed_366, %704, %698, %transposed_347, %684, %678, %transposed_342, %673, %667, %transposed_337, %659, %653, %transposed_321, %645, %639, %transposed_316, %634, %628, %transposed_311, %620, %614, %transposed_295, %605, %599, %transposed_290, %590, %584, %transposed_285, %570, %564, %transposed_268, %550, %544, %transposed_263, %534, %528, %518, %collapsed_257 : tensor<f32>, tensor<32x3x3x3xf32>, tensor<32xf32>, tensor<32xf32>, tensor<32x1x3x3xf32>, tensor<32xf32>, tensor<32xf32>, tensor<16x32x1x1xf32>, tensor<16xf32>, tensor<16xf32>, tensor<96x16x1x1xf32>, tensor<96xf32>, tensor<96xf32>, tensor<96x1x3x3xf32>, tensor<96xf32>, tensor<96xf32>, tensor<24x96x1x1xf32>, tensor<24xf32>, tensor<24xf32>, tensor<144x24x1x1xf32>, tensor<144xf32>, tensor<144xf32>, tensor<144x1x3x3xf32>, tensor<144xf32>, tensor<144xf32>, tensor<24x144x1x1xf32>, tensor<24xf32>, tensor<24xf32>, tensor<144x24x1x1xf32>, tensor<144xf32>, tensor<144xf32>, tensor<144x1x3x3xf32>, tensor<144xf32>, tensor<144xf32>, tensor<32x144x1x1xf32>, tensor<32xf32>, tensor<32xf32>, tensor<192x32x1x1xf32>, tensor<192xf32>, tensor<192xf32>, tensor<192x1x3x3xf32>, tensor<192xf32>, tensor<192xf32>, tensor<32x192x1x1xf32>, tensor<32xf32>, tensor<32xf32>, tensor<192x32x1x1xf32>, tensor<192xf32>, tensor<192xf32>, tensor<192x1x3x3xf32>, tensor<192xf32>, tensor<192xf32>, tensor<32x192x1x1xf32>, tensor<32xf32>, tensor<32xf32>, tensor<192x32x1x1xf32>, tensor<192xf32>, tensor<192xf32>, tensor<192x1x3x3xf32>, tensor<192xf32>, tensor<192xf32>, tensor<64x192x1x1xf32>, tensor<64xf32>, tensor<64xf32>, tensor<384x64x1x1xf32>, tensor<384xf32>, tensor<384xf32>, tensor<384x1x3x3xf32>, tensor<384xf32>, tensor<384xf32>, tensor<64x384x1x1xf32>, tensor<64xf32>, tensor<64xf32>, tensor<384x64x1x1xf32>, tensor<384xf32>, tensor<384xf32>, tensor<384x1x3x3xf32>, tensor<384xf32>, tensor<384xf32>, tensor<64x384x1x1xf32>, tensor<64xf32>, tensor<64xf32>, tensor<384x64x1x1xf32>, tensor<384xf32>, tensor<384xf32>, tensor<384x1x3x3xf32>, tensor<384xf32>, tensor<384xf32>, tensor<64x384x1x1xf32>, tensor<64xf32>, tensor<64xf32>, tensor<384x64x1x1xf32>, tensor<384xf32>, tensor<384xf32>, tensor<384x1x3x3xf32>, tensor<384xf32>, tensor<384xf32>, tensor<96x384x1x1xf32>, tensor<96xf32>, tensor<96xf32>, tensor<576x96x1x1xf32>, tensor<576xf32>, tensor<576xf32>, tensor<576x1x3x3xf32>, tensor<576xf32>, tensor<576xf32>, tensor<96x576x1x1xf32>, tensor<96xf32>, tensor<96xf32>, tensor<576x96x1x1xf32>, tensor<576xf32>, tensor<576xf32>, tensor<576x1x3x3xf32>, tensor<576xf32>, tensor<576xf32>, tensor<96x576x1x1xf32>, tensor<96xf32>, tensor<96xf32>, tensor<576x96x1x1xf32>, tensor<576xf32>, tensor<576xf32>, tensor<576x1x3x3xf32>, tensor<576xf32>, tensor<576xf32>, tensor<160x576x1x1xf32>, tensor<160xf32>, tensor<160xf32>, tensor<960x160x1x1xf32>, tensor<960xf32>, tensor<960xf32>, tensor<960x1x3x3xf32>, tensor<960xf32>, tensor<960xf32>, tensor<160x960x1x1xf32>, tensor<160xf32>, tensor<160xf32>, tensor<960x160x1x1xf32>, tensor<960xf32>, tensor<960xf32>, tensor<960x1x3x3xf32>, tensor<960xf32>, tensor<960xf32>, tensor<160x960x1x1xf32>, tensor<160xf32>, tensor<160xf32>, tensor<960x160x1x1xf32>, tensor<960xf32>, tensor<960xf32>, tensor<960x1x3x3xf32>, tensor<960xf32>, tensor<960xf32>, tensor<320x960x1x1xf32>, tensor<320xf32>, tensor<320xf32>, tensor<1280x320x1x1xf32>, tensor<1280xf32>, tensor<1280xf32>, tensor<1000x1280xf32>, tensor<1000xf32>
+    return %507, %1335, %1327, %1321, %transposed_707, %1307, %1301, %transposed_691, %1288, %1282, %transposed_686, %1272, %1266, %transposed_681, %1251, %1245, %transposed_661, %1232, %1226, %transposed_656, %1221, %1215, %transposed_651, %1205, %1199, %transposed_635, %1190, %1184, %transposed_630, %1174, %1168, %transposed_625, %1153, %1147, %transposed_605, %1133, %1127, %transposed_600, %1122, %1116, %transposed_595, %1108, %1102, %transposed_580, %1094, %1088, %transposed_575, %1083, %1077, %transposed_570, %1067, %1061, %transposed_554, %1052, %1046, %transposed_549, %1036, %1030, %transposed_544, %1015, %1009, %transposed_524, %995, %989, %transposed_519, %984, %978, %transposed_514, %970, %964, %transposed_499, %956, %950, %transposed_494, %945, %939, %transposed_489, %931, %925, %transposed_474, %917, %911, %transposed_469, %906, %900, %transposed_464, %892, %886, %transposed_449, %877, %871, %transposed_444, %862, %856, %transposed_439, %842, %836, %transposed_423, %822, %816, %transposed_418, %811, %805, %transposed_413, %797, %791, %transposed_398, %783, %777, %transposed_393, %772, %766, %transposed_388, %756, %750, %transposed_372, %741, %735, %transposed_367, %725, %719, %transposed_362, %704, %698, %transposed_344, %684, %678, %transposed_339, %673, %667, %transposed_334, %659, %653, %transposed_319, %645, %639, %transposed_314, %634, %628, %transposed_309, %620, %614, %transposed_294, %605, %599, %transposed_289, %590, %584, %transposed_284, %570, %564, %transposed_268, %550, %544, %transposed_263, %534, %528, %518, %collapsed_257 : tensor<f32>, tensor<32x3x3x3xf32>, tensor<32xf32>, tensor<32xf32>, tensor<32x1x3x3xf32>, tensor<32xf32>, tensor<32xf32>, tensor<16x32x1x1xf32>, tensor<16xf32>, tensor<16xf32>, tensor<96x16x1x1xf32>, tensor<96xf32>, tensor<96xf32>, tensor<96x1x3x3xf32>, tensor<96xf32>, tensor<96xf32>, tensor<24x96x1x1xf32>, tensor<24xf32>, tensor<24xf32>, tensor<144x24x1x1xf32>, tensor<144xf32>, tensor<144xf32>, tensor<144x1x3x3xf32>, tensor<144xf32>, tensor<144xf32>, tensor<24x144x1x1xf32>, tensor<24xf32>, tensor<24xf32>, tensor<144x24x1x1xf32>, tensor<144xf32>, tensor<144xf32>, tensor<144x1x3x3xf32>, tensor<144xf32>, tensor<144xf32>, tensor<32x144x1x1xf32>, tensor<32xf32>, tensor<32xf32>, tensor<192x32x1x1xf32>, tensor<192xf32>, tensor<192xf32>, tensor<192x1x3x3xf32>, tensor<192xf32>, tensor<192xf32>, tensor<32x192x1x1xf32>, tensor<32xf32>, tensor<32xf32>, tensor<192x32x1x1xf32>, tensor<192xf32>, tensor<192xf32>, tensor<192x1x3x3xf32>, tensor<192xf32>, tensor<192xf32>, tensor<32x192x1x1xf32>, tensor<32xf32>, tensor<32xf32>, tensor<192x32x1x1xf32>, tensor<192xf32>, tensor<192xf32>, tensor<192x1x3x3xf32>, tensor<192xf32>, tensor<192xf32>, tensor<64x192x1x1xf32>, tensor<64xf32>, tensor<64xf32>, tensor<384x64x1x1xf32>, tensor<384xf32>, tensor<384xf32>, tensor<384x1x3x3xf32>, tensor<384xf32>, tensor<384xf32>, tensor<64x384x1x1xf32>, tensor<64xf32>, tensor<64xf32>, tensor<384x64x1x1xf32>, tensor<384xf32>, tensor<384xf32>, tensor<384x1x3x3xf32>, tensor<384xf32>, tensor<384xf32>, tensor<64x384x1x1xf32>, tensor<64xf32>, tensor<64xf32>, tensor<384x64x1x1xf32>, tensor<384xf32>, tensor<384xf32>, tensor<384x1x3x3xf32>, tensor<384xf32>, tensor<384xf32>, tensor<64x384x1x1xf32>, tensor<64xf32>, tensor<64xf32>, tensor<384x64x1x1xf32>, tensor<384xf32>, tensor<384xf32>, tensor<384x1x3x3xf32>, tensor<384xf32>, tensor<384xf32>, tensor<96x384x1x1xf32>, tensor<96xf32>, tensor<96xf32>, tensor<576x96x1x1xf32>, tensor<576xf32>, tensor<576xf32>, tensor<576x1x3x3xf32>, tensor<576xf32>, tensor<576xf32>, tensor<96x576x1x1xf32>, tensor<96xf32>, tensor<96xf32>, tensor<576x96x1x1xf32>, tensor<576xf32>, tensor<576xf32>, tensor<576x1x3x3xf32>, tensor<576xf32>, tensor<576xf32>, tensor<96x576x1x1xf32>, tensor<96xf32>, tensor<96xf32>, tensor<576x96x1x1xf32>, tensor<576xf32>, tensor<576xf32>, tensor<576x1x3x3xf32>, tensor<576xf32>, tensor<576xf32>, tensor<160x576x1x1xf32>, tensor<160xf32>, tensor<160xf32>, tensor<960x160x1x1xf32>, tensor<960xf32>, tensor<960xf32>, tensor<960x1x3x3xf32>, tensor<960xf32>, tensor<960xf32>, tensor<160x960x1x1xf32>, tensor<160xf32>, tensor<160xf32>, tensor<960x160x1x1xf32>, tensor<960xf32>, tensor<960xf32>, tensor<960x1x3x3xf32>, tensor<960xf32>, tensor<960xf32>, tensor<160x960x1x1xf32>, tensor<160xf32>, tensor<160xf32>, tensor<960x160x1x1xf32>, tensor<960xf32>, tensor<960xf32>, tensor<960x1x3x3xf32>, tensor<960xf32>, tensor<960xf32>, tensor<320x960x1x1xf32>, tensor<320xf32>, tensor<320xf32>, tensor<1280x320x1x1xf32>, tensor<1280xf32>, tensor<1280xf32>, tensor<1000x1280xf32>, tensor<1000xf32>
   }
 }

@@ -69,25 +69,25 @@ module {
     %expanded = tensor.expand_shape %arg6 [[0, 1, 2]] output_shape [8, 1, 1] : tensor<8xf32> into tensor<8x1x1xf32>
     %expanded_7 = tensor.expand_shape %5 [[0, 1, 2]] output_shape [8, 1, 1] : tensor<8xf32> into tensor<8x1x1xf32>
     %6 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%2, %expanded : tensor<2x8x9x9xf32>, tensor<8x1x1xf32>) outs(%0 : tensor<2x8x9x9xf32>) {
-    ^bb0(%in: f32, %in_38: f32, %out: f32):
-      %64 = arith.subf %in, %in_38 : f32
+    ^bb0(%in: f32, %in_37: f32, %out: f32):
+      %64 = arith.subf %in, %in_37 : f32
       linalg.yield %64 : f32
     } -> tensor<2x8x9x9xf32>
     %7 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%6, %expanded_7 : tensor<2x8x9x9xf32>, tensor<8x1x1xf32>) outs(%0 : tensor<2x8x9x9xf32>) {
-    ^bb0(%in: f32, %in_38: f32, %out: f32):
-      %64 = arith.mulf %in, %in_38 : f32
+    ^bb0(%in: f32, %in_37: f32, %out: f32):
+      %64 = arith.mulf %in, %in_37 : f32
       linalg.yield %64 : f32
     } -> tensor<2x8x9x9xf32>
     %expanded_8 = tensor.expand_shape %arg1 [[0, 1, 2]] output_shape [8, 1, 1] : tensor<8xf32> into tensor<8x1x1xf32>
     %8 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%7, %expanded_8 : tensor<2x8x9x9xf32>, tensor<8x1x1xf32>) outs(%0 : tensor<2x8x9x9xf32>) {
-    ^bb0(%in: f32, %in_38: f32, %out: f32):
-      %64 = arith.mulf %in, %in_38 : f32
+    ^bb0(%in: f32, %in_37: f32, %out: f32):
+      %64 = arith.mulf %in, %in_37 : f32
       linalg.yield %64 : f32
     } -> tensor<2x8x9x9xf32>
     %expanded_9 = tensor.expand_shape %arg2 [[0, 1, 2]] output_shape [8, 1, 1] : tensor<8xf32> into tensor<8x1x1xf32>
     %9 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%8, %expanded_9 : tensor<2x8x9x9xf32>, tensor<8x1x1xf32>) outs(%0 : tensor<2x8x9x9xf32>) {
-    ^bb0(%in: f32, %in_38: f32, %out: f32):
-      %64 = arith.addf %in, %in_38 : f32
+    ^bb0(%in: f32, %in_37: f32, %out: f32):
+      %64 = arith.addf %in, %in_37 : f32
       linalg.yield %64 : f32
     } -> tensor<2x8x9x9xf32>
     %10 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%9 : tensor<2x8x9x9xf32>) outs(%0 : tensor<2x8x9x9xf32>) {
@@ -118,30 +118,30 @@ module {
     %expanded_11 = tensor.expand_shape %arg9 [[0, 1, 2]] output_shape [8, 1, 1] : tensor<8xf32> into tensor<8x1x1xf32>
     %expanded_12 = tensor.expand_shape %15 [[0, 1, 2]] output_shape [8, 1, 1] : tensor<8xf32> into tensor<8x1x1xf32>
     %16 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%13, %expanded_11 : tensor<2x8x5x5xf32>, tensor<8x1x1xf32>) outs(%11 : tensor<2x8x5x5xf32>) {
-    ^bb0(%in: f32, %in_38: f32, %out: f32):
-      %64 = arith.subf %in, %in_38 : f32
+    ^bb0(%in: f32, %in_37: f32, %out: f32):
+      %64 = arith.subf %in, %in_37 : f32
       linalg.yield %64 : f32
     } -> tensor<2x8x5x5xf32>
     %17 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%16, %expanded_12 : tensor<2x8x5x5xf32>, tensor<8x1x1xf32>) outs(%11 : tensor<2x8x5x5xf32>) {
-    ^bb0(%in: f32, %in_38: f32, %out: f32):
-      %64 = arith.mulf %in, %in_38 : f32
+    ^bb0(%in: f32, %in_37: f32, %out: f32):
+      %64 = arith.mulf %in, %in_37 : f32
       linalg.yield %64 : f32
     } -> tensor<2x8x5x5xf32>
     %expanded_13 = tensor.expand_shape %arg4 [[0, 1, 2]] output_shape [8, 1, 1] : tensor<8xf32> into tensor<8x1x1xf32>
     %18 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%17, %expanded_13 : tensor<2x8x5x5xf32>, tensor<8x1x1xf32>) outs(%11 : tensor<2x8x5x5xf32>) {
-    ^bb0(%in: f32, %in_38: f32, %out: f32):
-      %64 = arith.mulf %in, %in_38 : f32
+    ^bb0(%in: f32, %in_37: f32, %out: f32):
+      %64 = arith.mulf %in, %in_37 : f32
       linalg.yield %64 : f32
     } -> tensor<2x8x5x5xf32>
     %expanded_14 = tensor.expand_shape %arg5 [[0, 1, 2]] output_shape [8, 1, 1] : tensor<8xf32> into tensor<8x1x1xf32>
     %19 = linalg.generic {indexing_maps = [#map1, #map2, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%18, %expanded_14 : tensor<2x8x5x5xf32>, tensor<8x1x1xf32>) outs(%11 : tensor<2x8x5x5xf32>) {
-    ^bb0(%in: f32, %in_38: f32, %out: f32):
-      %64 = arith.addf %in, %in_38 : f32
+    ^bb0(%in: f32, %in_37: f32, %out: f32):
+      %64 = arith.addf %in, %in_37 : f32
       linalg.yield %64 : f32
     } -> tensor<2x8x5x5xf32>
     %20 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%19, %arg13 : tensor<2x8x5x5xf32>, tensor<2x8x5x5xf32>) outs(%11 : tensor<2x8x5x5xf32>) {
-    ^bb0(%in: f32, %in_38: f32, %out: f32):
-      %64 = arith.subf %in, %in_38 : f32
+    ^bb0(%in: f32, %in_37: f32, %out: f32):
+      %64 = arith.subf %in, %in_37 : f32
       linalg.yield %64 : f32
     } -> tensor<2x8x5x5xf32>
     %21 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%20 : tensor<2x8x5x5xf32>) outs(%11 : tensor<2x8x5x5xf32>) {
@@ -177,8 +177,8 @@ module {
       linalg.yield %64 : f32
     } -> tensor<2x8x5x5xf32>
     %29 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%26, %28 : tensor<2x8x5x5xf32>, tensor<2x8x5x5xf32>) outs(%11 : tensor<2x8x5x5xf32>) {
-    ^bb0(%in: f32, %in_38: f32, %out: f32):
-      %64 = arith.mulf %in, %in_38 : f32
+    ^bb0(%in: f32, %in_37: f32, %out: f32):
+      %64 = arith.mulf %in, %in_37 : f32
       linalg.yield %64 : f32
     } -> tensor<2x8x5x5xf32>
     %expanded_15 = tensor.expand_shape %arg9 [[0, 1, 2, 3]] output_shape [1, 8, 1, 1] : tensor<8xf32> into tensor<1x8x1x1xf32>
@@ -189,13 +189,13 @@ module {
       linalg.yield %64 : f32
     } -> tensor<8xf32>
     %32 = linalg.generic {indexing_maps = [#map1, #map6, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%13, %expanded_15 : tensor<2x8x5x5xf32>, tensor<1x8x1x1xf32>) outs(%11 : tensor<2x8x5x5xf32>) {
-    ^bb0(%in: f32, %in_38: f32, %out: f32):
-      %64 = arith.subf %in, %in_38 : f32
+    ^bb0(%in: f32, %in_37: f32, %out: f32):
+      %64 = arith.subf %in, %in_37 : f32
       linalg.yield %64 : f32
     } -> tensor<2x8x5x5xf32>
     %33 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%29, %32 : tensor<2x8x5x5xf32>, tensor<2x8x5x5xf32>) outs(%11 : tensor<2x8x5x5xf32>) {
-    ^bb0(%in: f32, %in_38: f32, %out: f32):
-      %64 = arith.mulf %in, %in_38 : f32
+    ^bb0(%in: f32, %in_37: f32, %out: f32):
+      %64 = arith.mulf %in, %in_37 : f32
       linalg.yield %64 : f32
     } -> tensor<2x8x5x5xf32>
     %34 = linalg.generic {indexing_maps = [#map1, #map5], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%33 : tensor<2x8x5x5xf32>) outs(%30 : tensor<8xf32>) {
@@ -204,19 +204,19 @@ module {
       linalg.yield %64 : f32
     } -> tensor<8xf32>
     %35 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%15, %arg4 : tensor<8xf32>, tensor<8xf32>) outs(%3 : tensor<8xf32>) {
-    ^bb0(%in: f32, %in_38: f32, %out: f32):
-      %64 = arith.mulf %in, %in_38 : f32
+    ^bb0(%in: f32, %in_37: f32, %out: f32):
+      %64 = arith.mulf %in, %in_37 : f32
       linalg.yield %64 : f32
     } -> tensor<8xf32>
     %expanded_16 = tensor.expand_shape %35 [[0, 1, 2, 3]] output_shape [1, 8, 1, 1] : tensor<8xf32> into tensor<1x8x1x1xf32>
     %36 = linalg.generic {indexing_maps = [#map1, #map6, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%29, %expanded_16 : tensor<2x8x5x5xf32>, tensor<1x8x1x1xf32>) outs(%11 : tensor<2x8x5x5xf32>) {
-    ^bb0(%in: f32, %in_38: f32, %out: f32):
-      %64 = arith.mulf %in, %in_38 : f32
+    ^bb0(%in: f32, %in_37: f32, %out: f32):
+      %64 = arith.mulf %in, %in_37 : f32
       linalg.yield %64 : f32
     } -> tensor<2x8x5x5xf32>
     %37 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%34, %15 : tensor<8xf32>, tensor<8xf32>) outs(%3 : tensor<8xf32>) {
-    ^bb0(%in: f32, %in_38: f32, %out: f32):
-      %64 = arith.mulf %in, %in_38 : f32
+    ^bb0(%in: f32, %in_37: f32, %out: f32):
+      %64 = arith.mulf %in, %in_37 : f32
       linalg.yield %64 : f32
     } -> tensor<8xf32>
     %inserted_slice = tensor.insert_slice %36 into %cst_2[0, 0, 0, 0] [2, 8, 5, 5] [1, 1, 1, 2] : tensor<2x8x5x5xf32> into tensor<2x8x5x9xf32>
@@ -225,42 +225,41 @@ module {
     ^bb0(%arg14: index, %arg15: index, %arg16: index, %arg17: index):
       tensor.yield %cst : f32
     } : tensor<2x8x9x9xf32> to tensor<2x8x11x11xf32>
-    %expanded_19 = tensor.expand_shape %arg3 [[0], [1], [2, 3], [4]] output_shape [8, 1, 1, 3, 3] : tensor<8x1x3x3xf32> into tensor<8x1x1x3x3xf32>
-    %38 = tensor.empty() : tensor<8x1x1x3x3xf32>
-    %transposed = linalg.transpose ins(%expanded_19 : tensor<8x1x1x3x3xf32>) outs(%38 : tensor<8x1x1x3x3xf32>) permutation = [0, 2, 1, 3, 4] 
-    %collapsed_20 = tensor.collapse_shape %transposed [[0], [1], [2, 3], [4]] : tensor<8x1x1x3x3xf32> into tensor<8x1x3x3xf32>
-    %39 = tensor.empty() : tensor<8x1x3x3xf32>
-    %40 = linalg.fill ins(%cst : f32) outs(%39 : tensor<8x1x3x3xf32>) -> tensor<8x1x3x3xf32>
-    %41 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%collapsed_20 : tensor<8x1x3x3xf32>) outs(%40 : tensor<8x1x3x3xf32>) {
+    %38 = tensor.empty() : tensor<8x1x3x3xf32>
+    %39 = linalg.fill ins(%cst : f32) outs(%38 : tensor<8x1x3x3xf32>) -> tensor<8x1x3x3xf32>
+    %40 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%arg3 : tensor<8x1x3x3xf32>) outs(%39 : tensor<8x1x3x3xf32>) {
     ^bb0(%in: f32, %out: f32):
       %64 = linalg.index 0 : index
       %65 = linalg.index 2 : index
       %66 = linalg.index 3 : index
       %67 = arith.subi %c2, %65 : index
       %68 = arith.subi %c2, %66 : index
-      %extracted = tensor.extract %collapsed_20[%64, %c0, %67, %68] : tensor<8x1x3x3xf32>
+      %extracted = tensor.extract %arg3[%64, %c0, %67, %68] : tensor<8x1x3x3xf32>
       linalg.yield %extracted : f32
     } -> tensor<8x1x3x3xf32>
-    %collapsed_21 = tensor.collapse_shape %41 [[0, 1], [2], [3]] : tensor<8x1x3x3xf32> into tensor<8x3x3xf32>
-    %42 = linalg.depthwise_conv_2d_nchw_chw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%padded_18, %collapsed_21 : tensor<2x8x11x11xf32>, tensor<8x3x3xf32>) outs(%1 : tensor<2x8x9x9xf32>) -> tensor<2x8x9x9xf32>
-    %expanded_22 = tensor.expand_shape %10 [[0], [1], [2, 3], [4]] output_shape [2, 8, 1, 9, 9] : tensor<2x8x9x9xf32> into tensor<2x8x1x9x9xf32>
+    %expanded_19 = tensor.expand_shape %40 [[0], [1], [2, 3], [4]] output_shape [8, 1, 1, 3, 3] : tensor<8x1x3x3xf32> into tensor<8x1x1x3x3xf32>
+    %41 = tensor.empty() : tensor<8x1x1x3x3xf32>
+    %transposed = linalg.transpose ins(%expanded_19 : tensor<8x1x1x3x3xf32>) outs(%41 : tensor<8x1x1x3x3xf32>) permutation = [0, 2, 1, 3, 4] 
+    %collapsed_20 = tensor.collapse_shape %transposed [[0, 1], [2, 3], [4]] : tensor<8x1x1x3x3xf32> into tensor<8x3x3xf32>
+    %42 = linalg.depthwise_conv_2d_nchw_chw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%padded_18, %collapsed_20 : tensor<2x8x11x11xf32>, tensor<8x3x3xf32>) outs(%1 : tensor<2x8x9x9xf32>) -> tensor<2x8x9x9xf32>
+    %expanded_21 = tensor.expand_shape %10 [[0], [1], [2, 3], [4]] output_shape [2, 8, 1, 9, 9] : tensor<2x8x9x9xf32> into tensor<2x8x1x9x9xf32>
     %43 = tensor.empty() : tensor<1x8x2x9x9xf32>
-    %transposed_23 = linalg.transpose ins(%expanded_22 : tensor<2x8x1x9x9xf32>) outs(%43 : tensor<1x8x2x9x9xf32>) permutation = [2, 1, 0, 3, 4] 
-    %collapsed_24 = tensor.collapse_shape %transposed_23 [[0], [1, 2], [3], [4]] : tensor<1x8x2x9x9xf32> into tensor<1x16x9x9xf32>
+    %transposed_22 = linalg.transpose ins(%expanded_21 : tensor<2x8x1x9x9xf32>) outs(%43 : tensor<1x8x2x9x9xf32>) permutation = [2, 1, 0, 3, 4] 
+    %collapsed_23 = tensor.collapse_shape %transposed_22 [[0], [1, 2], [3], [4]] : tensor<1x8x2x9x9xf32> into tensor<1x16x9x9xf32>
     %44 = tensor.empty() : tensor<8x2x5x5xf32>
-    %transposed_25 = linalg.transpose ins(%36 : tensor<2x8x5x5xf32>) outs(%44 : tensor<8x2x5x5xf32>) permutation = [1, 0, 2, 3] 
-    %padded_26 = tensor.pad %collapsed_24 low[0, 0, 1, 1] high[0, 0, 1, 1] {
+    %transposed_24 = linalg.transpose ins(%36 : tensor<2x8x5x5xf32>) outs(%44 : tensor<8x2x5x5xf32>) permutation = [1, 0, 2, 3] 
+    %padded_25 = tensor.pad %collapsed_23 low[0, 0, 1, 1] high[0, 0, 1, 1] {
     ^bb0(%arg14: index, %arg15: index, %arg16: index, %arg17: index):
       tensor.yield %cst : f32
     } : tensor<1x16x9x9xf32> to tensor<1x16x11x11xf32>
     %45 = tensor.empty() : tensor<1x8x3x3xf32>
-    %expanded_27 = tensor.expand_shape %padded_26 [[0], [1, 2], [3], [4]] output_shape [1, 8, 2, 11, 11] : tensor<1x16x11x11xf32> into tensor<1x8x2x11x11xf32>
-    %expanded_28 = tensor.expand_shape %transposed_25 [[0, 1], [2], [3], [4]] output_shape [8, 1, 2, 5, 5] : tensor<8x2x5x5xf32> into tensor<8x1x2x5x5xf32>
-    %expanded_29 = tensor.expand_shape %45 [[0], [1, 2], [3], [4]] output_shape [1, 8, 1, 3, 3] : tensor<1x8x3x3xf32> into tensor<1x8x1x3x3xf32>
-    %46 = linalg.fill ins(%cst : f32) outs(%expanded_29 : tensor<1x8x1x3x3xf32>) -> tensor<1x8x1x3x3xf32>
-    %47 = linalg.conv_2d_ngchw_gfchw {dilations = dense<2> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%expanded_27, %expanded_28 : tensor<1x8x2x11x11xf32>, tensor<8x1x2x5x5xf32>) outs(%46 : tensor<1x8x1x3x3xf32>) -> tensor<1x8x1x3x3xf32>
-    %collapsed_30 = tensor.collapse_shape %47 [[0], [1, 2], [3], [4]] : tensor<1x8x1x3x3xf32> into tensor<1x8x3x3xf32>
-    %transposed_31 = linalg.transpose ins(%collapsed_30 : tensor<1x8x3x3xf32>) outs(%39 : tensor<8x1x3x3xf32>) permutation = [1, 0, 2, 3] 
+    %expanded_26 = tensor.expand_shape %padded_25 [[0], [1, 2], [3], [4]] output_shape [1, 8, 2, 11, 11] : tensor<1x16x11x11xf32> into tensor<1x8x2x11x11xf32>
+    %expanded_27 = tensor.expand_shape %transposed_24 [[0, 1], [2], [3], [4]] output_shape [8, 1, 2, 5, 5] : tensor<8x2x5x5xf32> into tensor<8x1x2x5x5xf32>
+    %expanded_28 = tensor.expand_shape %45 [[0], [1, 2], [3], [4]] output_shape [1, 8, 1, 3, 3] : tensor<1x8x3x3xf32> into tensor<1x8x1x3x3xf32>
+    %46 = linalg.fill ins(%cst : f32) outs(%expanded_28 : tensor<1x8x1x3x3xf32>) -> tensor<1x8x1x3x3xf32>
+    %47 = linalg.conv_2d_ngchw_gfchw {dilations = dense<2> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%expanded_26, %expanded_27 : tensor<1x8x2x11x11xf32>, tensor<8x1x2x5x5xf32>) outs(%46 : tensor<1x8x1x3x3xf32>) -> tensor<1x8x1x3x3xf32>
+    %collapsed_29 = tensor.collapse_shape %47 [[0], [1, 2], [3], [4]] : tensor<1x8x1x3x3xf32> into tensor<1x8x3x3xf32>
+    %transposed_30 = linalg.transpose ins(%collapsed_29 : tensor<1x8x3x3xf32>) outs(%38 : tensor<8x1x3x3xf32>) permutation = [1, 0, 2, 3] 
     %48 = tensor.empty() : tensor<2x8x9x9xi1>
     %49 = linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%10 : tensor<2x8x9x9xf32>) outs(%48 : tensor<2x8x9x9xi1>) {
     ^bb0(%in: f32, %out: i1):
@@ -268,24 +267,24 @@ module {
       linalg.yield %64 : i1
     } -> tensor<2x8x9x9xi1>
     %50 = linalg.generic {indexing_maps = [#map1, #map3, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%49, %cst_0, %42 : tensor<2x8x9x9xi1>, tensor<f32>, tensor<2x8x9x9xf32>) outs(%0 : tensor<2x8x9x9xf32>) {
-    ^bb0(%in: i1, %in_38: f32, %in_39: f32, %out: f32):
-      %64 = arith.select %in, %in_38, %in_39 : f32
+    ^bb0(%in: i1, %in_37: f32, %in_38: f32, %out: f32):
+      %64 = arith.select %in, %in_37, %in_38 : f32
       linalg.yield %64 : f32
     } -> tensor<2x8x9x9xf32>
-    %expanded_32 = tensor.expand_shape %arg6 [[0, 1, 2, 3]] output_shape [1, 8, 1, 1] : tensor<8xf32> into tensor<1x8x1x1xf32>
+    %expanded_31 = tensor.expand_shape %arg6 [[0, 1, 2, 3]] output_shape [1, 8, 1, 1] : tensor<8xf32> into tensor<1x8x1x1xf32>
     %51 = linalg.generic {indexing_maps = [#map1, #map5], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%50 : tensor<2x8x9x9xf32>) outs(%30 : tensor<8xf32>) {
     ^bb0(%in: f32, %out: f32):
       %64 = arith.addf %in, %out : f32
       linalg.yield %64 : f32
     } -> tensor<8xf32>
-    %52 = linalg.generic {indexing_maps = [#map1, #map6, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%2, %expanded_32 : tensor<2x8x9x9xf32>, tensor<1x8x1x1xf32>) outs(%0 : tensor<2x8x9x9xf32>) {
-    ^bb0(%in: f32, %in_38: f32, %out: f32):
-      %64 = arith.subf %in, %in_38 : f32
+    %52 = linalg.generic {indexing_maps = [#map1, #map6, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%2, %expanded_31 : tensor<2x8x9x9xf32>, tensor<1x8x1x1xf32>) outs(%0 : tensor<2x8x9x9xf32>) {
+    ^bb0(%in: f32, %in_37: f32, %out: f32):
+      %64 = arith.subf %in, %in_37 : f32
       linalg.yield %64 : f32
     } -> tensor<2x8x9x9xf32>
     %53 = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%50, %52 : tensor<2x8x9x9xf32>, tensor<2x8x9x9xf32>) outs(%0 : tensor<2x8x9x9xf32>) {
-    ^bb0(%in: f32, %in_38: f32, %out: f32):
-      %64 = arith.mulf %in, %in_38 : f32
+    ^bb0(%in: f32, %in_37: f32, %out: f32):
+      %64 = arith.mulf %in, %in_37 : f32
       linalg.yield %64 : f32
     } -> tensor<2x8x9x9xf32>
     %54 = linalg.generic {indexing_maps = [#map1, #map5], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%53 : tensor<2x8x9x9xf32>) outs(%30 : tensor<8xf32>) {
@@ -294,34 +293,34 @@ module {
       linalg.yield %64 : f32
     } -> tensor<8xf32>
     %55 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%5, %arg1 : tensor<8xf32>, tensor<8xf32>) outs(%3 : tensor<8xf32>) {
-    ^bb0(%in: f32, %in_38: f32, %out: f32):
-      %64 = arith.mulf %in, %in_38 : f32
+    ^bb0(%in: f32, %in_37: f32, %out: f32):
+      %64 = arith.mulf %in, %in_37 : f32
       linalg.yield %64 : f32
     } -> tensor<8xf32>
-    %expanded_33 = tensor.expand_shape %55 [[0, 1, 2, 3]] output_shape [1, 8, 1, 1] : tensor<8xf32> into tensor<1x8x1x1xf32>
-    %56 = linalg.generic {indexing_maps = [#map1, #map6, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%50, %expanded_33 : tensor<2x8x9x9xf32>, tensor<1x8x1x1xf32>) outs(%0 : tensor<2x8x9x9xf32>) {
-    ^bb0(%in: f32, %in_38: f32, %out: f32):
-      %64 = arith.mulf %in, %in_38 : f32
+    %expanded_32 = tensor.expand_shape %55 [[0, 1, 2, 3]] output_shape [1, 8, 1, 1] : tensor<8xf32> into tensor<1x8x1x1xf32>
+    %56 = linalg.generic {indexing_maps = [#map1, #map6, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%50, %expanded_32 : tensor<2x8x9x9xf32>, tensor<1x8x1x1xf32>) outs(%0 : tensor<2x8x9x9xf32>) {
+    ^bb0(%in: f32, %in_37: f32, %out: f32):
+      %64 = arith.mulf %in, %in_37 : f32
       linalg.yield %64 : f32
     } -> tensor<2x8x9x9xf32>
     %57 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%54, %5 : tensor<8xf32>, tensor<8xf32>) outs(%3 : tensor<8xf32>) {
-    ^bb0(%in: f32, %in_38: f32, %out: f32):
-      %64 = arith.mulf %in, %in_38 : f32
+    ^bb0(%in: f32, %in_37: f32, %out: f32):
+      %64 = arith.mulf %in, %in_37 : f32
       linalg.yield %64 : f32
     } -> tensor<8xf32>
     %58 = tensor.empty() : tensor<3x2x9x9xf32>
-    %transposed_34 = linalg.transpose ins(%arg12 : tensor<2x3x9x9xf32>) outs(%58 : tensor<3x2x9x9xf32>) permutation = [1, 0, 2, 3] 
+    %transposed_33 = linalg.transpose ins(%arg12 : tensor<2x3x9x9xf32>) outs(%58 : tensor<3x2x9x9xf32>) permutation = [1, 0, 2, 3] 
     %59 = tensor.empty() : tensor<8x2x9x9xf32>
-    %transposed_35 = linalg.transpose ins(%56 : tensor<2x8x9x9xf32>) outs(%59 : tensor<8x2x9x9xf32>) permutation = [1, 0, 2, 3] 
-    %padded_36 = tensor.pad %transposed_34 low[0, 0, 1, 1] high[0, 0, 1, 1] {
+    %transposed_34 = linalg.transpose ins(%56 : tensor<2x8x9x9xf32>) outs(%59 : tensor<8x2x9x9xf32>) permutation = [1, 0, 2, 3] 
+    %padded_35 = tensor.pad %transposed_33 low[0, 0, 1, 1] high[0, 0, 1, 1] {
     ^bb0(%arg14: index, %arg15: index, %arg16: index, %arg17: index):
       tensor.yield %cst : f32
     } : tensor<3x2x9x9xf32> to tensor<3x2x11x11xf32>
     %60 = tensor.empty() : tensor<3x8x3x3xf32>
     %61 = linalg.fill ins(%cst : f32) outs(%60 : tensor<3x8x3x3xf32>) -> tensor<3x8x3x3xf32>
-    %62 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%padded_36, %transposed_35 : tensor<3x2x11x11xf32>, tensor<8x2x9x9xf32>) outs(%61 : tensor<3x8x3x3xf32>) -> tensor<3x8x3x3xf32>
+    %62 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%padded_35, %transposed_34 : tensor<3x2x11x11xf32>, tensor<8x2x9x9xf32>) outs(%61 : tensor<3x8x3x3xf32>) -> tensor<3x8x3x3xf32>
     %63 = tensor.empty() : tensor<8x3x3x3xf32>
-    %transposed_37 = linalg.transpose ins(%62 : tensor<3x8x3x3xf32>) outs(%63 : tensor<8x3x3x3xf32>) permutation = [1, 0, 2, 3] 
-    return %25, %transposed_37, %57, %51, %transposed_31, %37, %31 : tensor<f32>, tensor<8x3x3x3xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8x1x3x3xf32>, tensor<8xf32>, tensor<8xf32>
+    %transposed_36 = linalg.transpose ins(%62 : tensor<3x8x3x3xf32>) outs(%63 : tensor<8x3x3x3xf32>) permutation = [1, 0, 2, 3] 
+    return %25, %transposed_36, %57, %51, %transposed_30, %37, %31 : tensor<f32>, tensor<8x3x3x3xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8x1x3x3xf32>, tensor<8xf32>, tensor<8xf32>
   }
 }
