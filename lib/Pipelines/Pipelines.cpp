@@ -84,7 +84,9 @@ void mlir::convbn::buildGPUSchedulePipeline(OpPassManager &pm,
                                             const GPUTileOptions &tiles) {
   // Calls inside payloads (scalar helpers) cannot be made from a kernel,
   // and calls that return dynamically shaped tensors cannot become output
-  // buffers: inline what the module defines.
+  // buffers: inline what the module defines. The inliner canonicalizes
+  // what it inlines, so contradictory shapes are rejected before it too.
+  pm.addPass(convbn::createCheckShapes());
   pm.addPass(createInlinerPass());
   pm.addPass(convbn::createCheckShapes());
   // convbn to linalg, epilogues fused, pads as gathers.
