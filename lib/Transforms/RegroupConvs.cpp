@@ -175,6 +175,12 @@ struct RegroupSlicedConvs : OpRewritePattern<tensor::InsertSliceOp> {
       bias = biasSlice.getSource();
     }
 
+    // The reshapes below are static (a dynamic size would need its
+    // output_shape computed).
+    for (Value value : {input, filter, bias})
+      if (value && !cast<RankedTensorType>(value.getType()).hasStaticShape())
+        return rewriter.notifyMatchFailure(last, "a dynamically shaped operand");
+
     Location loc = last.getLoc();
     auto inputType = cast<RankedTensorType>(input.getType());
     Type elementType = outputType.getElementType();
