@@ -419,11 +419,23 @@ static void matchConvGradients(const ConvBNMatch &match,
       cast<RankedTensorType>(ops.filterBase.getType()),
       {ops.inputBase, backward.gradConvOutput}, filterGradientDefinition(ops),
       filterAccessed, backward.unmatchedFilter, filterExpansion);
+  // Likewise the input of a grouped convolution, which the fused op reads
+  // split into (group, channel): its gradient is found in that split.
+  std::optional<Expansion> inputExpansion;
+  SmallVector<LinearIndex> inputAccessed = ops.inputAccess;
+  if (tensor::ExpandShapeOp regroup = match.inputRegroup) {
+    inputExpansion = Expansion{regroup.getReassociationIndices(),
+                               ops.inputType.getShape()};
+    unsigned rank = ops.inputType.getRank();
+    inputAccessed.clear();
+    for (unsigned d = 0; d < rank; ++d)
+      inputAccessed.push_back(LinearIndex::dim(rank, d));
+  }
   backward.gradInput = findContraction(
       backward.gradConvOutput,
       cast<RankedTensorType>(ops.inputBase.getType()),
       {backward.gradConvOutput, ops.filterBase}, dataGradientDefinition(ops),
-      ops.inputAccess, backward.unmatchedInput);
+      inputAccessed, backward.unmatchedInput, inputExpansion);
 }
 
 /// Finds, from the joint graph's uses of the chain's values, γ's gradient
