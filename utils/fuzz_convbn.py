@@ -118,6 +118,8 @@ PIPELINES = {
                 "--canonicalize"], "linalg"),
     "memory": (["--lower-to-cpu=track-memory=true skip-compute=true"],
                "linalg"),
+    # The free placement alone, on buffers as the inputs write them.
+    "free-early": (["--convbn-free-after-last-use"], "linalg"),
     "tosa": (["--tosa-to-convbn"], "tosa"),
 }
 COMMON_FLAGS = ["-verify-each", "--mlir-disable-threading"]
