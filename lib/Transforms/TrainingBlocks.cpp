@@ -400,37 +400,33 @@ static void matchConvGradients(const ConvBNMatch &match,
   ops.filterAccess = *filterAccess;
   ops.gradAccess = *gradAccess;
 
-  // A filter the frontend splits into (group, channel) for the fused op:
-  // its gradient is found in the same split, which undoes the frontend's
-  // merge of the two (a collapse_shape whose index affine maps cannot split).
-  std::optional<Expansion> filterExpansion;
-  SmallVector<LinearIndex> filterAccessed = ops.filterAccess;
-  auto expand = filter.getDefiningOp<tensor::ExpandShapeOp>();
-  if (expand && expand.getSrc() == ops.filterBase) {
-    filterExpansion = Expansion{expand.getReassociationIndices(),
-                                ops.filterType.getShape()};
-    unsigned rank = ops.filterType.getRank();
-    filterAccessed.clear();
+  // A filter or an input the fused op reads split into (group, channel) (a
+  // grouped convolution): its gradient is found in the same split, which
+  // undoes the frontend's merge of the two (a collapse_shape whose index
+  // affine maps cannot split); the layout's dims are then the split's.
+  auto inSplit = [](tensor::ExpandShapeOp split, RankedTensorType type,
+                    std::optional<Expansion> &expansion,
+                    SmallVector<LinearIndex> &access) {
+    expansion = Expansion{split.getReassociationIndices(), type.getShape()};
+    unsigned rank = type.getRank();
+    access.clear();
     for (unsigned d = 0; d < rank; ++d)
-      filterAccessed.push_back(LinearIndex::dim(rank, d));
-  }
+      access.push_back(LinearIndex::dim(rank, d));
+  };
+  std::optional<Expansion> filterExpansion, inputExpansion;
+  SmallVector<LinearIndex> filterAccessed = ops.filterAccess;
+  SmallVector<LinearIndex> inputAccessed = ops.inputAccess;
+  auto filterSplit = filter.getDefiningOp<tensor::ExpandShapeOp>();
+  if (filterSplit && filterSplit.getSrc() == ops.filterBase)
+    inSplit(filterSplit, ops.filterType, filterExpansion, filterAccessed);
+  if (tensor::ExpandShapeOp inputSplit = match.inputRegroup)
+    inSplit(inputSplit, ops.inputType, inputExpansion, inputAccessed);
+
   backward.gradFilter = findContraction(
       backward.gradConvOutput,
       cast<RankedTensorType>(ops.filterBase.getType()),
       {ops.inputBase, backward.gradConvOutput}, filterGradientDefinition(ops),
       filterAccessed, backward.unmatchedFilter, filterExpansion);
-  // Likewise the input of a grouped convolution, which the fused op reads
-  // split into (group, channel): its gradient is found in that split.
-  std::optional<Expansion> inputExpansion;
-  SmallVector<LinearIndex> inputAccessed = ops.inputAccess;
-  if (tensor::ExpandShapeOp regroup = match.inputRegroup) {
-    inputExpansion = Expansion{regroup.getReassociationIndices(),
-                               ops.inputType.getShape()};
-    unsigned rank = ops.inputType.getRank();
-    inputAccessed.clear();
-    for (unsigned d = 0; d < rank; ++d)
-      inputAccessed.push_back(LinearIndex::dim(rank, d));
-  }
   backward.gradInput = findContraction(
       backward.gradConvOutput,
       cast<RankedTensorType>(ops.inputBase.getType()),
