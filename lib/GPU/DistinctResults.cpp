@@ -15,7 +15,6 @@
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
-#include "mlir/Dialect/Tensor/IR/Tensor.h"
 
 namespace mlir::convbn {
 #define GEN_PASS_DEF_GPUDISTINCTRESULTS
@@ -54,15 +53,12 @@ struct GPUDistinctResultsPass
         if (!type)
           continue;
         // An allocation with a copy (not a pure op CSE could merge with
-        // the next one): a device-to-device copy once bufferized.
-        SmallVector<Value> dynamicSizes;
-        for (int64_t dim = 0; dim < type.getRank(); ++dim)
-          if (type.isDynamicDim(dim))
-            dynamicSizes.push_back(
-                tensor::DimOp::create(b, ret.getLoc(), value, dim));
+        // the next one): a device-to-device copy once bufferized. A copy
+        // takes its sizes from the copied tensor.
         operand.set(bufferization::AllocTensorOp::create(
-            b, ret.getLoc(), type, dynamicSizes, /*copy=*/value,
-            /*size_hint=*/Value(), /*memory_space=*/Attribute()));
+            b, ret.getLoc(), type, /*dynamicSizes=*/ValueRange(),
+            /*copy=*/value, /*size_hint=*/Value(),
+            /*memory_space=*/Attribute()));
       }
     });
   }

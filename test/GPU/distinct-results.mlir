@@ -38,3 +38,14 @@ func.func @empty_returned(%a: tensor<3xf32>, %b: tensor<3xf32>) -> (tensor<3xf32
 func.func @buffer_twice(%a: memref<?xf32>) -> (memref<?xf32>, memref<?xf32>) {
   return %a, %a : memref<?xf32>, memref<?xf32>
 }
+
+// A dynamically sized tensor returned twice: the copy takes its sizes from
+// the copied tensor (alloc_tensor with copy accepts no dynamic sizes; the
+// pass used to pass them and produced IR that does not verify).
+// CHECK-LABEL: func.func @dynamic_twice
+// CHECK:         %[[C:.+]] = bufferization.alloc_tensor() copy(%arg0) : tensor<?xf32>
+// CHECK:         return %arg0, %[[C]]
+// NVVM-LABEL:  llvm.func @dynamic_twice
+func.func @dynamic_twice(%a: tensor<?xf32>) -> (tensor<?xf32>, tensor<?xf32>) {
+  return %a, %a : tensor<?xf32>, tensor<?xf32>
+}
