@@ -60,16 +60,22 @@ struct FreeAfterLastUsePass
     SmallVector<memref::DeallocOp> deallocs;
     getOperation()->walk(
         [&](memref::DeallocOp dealloc) { deallocs.push_back(dealloc); });
+    // Every destination first, then the moves: a move invalidates the
+    // block's op order, and recomputing it per dealloc would make the pass
+    // quadratic in the block's size.
+    SmallVector<std::pair<memref::DeallocOp, Operation *>> moves;
     for (memref::DeallocOp dealloc : deallocs) {
       auto alloc = dealloc.getMemref().getDefiningOp<memref::AllocOp>();
       if (!alloc || alloc->getBlock() != dealloc->getBlock() ||
           !alloc->isBeforeInBlock(dealloc))
         continue;
       Operation *last = lastUse(alloc, dealloc);
-      if (!last || !last->isBeforeInBlock(dealloc))
-        continue;
-      dealloc->moveAfter(last);
+      if (last && last->isBeforeInBlock(dealloc))
+        moves.push_back({dealloc, last});
     }
+    // Deallocs that share a destination keep their relative order.
+    for (auto [dealloc, last] : llvm::reverse(moves))
+      dealloc->moveAfter(last);
   }
 };
 } // namespace
