@@ -669,11 +669,19 @@ struct LowerConvBNBackward : OpRewritePattern<ConvBNBackwardOp> {
       if (tune) {
         // conv_data_grad(dZ, filter * s), with the folded filter in the
         // accumulator type: rounding it to a narrow type would overflow
-        // where the forward's epilogue does not.
-        Value folded = cb.scalePerChannel(op.getFilter(), s, filterChannels,
-                                          accumulator);
-        gradInput = createConvDataGradient(rewriter, loc, params, dz, folded,
-                                           op.getInput(), accumulator);
+        // where the forward's epilogue does not. The fold is recomputed
+        // here, inside the data gradient's kernel flip, rather than shared
+        // with the forward's: a shared one (CSE merges identical folds)
+        // would keep every block's folded filter alive from its forward to
+        // its backward. Recomputing costs one weight-sized pass, which the
+        // flip makes anyway, and frees the sum of the network's filters
+        // (94 MB for ResNet-50) from the step's peak.
+        SmallVector<int64_t> channelShape;
+        for (unsigned pos : filterChannels)
+          channelShape.push_back(filterType.getDimSize(pos));
+        gradInput = createConvDataGradient(
+            rewriter, loc, params, dz, op.getFilter(), op.getInput(),
+            accumulator, cb.expandChannels(s, channelShape));
       } else {
         gradInput = createConvDataGradient(rewriter, loc, params, dy,
                                            op.getFilter(), op.getInput(),

@@ -248,9 +248,12 @@ static Value spreadGradOutput(OpBuilder &b, Location loc,
 }
 
 /// `filter` with every kernel dimension reversed: `flipped[.., k] =
-/// filter[.., K - 1 - k]` (weight-sized).
+/// filter[.., K - 1 - k]` (weight-sized). With `channelScale` (per output
+/// channel, shaped like the filter's output-channel dimensions), each
+/// element is also multiplied by its channel's factor, in the factor's type,
+/// and the result has element type `scaledType`.
 static Value flipKernel(OpBuilder &b, Location loc, ConvLayout layout,
-                        Value filter) {
+                        Value filter, Value channelScale, Type scaledType) {
   ConvDims dims = getConvDims(layout);
   auto type = cast<RankedTensorType>(filter.getType());
   unsigned rank = type.getRank();
@@ -262,15 +265,37 @@ static Value flipKernel(OpBuilder &b, Location loc, ConvLayout layout,
                               dim
                         : dim);
   }
-  SmallVector<AffineMap> maps = {AffineMap::get(rank, 0, reads, b.getContext()),
-                                 b.getMultiDimIdentityMap(rank)};
+  SmallVector<Value> inputs{filter};
+  SmallVector<AffineMap> maps = {
+      AffineMap::get(rank, 0, reads, b.getContext())};
+  if (channelScale) {
+    // The channel dimensions are not flipped: read them at the loop itself.
+    SmallVector<AffineExpr> channels;
+    for (unsigned pos : dims.getFilterChannelDims())
+      channels.push_back(b.getAffineDimExpr(pos));
+    inputs.push_back(channelScale);
+    maps.push_back(AffineMap::get(rank, 0, channels, b.getContext()));
+    type = type.clone(scaledType);
+  }
+  maps.push_back(b.getMultiDimIdentityMap(rank));
   SmallVector<utils::IteratorType> parallel(rank,
                                             utils::IteratorType::parallel);
   Value empty = tensor::EmptyOp::create(b, loc, type, ValueRange());
   return linalg::GenericOp::create(
-             b, loc, type, filter, empty, maps, parallel,
-             [](OpBuilder &nested, Location nestedLoc, ValueRange args) {
-               linalg::YieldOp::create(nested, nestedLoc, args[0]);
+             b, loc, type, inputs, empty, maps, parallel,
+             [&](OpBuilder &nested, Location nestedLoc, ValueRange args) {
+               Value element = args[0];
+               if (channelScale) {
+                 Value factor = args[1];
+                 element = arith::MulFOp::create(
+                     nested, nestedLoc,
+                     widen(nested, nestedLoc, element, factor.getType()),
+                     factor);
+                 if (element.getType() != scaledType)
+                   element = arith::TruncFOp::create(nested, nestedLoc,
+                                                     scaledType, element);
+               }
+               linalg::YieldOp::create(nested, nestedLoc, element);
              })
       .getResult(0);
 }
@@ -278,7 +303,8 @@ static Value flipKernel(OpBuilder &b, Location loc, ConvLayout layout,
 Value mlir::convbn::createConvDataGradient(OpBuilder &b, Location loc,
                                            const ConvParams &params,
                                            Value gradOutput, Value filter,
-                                           Value input, Type accumulatorType) {
+                                           Value input, Type accumulatorType,
+                                           Value filterScale) {
   MLIRContext *ctx = b.getContext();
   ConvDims dims = getConvDims(params.layout);
   SpatialDims spatial(dims);
@@ -345,6 +371,8 @@ Value mlir::convbn::createConvDataGradient(OpBuilder &b, Location loc,
   Value init = createZeros(b, loc, inputType.clone(accumulatorType),
                            getDynamicSizes(b, loc, input));
   return createContraction(b, loc, spread,
-                           flipKernel(b, loc, params.layout, filter), init,
+                           flipKernel(b, loc, params.layout, filter,
+                                      filterScale, accumulatorType),
+                           init,
                            maps, iterators);
 }

@@ -31,9 +31,17 @@ Value createConvFilterGradient(OpBuilder &b, Location loc,
 /// the output gradient `gradOutput`: a tensor of `input`'s shape and element
 /// type `accumulatorType`. `input` only provides the shape (its dynamic
 /// sizes are read with tensor.dim).
+///
+/// With `filterScale` (per output channel, shaped like the filter's
+/// output-channel dimensions, see expandChannels), the convolution's filter
+/// is `filter * filterScale`, formed in the kernel flip the data gradient
+/// makes anyway: a backward that recomputes a forward's scaled filter this
+/// way shares no value with the forward, so the forward's copy is not kept
+/// alive until the backward runs.
 Value createConvDataGradient(OpBuilder &b, Location loc,
                              const ConvParams &params, Value gradOutput,
-                             Value filter, Value input, Type accumulatorType);
+                             Value filter, Value input, Type accumulatorType,
+                             Value filterScale = {});
 
 } // namespace mlir::convbn
 

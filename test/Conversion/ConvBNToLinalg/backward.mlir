@@ -4,25 +4,28 @@
 // dz), is a generic over the filter's dimensions (parallel) reducing over the
 // batch and the output positions; the filter and scale gradients are
 // weight-sized work on it; the input gradient correlates the spread output
-// gradient with the flipped folded filter. Nothing reads an activation other
-// than x and dz.
+// gradient with the flipped folded filter, folded in the flip itself (no
+// separate fold that CSE could share with the forward's and keep alive).
+// Nothing reads an activation other than x and dz.
 // The maps: x at o * stride + k, dz at o, dW' at the filter's loops; the flip.
 // CHECK-DAG:   #[[XMAP:.+]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d4, d1, d5 * 2 + d2, d6 * 2 + d3)>
 // CHECK-DAG:   #[[DZMAP:.+]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d4, d0, d5, d6)>
 // CHECK-DAG:   #[[WMAP:.+]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d1, d2, d3)>
 // CHECK-DAG:   #[[FLIP:.+]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, -d2 + 2, -d3 + 2)>
+// CHECK-DAG:   #[[CHANNEL:.+]] = affine_map<(d0, d1, d2, d3) -> (d0)>
 // CHECK-LABEL: func.func @tune(
 // CHECK-SAME:      %[[X:[^:]+]]: tensor<2x3x8x8xf32>, %[[W:[^:]+]]: tensor<4x3x3x3xf32>, %[[DZ:[^:]+]]: tensor<2x4x4x4xf32>
 // CHECK:         %[[SUMDZ:.+]] = linalg.generic {{.*}}iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%[[DZ]] : tensor<2x4x4x4xf32>) outs(%{{.+}} : tensor<4xf32>)
 // CHECK:         %[[PADDED:.+]] = tensor.pad %[[X]] low[0, 0, 1, 1] high[0, 0, 0, 0]
 // CHECK:         %[[DWP:.+]] = linalg.generic {indexing_maps = [#[[XMAP]], #[[DZMAP]], #[[WMAP]]], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]} ins(%[[PADDED]], %[[DZ]] : tensor<2x3x9x9xf32>, tensor<2x4x4x4xf32>) outs(%{{.+}} : tensor<4x3x3x3xf32>)
-// CHECK:         %[[FOLDED:.+]] = linalg.generic {{.*}} ins(%[[W]], %{{.+}} : tensor<4x3x3x3xf32>, tensor<4xf32>) outs(%{{.+}} : tensor<4x3x3x3xf32>)
+// CHECK-NOT:     ins(%[[W]], %{{.+}} : tensor<4x3x3x3xf32>, tensor<4xf32>)
 // CHECK:         %[[SPREAD:.+]] = linalg.generic {{.*}} outs(%{{.+}} : tensor<2x4x10x10xf32>)
 // CHECK:           linalg.index
 // CHECK:           tensor.extract %[[DZ]]
-// CHECK:         %[[FLIPPED:.+]] = linalg.generic {indexing_maps = [#[[FLIP]], #{{.+}}], {{.*}} ins(%[[FOLDED]] : tensor<4x3x3x3xf32>)
+// CHECK:         %[[FLIPPED:.+]] = linalg.generic {indexing_maps = [#[[FLIP]], #[[CHANNEL]], #{{.+}}], {{.*}} ins(%[[W]], %[[S:.+]] : tensor<4x3x3x3xf32>, tensor<4xf32>)
+// CHECK:           arith.mulf
 // CHECK:         %[[DX:.+]] = linalg.generic {{.*}} ins(%[[SPREAD]], %[[FLIPPED]] : tensor<2x4x10x10xf32>, tensor<4x3x3x3xf32>) outs(%{{.+}} : tensor<2x3x8x8xf32>)
-// CHECK:         %[[DW:.+]] = linalg.generic {{.*}} ins(%[[DWP]], %{{.+}} : tensor<4x3x3x3xf32>, tensor<4xf32>) outs(%{{.+}} : tensor<4x3x3x3xf32>)
+// CHECK:         %[[DW:.+]] = linalg.generic {{.*}} ins(%[[DWP]], %[[S]] : tensor<4x3x3x3xf32>, tensor<4xf32>) outs(%{{.+}} : tensor<4x3x3x3xf32>)
 // CHECK:         %[[DOT:.+]] = linalg.generic {{.*}}iterator_types = ["parallel", "reduction", "reduction", "reduction"]} ins(%[[DWP]], %[[W]] : tensor<4x3x3x3xf32>, tensor<4x3x3x3xf32>) outs(%{{.+}} : tensor<4xf32>)
 // CHECK:         return %[[DX]], %[[DW]], %{{.+}}, %{{.+}} :
 func.func @tune(%x: tensor<2x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, %dz: tensor<2x4x4x4xf32>, %g: tensor<4xf32>, %m: tensor<4xf32>, %v: tensor<4xf32>) -> (tensor<2x3x8x8xf32>, tensor<4x3x3x3xf32>, tensor<4xf32>, tensor<4xf32>) {
