@@ -120,6 +120,9 @@ PIPELINES = {
                "linalg"),
     # The free placement alone, on buffers as the inputs write them.
     "free-early": (["--convbn-free-after-last-use"], "linalg"),
+    # The recomputation alone, on tensors (inside `cpu` and `memory` it
+    # runs after CSE).
+    "recompute": (["--convbn-recompute-at-later-uses"], "linalg"),
     "tosa": (["--tosa-to-convbn"], "tosa"),
 }
 COMMON_FLAGS = ["-verify-each", "--mlir-disable-threading"]

@@ -43,6 +43,9 @@ void mlir::convbn::buildLowerToCPUPipeline(OpPassManager &pm,
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   addShapeChecks(pm);
+  // CSE shares a forward's pad with the backward's: recompute it there
+  // rather than keep the padded copy alive across the step.
+  pm.addPass(convbn::createRecomputeAtLaterUses());
 
   // Buffers. Identity layouts at function boundaries keep the C interface
   // of the functions the plain strided memref descriptors callers expect.

@@ -231,4 +231,36 @@ def FreeAfterLastUse : Pass<"convbn-free-after-last-use"> {
   let dependentDialects = ["memref::MemRefDialect"];
 }
 
+def RecomputeAtLaterUses : Pass<"convbn-recompute-at-later-uses"> {
+  let summary = "Recompute cheap tensors at later uses instead of keeping "
+                "them alive";
+  let description = [{
+    A training step reads some tensors twice, far apart: the padded input
+    of a convolution feeds the forward convolution and, after the whole
+    rest of the forward pass, the backward's filter gradient. Once CSE has
+    merged the two (identical) pads, bufferization keeps one padded copy
+    alive from the forward to the backward, an activation-sized buffer per
+    padded convolution on top of the input itself, which the step keeps
+    anyway. This pass undoes such sharing where it costs memory and saves
+    none: a cheap op (`tensor.pad`, or a `linalg.generic` whose loops are
+    all parallel and whose maps are projected permutations, initialised by
+    a `tensor.empty`) is cloned right before each later user, so that each
+    copy lives only as long as its reader needs it.
+
+    A later user gets its own copy only when
+    - every tensor the op reads is alive there anyway (a block argument or a
+      value of an enclosing region, a constant, or a value with another user
+      at or after that point): recomputing never extends a lifetime, so the
+      program never holds more than before; and
+    - some op that makes a tensor runs between it and the previous user:
+      users next to each other share a copy (recomputing there would cost
+      time and free nothing).
+
+    It runs on tensors, after the last CSE and before bufferization
+    (`--lower-to-cpu` does), per block; the cost is one evaluation of the
+    cloned op per copy. Users nested in an op of the block count at that op.
+  }];
+  let dependentDialects = ["linalg::LinalgDialect", "tensor::TensorDialect"];
+}
+
 #endif // CONVBN_TRANSFORMS_PASSES_TD
