@@ -4,6 +4,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Matchers.h"
 #include "llvm/ADT/TypeSwitch.h"
 
@@ -17,6 +18,14 @@ bool ChannelGradientAnalysis::isActivationExpr(const Polynomial &expr) const {
              return atoms[factor.first].isActivation();
            });
          });
+}
+
+bool ChannelGradientAnalysis::isPerChannelExpr(const Polynomial &expr) const {
+  return llvm::none_of(expr.getTerms(), [&](const Monomial &term) {
+    return llvm::any_of(term.factors, [&](auto factor) {
+      return atoms[factor.first].isActivation();
+    });
+  });
 }
 
 bool ChannelGradientAnalysis::involvesOtherActivation(const Polynomial &expr,
@@ -99,11 +108,7 @@ ChannelGradientAnalysis::evaluate(Value value,
     return evaluate(def->getOperand(i), known, reason);
   };
   auto perChannel = [&](const Polynomial &expr) {
-    return llvm::none_of(expr.getTerms(), [&](const Monomial &term) {
-      return llvm::any_of(term.factors, [&](auto factor) {
-        return atoms[factor.first].isActivation();
-      });
-    });
+    return isPerChannelExpr(expr);
   };
   FailureOr<Polynomial> result =
       TypeSwitch<Operation *, FailureOr<Polynomial>>(def)
@@ -208,7 +213,7 @@ FailureOr<Polynomial> ChannelGradientAnalysis::analyzeStep(
   auto currentType = cast<RankedTensorType>(current.getType());
   bool reduces = step.getNumReductionLoops() != 0;
   bool vectorStep = !reduces && getVectorLength(currentType).has_value() &&
-                    !isActivationExpr(currentExpr);
+                    isPerChannelExpr(currentExpr);
 
   if (!reduces) {
     if (!outMap.isIdentity() || !out.use_empty())
@@ -265,7 +270,14 @@ FailureOr<Polynomial> ChannelGradientAnalysis::analyzeStep(
       known[arg] = *expr;
       continue;
     }
-    if (map.isIdentity() && type.getShape() == currentType.getShape()) {
+    // A 1-D vector reshaped to the activation's shape: at batch 1 with a
+    // 1x1 map, torch broadcasts the mean to 1xCx1x1 and reads it like an
+    // activation. Shapes cannot tell it from one; its rank-1 source does.
+    auto reshape = operand.getDefiningOp<tensor::ExpandShapeOp>();
+    bool reshapedVector = reshape && reshape.getSrcType().getRank() == 1 &&
+                          readsOnlyChannel(map, type, channelDim);
+    if (!reshapedVector && map.isIdentity() &&
+        type.getShape() == currentType.getShape()) {
       known[arg] = Polynomial::atom(atoms.getActivation(operand));
       continue;
     }

@@ -54,7 +54,7 @@ static Walk walkFrom(ChannelGradientAnalysis &gradients, Operation *user,
                    tensor::CastOp>(user) &&
                getVectorLength(value.getType()) &&
                getVectorLength(user->getResult(0).getType()) &&
-               !gradients.isActivationExpr(expr)) {
+               gradients.isPerChannelExpr(expr)) {
       value = user->getResult(0);
     } else {
       break;

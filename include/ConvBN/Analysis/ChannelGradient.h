@@ -53,6 +53,10 @@ public:
   /// the non-channel dimensions).
   bool isActivationExpr(const Polynomial &expr) const;
 
+  /// Whether no term of `expr` has an activation atom (a per-channel value;
+  /// `Y - mean` is neither this nor an activation expression).
+  bool isPerChannelExpr(const Polynomial &expr) const;
+
   /// Whether `expr` has a Sum atom whose product involves an activation
   /// other than `atom`.
   bool involvesOtherActivation(const Polynomial &expr, unsigned atom) const;
