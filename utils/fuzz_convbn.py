@@ -858,6 +858,12 @@ class Runner:
         out = os.path.join(workdir, f"{tag}.out.mlir")
         try:
             rc, err = run_driver(self.command(pipeline, input_path, out), self.timeout, self.memory_mb)
+            if rc is None:
+                # A hang must happen twice: a run killed from outside (the
+                # OOM killer, a session ending) or a driver process stopped
+                # past its wall-clock limit (SIGSTOP) looks like one once.
+                rc, err = run_driver(self.command(pipeline, input_path, out), self.timeout,
+                                     self.memory_mb)
             verdict = classify(rc, err, self.driver_names)
             if verdict is not None:
                 return verdict, err, False
