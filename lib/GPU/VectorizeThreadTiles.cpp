@@ -381,6 +381,12 @@ bool ThreadTileVectorizer::plan() {
     if (type && (!isa<MemRefType>(type) || !type.hasStaticShape() ||
                  !type.getElementType().isIntOrIndexOrFloat()))
       return false;
+    // Sub-byte elements (i1 masks): a buffer holds one per byte, as scalar
+    // loads and stores write them, but a vector of them is bit-packed in
+    // memory, so a vector load or store would read or write other bytes.
+    if (type && type.getElementType().isIntOrFloat() &&
+        type.getElementTypeBitWidth() % 8 != 0)
+      return false;
   }
   ranges = op.getStaticLoopRanges();
   if (llvm::any_of(ranges, [](int64_t range) {

@@ -214,3 +214,46 @@ func.func @vector_elements(%x: memref<16x4xvector<2xf32>>, %y: memref<4xvector<2
   } {mapping = [#gpu.thread<x>]}
   return
 }
+
+// -----
+
+// Masks of i1 stay scalar: a buffer holds one i1 per byte (as scalar loads
+// and stores access them), a vector<4xi1> is bit-packed in memory, so a
+// vector load or store would read or write other bytes (max-pool
+// backward's masks came out wrong on the GPU path). The f32 op next to it
+// is vectorized as usual.
+// CHECK-LABEL: func.func @i1_mask_stays_scalar
+// CHECK:         linalg.generic
+// CHECK-SAME:      outs(%{{.*}} : memref<1x1x1x4xi1
+// CHECK-NOT:     vector<4xi1>
+// CHECK:         vector.load {{.*}} vector<4xf32>
+// CHECK-NOT:     vector<4xi1>
+func.func @i1_mask_stays_scalar(%a: memref<1x8x8x8xf32>, %b: memref<1x8x8x8xf32>,
+                                %m: memref<1x8x8x8xi1>, %y: memref<1x8x8x8xf32>) {
+  scf.forall (%c, %h, %w) in (8, 8, 2) {
+    %w4 = affine.apply affine_map<(d0) -> (d0 * 4)>(%w)
+    %ta = memref.subview %a[0, %c, %h, %w4] [1, 1, 1, 4] [1, 1, 1, 1]
+        : memref<1x8x8x8xf32> to memref<1x1x1x4xf32, strided<[512, 64, 8, 1], offset: ?>>
+    %tb = memref.subview %b[0, %c, %h, %w4] [1, 1, 1, 4] [1, 1, 1, 1]
+        : memref<1x8x8x8xf32> to memref<1x1x1x4xf32, strided<[512, 64, 8, 1], offset: ?>>
+    %tm = memref.subview %m[0, %c, %h, %w4] [1, 1, 1, 4] [1, 1, 1, 1]
+        : memref<1x8x8x8xi1> to memref<1x1x1x4xi1, strided<[512, 64, 8, 1], offset: ?>>
+    %ty = memref.subview %y[0, %c, %h, %w4] [1, 1, 1, 4] [1, 1, 1, 1]
+        : memref<1x8x8x8xf32> to memref<1x1x1x4xf32, strided<[512, 64, 8, 1], offset: ?>>
+    linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+        ins(%ta, %tb : memref<1x1x1x4xf32, strided<[512, 64, 8, 1], offset: ?>>, memref<1x1x1x4xf32, strided<[512, 64, 8, 1], offset: ?>>)
+        outs(%tm : memref<1x1x1x4xi1, strided<[512, 64, 8, 1], offset: ?>>) {
+    ^bb0(%x: f32, %z: f32, %o: i1):
+      %gt = arith.cmpf ogt, %x, %z : f32
+      linalg.yield %gt : i1
+    }
+    linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+        ins(%ta : memref<1x1x1x4xf32, strided<[512, 64, 8, 1], offset: ?>>)
+        outs(%ty : memref<1x1x1x4xf32, strided<[512, 64, 8, 1], offset: ?>>) {
+    ^bb0(%x: f32, %o: f32):
+      %n = arith.negf %x : f32
+      linalg.yield %n : f32
+    }
+  } {mapping = [#gpu.thread<z>, #gpu.thread<y>, #gpu.thread<x>]}
+  return
+}
