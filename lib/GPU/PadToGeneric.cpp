@@ -122,6 +122,93 @@ struct PadAsGather : OpRewritePattern<tensor::PadOp> {
   }
 };
 
+/// `tensor.insert_slice %src into <splat constant>` (torch's slice_scatter
+/// into zeros; max-pool backward scatters each window position's gradient
+/// this way) as one generic over the destination that gathers from `%src`
+/// where the index lies on the slice and yields the splat elsewhere. A fill
+/// followed by a copy into a strided slice of it would give every such
+/// insert the same fill, which CSE merges: the shared destination then
+/// bufferizes out of place, with a strided copy of it on the host.
+struct InsertIntoSplatAsGather : OpRewritePattern<tensor::InsertSliceOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(tensor::InsertSliceOp insert,
+                                PatternRewriter &rewriter) const override {
+    DenseElementsAttr splat;
+    RankedTensorType destType = insert.getDestType();
+    if (!matchPattern(insert.getDest(), m_Constant(&splat)) ||
+        !splat.isSplat() || !destType.hasStaticShape())
+      return rewriter.notifyMatchFailure(insert, "not into a splat constant");
+    RankedTensorType sourceType = insert.getSourceType();
+    if (sourceType.getRank() != destType.getRank())
+      return rewriter.notifyMatchFailure(insert, "rank-reducing");
+    // An empty source inserts nothing (and has no element to read).
+    if (llvm::is_contained(sourceType.getShape(), 0))
+      return rewriter.notifyMatchFailure(insert, "empty source");
+    // The gather divides by the strides.
+    if (!llvm::all_of(insert.getStaticStrides(),
+                      [](int64_t stride) { return stride > 0; }))
+      return rewriter.notifyMatchFailure(insert, "not static positive strides");
+    Location loc = insert.getLoc();
+    Value source = insert.getSource();
+    unsigned rank = destType.getRank();
+    SmallVector<OpFoldResult> offsets = insert.getMixedOffsets();
+    SmallVector<OpFoldResult> sizes = insert.getMixedSizes();
+    SmallVector<OpFoldResult> strides = insert.getMixedStrides();
+    Value value =
+        arith::ConstantOp::create(rewriter, loc, splat.getSplatValue<TypedAttr>());
+    Value empty = tensor::EmptyOp::create(rewriter, loc, destType.getShape(),
+                                          destType.getElementType());
+    AffineMap id = rewriter.getMultiDimIdentityMap(rank);
+    SmallVector<utils::IteratorType> parallel(rank,
+                                              utils::IteratorType::parallel);
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, destType, ValueRange(), empty, ArrayRef<AffineMap>{id},
+        parallel, [&](OpBuilder &b, Location nestedLoc, ValueRange) {
+          auto index = [&](OpFoldResult ofr) {
+            return getValueOrCreateConstantIndexOp(b, nestedLoc, ofr);
+          };
+          Value zero = arith::ConstantIndexOp::create(b, nestedLoc, 0);
+          Value one = arith::ConstantIndexOp::create(b, nestedLoc, 1);
+          Value onSlice;
+          SmallVector<Value> indices;
+          for (unsigned dim = 0; dim < rank; ++dim) {
+            Value i = linalg::IndexOp::create(b, nestedLoc, dim);
+            Value stride = index(strides[dim]);
+            Value size = index(sizes[dim]);
+            // d = i - offset lies on the slice when d = k * stride with
+            // 0 <= k < size; as unsigned values a negative d is too large.
+            Value d = arith::SubIOp::create(b, nestedLoc, i,
+                                            index(offsets[dim]));
+            Value k = arith::DivUIOp::create(b, nestedLoc, d, stride);
+            Value rem = arith::RemUIOp::create(b, nestedLoc, d, stride);
+            Value ok = arith::AndIOp::create(
+                b, nestedLoc,
+                arith::CmpIOp::create(b, nestedLoc, arith::CmpIPredicate::ult,
+                                      k, size),
+                arith::CmpIOp::create(b, nestedLoc, arith::CmpIPredicate::eq,
+                                      rem, zero));
+            onSlice = onSlice ? arith::AndIOp::create(b, nestedLoc, onSlice,
+                                                      ok)
+                                    .getResult()
+                              : ok;
+            // Clamped, so that the read stays in bounds off the slice too.
+            Value last = arith::SubIOp::create(b, nestedLoc, size, one);
+            indices.push_back(
+                arith::MinUIOp::create(b, nestedLoc, k, last).getResult());
+          }
+          Value element =
+              tensor::ExtractOp::create(b, nestedLoc, source, indices);
+          linalg::YieldOp::create(
+              b, nestedLoc,
+              arith::SelectOp::create(b, nestedLoc, onSlice, element, value)
+                  .getResult());
+        });
+    rewriter.replaceOp(insert, generic.getResult(0));
+    return success();
+  }
+};
+
 struct InsertSliceThroughCopy : OpRewritePattern<tensor::InsertSliceOp> {
   using OpRewritePattern::OpRewritePattern;
 
@@ -166,6 +253,8 @@ struct InsertSliceToCopyPass
     : convbn::impl::InsertSliceToCopyBase<InsertSliceToCopyPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
+    // The gather first: it replaces what the copy would rewrite.
+    patterns.add<InsertIntoSplatAsGather>(&getContext(), /*benefit=*/2);
     patterns.add<InsertSliceThroughCopy>(&getContext());
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();

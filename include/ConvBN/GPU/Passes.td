@@ -34,9 +34,14 @@ def InsertSliceToCopy
     back in place. The copy is then tiled into a kernel like every other
     linalg op, where bufferizing the insert_slice would leave a strided copy
     on the host (TOSA's grouped convolutions concatenate per-group results
-    this way). A splat constant destination (torch's `slice_scatter` into
-    zeros) becomes a `linalg.fill` first: a constant bufferizes read-only,
-    and the copy could not write into it.
+    this way). An insert into a splat constant (torch's `slice_scatter`
+    into zeros, as max-pool backward scatters each window position's
+    gradient) becomes instead one `linalg.generic` over the destination
+    that reads the source where the index lies on the slice
+    (offset + k·stride, k < size) and yields the splat elsewhere: a
+    constant bufferizes read-only, and a fill plus a copy would give every
+    such insert the same fill once CSE runs, a shared destination that
+    bufferizes out of place with a strided copy on the host.
   }];
   let dependentDialects = [
     "::mlir::linalg::LinalgDialect",
