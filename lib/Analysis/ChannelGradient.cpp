@@ -107,9 +107,6 @@ ChannelGradientAnalysis::evaluate(Value value,
   auto operand = [&](unsigned i) {
     return evaluate(def->getOperand(i), known, reason);
   };
-  auto perChannel = [&](const Polynomial &expr) {
-    return isPerChannelExpr(expr);
-  };
   FailureOr<Polynomial> result =
       TypeSwitch<Operation *, FailureOr<Polynomial>>(def)
           .Case<arith::AddFOp, arith::SubFOp, arith::MulFOp>(
@@ -127,7 +124,7 @@ ChannelGradientAnalysis::evaluate(Value value,
             FailureOr<Polynomial> lhs = operand(0), rhs = operand(1);
             if (failed(lhs) || failed(rhs))
               return failure();
-            if (!perChannel(*rhs))
+            if (!isPerChannelExpr(*rhs))
               return fail("the body divides by an activation");
             std::optional<Polynomial> quotient = lhs->divide(*rhs);
             if (!quotient)
@@ -171,7 +168,7 @@ ChannelGradientAnalysis::evaluate(Value value,
                 FailureOr<Polynomial> in = operand(0);
                 if (failed(in))
                   return failure();
-                if (!perChannel(*in))
+                if (!isPerChannelExpr(*in))
                   return fail("the body takes a square root of an "
                               "activation");
                 Polynomial root;

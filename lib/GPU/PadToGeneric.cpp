@@ -23,6 +23,52 @@ namespace {
 /// Elements of a 16-byte vector of f32.
 constexpr int64_t kRowElements = 4;
 
+/// Where element `index` (along one dimension) of a gathered tensor comes
+/// from in the source: whether it does at all, and the source index to read
+/// (clamped into bounds, so that the read is safe where it does not).
+struct SourceIndex {
+  Value valid;
+  Value index;
+};
+using SourceIndexFn =
+    function_ref<SourceIndex(OpBuilder &, Location, unsigned dim, Value index)>;
+
+/// A linalg.generic filling `init` with `source` read at the indices
+/// `sourceIndex` gives, and with `fillValue` where one of them is invalid.
+static Value createGather(OpBuilder &builder, Location loc, Value init,
+                          Value source, Value fillValue,
+                          SourceIndexFn sourceIndex) {
+  auto type = cast<RankedTensorType>(init.getType());
+  unsigned rank = type.getRank();
+  AffineMap id = builder.getMultiDimIdentityMap(rank);
+  SmallVector<utils::IteratorType> parallel(rank,
+                                            utils::IteratorType::parallel);
+  return linalg::GenericOp::create(
+             builder, loc, type, ValueRange(), init, ArrayRef<AffineMap>{id},
+             parallel,
+             [&](OpBuilder &b, Location nestedLoc, ValueRange) {
+               Value valid;
+               SmallVector<Value> indices;
+               for (unsigned dim = 0; dim < rank; ++dim) {
+                 SourceIndex read = sourceIndex(
+                     b, nestedLoc, dim, linalg::IndexOp::create(b, nestedLoc, dim));
+                 valid = valid ? arith::AndIOp::create(b, nestedLoc, valid,
+                                                       read.valid)
+                                     .getResult()
+                               : read.valid;
+                 indices.push_back(read.index);
+               }
+               Value element =
+                   tensor::ExtractOp::create(b, nestedLoc, source, indices);
+               linalg::YieldOp::create(
+                   b, nestedLoc,
+                   arith::SelectOp::create(b, nestedLoc, valid, element,
+                                           fillValue)
+                       .getResult());
+             })
+      .getResult(0);
+}
+
 struct PadAsGather : OpRewritePattern<tensor::PadOp> {
   using OpRewritePattern::OpRewritePattern;
 
@@ -70,44 +116,24 @@ struct PadAsGather : OpRewritePattern<tensor::PadOp> {
     }
     Value empty = tensor::EmptyOp::create(rewriter, loc, bufferType,
                                           dynamicSizes);
-    AffineMap id = rewriter.getMultiDimIdentityMap(rank);
-    SmallVector<utils::IteratorType> parallel(rank,
-                                              utils::IteratorType::parallel);
-    auto generic = linalg::GenericOp::create(
-        rewriter, loc, bufferType, ValueRange(), empty,
-        ArrayRef<AffineMap>{id}, parallel,
-        [&](OpBuilder &b, Location nestedLoc, ValueRange) {
+    Value result = createGather(
+        rewriter, loc, empty, source, padValue,
+        [&](OpBuilder &b, Location nestedLoc, unsigned dim, Value index) {
+          Value lo = getValueOrCreateConstantIndexOp(b, nestedLoc, low[dim]);
+          Value size =
+              getValueOrCreateConstantIndexOp(b, nestedLoc, sourceSizes[dim]);
+          Value shifted = arith::SubIOp::create(b, nestedLoc, index, lo);
+          // 0 <= shifted < size, as one unsigned comparison.
+          Value ok = arith::CmpIOp::create(
+              b, nestedLoc, arith::CmpIPredicate::ult, shifted, size);
           Value zero = arith::ConstantIndexOp::create(b, nestedLoc, 0);
           Value one = arith::ConstantIndexOp::create(b, nestedLoc, 1);
-          Value inBounds;
-          SmallVector<Value> indices;
-          for (unsigned dim = 0; dim < rank; ++dim) {
-            Value index = linalg::IndexOp::create(b, nestedLoc, dim);
-            Value lo = getValueOrCreateConstantIndexOp(b, nestedLoc, low[dim]);
-            Value size = getValueOrCreateConstantIndexOp(b, nestedLoc,
-                                                         sourceSizes[dim]);
-            Value shifted = arith::SubIOp::create(b, nestedLoc, index, lo);
-            // 0 <= shifted < size, as one unsigned comparison.
-            Value ok = arith::CmpIOp::create(
-                b, nestedLoc, arith::CmpIPredicate::ult, shifted, size);
-            inBounds = inBounds ? arith::AndIOp::create(b, nestedLoc,
-                                                        inBounds, ok)
-                                      .getResult()
-                                : ok;
-            // A clamped index keeps the read in bounds everywhere.
-            Value last = arith::SubIOp::create(b, nestedLoc, size, one);
-            Value clamped = arith::MinSIOp::create(
-                b, nestedLoc,
-                arith::MaxSIOp::create(b, nestedLoc, shifted, zero), last);
-            indices.push_back(clamped);
-          }
-          Value element =
-              tensor::ExtractOp::create(b, nestedLoc, source, indices);
-          Value result = arith::SelectOp::create(b, nestedLoc, inBounds,
-                                                 element, padValue);
-          linalg::YieldOp::create(b, nestedLoc, result);
+          Value last = arith::SubIOp::create(b, nestedLoc, size, one);
+          Value clamped = arith::MinSIOp::create(
+              b, nestedLoc, arith::MaxSIOp::create(b, nestedLoc, shifted, zero),
+              last);
+          return SourceIndex{ok, clamped};
         });
-    Value result = generic.getResult(0);
     if (bufferType != resultType) {
       SmallVector<OpFoldResult> offsets(rank, rewriter.getIndexAttr(0));
       SmallVector<OpFoldResult> sizes =
@@ -151,7 +177,6 @@ struct InsertIntoSplatAsGather : OpRewritePattern<tensor::InsertSliceOp> {
       return rewriter.notifyMatchFailure(insert, "not static positive strides");
     Location loc = insert.getLoc();
     Value source = insert.getSource();
-    unsigned rank = destType.getRank();
     SmallVector<OpFoldResult> offsets = insert.getMixedOffsets();
     SmallVector<OpFoldResult> sizes = insert.getMixedSizes();
     SmallVector<OpFoldResult> strides = insert.getMixedStrides();
@@ -159,52 +184,32 @@ struct InsertIntoSplatAsGather : OpRewritePattern<tensor::InsertSliceOp> {
         arith::ConstantOp::create(rewriter, loc, splat.getSplatValue<TypedAttr>());
     Value empty = tensor::EmptyOp::create(rewriter, loc, destType.getShape(),
                                           destType.getElementType());
-    AffineMap id = rewriter.getMultiDimIdentityMap(rank);
-    SmallVector<utils::IteratorType> parallel(rank,
-                                              utils::IteratorType::parallel);
-    auto generic = linalg::GenericOp::create(
-        rewriter, loc, destType, ValueRange(), empty, ArrayRef<AffineMap>{id},
-        parallel, [&](OpBuilder &b, Location nestedLoc, ValueRange) {
+    Value gathered = createGather(
+        rewriter, loc, empty, source, value,
+        [&](OpBuilder &b, Location nestedLoc, unsigned dim, Value i) {
           auto index = [&](OpFoldResult ofr) {
             return getValueOrCreateConstantIndexOp(b, nestedLoc, ofr);
           };
+          Value stride = index(strides[dim]);
+          Value size = index(sizes[dim]);
+          // d = i - offset lies on the slice when d = k * stride with
+          // 0 <= k < size; as unsigned values a negative d is too large.
+          Value d = arith::SubIOp::create(b, nestedLoc, i, index(offsets[dim]));
+          Value k = arith::DivUIOp::create(b, nestedLoc, d, stride);
+          Value rem = arith::RemUIOp::create(b, nestedLoc, d, stride);
           Value zero = arith::ConstantIndexOp::create(b, nestedLoc, 0);
-          Value one = arith::ConstantIndexOp::create(b, nestedLoc, 1);
-          Value onSlice;
-          SmallVector<Value> indices;
-          for (unsigned dim = 0; dim < rank; ++dim) {
-            Value i = linalg::IndexOp::create(b, nestedLoc, dim);
-            Value stride = index(strides[dim]);
-            Value size = index(sizes[dim]);
-            // d = i - offset lies on the slice when d = k * stride with
-            // 0 <= k < size; as unsigned values a negative d is too large.
-            Value d = arith::SubIOp::create(b, nestedLoc, i,
-                                            index(offsets[dim]));
-            Value k = arith::DivUIOp::create(b, nestedLoc, d, stride);
-            Value rem = arith::RemUIOp::create(b, nestedLoc, d, stride);
-            Value ok = arith::AndIOp::create(
-                b, nestedLoc,
-                arith::CmpIOp::create(b, nestedLoc, arith::CmpIPredicate::ult,
-                                      k, size),
-                arith::CmpIOp::create(b, nestedLoc, arith::CmpIPredicate::eq,
-                                      rem, zero));
-            onSlice = onSlice ? arith::AndIOp::create(b, nestedLoc, onSlice,
-                                                      ok)
-                                    .getResult()
-                              : ok;
-            // Clamped, so that the read stays in bounds off the slice too.
-            Value last = arith::SubIOp::create(b, nestedLoc, size, one);
-            indices.push_back(
-                arith::MinUIOp::create(b, nestedLoc, k, last).getResult());
-          }
-          Value element =
-              tensor::ExtractOp::create(b, nestedLoc, source, indices);
-          linalg::YieldOp::create(
+          Value ok = arith::AndIOp::create(
               b, nestedLoc,
-              arith::SelectOp::create(b, nestedLoc, onSlice, element, value)
-                  .getResult());
+              arith::CmpIOp::create(b, nestedLoc, arith::CmpIPredicate::ult, k,
+                                    size),
+              arith::CmpIOp::create(b, nestedLoc, arith::CmpIPredicate::eq,
+                                    rem, zero));
+          // Clamped, so that the read stays in bounds off the slice too.
+          Value one = arith::ConstantIndexOp::create(b, nestedLoc, 1);
+          Value last = arith::SubIOp::create(b, nestedLoc, size, one);
+          return SourceIndex{ok, arith::MinUIOp::create(b, nestedLoc, k, last)};
         });
-    rewriter.replaceOp(insert, generic.getResult(0));
+    rewriter.replaceOp(insert, gathered);
     return success();
   }
 };

@@ -83,21 +83,34 @@ private:
     return position.lookup(ancestor);
   }
 
-  /// Whether `value` stays alive at `at` without `op` reading it there.
-  bool isAliveAt(Value value, int64_t at, Operation *op) {
-    // Arguments (of this or an enclosing block), values of enclosing
-    // regions and constants are not this block's to free.
+  /// The last position at which something other than `op` reads `value`
+  /// (INT64_MAX: alive throughout, or read where this cannot order it).
+  /// Arguments (of this or an enclosing block), values of enclosing regions
+  /// and constants are not this block's to free. The two latest readers
+  /// are computed once per value: positions only grow as copies are added,
+  /// and a copy is placed before a reader already counted, so a stale
+  /// answer is at most too early, which only refuses a copy.
+  int64_t lastReadExcept(Value value, Operation *op) {
     Operation *def = value.getDefiningOp();
     if (!def || def->getBlock() != &block || matchPattern(value, m_Constant()))
-      return true;
-    for (Operation *user : value.getUsers()) {
-      if (user == op)
-        continue;
-      std::optional<int64_t> pos = positionOf(user);
-      if (!pos || *pos >= at)
-        return true; // read at or after `at` (or somewhere this cannot order)
+      return INT64_MAX;
+    auto [it, inserted] = lastReaders.try_emplace(value);
+    LastReaders &last = it->second;
+    if (inserted) {
+      for (Operation *user : value.getUsers()) {
+        std::optional<int64_t> pos = positionOf(user);
+        int64_t at = pos ? *pos : INT64_MAX;
+        Operation *ancestor = pos ? block.findAncestorOpInBlock(*user) : user;
+        if (at > last.latest) {
+          last.second = last.latest;
+          last.latest = at;
+          last.latestReader = ancestor;
+        } else if (ancestor != last.latestReader) {
+          last.second = std::max(last.second, at);
+        }
+      }
     }
-    return false;
+    return last.latestReader == op ? last.second : last.latest;
   }
 
   /// Whether an op that makes a tensor runs strictly between the ops at
@@ -133,7 +146,7 @@ private:
     int64_t previous = users.front().first;
     for (auto [pos, user] : llvm::drop_begin(users)) {
       bool alive = llvm::all_of(tensorOperands, [&](Value operand) {
-        return isAliveAt(operand, pos, op);
+        return lastReadExcept(operand, op) >= pos;
       });
       if (alive && tensorMadeBetween(previous, pos)) {
         OpBuilder builder(user);
@@ -152,8 +165,14 @@ private:
     }
   }
 
+  struct LastReaders {
+    int64_t latest = -1, second = -1;
+    Operation *latestReader = nullptr;
+  };
+
   Block &block;
   DenseMap<Operation *, int64_t> position;
+  DenseMap<Value, LastReaders> lastReaders;
   /// tensorsBefore[i]: how many of the block's first i ops make a tensor.
   SmallVector<int64_t> tensorsBefore;
 };
