@@ -35,6 +35,7 @@ void mlir::convbn::buildLowerToCPUPipeline(OpPassManager &pm,
                                             bool trackMemory,
                                             bool skipCompute) {
   // Tensor level.
+  pm.addPass(convbn::createCheckCPUTarget());
   pm.addPass(convbn::createCheckShapes());
   pm.addPass(createConvertConvBNToLinalg());
   // Elementwise arith/math on whole tensors (as tests and frontends write

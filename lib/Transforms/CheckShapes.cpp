@@ -15,6 +15,7 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
 #include "llvm/Support/MathExtras.h"
 
@@ -53,6 +54,37 @@ static LogicalResult checkDynamicMarkers(Operation *op, StringRef what,
          << markers << " " << what << " marked dynamic (" << ShapedType::kDynamic
          << ") but " << dynamicValues.size()
          << " dynamic operands: a static value of INT64_MIN is not allowed";
+}
+
+/// The size in bytes of a statically shaped `type`, or nullopt when it does
+/// not fit in 64 bits. (Builtin types accept any static sizes; past 2^63
+/// bytes the element count itself wraps, a splat constant of the type prints
+/// as `dense<>` and every index computation of the lowering overflows.)
+static std::optional<int64_t> getStaticSizeInBytes(ShapedType type) {
+  int64_t size = 1;
+  for (int64_t dim : type.getShape())
+    if (llvm::MulOverflow(size, dim, size))
+      return std::nullopt;
+  Type element = type.getElementType();
+  int64_t bits = element.isIndex() ? 64
+                 : element.isIntOrFloat() ? element.getIntOrFloatBitWidth()
+                                          : 8;
+  if (llvm::MulOverflow(size, int64_t(llvm::divideCeil(bits, 8)), size))
+    return std::nullopt;
+  return size;
+}
+
+static LogicalResult checkSizeInBytes(Operation *op, TypeRange types) {
+  for (Type type : types) {
+    auto shaped = dyn_cast<ShapedType>(type);
+    if (!shaped || !shaped.hasStaticShape() ||
+        llvm::any_of(shaped.getShape(), [](int64_t dim) { return dim < 0; }))
+      continue;
+    if (!getStaticSizeInBytes(shaped))
+      return op->emitOpError("uses type ")
+             << type << ", whose size in bytes does not fit in 64 bits";
+  }
+  return success();
 }
 
 static LogicalResult checkCast(tensor::CastOp op) {
@@ -190,44 +222,56 @@ static LogicalResult checkSlice(tosa::SliceOp op) {
   return success();
 }
 
+/// The checks specific to `op`'s kind.
+static LogicalResult checkOpKind(Operation *op) {
+  if (auto expand = dyn_cast<tensor::ExpandShapeOp>(op))
+    return checkExpandShape(expand);
+  if (auto castOp = dyn_cast<tensor::CastOp>(op))
+    return checkCast(castOp);
+  if (auto pad = dyn_cast<tensor::PadOp>(op))
+    return failure(
+        failed(checkDynamicMarkers(op, "low paddings", pad.getStaticLow(),
+                                   pad.getLow())) ||
+        failed(checkDynamicMarkers(op, "high paddings", pad.getStaticHigh(),
+                                   pad.getHigh())));
+  if (auto slice = dyn_cast<OffsetSizeAndStrideOpInterface>(op))
+    return failure(failed(checkDynamicMarkers(op, "offsets",
+                                              slice.getStaticOffsets(),
+                                              slice.getOffsets())) ||
+                   failed(checkDynamicMarkers(op, "sizes",
+                                              slice.getStaticSizes(),
+                                              slice.getSizes())) ||
+                   failed(checkDynamicMarkers(op, "strides",
+                                              slice.getStaticStrides(),
+                                              slice.getStrides())));
+  if (auto slice = dyn_cast<tosa::SliceOp>(op))
+    return checkSlice(slice);
+  if (auto linalgOp = dyn_cast<linalg::LinalgOp>(op)) {
+    if (failed(checkLoopSizes(linalgOp)))
+      return failure();
+    if (std::optional<ConvLayout> layout = getConvLayout(op))
+      return checkConvolution(linalgOp, *layout);
+  }
+  return success();
+}
+
+/// Every check of `op`; the first that fails reports.
+static LogicalResult checkOp(Operation *op) {
+  if (failed(checkSizeInBytes(op, op->getResultTypes())))
+    return failure();
+  if (auto function = dyn_cast<FunctionOpInterface>(op))
+    if (failed(checkSizeInBytes(op, function.getArgumentTypes())) ||
+        failed(checkSizeInBytes(op, function.getResultTypes())))
+      return failure();
+  return checkOpKind(op);
+}
+
 namespace {
 struct CheckShapesPass : convbn::impl::CheckShapesBase<CheckShapesPass> {
   void runOnOperation() override {
     bool failedAny = false;
-    getOperation()->walk([&](Operation *op) {
-      LogicalResult result = success();
-      if (auto expand = dyn_cast<tensor::ExpandShapeOp>(op))
-        result = checkExpandShape(expand);
-      else if (auto castOp = dyn_cast<tensor::CastOp>(op))
-        result = checkCast(castOp);
-      else if (auto pad = dyn_cast<tensor::PadOp>(op))
-        result = succeeded(checkDynamicMarkers(op, "low paddings",
-                                               pad.getStaticLow(),
-                                               pad.getLow()))
-                     ? checkDynamicMarkers(op, "high paddings",
-                                           pad.getStaticHigh(), pad.getHigh())
-                     : failure();
-      else if (auto slice = dyn_cast<OffsetSizeAndStrideOpInterface>(op))
-        result = succeeded(checkDynamicMarkers(op, "offsets",
-                                               slice.getStaticOffsets(),
-                                               slice.getOffsets())) &&
-                         succeeded(checkDynamicMarkers(op, "sizes",
-                                                       slice.getStaticSizes(),
-                                                       slice.getSizes()))
-                     ? checkDynamicMarkers(op, "strides",
-                                           slice.getStaticStrides(),
-                                           slice.getStrides())
-                     : failure();
-      else if (auto slice = dyn_cast<tosa::SliceOp>(op))
-        result = checkSlice(slice);
-      else if (auto linalgOp = dyn_cast<linalg::LinalgOp>(op)) {
-        result = checkLoopSizes(linalgOp);
-        if (succeeded(result))
-          if (std::optional<ConvLayout> layout = getConvLayout(op))
-            result = checkConvolution(linalgOp, *layout);
-      }
-      failedAny |= failed(result);
-    });
+    getOperation()->walk(
+        [&](Operation *op) { failedAny |= failed(checkOp(op)); });
     if (failedAny)
       signalPassFailure();
   }

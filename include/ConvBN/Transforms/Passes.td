@@ -169,6 +169,10 @@ def CheckShapes : Pass<"convbn-check-shapes"> {
     contradiction explicit and produces IR that does not verify, far from
     the cause. This pass reports it at the op, before any lowering:
 
+    - a static shaped type (of an op's result or a function's signature)
+      whose size in bytes does not fit in 64 bits: the element count
+      wraps, a splat constant of the type prints as `dense<>`, and every
+      index computation of the lowering overflows;
     - a `tensor.cast` to a static size of a value whose size, before a
       cast made it dynamic, was another static size (visible once inlining
       and canonicalization have propagated a constant size);
@@ -191,6 +195,19 @@ def CheckShapes : Pass<"convbn-check-shapes"> {
     The lowering pipelines (`--lower-to-cpu`, `--lower-to-nvvm`,
     `--tosa-to-convbn`) run it first; the pass fails on the first function
     with an error (all errors are reported).
+  }];
+}
+
+def CheckCPUTarget : Pass<"convbn-check-cpu-target", "::mlir::ModuleOp"> {
+  let summary = "Reject float types the CPU lowering has no LLVM type for";
+  let description = [{
+    Runs first in `lower-to-cpu`. MLIR's LLVM type converter maps f16, bf16,
+    f32, f64, f80 and f128 to LLVM floats and the f8/f6/f4 formats to
+    integers of their width; for any other float (tf32) it returns no type,
+    and upstream conversion patterns then build ops of a null type and
+    crash. This pass asks the same converter about every float type an op
+    uses (operands, results, function signatures, inside shaped and complex
+    types) and reports the first op that uses one it cannot convert.
   }];
 }
 

@@ -38,12 +38,12 @@ func.func @window_larger_than_input(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3x
 
 // -----
 
-func.func @slice_size(%x: tensor<1x4x2147483647x2147483647xf32>) -> tensor<1x2x2147483647x2147483647xf32> {
+func.func @slice_size(%x: tensor<1x4x2147483647x16xf32>) -> tensor<1x2x2147483647x16xf32> {
   %start = tosa.const_shape {values = dense<0> : tensor<4xindex>} : () -> !tosa.shape<4>
   %size = tosa.const_shape {values = dense<[1, 2, 16, 16]> : tensor<4xindex>} : () -> !tosa.shape<4>
   // expected-error @below {{'tosa.slice' op has size 16 in dimension 2 but its result has 2147483647}}
-  %s = tosa.slice %x, %start, %size : (tensor<1x4x2147483647x2147483647xf32>, !tosa.shape<4>, !tosa.shape<4>) -> tensor<1x2x2147483647x2147483647xf32>
-  return %s : tensor<1x2x2147483647x2147483647xf32>
+  %s = tosa.slice %x, %start, %size : (tensor<1x4x2147483647x16xf32>, !tosa.shape<4>, !tosa.shape<4>) -> tensor<1x2x2147483647x16xf32>
+  return %s : tensor<1x2x2147483647x16xf32>
 }
 
 // -----
@@ -97,4 +97,31 @@ func.func @pad_int64_min(%x: tensor<1x4x8x8xf32>) -> tensor<1x4x9x9xf32> {
     tensor.yield %zero : f32
   } : tensor<1x4x8x8xf32> to tensor<1x4x9x9xf32>
   return %p : tensor<1x4x9x9xf32>
+}
+
+// -----
+
+// 2^62 x 27 elements: the element count wraps, a splat constant of the type
+// printed as `dense<>` once lowered to an llvm.mlir.global, which does not
+// re-parse.
+func.func @huge_constant() -> tensor<1xf32> {
+  // expected-error @below {{'arith.constant' op uses type 'tensor<4611686018427387904x3x3x3xf32>', whose size in bytes does not fit in 64 bits}}
+  %c = arith.constant dense<0.25> : tensor<4611686018427387904x3x3x3xf32>
+  %e = tensor.extract_slice %c[0, 0, 0, 0] [1, 1, 1, 1] [1, 1, 1, 1] : tensor<4611686018427387904x3x3x3xf32> to tensor<1xf32>
+  return %e : tensor<1xf32>
+}
+
+// -----
+
+// 2^61 f32s: the element count fits, the bytes do not.
+// expected-error @below {{'func.func' op uses type 'memref<2305843009213693952xf32>', whose size in bytes does not fit in 64 bits}}
+func.func @huge_argument(%m: memref<2305843009213693952xf32>) {
+  return
+}
+
+// -----
+
+// Dynamic dimensions are sized at run time; nothing to check here.
+func.func @huge_but_dynamic(%m: memref<?x2305843009213693951xi8>) {
+  return
 }
