@@ -13,6 +13,10 @@
 // which the reference file asks for):
 // RUN: %exec-compare %S/../Inputs/training/mobilenet_v2.mlir --func train_step --passes=--fuse-convbn --rtol 1e-5 --atol 1e-6 --reference %S/../Inputs/training/mobilenet_v2.autograd.json
 // RUN: %exec-compare %S/../Inputs/training/mobilenet_v2.mlir --func train_step --passes=--fuse-convbn=mode=eval --rtol 1e-5 --atol 1e-6 --reference %S/../Inputs/training/mobilenet_v2.autograd.json
+// The GPU path's launches (depthwise and pointwise kernels, bounds guards,
+// vectorized thread code with FMAs), run as host loops: the fused step
+// agrees too.
+// RUN: %exec-compare %S/../Inputs/training/mobilenet_v2.mlir --func train_step "--passes=--fuse-convbn --convbn-gpu-launches --convbn-gpu-launch-to-host-loops" --rtol 1e-4 --atol 1e-6 --reference %S/../Inputs/training/mobilenet_v2.autograd.json
 
 // REMARK-NOT: not fused
 // REMARK:      1 fused linalg.conv_2d_nchw_fchw and 4 batch-norm ops into convbn.conv_bn tune, and its backward into convbn.conv_bn_backward tune (gradients of filter, scale and offset)
