@@ -21,6 +21,7 @@
 
 namespace mlir::convbn {
 #define GEN_PASS_DEF_CHECKSHAPES
+#define GEN_PASS_DEF_CHECKSTATICLISTS
 #include "ConvBN/Transforms/Passes.h.inc"
 } // namespace mlir::convbn
 
@@ -84,6 +85,28 @@ static LogicalResult checkSizeInBytes(Operation *op, TypeRange types) {
       return op->emitOpError("uses type ")
              << type << ", whose size in bytes does not fit in 64 bits";
   }
+  return success();
+}
+
+/// The static lists of `op` that mark dynamic values with INT64_MIN each
+/// have one operand per marker.
+static LogicalResult checkStaticLists(Operation *op) {
+  if (auto pad = dyn_cast<tensor::PadOp>(op))
+    return failure(
+        failed(checkDynamicMarkers(op, "low paddings", pad.getStaticLow(),
+                                   pad.getLow())) ||
+        failed(checkDynamicMarkers(op, "high paddings", pad.getStaticHigh(),
+                                   pad.getHigh())));
+  if (auto slice = dyn_cast<OffsetSizeAndStrideOpInterface>(op))
+    return failure(failed(checkDynamicMarkers(op, "offsets",
+                                              slice.getStaticOffsets(),
+                                              slice.getOffsets())) ||
+                   failed(checkDynamicMarkers(op, "sizes",
+                                              slice.getStaticSizes(),
+                                              slice.getSizes())) ||
+                   failed(checkDynamicMarkers(op, "strides",
+                                              slice.getStaticStrides(),
+                                              slice.getStrides())));
   return success();
 }
 
@@ -228,22 +251,6 @@ static LogicalResult checkOpKind(Operation *op) {
     return checkExpandShape(expand);
   if (auto castOp = dyn_cast<tensor::CastOp>(op))
     return checkCast(castOp);
-  if (auto pad = dyn_cast<tensor::PadOp>(op))
-    return failure(
-        failed(checkDynamicMarkers(op, "low paddings", pad.getStaticLow(),
-                                   pad.getLow())) ||
-        failed(checkDynamicMarkers(op, "high paddings", pad.getStaticHigh(),
-                                   pad.getHigh())));
-  if (auto slice = dyn_cast<OffsetSizeAndStrideOpInterface>(op))
-    return failure(failed(checkDynamicMarkers(op, "offsets",
-                                              slice.getStaticOffsets(),
-                                              slice.getOffsets())) ||
-                   failed(checkDynamicMarkers(op, "sizes",
-                                              slice.getStaticSizes(),
-                                              slice.getSizes())) ||
-                   failed(checkDynamicMarkers(op, "strides",
-                                              slice.getStaticStrides(),
-                                              slice.getStrides())));
   if (auto slice = dyn_cast<tosa::SliceOp>(op))
     return checkSlice(slice);
   if (auto linalgOp = dyn_cast<linalg::LinalgOp>(op)) {
@@ -257,7 +264,8 @@ static LogicalResult checkOpKind(Operation *op) {
 
 /// Every check of `op`; the first that fails reports.
 static LogicalResult checkOp(Operation *op) {
-  if (failed(checkSizeInBytes(op, op->getResultTypes())))
+  if (failed(checkStaticLists(op)) ||
+      failed(checkSizeInBytes(op, op->getResultTypes())))
     return failure();
   if (auto function = dyn_cast<FunctionOpInterface>(op))
     if (failed(checkSizeInBytes(op, function.getArgumentTypes())) ||
@@ -272,6 +280,19 @@ struct CheckShapesPass : convbn::impl::CheckShapesBase<CheckShapesPass> {
     bool failedAny = false;
     getOperation()->walk(
         [&](Operation *op) { failedAny |= failed(checkOp(op)); });
+    if (failedAny)
+      signalPassFailure();
+  }
+};
+} // namespace
+
+namespace {
+struct CheckStaticListsPass
+    : convbn::impl::CheckStaticListsBase<CheckStaticListsPass> {
+  void runOnOperation() override {
+    bool failedAny = false;
+    getOperation()->walk(
+        [&](Operation *op) { failedAny |= failed(checkStaticLists(op)); });
     if (failedAny)
       signalPassFailure();
   }

@@ -1,7 +1,11 @@
 //===- convbn-opt.cpp - convbn optimizer driver ---------------------------===//
 //
 // mlir-opt with the convbn dialect, passes and pipelines added to every
-// upstream dialect, extension and pass.
+// upstream dialect, extension and pass. Before the pipeline it is given (the
+// empty one included), it runs convbn-check-static-lists: upstream's parser
+// and verifiers accept a static INT64_MIN in the lists that use it to mark a
+// dynamic value, and the printer, folders and canonicalization patterns
+// then read past the op's operands and crash.
 //
 //===----------------------------------------------------------------------===//
 
@@ -14,23 +18,60 @@
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
 #include "mlir/InitAllPasses.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Support/FileUtilities.h"
 #include "mlir/Target/LLVMIR/Dialect/All.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/ToolOutputFile.h"
+
+using namespace mlir;
 
 int main(int argc, char **argv) {
-  mlir::registerAllPasses();
-  mlir::convbn::registerConvBNConversionPasses();
-  mlir::convbn::registerConvBNTransformsPasses();
-  mlir::convbn::registerConvBNGPUPasses();
-  mlir::convbn::registerConvBNPipelines();
+  registerAllPasses();
+  convbn::registerConvBNConversionPasses();
+  convbn::registerConvBNTransformsPasses();
+  convbn::registerConvBNGPUPasses();
+  convbn::registerConvBNPipelines();
 
-  mlir::DialectRegistry registry;
-  mlir::registerAllDialects(registry);
-  mlir::registerAllExtensions(registry);
+  DialectRegistry registry;
+  registerAllDialects(registry);
+  registerAllExtensions(registry);
   // Serializing GPU kernels translates them to LLVM IR.
-  mlir::registerAllToLLVMIRTranslations(registry);
-  registry.insert<mlir::convbn::ConvBNDialect>();
+  registerAllToLLVMIRTranslations(registry);
+  registry.insert<convbn::ConvBNDialect>();
 
-  return mlir::asMainReturnCode(mlir::MlirOptMain(
-      argc, argv, "convbn optimizer driver\n", registry));
+  auto [inputFilename, outputFilename] = registerAndParseCLIOptions(
+      argc, argv, "convbn optimizer driver\n", registry);
+  MlirOptMainConfig config = MlirOptMainConfig::createFromCLOptions();
+  // Listing dialects or passes reads no input: upstream's driver does it.
+  if (config.shouldShowDialects() || config.shouldListPasses())
+    return asMainReturnCode(
+        MlirOptMain(argc, argv, inputFilename, outputFilename, registry));
+
+  llvm::InitLLVM initLLVM(argc, argv);
+  MlirOptMainConfig withChecks = config;
+  withChecks.setPassPipelineSetupFn([config](PassManager &pm) {
+    pm.addPass(convbn::createCheckStaticLists());
+    return config.setupPassPipeline(pm);
+  });
+  std::string errorMessage;
+  std::unique_ptr<llvm::MemoryBuffer> input =
+      openInputFile(inputFilename, &errorMessage);
+  if (!input) {
+    llvm::errs() << errorMessage << "\n";
+    return EXIT_FAILURE;
+  }
+  std::unique_ptr<llvm::ToolOutputFile> output =
+      openOutputFile(outputFilename, &errorMessage);
+  if (!output) {
+    llvm::errs() << errorMessage << "\n";
+    return EXIT_FAILURE;
+  }
+  if (failed(MlirOptMain(output->os(), std::move(input), registry,
+                         withChecks)))
+    return EXIT_FAILURE;
+  output->keep();
+  return EXIT_SUCCESS;
 }

@@ -211,6 +211,22 @@ def CheckCPUTarget : Pass<"convbn-check-cpu-target", "::mlir::ModuleOp"> {
   }];
 }
 
+def CheckStaticLists : Pass<"convbn-check-static-lists"> {
+  let summary = "Diagnose static lists whose dynamic markers have no operand";
+  let description = [{
+    Ops such as `tensor.pad` and the slice ops keep static sizes, offsets
+    or paddings in a list where INT64_MIN (`ShapedType::kDynamic`) marks a
+    value given by an operand. The parser accepts INT64_MIN written as a
+    static value, and `tensor.pad`'s verifier does too (the slices'
+    verifiers count the markers); the printer, the folders and the
+    canonicalization patterns then read past the op's dynamic operands and
+    crash. This pass reports such an op. `convbn-opt` runs it before every
+    pass pipeline it is given, the empty one included (the printer crashes
+    too), so that no pipeline of the tool meets the hole;
+    `convbn-check-shapes` checks the same.
+  }];
+}
+
 def StripBufferCompute : Pass<"convbn-strip-buffer-compute"> {
   let summary = "Erase the linalg ops on buffers, keeping allocations";
   let description = [{
