@@ -78,8 +78,7 @@ static std::optional<int64_t> getStaticSizeInBytes(ShapedType type) {
 static LogicalResult checkSizeInBytes(Operation *op, TypeRange types) {
   for (Type type : types) {
     auto shaped = dyn_cast<ShapedType>(type);
-    if (!shaped || !shaped.hasStaticShape() ||
-        llvm::any_of(shaped.getShape(), [](int64_t dim) { return dim < 0; }))
+    if (!shaped || !shaped.hasStaticShape())
       continue;
     if (!getStaticSizeInBytes(shaped))
       return op->emitOpError("uses type ")
@@ -284,9 +283,7 @@ struct CheckShapesPass : convbn::impl::CheckShapesBase<CheckShapesPass> {
       signalPassFailure();
   }
 };
-} // namespace
 
-namespace {
 struct CheckStaticListsPass
     : convbn::impl::CheckStaticListsBase<CheckStaticListsPass> {
   void runOnOperation() override {

@@ -390,16 +390,13 @@ static void matchConvGradients(const ConvBNMatch &match,
   }
   FailureOr<SmallVector<LinearIndex>> filterAccess =
       accessOf(filter, ops.filterBase);
-  // A reshape whose inverse is no affine index (a collapse of (group,
-  // channel), as a grouped block before this one leaves): the gradients are
-  // then sought of the operand itself, as the frontend reads it.
+  // An input read through a reshape whose inverse is no affine index (a
+  // collapse of (group, channel), as a grouped block before this one
+  // leaves): its gradients are sought of the operand itself, as the
+  // frontend reads it.
   if (failed(inputAccess) && !match.inputRegroup) {
     ops.inputBase = input;
     inputAccess = accessOf(input, input);
-  }
-  if (failed(filterAccess)) {
-    ops.filterBase = filter;
-    filterAccess = accessOf(filter, filter);
   }
   FailureOr<SmallVector<LinearIndex>> gradAccess = chainEndIndices(match);
   if (failed(inputAccess) || failed(filterAccess) || failed(gradAccess)) {
