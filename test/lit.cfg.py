@@ -9,7 +9,7 @@ from lit.llvm.subst import ToolSubst
 
 config.name = "CONVBN"
 config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
-config.suffixes = [".mlir", ".test"]
+config.suffixes = [".mlir", ".test", ".c"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.convbn_obj_root, "test")
 config.excludes = ["Inputs", "CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py"]
@@ -158,7 +158,7 @@ config.substitutions.append(
      lit_config.params.get("convbn_fuzz_seed", os.environ.get("CONVBN_FUZZ_SEED", "1"))))
 
 tool_dirs = [config.convbn_tools_dir, config.llvm_tools_dir, config.mlir_tools_dir]
-tools = ["convbn-opt", "convbn-aot", "mlir-opt", "mlir-translate",
+tools = ["convbn-opt", "convbn-aot", "convbn-capi-test", "mlir-opt", "mlir-translate",
          "llvm-readelf", "llvm-nm", ToolSubst("FileCheck", unresolved="fatal")]
 tools.append(ToolSubst("mlir-runner", command=sanitizer_host + runner)
              if sanitizer_host else "mlir-runner")

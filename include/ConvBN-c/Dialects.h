@@ -17,7 +17,8 @@ extern "C" {
 MLIR_DECLARE_CAPI_DIALECT_REGISTRATION(ConvBN, convbn);
 
 /// Registers every convbn pass and pipeline with the global pass registry,
-/// so that they can be named in textual pipelines.
+/// so that they can be named in textual pipelines. Safe to call more than
+/// once. (ConvBN-c/Passes.h registers or creates them one at a time.)
 MLIR_CAPI_EXPORTED void mlirConvBNRegisterPasses(void);
 
 /// Creates the `convert-convbn-to-linalg` pass.

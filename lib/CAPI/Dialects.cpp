@@ -2,20 +2,26 @@
 
 #include "ConvBN-c/Dialects.h"
 
+#include "ConvBN-c/Passes.h"
 #include "ConvBN/Conversion/Passes.h"
 #include "ConvBN/IR/ConvBNDialect.h"
-#include "ConvBN/Pipelines/Pipelines.h"
-#include "ConvBN/Transforms/Passes.h"
 #include "mlir/CAPI/Pass.h"
 #include "mlir/CAPI/Registration.h"
+
+#include <mutex>
 
 MLIR_DEFINE_CAPI_DIALECT_REGISTRATION(ConvBN, convbn,
                                       mlir::convbn::ConvBNDialect)
 
 void mlirConvBNRegisterPasses(void) {
-  mlir::convbn::registerConvBNConversionPasses();
-  mlir::convbn::registerConvBNTransformsPasses();
-  mlir::convbn::registerConvBNPipelines();
+  // A pipeline registered twice is a fatal error in assertion builds of MLIR.
+  static std::once_flag registered;
+  std::call_once(registered, [] {
+    mlirRegisterConvBNConversionPasses();
+    mlirRegisterConvBNTransformsPasses();
+    mlirRegisterConvBNGPUPasses();
+    mlirConvBNRegisterPipelines();
+  });
 }
 
 MlirPass mlirConvBNCreateConvertConvBNToLinalg(void) {

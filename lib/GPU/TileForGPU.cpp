@@ -5,8 +5,10 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/Transforms/TilingInterfaceImpl.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Tensor/IR/TensorTilingInterfaceImpl.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
@@ -207,6 +209,16 @@ static FailureOr<TilingInterface> tileAndFuse(RewriterBase &rewriter,
 struct GPUTilePass : convbn::impl::GPUTileBase<GPUTilePass> {
   using GPUTileBase::GPUTileBase;
 
+  void getDependentDialects(DialectRegistry &registry) const override {
+    GPUTileBase::getDependentDialects(registry);
+    // Linalg's and tensor's ops are tiled through TilingInterface models
+    // that live outside the dialects: a context has them only if someone
+    // registered them. convbn-opt registers every extension; a compiler
+    // embedding convbn through the C API or Python may not.
+    linalg::registerTilingInterfaceExternalModels(registry);
+    tensor::registerTilingInterfaceExternalModels(registry);
+  }
+
   void runOnOperation() override {
     func::FuncOp func = getOperation();
     IRRewriter rewriter(&getContext());
@@ -315,6 +327,7 @@ struct GPUTilePass : convbn::impl::GPUTileBase<GPUTilePass> {
 
     rewriter.setInsertionPoint(root);
     MLIRContext *ctx = rewriter.getContext();
+    // Every linalg op has the model (getDependentDialects).
     FailureOr<TilingInterface> blockTile =
         tileAndFuse(rewriter, cast<TilingInterface>(root.getOperation()),
                     tiles.block, getMapping(ctx, tiles.block, false));

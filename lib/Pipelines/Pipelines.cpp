@@ -200,7 +200,7 @@ void mlir::convbn::buildLowerToNVVMPipeline(
   // gpu-to-llvm lowers allocations and copies on streams only: thread async
   // tokens through the host code.
   pm.addNestedPass<func::FuncOp>(createGpuAsyncRegionPass());
-  pm.addPass(LLVM::createLLVMRequestCWrappersPass());
+  pm.addNestedPass<func::FuncOp>(LLVM::createLLVMRequestCWrappersPass());
 
   // NVVM (as upstream's gpu-lower-to-nvvm-pipeline, with libdevice linked).
   pm.addPass(createConvertNVGPUToNVVMPass());
