@@ -57,6 +57,13 @@ public:
     return tensor::EmptyOp::create(b, loc, type, dynamicSizes);
   }
 
+  /// An empty tensor of `like`'s shape (dynamic sizes included) and `type`'s
+  /// element type.
+  Value emptyLike(Value like, RankedTensorType type) const {
+    return tensor::EmptyOp::create(b, loc, tensor::getMixedSizes(b, loc, like),
+                                   type.getElementType());
+  }
+
   /// A tensor of `type` filled with `value`.
   Value filled(RankedTensorType type, double value,
                ValueRange dynamicSizes = {}) const {
@@ -280,7 +287,7 @@ struct LowerFoldWeights : OpRewritePattern<FoldWeightsOp> {
     SmallVector<utils::IteratorType> parallel(rank,
                                               utils::IteratorType::parallel);
     Value foldedFilter = cb.generic(
-        {op.getFilter(), sExpanded}, cb.empty(filterType),
+        {op.getFilter(), sExpanded}, cb.emptyLike(op.getFilter(), filterType),
         {id, projection(ctx, rank, channelDims), id}, parallel,
         [&](OpBuilder &b, ValueRange args) {
           Value w = cb.convert(b, args[0], cb.compute);

@@ -1,4 +1,5 @@
 // RUN: convbn-opt %s --convert-convbn-to-linalg --split-input-file | FileCheck %s
+// RUN: convbn-opt %s -verify-each --lower-to-cpu --split-input-file -o /dev/null
 
 // tune: the BN is folded into weight-sized data on every execution
 // (fold_weights lowered to linalg.generics over the filter and per-channel
@@ -82,4 +83,22 @@ func.func @tune_constants(%x: tensor<1x1x4x4xf32>) -> tensor<1x2x4x4xf32> {
   %v = arith.constant dense<[3.0, 0.0]> : tensor<2xf32>
   %y = convbn.conv_bn tune nchw_fchw %x, %w mean(%m) variance(%v) epsilon = 1.0 : tensor<1x1x4x4xf32>, tensor<2x1x1x1xf32>, tensor<2xf32>
   return %y : tensor<1x2x4x4xf32>
+}
+
+// -----
+
+// A filter with dynamic dimensions (the output channels are static: the
+// per-channel vectors say how many): the folded filter's tensor takes its
+// sizes from the filter. (Found by the fuzzer: the empty tensor had no
+// dynamic sizes, which the verifier rejects.)
+// CHECK-LABEL: func.func @fold_dynamic_filter(
+// CHECK-SAME:      %[[W:[^:]+]]: tensor<4x?x?x?xf16>
+// CHECK-DAG:     %[[D1:.+]] = tensor.dim %[[W]], %c1
+// CHECK-DAG:     %[[D2:.+]] = tensor.dim %[[W]], %c2
+// CHECK-DAG:     %[[D3:.+]] = tensor.dim %[[W]], %c3
+// CHECK:         %[[E:.+]] = tensor.empty(%[[D1]], %[[D2]], %[[D3]]) : tensor<4x?x?x?xf16>
+// CHECK:         linalg.generic {{.*}} ins(%[[W]], %{{.+}} : tensor<4x?x?x?xf16>, tensor<4xf32>) outs(%[[E]] : tensor<4x?x?x?xf16>)
+func.func @fold_dynamic_filter(%w: tensor<4x?x?x?xf16>, %m: tensor<4xf32>, %v: tensor<4xf32>) -> (tensor<4x?x?x?xf16>, tensor<4xf16>) {
+  %w2, %b2 = convbn.fold_weights nchw_fchw %w mean(%m) variance(%v) epsilon = 1.0e-5 : tensor<4x?x?x?xf16>, tensor<4xf32>
+  return %w2, %b2 : tensor<4x?x?x?xf16>, tensor<4xf16>
 }
