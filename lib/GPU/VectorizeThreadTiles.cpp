@@ -763,11 +763,15 @@ ThreadTileVectorizer::emitReductionStep(OpBuilder &b, Location loc,
   for (int64_t tap = 0; tap < taps; ++tap) {
     Value tapIndex = tap == 0 ? zero
                               : arith::ConstantIndexOp::create(b, loc, tap);
-    for (auto [point, pointDim] : llvm::enumerate(pointDims)) {
+    for (auto [point, pointDimRef] : llvm::enumerate(pointDims)) {
+      // Named variables: C++17 lambdas cannot capture structured bindings.
+      SmallVector<Value> &pointDim = pointDimRef;
       if (tapDim)
         pointDim[*tapDim] = tapIndex;
       SmallVector<Value> arguments;
-      for (auto [i, input] : llvm::enumerate(inputs)) {
+      for (auto [index, inputRef] : llvm::enumerate(inputs)) {
+        size_t i = index;
+        auto input = inputRef;
         if (!isa<ShapedType>(input->get().getType())) {
           arguments.push_back(input->get());
         } else if (!perTap[i]) {

@@ -393,9 +393,10 @@ bool ConvBNMatcher::fitPaddingToOutput(ConvBNMatch &match,
         ShapedType::isDynamic(output) || strides[i] <= 0 || dilations[i] <= 0)
       continue; // the op's verifier has the last word on these
     int64_t &high = match.padding[i + spatial.size()];
+    int64_t stride = strides[i], dilation = dilations[i];
     auto windowsOf = [&](int64_t padded) {
-      int64_t extent = padded - dilations[i] * (kernel - 1) - 1;
-      return extent < 0 ? 0 : extent / strides[i] + 1;
+      int64_t extent = padded - dilation * (kernel - 1) - 1;
+      return extent < 0 ? 0 : extent / stride + 1;
     };
     // The fused op's output size follows from its input and attributes; a
     // convolution declaring another cannot be replaced by it. linalg accepts

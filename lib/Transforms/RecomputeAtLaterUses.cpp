@@ -144,7 +144,10 @@ private:
 
     Value current = result;
     int64_t previous = users.front().first;
-    for (auto [pos, user] : llvm::drop_begin(users)) {
+    for (auto [usePos, useOp] : llvm::drop_begin(users)) {
+      // Named copies: C++17 lambdas cannot capture structured bindings.
+      int64_t pos = usePos;
+      Operation *user = useOp;
       bool alive = llvm::all_of(tensorOperands, [&](Value operand) {
         return lastReadExcept(operand, op) >= pos;
       });
