@@ -1147,15 +1147,19 @@ struct FuseConvBNPass : convbn::impl::FuseConvBNBase<FuseConvBNPass> {
     };
     Value filter = linalgOp.getDpsInputOperand(1)->get();
     Value biasVector = vector(bias), scale = vector(p.scale);
+    // The generated builders take the result types, or infer them and
+    // abort when the op would be invalid; createIfValid infers them and
+    // reports instead. So build with a placeholder result type and drop it.
     OperationState state(loc, ConvBNOp::getOperationName());
-    ConvBNOp::build(rewriter, state, TypeRange(),
-                    ModeAttr::get(ctx, fusedMode),
+    ConvBNOp::build(rewriter, state, /*output=*/input.getType(),
+                    /*auxiliary=*/TypeRange(), ModeAttr::get(ctx, fusedMode),
                     ConvLayoutAttr::get(ctx, match.layout), input,
                     filter, biasVector, scale, vector(p.offset), mean,
                     variance, nonDefault(strides, 1), nonDefault(dilations, 1),
                     nonDefault(match.padding, 0),
                     rewriter.getF64FloatAttr(p.epsilon),
                     /*momentum=*/FloatAttr());
+    state.types.clear();
     // An eval training block keeps the convolution output for its backward.
     if (backward && fusedMode == Mode::Eval)
       state.getOrAddProperties<ConvBNOp::Properties>().keep_conv_output =
