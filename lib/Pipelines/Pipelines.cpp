@@ -64,6 +64,8 @@ void mlir::convbn::buildLowerToCPUPipeline(OpPassManager &pm,
   pm.addPass(convbn::createFreeAfterLastUse());
   if (skipCompute)
     pm.addPass(convbn::createStripBufferCompute());
+  // No call into MLIR's runner utilities: strided copies become loops.
+  pm.addPass(convbn::createStridedCopiesToLinalg());
 
   // Loops, then LLVM. GPU-tiled IR (scf.forall) runs sequentially, which is
   // how tests check a GPU schedule on the host.

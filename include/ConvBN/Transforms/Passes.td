@@ -240,6 +240,23 @@ def StripBufferCompute : Pass<"convbn-strip-buffer-compute"> {
   }];
 }
 
+def StridedCopiesToLinalg : Pass<"convbn-strided-copies-to-linalg"> {
+  let summary = "Turn memref.copy between non-contiguous buffers into linalg.copy";
+  let description = [{
+    `finalize-memref-to-llvm` lowers a `memref.copy` between contiguous
+    buffers to a memcpy, and any other (into a padded buffer's interior, out
+    of a strided view) to a call of `memrefCopy` from MLIR's runner
+    utilities. Those are libraries of MLIR's (they need `libMLIR.so` since
+    LLVM 22), which a JIT embedding convbn (Python's ExecutionEngine, an
+    inference server) need not load. As a `linalg.copy` the copy becomes
+    loops with the rest, and `lower-to-cpu`'s output calls nothing but
+    `malloc`, `free` and libm. (Upstream's one-shot-bufferize can create
+    `linalg.copy` itself through `OneShotBufferizationOptions::memCpyFn`,
+    which the pass does not expose.)
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
 def FreeAfterLastUse : Pass<"convbn-free-after-last-use"> {
   let summary = "Move each memref.dealloc to just after its buffer's last use";
   let description = [{
