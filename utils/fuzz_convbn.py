@@ -123,6 +123,9 @@ PIPELINES = {
     # The recomputation alone, on tensors (inside `cpu` and `memory` it
     # runs after CSE).
     "recompute": (["--convbn-recompute-at-later-uses"], "linalg"),
+    # The copy rewrite alone, on buffers as the inputs write them (inside
+    # `cpu` it sees only what bufferization made).
+    "strided-copies": (["--convbn-strided-copies-to-linalg"], "linalg"),
     "tosa": (["--tosa-to-convbn"], "tosa"),
 }
 COMMON_FLAGS = ["-verify-each", "--mlir-disable-threading"]
@@ -1174,11 +1177,11 @@ def summary(campaign, n, elapsed, jobs):
     out.append(f"fuzz_convbn: seed {campaign.args.seed}, {n} cases in {elapsed:.1f} s "
                f"({n / max(elapsed, 1e-9):.2f} cases/s, {jobs} jobs); "
                f"{campaign.valid} mutants parse and verify")
-    out.append(f"  {'pipeline':<12}{'ok':>8}{'error':>8}{'failure':>9}{'known':>7}")
+    out.append(f"  {'pipeline':<16}{'ok':>8}{'error':>8}{'failure':>9}{'known':>7}")
     for p in ["parse"] + list(PIPELINES):
         if p in campaign.counts:
             ok, err, fail, known = campaign.counts[p]
-            out.append(f"  {p:<12}{ok:>8}{err:>8}{fail:>9}{known:>7}")
+            out.append(f"  {p:<16}{ok:>8}{err:>8}{fail:>9}{known:>7}")
 
     def describe(sig):
         entry = campaign.classes[sig]
