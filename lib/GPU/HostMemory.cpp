@@ -80,6 +80,12 @@ struct GPUHostMemoryPass
       launch.walk([&](memref::CopyOp copy) { kernelCopies.push_back(copy); });
     });
     for (memref::CopyOp copy : kernelCopies) {
+      if (!isa<MemRefType>(copy.getSource().getType()) ||
+          !isa<MemRefType>(copy.getTarget().getType())) {
+        copy.emitError("lower-to-nvvm cannot copy an unranked buffer in a "
+                       "kernel");
+        return signalPassFailure();
+      }
       rewriter.setInsertionPoint(copy);
       rewriter.replaceOpWithNewOp<linalg::CopyOp>(copy, copy.getSource(),
                                                   copy.getTarget());
@@ -168,8 +174,14 @@ struct GPUHostMemoryPass
         copies.push_back(copy);
     });
     for (memref::CopyOp copy : copies) {
-      auto sourceType = cast<MemRefType>(copy.getSource().getType());
-      auto targetType = cast<MemRefType>(copy.getTarget().getType());
+      auto sourceType = dyn_cast<MemRefType>(copy.getSource().getType());
+      auto targetType = dyn_cast<MemRefType>(copy.getTarget().getType());
+      // A device copy needs the buffers' sizes from their types.
+      if (!sourceType || !targetType) {
+        copy.emitError("lower-to-nvvm cannot copy an unranked buffer between "
+                       "host and device");
+        return signalPassFailure();
+      }
       if (!sourceType.getLayout().isIdentity() ||
           !targetType.getLayout().isIdentity()) {
         copy.emitError("strided copy left on the host");

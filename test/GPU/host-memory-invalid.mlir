@@ -21,3 +21,27 @@ func.func @strided(%m: memref<8xf32>) {
   call @consume(%s) : (memref<4xf32, strided<[2]>>) -> ()
   return
 }
+
+// -----
+
+// Host copies become device copies, which take their sizes from the types:
+// an unranked copy is refused (the pass used to crash on it; the fuzzer
+// found it in a mutant of StridedCopiesToLinalg/basic.mlir).
+func.func @unranked_copy(%a: memref<*xi64>, %b: memref<*xi64>) {
+  // expected-error @+1 {{lower-to-nvvm cannot copy an unranked buffer between host and device}}
+  memref.copy %a, %b : memref<*xi64> to memref<*xi64>
+  return
+}
+
+// -----
+
+func.func @unranked_copy_in_kernel(%a: memref<*xf32>, %b: memref<*xf32>) {
+  %c1 = arith.constant 1 : index
+  gpu.launch blocks(%bx, %by, %bz) in (%gx = %c1, %gy = %c1, %gz = %c1)
+             threads(%tx, %ty, %tz) in (%sx = %c1, %sy = %c1, %sz = %c1) {
+    // expected-error @+1 {{lower-to-nvvm cannot copy an unranked buffer in a kernel}}
+    memref.copy %a, %b : memref<*xf32> to memref<*xf32>
+    gpu.terminator
+  }
+  return
+}
