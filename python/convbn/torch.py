@@ -1,0 +1,125 @@
+"""PyTorch entry point: ``convbn.torch.compile(module, example_inputs, ...)``.
+
+The module is imported through torch-mlir's FX importer (linalg on tensors,
+or TOSA lowered by ``tosa-to-convbn``), every Conv -> BatchNorm pair is fused
+into ``convbn.conv_bn`` in the requested mode, and the result is lowered
+and JIT-compiled. Needs torch and torch-mlir (``pip install convbn[torch]``).
+"""
+
+import time
+from typing import List, Sequence
+
+import numpy as np
+
+from convbn_mlir import ir
+
+from .compiler import (MODES, CompileError, CPUFunction, PairReport, fuse,
+                       pair_reports, parse, run_pipeline)
+
+FORMS = ("linalg", "tosa")
+TARGETS = ("cpu", "cuda")
+
+
+def _require_torch():
+    try:
+        import torch  # noqa: F401
+        from torch_mlir import fx  # noqa: F401
+    except ImportError as e:
+        raise ImportError("convbn.torch needs torch and torch-mlir "
+                          "(pip install convbn[torch]): " + str(e)) from None
+
+
+def export_mlir(module, example_inputs: Sequence, form: str = "linalg") -> str:
+    """The module as MLIR text, from torch-mlir's FX importer: linalg on
+    tensors (``form="linalg"``) or the TOSA dialect (``"tosa"``); the
+    function is ``@forward``, the parameters constants."""
+    _require_torch()
+    from torch_mlir import fx
+    if form not in FORMS:
+        raise ValueError(f"form must be one of {FORMS}, got {form!r}")
+    output_type = {"linalg": "linalg-on-tensors", "tosa": "tosa"}[form]
+    imported = fx.export_and_import(module, *example_inputs,
+                                    output_type=output_type,
+                                    func_name="forward")
+    return imported.operation.get_asm(enable_debug_info=False)
+
+
+def _fuse_pipeline(form, mode):
+    fuse_options = f"mode={mode} remarks=true"
+    if form == "tosa":
+        return f"builtin.module(tosa-to-convbn{{fuse={{{fuse_options}}}}})"
+    return f"builtin.module(fuse-convbn{{{fuse_options}}})"
+
+
+class CompiledModule:
+    """A compiled ``torch.nn.Module``: call it with tensors like the module;
+    ``report()`` lists what happened to every convolution, ``mlir`` is the
+    fused module's text and ``compile_seconds`` how long it all took."""
+
+    def __init__(self, name, function, reports, mlir, compile_seconds,
+                 single_output):
+        self.name = name
+        self._function = function
+        self._reports = reports
+        self.mlir = mlir
+        self.compile_seconds = compile_seconds
+        self._single_output = single_output
+
+    def report(self) -> List[PairReport]:
+        """One entry per convolution of the imported graph, in order:
+        fused, or not and why (the pass's `not fused:` remark)."""
+        return list(self._reports)
+
+    @property
+    def fused_pairs(self):
+        return sum(r.fused for r in self._reports)
+
+    def __call__(self, *inputs):
+        import torch
+        arrays = [t.detach().cpu().numpy() for t in inputs]
+        results = self._function(*arrays)
+        if not isinstance(results, tuple):
+            results = (results,)
+        tensors = tuple(torch.from_numpy(np.asarray(r)) for r in results)
+        return tensors[0] if self._single_output else tensors
+
+
+def compile(module, example_inputs: Sequence, mode: str = "auto",
+            target: str = "cpu", form: str = "linalg") -> CompiledModule:
+    """Compiles ``module`` (in eval mode: its batch norms use their running
+    statistics) for ``example_inputs``' shapes.
+
+    ``mode``: "auto" (deploy: the parameters are constants), "tune", "eval"
+    or "deploy" -- the mode of every fused pair. ``target``: "cpu" (JIT
+    through MLIR's ExecutionEngine) or "cuda" (``lower-to-nvvm``; needs
+    convbn's CUDA runtime library and a GPU). ``form``: the torch-mlir
+    output the fusion starts from, "linalg" or "tosa".
+    """
+    name = type(module).__name__
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
+    if target not in TARGETS:
+        raise ValueError(f"target must be one of {TARGETS}, got {target!r}")
+    if target == "cuda":
+        raise CompileError(f"convbn.torch.compile({name}): target='cuda' "
+                           "runs through convbn-opt --lower-to-nvvm and the "
+                           "CUDA runtime; it is not available from Python yet")
+    start = time.perf_counter()
+    try:
+        text = export_mlir(module, example_inputs, form)
+    except Exception as e:
+        raise CompileError(f"convbn.torch.compile({name}): torch-mlir could "
+                           f"not import the module: {e}") from e
+    context = ir.Context()
+    try:
+        mlir_module = parse(text, context)
+        remarks = run_pipeline(mlir_module, _fuse_pipeline(form, mode))
+        reports = pair_reports(remarks)
+        fused_text = str(mlir_module)
+        function = CPUFunction(mlir_module, "forward")
+    except CompileError as e:
+        raise CompileError(f"convbn.torch.compile({name}): {e}",
+                           e.diagnostics) from None
+    single = len(function.results) == 1
+    return CompiledModule(name, function, reports, fused_text,
+                          time.perf_counter() - start, single)

@@ -1,0 +1,19 @@
+"""Six torchvision architectures through convbn.torch (docs/architectures.md
+has all of them: `python -m convbn.archs --table ...`): every Conv -> BN
+pair fused in the linalg and the TOSA form, every mode within 1e-4 of
+PyTorch. Skipped without torch, torchvision and torch-mlir."""
+
+import pytest
+
+pytest.importorskip("torch", reason="needs torch")
+pytest.importorskip("torchvision", reason="needs torchvision")
+pytest.importorskip("torch_mlir", reason="needs torch-mlir")
+
+from convbn.archs import CI_ARCHS, check  # noqa: E402
+
+
+@pytest.mark.parametrize("name", CI_ARCHS)
+def test_architecture(name):
+    row = check(name)
+    assert row.pairs > 0
+    assert row.ok, row.problems
