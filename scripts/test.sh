@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Sets convbn up (scripts/setup.sh), then runs every test: the lit suite
-# (test/) and a check that the committed generated docs match the ODS.
+# Sets convbn up (scripts/setup.sh, scripts/setup-python.sh), then runs every
+# test: the lit suite (test/), the Python tests (python/test, pytest) and a
+# check that the committed generated docs match the ODS.
 # Exits non-zero when any test fails; ends with "N passed, N failed".
 set -uo pipefail
 
@@ -30,6 +31,40 @@ PY
 )
 passed=$((passed + lit_passed))
 failed=$((failed + lit_failed))
+
+# The Python packages (docs/python.md): set up .venv/ and build-python/,
+# then pytest, counted like lit's results.
+if "$root/scripts/setup-python.sh"; then
+  py_results="${CONVBN_PYTHON_BUILD_DIR:-$root/build-python}/pytest-results.xml"
+  rm -f "$py_results"
+  (. "$root/scripts/python-env.sh" &&
+   python -m pytest -q -rs "$root/python/test" --junitxml "$py_results")
+  read -r py_passed py_failed py_skipped < <(python3 - "$py_results" <<'PY'
+import sys
+import xml.etree.ElementTree as ET
+try:
+    root = ET.parse(sys.argv[1]).getroot()
+except (OSError, ET.ParseError):
+    print(0, 1, 0)  # pytest did not get as far as writing its results
+    sys.exit()
+total = failed = skipped = 0
+for case in root.iter("testcase"):
+    if case.find("skipped") is not None:
+        skipped += 1
+        continue
+    total += 1
+    if case.find("failure") is not None or case.find("error") is not None:
+        failed += 1
+print(total - failed, failed, skipped)
+PY
+)
+  passed=$((passed + py_passed))
+  failed=$((failed + py_failed))
+  lit_skipped=$((${lit_skipped:-0} + py_skipped))
+else
+  echo "FAIL: scripts/setup-python.sh"
+  failed=$((failed + 1))
+fi
 
 # The build regenerates docs/generated from ODS: a difference from what is
 # committed means someone changed ODS without committing the new reference.

@@ -85,7 +85,8 @@ class CompiledModule:
 
 
 def compile(module, example_inputs: Sequence, mode: str = "auto",
-            target: str = "cpu", form: str = "linalg") -> CompiledModule:
+            target: str = "cpu", form: str = "linalg",
+            opt_level: int = 3) -> CompiledModule:
     """Compiles ``module`` (in eval mode: its batch norms use their running
     statistics) for ``example_inputs``' shapes.
 
@@ -93,7 +94,8 @@ def compile(module, example_inputs: Sequence, mode: str = "auto",
     or "deploy" -- the mode of every fused pair. ``target``: "cpu" (JIT
     through MLIR's ExecutionEngine) or "cuda" (``lower-to-nvvm``; needs
     convbn's CUDA runtime library and a GPU). ``form``: the torch-mlir
-    output the fusion starts from, "linalg" or "tosa".
+    output the fusion starts from, "linalg" or "tosa". ``opt_level``: LLVM's
+    for the JIT.
     """
     name = type(module).__name__
     if mode not in MODES:
@@ -110,13 +112,26 @@ def compile(module, example_inputs: Sequence, mode: str = "auto",
     except Exception as e:
         raise CompileError(f"convbn.torch.compile({name}): torch-mlir could "
                            f"not import the module: {e}") from e
+    return compile_mlir(text, name, mode, form, opt_level,
+                        time.perf_counter() - start)
+
+
+def compile_mlir(text: str, name: str, mode: str = "auto",
+                 form: str = "linalg", opt_level: int = 3,
+                 seconds_so_far: float = 0.0) -> CompiledModule:
+    """What :func:`compile` does after the import: ``text`` is torch-mlir's
+    output for the module ``name`` (export it once with
+    :func:`export_mlir`, compile it in several modes)."""
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
+    start = time.perf_counter() - seconds_so_far
     context = ir.Context()
     try:
         mlir_module = parse(text, context)
         remarks = run_pipeline(mlir_module, _fuse_pipeline(form, mode))
         reports = pair_reports(remarks)
         fused_text = str(mlir_module)
-        function = CPUFunction(mlir_module, "forward")
+        function = CPUFunction(mlir_module, "forward", opt_level=opt_level)
     except CompileError as e:
         raise CompileError(f"convbn.torch.compile({name}): {e}",
                            e.diagnostics) from None
