@@ -27,6 +27,7 @@
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
+#include "mlir/IR/TypeUtilities.h"
 #include "mlir/IR/Verifier.h"
 
 #include <map>
@@ -1172,6 +1173,21 @@ struct FuseConvBNPass : convbn::impl::FuseConvBNBase<FuseConvBNPass> {
       return failure();
     }
     ConvBNOp fused = *created;
+    // linalg does not relate a convolution's batch size to its input's: a
+    // result type the operands contradict cannot be the fused op's.
+    if (failed(verifyCompatibleShape(
+            fused.getOutput().getType(),
+            match.conv->getResult(0).getType()))) {
+      llvm::raw_string_ostream os(reason);
+      os << "the convolution's result type "
+         << match.conv->getResult(0).getType()
+         << " contradicts its operands (the fused op's would be "
+         << fused.getOutput().getType() << ")";
+      rewriter.eraseOp(fused);
+      for (Operation *op : llvm::reverse(operandOps))
+        rewriter.eraseOp(op);
+      return failure();
+    }
     if (backward) {
       OperationState backwardState(loc,
                                    ConvBNBackwardOp::getOperationName());
