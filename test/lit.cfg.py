@@ -157,6 +157,14 @@ config.substitutions.append(
     ("%convbn_fuzz_seed",
      lit_config.params.get("convbn_fuzz_seed", os.environ.get("CONVBN_FUZZ_SEED", "1"))))
 
+# The plugin for a stock mlir-opt (tools/convbn-plugin; built against
+# libMLIR.so only).
+plugin = os.path.join(config.convbn_obj_root, "lib",
+                      "ConvBNPlugin" + config.llvm_shlib_ext)
+if os.path.exists(plugin):
+    config.available_features.add("convbn-plugin")
+    config.substitutions.append(("%convbn_plugin", plugin))
+
 tool_dirs = [config.convbn_tools_dir, config.llvm_tools_dir, config.mlir_tools_dir]
 tools = ["convbn-opt", "convbn-aot", "convbn-capi-test", "mlir-opt", "mlir-translate",
          "llvm-readelf", "llvm-nm", ToolSubst("FileCheck", unresolved="fatal")]
