@@ -39,5 +39,7 @@ elif ((${#cmake_args[@]})); then
   cmake -B "$build" "${cmake_args[@]}" >/dev/null
 fi
 # convbn-runtime: the CUDA runtime (shared and static), the fake driver and
-# the runtime's unit tests (runtime/).
-ninja -C "$build" ${CONVBN_JOBS:+-j "$CONVBN_JOBS"} convbn-opt convbn-doc convbn-runtime
+# the runtime's unit tests (runtime/); convbn-test-depends: whatever else the
+# lit suite runs (the C API test program, the mlir-opt plugin).
+ninja -C "$build" ${CONVBN_JOBS:+-j "$CONVBN_JOBS"} convbn-opt convbn-doc convbn-runtime \
+  convbn-test-depends
