@@ -69,6 +69,12 @@ if sanitizers:
             (key, sanitizer_host + value if key == "%python" else value)
             for key, value in config.substitutions]
 config.substitutions.append(("%host_cc", host_cc))
+# A C++ project a test builds with CMake: its compiler, and the flags that
+# make it link an instrumented convbn (empty outside sanitizer builds).
+config.substitutions.append(("%host_cxx_flags", config.convbn_sanitizer_flags
+                             if sanitizers else ""))
+config.substitutions.append(("%host_cxx", config.host_cxx))
+config.substitutions.append(("%convbn_obj_root", config.convbn_obj_root))
 config.substitutions.append(("%sanitizer_host", sanitizer_host))
 
 # Runs an LLVM-dialect module's `main` on the host and links the runtime
