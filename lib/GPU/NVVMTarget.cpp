@@ -5,6 +5,7 @@
 #include "ConvBN/GPU/Passes.h"
 
 #include "mlir/IR/BuiltinTypes.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
 #include "mlir/IR/TypeUtilities.h"
 #include "llvm/ADT/StringExtras.h"
 
@@ -122,8 +123,15 @@ struct CheckNVVMTargetPass
           return {};
         return floatType;
       };
-      for (TypeRange types : {TypeRange(op->getOperandTypes()),
-                              TypeRange(op->getResultTypes())}) {
+      // A function's signature too: a declaration has no ops using it, and
+      // the host's func-to-llvm crashes on types LLVM has none for (tf32).
+      SmallVector<TypeRange> typeLists{TypeRange(op->getOperandTypes()),
+                                       TypeRange(op->getResultTypes())};
+      if (auto function = dyn_cast<FunctionOpInterface>(op)) {
+        typeLists.push_back(function.getArgumentTypes());
+        typeLists.push_back(function.getResultTypes());
+      }
+      for (TypeRange types : typeLists) {
         for (Type type : types) {
           if (FloatType floatType = unsupported(type)) {
             op->emitError("lower-to-nvvm: NVIDIA GPUs have no ")

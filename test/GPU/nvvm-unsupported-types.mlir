@@ -32,3 +32,10 @@ func.func @f8_scalar(%x: f8E4M3FN) -> f32 {
   %e = arith.extf %x : f8E4M3FN to f32
   return %e : f32
 }
+
+// -----
+
+// A declaration has no op using its types: its signature is checked (the
+// host's func-to-llvm crashed on tf32, which LLVM has no type for).
+// expected-error @+1 {{lower-to-nvvm: NVIDIA GPUs have no 'tf32' arithmetic}}
+func.func private @print(memref<*xtf32>)
