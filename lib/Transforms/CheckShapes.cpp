@@ -15,7 +15,9 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
+#include "mlir/Interfaces/ShapedOpInterfaces.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
 #include "llvm/Support/MathExtras.h"
 
@@ -245,7 +247,22 @@ static LogicalResult checkSlice(tosa::SliceOp op) {
 }
 
 /// The checks specific to `op`'s kind.
+/// tensor.dim / memref.dim of a constant index outside the rank: undefined
+/// behaviour the verifier lets through and upstream folders crash on.
+static LogicalResult checkDimIndex(ShapedDimOpInterface op) {
+  auto type = dyn_cast<ShapedType>(op.getShapedValue().getType());
+  std::optional<int64_t> index = getConstantIntValue(op.getDimension());
+  if (!type || !type.hasRank() || !index ||
+      (*index >= 0 && *index < type.getRank()))
+    return success();
+  return op->emitError("dimension ")
+         << *index << " is out of range for a rank-" << type.getRank()
+         << " value";
+}
+
 static LogicalResult checkOpKind(Operation *op) {
+  if (auto dim = dyn_cast<ShapedDimOpInterface>(op))
+    return checkDimIndex(dim);
   if (auto expand = dyn_cast<tensor::ExpandShapeOp>(op))
     return checkExpandShape(expand);
   if (auto castOp = dyn_cast<tensor::CastOp>(op))

@@ -125,3 +125,24 @@ func.func @huge_argument(%m: memref<2305843009213693952xf32>) {
 func.func @huge_but_dynamic(%m: memref<?x2305843009213693951xi8>) {
   return
 }
+
+// -----
+
+// A constant dimension index outside the rank is undefined behaviour that
+// the verifier accepts; upstream canonicalization inside lower-to-nvvm
+// segfaulted on it (seed-7 campaign, case 13620).
+func.func @dim_out_of_range(%x: tensor<?x3x16x16xf32>) -> index {
+  %c = arith.constant -1 : index
+  // expected-error @+1 {{dimension -1 is out of range for a rank-4 value}}
+  %d = tensor.dim %x, %c : tensor<?x3x16x16xf32>
+  return %d : index
+}
+
+// -----
+
+func.func @memref_dim_out_of_range(%x: memref<?x4xf32>) -> index {
+  %c = arith.constant 2 : index
+  // expected-error @+1 {{dimension 2 is out of range for a rank-2 value}}
+  %d = memref.dim %x, %c : memref<?x4xf32>
+  return %d : index
+}
