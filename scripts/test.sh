@@ -38,7 +38,8 @@ if "$root/scripts/setup-python.sh"; then
   py_results="${CONVBN_PYTHON_BUILD_DIR:-$root/build-python}/pytest-results.xml"
   rm -f "$py_results"
   (. "$root/scripts/python-env.sh" &&
-   python -m pytest -q -rs "$root/python/test" --junitxml "$py_results")
+   python -m pytest -q -rs -n "${CONVBN_PYTEST_JOBS:-2}" "$root/python/test" \
+     --junitxml "$py_results")
   read -r py_passed py_failed py_skipped < <(python3 - "$py_results" <<'PY'
 import sys
 import xml.etree.ElementTree as ET

@@ -14,8 +14,9 @@ from convbn.archs import CI_ARCHS, check  # noqa: E402
 
 @pytest.mark.parametrize("name", CI_ARCHS)
 def test_architecture(name):
-    # LLVM -O1 for the JIT: the weights are constants, and translating and
-    # optimising them is most of a compile.
-    row = check(name, opt_level=1)
+    # LLVM -O0 for the JIT: the weights are constants, and translating and
+    # optimising them is most of a compile; the nets run in well under a
+    # second even unoptimised at 64x64.
+    row = check(name, opt_level=0)
     assert row.pairs > 0
     assert row.ok, row.problems
