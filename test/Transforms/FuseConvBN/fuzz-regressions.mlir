@@ -59,35 +59,6 @@ func.func @conv_reads_part_of_input(%x: tensor<2x3x12xf32>, %w: tensor<4x3x3xf32
 
 // -----
 
-// A tensor.dim of the convolution result at an index past its rank (valid
-// IR, an undefined result) used to crash the matcher.
-#id4 = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
-#c4 = affine_map<(d0, d1, d2, d3) -> (d1)>
-// REMARK: fuzz-regressions.mlir:[[@LINE+7]]:11: remark: not fused: a tensor.dim of the batch norm reads dimension 9223372036854775807 of a rank-4 tensor
-func.func @dim_past_rank(%x: tensor<?x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, %m: tensor<4xf32>, %v: tensor<4xf32>) -> tensor<?x4x6x6xf32> {
-  %c0 = arith.constant 0 : index
-  %n = tensor.dim %x, %c0 : tensor<?x3x8x8xf32>
-  %zero = arith.constant 0.0 : f32
-  %e = tensor.empty(%n) : tensor<?x4x6x6xf32>
-  %init = linalg.fill ins(%zero : f32) outs(%e : tensor<?x4x6x6xf32>) -> tensor<?x4x6x6xf32>
-  %conv = linalg.conv_2d_nchw_fchw ins(%x, %w : tensor<?x3x8x8xf32>, tensor<4x3x3x3xf32>) outs(%init : tensor<?x4x6x6xf32>) -> tensor<?x4x6x6xf32>
-  %big = arith.constant 9223372036854775807 : index
-  %d = tensor.dim %conv, %big : tensor<?x4x6x6xf32>
-  %e2 = tensor.empty(%d) : tensor<?x4x6x6xf32>
-  %0 = linalg.generic {indexing_maps = [#id4, #c4, #c4, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%conv, %m, %v : tensor<?x4x6x6xf32>, tensor<4xf32>, tensor<4xf32>) outs(%e2 : tensor<?x4x6x6xf32>) {
-  ^bb0(%in: f32, %mm: f32, %vv: f32, %out: f32):
-    %c = arith.subf %in, %mm : f32
-    %eps = arith.constant 1.0e-5 : f32
-    %ve = arith.addf %vv, %eps : f32
-    %r = math.rsqrt %ve : f32
-    %nn = arith.mulf %c, %r : f32
-    linalg.yield %nn : f32
-  } -> tensor<?x4x6x6xf32>
-  return %0 : tensor<?x4x6x6xf32>
-}
-
-// -----
-
 // An output dimension of size 0 where the input has windows: the fused op
 // would compute 4 (and a cast back to 0 would not verify). Zero-sized work
 // is left to --convbn-fold-zero-sized.
