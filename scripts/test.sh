@@ -12,23 +12,32 @@ build="${CONVBN_BUILD_DIR:-$root/build}"
 passed=0
 failed=0
 
-results="$build/test-results.xml"
-/usr/lib/llvm-22/bin/lit -sv "$build/test" --xunit-xml-output "$results"
-read -r lit_passed lit_failed lit_skipped < <(python3 - "$results" <<'PY'
+# "passed failed skipped" of a JUnit XML file (lit's, pytest's); a file
+# that is missing or unreadable counts as one failure (the runner died).
+count_results() {
+  python3 - "$1" <<'PY'
 import sys
 import xml.etree.ElementTree as ET
-cases = ET.parse(sys.argv[1]).getroot().iter("testcase")
+try:
+    root = ET.parse(sys.argv[1]).getroot()
+except (OSError, ET.ParseError):
+    print(0, 1, 0)
+    sys.exit()
 total = failed = skipped = 0
-for case in cases:
+for case in root.iter("testcase"):
     if case.find("skipped") is not None:
-        skipped += 1  # UNSUPPORTED (REQUIRES: cuda-gpu without a GPU)
+        skipped += 1  # UNSUPPORTED (REQUIRES: cuda-gpu without a GPU), skips
         continue
     total += 1
     if case.find("failure") is not None or case.find("error") is not None:
         failed += 1
 print(total - failed, failed, skipped)
 PY
-)
+}
+
+results="$build/test-results.xml"
+/usr/lib/llvm-22/bin/lit -sv "$build/test" --xunit-xml-output "$results"
+read -r lit_passed lit_failed lit_skipped < <(count_results "$results")
 passed=$((passed + lit_passed))
 failed=$((failed + lit_failed))
 
@@ -40,25 +49,7 @@ if "$root/scripts/setup-python.sh"; then
   (. "$root/scripts/python-env.sh" &&
    python -m pytest -q -rs -n "${CONVBN_PYTEST_JOBS:-2}" "$root/python/test" \
      --junitxml "$py_results")
-  read -r py_passed py_failed py_skipped < <(python3 - "$py_results" <<'PY'
-import sys
-import xml.etree.ElementTree as ET
-try:
-    root = ET.parse(sys.argv[1]).getroot()
-except (OSError, ET.ParseError):
-    print(0, 1, 0)  # pytest did not get as far as writing its results
-    sys.exit()
-total = failed = skipped = 0
-for case in root.iter("testcase"):
-    if case.find("skipped") is not None:
-        skipped += 1
-        continue
-    total += 1
-    if case.find("failure") is not None or case.find("error") is not None:
-        failed += 1
-print(total - failed, failed, skipped)
-PY
-)
+  read -r py_passed py_failed py_skipped < <(count_results "$py_results")
   passed=$((passed + py_passed))
   failed=$((failed + py_failed))
   lit_skipped=$((${lit_skipped:-0} + py_skipped))

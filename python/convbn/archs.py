@@ -106,12 +106,21 @@ CI_ARCHS = ("resnet18", "mobilenet_v3_small", "efficientnet_b0",
 def build(name, seed=None):
     """The model (eval mode, random BN statistics) and its input."""
     import torch
-    from torchvision.ops.misc import FrozenBatchNorm2d
     factory, shape = ARCHS[name]
     seed = sum(map(ord, name)) if seed is None else seed
     torch.manual_seed(seed)
     model = factory()
     gen = torch.Generator().manual_seed(seed)
+    randomize_batch_norms(model, gen)
+    x = torch.randn(*shape, generator=gen)
+    return model.eval(), x
+
+
+def randomize_batch_norms(model, gen):
+    """Random statistics and affine parameters for every BatchNorm2d and
+    FrozenBatchNorm2d: fresh ones (0 and 1) would hide mistakes."""
+    import torch
+    from torchvision.ops.misc import FrozenBatchNorm2d
     with torch.no_grad():
         for m in model.modules():
             if isinstance(m, (torch.nn.BatchNorm2d, FrozenBatchNorm2d)):
@@ -120,8 +129,6 @@ def build(name, seed=None):
                 m.running_var.copy_(torch.rand(c, generator=gen) * 0.5 + 0.75)
                 m.weight.copy_(torch.rand(c, generator=gen) * 0.5 + 0.75)
                 m.bias.copy_(torch.randn(c, generator=gen) * 0.1)
-    x = torch.randn(*shape, generator=gen)
-    return model.eval(), x
 
 
 def count_pairs(model):

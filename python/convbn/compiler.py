@@ -58,6 +58,11 @@ def _collect(diagnostic, into):
         _collect(note, into)
 
 
+def _errors(error: ir.MLIRError) -> List[Remark]:
+    return [Remark("error", str(d.location), d.message)
+            for d in error.error_diagnostics]
+
+
 def parse(text: str, context: Optional[ir.Context] = None) -> ir.Module:
     """Parses MLIR text (any dialect: every upstream dialect and convbn are
     registered) into ``context`` or the current one."""
@@ -65,9 +70,7 @@ def parse(text: str, context: Optional[ir.Context] = None) -> ir.Module:
     try:
         return ir.Module.parse(text, context)
     except ir.MLIRError as e:
-        raise CompileError("cannot parse the input",
-                           [Remark("error", str(d.location), d.message)
-                            for d in e.error_diagnostics]) from None
+        raise CompileError("cannot parse the input", _errors(e)) from None
 
 
 def run_pipeline(module: ir.Module, pipeline: str) -> List[Remark]:
@@ -86,9 +89,7 @@ def run_pipeline(module: ir.Module, pipeline: str) -> List[Remark]:
         try:
             pm.run(module.operation)
         except ir.MLIRError as e:
-            errors = [Remark("error", str(d.location), d.message)
-                      for d in e.error_diagnostics]
-            raise CompileError(f"{pipeline} failed", errors) from None
+            raise CompileError(f"{pipeline} failed", _errors(e)) from None
     finally:
         handle.detach()
     return diagnostics

@@ -22,14 +22,8 @@ def build_model(name: str, seed: int = 0):
     if name in ("googlenet", "inception_v3"):
         kwargs.update(init_weights=True, aux_logits=False)
     model = factory(**kwargs)
-    gen = torch.Generator().manual_seed(seed)
-    for m in model.modules():
-        if isinstance(m, torch.nn.BatchNorm2d):
-            c = m.num_features
-            m.running_mean.copy_(torch.randn(c, generator=gen) * 0.1)
-            m.running_var.copy_(torch.rand(c, generator=gen) * 0.5 + 0.75)
-            m.weight.data.copy_(torch.rand(c, generator=gen) * 0.5 + 0.75)
-            m.bias.data.copy_(torch.randn(c, generator=gen) * 0.1)
+    from .archs import randomize_batch_norms
+    randomize_batch_norms(model, torch.Generator().manual_seed(seed))
     return model.eval()
 
 
