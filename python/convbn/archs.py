@@ -181,10 +181,11 @@ class Row:
 
 
 def check(name, forms=("linalg", "tosa"), modes=MODES, tolerance=TOLERANCE,
-          opt_level=3):
+          backend="auto", opt_level=3):
     """Compiles `name` in every form (fusion checked in the first mode) and,
-    in the linalg form, every mode (output checked against PyTorch). The
-    compile time of a mode includes the form's one import."""
+    in the linalg form, every mode (output checked against PyTorch), with
+    convbn.torch's `backend`. The compile time of a mode includes the form's
+    one import."""
     import torch
     from . import torch as convbn_torch
     from .compiler import CompileError
@@ -206,8 +207,9 @@ def check(name, forms=("linalg", "tosa"), modes=MODES, tolerance=TOLERANCE,
             key = f"{form}/{mode}"
             try:
                 start = time.perf_counter()
-                compiled = convbn_torch.compile_mlir(text, name, mode, form,
-                                                     opt_level)
+                compiled = convbn_torch.compile_mlir(
+                    text, name, mode, form, backend=backend,
+                    opt_level=opt_level)
                 row.compile_seconds[key] = (time.perf_counter() - start +
                                             import_seconds)
             except CompileError as e:
@@ -257,6 +259,10 @@ def main(argv=None):
     ap.add_argument("names", nargs="*", help=f"default: all {len(ARCHS)}")
     ap.add_argument("--forms", default="linalg,tosa")
     ap.add_argument("--modes", default=",".join(MODES))
+    ap.add_argument("--backend", default="auto",
+                    choices=("auto", "iree", "jit"),
+                    help="convbn.torch's CPU backend (default: IREE if "
+                         "installed)")
     ap.add_argument("--table", help="write the Markdown table here")
     args = ap.parse_args(argv)
     names = args.names or list(ARCHS)
@@ -266,7 +272,7 @@ def main(argv=None):
             ap.error(f"unknown model {name!r}; known: {', '.join(ARCHS)}")
         start = time.perf_counter()
         row = check(name, tuple(args.forms.split(",")),
-                    tuple(args.modes.split(",")))
+                    tuple(args.modes.split(",")), backend=args.backend)
         rows.append(row)
         print(f"{name}: {row.pairs} pairs, fused {row.fused}, errors "
               f"{ {k: f'{v:.1e}' for k, v in row.error.items()} }, "

@@ -6,7 +6,6 @@ needs torch.
 
 import ctypes
 import dataclasses
-import re
 from typing import List, Optional, Sequence
 
 import numpy as np
@@ -152,6 +151,20 @@ def _tensor_signature(type_):
     return t.rank, element
 
 
+def _find_function(module: ir.Module, name: str):
+    for op in module.body.operations:
+        if op.operation.name == "func.func" and ir.StringAttr(
+                op.attributes["sym_name"]).value == name:
+            return op
+    raise CompileError(f"no function @{name} in the module")
+
+
+def function_type(module: ir.Module, name: str) -> ir.FunctionType:
+    """The type of the module's ``func.func @name``."""
+    return ir.FunctionType(ir.TypeAttr(
+        _find_function(module, name).attributes["function_type"]).value)
+
+
 class CPUFunction:
     """One function of a module lowered by ``lower-to-cpu`` and JIT-compiled
     by MLIR's ExecutionEngine; called with numpy arrays (ranked tensors at the
@@ -162,15 +175,8 @@ class CPUFunction:
 
     def __init__(self, module: ir.Module, name: str = "forward",
                  opt_level: int = 3, shared_libs: Sequence[str] = ()):
-        function = None
-        for op in module.body.operations:
-            if op.operation.name == "func.func" and ir.StringAttr(
-                    op.attributes["sym_name"]).value == name:
-                function = op
-        if function is None:
-            raise CompileError(f"no function @{name} in the module")
-        ftype = ir.FunctionType(
-            ir.TypeAttr(function.attributes["function_type"]).value)
+        function = _find_function(module, name)
+        ftype = function_type(module, name)
         self.name = name
         self.inputs = [_tensor_signature(t) for t in ftype.inputs]
         self.results = [_tensor_signature(t) for t in ftype.results]

@@ -7,17 +7,20 @@ and JIT-compiled. Needs torch and torch-mlir (``pip install convbn[torch]``).
 """
 
 import time
-from typing import List, Sequence
+import warnings
+from typing import List, Optional, Sequence
 
 import numpy as np
 
 from convbn_mlir import ir
 
-from .compiler import (MODES, CompileError, CPUFunction, PairReport, fuse,
-                       pair_reports, parse, run_pipeline)
+from . import iree_cpu
+from .compiler import (MODES, CompileError, CPUFunction, PairReport,
+                       function_type, pair_reports, parse, run_pipeline)
 
 FORMS = ("linalg", "tosa")
 TARGETS = ("cpu", "cuda")
+BACKENDS = ("auto", "iree", "jit")
 
 
 def _require_torch():
@@ -54,11 +57,13 @@ def _fuse_pipeline(form, mode):
 class CompiledModule:
     """A compiled ``torch.nn.Module``: call it with tensors like the module;
     ``report()`` lists what happened to every convolution, ``mlir`` is the
-    fused module's text and ``compile_seconds`` how long it all took."""
+    fused module's text, ``backend`` what runs it ("iree" or "jit") and
+    ``compile_seconds`` how long it all took."""
 
     def __init__(self, name, function, reports, mlir, compile_seconds,
-                 single_output):
+                 single_output, backend):
         self.name = name
+        self.backend = backend
         self._function = function
         self._reports = reports
         self.mlir = mlir
@@ -86,22 +91,26 @@ class CompiledModule:
 
 def compile(module, example_inputs: Sequence, mode: str = "auto",
             target: str = "cpu", form: str = "linalg",
-            opt_level: int = 3) -> CompiledModule:
+            backend: str = "auto", opt_level: int = 3,
+            threads: Optional[int] = None) -> CompiledModule:
     """Compiles ``module`` (in eval mode: its batch norms use their running
     statistics) for ``example_inputs``' shapes.
 
     ``mode``: "auto" (deploy: the parameters are constants), "tune", "eval"
-    or "deploy" -- the mode of every fused pair. ``target``: "cpu" (JIT
-    through MLIR's ExecutionEngine) or "cuda" (``lower-to-nvvm``; needs
-    convbn's CUDA runtime library and a GPU). ``form``: the torch-mlir
-    output the fusion starts from, "linalg" or "tosa". ``opt_level``: LLVM's
-    for the JIT.
+    or "deploy" -- the mode of every fused pair. ``target``: "cpu" or
+    "cuda" (``lower-to-nvvm``; needs convbn's CUDA runtime library and a
+    GPU). ``form``: the torch-mlir output the fusion starts from, "linalg"
+    or "tosa". ``backend`` (CPU): "iree" (IREE's llvm-cpu compiler and
+    runtime, :mod:`convbn.iree_cpu`; ``threads`` 1 or every core), "jit"
+    (``lower-to-cpu`` and MLIR's ExecutionEngine at ``opt_level``: scalar
+    loops, 5x slower) or "auto" (IREE when installed).
     """
     name = type(module).__name__
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
     if target not in TARGETS:
         raise ValueError(f"target must be one of {TARGETS}, got {target!r}")
+    backend = _choose_backend(backend)
     if target == "cuda":
         raise CompileError(f"convbn.torch.compile({name}): target='cuda' "
                            "runs through convbn-opt --lower-to-nvvm and the "
@@ -112,18 +121,33 @@ def compile(module, example_inputs: Sequence, mode: str = "auto",
     except Exception as e:
         raise CompileError(f"convbn.torch.compile({name}): torch-mlir could "
                            f"not import the module: {e}") from e
-    return compile_mlir(text, name, mode, form, opt_level,
+    return compile_mlir(text, name, mode, form, backend, opt_level, threads,
                         time.perf_counter() - start)
 
 
+def _choose_backend(backend):
+    if backend not in BACKENDS:
+        raise ValueError(f"backend must be one of {BACKENDS}, got {backend!r}")
+    if backend != "auto":
+        return backend
+    if iree_cpu.available():
+        return "iree"
+    warnings.warn("convbn.torch: IREE is not installed, running on convbn's "
+                  "own lower-to-cpu (scalar loops, about 5x slower); "
+                  "pip install convbn[iree]", RuntimeWarning, stacklevel=3)
+    return "jit"
+
+
 def compile_mlir(text: str, name: str, mode: str = "auto",
-                 form: str = "linalg", opt_level: int = 3,
+                 form: str = "linalg", backend: str = "auto",
+                 opt_level: int = 3, threads: Optional[int] = None,
                  seconds_so_far: float = 0.0) -> CompiledModule:
     """What :func:`compile` does after the import: ``text`` is torch-mlir's
     output for the module ``name`` (export it once with
     :func:`export_mlir`, compile it in several modes)."""
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
+    backend = _choose_backend(backend)
     start = time.perf_counter() - seconds_so_far
     context = ir.Context()
     try:
@@ -131,10 +155,14 @@ def compile_mlir(text: str, name: str, mode: str = "auto",
         remarks = run_pipeline(mlir_module, _fuse_pipeline(form, mode))
         reports = pair_reports(remarks)
         fused_text = str(mlir_module)
-        function = CPUFunction(mlir_module, "forward", opt_level=opt_level)
+        single = len(function_type(mlir_module, "forward").results) == 1
+        if backend == "iree":
+            function = iree_cpu.IREEFunction(mlir_module, "forward",
+                                             threads=threads)
+        else:
+            function = CPUFunction(mlir_module, "forward", opt_level=opt_level)
     except CompileError as e:
         raise CompileError(f"convbn.torch.compile({name}): {e}",
                            e.diagnostics) from None
-    single = len(function.results) == 1
     return CompiledModule(name, function, reports, fused_text,
-                          time.perf_counter() - start, single)
+                          time.perf_counter() - start, single, backend)
