@@ -413,6 +413,11 @@ extern "C" CONVBN_RUNTIME_API const char *convbnCudaLastError(void) {
   return copy;
 }
 
+extern "C" CONVBN_RUNTIME_API void convbnCudaClearLastError(void) {
+  std::lock_guard<std::mutex> lock(lastErrorMutex());
+  lastErrorStorage().clear();
+}
+
 //===----------------------------------------------------------------------===//
 // Modules and kernels
 //===----------------------------------------------------------------------===//

@@ -57,7 +57,8 @@ def _fuse_pipeline(form, mode):
 class CompiledModule:
     """A compiled ``torch.nn.Module``: call it with tensors like the module;
     ``report()`` lists what happened to every convolution, ``mlir`` is the
-    fused module's text, ``backend`` what runs it ("iree" or "jit") and
+    fused module's text, ``backend`` what runs it ("iree", "jit" or
+    "cuda") and
     ``compile_seconds`` how long it all took."""
 
     def __init__(self, name, function, reports, mlir, compile_seconds,
@@ -81,6 +82,8 @@ class CompiledModule:
 
     def __call__(self, *inputs):
         import torch
+        if self.backend == "cuda" and all(t.is_cuda for t in inputs):
+            return self._call_on_device(inputs)
         arrays = [t.detach().cpu().numpy() for t in inputs]
         results = self._function(*arrays)
         if not isinstance(results, tuple):
@@ -88,18 +91,36 @@ class CompiledModule:
         tensors = tuple(torch.from_numpy(np.asarray(r)) for r in results)
         return tensors[0] if self._single_output else tensors
 
+    def _call_on_device(self, inputs):
+        # CUDA tensors in and out, no copies: the compiled function reads
+        # and writes the tensors' device memory (dense, 16-byte aligned).
+        import torch
+        function = self._function
+        device = inputs[0].device
+        dtypes = {"f32": torch.float32, "f16": torch.float16,
+                  "f64": torch.float64, "i64": torch.int64,
+                  "i32": torch.int32, "i1": torch.bool}
+        inputs = [t.detach().contiguous() for t in inputs]
+        outputs = [torch.empty(shape, dtype=dtypes[element], device=device)
+                   for shape, element in function.results]
+        function.call_device([t.data_ptr() for t in inputs],
+                             [t.data_ptr() for t in outputs])
+        return outputs[0] if self._single_output else tuple(outputs)
+
 
 def compile(module, example_inputs: Sequence, mode: str = "auto",
             target: str = "cpu", form: str = "linalg",
             backend: str = "auto", opt_level: int = 3,
-            threads: Optional[int] = None) -> CompiledModule:
+            threads: Optional[int] = None,
+            chip: str = "sm_70") -> CompiledModule:
     """Compiles ``module`` (in eval mode: its batch norms use their running
     statistics) for ``example_inputs``' shapes.
 
     ``mode``: "auto" (deploy: the parameters are constants), "tune", "eval"
     or "deploy" -- the mode of every fused pair. ``target``: "cpu" or
-    "cuda" (``lower-to-nvvm``; needs convbn's CUDA runtime library and a
-    GPU). ``form``: the torch-mlir output the fusion starts from, "linalg"
+    "cuda" (``lower-to-nvvm{chip=...}`` and convbn's CUDA runtime,
+    :class:`convbn.cuda.CUDAFunction`; CUDA tensors are passed without
+    copies, others are copied to the device and back; a call needs a GPU). ``form``: the torch-mlir output the fusion starts from, "linalg"
     or "tosa". ``backend`` (CPU): "iree" (IREE's llvm-cpu compiler and
     runtime, :mod:`convbn.iree_cpu`; ``threads`` 1 or every core), "jit"
     (``lower-to-cpu`` and MLIR's ExecutionEngine at ``opt_level``: scalar
@@ -110,11 +131,10 @@ def compile(module, example_inputs: Sequence, mode: str = "auto",
         raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
     if target not in TARGETS:
         raise ValueError(f"target must be one of {TARGETS}, got {target!r}")
-    backend = _choose_backend(backend)
     if target == "cuda":
-        raise CompileError(f"convbn.torch.compile({name}): target='cuda' "
-                           "runs through convbn-opt --lower-to-nvvm and the "
-                           "CUDA runtime; it is not available from Python yet")
+        backend = "cuda"
+    else:
+        backend = _choose_backend(backend)
     start = time.perf_counter()
     try:
         text = export_mlir(module, example_inputs, form)
@@ -122,10 +142,12 @@ def compile(module, example_inputs: Sequence, mode: str = "auto",
         raise CompileError(f"convbn.torch.compile({name}): torch-mlir could "
                            f"not import the module: {e}") from e
     return compile_mlir(text, name, mode, form, backend, opt_level, threads,
-                        time.perf_counter() - start)
+                        time.perf_counter() - start, chip=chip)
 
 
 def _choose_backend(backend):
+    if backend == "cuda":
+        return backend
     if backend not in BACKENDS:
         raise ValueError(f"backend must be one of {BACKENDS}, got {backend!r}")
     if backend != "auto":
@@ -141,10 +163,12 @@ def _choose_backend(backend):
 def compile_mlir(text: str, name: str, mode: str = "auto",
                  form: str = "linalg", backend: str = "auto",
                  opt_level: int = 3, threads: Optional[int] = None,
-                 seconds_so_far: float = 0.0) -> CompiledModule:
+                 seconds_so_far: float = 0.0,
+                 chip: str = "sm_70") -> CompiledModule:
     """What :func:`compile` does after the import: ``text`` is torch-mlir's
     output for the module ``name`` (export it once with
-    :func:`export_mlir`, compile it in several modes)."""
+    :func:`export_mlir`, compile it in several modes). ``backend="cuda"``
+    is ``target="cuda"``."""
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
     backend = _choose_backend(backend)
@@ -156,7 +180,11 @@ def compile_mlir(text: str, name: str, mode: str = "auto",
         reports = pair_reports(remarks)
         fused_text = str(mlir_module)
         single = len(function_type(mlir_module, "forward").results) == 1
-        if backend == "iree":
+        if backend == "cuda":
+            from .cuda import CUDAFunction
+            function = CUDAFunction(mlir_module, "forward", chip=chip,
+                                    opt_level=min(opt_level, 2))
+        elif backend == "iree":
             function = iree_cpu.IREEFunction(mlir_module, "forward",
                                              threads=threads)
         else:

@@ -52,6 +52,10 @@ CONVBN_RUNTIME_API int convbnCudaAvailable(void);
    owned by the calling thread and valid until its next call. */
 CONVBN_RUNTIME_API const char *convbnCudaLastError(void);
 
+/* Forgets the last error: convbnCudaLastError() returns "" until the next
+   one. For callers that check each of their calls (convbn.cuda). */
+CONVBN_RUNTIME_API void convbnCudaClearLastError(void);
+
 /* The device copy of the `sizeBytes` constant bytes at `host`, made (with
    cuMemAlloc + cuMemcpyHtoD) on the first call and cached in `*slot`, which
    must start null; later calls return `*slot`. Thread-safe. Functions

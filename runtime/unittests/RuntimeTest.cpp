@@ -450,6 +450,8 @@ TEST_F(FakeDriver, LaunchErrorsAreReported) {
       "for launch";
   EXPECT_EQ(GetCapturedStderr(), expected + "\n");
   EXPECT_EQ(convbnCudaLastError(), expected);
+  convbnCudaClearLastError();
+  EXPECT_STREQ(convbnCudaLastError(), "");
   unload();
 }
 
