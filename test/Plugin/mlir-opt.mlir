@@ -1,15 +1,14 @@
 // REQUIRES: convbn-plugin
-// The plugin of an ASan build is instrumented, mlir-opt is not (not yet
-// tried with the ASan runtime preloaded).
-// UNSUPPORTED: asan
+// In a sanitizer build the plugin is instrumented and mlir-opt is not:
+// %sanitizer_host preloads the ASan runtime.
 // A stock mlir-opt with convbn's plugin: the dialect (--load-dialect-plugin)
 // and the passes and pipelines (either plugin flag). mlir-opt creates its
 // pass flags before it loads plugins: passes go through --pass-pipeline.
 
-// RUN: mlir-opt %s --load-dialect-plugin=%convbn_plugin | FileCheck %s --check-prefix=PARSE
-// RUN: mlir-opt %s --load-dialect-plugin=%convbn_plugin --pass-pipeline='builtin.module(convert-convbn-to-linalg)' | FileCheck %s --check-prefix=LOWER
-// RUN: mlir-opt %S/../Transforms/FuseConvBN/Inputs/torch/conv_bn_3x3.mlir --load-pass-plugin=%convbn_plugin --pass-pipeline='builtin.module(fuse-convbn{mode=tune remarks=true})' 2>&1 | FileCheck %s --check-prefix=FUSE
-// RUN: not mlir-opt %s 2>&1 | FileCheck %s --check-prefix=NOPLUGIN
+// RUN: %sanitizer_host mlir-opt %s --load-dialect-plugin=%convbn_plugin | FileCheck %s --check-prefix=PARSE
+// RUN: %sanitizer_host mlir-opt %s --load-dialect-plugin=%convbn_plugin --pass-pipeline='builtin.module(convert-convbn-to-linalg)' | FileCheck %s --check-prefix=LOWER
+// RUN: %sanitizer_host mlir-opt %S/../Transforms/FuseConvBN/Inputs/torch/conv_bn_3x3.mlir --load-pass-plugin=%convbn_plugin --pass-pipeline='builtin.module(fuse-convbn{mode=tune remarks=true})' 2>&1 | FileCheck %s --check-prefix=FUSE
+// RUN: not %sanitizer_host mlir-opt %s 2>&1 | FileCheck %s --check-prefix=NOPLUGIN
 
 // PARSE: convbn.conv_bn eval nchw_fchw %{{.+}}, %{{.+}} scale(%{{.+}}) offset(%{{.+}}) mean(%{{.+}}) variance(%{{.+}}) strides = [2, 2] padding = [1, 1, 1, 1] epsilon = 9.9999999999999995E-7
 // LOWER-NOT: convbn.
