@@ -69,17 +69,21 @@ def compile_to_vmfb(text: str, extra_args: Sequence[str] = (),
 
     if channels_last is None:
         channels_last = not _FHWC_CONVOLUTION.search(text)
+    channels_last_errors = None
     if channels_last:
-        vmfb, errors = attempt(CHANNELS_LAST_FLAGS)
+        vmfb, channels_last_errors = attempt(CHANNELS_LAST_FLAGS)
         if vmfb is not None:
             return vmfb
-        warnings.warn("IREE's channels-last rewrite failed on this module; "
-                      "compiling it without (slower): "
-                      f"{_first_error(errors)}", RuntimeWarning, stacklevel=2)
     vmfb, errors = attempt(())
     if vmfb is None:
         raise CompileError("iree-compile rejected convbn's output: "
                            f"{_first_lines(errors)}")
+    if channels_last_errors is not None:
+        # Only the rewrite failed: the module itself compiles.
+        warnings.warn("IREE's channels-last rewrite failed on this module; "
+                      "compiled without it (slower): "
+                      f"{_first_error(channels_last_errors)}", RuntimeWarning,
+                      stacklevel=2)
     return vmfb
 
 

@@ -110,6 +110,15 @@ def test_iree_channels_last_failure_falls_back(block):
     assert relative_error(got, want) <= 1e-5
 
 
+@needs_iree
+def test_iree_rejection_is_a_compile_error():
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no word of the channels-last rewrite
+        with pytest.raises(CompileError, match="iree-compile rejected"):
+            iree_cpu.compile_to_vmfb("func.func @forward() { not mlir }")
+
+
 def test_bad_backend_is_refused(block):
     model, x = block
     with pytest.raises(ValueError, match="backend must be one of"):
