@@ -5,11 +5,12 @@
 #    numpy, pytest, the upstream `mlir` package (for the coexistence test),
 #    and torch + torchvision + torch-mlir + IREE's compiler and runtime
 #    unless CONVBN_PYTHON_NO_TORCH=1;
-#  - build-python/: convbn's libraries and the convbn_mlir package, built
-#    against that MLIR with clang and lld (Debian's MLIR has no Python
-#    bindings; the C++ build in build/ is unaffected).
-# Then `. scripts/python-env.sh` puts the package on PYTHONPATH; or
-# `pip install --no-build-isolation ./python` installs a wheel.
+#  - `pip install ./python` into that venv: the packages convbn_mlir
+#    (convbn's libraries and MLIR's bindings, built against that MLIR with
+#    clang and lld in build-python/; Debian's MLIR has no Python bindings,
+#    and the C++ build in build/ is unaffected) and convbn.
+# `. scripts/python-env.sh` then activates the venv, with python/ ahead of
+# the installed convbn package.
 #
 # Environment: CONVBN_VENV (venv directory), CONVBN_PYTHON_BUILD_DIR,
 # CONVBN_PYTHON_NO_TORCH=1 (skip the ~5.6 GB torch install), CONVBN_JOBS.
@@ -78,16 +79,14 @@ then
 fi
 
 site="$("$venv/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"
-if [ ! -f "$build/build.ninja" ]; then
-  cmake -G Ninja -S "$root" -B "$build" \
-    -DCMAKE_BUILD_TYPE=Release \
-    -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ -DLLVM_USE_LINKER=lld \
-    -DMLIR_DIR="$site/mlir/lib/cmake/mlir" -DLLVM_DIR="$site/llvm/lib/cmake/llvm" \
-    -DPython3_EXECUTABLE="$venv/bin/python" -DPython_EXECUTABLE="$venv/bin/python" \
-    -Dnanobind_DIR="$("$venv/bin/python" -m nanobind --cmake_dir)" \
-    -DCONVBN_ENABLE_PYTHON_BINDINGS=ON -DCONVBN_PYTHON_ONLY=ON \
-    -DCMAKE_VISIBILITY_INLINES_HIDDEN=ON -DCMAKE_C_VISIBILITY_PRESET=hidden \
-    -DCMAKE_CXX_VISIBILITY_PRESET=hidden >/dev/null
-fi
+# pip builds and installs the package (python/pyproject.toml,
+# scikit-build-core) with $build as its build directory, which stays: a
+# later run rebuilds what changed and reinstalls (about 40 s when nothing
+# did). `. scripts/python-env.sh` puts python/ ahead of the installed copy,
+# so that edits to python/convbn need no reinstall.
+[ -z "${CONVBN_JOBS:-}" ] || export CMAKE_BUILD_PARALLEL_LEVEL="$CONVBN_JOBS"
+echo "setup-python: pip install ./python (build directory $build)"
+MLIR_DIR="$site/mlir/lib/cmake/mlir" LLVM_DIR="$site/llvm/lib/cmake/llvm" \
+  pip install --no-build-isolation --no-deps -C build-dir="$build" "$root/python"
 # fakecuda: the fake CUDA driver python/test/test_cuda.py runs convbn.cuda on.
-ninja -C "$build" ${CONVBN_JOBS:+-j "$CONVBN_JOBS"} ConvBNPythonModules fakecuda
+ninja -C "$build" fakecuda
