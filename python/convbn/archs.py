@@ -14,6 +14,7 @@ table of docs/architectures.md. python/test/test_archs.py runs six of them.
 import argparse
 import collections
 import dataclasses
+import os
 import sys
 import time
 from typing import Dict, List, Optional
@@ -196,11 +197,14 @@ def check(name, forms=("linalg", "tosa"), modes=MODES, tolerance=TOLERANCE,
     for form in forms:
         start = time.perf_counter()
         try:
-            text = convbn_torch.export_mlir(model, (x,), form)
+            with _stderr_captured() as diagnostics:
+                text = convbn_torch.export_mlir(model, (x,), form)
         except Exception as e:
             row.fused[form] = None
+            # torch-mlir's exception has a headline; its diagnostics went
+            # to the process's stderr.
             row.problems.append(f"{form}: torch-mlir cannot import it: "
-                                f"{str(e).splitlines()[0]}")
+                                f"{_first_error(diagnostics.text, str(e))}")
             continue
         import_seconds = time.perf_counter() - start
         for mode in (modes if form == "linalg" else modes[:1]):
@@ -227,14 +231,53 @@ def check(name, forms=("linalg", "tosa"), modes=MODES, tolerance=TOLERANCE,
     return row
 
 
+class _stderr_captured:
+    """Redirects file descriptor 2 (where MLIR prints diagnostics) to a
+    temporary file for the block; ``.text`` holds what was written."""
+
+    def __enter__(self):
+        import tempfile
+        sys.stderr.flush()
+        self._file = tempfile.TemporaryFile(mode="w+b")
+        self._saved = os.dup(2)
+        os.dup2(self._file.fileno(), 2)
+        self.text = ""
+        return self
+
+    def __exit__(self, *exc):
+        sys.stderr.flush()
+        os.dup2(self._saved, 2)
+        os.close(self._saved)
+        self._file.seek(0)
+        self.text = self._file.read().decode(errors="replace")
+        self._file.close()
+        return False
+
+
+def _first_error(diagnostics, headline):
+    """The first `error:` of a diagnostic dump without the op it prints, or
+    the exception's first line."""
+    for line in diagnostics.splitlines():
+        if "error:" in line:
+            message = line[line.index("error:") + len("error:"):].strip()
+            return message.split(": %")[0]
+    return headline.splitlines()[0] if headline else ""
+
+
 def table(rows):
     lines = ["| model | pairs | fused (linalg) | fused (TOSA) | "
              "rel. error tune / eval / deploy (linalg) | rel. error (TOSA, tune) "
              "| compile s (linalg tune) | missing |",
              "|---|---|---|---|---|---|---|---|"]
 
-    def count(v):
-        return "failed" if v is None else str(v)
+    def count(r, form):
+        v = r.fused.get(form)
+        if v is not None:
+            return str(v)
+        if any(p.startswith(f"{form}: torch-mlir cannot import")
+               for p in r.problems):
+            return "not imported"
+        return "failed"
 
     for r in rows:
         errs = " / ".join(f"{r.error[f'linalg/{m}']:.1e}" if f"linalg/{m}" in
@@ -243,12 +286,12 @@ def table(rows):
                     else "-")
         secs = r.compile_seconds.get("linalg/tune")
         lines.append(
-            f"| {r.name} | {r.pairs} | {count(r.fused.get('linalg'))} | "
-            f"{count(r.fused.get('tosa'))} | {errs} | {tosa_err} | "
+            f"| {r.name} | {r.pairs} | {count(r, 'linalg')} | "
+            f"{count(r, 'tosa')} | {errs} | {tosa_err} | "
             f"{secs:.1f} | {'; '.join(r.problems) or 'nothing'} |"
             if secs is not None else
-            f"| {r.name} | {r.pairs} | {count(r.fused.get('linalg'))} | "
-            f"{count(r.fused.get('tosa'))} | {errs} | {tosa_err} | - | "
+            f"| {r.name} | {r.pairs} | {count(r, 'linalg')} | "
+            f"{count(r, 'tosa')} | {errs} | {tosa_err} | - | "
             f"{'; '.join(r.problems) or 'nothing'} |")
     return "\n".join(lines) + "\n"
 
