@@ -60,6 +60,7 @@
 // RUN: llvm-nm -D --defined-only -j %t/libscale-ciface.so | sort | FileCheck %s --check-prefix=CIFACE --match-full-lines
 // CIFACE:      _mlir_ciface_scale
 // CIFACE-NEXT: convbnCudaAvailable
+// CIFACE-NEXT: convbnCudaClearLastError
 // CIFACE-NEXT: convbnCudaLastError
 // CIFACE-NOT:  {{.}}
 

@@ -23,7 +23,8 @@ Functions are called through MLIR's C interface: give a func.func the
 {allocated, aligned, offset, sizes[rank], strides[rank]}. The module's
 kernels are loaded when the library is loaded (a global constructor) and
 unloaded when it is unloaded. The library also exports the runtime's
-`int convbnCudaAvailable(void)` and `const char *convbnCudaLastError(void)`
+`int convbnCudaAvailable(void)`, `const char *convbnCudaLastError(void)`
+and `void convbnCudaClearLastError(void)`
 (runtime/include/convbn_cuda_runtime.h).
 
 In a sanitizer build (cmake -DLLVM_USE_SANITIZER=..., docs/testing.md) the
