@@ -189,7 +189,7 @@ def check(name, forms=("linalg", "tosa"), modes=MODES, tolerance=TOLERANCE,
     one import."""
     import torch
     from . import torch as convbn_torch
-    from .compiler import CompileError
+    from .compiler import CompileError, first_error
     model, x = build(name)
     row = Row(name, count_pairs(model))
     with torch.no_grad():
@@ -204,7 +204,7 @@ def check(name, forms=("linalg", "tosa"), modes=MODES, tolerance=TOLERANCE,
             # torch-mlir's exception has a headline; its diagnostics went
             # to the process's stderr.
             row.problems.append(f"{form}: torch-mlir cannot import it: "
-                                f"{_first_error(diagnostics.text, str(e))}")
+                                f"{first_error(diagnostics.text, str(e))}")
             continue
         import_seconds = time.perf_counter() - start
         for mode in (modes if form == "linalg" else modes[:1]):
@@ -252,16 +252,6 @@ class _stderr_captured:
         self.text = self._file.read().decode(errors="replace")
         self._file.close()
         return False
-
-
-def _first_error(diagnostics, headline):
-    """The first `error:` of a diagnostic dump without the op it prints, or
-    the exception's first line."""
-    for line in diagnostics.splitlines():
-        if "error:" in line:
-            message = line[line.index("error:") + len("error:"):].strip()
-            return message.split(": %")[0]
-    return headline.splitlines()[0] if headline else ""
 
 
 def table(rows):

@@ -62,6 +62,17 @@ def _errors(error: ir.MLIRError) -> List[Remark]:
             for d in error.error_diagnostics]
 
 
+def first_error(diagnostics: str, fallback: str = "") -> str:
+    """The message of the first `error:` line of printed MLIR diagnostics,
+    without the op some tools print after it (``: %x = ...``); ``fallback``'s
+    first line when there is none."""
+    for line in diagnostics.splitlines():
+        if "error:" in line:
+            message = line[line.index("error:") + len("error:"):].strip()
+            return message.split(": %")[0]
+    return fallback.splitlines()[0] if fallback else ""
+
+
 def parse(text: str, context: Optional[ir.Context] = None) -> ir.Module:
     """Parses MLIR text (any dialect: every upstream dialect and convbn are
     registered) into ``context`` or the current one."""

@@ -23,7 +23,7 @@ import numpy as np
 
 from convbn_mlir import ir
 
-from .compiler import CompileError, run_pipeline
+from .compiler import CompileError, first_error, run_pipeline
 
 
 # iree-compile flags: this machine's CPU; and IREE keeps torch's NCHW
@@ -82,7 +82,7 @@ def compile_to_vmfb(text: str, extra_args: Sequence[str] = (),
         # Only the rewrite failed: the module itself compiles.
         warnings.warn("IREE's channels-last rewrite failed on this module; "
                       "compiled without it (slower): "
-                      f"{_first_error(channels_last_errors)}", RuntimeWarning,
+                      f"{first_error(channels_last_errors, channels_last_errors)}", RuntimeWarning,
                       stacklevel=2)
     return vmfb
 
@@ -165,13 +165,6 @@ class IREEFunction:
         if isinstance(results, (tuple, list)):
             return tuple(np.asarray(r.to_host()) for r in results)
         return np.asarray(results.to_host())
-
-
-def _first_error(text):
-    for line in text.splitlines():
-        if "error:" in line:
-            return line.strip()[:300]
-    return _first_lines(text, 1)
 
 
 def _first_lines(text, count=12):
