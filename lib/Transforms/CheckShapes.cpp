@@ -168,6 +168,74 @@ static LogicalResult checkLoopSizes(linalg::LinalgOp op) {
   return success();
 }
 
+/// The largest (`atEnd`) or smallest value of `expr` over loops running
+/// from 0 to `ranges[d] - 1`, when `expr` is a sum of loops times
+/// non-negative constants plus a constant (monotone in every loop);
+/// std::nullopt for anything else or a dynamic range it uses.
+static std::optional<int64_t> extremeOf(AffineExpr expr,
+                                        ArrayRef<int64_t> ranges, bool atEnd) {
+  if (auto constant = dyn_cast<AffineConstantExpr>(expr))
+    return constant.getValue();
+  if (auto dim = dyn_cast<AffineDimExpr>(expr)) {
+    int64_t range = ranges[dim.getPosition()];
+    if (ShapedType::isDynamic(range))
+      return std::nullopt;
+    return atEnd ? range - 1 : 0;
+  }
+  auto binary = dyn_cast<AffineBinaryOpExpr>(expr);
+  if (!binary)
+    return std::nullopt;
+  if (binary.getKind() == AffineExprKind::Add) {
+    std::optional<int64_t> lhs = extremeOf(binary.getLHS(), ranges, atEnd);
+    std::optional<int64_t> rhs = extremeOf(binary.getRHS(), ranges, atEnd);
+    int64_t sum;
+    if (!lhs || !rhs || llvm::AddOverflow(*lhs, *rhs, sum))
+      return std::nullopt;
+    return sum;
+  }
+  if (binary.getKind() == AffineExprKind::Mul) {
+    auto factor = dyn_cast<AffineConstantExpr>(binary.getRHS());
+    if (!factor || factor.getValue() < 0)
+      return std::nullopt;
+    std::optional<int64_t> lhs = extremeOf(binary.getLHS(), ranges, atEnd);
+    int64_t product;
+    if (!lhs || llvm::MulOverflow(*lhs, factor.getValue(), product))
+      return std::nullopt;
+    return product;
+  }
+  return std::nullopt;
+}
+
+/// Every element a linalg op with static shapes reads or writes lies within
+/// its operand. linalg's verifier checks some ops' windows (convolutions')
+/// but not others (a pooling whose input is empty along a window dimension
+/// while its output is not), and GPU tiling then slices past the end. An op
+/// with an empty loop touches nothing.
+static LogicalResult checkAccessesInBounds(linalg::LinalgOp op) {
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  if (llvm::is_contained(ranges, 0))
+    return success();
+  for (OpOperand &operand : op->getOpOperands()) {
+    auto type = dyn_cast<ShapedType>(operand.get().getType());
+    if (!type || !type.hasRank())
+      continue;
+    AffineMap map = op.getMatchingIndexingMap(&operand);
+    for (auto [dim, expr] : llvm::enumerate(map.getResults())) {
+      if (type.isDynamicDim(dim))
+        continue;
+      int64_t size = type.getDimSize(dim);
+      std::optional<int64_t> last = extremeOf(expr, ranges, /*atEnd=*/true);
+      std::optional<int64_t> first = extremeOf(expr, ranges, /*atEnd=*/false);
+      if ((last && *last >= size) || (first && *first < 0))
+        return op->emitOpError("accesses operand #")
+               << operand.getOperandNumber() << " at "
+               << (last && *last >= size ? *last : *first)
+               << " in dimension " << dim << ", outside its size " << size;
+    }
+  }
+  return success();
+}
+
 static LogicalResult checkConvolution(linalg::LinalgOp op, ConvLayout layout) {
   ConvDims dims = getConvDims(layout);
   auto inputType = cast<ShapedType>(op.getDpsInputOperand(0)->get().getType());
@@ -273,7 +341,9 @@ static LogicalResult checkOpKind(Operation *op) {
     if (failed(checkLoopSizes(linalgOp)))
       return failure();
     if (std::optional<ConvLayout> layout = getConvLayout(op))
-      return checkConvolution(linalgOp, *layout);
+      if (failed(checkConvolution(linalgOp, *layout)))
+        return failure();
+    return checkAccessesInBounds(linalgOp);
   }
   return success();
 }

@@ -146,3 +146,16 @@ func.func @memref_dim_out_of_range(%x: memref<?x4xf32>) -> index {
   %d = memref.dim %x, %c : memref<?x4xf32>
   return %d : index
 }
+
+// -----
+
+// A pooling whose input is empty along a window dimension while its output
+// is not (fuzz case 17307: convbn-gpu-tile sliced past the end). linalg's
+// verifier checks convolution windows, not this.
+func.func @pooling_over_empty_input(%x: tensor<1x4x6x0xf32>) -> tensor<1x4x3x3xf32> {
+  %k = tensor.empty() : tensor<2x2xf32>
+  %init = tensor.empty() : tensor<1x4x3x3xf32>
+  // expected-error @+1 {{accesses operand #0 at 5 in dimension 3, outside its size 0}}
+  %pool = linalg.pooling_nchw_max {dilations = dense<1> : vector<2xi64>, strides = dense<2> : vector<2xi64>} ins(%x, %k : tensor<1x4x6x0xf32>, tensor<2x2xf32>) outs(%init : tensor<1x4x3x3xf32>) -> tensor<1x4x3x3xf32>
+  return %pool : tensor<1x4x3x3xf32>
+}
