@@ -1,10 +1,22 @@
 //===- LaunchToHostLoops.cpp - gpu.launch as host loops, for testing ------===//
+//
+// Runs a kernel's blocks and threads one after another on the host. Threads
+// that synchronise with gpu.barrier run in phases: the thread loops are
+// split at every barrier, so each phase runs for all threads of a block
+// before the next one starts, which is what the barrier guarantees on a GPU.
+// What a thread keeps across a barrier is either recomputed (pure values,
+// typically indices) or lives in its private buffers, which get one copy per
+// thread; workgroup memory gets one copy per block.
+//
+//===----------------------------------------------------------------------===//
 
 #include "ConvBN/GPU/Passes.h"
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/PatternMatch.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "mlir/Transforms/RegionUtils.h"
 
 namespace mlir::convbn {
 #define GEN_PASS_DEF_GPULAUNCHTOHOSTLOOPS
@@ -16,96 +28,193 @@ using namespace mlir::convbn;
 
 namespace {
 
-/// Why `launch` cannot run as independent sequential threads, if it cannot.
-static std::optional<StringRef> getCooperation(gpu::LaunchOp launch) {
+/// Alignment of every host buffer standing in for device memory: what
+/// cuMemAlloc gives, and more than any vector load of a kernel assumes.
+constexpr int64_t kHostBufferAlignment = 256;
+/// Alignment of each thread's copy of a private buffer.
+constexpr int64_t kPrivateCopyAlignment = 64;
+
+static bool containsBarrier(Operation *op) {
+  return op
+      ->walk([](gpu::BarrierOp) { return WalkResult::interrupt(); })
+      .wasInterrupted();
+}
+
+/// Why `launch` cannot run on the host, if it cannot.
+static std::optional<StringRef> getUnsupportedFeature(gpu::LaunchOp launch) {
   if (!launch.getBody().hasOneBlock())
     return StringRef("its body has several blocks");
-  if (launch.getNumWorkgroupAttributions() != 0 ||
-      launch.getDynamicSharedMemorySize())
-    return StringRef("it uses workgroup memory");
+  if (launch.getDynamicSharedMemorySize())
+    return StringRef("it uses dynamic shared memory");
   if (launch.hasClusterSize())
     return StringRef("it has clusters");
   if (!launch.getAsyncDependencies().empty() || launch.getAsyncToken())
     return StringRef("it is asynchronous");
-  WalkResult cooperating = launch.walk([](Operation *op) {
-    if (isa<gpu::BarrierOp, gpu::ShuffleOp, gpu::SubgroupReduceOp,
-            gpu::AllReduceOp>(op))
+  WalkResult exchanging = launch.walk([](Operation *op) {
+    if (isa<gpu::ShuffleOp, gpu::SubgroupReduceOp, gpu::AllReduceOp>(op))
       return WalkResult::interrupt();
     return WalkResult::advance();
   });
-  if (cooperating.wasInterrupted())
-    return StringRef("its threads synchronise or exchange values");
+  if (exchanging.wasInterrupted())
+    return StringRef("its threads exchange values");
   return std::nullopt;
 }
 
-static LogicalResult runOnHost(RewriterBase &rewriter, gpu::LaunchOp launch,
-                               Block &entry) {
-  if (std::optional<StringRef> why = getCooperation(launch))
-    return launch.emitError("cannot run this launch on the host: ") << *why;
+/// `type` without a GPU address space: the host has one memory.
+static Type withoutGPUAddressSpace(Type type) {
+  auto memref = dyn_cast<MemRefType>(type);
+  if (!memref || !isa_and_nonnull<gpu::AddressSpaceAttr>(memref.getMemorySpace()))
+    return type;
+  return MemRefType::get(memref.getShape(), memref.getElementType(),
+                         memref.getLayout());
+}
+
+/// Whether `alloca` is workgroup memory (one buffer per block) rather than a
+/// thread's own.
+static bool isWorkgroupAlloca(memref::AllocaOp alloca) {
+  auto space =
+      dyn_cast_or_null<gpu::AddressSpaceAttr>(alloca.getType().getMemorySpace());
+  return space && space.getValue() == gpu::AddressSpace::Workgroup;
+}
+
+/// Emits one launch as host loops.
+class HostLaunchEmitter {
+public:
+  HostLaunchEmitter(RewriterBase &rewriter, gpu::LaunchOp launch, Block &entry)
+      : rewriter(rewriter), launch(launch), entry(entry) {}
+
+  LogicalResult emit();
+
+private:
+  /// Emits `ops` (a block's, without its terminator) at the current
+  /// insertion point, where `uniform` maps what every thread of a block
+  /// agrees on (block ids, sizes, uniform loop variables).
+  LogicalResult emitOps(iterator_range<Block::iterator> ops, IRMapping uniform);
+  /// Emits `phase` (ops without barriers) in loops over the block's threads.
+  LogicalResult emitPhase(ArrayRef<Operation *> phase, const IRMapping &uniform);
+  /// Emits `op`, which contains barriers, once per block.
+  LogicalResult emitUniform(Operation *op, const IRMapping &uniform);
+  /// `value` where `mapping` applies, recomputing pure values defined in an
+  /// earlier phase; null (with an error) if it cannot be.
+  Value materialize(Value value, IRMapping &mapping, bool perThread);
+  /// This thread's copy of the private buffer `alloca`.
+  Value getThreadCopy(memref::AllocaOp alloca, IRMapping &mapping);
+  /// Replaces id and size queries in the body with the launch's own block
+  /// arguments, which the emitter maps.
+  void bindIdQueries();
+  /// The thread's linear id within its block, in `mapping`'s loops.
+  Value getLinearThreadId(IRMapping &mapping);
+
+  RewriterBase &rewriter;
+  gpu::LaunchOp launch;
+  Block &entry;
   Location loc = launch.getLoc();
+  bool phased = false;
+  Value blockSize[3];
+  std::optional<int64_t> threadsPerBlock;
+  /// Host buffers standing in for workgroup memory.
+  IRMapping workgroup;
+  /// Per private buffer: one byte buffer holding every thread's copy, and
+  /// the (aligned) bytes of each copy.
+  DenseMap<Operation *, std::pair<Value, int64_t>> threadCopies;
+};
+
+} // namespace
+
+LogicalResult HostLaunchEmitter::emit() {
+  if (std::optional<StringRef> why = getUnsupportedFeature(launch))
+    return launch.emitError("cannot run this launch on the host: ") << *why;
+  phased = containsBarrier(launch);
+  bindIdQueries();
+
   rewriter.setInsertionPoint(launch);
   Value zero = arith::ConstantIndexOp::create(rewriter, loc, 0);
   Value one = arith::ConstantIndexOp::create(rewriter, loc, 1);
   gpu::KernelDim3 grid = launch.getGridSizeOperandValues();
   gpu::KernelDim3 block = launch.getBlockSizeOperandValues();
-  // Outermost first: blocks z, y, x, then threads z, y, x.
-  SmallVector<Value> bounds = {grid.z, grid.y, grid.x,
-                               block.z, block.y, block.x};
-  SmallVector<Value> ivs;
-  for (Value bound : bounds) {
+  blockSize[0] = block.x;
+  blockSize[1] = block.y;
+  blockSize[2] = block.z;
+  std::optional<int64_t> x = getConstantIntValue(block.x);
+  std::optional<int64_t> y = getConstantIntValue(block.y);
+  std::optional<int64_t> z = getConstantIntValue(block.z);
+  if (x && y && z)
+    threadsPerBlock = *x * *y * *z;
+
+  // Outermost first: blocks z, y, x.
+  SmallVector<Value> blockIvs;
+  Operation *outermost = nullptr;
+  for (Value bound : {grid.z, grid.y, grid.x}) {
     auto loop = scf::ForOp::create(rewriter, loc, zero, bound, one);
-    ivs.push_back(loop.getInductionVar());
+    outermost = outermost ? outermost : loop.getOperation();
+    blockIvs.push_back(loop.getInductionVar());
     rewriter.setInsertionPoint(loop.getBody()->getTerminator());
   }
 
-  IRMapping mapping;
+  IRMapping uniform;
   gpu::KernelDim3 blockIds = launch.getBlockIds();
-  gpu::KernelDim3 threadIds = launch.getThreadIds();
   gpu::KernelDim3 gridSize = launch.getGridSize();
-  gpu::KernelDim3 blockSize = launch.getBlockSize();
-  mapping.map(blockIds.z, ivs[0]);
-  mapping.map(blockIds.y, ivs[1]);
-  mapping.map(blockIds.x, ivs[2]);
-  mapping.map(threadIds.z, ivs[3]);
-  mapping.map(threadIds.y, ivs[4]);
-  mapping.map(threadIds.x, ivs[5]);
-  mapping.map(gridSize.x, grid.x);
-  mapping.map(gridSize.y, grid.y);
-  mapping.map(gridSize.z, grid.z);
-  mapping.map(blockSize.x, block.x);
-  mapping.map(blockSize.y, block.y);
-  mapping.map(blockSize.z, block.z);
-  for (Operation &op : launch.getBody().front().without_terminator())
-    rewriter.clone(op, mapping);
-  rewriter.eraseOp(launch);
+  gpu::KernelDim3 blockSizeArgs = launch.getBlockSize();
+  uniform.map(blockIds.z, blockIvs[0]);
+  uniform.map(blockIds.y, blockIvs[1]);
+  uniform.map(blockIds.x, blockIvs[2]);
+  uniform.map(gridSize.x, grid.x);
+  uniform.map(gridSize.y, grid.y);
+  uniform.map(gridSize.z, grid.z);
+  uniform.map(blockSizeArgs.x, block.x);
+  uniform.map(blockSizeArgs.y, block.y);
+  uniform.map(blockSizeArgs.z, block.z);
 
-  // Id and dimension queries inside the body.
-  auto dimension = [](gpu::Dimension d, Value x, Value y, Value z) {
-    return d == gpu::Dimension::x ? x : d == gpu::Dimension::y ? y : z;
-  };
-  SmallVector<Operation *> queries;
-  Operation *outermost = ivs.front().getParentBlock()->getParentOp();
-  outermost->walk([&](Operation *op) {
-    if (isa<gpu::ThreadIdOp, gpu::BlockIdOp, gpu::BlockDimOp, gpu::GridDimOp>(
-            op))
-      queries.push_back(op);
+  // Workgroup memory: one buffer, reused by the blocks run one after
+  // another (their contents do not outlive a block on a GPU either).
+  {
+    OpBuilder::InsertionGuard guard(rewriter);
+    rewriter.setInsertionPointToStart(&entry);
+    for (BlockArgument attribution : launch.getWorkgroupAttributions()) {
+      auto type = cast<MemRefType>(withoutGPUAddressSpace(attribution.getType()));
+      if (!type.hasStaticShape())
+        return launch.emitError("cannot run this launch on the host: its "
+                                "workgroup memory has a dynamic shape");
+      Value buffer = memref::AllocaOp::create(
+          rewriter, loc, type, ValueRange(),
+          rewriter.getI64IntegerAttr(kPrivateCopyAlignment));
+      uniform.map(attribution, buffer);
+    }
+    if (!launch.getPrivateAttributions().empty())
+      return launch.emitError("cannot run this launch on the host: it has "
+                              "private attributions");
+  }
+  SmallVector<memref::AllocaOp> workgroupAllocas;
+  launch.walk([&](memref::AllocaOp alloca) {
+    if (isWorkgroupAlloca(alloca))
+      workgroupAllocas.push_back(alloca);
   });
-  for (Operation *op : queries) {
-    Value value;
-    if (auto id = dyn_cast<gpu::ThreadIdOp>(op))
-      value = dimension(id.getDimension(), ivs[5], ivs[4], ivs[3]);
-    else if (auto id = dyn_cast<gpu::BlockIdOp>(op))
-      value = dimension(id.getDimension(), ivs[2], ivs[1], ivs[0]);
-    else if (auto dim = dyn_cast<gpu::BlockDimOp>(op))
-      value = dimension(dim.getDimension(), block.x, block.y, block.z);
-    else
-      value = dimension(cast<gpu::GridDimOp>(op).getDimension(), grid.x,
-                        grid.y, grid.z);
-    rewriter.replaceOp(op, value);
+  for (memref::AllocaOp alloca : workgroupAllocas) {
+    if (alloca->getParentOp() != launch || !alloca.getType().hasStaticShape())
+      return alloca.emitError("cannot run this launch on the host: workgroup "
+                              "memory must be allocated statically at the "
+                              "kernel's top level");
   }
 
-  // One private buffer for all the threads, which run one after another (an
-  // alloca in the loop would grow the stack on every iteration).
+  Block &body = launch.getBody().front();
+  if (failed(emitOps(body.without_terminator(), uniform)))
+    return failure();
+  rewriter.eraseOp(launch);
+
+  // The host has one address space.
+  outermost->walk([&](Operation *op) {
+    for (Value result : op->getResults())
+      result.setType(withoutGPUAddressSpace(result.getType()));
+    for (Region &region : op->getRegions())
+      for (Block &block : region)
+        for (BlockArgument arg : block.getArguments())
+          arg.setType(withoutGPUAddressSpace(arg.getType()));
+  });
+
+  // Buffers allocated inside the loops (workgroup memory, private buffers
+  // of threads that do not synchronise, temporaries of a phase) serve every
+  // iteration from the function's entry: an alloca in a loop would grow the
+  // stack on every iteration.
   SmallVector<memref::AllocaOp> allocas;
   outermost->walk([&](memref::AllocaOp alloca) {
     if (alloca.getType().hasStaticShape())
@@ -116,6 +225,239 @@ static LogicalResult runOnHost(RewriterBase &rewriter, gpu::LaunchOp launch,
   return success();
 }
 
+void HostLaunchEmitter::bindIdQueries() {
+  auto dimension = [](gpu::Dimension d, gpu::KernelDim3 values) {
+    return d == gpu::Dimension::x   ? values.x
+           : d == gpu::Dimension::y ? values.y
+                                    : values.z;
+  };
+  SmallVector<Operation *> queries;
+  launch.getBody().walk([&](Operation *op) {
+    if (isa<gpu::ThreadIdOp, gpu::BlockIdOp, gpu::BlockDimOp, gpu::GridDimOp>(
+            op))
+      queries.push_back(op);
+  });
+  for (Operation *op : queries) {
+    Value value;
+    if (auto id = dyn_cast<gpu::ThreadIdOp>(op))
+      value = dimension(id.getDimension(), launch.getThreadIds());
+    else if (auto id = dyn_cast<gpu::BlockIdOp>(op))
+      value = dimension(id.getDimension(), launch.getBlockIds());
+    else if (auto dim = dyn_cast<gpu::BlockDimOp>(op))
+      value = dimension(dim.getDimension(), launch.getBlockSize());
+    else
+      value = dimension(cast<gpu::GridDimOp>(op).getDimension(),
+                        launch.getGridSize());
+    rewriter.replaceOp(op, value);
+  }
+}
+
+LogicalResult HostLaunchEmitter::emitOps(iterator_range<Block::iterator> ops,
+                                         IRMapping uniform) {
+  SmallVector<Operation *> phase;
+  for (Operation &op : ops) {
+    if (!containsBarrier(&op)) {
+      phase.push_back(&op);
+      continue;
+    }
+    if (failed(emitPhase(phase, uniform)))
+      return failure();
+    phase.clear();
+    if (!isa<gpu::BarrierOp>(op) && failed(emitUniform(&op, uniform)))
+      return failure();
+  }
+  return emitPhase(phase, uniform);
+}
+
+LogicalResult HostLaunchEmitter::emitPhase(ArrayRef<Operation *> phase,
+                                           const IRMapping &uniform) {
+  // Workgroup allocations are made once per block, where first used.
+  auto isThreadCode = [](Operation *op) {
+    auto alloca = dyn_cast<memref::AllocaOp>(op);
+    return !alloca || !isWorkgroupAlloca(alloca);
+  };
+  if (llvm::none_of(phase, isThreadCode))
+    return success();
+  OpBuilder::InsertionGuard guard(rewriter);
+  Value zero = arith::ConstantIndexOp::create(rewriter, loc, 0);
+  Value one = arith::ConstantIndexOp::create(rewriter, loc, 1);
+  // Threads z, y, x.
+  SmallVector<Value> threadIvs;
+  for (Value bound : {blockSize[2], blockSize[1], blockSize[0]}) {
+    auto loop = scf::ForOp::create(rewriter, loc, zero, bound, one);
+    threadIvs.push_back(loop.getInductionVar());
+    rewriter.setInsertionPoint(loop.getBody()->getTerminator());
+  }
+  IRMapping mapping = uniform;
+  gpu::KernelDim3 threadIds = launch.getThreadIds();
+  mapping.map(threadIds.z, threadIvs[0]);
+  mapping.map(threadIds.y, threadIvs[1]);
+  mapping.map(threadIds.x, threadIvs[2]);
+
+  for (Operation *op : llvm::make_filter_range(phase, isThreadCode)) {
+    // What the op and its regions read from earlier phases or the launch.
+    SetVector<Value> used(op->operand_begin(), op->operand_end());
+    getUsedValuesDefinedAbove(op->getRegions(), used);
+    for (Value value : used)
+      if (!materialize(value, mapping, /*perThread=*/true))
+        return failure();
+    if (auto alloca = dyn_cast<memref::AllocaOp>(op); alloca && phased) {
+      if (!materialize(alloca.getResult(), mapping, /*perThread=*/true))
+        return failure();
+      continue;
+    }
+    rewriter.clone(*op, mapping);
+  }
+  return success();
+}
+
+LogicalResult HostLaunchEmitter::emitUniform(Operation *op,
+                                             const IRMapping &uniform) {
+  IRMapping mapping = uniform;
+  auto materializeAll = [&](ValueRange values, SmallVectorImpl<Value> &out) {
+    for (Value value : values) {
+      out.push_back(materialize(value, mapping, /*perThread=*/false));
+      if (!out.back())
+        return false;
+    }
+    return true;
+  };
+  SmallVector<Value> operands;
+  if (auto loop = dyn_cast<scf::ForOp>(op)) {
+    if (loop.getNumRegionIterArgs() != 0)
+      return loop.emitError("cannot run this launch on the host: a loop "
+                            "around a barrier carries values");
+    if (!materializeAll({loop.getLowerBound(), loop.getUpperBound(),
+                         loop.getStep()},
+                        operands))
+      return failure();
+    auto hostLoop = scf::ForOp::create(rewriter, loop.getLoc(), operands[0],
+                                       operands[1], operands[2]);
+    mapping.map(loop.getInductionVar(), hostLoop.getInductionVar());
+    OpBuilder::InsertionGuard guard(rewriter);
+    rewriter.setInsertionPoint(hostLoop.getBody()->getTerminator());
+    return emitOps(loop.getBody()->without_terminator(), mapping);
+  }
+  if (auto branch = dyn_cast<scf::IfOp>(op)) {
+    if (branch.getNumResults() != 0)
+      return branch.emitError("cannot run this launch on the host: a branch "
+                              "around a barrier yields values");
+    if (!materializeAll(branch.getCondition(), operands))
+      return failure();
+    auto hostBranch =
+        scf::IfOp::create(rewriter, branch.getLoc(), operands[0],
+                          /*withElseRegion=*/!branch.getElseRegion().empty());
+    OpBuilder::InsertionGuard guard(rewriter);
+    rewriter.setInsertionPoint(hostBranch.thenBlock()->getTerminator());
+    if (failed(emitOps(branch.thenBlock()->without_terminator(), mapping)))
+      return failure();
+    if (branch.getElseRegion().empty())
+      return success();
+    rewriter.setInsertionPoint(hostBranch.elseBlock()->getTerminator());
+    return emitOps(branch.elseBlock()->without_terminator(), mapping);
+  }
+  return op->emitError("cannot run this launch on the host: a barrier inside "
+                       "'")
+         << op->getName() << "' (only scf.for and scf.if may contain one)";
+}
+
+Value HostLaunchEmitter::materialize(Value value, IRMapping &mapping,
+                                     bool perThread) {
+  if (Value mapped = mapping.lookupOrNull(value))
+    return mapped;
+  // Defined outside the launch.
+  if (!launch.getBody().isAncestor(value.getParentRegion()))
+    return value;
+  Operation *def = value.getDefiningOp();
+  if (!def) {
+    // Only the thread ids are not mapped: a value every thread of a block
+    // must agree on depends on them.
+    launch.emitError("cannot run this launch on the host: a barrier "
+                     "depends on the thread id");
+    return Value();
+  }
+  if (auto alloca = dyn_cast<memref::AllocaOp>(def)) {
+    if (isWorkgroupAlloca(alloca)) {
+      if (Value buffer = workgroup.lookupOrNull(value)) {
+        mapping.map(value, buffer);
+        return buffer;
+      }
+      OpBuilder::InsertionGuard guard(rewriter);
+      rewriter.setInsertionPointToStart(&entry);
+      auto type = cast<MemRefType>(withoutGPUAddressSpace(alloca.getType()));
+      Value buffer = memref::AllocaOp::create(
+          rewriter, alloca.getLoc(), type, ValueRange(),
+          rewriter.getI64IntegerAttr(kPrivateCopyAlignment));
+      workgroup.map(value, buffer);
+      mapping.map(value, buffer);
+      return buffer;
+    }
+    if (!perThread) {
+      alloca.emitError("cannot run this launch on the host: a thread's "
+                       "buffer is used where every thread must agree");
+      return Value();
+    }
+    return getThreadCopy(alloca, mapping);
+  }
+  if (def->getNumRegions() != 0 || !isMemoryEffectFree(def)) {
+    def->emitError("cannot run this launch on the host: this value is "
+                   "computed before a barrier and used after it (keep it in "
+                   "memory, or recompute it)");
+    return Value();
+  }
+  for (Value operand : def->getOperands())
+    if (!materialize(operand, mapping, perThread))
+      return Value();
+  Operation *clone = rewriter.clone(*def, mapping);
+  return clone->getResult(cast<OpResult>(value).getResultNumber());
+}
+
+Value HostLaunchEmitter::getLinearThreadId(IRMapping &mapping) {
+  gpu::KernelDim3 ids = launch.getThreadIds();
+  Value x = mapping.lookup(ids.x), y = mapping.lookup(ids.y),
+        z = mapping.lookup(ids.z);
+  Value yz = arith::AddIOp::create(
+      rewriter, loc, arith::MulIOp::create(rewriter, loc, z, blockSize[1]), y);
+  return arith::AddIOp::create(
+      rewriter, loc, arith::MulIOp::create(rewriter, loc, yz, blockSize[0]), x);
+}
+
+Value HostLaunchEmitter::getThreadCopy(memref::AllocaOp alloca,
+                                       IRMapping &mapping) {
+  auto type = cast<MemRefType>(withoutGPUAddressSpace(alloca.getType()));
+  Type element = type.getElementType();
+  if (!threadsPerBlock || !type.hasStaticShape() ||
+      !type.getLayout().isIdentity() || !element.isIntOrIndexOrFloat() ||
+      (!element.isIndex() && element.getIntOrFloatBitWidth() % 8 != 0)) {
+    alloca.emitError("cannot run this launch on the host: a thread keeps "
+                     "this buffer across a barrier, which needs static block "
+                     "sizes and a static, contiguous buffer of whole bytes");
+    return Value();
+  }
+  auto [bytes, stride] = threadCopies.lookup(alloca);
+  if (!bytes) {
+    int64_t elementBytes =
+        element.isIndex() ? 8 : element.getIntOrFloatBitWidth() / 8;
+    stride = llvm::alignTo(type.getNumElements() * elementBytes,
+                           kPrivateCopyAlignment);
+    OpBuilder::InsertionGuard guard(rewriter);
+    rewriter.setInsertionPointToStart(&entry);
+    bytes = memref::AllocaOp::create(
+        rewriter, alloca.getLoc(),
+        MemRefType::get({*threadsPerBlock * stride}, rewriter.getI8Type()),
+        ValueRange(), rewriter.getI64IntegerAttr(kPrivateCopyAlignment));
+    threadCopies[alloca] = {bytes, stride};
+  }
+  Value offset = arith::MulIOp::create(
+      rewriter, loc, getLinearThreadId(mapping),
+      arith::ConstantIndexOp::create(rewriter, loc, stride));
+  Value copy = memref::ViewOp::create(rewriter, alloca.getLoc(), type, bytes,
+                                      offset, ValueRange());
+  mapping.map(alloca.getResult(), copy);
+  return copy;
+}
+
+namespace {
 struct GPULaunchToHostLoopsPass
     : convbn::impl::GPULaunchToHostLoopsBase<GPULaunchToHostLoopsPass> {
   void runOnOperation() override {
@@ -126,9 +468,9 @@ struct GPULaunchToHostLoopsPass
     SmallVector<gpu::LaunchOp> launches;
     func.walk([&](gpu::LaunchOp launch) { launches.push_back(launch); });
     for (gpu::LaunchOp launch : launches)
-      if (failed(runOnHost(rewriter, launch, func.getBody().front())))
+      if (failed(HostLaunchEmitter(rewriter, launch, func.getBody().front())
+                     .emit()))
         return signalPassFailure();
-
     WalkResult result = func.walk([&](Operation *op) {
       rewriter.setInsertionPoint(op);
       if (auto alloc = dyn_cast<gpu::AllocOp>(op)) {
@@ -140,7 +482,7 @@ struct GPULaunchToHostLoopsPass
         // cuMemAlloc's alignment, which alignment proofs may have used.
         rewriter.replaceOpWithNewOp<memref::AllocOp>(
             alloc, alloc.getType(), alloc.getDynamicSizes(),
-            alloc.getSymbolOperands(), rewriter.getI64IntegerAttr(256));
+            alloc.getSymbolOperands(), rewriter.getI64IntegerAttr(kHostBufferAlignment));
       } else if (auto dealloc = dyn_cast<gpu::DeallocOp>(op)) {
         if (dealloc.getAsyncToken()) {
           dealloc.emitError("cannot run an asynchronous gpu.dealloc on the "

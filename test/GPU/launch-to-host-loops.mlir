@@ -40,14 +40,18 @@ func.func @launch(%x: memref<2x8xf32>, %y: memref<2x8xf32>) {
 
 // -----
 
-// Threads that synchronise cannot run one after another.
-func.func @barrier(%y: memref<8xf32>) {
+// Threads that synchronise run in phases (launch-to-host-loops-barriers.mlir);
+// what cannot be split into phases is rejected.
+
+func.func @value_across_barrier(%x: memref<8xf32>, %y: memref<8xf32>) {
   %c1 = arith.constant 1 : index
   %c8 = arith.constant 8 : index
-  // expected-error @+1 {{cannot run this launch on the host: its threads synchronise or exchange values}}
   gpu.launch blocks(%bx, %by, %bz) in (%gx = %c1, %gy = %c1, %gz = %c1)
              threads(%tx, %ty, %tz) in (%sx = %c8, %sy = %c1, %sz = %c1) {
+    // expected-error @+1 {{cannot run this launch on the host: this value is computed before a barrier and used after it (keep it in memory, or recompute it)}}
+    %v = memref.load %x[%tx] : memref<8xf32>
     gpu.barrier
+    memref.store %v, %y[%tx] : memref<8xf32>
     gpu.terminator
   }
   return
@@ -55,12 +59,87 @@ func.func @barrier(%y: memref<8xf32>) {
 
 // -----
 
-func.func @workgroup(%y: memref<8xf32>) {
+func.func @barrier_under_thread_condition(%y: memref<8xf32>) {
   %c1 = arith.constant 1 : index
-  // expected-error @+1 {{cannot run this launch on the host: it uses workgroup memory}}
+  %c4 = arith.constant 4 : index
+  %c8 = arith.constant 8 : index
+  // expected-error @+1 {{cannot run this launch on the host: a barrier depends on the thread id}}
+  gpu.launch blocks(%bx, %by, %bz) in (%gx = %c1, %gy = %c1, %gz = %c1)
+             threads(%tx, %ty, %tz) in (%sx = %c8, %sy = %c1, %sz = %c1) {
+    %low = arith.cmpi ult, %tx, %c4 : index
+    scf.if %low {
+      gpu.barrier
+    }
+    gpu.terminator
+  }
+  return
+}
+
+// -----
+
+func.func @barrier_in_loop_with_results(%y: memref<8xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c8 = arith.constant 8 : index
+  %zero = arith.constant 0.0 : f32
+  gpu.launch blocks(%bx, %by, %bz) in (%gx = %c1, %gy = %c1, %gz = %c1)
+             threads(%tx, %ty, %tz) in (%sx = %c8, %sy = %c1, %sz = %c1) {
+    // expected-error @+1 {{cannot run this launch on the host: a loop around a barrier carries values}}
+    %r = scf.for %i = %c0 to %c8 step %c1 iter_args(%a = %zero) -> (f32) {
+      gpu.barrier
+      scf.yield %a : f32
+    }
+    memref.store %r, %y[%tx] : memref<8xf32>
+    gpu.terminator
+  }
+  return
+}
+
+// -----
+
+func.func @barrier_in_while(%y: memref<8xf32>) {
+  %c1 = arith.constant 1 : index
+  %false = arith.constant false
+  gpu.launch blocks(%bx, %by, %bz) in (%gx = %c1, %gy = %c1, %gz = %c1)
+             threads(%tx, %ty, %tz) in (%sx = %c1, %sy = %c1, %sz = %c1) {
+    // expected-error @+1 {{cannot run this launch on the host: a barrier inside 'scf.while' (only scf.for and scf.if may contain one)}}
+    scf.while : () -> () {
+      gpu.barrier
+      scf.condition(%false)
+    } do {
+      scf.yield
+    }
+    gpu.terminator
+  }
+  return
+}
+
+// -----
+
+func.func @private_buffer_dynamic_block(%y: memref<8xf32>, %n: index) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  gpu.launch blocks(%bx, %by, %bz) in (%gx = %c1, %gy = %c1, %gz = %c1)
+             threads(%tx, %ty, %tz) in (%sx = %n, %sy = %c1, %sz = %c1) {
+    // expected-error @+1 {{cannot run this launch on the host: a thread keeps this buffer across a barrier, which needs static block sizes and a static, contiguous buffer of whole bytes}}
+    %t = memref.alloca() : memref<1xf32>
+    gpu.barrier
+    %v = memref.load %t[%c0] : memref<1xf32>
+    memref.store %v, %y[%tx] : memref<8xf32>
+    gpu.terminator
+  }
+  return
+}
+
+// -----
+
+func.func @dynamic_shared_memory(%y: memref<8xf32>) {
+  %c1 = arith.constant 1 : index
+  %bytes = arith.constant 64 : i32
+  // expected-error @+1 {{cannot run this launch on the host: it uses dynamic shared memory}}
   gpu.launch blocks(%bx, %by, %bz) in (%gx = %c1, %gy = %c1, %gz = %c1)
              threads(%tx, %ty, %tz) in (%sx = %c1, %sy = %c1, %sz = %c1)
-             workgroup(%shared : memref<8xf32, #gpu.address_space<workgroup>>) {
+             dynamic_shared_memory_size %bytes {
     gpu.terminator
   }
   return

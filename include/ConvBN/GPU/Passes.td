@@ -271,19 +271,33 @@ def GPULaunchToHostLoops
     : Pass<"convbn-gpu-launch-to-host-loops", "::mlir::func::FuncOp"> {
   let summary = "Run gpu.launch bodies as host loops (kernels tested on the CPU)";
   let description = [{
-    For testing without a GPU: every `gpu.launch` becomes six nested
-    `scf.for` loops over blocks (z, y, x) and threads (z, y, x) running its
-    body, with the block and thread ids bound to the loop variables;
+    For testing without a GPU: every `gpu.launch` becomes loops over blocks
+    (z, y, x) and, inside them, over threads (z, y, x) running its body,
+    with the block and thread ids bound to the loop variables.
+
+    Threads that synchronise with `gpu.barrier` run in phases: the thread
+    loops are split at every barrier, so each phase runs for all threads of
+    a block before the next starts, as the barrier guarantees on a GPU. A
+    barrier may sit in the kernel's body or in `scf.for` / `scf.if` ops whose
+    bounds and conditions every thread of the block agrees on (they do not
+    depend on the thread id); those ops then run once per block around the
+    phases. Across a barrier a thread keeps pure values (recomputed in each
+    phase: indices) and its private buffers (`memref.alloca`, then one copy
+    per thread, carved out of one byte buffer with `memref.view`); anything
+    else it would carry across (a loaded value, loop results) is rejected
+    with the op to blame. Workgroup memory (attributions, or `memref.alloca`
+    in the workgroup address space at the kernel's top level) is one host
+    buffer that the blocks, run one after another, reuse; GPU address spaces
+    are dropped from the types.
+
     `gpu.alloc` and `gpu.memcpy` become `memref.alloc` (with the 256-byte
-    alignment that the kernels' vector loads may rely on) and `memref.copy`,
+    alignment that the kernels' vector loads may rely on) and `memref.copy`;
     `gpu.dealloc` and `memref.dealloc` are dropped (buffers live until the
     test process exits: `--lower-to-cpu` bufferizes, and one-shot
-    bufferization rejects `memref.dealloc`), and each thread's private
-    buffers
-    (`memref.alloca`) move to the function's entry, where one copy serves
-    the threads run one after another. Kernels whose threads cooperate
-    (barriers, shuffles, workgroup memory) cannot run this way and are
-    rejected.
+    bufferization rejects `memref.dealloc`). Private buffers of threads that
+    do not synchronise move to the function's entry, where one copy serves
+    the threads run one after another. Shuffles, reductions across threads,
+    dynamic shared memory and clusters are rejected.
 
     `--convbn-gpu-launches` (everything `lower-to-nvvm` does before
     outlining kernels) followed by this pass and `--lower-to-cpu` runs the
