@@ -116,6 +116,49 @@ def GPUTile : Pass<"convbn-gpu-tile", "::mlir::func::FuncOp"> {
   ];
 }
 
+def GPUImplicitGemm : Pass<"convbn-gpu-implicit-gemm", "::mlir::func::FuncOp"> {
+  let summary = "Convolutions as implicit-GEMM GPU kernels staged through "
+                "workgroup memory";
+  let description = [{
+    Rewrites every linalg named convolution on statically shaped tensors
+    (every layout, grouped and depthwise included) into one `gpu.launch`
+    computing it as a GEMM per group, M = batch x output image, N = output
+    channels, K = input channels x filter taps, without materialising
+    im2col. A block computes a BM x BN output tile: for every BK-slice of
+    K its threads cooperatively gather the input slice (zero padding as
+    predicated loads) and the filter slice into workgroup memory, then each
+    thread accumulates a TM x TN outer-product tile in private memory
+    (registers). The launch reads its operands through
+    `bufferization.to_buffer` and writes a new buffer that
+    `bufferization.to_tensor` hands back to the tensor program.
+
+    The kernel absorbs the single-use producers of its operands (a
+    constant `tensor.pad`, tune's weight fold, a bias broadcast or fill of
+    the accumulators) by computing them where an element is loaded, and
+    the chain of single-use elementwise consumers of its result (eval's
+    normalisation, ReLU, residual adds, rounding to f16) by applying them
+    to the accumulators before the one store: a conv + BN block is one
+    launch in every mode.
+
+    Tiles follow a heuristic (docs/gpu.md) that `tiles=BM,BN,BK,TM,TN`
+    overrides. Convolutions with dynamic shapes, integer or exotic element
+    types, empty loops, or that would exceed the GPU's grid or block limits
+    are left to the direct kernels of `convbn-gpu-tile`.
+  }];
+  let options = [
+    ListOption<"tiles", "tiles", "int64_t",
+               "Block and thread tile sizes BM,BN,BK,TM,TN (default: the "
+               "heuristic)">,
+  ];
+  let dependentDialects = [
+    "::mlir::affine::AffineDialect",
+    "::mlir::bufferization::BufferizationDialect",
+    "::mlir::gpu::GPUDialect",
+    "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect",
+  ];
+}
+
 def GPUMapForall : Pass<"convbn-gpu-map-forall", "::mlir::func::FuncOp"> {
   let summary = "Turn GPU-mapped scf.forall loops into mapped scf.parallel";
   let description = [{

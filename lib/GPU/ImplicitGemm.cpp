@@ -1,0 +1,786 @@
+//===- ImplicitGemm.cpp - convolutions as implicit-GEMM GPU kernels -------===//
+//
+// Every statically shaped linalg convolution becomes one gpu.launch that
+// computes it as a GEMM per group without materialising im2col:
+//
+//   M = batch x output image  (rows)        G = depthwise/group dimensions
+//   N = output channels       (columns)     K = input channels x filter taps
+//
+// A block computes a BM x BN tile of the output. For every BK-slice of K,
+// its threads cooperatively gather the BK x BM slice of the input (the
+// implicit im2col, zero padding as predicated loads) and the BK x BN slice
+// of the filter into workgroup memory, synchronise, and each thread
+// accumulates a TM x TN outer-product tile out of workgroup memory, in
+// private memory that LLVM keeps in registers (every index is a constant).
+//
+// The kernel absorbs what surrounds the convolution, so that a conv + BN
+// block is one launch in every mode:
+//  - producers of the input, filter and initial value evaluated at the
+//    element being loaded: a zero tensor.pad (predicated loads), tune's
+//    weight fold w * gamma * rsqrt(var + eps) (on the way into workgroup
+//    memory), a bias broadcast or zero fill (the accumulators' initial
+//    value);
+//  - elementwise consumers applied to the accumulators before the single
+//    store: eval's normalisation, ReLU, residual adds, the rounding to f16.
+// Absorbed ops are single-use, all-parallel, pure-tensor linalg ops with an
+// identity output map whose body does not read the output.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ConvBN/GPU/Passes.h"
+#include "ConvBN/IR/LinalgConv.h"
+
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+
+namespace mlir::convbn {
+#define GEN_PASS_DEF_GPUIMPLICITGEMM
+#include "ConvBN/GPU/Passes.h.inc"
+} // namespace mlir::convbn
+
+using namespace mlir;
+using namespace mlir::convbn;
+
+namespace {
+
+/// The loops of a convolution grouped as a batched GEMM, each group
+/// outermost first.
+struct GemmLoops {
+  SmallVector<unsigned> g, m, n, k;
+  SmallVector<int64_t> ranges;
+
+  int64_t size(ArrayRef<unsigned> dims) const {
+    int64_t product = 1;
+    for (unsigned d : dims)
+      product *= ranges[d];
+    return product;
+  }
+};
+
+/// Block tile BM x BN x BK, thread tile TM x TN.
+struct GemmTiles {
+  int64_t bm, bn, bk, tm, tn;
+  int64_t getThreads() const { return (bm / tm) * (bn / tn); }
+};
+
+/// Dimensions of `loops` ordered by where they first appear in `map`'s
+/// results (loops the map does not use last, in loop order).
+static SmallVector<unsigned> orderBy(ArrayRef<unsigned> loops, AffineMap map) {
+  SmallVector<std::pair<unsigned, unsigned>> keyed;
+  for (unsigned loop : loops) {
+    unsigned position = map.getNumResults();
+    for (auto [i, expr] : llvm::enumerate(map.getResults()))
+      if (expr.isFunctionOfDim(loop)) {
+        position = i;
+        break;
+      }
+    keyed.push_back({position, loop});
+  }
+  llvm::stable_sort(keyed, [](auto a, auto b) { return a.first < b.first; });
+  return llvm::to_vector(llvm::make_second_range(keyed));
+}
+
+/// The convolution's loops as a GEMM, or failure when some loop has no role.
+static FailureOr<GemmLoops> getGemmLoops(linalg::LinalgOp conv) {
+  FailureOr<linalg::ConvolutionDimensions> dims =
+      linalg::inferConvolutionDims(conv);
+  if (failed(dims))
+    return failure();
+  AffineMap filterMap = conv.getMatchingIndexingMap(conv.getDpsInputOperand(1));
+  AffineMap outputMap = conv.getMatchingIndexingMap(conv.getDpsInitOperand(0));
+  GemmLoops loops;
+  loops.ranges = conv.getStaticLoopRanges();
+  loops.g = orderBy(dims->depth, outputMap);
+  SmallVector<unsigned> rows = llvm::to_vector(dims->batch);
+  llvm::append_range(rows, dims->outputImage);
+  loops.m = orderBy(rows, outputMap);
+  loops.n = orderBy(dims->outputChannel, outputMap);
+  SmallVector<unsigned> reduction = llvm::to_vector(dims->inputChannel);
+  llvm::append_range(reduction, dims->filterLoop);
+  loops.k = orderBy(reduction, filterMap);
+  if (loops.g.size() + loops.m.size() + loops.n.size() + loops.k.size() !=
+      conv.getNumLoops())
+    return failure();
+  return loops;
+}
+
+/// Whether the kernel can compute `op`'s result element by element where
+/// it is needed instead of reading it from memory: a pure-tensor,
+/// all-parallel linalg op with one result, an identity output map and a
+/// body that does not read the output, used once.
+static bool isAbsorbableElementwise(Operation *op) {
+  auto linalgOp = dyn_cast_or_null<linalg::LinalgOp>(op);
+  if (!linalgOp || !linalgOp.hasPureTensorSemantics() ||
+      linalgOp->getNumResults() != 1 || !linalgOp.hasOnlyProjectedPermutations() ||
+      linalgOp.getNumParallelLoops() != linalgOp.getNumLoops() ||
+      !linalgOp->getResult(0).hasOneUse() ||
+      !isa<linalg::GenericOp, linalg::FillOp, linalg::BroadcastOp,
+           linalg::MapOp>(op))
+    return false;
+  OpOperand *init = linalgOp.getDpsInitOperand(0);
+  if (!linalgOp.getMatchingIndexingMap(init).isIdentity() ||
+      linalgOp.payloadUsesValueFromOperand(init))
+    return false;
+  auto type = cast<RankedTensorType>(linalgOp->getResult(0).getType());
+  return type.hasStaticShape();
+}
+
+/// A zero-or-constant tensor.pad with static sizes, used once.
+static bool isAbsorbablePad(Operation *op) {
+  auto pad = dyn_cast_or_null<tensor::PadOp>(op);
+  return pad && pad.getResult().hasOneUse() && pad.getConstantPaddingValue() &&
+         pad.getSourceType().hasStaticShape() &&
+         pad.getResultType().hasStaticShape() &&
+         llvm::all_of(pad.getMixedLowPad(),
+                      [](OpFoldResult r) { return getConstantIntValue(r); });
+}
+
+/// Writes the kernel of one convolution.
+class ImplicitGemmEmitter {
+public:
+  ImplicitGemmEmitter(RewriterBase &rewriter, linalg::LinalgOp conv,
+                      GemmLoops loops, GemmTiles tiles)
+      : rewriter(rewriter), conv(conv), loops(std::move(loops)), tiles(tiles),
+        loc(conv.getLoc()) {}
+
+  void emit();
+
+private:
+  /// Collects the memory the kernel reads, the ops it absorbs, and the
+  /// consumers it applies to the accumulators.
+  void collect();
+  void collectReads(Value tensor);
+  /// `tensor`'s element at `indices`, computed from absorbed producers or
+  /// loaded.
+  Value evaluate(OpBuilder &b, Value tensor, ValueRange indices);
+  /// The payload of `op` at loop point `point`, with `operandValues` given
+  /// for some of its operands and the rest evaluated.
+  Value applyPayload(OpBuilder &b, linalg::LinalgOp op, ValueRange point,
+                     const DenseMap<OpOperand *, Value> &operandValues);
+  /// The convolution's loop point for GEMM coordinates (nullptr entries
+  /// for the coordinates not given).
+  SmallVector<Value> getLoopPoint(OpBuilder &b, Value group, Value row,
+                                  Value column, Value reduction);
+  SmallVector<Value> applyMap(OpBuilder &b, AffineMap map, ValueRange point);
+  void decompose(OpBuilder &b, Value linear, ArrayRef<unsigned> dims,
+                 SmallVectorImpl<Value> &point);
+  Value constant(OpBuilder &b, int64_t value) {
+    return arith::ConstantIndexOp::create(b, loc, value);
+  }
+  /// One element of a slice on its way to workgroup memory.
+  struct PendingStore {
+    Value value, kk, ww;
+    /// Whether this thread has the element (null: always).
+    Value exists;
+  };
+  /// Loads this thread's share of the BK x B{M,N} slice at `k0` of the
+  /// input or the filter, into registers: the stores into workgroup memory
+  /// (`emitTileStores`) come later, so that the loads' latency overlaps the
+  /// computation in between.
+  SmallVector<PendingStore> emitTileLoads(OpBuilder &b, Value thread, Value k0,
+                                          Value group, Value base,
+                                          bool isInput);
+  void emitTileStores(OpBuilder &b, ArrayRef<PendingStore> stores,
+                      Value shared, Value stage);
+
+  RewriterBase &rewriter;
+  linalg::LinalgOp conv;
+  GemmLoops loops;
+  GemmTiles tiles;
+  Location loc;
+
+  /// Tensors read from memory, and their buffers inside the kernel.
+  SetVector<Value> reads;
+  IRMapping buffers;
+  /// Consumers applied to the accumulators, in order; the last one's result
+  /// is the kernel's.
+  SmallVector<linalg::LinalgOp> epilogue;
+};
+
+} // namespace
+
+void ImplicitGemmEmitter::collectReads(Value tensor) {
+  if (!isa<RankedTensorType>(tensor.getType()))
+    return; // A scalar (a fill value): used directly.
+  Operation *def = tensor.getDefiningOp();
+  if (isAbsorbablePad(def)) {
+    collectReads(cast<tensor::PadOp>(def).getSource());
+    return;
+  }
+  if (isAbsorbableElementwise(def)) {
+    auto linalgOp = cast<linalg::LinalgOp>(def);
+    for (OpOperand *input : linalgOp.getDpsInputOperands())
+      if (linalgOp.payloadUsesValueFromOperand(input))
+        collectReads(input->get());
+    return;
+  }
+  reads.insert(tensor);
+}
+
+void ImplicitGemmEmitter::collect() {
+  collectReads(conv.getDpsInputOperand(0)->get());
+  collectReads(conv.getDpsInputOperand(1)->get());
+  OpOperand *init = conv.getDpsInitOperand(0);
+  if (conv.payloadUsesValueFromOperand(init))
+    collectReads(init->get());
+  Value result = conv->getResult(0);
+  while (result.hasOneUse()) {
+    OpOperand &use = *result.use_begin();
+    auto consumer = dyn_cast<linalg::LinalgOp>(use.getOwner());
+    if (!consumer || consumer.isDpsInit(&use) ||
+        !isa<linalg::GenericOp, linalg::MapOp>(consumer) ||
+        !consumer.hasPureTensorSemantics() ||
+        consumer->getNumResults() != 1 ||
+        consumer.getNumParallelLoops() != consumer.getNumLoops() ||
+        !consumer.hasOnlyProjectedPermutations() ||
+        !consumer.getMatchingIndexingMap(&use).isIdentity() ||
+        !consumer.getMatchingIndexingMap(consumer.getDpsInitOperand(0))
+             .isIdentity() ||
+        consumer.payloadUsesValueFromOperand(consumer.getDpsInitOperand(0)) ||
+        !cast<RankedTensorType>(consumer->getResult(0).getType())
+             .hasStaticShape())
+      break;
+    for (OpOperand *input : consumer.getDpsInputOperands())
+      if (input != &use && consumer.payloadUsesValueFromOperand(input))
+        collectReads(input->get());
+    epilogue.push_back(consumer);
+    result = consumer->getResult(0);
+  }
+}
+
+SmallVector<Value> ImplicitGemmEmitter::applyMap(OpBuilder &b, AffineMap map,
+                                                 ValueRange point) {
+  SmallVector<Value> indices;
+  for (AffineExpr expr : map.getResults()) {
+    if (auto dim = dyn_cast<AffineDimExpr>(expr)) {
+      indices.push_back(point[dim.getPosition()]);
+      continue;
+    }
+    if (auto value = dyn_cast<AffineConstantExpr>(expr)) {
+      indices.push_back(constant(b, value.getValue()));
+      continue;
+    }
+    indices.push_back(affine::AffineApplyOp::create(
+        b, loc, AffineMap::get(map.getNumDims(), 0, expr), point));
+  }
+  return indices;
+}
+
+Value ImplicitGemmEmitter::applyPayload(
+    OpBuilder &b, linalg::LinalgOp op, ValueRange point,
+    const DenseMap<OpOperand *, Value> &operandValues) {
+  Block *body = op.getBlock();
+  IRMapping mapping;
+  for (OpOperand &operand : op->getOpOperands()) {
+    BlockArgument arg = op.getMatchingBlockArgument(&operand);
+    if (arg.use_empty())
+      continue;
+    Value value = operandValues.lookup(&operand);
+    if (!value) {
+      Value source = operand.get();
+      value = isa<RankedTensorType>(source.getType())
+                  ? evaluate(b, source,
+                             applyMap(b, op.getMatchingIndexingMap(&operand),
+                                      point))
+                  : source;
+    }
+    mapping.map(arg, value);
+  }
+  for (Operation &payload : body->without_terminator()) {
+    if (auto index = dyn_cast<linalg::IndexOp>(payload)) {
+      mapping.map(index.getResult(), point[index.getDim()]);
+      continue;
+    }
+    b.clone(payload, mapping);
+  }
+  return mapping.lookupOrDefault(body->getTerminator()->getOperand(0));
+}
+
+Value ImplicitGemmEmitter::evaluate(OpBuilder &b, Value tensor,
+                                    ValueRange indices) {
+  if (Value buffer = buffers.lookupOrNull(tensor))
+    return memref::LoadOp::create(b, loc, buffer, indices);
+  Operation *def = tensor.getDefiningOp();
+  if (auto pad = dyn_cast<tensor::PadOp>(def)) {
+    // Read the source where the index falls inside it, else the padding.
+    ArrayRef<int64_t> sourceShape = pad.getSourceType().getShape();
+    SmallVector<Value> sourceIndices;
+    Value inside;
+    for (auto [dim, low] : llvm::enumerate(pad.getMixedLowPad())) {
+      int64_t lowValue = *getConstantIntValue(low);
+      if (lowValue == 0 && pad.getResultType().getDimSize(dim) ==
+                               sourceShape[dim]) {
+        sourceIndices.push_back(indices[dim]);
+        continue;
+      }
+      Value index =
+          arith::SubIOp::create(b, loc, indices[dim], constant(b, lowValue));
+      // Unsigned: a negative index is a large one.
+      Value fits = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
+                                         index, constant(b, sourceShape[dim]));
+      inside = inside ? arith::AndIOp::create(b, loc, inside, fits) : fits;
+      sourceIndices.push_back(index);
+    }
+    Value padding = pad.getConstantPaddingValue();
+    if (!inside)
+      return evaluate(b, pad.getSource(), sourceIndices);
+    auto branch = scf::IfOp::create(b, loc, padding.getType(), inside,
+                                    /*withElseRegion=*/true);
+    OpBuilder thenBuilder = branch.getThenBodyBuilder();
+    scf::YieldOp::create(thenBuilder, loc,
+                         evaluate(thenBuilder, pad.getSource(), sourceIndices));
+    OpBuilder elseBuilder = branch.getElseBodyBuilder();
+    scf::YieldOp::create(elseBuilder, loc, padding);
+    return branch.getResult(0);
+  }
+  // An absorbed elementwise producer: its loops are the tensor's indices.
+  return applyPayload(b, cast<linalg::LinalgOp>(def), indices, {});
+}
+
+void ImplicitGemmEmitter::decompose(OpBuilder &b, Value linear,
+                                    ArrayRef<unsigned> dims,
+                                    SmallVectorImpl<Value> &point) {
+  for (unsigned dim : llvm::reverse(dims)) {
+    int64_t range = loops.ranges[dim];
+    if (dim == dims.front()) {
+      point[dim] = linear;
+      break;
+    }
+    Value size = constant(b, range);
+    point[dim] = arith::RemUIOp::create(b, loc, linear, size);
+    linear = arith::DivUIOp::create(b, loc, linear, size);
+  }
+}
+
+SmallVector<Value> ImplicitGemmEmitter::getLoopPoint(OpBuilder &b, Value group,
+                                                     Value row, Value column,
+                                                     Value reduction) {
+  SmallVector<Value> point(conv.getNumLoops(), constant(b, 0));
+  if (group && !loops.g.empty())
+    decompose(b, group, loops.g, point);
+  if (row && !loops.m.empty())
+    decompose(b, row, loops.m, point);
+  if (column && !loops.n.empty())
+    decompose(b, column, loops.n, point);
+  if (reduction && !loops.k.empty())
+    decompose(b, reduction, loops.k, point);
+  return point;
+}
+
+SmallVector<ImplicitGemmEmitter::PendingStore>
+ImplicitGemmEmitter::emitTileLoads(OpBuilder &b, Value thread, Value k0,
+                                   Value group, Value base, bool isInput) {
+  OpOperand *operand = conv.getDpsInputOperand(isInput ? 0 : 1);
+  AffineMap map = conv.getMatchingIndexingMap(operand);
+  int64_t width = isInput ? tiles.bm : tiles.bn;
+  int64_t extent = isInput ? loops.size(loops.m) : loops.size(loops.n);
+  int64_t reductionSize = loops.size(loops.k);
+  // Consecutive threads take consecutive elements of the operand's
+  // innermost dimension (coalesced loads): along K when a reduction loop
+  // indexes it (NHWC inputs, FCHW filters), else along the tile's width.
+  AffineExpr innermost = map.getResults().back();
+  bool reductionFastest = llvm::any_of(loops.k, [&](unsigned d) {
+    return innermost.isFunctionOfDim(d);
+  });
+  int64_t elements = tiles.bk * width;
+  int64_t threads = tiles.getThreads();
+  Type elementType = getElementTypeOrSelf(operand->get().getType());
+  Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(elementType));
+  SmallVector<PendingStore> stores;
+  for (int64_t first = 0; first < elements; first += threads) {
+    Value element = arith::AddIOp::create(b, loc, thread, constant(b, first));
+    Value exists;
+    if (first + threads > elements)
+      exists = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
+                                     element, constant(b, elements));
+    Value kk, ww;
+    if (reductionFastest) {
+      kk = arith::RemUIOp::create(b, loc, element, constant(b, tiles.bk));
+      ww = arith::DivUIOp::create(b, loc, element, constant(b, tiles.bk));
+    } else {
+      kk = arith::DivUIOp::create(b, loc, element, constant(b, width));
+      ww = arith::RemUIOp::create(b, loc, element, constant(b, width));
+    }
+    Value k = arith::AddIOp::create(b, loc, k0, kk);
+    Value w = arith::AddIOp::create(b, loc, base, ww);
+    Value valid = arith::AndIOp::create(
+        b, loc,
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, k,
+                              constant(b, reductionSize)),
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, w,
+                              constant(b, extent)));
+    if (exists)
+      valid = arith::AndIOp::create(b, loc, valid, exists);
+    auto branch = scf::IfOp::create(b, loc, elementType, valid,
+                                    /*withElseRegion=*/true);
+    OpBuilder inside = branch.getThenBodyBuilder();
+    SmallVector<Value> point = isInput
+                                   ? getLoopPoint(inside, group, w, Value(), k)
+                                   : getLoopPoint(inside, group, Value(), w, k);
+    scf::YieldOp::create(
+        inside, loc,
+        evaluate(inside, operand->get(), applyMap(inside, map, point)));
+    OpBuilder outside = branch.getElseBodyBuilder();
+    scf::YieldOp::create(outside, loc, zero);
+    stores.push_back({branch.getResult(0), kk, ww, exists});
+  }
+  return stores;
+}
+
+void ImplicitGemmEmitter::emitTileStores(OpBuilder &b,
+                                         ArrayRef<PendingStore> stores,
+                                         Value shared, Value stage) {
+  for (const PendingStore &store : stores) {
+    OpBuilder::InsertionGuard guard(b);
+    if (store.exists) {
+      auto branch = scf::IfOp::create(b, loc, store.exists,
+                                      /*withElseRegion=*/false);
+      b.setInsertionPoint(branch.thenBlock()->getTerminator());
+    }
+    memref::StoreOp::create(b, loc, store.value, shared,
+                            ValueRange{stage, store.kk, store.ww});
+  }
+}
+
+void ImplicitGemmEmitter::emit() {
+  collect();
+  Value result = epilogue.empty() ? conv->getResult(0)
+                                  : epilogue.back()->getResult(0);
+  auto resultType = cast<RankedTensorType>(result.getType());
+
+  // The memory the kernel reads and the buffer it writes.
+  rewriter.setInsertionPoint(epilogue.empty() ? conv.getOperation()
+                                              : epilogue.back().getOperation());
+  for (Value tensor : reads) {
+    auto type = cast<RankedTensorType>(tensor.getType());
+    auto bufferType = MemRefType::get(
+        type.getShape(), type.getElementType(),
+        MemRefLayoutAttrInterface(
+            StridedLayoutAttr::get(rewriter.getContext(), ShapedType::kDynamic,
+                                   SmallVector<int64_t>(type.getRank(),
+                                                        ShapedType::kDynamic))));
+    buffers.map(tensor, bufferization::ToBufferOp::create(
+                            rewriter, loc, bufferType, tensor,
+                            /*read_only=*/true));
+  }
+  auto outputType =
+      MemRefType::get(resultType.getShape(), resultType.getElementType());
+  Value output = memref::AllocOp::create(rewriter, loc, outputType);
+
+  int64_t rows = loops.size(loops.m), columns = loops.size(loops.n);
+  int64_t groups = loops.size(loops.g);
+  Value gridX = constant(rewriter, llvm::divideCeil(rows, tiles.bm));
+  Value gridY = constant(rewriter, llvm::divideCeil(columns, tiles.bn));
+  Value gridZ = constant(rewriter, groups);
+  Value one = constant(rewriter, 1);
+  Value threads = constant(rewriter, tiles.getThreads());
+  Type inputType = getElementTypeOrSelf(conv.getDpsInputOperand(0)->get());
+  Type filterType = getElementTypeOrSelf(conv.getDpsInputOperand(1)->get());
+  Type accType = getElementTypeOrSelf(conv.getDpsInitOperand(0)->get());
+  auto workgroup = gpu::AddressSpaceAttr::get(rewriter.getContext(),
+                                              gpu::AddressSpace::Workgroup);
+  // Two stages: the threads fill one while they compute out of the other.
+  auto sharedA = MemRefType::get({2, tiles.bk, tiles.bm}, inputType,
+                                 MemRefLayoutAttrInterface(), workgroup);
+  auto sharedB = MemRefType::get({2, tiles.bk, tiles.bn}, filterType,
+                                 MemRefLayoutAttrInterface(), workgroup);
+  auto launch = gpu::LaunchOp::create(
+      rewriter, loc, gridX, gridY, gridZ, threads, one, one,
+      /*dynamicSharedMemorySize=*/nullptr, /*asyncTokenType=*/nullptr,
+      /*asyncDependencies=*/{}, TypeRange{sharedA, sharedB});
+  Value tensorResult = bufferization::ToTensorOp::create(
+      rewriter, loc, resultType, output, /*restrict=*/true,
+      /*writable=*/true);
+
+  OpBuilder b = OpBuilder::atBlockEnd(&launch.getBody().front());
+  Value thread = launch.getThreadIds().x;
+  Value rowBase = arith::MulIOp::create(b, loc, launch.getBlockIds().x,
+                                       constant(b, tiles.bm));
+  Value columnBase = arith::MulIOp::create(b, loc, launch.getBlockIds().y,
+                                          constant(b, tiles.bn));
+  Value group = launch.getBlockIds().z;
+  Value threadColumns = constant(b, tiles.bn / tiles.tn);
+  Value threadRow = arith::MulIOp::create(
+      b, loc, arith::DivUIOp::create(b, loc, thread, threadColumns),
+      constant(b, tiles.tm));
+  Value threadColumn = arith::MulIOp::create(
+      b, loc, arith::RemUIOp::create(b, loc, thread, threadColumns),
+      constant(b, tiles.tn));
+  Value sharedInput = launch.getWorkgroupAttributions()[0];
+  Value sharedFilter = launch.getWorkgroupAttributions()[1];
+
+  // Accumulators, initialised with the convolution's initial value.
+  auto accumulatorsType = MemRefType::get({tiles.tm, tiles.tn}, accType);
+  Value acc = memref::AllocaOp::create(b, loc, accumulatorsType);
+  OpOperand *init = conv.getDpsInitOperand(0);
+  bool readsInit = conv.payloadUsesValueFromOperand(init);
+  AffineMap outputMap = conv.getMatchingIndexingMap(init);
+  auto forEachOutput = [&](function_ref<void(OpBuilder &, int64_t, int64_t,
+                                             Value, Value)>
+                               body) {
+    for (int64_t i = 0; i < tiles.tm; ++i)
+      for (int64_t j = 0; j < tiles.tn; ++j) {
+        Value row = arith::AddIOp::create(
+            b, loc, rowBase,
+            arith::AddIOp::create(b, loc, threadRow, constant(b, i)));
+        Value column = arith::AddIOp::create(
+            b, loc, columnBase,
+            arith::AddIOp::create(b, loc, threadColumn, constant(b, j)));
+        body(b, i, j, row, column);
+      }
+  };
+  Value accZero = arith::ConstantOp::create(b, loc, b.getZeroAttr(accType));
+  forEachOutput([&](OpBuilder &b, int64_t i, int64_t j, Value row,
+                    Value column) {
+    Value initial = accZero;
+    if (readsInit) {
+      Value valid = arith::AndIOp::create(
+          b, loc,
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, row,
+                                constant(b, rows)),
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, column,
+                                constant(b, columns)));
+      auto branch = scf::IfOp::create(b, loc, accType, valid, true);
+      OpBuilder inside = branch.getThenBodyBuilder();
+      SmallVector<Value> point =
+          getLoopPoint(inside, group, row, column, Value());
+      scf::YieldOp::create(
+          inside, loc,
+          evaluate(inside, init->get(), applyMap(inside, outputMap, point)));
+      OpBuilder outside = branch.getElseBodyBuilder();
+      scf::YieldOp::create(outside, loc, accZero);
+      initial = branch.getResult(0);
+    }
+    memref::StoreOp::create(b, loc, initial, acc,
+                            ValueRange{constant(b, i), constant(b, j)});
+  });
+
+  // The reduction, one BK-slice at a time through workgroup memory, double
+  // buffered: slice i + 1 is loaded into registers before slice i is
+  // computed out of stage i % 2, and stored into the other stage after, so
+  // one barrier per slice suffices and the loads' latency overlaps the
+  // multiply-adds. (Past the end, a slice is all zeros and loads nothing.)
+  int64_t reduction = loops.size(loops.k);
+  Value stage0 = constant(b, 0);
+  emitTileStores(b,
+                 emitTileLoads(b, thread, stage0, group, rowBase,
+                               /*isInput=*/true),
+                 sharedInput, stage0);
+  emitTileStores(b,
+                 emitTileLoads(b, thread, stage0, group, columnBase,
+                               /*isInput=*/false),
+                 sharedFilter, stage0);
+  gpu::BarrierOp::create(b, loc);
+  auto kLoop = scf::ForOp::create(
+      b, loc, constant(b, 0),
+      constant(b, llvm::alignTo(reduction, tiles.bk)), constant(b, tiles.bk));
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPoint(kLoop.getBody()->getTerminator());
+    Value k0 = kLoop.getInductionVar();
+    Value stage = arith::RemUIOp::create(
+        b, loc, arith::DivUIOp::create(b, loc, k0, constant(b, tiles.bk)),
+        constant(b, 2));
+    Value nextStage = arith::SubIOp::create(b, loc, constant(b, 1), stage);
+    Value nextK0 = arith::AddIOp::create(b, loc, k0, constant(b, tiles.bk));
+    SmallVector<PendingStore> nextInput = emitTileLoads(
+        b, thread, nextK0, group, rowBase, /*isInput=*/true);
+    SmallVector<PendingStore> nextFilter = emitTileLoads(
+        b, thread, nextK0, group, columnBase, /*isInput=*/false);
+    auto kkLoop = scf::ForOp::create(b, loc, constant(b, 0),
+                                     constant(b, tiles.bk), constant(b, 1));
+    {
+      OpBuilder::InsertionGuard inner(b);
+      b.setInsertionPoint(kkLoop.getBody()->getTerminator());
+      Value kk = kkLoop.getInductionVar();
+      SmallVector<Value> a, w;
+      for (int64_t i = 0; i < tiles.tm; ++i)
+        a.push_back(memref::LoadOp::create(
+            b, loc, sharedInput,
+            ValueRange{stage, kk,
+                       arith::AddIOp::create(b, loc, threadRow,
+                                             constant(b, i))}));
+      for (int64_t j = 0; j < tiles.tn; ++j)
+        w.push_back(memref::LoadOp::create(
+            b, loc, sharedFilter,
+            ValueRange{stage, kk,
+                       arith::AddIOp::create(b, loc, threadColumn,
+                                             constant(b, j))}));
+      for (int64_t i = 0; i < tiles.tm; ++i)
+        for (int64_t j = 0; j < tiles.tn; ++j) {
+          SmallVector<Value> at = {constant(b, i), constant(b, j)};
+          Value sum = memref::LoadOp::create(b, loc, acc, at);
+          DenseMap<OpOperand *, Value> values = {
+              {conv.getDpsInputOperand(0), a[i]},
+              {conv.getDpsInputOperand(1), w[j]},
+              {init, sum}};
+          Value next = applyPayload(b, conv, ValueRange(), values);
+          memref::StoreOp::create(b, loc, next, acc, at);
+        }
+    }
+    emitTileStores(b, nextInput, sharedInput, nextStage);
+    emitTileStores(b, nextFilter, sharedFilter, nextStage);
+    gpu::BarrierOp::create(b, loc);
+  }
+
+  // The epilogue: consumers applied to each accumulator, one store.
+  forEachOutput([&](OpBuilder &b, int64_t i, int64_t j, Value row,
+                    Value column) {
+    Value valid = arith::AndIOp::create(
+        b, loc,
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, row,
+                              constant(b, rows)),
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, column,
+                              constant(b, columns)));
+    auto branch = scf::IfOp::create(b, loc, valid, /*withElseRegion=*/false);
+    OpBuilder inside = branch.getThenBodyBuilder();
+    SmallVector<Value> point = getLoopPoint(inside, group, row, column, Value());
+    Value value = memref::LoadOp::create(
+        inside, loc, acc, ValueRange{constant(inside, i), constant(inside, j)});
+    SmallVector<Value> indices = applyMap(inside, outputMap, point);
+    Value previous = conv->getResult(0);
+    for (linalg::LinalgOp consumer : epilogue) {
+      DenseMap<OpOperand *, Value> values;
+      for (OpOperand *input : consumer.getDpsInputOperands())
+        if (input->get() == previous)
+          values[input] = value;
+      value = applyPayload(inside, consumer, indices, values);
+      previous = consumer->getResult(0);
+    }
+    memref::StoreOp::create(inside, loc, value, output, indices);
+  });
+  gpu::TerminatorOp::create(b, loc);
+
+  rewriter.replaceAllUsesWith(result, tensorResult);
+
+  // The absorbed ops are dead now.
+  SmallVector<Operation *> worklist;
+  for (linalg::LinalgOp consumer : llvm::reverse(epilogue))
+    worklist.push_back(consumer);
+  worklist.push_back(conv);
+  DenseSet<Operation *> erased;
+  while (!worklist.empty()) {
+    Operation *op = worklist.pop_back_val();
+    if (erased.contains(op) || !isOpTriviallyDead(op))
+      continue;
+    SetVector<Operation *> producers;
+    for (Value operand : op->getOperands())
+      if (Operation *def = operand.getDefiningOp())
+        producers.insert(def);
+    erased.insert(op);
+    rewriter.eraseOp(op);
+    llvm::append_range(worklist, producers);
+  }
+}
+
+namespace {
+
+/// CUDA's limits on every architecture convbn targets.
+constexpr int64_t kMaxThreadsPerBlock = 1024;
+constexpr int64_t kMaxGridYZ = 65535;
+constexpr int64_t kMaxStaticSharedBytes = 48 * 1024;
+
+/// The tile heuristic (docs/gpu.md): 128 x 64 x 8 blocks of 256 threads
+/// with 8 x 4 outputs each, shrunk (in powers of two) to small GEMMs.
+static GemmTiles chooseTiles(const GemmLoops &loops,
+                             ArrayRef<int64_t> override) {
+  if (override.size() == 5)
+    return {override[0], override[1], override[2], override[3], override[4]};
+  int64_t rows = loops.size(loops.m), columns = loops.size(loops.n);
+  GemmTiles tiles{128, 64, 8, 8, 4};
+  while (tiles.bn > 1 && tiles.bn / 2 >= columns)
+    tiles.bn /= 2;
+  tiles.tn = std::min(tiles.tn, tiles.bn);
+  // Narrow GEMMs (depthwise: one column) get taller blocks instead.
+  if (tiles.bn < 16) {
+    tiles.bm = 256;
+    tiles.tm = 4;
+  }
+  while (tiles.bm > 8 && tiles.bm / 2 >= rows)
+    tiles.bm /= 2;
+  tiles.tm = std::min(tiles.tm, tiles.bm);
+  return tiles;
+}
+
+static bool isSupportedElementType(Type type) {
+  return isa<Float16Type, BFloat16Type, Float32Type, Float64Type>(type);
+}
+
+struct GPUImplicitGemmPass
+    : convbn::impl::GPUImplicitGemmBase<GPUImplicitGemmPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    SmallVector<int64_t> override(tiles.begin(), tiles.end());
+    if (!override.empty()) {
+      if (override.size() != 5 ||
+          llvm::any_of(override, [](int64_t t) { return t <= 0; }) ||
+          override[0] % override[3] != 0 || override[1] % override[4] != 0) {
+        getOperation().emitError(
+            "implicit-gemm tiles must be five positive sizes BM,BN,BK,TM,TN "
+            "with TM dividing BM and TN dividing BN");
+        return signalPassFailure();
+      }
+      int64_t threads = (override[0] / override[3]) * (override[1] / override[4]);
+      if (threads > kMaxThreadsPerBlock) {
+        getOperation().emitError("implicit-gemm tiles give ")
+            << threads << " threads per block, more than "
+            << kMaxThreadsPerBlock;
+        return signalPassFailure();
+      }
+    }
+    SmallVector<linalg::LinalgOp> convs;
+    getOperation().walk([&](linalg::LinalgOp op) {
+      if (!getConvLayout(op) || !op.hasPureTensorSemantics() ||
+          op->getParentOfType<gpu::LaunchOp>())
+        return;
+      if (llvm::any_of(op->getOperandTypes(), [](Type type) {
+            auto shaped = cast<ShapedType>(type);
+            return !shaped.hasStaticShape() ||
+                   !isSupportedElementType(shaped.getElementType());
+          }))
+        return;
+      convs.push_back(op);
+    });
+    IRRewriter rewriter(&getContext());
+    for (linalg::LinalgOp conv : convs) {
+      FailureOr<GemmLoops> loops = getGemmLoops(conv);
+      if (failed(loops))
+        continue;
+      // Empty convolutions are left to the generic path (no kernel).
+      if (llvm::is_contained(loops->ranges, 0))
+        continue;
+      GemmTiles chosen = chooseTiles(*loops, override);
+      // Grids beyond what y and z can hold stay direct kernels.
+      if (loops->size(loops->g) > kMaxGridYZ ||
+          llvm::divideCeil(loops->size(loops->n), chosen.bn) > kMaxGridYZ)
+        continue;
+      int64_t sharedBytes = 0;
+      for (auto [operand, width] :
+           {std::pair(conv.getDpsInputOperand(0), chosen.bm),
+            std::pair(conv.getDpsInputOperand(1), chosen.bn)}) {
+        Type element = getElementTypeOrSelf(operand->get().getType());
+        sharedBytes +=
+            2 * chosen.bk * width * element.getIntOrFloatBitWidth() / 8;
+      }
+      if (sharedBytes > kMaxStaticSharedBytes) {
+        conv.emitError("implicit-gemm tiles need ")
+            << sharedBytes << " bytes of workgroup memory, more than the "
+            << kMaxStaticSharedBytes << " a block may have statically";
+        return signalPassFailure();
+      }
+      ImplicitGemmEmitter(rewriter, conv, std::move(*loops), chosen).emit();
+    }
+  }
+};
+
+} // namespace

@@ -1,0 +1,144 @@
+// RUN: convbn-opt %s --convert-convbn-to-linalg --linalg-fuse-elementwise-ops \
+// RUN:   --convbn-gpu-implicit-gemm --cse --split-input-file | FileCheck %s
+// RUN: %exec-compare %s --all-funcs --quiet "--passes=--convert-convbn-to-linalg \
+// RUN:   --linalg-fuse-elementwise-ops --convbn-gpu-implicit-gemm --convbn-gpu-launch-to-host-loops" \
+// RUN:   | FileCheck %s --check-prefix=EXEC
+// Tiles that divide nothing (7 x 6 x 5 blocks of 7 / 2 x 3 threads; the
+// last slices of M, N and K are partial):
+// RUN: %exec-compare %s --all-funcs --quiet "--passes=--convert-convbn-to-linalg \
+// RUN:   --linalg-fuse-elementwise-ops --convbn-gpu-implicit-gemm=tiles=7,6,5,1,3 \
+// RUN:   --convbn-gpu-launch-to-host-loops" | FileCheck %s --check-prefix=EXEC
+
+// EXEC: all 4 functions agree
+
+// eval, NCHW, 3x3 with padding 1: a GEMM of M = 2 x 10 x 10 rows, N = 16
+// columns and K = 8 x 3 x 3: blocks of 128 x 16 outputs, 64 threads of 8 x 4
+// outputs each, two stages of workgroup memory. The pad is absorbed
+// (predicated loads of the unpadded input), and so is the normalisation
+// (applied to the accumulators before the one store): one launch, no linalg
+// op left.
+
+// CHECK-LABEL: func.func @eval
+// CHECK-NOT:     tensor.pad
+// CHECK-NOT:     linalg.
+// CHECK:         %[[X:.*]] = bufferization.to_buffer %arg0 read_only
+// CHECK:         %[[W:.*]] = bufferization.to_buffer %arg1 read_only
+// CHECK:         %[[OUT:.*]] = memref.alloc() : memref<2x16x10x10xf32>
+// CHECK:         gpu.launch blocks({{.*}}) in ({{.*}} = %c2, {{.*}} = %c1, {{.*}} = %c1) threads({{.*}}) in ({{.*}} = %c64, {{.*}} = %c1, {{.*}} = %c1)
+// CHECK-SAME:      workgroup(%[[A:.*]] : memref<2x8x128xf32, #gpu.address_space<workgroup>>, %[[B:.*]] : memref<2x8x16xf32, #gpu.address_space<workgroup>>)
+// CHECK:           %[[ACC:.*]] = memref.alloca() : memref<8x4xf32>
+// The first slice, into stage 0. Zero padding: the unpadded input is read
+// where the index falls inside it.
+// CHECK:           scf.if
+// CHECK:             memref.load %[[X]]
+// CHECK:           memref.store {{.*}}, %[[A]][%c0,
+// CHECK:           memref.load %[[W]]
+// CHECK:           memref.store {{.*}}, %[[B]][%c0,
+// CHECK:           gpu.barrier
+// Then per slice: the next slice into registers, the multiply-adds out of
+// this slice's stage, the next slice into the other stage, one barrier.
+// CHECK:           scf.for %{{.*}} = %c0 to %c72 step %c8
+// CHECK:             %[[STAGE:.*]] = arith.remui
+// CHECK:             %[[NEXT:.*]] = arith.subi %c1, %[[STAGE]]
+// CHECK:             memref.load %[[X]]
+// CHECK:             memref.load %[[W]]
+// CHECK-NOT:         memref.store
+// CHECK:             scf.for %{{.*}} = %c0 to %c8 step %c1
+// CHECK-COUNT-8:       memref.load %[[A]][%[[STAGE]],
+// CHECK-COUNT-4:       memref.load %[[B]][%[[STAGE]],
+// CHECK-COUNT-32:      arith.mulf
+// CHECK:             memref.store {{.*}}, %[[A]][%[[NEXT]],
+// CHECK:             memref.store {{.*}}, %[[B]][%[[NEXT]],
+// CHECK:             gpu.barrier
+// The epilogue: eval's normalisation, then the store.
+// CHECK:           math.sqrt
+// CHECK:           memref.store {{.*}}, %[[OUT]]
+// CHECK:         bufferization.to_tensor %[[OUT]] restrict writable
+func.func @eval(%x: tensor<2x8x10x10xf32>, %w: tensor<16x8x3x3xf32>,
+                %g: tensor<16xf32>, %b: tensor<16xf32>, %m: tensor<16xf32>,
+                %v: tensor<16xf32>) -> tensor<2x16x10x10xf32> {
+  %y = convbn.conv_bn eval nchw_fchw %x, %w scale(%g) offset(%b) mean(%m)
+         variance(%v) padding = [1, 1, 1, 1] epsilon = 1.0e-05
+         : tensor<2x8x10x10xf32>, tensor<16x8x3x3xf32>, tensor<16xf32>
+  return %y : tensor<2x16x10x10xf32>
+}
+
+// -----
+
+// tune, NHWC with a strided 3x3: the weight fold (w times the per-channel
+// scale gamma / sqrt(var + eps), a vector the bias shares and that is
+// computed before the launch) is applied on the way into workgroup memory,
+// the folded bias is the accumulators' initial value. Consecutive threads
+// load consecutive input channels (the innermost dimension of the input)
+// but consecutive output channels of the HWCF filter.
+
+// CHECK-LABEL: func.func @tune
+// CHECK:         %[[SCALE:.*]] = linalg.generic
+// CHECK:           math.sqrt
+// CHECK:           linalg.yield
+// CHECK-NOT:     linalg.
+// CHECK:         %[[S:.*]] = bufferization.to_buffer %[[SCALE]] read_only
+// CHECK:         gpu.launch
+// CHECK:           memref.load %[[S]]
+// CHECK:           arith.remui %{{.*}}, %c8
+// CHECK:           arith.divui %{{.*}}, %c8
+// CHECK:           arith.divui %{{.*}}, %c16
+// CHECK:           arith.remui %{{.*}}, %c16
+// CHECK:           %[[SC:.*]] = memref.load %[[S]]
+// CHECK:           arith.mulf %{{.*}}, %[[SC]]
+// CHECK:           memref.store {{.*}} : memref<2x8x16xf32, #gpu.address_space<workgroup>>
+func.func @tune(%x: tensor<1x9x9x6xf32>, %w: tensor<3x3x6x12xf32>,
+                %g: tensor<12xf32>, %b: tensor<12xf32>, %m: tensor<12xf32>,
+                %v: tensor<12xf32>) -> tensor<1x4x4x12xf32> {
+  %y = convbn.conv_bn tune nhwc_hwcf %x, %w scale(%g) offset(%b) mean(%m)
+         variance(%v) strides = [2, 2] epsilon = 1.0e-05
+         : tensor<1x9x9x6xf32>, tensor<3x3x6x12xf32>, tensor<12xf32>
+  return %y : tensor<1x4x4x12xf32>
+}
+
+// -----
+
+// Depthwise (one GEMM per channel, N = 1): the channels are the grid's z,
+// and the blocks are tall and thin (M tiles of 256 rows, 64 threads of 4).
+
+// CHECK-LABEL: func.func @depthwise
+// CHECK:         gpu.launch blocks({{.*}}) in ({{.*}} = %c1, {{.*}} = %c1, {{.*}} = %c6) threads({{.*}}) in ({{.*}} = %c16
+// CHECK-SAME:      workgroup({{.*}} : memref<2x8x64xf32, #gpu.address_space<workgroup>>, {{.*}} : memref<2x8x1xf32, #gpu.address_space<workgroup>>)
+func.func @depthwise(%x: tensor<1x8x8x6xf32>, %w: tensor<3x3x6xf32>,
+                     %g: tensor<6xf32>, %b: tensor<6xf32>, %m: tensor<6xf32>,
+                     %v: tensor<6xf32>) -> tensor<1x8x8x6xf32> {
+  %y = convbn.conv_bn eval nhwc_hwc %x, %w scale(%g) offset(%b) mean(%m)
+         variance(%v) padding = [1, 1, 1, 1] epsilon = 1.0e-05
+         : tensor<1x8x8x6xf32>, tensor<3x3x6xf32>, tensor<6xf32>
+  return %y : tensor<1x8x8x6xf32>
+}
+
+// -----
+
+// Grouped, f16 with f32 accumulation, and a ReLU: the rounding to f16 and
+// the ReLU are part of the epilogue.
+
+// CHECK-LABEL: func.func @grouped_f16
+// CHECK:         gpu.launch blocks({{.*}}) in ({{.*}}, {{.*}}, {{.*}} = %c2)
+// CHECK-SAME:      workgroup({{.*}} : memref<2x8x{{[0-9]+}}xf16, #gpu.address_space<workgroup>>, {{.*}} : memref<2x8x{{[0-9]+}}xf16, #gpu.address_space<workgroup>>)
+// CHECK:           memref.alloca() : memref<{{[0-9]+}}x{{[0-9]+}}xf32>
+// CHECK:           arith.truncf
+// CHECK:           arith.maximumf
+// CHECK:           memref.store {{.*}} : memref<1x2x4x6x6xf16>
+func.func @grouped_f16(%x: tensor<1x2x3x6x6xf16>, %w: tensor<2x4x3x3x3xf16>,
+                       %g: tensor<8xf32>, %b: tensor<8xf32>, %m: tensor<8xf32>,
+                       %v: tensor<8xf32>) -> tensor<1x2x4x6x6xf16> {
+  %y = convbn.conv_bn eval ngchw_gfchw %x, %w scale(%g) offset(%b) mean(%m)
+         variance(%v) padding = [1, 1, 1, 1] epsilon = 1.0e-05
+         : tensor<1x2x3x6x6xf16>, tensor<2x4x3x3x3xf16>, tensor<8xf32>
+  %zero = arith.constant 0.0 : f16
+  %init = tensor.empty() : tensor<1x2x4x6x6xf16>
+  %r = linalg.generic {indexing_maps = [affine_map<(a,b,c,d,e)->(a,b,c,d,e)>, affine_map<(a,b,c,d,e)->(a,b,c,d,e)>],
+                       iterator_types = ["parallel","parallel","parallel","parallel","parallel"]}
+      ins(%y : tensor<1x2x4x6x6xf16>) outs(%init : tensor<1x2x4x6x6xf16>) {
+  ^bb0(%in: f16, %out: f16):
+    %c = arith.maximumf %in, %zero : f16
+    linalg.yield %c : f16
+  } -> tensor<1x2x4x6x6xf16>
+  return %r : tensor<1x2x4x6x6xf16>
+}
