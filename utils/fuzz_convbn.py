@@ -126,6 +126,12 @@ PIPELINES = {
     # The copy rewrite alone, on buffers as the inputs write them (inside
     # `cpu` it sees only what bufferization made).
     "strided-copies": (["--convbn-strided-copies-to-linalg"], "linalg"),
+    # Implicit-GEMM kernels with tiles that divide nothing, run as host
+    # loops (barriers as phases) and lowered for the CPU.
+    "gemm-host": (["--fuse-convbn",
+                   "--convbn-gpu-launches=gemm-tiles=7,6,5,1,3",
+                   "--convbn-gpu-launch-to-host-loops", "--lower-to-cpu"],
+                  "linalg"),
     "tosa": (["--tosa-to-convbn"], "tosa"),
 }
 COMMON_FLAGS = ["-verify-each", "--mlir-disable-threading"]

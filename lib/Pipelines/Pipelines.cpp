@@ -94,7 +94,8 @@ void mlir::convbn::buildLowerToCPUPipeline(OpPassManager &pm,
 }
 
 void mlir::convbn::buildGPUSchedulePipeline(OpPassManager &pm,
-                                            const GPUTileOptions &tiles) {
+                                            const GPUTileOptions &tiles,
+                                            const GPUConvOptions &convs) {
   // Calls inside payloads (scalar helpers) cannot be made from a kernel,
   // and calls that return dynamically shaped tensors cannot become output
   // buffers: inline what the module defines. The inliner canonicalizes
@@ -109,6 +110,10 @@ void mlir::convbn::buildGPUSchedulePipeline(OpPassManager &pm,
   pm.addPass(createCSEPass());
   addShapeChecks(pm);
   pm.addPass(createLinalgElementwiseOpFusionPass());
+  // Convolutions (with their pads, weight folds and epilogues) become
+  // launches of their own before pads become gathers.
+  if (convs.implicitGemm)
+    pm.addNestedPass<func::FuncOp>(createGPUImplicitGemm(convs.gemm));
   pm.addNestedPass<func::FuncOp>(createPadToGeneric());
   pm.addPass(createCanonicalizerPass());
   pm.addNestedPass<func::FuncOp>(createInsertSliceToCopy());
@@ -135,8 +140,9 @@ void mlir::convbn::buildGPUBufferizePipeline(OpPassManager &pm) {
 }
 
 void mlir::convbn::buildGPULaunchesPipeline(OpPassManager &pm,
-                                            const GPUTileOptions &tiles) {
-  buildGPUSchedulePipeline(pm, tiles);
+                                            const GPUTileOptions &tiles,
+                                            const GPUConvOptions &convs) {
+  buildGPUSchedulePipeline(pm, tiles, convs);
 
   // Buffers, then kernels.
   buildGPUBufferizePipeline(pm);
@@ -195,7 +201,10 @@ void mlir::convbn::buildLowerToNVVMPipeline(
   tiles.threadTiles.assign(options.threadTiles.begin(),
                            options.threadTiles.end());
   tiles.threadTileZ = options.threadTileZ;
-  buildGPULaunchesPipeline(pm, tiles);
+  GPUConvOptions convs;
+  convs.implicitGemm = options.implicitGemm;
+  convs.gemm.tiles.assign(options.gemmTiles.begin(), options.gemmTiles.end());
+  buildGPULaunchesPipeline(pm, tiles, convs);
   // Weights are copied to the device on the first call only.
   pm.addPass(createGPUDeviceConstants());
   pm.addPass(createGpuKernelOutliningPass());
@@ -293,6 +302,23 @@ struct GPUTilingPipelineOptions : public PassPipelineOptions<Derived> {
       llvm::cl::desc("Outputs per thread along the third-innermost output "
                      "dimension (see convbn-gpu-tile)"),
       llvm::cl::init(1)};
+  typename Base::template Option<bool> implicitGemm{
+      *this, "implicit-gemm",
+      llvm::cl::desc("Compute convolutions as implicit-GEMM launches (run "
+                     "them on the host with convbn-gpu-launch-to-host-loops; "
+                     "default: on for convbn-gpu-launches, off for the "
+                     "pipelines that stop before launches)"),
+      llvm::cl::init(Derived::kImplicitGemmByDefault)};
+  typename Base::template ListOption<int64_t> gemmTiles{
+      *this, "gemm-tiles",
+      llvm::cl::desc("Override the implicit-GEMM tiles: BM,BN,BK,TM,TN")};
+
+  convbn::GPUConvOptions getConvOptions() const {
+    convbn::GPUConvOptions convs;
+    convs.implicitGemm = implicitGemm;
+    convs.gemm.tiles.assign(gemmTiles.begin(), gemmTiles.end());
+    return convs;
+  }
 
   convbn::GPUTileOptions getTileOptions() const {
     convbn::GPUTileOptions tiles;
@@ -304,7 +330,12 @@ struct GPUTilingPipelineOptions : public PassPipelineOptions<Derived> {
   }
 };
 
-struct GPUScheduleOptions : GPUTilingPipelineOptions<GPUScheduleOptions> {};
+struct GPUScheduleOptions : GPUTilingPipelineOptions<GPUScheduleOptions> {
+  static constexpr bool kImplicitGemmByDefault = false;
+};
+struct GPULaunchesOptions : GPUTilingPipelineOptions<GPULaunchesOptions> {
+  static constexpr bool kImplicitGemmByDefault = true;
+};
 
 struct LowerToCPUOptions : public PassPipelineOptions<LowerToCPUOptions> {
   Option<bool> trackMemory{
@@ -323,6 +354,7 @@ struct LowerToCPUOptions : public PassPipelineOptions<LowerToCPUOptions> {
 
 struct GPUThreadCodeOptions
     : GPUTilingPipelineOptions<GPUThreadCodeOptions> {
+  static constexpr bool kImplicitGemmByDefault = false;
   Option<int64_t> argumentAlignment{
       *this, "argument-alignment",
       llvm::cl::desc("Byte alignment assumed of function arguments (0: "
@@ -339,7 +371,8 @@ void mlir::convbn::registerConvBNPipelines() {
       "op tiled to GPU blocks and threads (runs on the CPU with "
       "lower-to-cpu, which is how the schedule is tested without a GPU)",
       [](OpPassManager &pm, const GPUScheduleOptions &options) {
-        buildGPUSchedulePipeline(pm, options.getTileOptions());
+        buildGPUSchedulePipeline(pm, options.getTileOptions(),
+                                 options.getConvOptions());
       });
   PassPipelineRegistration<GPUThreadCodeOptions>(
       "convbn-gpu-thread-code",
@@ -348,20 +381,22 @@ void mlir::convbn::registerConvBNPipelines() {
       "what every GPU thread computes, still in loops over blocks and "
       "threads, so that lower-to-cpu runs it on the host",
       [](OpPassManager &pm, const GPUThreadCodeOptions &options) {
-        buildGPUSchedulePipeline(pm, options.getTileOptions());
+        buildGPUSchedulePipeline(pm, options.getTileOptions(),
+                                 options.getConvOptions());
         buildGPUBufferizePipeline(pm);
         GPUVectorizeThreadTilesOptions vectorize;
         vectorize.argumentAlignment = options.argumentAlignment;
         pm.addNestedPass<func::FuncOp>(
             createGPUVectorizeThreadTiles(vectorize));
       });
-  PassPipelineRegistration<GPUScheduleOptions>(
+  PassPipelineRegistration<GPULaunchesOptions>(
       "convbn-gpu-launches",
       "lower-to-nvvm up to outlining: gpu.launch ops with their grid and "
       "block shapes and the code every thread runs, on device buffers; with "
       "convbn-gpu-launch-to-host-loops and lower-to-cpu it runs on the host",
-      [](OpPassManager &pm, const GPUScheduleOptions &options) {
-        buildGPULaunchesPipeline(pm, options.getTileOptions());
+      [](OpPassManager &pm, const GPULaunchesOptions &options) {
+        buildGPULaunchesPipeline(pm, options.getTileOptions(),
+                                 options.getConvOptions());
       });
   PassPipelineRegistration<LowerToNVVMOptions>(
       "lower-to-nvvm",

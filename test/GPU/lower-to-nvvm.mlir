@@ -31,29 +31,27 @@ func.func @eval(%x: !x, %w: !w, %g: !v, %b: !v, %m: !v, %v: !v) -> !y {
 }
 
 // Host code: buffers are device buffers, each kernel launched with its
-// grid and block shape; the weight fold of `tune` runs in kernels of its own
-// on weight-sized data, `eval` has none.
+// grid and block shape. The convolution is one implicit GEMM (M = 4 x 28 x
+// 28 = 3136 rows in 25 blocks of 128, N = 64 channels, 256 threads) with
+// the pad, the weight fold or the normalisation absorbed; tune first
+// computes the per-channel scale that the fold and the bias share.
 // OUTLINED-LABEL: func.func @tune
 // OUTLINED:         gpu.alloc () : memref<64xf32>
 // OUTLINED:         gpu.launch_func @tune_kernel::@tune_kernel blocks in (%c1, %c1, %c1) threads in (%c64, %c1, %c1)
-// OUTLINED:         gpu.alloc () : memref<64x16x3x3xf32>
-// OUTLINED:         gpu.launch_func @tune_kernel_0::@tune_kernel
-// OUTLINED:         gpu.launch_func @tune_kernel_1::@tune_kernel
-// OUTLINED:         gpu.launch_func @tune_kernel_2::@tune_kernel blocks in (%c1, %c64, %c4) threads in (%c7, %c28, %c1)
+// OUTLINED-NOT:     gpu.alloc
+// OUTLINED:         gpu.launch_func @tune_kernel_0::@tune_kernel blocks in (%c25, %c1, %c1) threads in (%c256, %c1, %c1)
 // OUTLINED-NOT:     gpu.launch_func
 // OUTLINED-LABEL: func.func @eval
-// OUTLINED-NOT:     gpu.alloc {{.*}}memref<64x16x3x3xf32>
-// OUTLINED:         gpu.launch_func @eval_kernel::@eval_kernel blocks in (%c2, %c16, %c4) threads in (%c8, %c16, %c1)
-// OUTLINED:         gpu.launch_func @eval_kernel_{{[0-9]+}}::@eval_kernel blocks in (%c1, %c64, %c4) threads in (%c7, %c28, %c1)
+// OUTLINED-NOT:     gpu.alloc
+// OUTLINED:         gpu.launch_func @eval_kernel::@eval_kernel blocks in (%c25, %c1, %c1) threads in (%c256, %c1, %c1)
 // OUTLINED-NOT:     gpu.launch_func
 // OUTLINED:         return
-// The convolution kernel: each thread fills, convolves and normalises its
-// four outputs in a private buffer.
-// OUTLINED:       gpu.module @eval_kernel_{{[0-9]+}}
-// OUTLINED:         gpu.func @eval_kernel
-// OUTLINED-DAG:       gpu.block_id
-// OUTLINED-DAG:       gpu.thread_id
-// OUTLINED-DAG:       memref.alloca() : memref<1x1x1x4xf32>
+// The convolution kernel: two stages of workgroup memory for the input and
+// filter slices, each thread's 8 x 4 accumulators in a private buffer.
+// OUTLINED:       gpu.module @eval_kernel
+// OUTLINED:         gpu.func @eval_kernel({{.*}}) workgroup(%{{.*}} : memref<2x8x128xf32, #gpu.address_space<workgroup>>, %{{.*}} : memref<2x8x64xf32, #gpu.address_space<workgroup>>)
+// OUTLINED:           memref.alloca() : memref<8x4xf32>
+// OUTLINED:           gpu.barrier
 
 // PTX-DAG:  gpu.binary @tune_kernel  [#gpu.object<#nvvm.target<O = 3, chip = "sm_70", features = "+ptx60"
 // PTX-DAG:  .version 6.0\0A.target sm_70
@@ -70,21 +68,25 @@ func.func @eval(%x: !x, %w: !w, %g: !v, %b: !v, %m: !v, %v: !v) -> !y {
 // SM90-SAME: }, bin = "
 // SM90PTX: .version 8.0\0A.target sm_90
 
-// Registers, not local memory: the private tile is a static alloca at the
-// kernel's entry indexed by constants (sunk into the kernel, loops over the
-// four outputs unrolled), so ptxas reports no stack frame.
+// Registers, not local memory: the accumulators are a static alloca
+// indexed by constants, so ptxas reports no stack frame.
 // RUN: %if ptxas %{ %python %convbn_utils/extract_ptx.py %t.sm70.mlir %t.ptx > /dev/null %}
-// RUN: %if ptxas %{ %ptxas --gpu-name sm_80 -v %t.ptx/eval_kernel_3.ptx -o %t.cubin 2>&1 | FileCheck %s --check-prefix=REGS %}
+// RUN: %if ptxas %{ %ptxas --gpu-name sm_80 -v %t.ptx/eval_kernel.ptx -o %t.cubin 2>&1 | FileCheck %s --check-prefix=REGS %}
 // REGS: 0 bytes stack frame, 0 bytes spill stores, 0 bytes spill loads
+// REGS: 12288 bytes smem
 
-// The convolution's inner loop: each thread reads its 6-column window of a
-// padded input row as one 16-byte and one 8-byte load (padded rows are kept
-// 32 floats apart, so each starts 16-byte aligned), multiplies-and-adds with
-// FMAs (convbn-gpu-allow-fma), and writes its four outputs with one 16-byte
-// store.
-// RUN: %if ptxas %{ FileCheck %s --check-prefix=LOOP < %t.ptx/eval_kernel_3.ptx %}
-// LOOP:     ld.global.v4.b32
-// LOOP:     ld.global.v2.b32
+// The kernel: the first slice gathered into workgroup memory, a barrier;
+// per slice, the next slice's gathers from global memory, the multiply-adds
+// out of workgroup memory (16-byte loads, FMAs), the next slice's stores
+// into the other stage and one barrier; then the normalised outputs.
+// RUN: %if ptxas %{ FileCheck %s --check-prefix=LOOP < %t.ptx/eval_kernel.ptx %}
+// LOOP:     ld.global.b32
+// LOOP:     st.shared.b32
+// LOOP:     bar.sync
+// LOOP:     ld.global.b32
+// LOOP:     ld.shared.v4.b32
 // LOOP:     fma.rn.f32
-// LOOP-NOT: mul.rn.f32
-// LOOP:     st.global.v4.b32
+// LOOP:     st.shared.b32
+// LOOP:     bar.sync
+// LOOP-NOT: bar.sync
+// LOOP:     st.global.b32

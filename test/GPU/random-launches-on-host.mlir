@@ -2,16 +2,22 @@
 // batch-norm programs of test/Transforms/FuseConvBN/random.mlir without
 // dynamic batch (--static: lower-to-nvvm's results are caller-provided
 // buffers of static shape), fused, taken through lower-to-nvvm up to kernel
-// outlining (--convbn-gpu-launches; `min-threads=1` gives these small
+// outlining (--convbn-gpu-launches: convolutions as implicit-GEMM kernels,
+// other ops as direct kernels, where `min-threads=1` gives these small
 // tensors multi-lane thread tiles), every launch run as host loops over
-// blocks and threads, and compared with the original program. Case count
-// and seed as for random.mlir (`lit --param convbn_random_cases=N`).
+// blocks and threads (barriers as phases), and compared with the original
+// program. Case count and seed as for random.mlir (`lit --param convbn_random_cases=N`).
 //
 // RUN: %python %convbn_utils/gen_convbn_cases.py --static --count %convbn_random_cases --seed %convbn_random_seed --part f32 -o %t.f32.mlir
 // RUN: %python %convbn_utils/gen_convbn_cases.py --static --count %convbn_random_cases --seed %convbn_random_seed --part half -o %t.half.mlir
 // RUN: %exec-compare %t.f32.mlir --all-funcs --quiet "--passes=--fuse-convbn --convbn-gpu-launches=min-threads=1 --convbn-gpu-launch-to-host-loops" --rtol 1e-5 --atol 1e-5 | FileCheck %s
 // RUN: %exec-compare %t.half.mlir --all-funcs --quiet "--passes=--fuse-convbn --convbn-gpu-launches=min-threads=1 --convbn-gpu-launch-to-host-loops" --rtol 1e-2 --atol 1e-2 | FileCheck %s
-// With channel-blocked thread tiles (thread-tile-z=2):
-// RUN: %exec-compare %t.f32.mlir --all-funcs --quiet "--passes=--fuse-convbn '--convbn-gpu-launches=min-threads=1 thread-tile-z=2' --convbn-gpu-launch-to-host-loops" --rtol 1e-5 --atol 1e-5 | FileCheck %s
+// Implicit-GEMM tiles that divide none of the random shapes (partial M, N
+// and K slices everywhere), on 100 cases:
+// RUN: %python %convbn_utils/gen_convbn_cases.py --static --count 100 --seed %convbn_random_seed --part f32 -o %t.f32.first.mlir
+// RUN: %exec-compare %t.f32.first.mlir --all-funcs --quiet "--passes=--fuse-convbn '--convbn-gpu-launches=min-threads=1 gemm-tiles=7,6,5,1,3' --convbn-gpu-launch-to-host-loops" --rtol 1e-5 --atol 1e-5 | FileCheck %s
+// The direct convolution kernels (implicit-gemm=false) with channel-blocked
+// thread tiles (thread-tile-z=2):
+// RUN: %exec-compare %t.f32.mlir --all-funcs --quiet "--passes=--fuse-convbn '--convbn-gpu-launches=min-threads=1 thread-tile-z=2 implicit-gemm=false' --convbn-gpu-launch-to-host-loops" --rtol 1e-5 --atol 1e-5 | FileCheck %s
 
 // CHECK: all {{[0-9]+}} functions agree

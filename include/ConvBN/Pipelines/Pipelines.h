@@ -69,13 +69,32 @@ struct LowerToNVVMOptions : public PassPipelineOptions<LowerToNVVMOptions> {
                      "dimension (NCHW: channels), where that divides it "
                      "(see convbn-gpu-tile)"),
       llvm::cl::init(1)};
+  Option<bool> implicitGemm{
+      *this, "implicit-gemm",
+      llvm::cl::desc("Compute convolutions as implicit-GEMM kernels staged "
+                     "through workgroup memory (false: direct kernels)"),
+      llvm::cl::init(true)};
+  ListOption<int64_t> gemmTiles{
+      *this, "gemm-tiles",
+      llvm::cl::desc("Override the implicit-GEMM tiles: BM,BN,BK,TM,TN")};
+};
+
+/// How the GPU pipelines compute convolutions.
+struct GPUConvOptions {
+  /// As implicit-GEMM kernels through workgroup memory
+  /// (`convbn-gpu-implicit-gemm`); false leaves them to the direct kernels
+  /// of `convbn-gpu-tile`, which run on the host without launches.
+  bool implicitGemm = true;
+  GPUImplicitGemmOptions gemm;
 };
 
 /// The tensor-level part of `lower-to-nvvm`: convbn to linalg, elementwise
-/// fusion, pads as gathers, and every linalg op tiled to GPU blocks and
-/// threads (empty tile lists: the shape heuristic).
+/// fusion, convolutions as implicit-GEMM launches, pads as gathers, and
+/// every other linalg op tiled to GPU blocks and threads (empty tile lists:
+/// the shape heuristic).
 void buildGPUSchedulePipeline(OpPassManager &pm,
-                              const GPUTileOptions &tiles = {});
+                              const GPUTileOptions &tiles = {},
+                              const GPUConvOptions &convs = {});
 
 /// One-shot bufferization as `lower-to-nvvm` does it: across function
 /// boundaries, with identity layouts (contiguous caller buffers).
@@ -87,7 +106,8 @@ void buildGPUBufferizePipeline(OpPassManager &pm);
 /// on the host (`convbn-gpu-launch-to-host-loops`), which is how they are
 /// tested without a GPU.
 void buildGPULaunchesPipeline(OpPassManager &pm,
-                              const GPUTileOptions &tiles = {});
+                              const GPUTileOptions &tiles = {},
+                              const GPUConvOptions &convs = {});
 
 /// The byte alignment `lower-to-nvvm` requires of the buffers passed to the
 /// functions it compiles (what PyTorch's and CUDA's allocators give; checked
