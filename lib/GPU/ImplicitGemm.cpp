@@ -343,7 +343,8 @@ Value ImplicitGemmEmitter::evaluate(OpBuilder &b, Value tensor,
     return branch.getResult(0);
   }
   // An absorbed elementwise producer: its loops are the tensor's indices.
-  return applyPayload(b, cast<linalg::LinalgOp>(def), indices, {});
+  return applyPayload(b, cast<linalg::LinalgOp>(def), indices,
+                      DenseMap<OpOperand *, Value>());
 }
 
 void ImplicitGemmEmitter::decompose(OpBuilder &b, Value linear,
