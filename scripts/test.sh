@@ -35,15 +35,19 @@ print(total - failed, failed, skipped)
 PY
 }
 
+# The Python packages (docs/python.md): .venv/ and build-python/. First,
+# because lit uses tools the venv brings (nvdisasm for the kernel report).
+python_ready=0
+"$root/scripts/setup-python.sh" && python_ready=1
+
 results="$build/test-results.xml"
 /usr/lib/llvm-22/bin/lit -sv "$build/test" --xunit-xml-output "$results"
 read -r lit_passed lit_failed lit_skipped < <(count_results "$results")
 passed=$((passed + lit_passed))
 failed=$((failed + lit_failed))
 
-# The Python packages (docs/python.md): set up .venv/ and build-python/,
-# then pytest, counted like lit's results.
-if "$root/scripts/setup-python.sh"; then
+# pytest, counted like lit's results.
+if [ "$python_ready" = 1 ]; then
   py_results="${CONVBN_PYTHON_BUILD_DIR:-$root/build-python}/pytest-results.xml"
   rm -f "$py_results"
   (. "$root/scripts/python-env.sh" &&

@@ -1,6 +1,8 @@
 # -*- Python -*-
 
+import glob
 import os
+import shutil
 import sys
 
 import lit.formats
@@ -181,3 +183,13 @@ llvm_config.add_tool_substitutions(tools, tool_dirs)
 if config.ptxas and os.path.exists(config.ptxas):
     config.available_features.add("ptxas")
     config.substitutions.append(("%ptxas", config.ptxas))
+
+# nvdisasm (SASS of cubins, bench/gpu_kernel_report.py): PyPI's
+# nvidia-cuda-nvdisasm in the repository's .venv (scripts/setup-python.sh),
+# else on PATH.
+nvdisasm = sorted(glob.glob(os.path.join(repo_root, ".venv", "lib", "python*", "site-packages",
+                                         "nvidia", "*", "bin", "nvdisasm")))
+nvdisasm = nvdisasm[-1] if nvdisasm else shutil.which("nvdisasm")
+if nvdisasm:
+    config.available_features.add("nvdisasm")
+    config.substitutions.append(("%nvdisasm", nvdisasm))
