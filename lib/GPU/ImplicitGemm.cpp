@@ -333,6 +333,9 @@ Value ImplicitGemmEmitter::evaluate(OpBuilder &b, Value tensor,
     Value padding = pad.getConstantPaddingValue();
     if (!inside)
       return evaluate(b, pad.getSource(), sourceIndices);
+    // A constant defined in the pad's own body goes with the pad: copy it.
+    if (pad.getRegion().isAncestor(padding.getParentRegion()))
+      padding = b.clone(*padding.getDefiningOp())->getResult(0);
     auto branch = scf::IfOp::create(b, loc, padding.getType(), inside,
                                     /*withElseRegion=*/true);
     OpBuilder thenBuilder = branch.getThenBodyBuilder();
@@ -752,8 +755,17 @@ struct GPUImplicitGemmPass
         return;
       convs.push_back(op);
     });
-    IRRewriter rewriter(&getContext());
+    // A rewrite erases what it absorbed and what became dead with it, which
+    // may be a convolution further down the list (one whose only use was
+    // absorbed into another kernel): such convolutions are skipped.
+    struct ErasureTracker : RewriterBase::Listener {
+      DenseSet<Operation *> erased;
+      void notifyOperationErased(Operation *op) override { erased.insert(op); }
+    } tracker;
+    IRRewriter rewriter(&getContext(), &tracker);
     for (linalg::LinalgOp conv : convs) {
+      if (tracker.erased.contains(conv))
+        continue;
       FailureOr<GemmLoops> loops = getGemmLoops(conv);
       if (failed(loops))
         continue;

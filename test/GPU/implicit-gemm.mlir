@@ -9,7 +9,7 @@
 // RUN:   --linalg-fuse-elementwise-ops --convbn-gpu-implicit-gemm=tiles=7,6,5,1,3 \
 // RUN:   --convbn-gpu-launch-to-host-loops" | FileCheck %s --check-prefix=EXEC
 
-// EXEC: all 4 functions agree
+// EXEC: all 5 functions agree
 
 // eval, NCHW, 3x3 with padding 1: a GEMM of M = 2 x 10 x 10 rows, N = 16
 // columns and K = 8 x 3 x 3: blocks of 128 x 16 outputs, 64 threads of 8 x 4
@@ -141,4 +141,38 @@ func.func @grouped_f16(%x: tensor<1x2x3x6x6xf16>, %w: tensor<2x4x3x3x3xf16>,
     linalg.yield %c : f16
   } -> tensor<1x2x4x6x6xf16>
   return %r : tensor<1x2x4x6x6xf16>
+}
+
+// -----
+
+// A pad with a non-zero value, its constant defined inside the pad's body
+// (which goes away with the pad): positions outside the input read 1.5.
+
+// (The fusion pass of the first RUN line hoists the constant out of the
+// body; the pass alone, below, sees it inside.)
+// CHECK-LABEL: func.func @pad_value_inside
+// CHECK-NOT:     tensor.pad
+// CHECK:         arith.constant 1.500000e+00 : f32
+// CHECK-NOT:     tensor.pad
+// CHECK:         gpu.launch
+// RUN: convbn-opt %s --split-input-file --convbn-gpu-implicit-gemm | FileCheck %s --check-prefix=DIRECT
+// RUN: %exec-compare %s --func pad_value_inside \
+// RUN:   "--passes=--convbn-gpu-implicit-gemm --convbn-gpu-launch-to-host-loops" | FileCheck %s --check-prefix=EXEC1
+// DIRECT-LABEL: func.func @pad_value_inside
+// DIRECT-NOT:     tensor.pad
+// DIRECT:         gpu.launch
+// DIRECT:           arith.constant 1.500000e+00 : f32
+// EXEC1: @pad_value_inside: 75 values agree
+func.func @pad_value_inside(%x: tensor<1x2x5x5xf32>, %w: tensor<3x2x3x3xf32>) -> tensor<1x3x5x5xf32> {
+  %padded = tensor.pad %x low[0, 0, 1, 1] high[0, 0, 1, 1] {
+  ^bb0(%a: index, %b: index, %c: index, %d: index):
+    %v = arith.constant 1.5 : f32
+    tensor.yield %v : f32
+  } : tensor<1x2x5x5xf32> to tensor<1x2x7x7xf32>
+  %zero = arith.constant 0.0 : f32
+  %init = tensor.empty() : tensor<1x3x5x5xf32>
+  %fill = linalg.fill ins(%zero : f32) outs(%init : tensor<1x3x5x5xf32>) -> tensor<1x3x5x5xf32>
+  %y = linalg.conv_2d_nchw_fchw ins(%padded, %w : tensor<1x2x7x7xf32>, tensor<3x2x3x3xf32>)
+      outs(%fill : tensor<1x3x5x5xf32>) -> tensor<1x3x5x5xf32>
+  return %y : tensor<1x3x5x5xf32>
 }
