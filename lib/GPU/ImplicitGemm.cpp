@@ -12,14 +12,16 @@
 // of the filter into workgroup memory, synchronise, and each thread
 // accumulates a TM x TN outer-product tile out of workgroup memory, in
 // private memory that LLVM keeps in registers (every index is a constant).
+// Workgroup memory has two stages: slice i + 1 is loaded into registers
+// before slice i is computed and stored after it, one barrier per slice.
 //
 // The kernel absorbs what surrounds the convolution, so that a conv + BN
-// block is one launch in every mode:
+// block is one launch in every mode (tune keeps a small kernel for the
+// per-channel scale that its weight fold and bias share):
 //  - producers of the input, filter and initial value evaluated at the
-//    element being loaded: a zero tensor.pad (predicated loads), tune's
-//    weight fold w * gamma * rsqrt(var + eps) (on the way into workgroup
-//    memory), a bias broadcast or zero fill (the accumulators' initial
-//    value);
+//    element being loaded: a constant tensor.pad (predicated loads), tune's
+//    weight fold w * s (on the way into workgroup memory), a bias broadcast
+//    or zero fill (the accumulators' initial value);
 //  - elementwise consumers applied to the accumulators before the single
 //    store: eval's normalisation, ReLU, residual adds, the rounding to f16.
 // Absorbed ops are single-use, all-parallel, pure-tensor linalg ops with an
@@ -175,6 +177,16 @@ private:
                  SmallVectorImpl<Value> &point);
   Value constant(OpBuilder &b, int64_t value) {
     return arith::ConstantIndexOp::create(b, loc, value);
+  }
+  /// Whether x < xSize and y < ySize: an element inside the GEMM.
+  Value bothBelow(OpBuilder &b, Value x, int64_t xSize, Value y,
+                  int64_t ySize) {
+    return arith::AndIOp::create(
+        b, loc,
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, x,
+                              constant(b, xSize)),
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, y,
+                              constant(b, ySize)));
   }
   /// One element of a slice on its way to workgroup memory.
   struct PendingStore {
@@ -416,12 +428,7 @@ ImplicitGemmEmitter::emitTileLoads(OpBuilder &b, Value thread, Value k0,
     }
     Value k = arith::AddIOp::create(b, loc, k0, kk);
     Value w = arith::AddIOp::create(b, loc, base, ww);
-    Value valid = arith::AndIOp::create(
-        b, loc,
-        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, k,
-                              constant(b, reductionSize)),
-        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, w,
-                              constant(b, extent)));
+    Value valid = bothBelow(b, k, reductionSize, w, extent);
     if (exists)
       valid = arith::AndIOp::create(b, loc, valid, exists);
     auto branch = scf::IfOp::create(b, loc, elementType, valid,
@@ -547,12 +554,7 @@ void ImplicitGemmEmitter::emit() {
                     Value column) {
     Value initial = accZero;
     if (readsInit) {
-      Value valid = arith::AndIOp::create(
-          b, loc,
-          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, row,
-                                constant(b, rows)),
-          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, column,
-                                constant(b, columns)));
+      Value valid = bothBelow(b, row, rows, column, columns);
       auto branch = scf::IfOp::create(b, loc, accType, valid, true);
       OpBuilder inside = branch.getThenBodyBuilder();
       SmallVector<Value> point =
@@ -639,12 +641,7 @@ void ImplicitGemmEmitter::emit() {
   // The epilogue: consumers applied to each accumulator, one store.
   forEachOutput([&](OpBuilder &b, int64_t i, int64_t j, Value row,
                     Value column) {
-    Value valid = arith::AndIOp::create(
-        b, loc,
-        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, row,
-                              constant(b, rows)),
-        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, column,
-                              constant(b, columns)));
+    Value valid = bothBelow(b, row, rows, column, columns);
     auto branch = scf::IfOp::create(b, loc, valid, /*withElseRegion=*/false);
     OpBuilder inside = branch.getThenBodyBuilder();
     SmallVector<Value> point = getLoopPoint(inside, group, row, column, Value());
