@@ -687,6 +687,8 @@ namespace {
 
 /// CUDA's limits on every architecture convbn targets.
 constexpr int64_t kMaxThreadsPerBlock = 1024;
+/// What the heuristic aims for at least (as convbn-gpu-tile's blocks).
+constexpr int64_t kMinThreadsPerBlock = 64;
 constexpr int64_t kMaxGridYZ = 65535;
 constexpr int64_t kMaxStaticSharedBytes = 48 * 1024;
 
@@ -709,6 +711,15 @@ static GemmTiles chooseTiles(const GemmLoops &loops,
   while (tiles.bm > 8 && tiles.bm / 2 >= rows)
     tiles.bm /= 2;
   tiles.tm = std::min(tiles.tm, tiles.bm);
+  // Small blocks get smaller thread tiles, so that they keep at least two
+  // warps where the block has that many outputs.
+  while (tiles.getThreads() < kMinThreadsPerBlock &&
+         (tiles.tm > 1 || tiles.tn > 1)) {
+    if (tiles.tm >= tiles.tn)
+      tiles.tm /= 2;
+    else
+      tiles.tn /= 2;
+  }
   return tiles;
 }
 

@@ -99,10 +99,12 @@ func.func @tune(%x: tensor<1x9x9x6xf32>, %w: tensor<3x3x6x12xf32>,
 // -----
 
 // Depthwise (one GEMM per channel, N = 1): the channels are the grid's z,
-// and the blocks are tall and thin (M tiles of 256 rows, 64 threads of 4).
+// and the blocks are tall and thin (M tiles of up to 256 rows; here the 64
+// rows of the image, one per thread: thread tiles shrink so that a block
+// keeps 64 threads).
 
 // CHECK-LABEL: func.func @depthwise
-// CHECK:         gpu.launch blocks({{.*}}) in ({{.*}} = %c1, {{.*}} = %c1, {{.*}} = %c6) threads({{.*}}) in ({{.*}} = %c16
+// CHECK:         gpu.launch blocks({{.*}}) in ({{.*}} = %c1, {{.*}} = %c1, {{.*}} = %c6) threads({{.*}}) in ({{.*}} = %c64
 // CHECK-SAME:      workgroup({{.*}} : memref<2x8x64xf32, #gpu.address_space<workgroup>>, {{.*}} : memref<2x8x1xf32, #gpu.address_space<workgroup>>)
 func.func @depthwise(%x: tensor<1x8x8x6xf32>, %w: tensor<3x3x6xf32>,
                      %g: tensor<6xf32>, %b: tensor<6xf32>, %m: tensor<6xf32>,
