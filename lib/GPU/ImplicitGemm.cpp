@@ -608,19 +608,19 @@ void ImplicitGemmEmitter::emit() {
       OpBuilder::InsertionGuard inner(b);
       b.setInsertionPoint(kkLoop.getBody()->getTerminator());
       Value kk = kkLoop.getInductionVar();
-      SmallVector<Value> a, w;
-      for (int64_t i = 0; i < tiles.tm; ++i)
-        a.push_back(memref::LoadOp::create(
-            b, loc, sharedInput,
-            ValueRange{stage, kk,
-                       arith::AddIOp::create(b, loc, threadRow,
-                                             constant(b, i))}));
-      for (int64_t j = 0; j < tiles.tn; ++j)
-        w.push_back(memref::LoadOp::create(
-            b, loc, sharedFilter,
-            ValueRange{stage, kk,
-                       arith::AddIOp::create(b, loc, threadColumn,
-                                             constant(b, j))}));
+      // This thread's `count` consecutive values of row kk of a slice.
+      auto loadRow = [&](Value shared, Value first, int64_t count) {
+        SmallVector<Value> values;
+        for (int64_t i = 0; i < count; ++i)
+          values.push_back(memref::LoadOp::create(
+              b, loc, shared,
+              ValueRange{stage, kk,
+                         arith::AddIOp::create(b, loc, first,
+                                               constant(b, i))}));
+        return values;
+      };
+      SmallVector<Value> a = loadRow(sharedInput, threadRow, tiles.tm);
+      SmallVector<Value> w = loadRow(sharedFilter, threadColumn, tiles.tn);
       for (int64_t i = 0; i < tiles.tm; ++i)
         for (int64_t j = 0; j < tiles.tn; ++j) {
           SmallVector<Value> at = {constant(b, i), constant(b, j)};
