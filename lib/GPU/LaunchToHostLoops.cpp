@@ -6,13 +6,16 @@
 // before the next one starts, which is what the barrier guarantees on a GPU.
 // What a thread keeps across a barrier is either recomputed (pure values,
 // typically indices) or lives in its private buffers, which get one copy per
-// thread; workgroup memory gets one copy per block.
+// thread; workgroup memory gets one copy per block. Values a loop around a
+// barrier carries (a warp's matrix accumulators) are moved into private
+// buffers first.
 //
 //===----------------------------------------------------------------------===//
 
 #include "ConvBN/GPU/Passes.h"
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
@@ -33,6 +36,10 @@ namespace {
 constexpr int64_t kHostBufferAlignment = 256;
 /// Alignment of each thread's copy of a private buffer.
 constexpr int64_t kPrivateCopyAlignment = 64;
+/// Per-thread copies of a private buffer this large or larger go on the
+/// heap: a function's launches may hold many (a warp's accumulators across
+/// an unrolled K loop), and the JIT inlines functions into their callers.
+constexpr int64_t kMaxStackThreadCopyBytes = 64 * 1024;
 
 static bool containsBarrier(Operation *op) {
   return op
@@ -86,6 +93,15 @@ public:
   LogicalResult emit();
 
 private:
+  /// Rewrites the loops around barriers that carry values to keep them in
+  /// private buffers instead: a thread's SSA values do not survive the
+  /// phases such a loop is split into.
+  LogicalResult demoteLoopCarriedValues();
+  /// Keeps values that a thread computes before a barrier and uses after
+  /// it, and that cannot be recomputed there (loaded values, results of
+  /// ops with regions), in private buffers: stored where computed, loaded
+  /// where used.
+  void demoteValuesAcrossBarriers();
   /// Emits `ops` (a block's, without its terminator) at the current
   /// insertion point, where `uniform` maps what every thread of a block
   /// agrees on (block ids, sizes, uniform loop variables).
@@ -126,6 +142,10 @@ LogicalResult HostLaunchEmitter::emit() {
     return launch.emitError("cannot run this launch on the host: ") << *why;
   phased = containsBarrier(launch);
   bindIdQueries();
+  if (failed(demoteLoopCarriedValues()))
+    return failure();
+  if (phased)
+    demoteValuesAcrossBarriers();
 
   rewriter.setInsertionPoint(launch);
   Value zero = arith::ConstantIndexOp::create(rewriter, loc, 0);
@@ -223,6 +243,188 @@ LogicalResult HostLaunchEmitter::emit() {
   for (memref::AllocaOp alloca : allocas)
     alloca->moveBefore(&entry, entry.begin());
   return success();
+}
+
+LogicalResult HostLaunchEmitter::demoteLoopCarriedValues() {
+  SmallVector<scf::ForOp> loops;
+  launch.walk([&](scf::ForOp loop) {
+    if (loop.getNumRegionIterArgs() != 0 && containsBarrier(loop))
+      loops.push_back(loop);
+  });
+  // Innermost first (the walk is post-order).
+  for (scf::ForOp loop : loops) {
+    Location loopLoc = loop.getLoc();
+    OpBuilder::InsertionGuard guard(rewriter);
+    rewriter.setInsertionPoint(loop);
+    // A value of the carried type in `buffer`, or the reverse.
+    auto load = [&](Value buffer, Type type) -> Value {
+      auto vector = dyn_cast<VectorType>(type);
+      if (!vector)
+        return memref::LoadOp::create(rewriter, loopLoc, buffer);
+      SmallVector<Value> zeros(
+          vector.getRank(), arith::ConstantIndexOp::create(rewriter, loopLoc, 0));
+      SmallVector<bool> inBounds(vector.getRank(), true);
+      return vector::TransferReadOp::create(rewriter, loopLoc, vector, buffer,
+                                            zeros, /*padding=*/std::nullopt,
+                                            ArrayRef<bool>(inBounds));
+    };
+    auto store = [&](Value value, Value buffer) {
+      auto vector = dyn_cast<VectorType>(value.getType());
+      if (!vector) {
+        memref::StoreOp::create(rewriter, loopLoc, value, buffer);
+        return;
+      }
+      SmallVector<Value> zeros(
+          vector.getRank(), arith::ConstantIndexOp::create(rewriter, loopLoc, 0));
+      SmallVector<bool> inBounds(vector.getRank(), true);
+      vector::TransferWriteOp::create(rewriter, loopLoc, value, buffer, zeros,
+                                      ArrayRef<bool>(inBounds));
+    };
+    SmallVector<Value> buffers;
+    for (Value init : loop.getInitArgs()) {
+      Type type = init.getType();
+      MemRefType bufferType;
+      if (auto vector = dyn_cast<VectorType>(type);
+          vector && !vector.isScalable())
+        bufferType = MemRefType::get(vector.getShape(), vector.getElementType());
+      else if (type.isIntOrIndexOrFloat())
+        bufferType = MemRefType::get({}, type);
+      else
+        return loop.emitError("cannot run this launch on the host: a loop "
+                              "around a barrier carries a value of type ")
+               << type;
+      Value buffer = memref::AllocaOp::create(rewriter, loopLoc, bufferType);
+      store(init, buffer);
+      buffers.push_back(buffer);
+    }
+    auto hostLoop =
+        scf::ForOp::create(rewriter, loopLoc, loop.getLowerBound(),
+                           loop.getUpperBound(), loop.getStep());
+    Block *body = hostLoop.getBody();
+    rewriter.setInsertionPointToStart(body);
+    SmallVector<Value> arguments = {hostLoop.getInductionVar()};
+    for (auto [buffer, arg] : llvm::zip(buffers, loop.getRegionIterArgs()))
+      arguments.push_back(load(buffer, arg.getType()));
+    auto yield = cast<scf::YieldOp>(loop.getBody()->getTerminator());
+    rewriter.inlineBlockBefore(loop.getBody(), body->getTerminator(),
+                               arguments);
+    // (Read after inlining: a yielded block argument is a load now.)
+    SmallVector<Value> yielded(yield.getOperands());
+    // Each carried value is stored where it is computed, in the phase that
+    // computes it (the next iteration reads it back at its start); values
+    // from elsewhere are stored at the end of the iteration.
+    for (auto [value, buffer, arg] :
+         llvm::zip(yielded, buffers, ArrayRef<Value>(arguments).drop_front())) {
+      if (value == arg)
+        continue;
+      Operation *def = value.getDefiningOp();
+      if (def && def->getBlock() == body)
+        rewriter.setInsertionPointAfter(def);
+      else
+        rewriter.setInsertionPoint(yield);
+      store(value, buffer);
+    }
+    rewriter.eraseOp(yield);
+    rewriter.setInsertionPointAfter(hostLoop);
+    SmallVector<Value> results;
+    for (auto [buffer, result] : llvm::zip(buffers, loop.getResults()))
+      results.push_back(load(buffer, result.getType()));
+    rewriter.replaceOp(loop, results);
+  }
+  return success();
+}
+
+/// The private buffer type holding a value of `type`, or null if none does.
+static MemRefType getPrivateBufferType(Type type) {
+  if (auto vector = dyn_cast<VectorType>(type)) {
+    if (vector.isScalable())
+      return {};
+    return MemRefType::get(vector.getShape(), vector.getElementType());
+  }
+  if (type.isIntOrIndexOrFloat())
+    return MemRefType::get({}, type);
+  return {};
+}
+
+void HostLaunchEmitter::demoteValuesAcrossBarriers() {
+  // Per block: for each op, how many of the block's ops up to it (itself
+  // included) contain a barrier. A use in op A of the value of op D of the
+  // same block is in a later phase iff A's count exceeds D's.
+  DenseMap<Block *, DenseMap<Operation *, unsigned>> barriersUpTo;
+  auto getBarriersUpTo = [&](Operation *op) {
+    Block *block = op->getBlock();
+    auto [it, inserted] = barriersUpTo.try_emplace(block);
+    if (inserted) {
+      unsigned count = 0;
+      for (Operation &other : *block) {
+        if (containsBarrier(&other))
+          ++count;
+        it->second[&other] = count;
+      }
+    }
+    return it->second.lookup(op);
+  };
+  DenseMap<Value, bool> recomputable;
+  std::function<bool(Value)> isRecomputable = [&](Value value) {
+    Operation *def = value.getDefiningOp();
+    if (!def || !launch.getBody().isAncestor(def->getParentRegion()))
+      return true;
+    if (auto it = recomputable.find(value); it != recomputable.end())
+      return it->second;
+    bool result = def->getNumRegions() == 0 && isMemoryEffectFree(def) &&
+                  llvm::all_of(def->getOperands(), isRecomputable);
+    recomputable[value] = result;
+    return result;
+  };
+
+  SmallVector<std::pair<Value, SmallVector<OpOperand *>>> demoted;
+  launch.getBody().walk([&](Operation *def) {
+    if (def->getNumRegions() != 0 && containsBarrier(def))
+      return; // Its results are handled (or rejected) where it is emitted.
+    for (Value result : def->getResults()) {
+      if (!getPrivateBufferType(result.getType()))
+        continue;
+      SmallVector<OpOperand *> later;
+      for (OpOperand &use : result.getUses()) {
+        Operation *user =
+            def->getBlock()->findAncestorOpInBlock(*use.getOwner());
+        if (user && getBarriersUpTo(user) > getBarriersUpTo(def))
+          later.push_back(&use);
+      }
+      if (!later.empty() && !isRecomputable(result))
+        demoted.push_back({result, std::move(later)});
+    }
+  });
+
+  OpBuilder::InsertionGuard guard(rewriter);
+  for (auto &[value, uses] : demoted) {
+    Location valueLoc = value.getLoc();
+    rewriter.setInsertionPointToStart(&launch.getBody().front());
+    MemRefType bufferType = getPrivateBufferType(value.getType());
+    Value buffer = memref::AllocaOp::create(rewriter, valueLoc, bufferType);
+    SmallVector<Value> zeros(
+        bufferType.getRank(),
+        arith::ConstantIndexOp::create(rewriter, valueLoc, 0));
+    SmallVector<bool> inBounds(bufferType.getRank(), true);
+    rewriter.setInsertionPointAfterValue(value);
+    if (isa<VectorType>(value.getType()))
+      vector::TransferWriteOp::create(rewriter, valueLoc, value, buffer, zeros,
+                                      ArrayRef<bool>(inBounds));
+    else
+      memref::StoreOp::create(rewriter, valueLoc, value, buffer, zeros);
+    for (OpOperand *use : uses) {
+      // Right before its user: in the user's phase.
+      rewriter.setInsertionPoint(use->getOwner());
+      Value loaded;
+      if (auto vector = dyn_cast<VectorType>(value.getType()))
+        loaded = vector::TransferReadOp::create(
+            rewriter, valueLoc, vector, buffer, zeros,
+            /*padding=*/std::nullopt, ArrayRef<bool>(inBounds));
+      else
+        loaded = memref::LoadOp::create(rewriter, valueLoc, buffer, zeros);
+      use->set(loaded);
+    }
+  }
 }
 
 void HostLaunchEmitter::bindIdQueries() {
@@ -442,10 +644,16 @@ Value HostLaunchEmitter::getThreadCopy(memref::AllocaOp alloca,
                            kPrivateCopyAlignment);
     OpBuilder::InsertionGuard guard(rewriter);
     rewriter.setInsertionPointToStart(&entry);
-    bytes = memref::AllocaOp::create(
-        rewriter, alloca.getLoc(),
-        MemRefType::get({*threadsPerBlock * stride}, rewriter.getI8Type()),
-        ValueRange(), rewriter.getI64IntegerAttr(kPrivateCopyAlignment));
+    auto bytesType =
+        MemRefType::get({*threadsPerBlock * stride}, rewriter.getI8Type());
+    IntegerAttr alignment = rewriter.getI64IntegerAttr(kPrivateCopyAlignment);
+    // Large ones (a block's warp accumulators) on the heap.
+    if (bytesType.getNumElements() >= kMaxStackThreadCopyBytes)
+      bytes = memref::AllocOp::create(rewriter, alloca.getLoc(), bytesType,
+                                      ValueRange(), alignment);
+    else
+      bytes = memref::AllocaOp::create(rewriter, alloca.getLoc(), bytesType,
+                                       ValueRange(), alignment);
     threadCopies[alloca] = {bytes, stride};
   }
   Value offset = arith::MulIOp::create(

@@ -33,7 +33,11 @@ struct GPUUnrollSmallLoopsPass
         return;
       int64_t tripCount = llvm::divideCeil(std::max<int64_t>(*ub - *lb, 0),
                                            *step);
-      if (tripCount <= maxTripCount)
+      bool synchronises =
+          loop.getBody()
+              ->walk([](gpu::BarrierOp) { return WalkResult::interrupt(); })
+              .wasInterrupted();
+      if (tripCount <= maxTripCount && !synchronises)
         loops.push_back(loop);
     });
     for (scf::ForOp loop : loops)

@@ -71,6 +71,9 @@ void mlir::convbn::buildLowerToCPUPipeline(OpPassManager &pm,
   // how tests check a GPU schedule on the host.
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   pm.addPass(createForallToForLoopPass());
+  // Tensor-core warp code run on the host: matrix multiplies of fragments
+  // and two-dimensional transfers.
+  pm.addNestedPass<func::FuncOp>(convbn::createLowerVectorMatrices());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createSCFToControlFlowPass());
@@ -90,6 +93,8 @@ void mlir::convbn::buildLowerToCPUPipeline(OpPassManager &pm,
   pm.addPass(createArithToLLVMConversionPass());
   pm.addPass(createConvertFuncToLLVMPass());
   pm.addPass(createConvertControlFlowToLLVMPass());
+  // Unrolled vector transfers start from ub.poison vectors.
+  pm.addPass(createUBToLLVMConversionPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
 }
 

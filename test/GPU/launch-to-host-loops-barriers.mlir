@@ -34,6 +34,9 @@
 // A tree reduction of each block's row in workgroup memory: 0 + ... + 7
 // and 10 + ... + 17.
 // EXEC: [28, 108]
+// The first sums plus x[b][t], with the sum carried by a loop:
+// EXEC: [8, 14, 20, 18, 16, 14, 12, 10]
+// EXEC: [48, 54, 60, 58, 56, 54, 52, 50]
 func.func private @printMemrefF32(memref<*xf32>)
 
 func.func @main() {
@@ -107,9 +110,37 @@ func.func @main() {
     gpu.terminator
   }
 
+  // The first launch again, its sum carried by the loop as a value (as a
+  // tensor-core kernel carries its accumulators) and stored after the
+  // second barrier, plus the thread's own x[b][t], loaded before the loop
+  // and used after it: both kept in per-thread buffers across the phases.
+  %w = memref.alloc() : memref<2x8xf32>
+  gpu.launch blocks(%bx, %by, %bz) in (%gx = %c2, %gy = %c1, %gz = %c1)
+             threads(%tx, %ty, %tz) in (%sx = %c8, %sy = %c1, %sz = %c1)
+             workgroup(%shared : memref<8xf32, #gpu.address_space<workgroup>>) {
+    %mirror = arith.subi %c7, %tx : index
+    %own = memref.load %x[%bx, %tx] : memref<2x8xf32>
+    %sum = scf.for %k = %c0 to %c3 step %c1 iter_args(%a = %zero) -> (f32) {
+      %j = arith.addi %tx, %k : index
+      %jm = arith.remui %j, %c8 : index
+      %v = memref.load %x[%bx, %jm] : memref<2x8xf32>
+      memref.store %v, %shared[%tx] : memref<8xf32, #gpu.address_space<workgroup>>
+      gpu.barrier
+      %r = memref.load %shared[%mirror] : memref<8xf32, #gpu.address_space<workgroup>>
+      %s = arith.addf %a, %r : f32
+      gpu.barrier
+      scf.yield %s : f32
+    }
+    %total = arith.addf %sum, %own : f32
+    memref.store %total, %w[%bx, %tx] : memref<2x8xf32>
+    gpu.terminator
+  }
+
   %yu = memref.cast %y : memref<2x8xf32> to memref<*xf32>
   call @printMemrefF32(%yu) : (memref<*xf32>) -> ()
   %zu = memref.cast %z : memref<2xf32> to memref<*xf32>
   call @printMemrefF32(%zu) : (memref<*xf32>) -> ()
+  %wu = memref.cast %w : memref<2x8xf32> to memref<*xf32>
+  call @printMemrefF32(%wu) : (memref<*xf32>) -> ()
   return
 }

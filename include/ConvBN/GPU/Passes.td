@@ -201,7 +201,10 @@ def GPUUnrollSmallLoops
     trip count of at most `max-trip-count` (innermost first). A thread's
     output tile is then indexed with constants, so its private buffer
     becomes registers (an alloca indexed in a loop stays in local memory),
-    and the kernel-window loops expose independent multiply-adds.
+    and the kernel-window loops expose independent multiply-adds. Loops
+    around a `gpu.barrier` (an implicit GEMM's K loop) stay loops: the
+    barrier, not the loop's overhead, bounds them, and their bodies are
+    large.
   }];
   let options = [
     Option<"maxTripCount", "max-trip-count", "int64_t", /*default=*/"4",
@@ -326,9 +329,12 @@ def GPULaunchToHostLoops
     depend on the thread id); those ops then run once per block around the
     phases. Across a barrier a thread keeps pure values (recomputed in each
     phase: indices) and its private buffers (`memref.alloca`, then one copy
-    per thread, carved out of one byte buffer with `memref.view`); anything
-    else it would carry across (a loaded value, loop results) is rejected
-    with the op to blame. Workgroup memory (attributions, or `memref.alloca`
+    per thread, carved out of one byte buffer with `memref.view`). Values
+    that a loop around a barrier carries (scalars, or the vectors of a
+    warp's matrix accumulators) are first moved into private buffers: each
+    is stored where an iteration computes it and loaded where the next one
+    starts. Anything else a thread would carry across a barrier (a loaded
+    value, the results of a branch) is rejected with the op to blame. Workgroup memory (attributions, or `memref.alloca`
     in the workgroup address space at the kernel's top level) is one host
     buffer that the blocks, run one after another, reuse; GPU address spaces
     are dropped from the types.
@@ -350,6 +356,7 @@ def GPULaunchToHostLoops
   let dependentDialects = [
     "::mlir::memref::MemRefDialect",
     "::mlir::scf::SCFDialect",
+    "::mlir::vector::VectorDialect",
   ];
 }
 

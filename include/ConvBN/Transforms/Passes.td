@@ -257,6 +257,32 @@ def StridedCopiesToLinalg : Pass<"convbn-strided-copies-to-linalg"> {
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
+def LowerVectorMatrices : Pass<"convbn-lower-vector-matrices", "::mlir::func::FuncOp"> {
+  let summary = "Lower vector.contract and n-D vector transfers, for the CPU";
+  let description = [{
+    The warp code of convbn's tensor-core kernels is 16x16x16
+    `vector.contract`s of fragments (f16 operands into f32 accumulators),
+    read and written with two-dimensional `vector.transfer_read` /
+    `transfer_write`, until the GPU pipeline turns it into WMMA. Run on the
+    host (`convbn-gpu-launch-to-host-loops`, then `--lower-to-cpu`), it must
+    become what `convert-vector-to-llvm` handles: this pass lowers the
+    contractions to `vector.outerproduct`s (mixed precision as `arith.extf`
+    of the operands) and the transfers to one-dimensional ones, fully
+    unrolled (as loops, upstream's lowering would put temporary buffers
+    inside the host's loops over threads, growing the stack on every
+    iteration). Upstream has the patterns (`populateVectorContractLoweringPatterns`,
+    `populateVectorToSCFConversionPatterns`) but no pass applying the first,
+    and the second's pass costs seconds on large programs with no such ops:
+    this one leaves functions without them alone.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::ub::UBDialect",
+    "::mlir::vector::VectorDialect",
+  ];
+}
+
 def FreeAfterLastUse : Pass<"convbn-free-after-last-use"> {
   let summary = "Move each memref.dealloc to just after its buffer's last use";
   let description = [{
