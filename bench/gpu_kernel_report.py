@@ -55,6 +55,10 @@ GPUS = {
 # limits it (cuBLAS SGEMM reaches about 0.9 on V100, cuDNN's implicit GEMM
 # 0.65-0.75 on ResNet layers).
 FMA_EFFICIENCY = 0.8
+# Fraction of the dense tensor-core peak a WMMA kernel fed from shared
+# memory sustains when nothing else limits it (CUTLASS's WMMA GEMMs reach
+# about 0.6-0.7 on V100; ldmatrix + mma.sync kernels 0.8-0.9).
+TENSOR_EFFICIENCY = 0.6
 
 # chip -> (GPU the estimate is for, SASS target ptxas assembles for)
 CHIPS = {"sm_70": ("V100", "sm_75"), "sm_80": ("A100", "sm_80"),
@@ -216,9 +220,10 @@ def model_time(gpu, layer, dtype, launch, mix, blocks_per_sm):
     # barrier waits: what tuned SGEMMs reach).
     fma = (per_sm * slices * mix.get("ffma", 0) * warps /
            (g["fp32_lanes"] / 32) / FMA_EFFICIENCY)
-    # Tensor cores: the dense peak, shared by the SMs.
-    tensor = (2 * m * n * kk / (g["tensor_tflops"] * 1e12) * cycles / g["sms"]
-              if mix.get("tensor") else 0)
+    # Tensor cores: the dense peak, shared by the SMs, sustained at
+    # TENSOR_EFFICIENCY of it.
+    tensor = (2 * m * n * kk / (g["tensor_tflops"] * 1e12 * TENSOR_EFFICIENCY)
+              * cycles / g["sms"] if mix.get("tensor") else 0)
     # Memory: compulsory DRAM traffic; the im2col re-reads of the input
     # (once per column block) and of the filter (once per row block) from L2.
     elt = 2 if dtype == "f16" else 4

@@ -132,6 +132,13 @@ PIPELINES = {
                    "--convbn-gpu-launches=gemm-tiles=7,6,5,1,3",
                    "--convbn-gpu-launch-to-host-loops", "--lower-to-cpu"],
                   "linalg"),
+    # Tensor-core kernels (f16 inputs) with one-fragment warps and tiles
+    # that divide nothing, run as host loops (accumulators carried across
+    # barriers in per-thread buffers) and lowered for the CPU.
+    "mma-host": (["--fuse-convbn",
+                  "--convbn-gpu-launches=chip=sm_80 gemm-mma-tiles=16,48,16,16,16",
+                  "--convbn-gpu-launch-to-host-loops", "--lower-to-cpu"],
+                 "linalg"),
     "tosa": (["--tosa-to-convbn"], "tosa"),
 }
 COMMON_FLAGS = ["-verify-each", "--mlir-disable-threading"]

@@ -39,6 +39,7 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
@@ -68,11 +69,62 @@ struct GemmLoops {
   }
 };
 
-/// Block tile BM x BN x BK, thread tile TM x TN.
+constexpr int64_t kWarpSize = 32;
+/// The side of a tensor-core fragment (the m16n16k16 shape of WMMA).
+constexpr int64_t kFragment = 16;
+/// Rows of tensor-core operands and accumulators in workgroup memory are
+/// padded by 16 bytes: fragment loads of consecutive rows then fall into
+/// different banks, and rows stay 16-byte multiples (WMMA's requirement).
+constexpr int64_t kRowPaddingBytes = 16;
+
+/// Block tile BM x BN x BK, and thread tile TM x TN (SIMT) or warp tile
+/// TM x TN (tensor cores, `mma`).
 struct GemmTiles {
   int64_t bm, bn, bk, tm, tn;
-  int64_t getThreads() const { return (bm / tm) * (bn / tn); }
+  bool mma = false;
+  int64_t getThreads() const {
+    return (bm / tm) * (bn / tn) * (mma ? kWarpSize : 1);
+  }
 };
+
+/// Elements that pad a row of `type` by kRowPaddingBytes.
+static int64_t getRowPadding(Type type) {
+  return kRowPaddingBytes * 8 / type.getIntOrFloatBitWidth();
+}
+
+/// The kernel's workgroup memory: two stages of the input's BK x BM slice
+/// and the filter's BK x BN slice, and for tensor cores (where the input's
+/// slice is BM x BK) the block's BM x BN accumulators, rows padded.
+static SmallVector<Type> getWorkgroupMemoryTypes(linalg::LinalgOp conv,
+                                                 const GemmTiles &tiles) {
+  MLIRContext *context = conv.getContext();
+  auto workgroup =
+      gpu::AddressSpaceAttr::get(context, gpu::AddressSpace::Workgroup);
+  Type inputType = getElementTypeOrSelf(conv.getDpsInputOperand(0)->get());
+  Type filterType = getElementTypeOrSelf(conv.getDpsInputOperand(1)->get());
+  Type accType = getElementTypeOrSelf(conv.getDpsInitOperand(0)->get());
+  auto get = [&](ArrayRef<int64_t> shape, Type element) -> Type {
+    return MemRefType::get(shape, element, MemRefLayoutAttrInterface(),
+                           workgroup);
+  };
+  if (!tiles.mma)
+    return {get({2, tiles.bk, tiles.bm}, inputType),
+            get({2, tiles.bk, tiles.bn}, filterType)};
+  return {get({2, tiles.bm, tiles.bk + getRowPadding(inputType)}, inputType),
+          get({2, tiles.bk, tiles.bn + getRowPadding(filterType)}, filterType),
+          get({tiles.bm, tiles.bn + getRowPadding(accType)}, accType)};
+}
+
+static int64_t getWorkgroupMemoryBytes(linalg::LinalgOp conv,
+                                       const GemmTiles &tiles) {
+  int64_t bytes = 0;
+  for (Type type : getWorkgroupMemoryTypes(conv, tiles)) {
+    auto memref = cast<MemRefType>(type);
+    bytes += memref.getNumElements() *
+             memref.getElementType().getIntOrFloatBitWidth() / 8;
+  }
+  return bytes;
+}
 
 /// Dimensions of `loops` ordered by where they first appear in `map`'s
 /// results (loops the map does not use last, in loop order).
@@ -157,6 +209,30 @@ public:
   void emit();
 
 private:
+  /// What the kernel's code is written in terms of.
+  struct KernelIds {
+    Value thread, group, rowBase, columnBase;
+    /// The two-stage slices in workgroup memory.
+    Value sharedInput, sharedFilter;
+  };
+  /// The K loop: slices through workgroup memory, `computeSlice` computing
+  /// one out of a stage from the values the loop carries (starting with
+  /// `initial`; the last ones go to `results`).
+  void emitReduction(
+      OpBuilder &b, const KernelIds &ids, ValueRange initial,
+      function_ref<SmallVector<Value>(OpBuilder &, Value, ValueRange)>
+          computeSlice,
+      SmallVectorImpl<Value> &results);
+  /// The SIMT kernel: each thread a TM x TN outer-product tile.
+  void emitThreadTiles(OpBuilder &b, const KernelIds &ids);
+  /// The tensor-core kernel: each warp a TM x TN tile of 16 x 16 fragments.
+  void emitWarpTiles(OpBuilder &b, const KernelIds &ids,
+                     Value sharedAccumulators);
+  /// Applies the epilogue to the accumulator of GEMM element (row, column)
+  /// and stores it, if the element exists; `addInitialValue` for
+  /// accumulators that started from zero rather than the initial value.
+  void emitOutput(OpBuilder &b, Value group, Value row, Value column,
+                  Value accumulator, bool addInitialValue);
   /// Collects the memory the kernel reads, the ops it absorbs, and the
   /// consumers it applies to the accumulators.
   void collect();
@@ -201,8 +277,11 @@ private:
   SmallVector<PendingStore> emitTileLoads(OpBuilder &b, Value thread, Value k0,
                                           Value group, Value base,
                                           bool isInput);
+  /// Stores a slice's elements at [stage][k][w] of `shared`, or at
+  /// [stage][w][k] (`kContiguous`: the tensor-core kernels' input, whose
+  /// fragments are M x K row-major).
   void emitTileStores(OpBuilder &b, ArrayRef<PendingStore> stores,
-                      Value shared, Value stage);
+                      Value shared, Value stage, bool kContiguous = false);
 
   RewriterBase &rewriter;
   linalg::LinalgOp conv;
@@ -216,6 +295,8 @@ private:
   /// Consumers applied to the accumulators, in order; the last one's result
   /// is the kernel's.
   SmallVector<linalg::LinalgOp> epilogue;
+  /// The buffer the kernel writes.
+  Value output;
 };
 
 } // namespace
@@ -449,7 +530,8 @@ ImplicitGemmEmitter::emitTileLoads(OpBuilder &b, Value thread, Value k0,
 
 void ImplicitGemmEmitter::emitTileStores(OpBuilder &b,
                                          ArrayRef<PendingStore> stores,
-                                         Value shared, Value stage) {
+                                         Value shared, Value stage,
+                                         bool kContiguous) {
   for (const PendingStore &store : stores) {
     OpBuilder::InsertionGuard guard(b);
     if (store.exists) {
@@ -457,9 +539,306 @@ void ImplicitGemmEmitter::emitTileStores(OpBuilder &b,
                                       /*withElseRegion=*/false);
       b.setInsertionPoint(branch.thenBlock()->getTerminator());
     }
-    memref::StoreOp::create(b, loc, store.value, shared,
-                            ValueRange{stage, store.kk, store.ww});
+    memref::StoreOp::create(
+        b, loc, store.value, shared,
+        kContiguous ? ValueRange{stage, store.ww, store.kk}
+                    : ValueRange{stage, store.kk, store.ww});
   }
+}
+
+void ImplicitGemmEmitter::emitReduction(
+    OpBuilder &b, const KernelIds &ids, ValueRange initial,
+    function_ref<SmallVector<Value>(OpBuilder &, Value, ValueRange)>
+        computeSlice,
+    SmallVectorImpl<Value> &results) {
+  // One BK-slice at a time through workgroup memory, double buffered:
+  // slice i + 1 is loaded into registers before slice i is computed out of
+  // stage i % 2, and stored into the other stage after, so one barrier per
+  // slice suffices and the loads' latency overlaps the multiply-adds. (Past
+  // the end, a slice is all zeros and loads nothing.)
+  int64_t reduction = loops.size(loops.k);
+  Value stage0 = constant(b, 0);
+  emitTileStores(b,
+                 emitTileLoads(b, ids.thread, stage0, ids.group, ids.rowBase,
+                               /*isInput=*/true),
+                 ids.sharedInput, stage0, /*kContiguous=*/tiles.mma);
+  emitTileStores(b,
+                 emitTileLoads(b, ids.thread, stage0, ids.group,
+                               ids.columnBase, /*isInput=*/false),
+                 ids.sharedFilter, stage0);
+  gpu::BarrierOp::create(b, loc);
+  auto kLoop = scf::ForOp::create(
+      b, loc, constant(b, 0), constant(b, llvm::alignTo(reduction, tiles.bk)),
+      constant(b, tiles.bk), initial);
+  OpBuilder::InsertionGuard guard(b);
+  // The loop's own terminator (made when it carries nothing) gives way to
+  // the one yielding what `computeSlice` computed.
+  if (kLoop.getBody()->mightHaveTerminator())
+    kLoop.getBody()->getTerminator()->erase();
+  b.setInsertionPointToEnd(kLoop.getBody());
+  Value k0 = kLoop.getInductionVar();
+  Value stage = arith::RemUIOp::create(
+      b, loc, arith::DivUIOp::create(b, loc, k0, constant(b, tiles.bk)),
+      constant(b, 2));
+  Value nextStage = arith::SubIOp::create(b, loc, constant(b, 1), stage);
+  Value nextK0 = arith::AddIOp::create(b, loc, k0, constant(b, tiles.bk));
+  SmallVector<PendingStore> nextInput = emitTileLoads(
+      b, ids.thread, nextK0, ids.group, ids.rowBase, /*isInput=*/true);
+  SmallVector<PendingStore> nextFilter = emitTileLoads(
+      b, ids.thread, nextK0, ids.group, ids.columnBase, /*isInput=*/false);
+  SmallVector<Value> carried =
+      computeSlice(b, stage, kLoop.getRegionIterArgs());
+  emitTileStores(b, nextInput, ids.sharedInput, nextStage,
+                 /*kContiguous=*/tiles.mma);
+  emitTileStores(b, nextFilter, ids.sharedFilter, nextStage);
+  gpu::BarrierOp::create(b, loc);
+  scf::YieldOp::create(b, loc, carried);
+  llvm::append_range(results, kLoop.getResults());
+}
+
+void ImplicitGemmEmitter::emitOutput(OpBuilder &b, Value group, Value row,
+                                     Value column, Value accumulator,
+                                     bool addInitialValue) {
+  int64_t rows = loops.size(loops.m), columns = loops.size(loops.n);
+  Value valid = bothBelow(b, row, rows, column, columns);
+  auto branch = scf::IfOp::create(b, loc, valid, /*withElseRegion=*/false);
+  OpBuilder inside = branch.getThenBodyBuilder();
+  SmallVector<Value> point = getLoopPoint(inside, group, row, column, Value());
+  OpOperand *init = conv.getDpsInitOperand(0);
+  AffineMap outputMap = conv.getMatchingIndexingMap(init);
+  SmallVector<Value> indices = applyMap(inside, outputMap, point);
+  Value value = accumulator;
+  if (addInitialValue)
+    value = arith::AddFOp::create(inside, loc,
+                                  evaluate(inside, init->get(), indices), value);
+  Value previous = conv->getResult(0);
+  for (linalg::LinalgOp consumer : epilogue) {
+    DenseMap<OpOperand *, Value> values;
+    for (OpOperand *input : consumer.getDpsInputOperands())
+      if (input->get() == previous)
+        values[input] = value;
+    value = applyPayload(inside, consumer, indices, values);
+    previous = consumer->getResult(0);
+  }
+  memref::StoreOp::create(inside, loc, value, output, indices);
+}
+
+void ImplicitGemmEmitter::emitThreadTiles(OpBuilder &b, const KernelIds &ids) {
+  int64_t rows = loops.size(loops.m), columns = loops.size(loops.n);
+  Type accType = getElementTypeOrSelf(conv.getDpsInitOperand(0)->get());
+  Value threadColumns = constant(b, tiles.bn / tiles.tn);
+  Value threadRow = arith::MulIOp::create(
+      b, loc, arith::DivUIOp::create(b, loc, ids.thread, threadColumns),
+      constant(b, tiles.tm));
+  Value threadColumn = arith::MulIOp::create(
+      b, loc, arith::RemUIOp::create(b, loc, ids.thread, threadColumns),
+      constant(b, tiles.tn));
+
+  // Accumulators, initialised with the convolution's initial value.
+  auto accumulatorsType = MemRefType::get({tiles.tm, tiles.tn}, accType);
+  Value acc = memref::AllocaOp::create(b, loc, accumulatorsType);
+  OpOperand *init = conv.getDpsInitOperand(0);
+  bool readsInit = conv.payloadUsesValueFromOperand(init);
+  AffineMap outputMap = conv.getMatchingIndexingMap(init);
+  auto forEachOutput = [&](function_ref<void(OpBuilder &, int64_t, int64_t,
+                                             Value, Value)>
+                               body) {
+    for (int64_t i = 0; i < tiles.tm; ++i)
+      for (int64_t j = 0; j < tiles.tn; ++j) {
+        Value row = arith::AddIOp::create(
+            b, loc, ids.rowBase,
+            arith::AddIOp::create(b, loc, threadRow, constant(b, i)));
+        Value column = arith::AddIOp::create(
+            b, loc, ids.columnBase,
+            arith::AddIOp::create(b, loc, threadColumn, constant(b, j)));
+        body(b, i, j, row, column);
+      }
+  };
+  Value accZero = arith::ConstantOp::create(b, loc, b.getZeroAttr(accType));
+  forEachOutput([&](OpBuilder &b, int64_t i, int64_t j, Value row,
+                    Value column) {
+    Value initial = accZero;
+    if (readsInit) {
+      Value valid = bothBelow(b, row, rows, column, columns);
+      auto branch = scf::IfOp::create(b, loc, accType, valid, true);
+      OpBuilder inside = branch.getThenBodyBuilder();
+      SmallVector<Value> point =
+          getLoopPoint(inside, ids.group, row, column, Value());
+      scf::YieldOp::create(
+          inside, loc,
+          evaluate(inside, init->get(), applyMap(inside, outputMap, point)));
+      OpBuilder outside = branch.getElseBodyBuilder();
+      scf::YieldOp::create(outside, loc, accZero);
+      initial = branch.getResult(0);
+    }
+    memref::StoreOp::create(b, loc, initial, acc,
+                            ValueRange{constant(b, i), constant(b, j)});
+  });
+
+  // Each thread's TM x TN outer products, one row kk of the slice at a
+  // time.
+  SmallVector<Value> noResults;
+  emitReduction(
+      b, ids, ValueRange(),
+      [&](OpBuilder &b, Value stage, ValueRange) {
+        auto kkLoop = scf::ForOp::create(b, loc, constant(b, 0),
+                                         constant(b, tiles.bk), constant(b, 1));
+        OpBuilder::InsertionGuard inner(b);
+        b.setInsertionPoint(kkLoop.getBody()->getTerminator());
+        Value kk = kkLoop.getInductionVar();
+        // This thread's `count` consecutive values of row kk of a slice.
+        auto loadRow = [&](Value shared, Value first, int64_t count) {
+          SmallVector<Value> values;
+          for (int64_t i = 0; i < count; ++i)
+            values.push_back(memref::LoadOp::create(
+                b, loc, shared,
+                ValueRange{stage, kk,
+                           arith::AddIOp::create(b, loc, first,
+                                                 constant(b, i))}));
+          return values;
+        };
+        SmallVector<Value> a = loadRow(ids.sharedInput, threadRow, tiles.tm);
+        SmallVector<Value> w =
+            loadRow(ids.sharedFilter, threadColumn, tiles.tn);
+        for (int64_t i = 0; i < tiles.tm; ++i)
+          for (int64_t j = 0; j < tiles.tn; ++j) {
+            SmallVector<Value> at = {constant(b, i), constant(b, j)};
+            Value sum = memref::LoadOp::create(b, loc, acc, at);
+            DenseMap<OpOperand *, Value> values = {
+                {conv.getDpsInputOperand(0), a[i]},
+                {conv.getDpsInputOperand(1), w[j]},
+                {init, sum}};
+            Value next = applyPayload(b, conv, ValueRange(), values);
+            memref::StoreOp::create(b, loc, next, acc, at);
+          }
+        return SmallVector<Value>();
+      },
+      noResults);
+
+  // The epilogue: consumers applied to each accumulator, one store.
+  forEachOutput([&](OpBuilder &b, int64_t i, int64_t j, Value row,
+                    Value column) {
+    Value value = memref::LoadOp::create(
+        b, loc, acc, ValueRange{constant(b, i), constant(b, j)});
+    emitOutput(b, ids.group, row, column, value, /*addInitialValue=*/false);
+  });
+}
+
+void ImplicitGemmEmitter::emitWarpTiles(OpBuilder &b, const KernelIds &ids,
+                                        Value sharedAccumulators) {
+  Type inputType = getElementTypeOrSelf(conv.getDpsInputOperand(0)->get());
+  Type accType = getElementTypeOrSelf(conv.getDpsInitOperand(0)->get());
+  int64_t fragmentsDown = tiles.tm / kFragment;
+  int64_t fragmentsAcross = tiles.tn / kFragment;
+  Value warp = arith::DivUIOp::create(b, loc, ids.thread,
+                                      constant(b, kWarpSize));
+  Value warpColumns = constant(b, tiles.bn / tiles.tn);
+  Value warpRow = arith::MulIOp::create(
+      b, loc, arith::DivUIOp::create(b, loc, warp, warpColumns),
+      constant(b, tiles.tm));
+  Value warpColumn = arith::MulIOp::create(
+      b, loc, arith::RemUIOp::create(b, loc, warp, warpColumns),
+      constant(b, tiles.tn));
+
+  // The warp's accumulators: one 16 x 16 fragment per pair (i, j), carried
+  // by the K loop (registers on the GPU, opaque to the threads).
+  auto fragmentType = VectorType::get({kFragment, kFragment}, accType);
+  Value zero = arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(fragmentType, b.getZeroAttr(accType)));
+  SmallVector<Value> initial(fragmentsDown * fragmentsAcross, zero);
+
+  MLIRContext *context = b.getContext();
+  AffineExpr m, n, k;
+  bindDims(context, m, n, k);
+  ArrayAttr maps = b.getAffineMapArrayAttr(AffineMap::inferFromExprList(
+      ArrayRef<ArrayRef<AffineExpr>>{{m, k}, {k, n}, {m, n}}, context));
+  ArrayAttr iterators = b.getArrayAttr(
+      {vector::IteratorTypeAttr::get(context, vector::IteratorType::parallel),
+       vector::IteratorTypeAttr::get(context, vector::IteratorType::parallel),
+       vector::IteratorTypeAttr::get(context,
+                                     vector::IteratorType::reduction)});
+  auto operandType = VectorType::get({kFragment, kFragment}, inputType);
+  // Workgroup slices are [stage][m][k] and [stage][k][n]: both fragments
+  // row-major, as the WMMA loads and the mma that consumes them agree on.
+  AffineMap minorIdentity = AffineMap::getMinorIdentityMap(3, 2, context);
+  Value padding = arith::ConstantOp::create(b, loc, b.getZeroAttr(inputType));
+  SmallVector<bool> inBounds = {true, true};
+
+  SmallVector<Value> accumulators;
+  emitReduction(
+      b, ids, initial,
+      [&](OpBuilder &b, Value stage, ValueRange carried) {
+        SmallVector<Value> sums(carried);
+        for (int64_t kk = 0; kk < tiles.bk; kk += kFragment) {
+          SmallVector<Value> a, w;
+          for (int64_t i = 0; i < fragmentsDown; ++i)
+            a.push_back(vector::TransferReadOp::create(
+                b, loc, operandType, ids.sharedInput,
+                ValueRange{stage,
+                           arith::AddIOp::create(
+                               b, loc, warpRow, constant(b, i * kFragment)),
+                           constant(b, kk)},
+                AffineMapAttr::get(minorIdentity), padding, /*mask=*/Value(),
+                b.getBoolArrayAttr(inBounds)));
+          for (int64_t j = 0; j < fragmentsAcross; ++j)
+            w.push_back(vector::TransferReadOp::create(
+                b, loc, operandType, ids.sharedFilter,
+                ValueRange{stage, constant(b, kk),
+                           arith::AddIOp::create(
+                               b, loc, warpColumn, constant(b, j * kFragment))},
+                AffineMapAttr::get(minorIdentity), padding, /*mask=*/Value(),
+                b.getBoolArrayAttr(inBounds)));
+          for (int64_t i = 0; i < fragmentsDown; ++i)
+            for (int64_t j = 0; j < fragmentsAcross; ++j) {
+              Value &sum = sums[i * fragmentsAcross + j];
+              sum = vector::ContractionOp::create(b, loc, a[i], w[j], sum,
+                                                  maps, iterators);
+            }
+        }
+        return sums;
+      },
+      accumulators);
+
+  // The block's accumulators, through workgroup memory to the threads.
+  for (int64_t i = 0; i < fragmentsDown; ++i)
+    for (int64_t j = 0; j < fragmentsAcross; ++j)
+      vector::TransferWriteOp::create(
+          b, loc, accumulators[i * fragmentsAcross + j], sharedAccumulators,
+          ValueRange{
+              arith::AddIOp::create(b, loc, warpRow, constant(b, i * kFragment)),
+              arith::AddIOp::create(b, loc, warpColumn,
+                                    constant(b, j * kFragment))},
+          ArrayRef<bool>(inBounds));
+  gpu::BarrierOp::create(b, loc);
+
+  // The epilogue, element by element: consecutive threads take consecutive
+  // elements of the output's innermost dimension (coalesced stores).
+  AffineMap outputMap =
+      conv.getMatchingIndexingMap(conv.getDpsInitOperand(0));
+  AffineExpr innermost = outputMap.getResults().back();
+  bool columnsFastest = llvm::any_of(
+      loops.n, [&](unsigned d) { return innermost.isFunctionOfDim(d); });
+  int64_t threads = tiles.getThreads();
+  auto elementLoop = scf::ForOp::create(b, loc, ids.thread,
+                                        constant(b, tiles.bm * tiles.bn),
+                                        constant(b, threads));
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPoint(elementLoop.getBody()->getTerminator());
+  Value element = elementLoop.getInductionVar();
+  Value r, c;
+  if (columnsFastest) {
+    r = arith::DivUIOp::create(b, loc, element, constant(b, tiles.bn));
+    c = arith::RemUIOp::create(b, loc, element, constant(b, tiles.bn));
+  } else {
+    r = arith::RemUIOp::create(b, loc, element, constant(b, tiles.bm));
+    c = arith::DivUIOp::create(b, loc, element, constant(b, tiles.bm));
+  }
+  Value value = memref::LoadOp::create(b, loc, sharedAccumulators,
+                                       ValueRange{r, c});
+  emitOutput(b, ids.group, arith::AddIOp::create(b, loc, ids.rowBase, r),
+             arith::AddIOp::create(b, loc, ids.columnBase, c), value,
+             /*addInitialValue=*/conv.payloadUsesValueFromOperand(
+                 conv.getDpsInitOperand(0)));
 }
 
 void ImplicitGemmEmitter::emit() {
@@ -485,180 +864,37 @@ void ImplicitGemmEmitter::emit() {
   }
   auto outputType =
       MemRefType::get(resultType.getShape(), resultType.getElementType());
-  Value output = memref::AllocOp::create(rewriter, loc, outputType);
+  output = memref::AllocOp::create(rewriter, loc, outputType);
 
   int64_t rows = loops.size(loops.m), columns = loops.size(loops.n);
-  int64_t groups = loops.size(loops.g);
   Value gridX = constant(rewriter, llvm::divideCeil(rows, tiles.bm));
   Value gridY = constant(rewriter, llvm::divideCeil(columns, tiles.bn));
-  Value gridZ = constant(rewriter, groups);
+  Value gridZ = constant(rewriter, loops.size(loops.g));
   Value one = constant(rewriter, 1);
   Value threads = constant(rewriter, tiles.getThreads());
-  Type inputType = getElementTypeOrSelf(conv.getDpsInputOperand(0)->get());
-  Type filterType = getElementTypeOrSelf(conv.getDpsInputOperand(1)->get());
-  Type accType = getElementTypeOrSelf(conv.getDpsInitOperand(0)->get());
-  auto workgroup = gpu::AddressSpaceAttr::get(rewriter.getContext(),
-                                              gpu::AddressSpace::Workgroup);
-  // Two stages: the threads fill one while they compute out of the other.
-  auto sharedA = MemRefType::get({2, tiles.bk, tiles.bm}, inputType,
-                                 MemRefLayoutAttrInterface(), workgroup);
-  auto sharedB = MemRefType::get({2, tiles.bk, tiles.bn}, filterType,
-                                 MemRefLayoutAttrInterface(), workgroup);
+  SmallVector<Type> workgroupTypes = getWorkgroupMemoryTypes(conv, tiles);
   auto launch = gpu::LaunchOp::create(
       rewriter, loc, gridX, gridY, gridZ, threads, one, one,
       /*dynamicSharedMemorySize=*/nullptr, /*asyncTokenType=*/nullptr,
-      /*asyncDependencies=*/{}, TypeRange{sharedA, sharedB});
+      /*asyncDependencies=*/{}, workgroupTypes);
   Value tensorResult = bufferization::ToTensorOp::create(
       rewriter, loc, resultType, output, /*restrict=*/true,
       /*writable=*/true);
 
   OpBuilder b = OpBuilder::atBlockEnd(&launch.getBody().front());
-  Value thread = launch.getThreadIds().x;
-  Value rowBase = arith::MulIOp::create(b, loc, launch.getBlockIds().x,
-                                       constant(b, tiles.bm));
-  Value columnBase = arith::MulIOp::create(b, loc, launch.getBlockIds().y,
-                                          constant(b, tiles.bn));
-  Value group = launch.getBlockIds().z;
-  Value threadColumns = constant(b, tiles.bn / tiles.tn);
-  Value threadRow = arith::MulIOp::create(
-      b, loc, arith::DivUIOp::create(b, loc, thread, threadColumns),
-      constant(b, tiles.tm));
-  Value threadColumn = arith::MulIOp::create(
-      b, loc, arith::RemUIOp::create(b, loc, thread, threadColumns),
-      constant(b, tiles.tn));
-  Value sharedInput = launch.getWorkgroupAttributions()[0];
-  Value sharedFilter = launch.getWorkgroupAttributions()[1];
-
-  // Accumulators, initialised with the convolution's initial value.
-  auto accumulatorsType = MemRefType::get({tiles.tm, tiles.tn}, accType);
-  Value acc = memref::AllocaOp::create(b, loc, accumulatorsType);
-  OpOperand *init = conv.getDpsInitOperand(0);
-  bool readsInit = conv.payloadUsesValueFromOperand(init);
-  AffineMap outputMap = conv.getMatchingIndexingMap(init);
-  auto forEachOutput = [&](function_ref<void(OpBuilder &, int64_t, int64_t,
-                                             Value, Value)>
-                               body) {
-    for (int64_t i = 0; i < tiles.tm; ++i)
-      for (int64_t j = 0; j < tiles.tn; ++j) {
-        Value row = arith::AddIOp::create(
-            b, loc, rowBase,
-            arith::AddIOp::create(b, loc, threadRow, constant(b, i)));
-        Value column = arith::AddIOp::create(
-            b, loc, columnBase,
-            arith::AddIOp::create(b, loc, threadColumn, constant(b, j)));
-        body(b, i, j, row, column);
-      }
-  };
-  Value accZero = arith::ConstantOp::create(b, loc, b.getZeroAttr(accType));
-  forEachOutput([&](OpBuilder &b, int64_t i, int64_t j, Value row,
-                    Value column) {
-    Value initial = accZero;
-    if (readsInit) {
-      Value valid = bothBelow(b, row, rows, column, columns);
-      auto branch = scf::IfOp::create(b, loc, accType, valid, true);
-      OpBuilder inside = branch.getThenBodyBuilder();
-      SmallVector<Value> point =
-          getLoopPoint(inside, group, row, column, Value());
-      scf::YieldOp::create(
-          inside, loc,
-          evaluate(inside, init->get(), applyMap(inside, outputMap, point)));
-      OpBuilder outside = branch.getElseBodyBuilder();
-      scf::YieldOp::create(outside, loc, accZero);
-      initial = branch.getResult(0);
-    }
-    memref::StoreOp::create(b, loc, initial, acc,
-                            ValueRange{constant(b, i), constant(b, j)});
-  });
-
-  // The reduction, one BK-slice at a time through workgroup memory, double
-  // buffered: slice i + 1 is loaded into registers before slice i is
-  // computed out of stage i % 2, and stored into the other stage after, so
-  // one barrier per slice suffices and the loads' latency overlaps the
-  // multiply-adds. (Past the end, a slice is all zeros and loads nothing.)
-  int64_t reduction = loops.size(loops.k);
-  Value stage0 = constant(b, 0);
-  emitTileStores(b,
-                 emitTileLoads(b, thread, stage0, group, rowBase,
-                               /*isInput=*/true),
-                 sharedInput, stage0);
-  emitTileStores(b,
-                 emitTileLoads(b, thread, stage0, group, columnBase,
-                               /*isInput=*/false),
-                 sharedFilter, stage0);
-  gpu::BarrierOp::create(b, loc);
-  auto kLoop = scf::ForOp::create(
-      b, loc, constant(b, 0),
-      constant(b, llvm::alignTo(reduction, tiles.bk)), constant(b, tiles.bk));
-  {
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPoint(kLoop.getBody()->getTerminator());
-    Value k0 = kLoop.getInductionVar();
-    Value stage = arith::RemUIOp::create(
-        b, loc, arith::DivUIOp::create(b, loc, k0, constant(b, tiles.bk)),
-        constant(b, 2));
-    Value nextStage = arith::SubIOp::create(b, loc, constant(b, 1), stage);
-    Value nextK0 = arith::AddIOp::create(b, loc, k0, constant(b, tiles.bk));
-    SmallVector<PendingStore> nextInput = emitTileLoads(
-        b, thread, nextK0, group, rowBase, /*isInput=*/true);
-    SmallVector<PendingStore> nextFilter = emitTileLoads(
-        b, thread, nextK0, group, columnBase, /*isInput=*/false);
-    auto kkLoop = scf::ForOp::create(b, loc, constant(b, 0),
-                                     constant(b, tiles.bk), constant(b, 1));
-    {
-      OpBuilder::InsertionGuard inner(b);
-      b.setInsertionPoint(kkLoop.getBody()->getTerminator());
-      Value kk = kkLoop.getInductionVar();
-      // This thread's `count` consecutive values of row kk of a slice.
-      auto loadRow = [&](Value shared, Value first, int64_t count) {
-        SmallVector<Value> values;
-        for (int64_t i = 0; i < count; ++i)
-          values.push_back(memref::LoadOp::create(
-              b, loc, shared,
-              ValueRange{stage, kk,
-                         arith::AddIOp::create(b, loc, first,
-                                               constant(b, i))}));
-        return values;
-      };
-      SmallVector<Value> a = loadRow(sharedInput, threadRow, tiles.tm);
-      SmallVector<Value> w = loadRow(sharedFilter, threadColumn, tiles.tn);
-      for (int64_t i = 0; i < tiles.tm; ++i)
-        for (int64_t j = 0; j < tiles.tn; ++j) {
-          SmallVector<Value> at = {constant(b, i), constant(b, j)};
-          Value sum = memref::LoadOp::create(b, loc, acc, at);
-          DenseMap<OpOperand *, Value> values = {
-              {conv.getDpsInputOperand(0), a[i]},
-              {conv.getDpsInputOperand(1), w[j]},
-              {init, sum}};
-          Value next = applyPayload(b, conv, ValueRange(), values);
-          memref::StoreOp::create(b, loc, next, acc, at);
-        }
-    }
-    emitTileStores(b, nextInput, sharedInput, nextStage);
-    emitTileStores(b, nextFilter, sharedFilter, nextStage);
-    gpu::BarrierOp::create(b, loc);
-  }
-
-  // The epilogue: consumers applied to each accumulator, one store.
-  forEachOutput([&](OpBuilder &b, int64_t i, int64_t j, Value row,
-                    Value column) {
-    Value valid = bothBelow(b, row, rows, column, columns);
-    auto branch = scf::IfOp::create(b, loc, valid, /*withElseRegion=*/false);
-    OpBuilder inside = branch.getThenBodyBuilder();
-    SmallVector<Value> point = getLoopPoint(inside, group, row, column, Value());
-    Value value = memref::LoadOp::create(
-        inside, loc, acc, ValueRange{constant(inside, i), constant(inside, j)});
-    SmallVector<Value> indices = applyMap(inside, outputMap, point);
-    Value previous = conv->getResult(0);
-    for (linalg::LinalgOp consumer : epilogue) {
-      DenseMap<OpOperand *, Value> values;
-      for (OpOperand *input : consumer.getDpsInputOperands())
-        if (input->get() == previous)
-          values[input] = value;
-      value = applyPayload(inside, consumer, indices, values);
-      previous = consumer->getResult(0);
-    }
-    memref::StoreOp::create(inside, loc, value, output, indices);
-  });
+  KernelIds ids;
+  ids.thread = launch.getThreadIds().x;
+  ids.rowBase = arith::MulIOp::create(b, loc, launch.getBlockIds().x,
+                                      constant(b, tiles.bm));
+  ids.columnBase = arith::MulIOp::create(b, loc, launch.getBlockIds().y,
+                                         constant(b, tiles.bn));
+  ids.group = launch.getBlockIds().z;
+  ids.sharedInput = launch.getWorkgroupAttributions()[0];
+  ids.sharedFilter = launch.getWorkgroupAttributions()[1];
+  if (tiles.mma)
+    emitWarpTiles(b, ids, launch.getWorkgroupAttributions()[2]);
+  else
+    emitThreadTiles(b, ids);
   gpu::TerminatorOp::create(b, loc);
 
   rewriter.replaceAllUsesWith(result, tensorResult);
@@ -723,8 +959,50 @@ static GemmTiles chooseTiles(const GemmLoops &loops,
   return tiles;
 }
 
+/// The tensor-core heuristic (docs/gpu.md): 64 x 64 x 32 blocks of four
+/// warps with 32 x 32 outputs each (2 x 2 fragments), shrunk to GEMMs
+/// smaller than a block.
+static GemmTiles chooseMmaTiles(const GemmLoops &loops,
+                                ArrayRef<int64_t> override) {
+  if (override.size() == 5)
+    return {override[0], override[1], override[2],
+            override[3], override[4], /*mma=*/true};
+  int64_t rows = loops.size(loops.m), columns = loops.size(loops.n);
+  GemmTiles tiles{64, 64, 32, 32, 32, /*mma=*/true};
+  while (tiles.bn > kFragment && tiles.bn / 2 >= columns)
+    tiles.bn /= 2;
+  tiles.tn = std::min(tiles.tn, tiles.bn);
+  while (tiles.bm > kFragment && tiles.bm / 2 >= rows)
+    tiles.bm /= 2;
+  tiles.tm = std::min(tiles.tm, tiles.bm);
+  return tiles;
+}
+
 static bool isSupportedElementType(Type type) {
   return isa<Float16Type, BFloat16Type, Float32Type, Float64Type>(type);
+}
+
+/// The compute capability of `chip` (sm_XY, sm_XYa: XY), if it is one.
+static std::optional<unsigned> getComputeCapability(StringRef chip) {
+  if (!chip.consume_front("sm_"))
+    return std::nullopt;
+  unsigned version;
+  if (chip.consumeInteger(10, version) || !(chip.empty() || chip == "a"))
+    return std::nullopt;
+  return version;
+}
+
+/// Whether the tensor cores of compute capability `version` multiply
+/// `conv`'s operands through WMMA: f16 from sm_70, with f16 or f32
+/// accumulators. (bf16 has tensor cores from sm_80, but upstream's
+/// gpu.subgroup_mma ops, which WMMA goes through, do not take it: bf16
+/// stays SIMT until the mma.sync path, docs/gpu.md.)
+static bool hasTensorCores(unsigned version, linalg::LinalgOp conv) {
+  Type input = getElementTypeOrSelf(conv.getDpsInputOperand(0)->get());
+  Type filter = getElementTypeOrSelf(conv.getDpsInputOperand(1)->get());
+  Type acc = getElementTypeOrSelf(conv.getDpsInitOperand(0)->get());
+  return input == filter && input.isF16() && version >= 70 &&
+         (acc.isF32() || acc.isF16());
 }
 
 struct GPUImplicitGemmPass
@@ -749,6 +1027,33 @@ struct GPUImplicitGemmPass
             << kMaxThreadsPerBlock;
         return signalPassFailure();
       }
+    }
+    SmallVector<int64_t> mmaOverride(mmaTiles.begin(), mmaTiles.end());
+    if (!mmaOverride.empty()) {
+      if (mmaOverride.size() != 5 ||
+          llvm::any_of(mmaOverride,
+                       [](int64_t t) { return t <= 0 || t % kFragment; }) ||
+          mmaOverride[0] % mmaOverride[3] != 0 ||
+          mmaOverride[1] % mmaOverride[4] != 0) {
+        getOperation().emitError(
+            "implicit-gemm mma-tiles must be five sizes BM,BN,BK,WM,WN, "
+            "multiples of 16, with WM dividing BM and WN dividing BN");
+        return signalPassFailure();
+      }
+      int64_t threads = (mmaOverride[0] / mmaOverride[3]) *
+                        (mmaOverride[1] / mmaOverride[4]) * kWarpSize;
+      if (threads > kMaxThreadsPerBlock) {
+        getOperation().emitError("implicit-gemm mma-tiles give ")
+            << threads << " threads per block, more than "
+            << kMaxThreadsPerBlock;
+        return signalPassFailure();
+      }
+    }
+    std::optional<unsigned> computeCapability = getComputeCapability(chip);
+    if (!computeCapability) {
+      getOperation().emitError("implicit-gemm chip '")
+          << chip << "' is not an NVIDIA compute capability (sm_XY)";
+      return signalPassFailure();
     }
     SmallVector<linalg::LinalgOp> convs;
     getOperation().walk([&](linalg::LinalgOp op) {
@@ -780,19 +1085,19 @@ struct GPUImplicitGemmPass
       // Empty convolutions are left to the generic path (no kernel).
       if (llvm::is_contained(loops->ranges, 0))
         continue;
-      GemmTiles chosen = chooseTiles(*loops, override);
+      // Tensor cores where the chip has them for the types and the GEMM
+      // fills a fragment (depthwise convolutions, one column per group, do
+      // not).
+      bool mma = tensorCores && hasTensorCores(*computeCapability, conv) &&
+                 loops->size(loops->m) >= kFragment &&
+                 loops->size(loops->n) >= kFragment;
+      GemmTiles chosen = mma ? chooseMmaTiles(*loops, mmaOverride)
+                             : chooseTiles(*loops, override);
       // Grids beyond what y and z can hold stay direct kernels.
       if (loops->size(loops->g) > kMaxGridYZ ||
           llvm::divideCeil(loops->size(loops->n), chosen.bn) > kMaxGridYZ)
         continue;
-      int64_t sharedBytes = 0;
-      for (auto [operand, width] :
-           {std::pair(conv.getDpsInputOperand(0), chosen.bm),
-            std::pair(conv.getDpsInputOperand(1), chosen.bn)}) {
-        Type element = getElementTypeOrSelf(operand->get().getType());
-        sharedBytes +=
-            2 * chosen.bk * width * element.getIntOrFloatBitWidth() / 8;
-      }
+      int64_t sharedBytes = getWorkgroupMemoryBytes(conv, chosen);
       if (sharedBytes > kMaxStaticSharedBytes) {
         conv.emitError("implicit-gemm tiles need ")
             << sharedBytes << " bytes of workgroup memory, more than the "

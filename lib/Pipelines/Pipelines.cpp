@@ -209,18 +209,31 @@ void mlir::convbn::buildLowerToNVVMPipeline(
   GPUConvOptions convs;
   convs.implicitGemm = options.implicitGemm;
   convs.gemm.tiles.assign(options.gemmTiles.begin(), options.gemmTiles.end());
+  convs.gemm.mmaTiles.assign(options.gemmMmaTiles.begin(),
+                             options.gemmMmaTiles.end());
+  convs.gemm.chip = options.chip;
+  convs.gemm.tensorCores = options.tensorCores;
   buildGPULaunchesPipeline(pm, tiles, convs);
   // Weights are copied to the device on the first call only.
   pm.addPass(createGPUDeviceConstants());
   pm.addPass(createGpuKernelOutliningPass());
+  // Tensor-core warp code (vector.contract of fragments) as WMMA ops, in
+  // the outlined kernels: its pattern driver hoists constants to the
+  // closest isolated region, which a gpu.launch is not (a fragment constant
+  // hoisted out of one would become a kernel argument).
+  pm.addNestedPass<gpu::GPUModuleOp>(createConvertVectorToGPUPass());
+  pm.addNestedPass<gpu::GPUModuleOp>(createGPUAlignWorkgroupMemory());
   // gpu-to-llvm lowers allocations and copies on streams only: thread async
   // tokens through the host code.
   pm.addNestedPass<func::FuncOp>(createGpuAsyncRegionPass());
   pm.addNestedPass<func::FuncOp>(LLVM::createLLVMRequestCWrappersPass());
 
   // NVVM (as upstream's gpu-lower-to-nvvm-pipeline, with libdevice linked).
-  pm.addPass(createConvertNVGPUToNVVMPass());
+  // Structured control flow first: convert-nvgpu-to-nvvm rejects scf.for
+  // ops that carry values its type converter does not know (WMMA fragments,
+  // !gpu.mma_matrix, which convert-gpu-to-nvvm lowers later).
   pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(createConvertNVGPUToNVVMPass());
   pm.addPass(createConvertNVVMToLLVMPass());
   pm.addPass(createConvertFuncToLLVMPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
@@ -317,11 +330,28 @@ struct GPUTilingPipelineOptions : public PassPipelineOptions<Derived> {
   typename Base::template ListOption<int64_t> gemmTiles{
       *this, "gemm-tiles",
       llvm::cl::desc("Override the implicit-GEMM tiles: BM,BN,BK,TM,TN")};
+  typename Base::template ListOption<int64_t> gemmMmaTiles{
+      *this, "gemm-mma-tiles",
+      llvm::cl::desc("Override the tensor-core implicit-GEMM tiles: "
+                     "BM,BN,BK,WM,WN")};
+  typename Base::template Option<std::string> chip{
+      *this, "chip",
+      llvm::cl::desc("The GPU the kernels are for (as lower-to-nvvm's chip: "
+                     "which element types get tensor cores)"),
+      llvm::cl::init("sm_70")};
+  typename Base::template Option<bool> tensorCores{
+      *this, "tensor-cores",
+      llvm::cl::desc("Tensor-core kernels where the chip has them (as "
+                     "lower-to-nvvm's tensor-cores)"),
+      llvm::cl::init(true)};
 
   convbn::GPUConvOptions getConvOptions() const {
     convbn::GPUConvOptions convs;
     convs.implicitGemm = implicitGemm;
     convs.gemm.tiles.assign(gemmTiles.begin(), gemmTiles.end());
+    convs.gemm.mmaTiles.assign(gemmMmaTiles.begin(), gemmMmaTiles.end());
+    convs.gemm.chip = chip;
+    convs.gemm.tensorCores = tensorCores;
     return convs;
   }
 

@@ -140,15 +140,34 @@ def GPUImplicitGemm : Pass<"convbn-gpu-implicit-gemm", "::mlir::func::FuncOp"> {
     to the accumulators before the one store: a conv + BN block is one
     launch in every mode.
 
+    Tensor cores: where `chip` has them for the operands' element type (f16
+    from sm_70, bf16 from sm_80, both with f16 or f32 accumulators) and the
+    GEMM is at least 16 wide and tall, the block's warps compute WM x WN
+    warp tiles instead, as 16x16x16 `vector.contract`s between fragments
+    read from workgroup memory (`vector.transfer_read`), accumulated in
+    vectors the K loop carries. The block's accumulators go through
+    workgroup memory once, where the threads apply the epilogue element by
+    element. `convert-vector-to-gpu` turns this warp code into
+    `gpu.subgroup_mma_*` (WMMA) ops; run on the host
+    (`convbn-gpu-launch-to-host-loops`) it is the same computation.
+
     Tiles follow a heuristic (docs/gpu.md) that `tiles=BM,BN,BK,TM,TN`
-    overrides. Convolutions with dynamic shapes, integer or exotic element
-    types, empty loops, or that would exceed the GPU's grid or block limits
-    are left to the direct kernels of `convbn-gpu-tile`.
+    (thread tiles) and `mma-tiles=BM,BN,BK,WM,WN` (warp tiles) override.
+    Convolutions with dynamic shapes, integer or exotic element types,
+    empty loops, or that would exceed the GPU's grid or block limits are
+    left to the direct kernels of `convbn-gpu-tile`.
   }];
   let options = [
     ListOption<"tiles", "tiles", "int64_t",
-               "Block and thread tile sizes BM,BN,BK,TM,TN (default: the "
-               "heuristic)">,
+               "Block and thread tile sizes BM,BN,BK,TM,TN of the SIMT "
+               "kernels (default: the heuristic)">,
+    ListOption<"mmaTiles", "mma-tiles", "int64_t",
+               "Block and warp tile sizes BM,BN,BK,WM,WN of the tensor-core "
+               "kernels, multiples of 16 (default: the heuristic)">,
+    Option<"chip", "chip", "std::string", /*default=*/"\"sm_70\"",
+           "The target (sm_XY), which decides where tensor cores apply">,
+    Option<"tensorCores", "tensor-cores", "bool", /*default=*/"true",
+           "Use tensor cores where the chip has them for the element types">,
   ];
   let dependentDialects = [
     "::mlir::affine::AffineDialect",
@@ -156,6 +175,7 @@ def GPUImplicitGemm : Pass<"convbn-gpu-implicit-gemm", "::mlir::func::FuncOp"> {
     "::mlir::gpu::GPUDialect",
     "::mlir::memref::MemRefDialect",
     "::mlir::scf::SCFDialect",
+    "::mlir::vector::VectorDialect",
   ];
 }
 
@@ -284,6 +304,24 @@ def GPUAllowFMA : Pass<"convbn-gpu-allow-fma", "::mlir::func::FuncOp"> {
     results can differ from the unfused CPU path in the last bit.
   }];
   let dependentDialects = ["::mlir::arith::ArithDialect"];
+}
+
+def GPUAlignWorkgroupMemory
+    : Pass<"convbn-gpu-align-workgroup-memory", "::mlir::gpu::GPUModuleOp"> {
+  let summary = "Align every kernel's workgroup memory";
+  let description = [{
+    Sets `llvm.align` on every workgroup attribution of every `gpu.func`
+    that does not have one. Without it, convert-gpu-to-nvvm declares a
+    buffer with its element's alignment (`.shared .align 2` for f16), while
+    WMMA loads and stores need 32-byte aligned fragments (PTX ISA,
+    `wmma.load`: 256 bits) and vector loads their vector's size; where ptxas
+    places an under-aligned buffer is up to it.
+  }];
+  let options = [
+    Option<"alignment", "alignment", "int64_t", /*default=*/"128",
+           "Byte alignment of each workgroup buffer">,
+  ];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }
 
 def GPUCheckArgumentAlignment

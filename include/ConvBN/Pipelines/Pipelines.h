@@ -77,6 +77,15 @@ struct LowerToNVVMOptions : public PassPipelineOptions<LowerToNVVMOptions> {
   ListOption<int64_t> gemmTiles{
       *this, "gemm-tiles",
       llvm::cl::desc("Override the implicit-GEMM tiles: BM,BN,BK,TM,TN")};
+  ListOption<int64_t> gemmMmaTiles{
+      *this, "gemm-mma-tiles",
+      llvm::cl::desc("Override the tensor-core implicit-GEMM tiles: "
+                     "BM,BN,BK,WM,WN")};
+  Option<bool> tensorCores{
+      *this, "tensor-cores",
+      llvm::cl::desc("Compute f16 (sm_70+) and bf16 (sm_80+) convolutions on "
+                     "tensor cores (WMMA) with f32 or f16 accumulation"),
+      llvm::cl::init(true)};
 };
 
 /// How the GPU pipelines compute convolutions.
