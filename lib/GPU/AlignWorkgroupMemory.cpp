@@ -24,10 +24,11 @@ struct GPUAlignWorkgroupMemoryPass
   using Base::Base;
 
   void runOnOperation() override {
-    if (alignment <= 0 || !llvm::isPowerOf2_64(alignment)) {
+    int64_t bytes = alignment;
+    if (bytes <= 0 || !llvm::isPowerOf2_64(bytes)) {
       getOperation().emitError("workgroup memory alignment must be a power "
                                "of two, not ")
-          << alignment;
+          << bytes;
       return signalPassFailure();
     }
     Builder builder(&getContext());
@@ -36,7 +37,7 @@ struct GPUAlignWorkgroupMemoryPass
       for (unsigned i = 0, e = func.getNumWorkgroupAttributions(); i < e; ++i)
         if (!func.getWorkgroupAttributionAttr(i, name))
           func.setWorkgroupAttributionAttr(
-              i, name, builder.getI64IntegerAttr(alignment));
+              i, name, builder.getI64IntegerAttr(bytes));
     });
   }
 };

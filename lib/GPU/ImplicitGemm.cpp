@@ -29,6 +29,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "ConvBN/GPU/NVVMTarget.h"
 #include "ConvBN/GPU/Passes.h"
 #include "ConvBN/IR/LinalgConv.h"
 
@@ -980,16 +981,6 @@ static GemmTiles chooseMmaTiles(const GemmLoops &loops,
 
 static bool isSupportedElementType(Type type) {
   return isa<Float16Type, BFloat16Type, Float32Type, Float64Type>(type);
-}
-
-/// The compute capability of `chip` (sm_XY, sm_XYa: XY), if it is one.
-static std::optional<unsigned> getComputeCapability(StringRef chip) {
-  if (!chip.consume_front("sm_"))
-    return std::nullopt;
-  unsigned version;
-  if (chip.consumeInteger(10, version) || !(chip.empty() || chip == "a"))
-    return std::nullopt;
-  return version;
 }
 
 /// Whether the tensor cores of compute capability `version` multiply
