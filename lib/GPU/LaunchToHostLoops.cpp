@@ -245,6 +245,47 @@ LogicalResult HostLaunchEmitter::emit() {
   return success();
 }
 
+/// The private buffer type holding a value of `type`, or null if none does.
+static MemRefType getPrivateBufferType(Type type) {
+  if (auto vector = dyn_cast<VectorType>(type)) {
+    if (vector.isScalable())
+      return {};
+    return MemRefType::get(vector.getShape(), vector.getElementType());
+  }
+  if (type.isIntOrIndexOrFloat())
+    return MemRefType::get({}, type);
+  return {};
+}
+
+/// Stores `value` into `buffer`, its private buffer (getPrivateBufferType).
+static void storePrivate(OpBuilder &b, Location loc, Value value,
+                         Value buffer) {
+  auto type = cast<MemRefType>(buffer.getType());
+  SmallVector<Value> zeros(type.getRank(),
+                           arith::ConstantIndexOp::create(b, loc, 0));
+  if (!isa<VectorType>(value.getType())) {
+    memref::StoreOp::create(b, loc, value, buffer, zeros);
+    return;
+  }
+  SmallVector<bool> inBounds(type.getRank(), true);
+  vector::TransferWriteOp::create(b, loc, value, buffer, zeros,
+                                  ArrayRef<bool>(inBounds));
+}
+
+/// The value of `type` kept in `buffer`, its private buffer.
+static Value loadPrivate(OpBuilder &b, Location loc, Type type, Value buffer) {
+  auto bufferType = cast<MemRefType>(buffer.getType());
+  SmallVector<Value> zeros(bufferType.getRank(),
+                           arith::ConstantIndexOp::create(b, loc, 0));
+  auto vector = dyn_cast<VectorType>(type);
+  if (!vector)
+    return memref::LoadOp::create(b, loc, buffer, zeros);
+  SmallVector<bool> inBounds(bufferType.getRank(), true);
+  return vector::TransferReadOp::create(b, loc, vector, buffer, zeros,
+                                        /*padding=*/std::nullopt,
+                                        ArrayRef<bool>(inBounds));
+}
+
 LogicalResult HostLaunchEmitter::demoteLoopCarriedValues() {
   SmallVector<scf::ForOp> loops;
   launch.walk([&](scf::ForOp loop) {
@@ -256,45 +297,16 @@ LogicalResult HostLaunchEmitter::demoteLoopCarriedValues() {
     Location loopLoc = loop.getLoc();
     OpBuilder::InsertionGuard guard(rewriter);
     rewriter.setInsertionPoint(loop);
-    // A value of the carried type in `buffer`, or the reverse.
-    auto load = [&](Value buffer, Type type) -> Value {
-      auto vector = dyn_cast<VectorType>(type);
-      if (!vector)
-        return memref::LoadOp::create(rewriter, loopLoc, buffer);
-      SmallVector<Value> zeros(
-          vector.getRank(), arith::ConstantIndexOp::create(rewriter, loopLoc, 0));
-      SmallVector<bool> inBounds(vector.getRank(), true);
-      return vector::TransferReadOp::create(rewriter, loopLoc, vector, buffer,
-                                            zeros, /*padding=*/std::nullopt,
-                                            ArrayRef<bool>(inBounds));
-    };
-    auto store = [&](Value value, Value buffer) {
-      auto vector = dyn_cast<VectorType>(value.getType());
-      if (!vector) {
-        memref::StoreOp::create(rewriter, loopLoc, value, buffer);
-        return;
-      }
-      SmallVector<Value> zeros(
-          vector.getRank(), arith::ConstantIndexOp::create(rewriter, loopLoc, 0));
-      SmallVector<bool> inBounds(vector.getRank(), true);
-      vector::TransferWriteOp::create(rewriter, loopLoc, value, buffer, zeros,
-                                      ArrayRef<bool>(inBounds));
-    };
     SmallVector<Value> buffers;
     for (Value init : loop.getInitArgs()) {
       Type type = init.getType();
-      MemRefType bufferType;
-      if (auto vector = dyn_cast<VectorType>(type);
-          vector && !vector.isScalable())
-        bufferType = MemRefType::get(vector.getShape(), vector.getElementType());
-      else if (type.isIntOrIndexOrFloat())
-        bufferType = MemRefType::get({}, type);
-      else
+      MemRefType bufferType = getPrivateBufferType(type);
+      if (!bufferType)
         return loop.emitError("cannot run this launch on the host: a loop "
                               "around a barrier carries a value of type ")
                << type;
       Value buffer = memref::AllocaOp::create(rewriter, loopLoc, bufferType);
-      store(init, buffer);
+      storePrivate(rewriter, loopLoc, init, buffer);
       buffers.push_back(buffer);
     }
     auto hostLoop =
@@ -304,7 +316,7 @@ LogicalResult HostLaunchEmitter::demoteLoopCarriedValues() {
     rewriter.setInsertionPointToStart(body);
     SmallVector<Value> arguments = {hostLoop.getInductionVar()};
     for (auto [buffer, arg] : llvm::zip(buffers, loop.getRegionIterArgs()))
-      arguments.push_back(load(buffer, arg.getType()));
+      arguments.push_back(loadPrivate(rewriter, loopLoc, arg.getType(), buffer));
     auto yield = cast<scf::YieldOp>(loop.getBody()->getTerminator());
     rewriter.inlineBlockBefore(loop.getBody(), body->getTerminator(),
                                arguments);
@@ -322,28 +334,16 @@ LogicalResult HostLaunchEmitter::demoteLoopCarriedValues() {
         rewriter.setInsertionPointAfter(def);
       else
         rewriter.setInsertionPoint(yield);
-      store(value, buffer);
+      storePrivate(rewriter, loopLoc, value, buffer);
     }
     rewriter.eraseOp(yield);
     rewriter.setInsertionPointAfter(hostLoop);
     SmallVector<Value> results;
     for (auto [buffer, result] : llvm::zip(buffers, loop.getResults()))
-      results.push_back(load(buffer, result.getType()));
+      results.push_back(loadPrivate(rewriter, loopLoc, result.getType(), buffer));
     rewriter.replaceOp(loop, results);
   }
   return success();
-}
-
-/// The private buffer type holding a value of `type`, or null if none does.
-static MemRefType getPrivateBufferType(Type type) {
-  if (auto vector = dyn_cast<VectorType>(type)) {
-    if (vector.isScalable())
-      return {};
-    return MemRefType::get(vector.getShape(), vector.getElementType());
-  }
-  if (type.isIntOrIndexOrFloat())
-    return MemRefType::get({}, type);
-  return {};
 }
 
 void HostLaunchEmitter::demoteValuesAcrossBarriers() {
@@ -400,28 +400,14 @@ void HostLaunchEmitter::demoteValuesAcrossBarriers() {
   for (auto &[value, uses] : demoted) {
     Location valueLoc = value.getLoc();
     rewriter.setInsertionPointToStart(&launch.getBody().front());
-    MemRefType bufferType = getPrivateBufferType(value.getType());
-    Value buffer = memref::AllocaOp::create(rewriter, valueLoc, bufferType);
-    SmallVector<Value> zeros(
-        bufferType.getRank(),
-        arith::ConstantIndexOp::create(rewriter, valueLoc, 0));
-    SmallVector<bool> inBounds(bufferType.getRank(), true);
+    Value buffer = memref::AllocaOp::create(
+        rewriter, valueLoc, getPrivateBufferType(value.getType()));
     rewriter.setInsertionPointAfterValue(value);
-    if (isa<VectorType>(value.getType()))
-      vector::TransferWriteOp::create(rewriter, valueLoc, value, buffer, zeros,
-                                      ArrayRef<bool>(inBounds));
-    else
-      memref::StoreOp::create(rewriter, valueLoc, value, buffer, zeros);
+    storePrivate(rewriter, valueLoc, value, buffer);
     for (OpOperand *use : uses) {
       // Right before its user: in the user's phase.
       rewriter.setInsertionPoint(use->getOwner());
-      Value loaded;
-      if (auto vector = dyn_cast<VectorType>(value.getType()))
-        loaded = vector::TransferReadOp::create(
-            rewriter, valueLoc, vector, buffer, zeros,
-            /*padding=*/std::nullopt, ArrayRef<bool>(inBounds));
-      else
-        loaded = memref::LoadOp::create(rewriter, valueLoc, buffer, zeros);
+      Value loaded = loadPrivate(rewriter, valueLoc, value.getType(), buffer);
       use->set(loaded);
     }
   }
@@ -526,9 +512,7 @@ LogicalResult HostLaunchEmitter::emitUniform(Operation *op,
   };
   SmallVector<Value> operands;
   if (auto loop = dyn_cast<scf::ForOp>(op)) {
-    if (loop.getNumRegionIterArgs() != 0)
-      return loop.emitError("cannot run this launch on the host: a loop "
-                            "around a barrier carries values");
+    // (Carried values were moved to private buffers: no iter_args here.)
     if (!materializeAll({loop.getLowerBound(), loop.getUpperBound(),
                          loop.getStep()},
                         operands))
