@@ -139,6 +139,10 @@ PIPELINES = {
                   "--convbn-gpu-launches=chip=sm_80 gemm-mma-tiles=16,48,16,16,16",
                   "--convbn-gpu-launch-to-host-loops", "--lower-to-cpu"],
                  "linalg"),
+    # The same kernels through mma.sync (convbn-gpu-contracts-to-mma-sync,
+    # ldmatrix) to PTX: three warps across, two 8-wide fragments each.
+    "mma-sync-tiles": (["--lower-to-nvvm=chip=sm_80 gemm-mma-tiles=16,48,16,16,16 "
+                        "format=isa toolkit={toolkit}"], "linalg"),
     "tosa": (["--tosa-to-convbn"], "tosa"),
 }
 COMMON_FLAGS = ["-verify-each", "--mlir-disable-threading"]

@@ -71,18 +71,23 @@ struct GemmLoops {
 };
 
 constexpr int64_t kWarpSize = 32;
-/// The side of a tensor-core fragment (the m16n16k16 shape of WMMA).
+/// The side of a tensor-core fragment: the m16n16k16 shape of WMMA, and
+/// M and K of mma.sync's m16n8k16, whose accumulators are kFragment x
+/// kMmaSyncColumns.
 constexpr int64_t kFragment = 16;
+constexpr int64_t kMmaSyncColumns = 8;
 /// Rows of tensor-core operands and accumulators in workgroup memory are
 /// padded by 16 bytes: fragment loads of consecutive rows then fall into
 /// different banks, and rows stay 16-byte multiples (WMMA's requirement).
 constexpr int64_t kRowPaddingBytes = 16;
 
 /// Block tile BM x BN x BK, and thread tile TM x TN (SIMT) or warp tile
-/// TM x TN (tensor cores, `mma`).
+/// TM x TN (tensor cores, `mma`): of 16x16x16 fragments (WMMA), or of
+/// 16x8x16 ones in the shapes of mma.sync (`mmaSync`, sm_80 and later).
 struct GemmTiles {
   int64_t bm, bn, bk, tm, tn;
   bool mma = false;
+  bool mmaSync = false;
   int64_t getThreads() const {
     return (bm / tm) * (bn / tn) * (mma ? kWarpSize : 1);
   }
@@ -729,8 +734,12 @@ void ImplicitGemmEmitter::emitWarpTiles(OpBuilder &b, const KernelIds &ids,
                                         Value sharedAccumulators) {
   Type inputType = getElementTypeOrSelf(conv.getDpsInputOperand(0)->get());
   Type accType = getElementTypeOrSelf(conv.getDpsInitOperand(0)->get());
+  // WMMA multiplies 16x16 fragments, both operands row-major; mma.sync
+  // takes the filter's fragment as N x K (read transposed out of the
+  // [k][n] slice, ldmatrix.trans on the GPU) and accumulates 16 x 8.
+  int64_t fragmentColumns = tiles.mmaSync ? kMmaSyncColumns : kFragment;
   int64_t fragmentsDown = tiles.tm / kFragment;
-  int64_t fragmentsAcross = tiles.tn / kFragment;
+  int64_t fragmentsAcross = tiles.tn / fragmentColumns;
   Value warp = arith::DivUIOp::create(b, loc, ids.thread,
                                       constant(b, kWarpSize));
   Value warpColumns = constant(b, tiles.bn / tiles.tn);
@@ -741,9 +750,10 @@ void ImplicitGemmEmitter::emitWarpTiles(OpBuilder &b, const KernelIds &ids,
       b, loc, arith::RemUIOp::create(b, loc, warp, warpColumns),
       constant(b, tiles.tn));
 
-  // The warp's accumulators: one 16 x 16 fragment per pair (i, j), carried
-  // by the K loop (registers on the GPU, opaque to the threads).
-  auto fragmentType = VectorType::get({kFragment, kFragment}, accType);
+  // The warp's accumulators: one fragment per pair (i, j), carried by the
+  // K loop (registers on the GPU, opaque to the threads or spread over the
+  // warp's lanes).
+  auto fragmentType = VectorType::get({kFragment, fragmentColumns}, accType);
   Value zero = arith::ConstantOp::create(
       b, loc, DenseElementsAttr::get(fragmentType, b.getZeroAttr(accType)));
   SmallVector<Value> initial(fragmentsDown * fragmentsAcross, zero);
@@ -751,17 +761,32 @@ void ImplicitGemmEmitter::emitWarpTiles(OpBuilder &b, const KernelIds &ids,
   MLIRContext *context = b.getContext();
   AffineExpr m, n, k;
   bindDims(context, m, n, k);
+  AffineExpr filterRow = tiles.mmaSync ? n : k;
+  AffineExpr filterColumn = tiles.mmaSync ? k : n;
   ArrayAttr maps = b.getAffineMapArrayAttr(AffineMap::inferFromExprList(
-      ArrayRef<ArrayRef<AffineExpr>>{{m, k}, {k, n}, {m, n}}, context));
+      ArrayRef<ArrayRef<AffineExpr>>{
+          {m, k}, {filterRow, filterColumn}, {m, n}},
+      context));
   ArrayAttr iterators = b.getArrayAttr(
       {vector::IteratorTypeAttr::get(context, vector::IteratorType::parallel),
        vector::IteratorTypeAttr::get(context, vector::IteratorType::parallel),
        vector::IteratorTypeAttr::get(context,
                                      vector::IteratorType::reduction)});
-  auto operandType = VectorType::get({kFragment, kFragment}, inputType);
-  // Workgroup slices are [stage][m][k] and [stage][k][n]: both fragments
-  // row-major, as the WMMA loads and the mma that consumes them agree on.
+  auto inputFragmentType = VectorType::get({kFragment, kFragment}, inputType);
+  auto filterFragmentType = tiles.mmaSync
+                                ? VectorType::get({fragmentColumns, kFragment},
+                                                  inputType)
+                                : inputFragmentType;
+  // Workgroup slices are [stage][m][k] and [stage][k][n]: the input's
+  // fragments are read row-major, the filter's row-major (WMMA) or
+  // transposed (mma.sync).
   AffineMap minorIdentity = AffineMap::getMinorIdentityMap(3, 2, context);
+  AffineMap filterMap =
+      tiles.mmaSync
+          ? AffineMap::get(3, 0, {getAffineDimExpr(2, context),
+                                  getAffineDimExpr(1, context)},
+                           context)
+          : minorIdentity;
   Value padding = arith::ConstantOp::create(b, loc, b.getZeroAttr(inputType));
   SmallVector<bool> inBounds = {true, true};
 
@@ -774,7 +799,7 @@ void ImplicitGemmEmitter::emitWarpTiles(OpBuilder &b, const KernelIds &ids,
           SmallVector<Value> a, w;
           for (int64_t i = 0; i < fragmentsDown; ++i)
             a.push_back(vector::TransferReadOp::create(
-                b, loc, operandType, ids.sharedInput,
+                b, loc, inputFragmentType, ids.sharedInput,
                 ValueRange{stage,
                            arith::AddIOp::create(
                                b, loc, warpRow, constant(b, i * kFragment)),
@@ -783,11 +808,12 @@ void ImplicitGemmEmitter::emitWarpTiles(OpBuilder &b, const KernelIds &ids,
                 b.getBoolArrayAttr(inBounds)));
           for (int64_t j = 0; j < fragmentsAcross; ++j)
             w.push_back(vector::TransferReadOp::create(
-                b, loc, operandType, ids.sharedFilter,
+                b, loc, filterFragmentType, ids.sharedFilter,
                 ValueRange{stage, constant(b, kk),
                            arith::AddIOp::create(
-                               b, loc, warpColumn, constant(b, j * kFragment))},
-                AffineMapAttr::get(minorIdentity), padding, /*mask=*/Value(),
+                               b, loc, warpColumn,
+                               constant(b, j * fragmentColumns))},
+                AffineMapAttr::get(filterMap), padding, /*mask=*/Value(),
                 b.getBoolArrayAttr(inBounds)));
           for (int64_t i = 0; i < fragmentsDown; ++i)
             for (int64_t j = 0; j < fragmentsAcross; ++j) {
@@ -808,7 +834,7 @@ void ImplicitGemmEmitter::emitWarpTiles(OpBuilder &b, const KernelIds &ids,
           ValueRange{
               arith::AddIOp::create(b, loc, warpRow, constant(b, i * kFragment)),
               arith::AddIOp::create(b, loc, warpColumn,
-                                    constant(b, j * kFragment))},
+                                    constant(b, j * fragmentColumns))},
           ArrayRef<bool>(inBounds));
   gpu::BarrierOp::create(b, loc);
 
@@ -984,10 +1010,11 @@ static bool isSupportedElementType(Type type) {
 }
 
 /// Whether the tensor cores of compute capability `version` multiply
-/// `conv`'s operands through WMMA: f16 from sm_70, with f16 or f32
-/// accumulators. (bf16 has tensor cores from sm_80, but upstream's
-/// gpu.subgroup_mma ops, which WMMA goes through, do not take it: bf16
-/// stays SIMT until the mma.sync path, docs/gpu.md.)
+/// `conv`'s operands: f16 from sm_70 (WMMA; mma.sync from sm_80), with f16
+/// or f32 accumulators. (bf16 has tensor cores from sm_80, but neither of
+/// upstream's paths takes it: the gpu.subgroup_mma ops reject bf16, and
+/// the vector-to-nvgpu conversion fails on bf16 fragment loads. bf16 stays
+/// SIMT, docs/gpu.md.)
 static bool hasTensorCores(unsigned version, linalg::LinalgOp conv) {
   Type input = getElementTypeOrSelf(conv.getDpsInputOperand(0)->get());
   Type filter = getElementTypeOrSelf(conv.getDpsInputOperand(1)->get());
@@ -1084,6 +1111,8 @@ struct GPUImplicitGemmPass
                  loops->size(loops->n) >= kFragment;
       GemmTiles chosen = mma ? chooseMmaTiles(*loops, mmaOverride)
                              : chooseTiles(*loops, override);
+      // From sm_80, the fragments take mma.sync's shapes (docs/gpu.md).
+      chosen.mmaSync = mma && *computeCapability >= 80;
       // Grids beyond what y and z can hold stay direct kernels.
       if (loops->size(loops->g) > kMaxGridYZ ||
           llvm::divideCeil(loops->size(loops->n), chosen.bn) > kMaxGridYZ)

@@ -217,11 +217,16 @@ void mlir::convbn::buildLowerToNVVMPipeline(
   // Weights are copied to the device on the first call only.
   pm.addPass(createGPUDeviceConstants());
   pm.addPass(createGpuKernelOutliningPass());
-  // Tensor-core warp code (vector.contract of fragments) as WMMA ops, in
-  // the outlined kernels: its pattern driver hoists constants to the
-  // closest isolated region, which a gpu.launch is not (a fragment constant
-  // hoisted out of one would become a kernel argument).
-  pm.addNestedPass<gpu::GPUModuleOp>(createConvertVectorToGPUPass());
+  // Tensor-core warp code (vector.contract of fragments) as mma.sync
+  // (sm_80 and later: ldmatrix and m16n8k16) or WMMA ops, in the outlined
+  // kernels: the pattern drivers hoist constants to the closest isolated
+  // region, which a gpu.launch is not (a fragment constant hoisted out of
+  // one would become a kernel argument). The check above has made sure the
+  // chip is sm_XY.
+  if (getComputeCapability(options.chip).value_or(0) >= 80)
+    pm.addNestedPass<gpu::GPUModuleOp>(createGPUContractsToMmaSync());
+  else
+    pm.addNestedPass<gpu::GPUModuleOp>(createConvertVectorToGPUPass());
   pm.addNestedPass<gpu::GPUModuleOp>(createGPUAlignWorkgroupMemory());
   // gpu-to-llvm lowers allocations and copies on streams only: thread async
   // tokens through the host code.

@@ -1,6 +1,6 @@
 // Tensor-core kernels: f16 convolutions (sm_70+) whose GEMM is at least
-// 16 x 16 become warp code, 16x16x16 vector.contracts of
-// fragments read from workgroup memory, accumulated in vectors the K loop
+// 16 x 16 become warp code, 16x16x16 (WMMA) or, from sm_80, 16x8x16
+// (mma.sync) vector.contracts of fragments read from workgroup memory, accumulated in vectors the K loop
 // carries; the accumulators go through workgroup memory to the epilogue.
 // Run on the host (the warps' threads each compute the whole warp tile,
 // which agrees with what the warp computes together), they agree with the
@@ -40,10 +40,30 @@
 // RUN: %exec-compare %s --all-funcs --quiet --rtol 4e-3 --atol 1e-3 \
 // RUN:   "--passes=--convbn-gpu-launches=chip=sm_80 --convbn-gpu-launch-to-host-loops" \
 // RUN:   | FileCheck %s --check-prefix=EXEC
-// RUN: convbn-opt %s "--convbn-gpu-launches=chip=sm_80" --convert-vector-to-gpu --canonicalize \
+// RUN: convbn-opt %s --convbn-gpu-launches --convert-vector-to-gpu --canonicalize \
 // RUN:   | FileCheck %s --check-prefix=WMMA
+//
+// From sm_80 the fragments take mma.sync's m16n8k16 shapes (the filter's
+// read transposed, N x K), which convbn-gpu-contracts-to-mma-sync turns into
+// ldmatrix and mma.sync (as lower-to-nvvm runs it for sm_80 and sm_90).
+// RUN: convbn-opt %s "--convbn-gpu-launches=chip=sm_80" --gpu-kernel-outlining \
+// RUN:   | convbn-opt "--pass-pipeline=builtin.module(gpu.module(convbn-gpu-contracts-to-mma-sync),canonicalize)" \
+// RUN:   | FileCheck %s --check-prefix=MMASYNC
+// RUN: convbn-opt %s "--lower-to-nvvm=chip=sm_80 format=isa" | FileCheck %s --check-prefix=PTX80
+// PTX80-NOT: wmma
+// PTX80:     ldmatrix.sync.aligned.m8n8.x4.shared.b16
+// PTX80:     ldmatrix.sync.aligned.m8n8.x2.trans.shared.b16
+// PTX80:     mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32
+// PTX80-NOT: wmma
 
 // EXEC: all 5 functions agree
+
+// MMASYNC-NOT: vector.contract
+// MMASYNC:     nvgpu.ldmatrix {{.*}} {numTiles = 4 : i32, transpose = false} : memref<2x64x40xf16, #gpu.address_space<workgroup>> -> vector<4x2xf16>
+// MMASYNC:     nvgpu.ldmatrix {{.*}} {numTiles = 2 : i32, transpose = true} : memref<2x32x40xf16, #gpu.address_space<workgroup>> -> vector<2x2xf16>
+// MMASYNC:     nvgpu.mma.sync({{.*}}) {mmaShape = [16, 8, 16]} : (vector<4x2xf16>, vector<2x2xf16>, vector<2x2xf32>) -> vector<2x2xf32>
+// MMASYNC:     vector.store {{.*}} : memref<64x36xf32, #gpu.address_space<workgroup>>, vector<2xf32>
+// MMASYNC-NOT: vector.contract
 
 // WMMA-NOT: vector.contract
 // WMMA:     gpu.subgroup_mma_load_matrix {{.*}} {leadDimension = 40 : index} : memref<2x64x40xf16, #gpu.address_space<workgroup>> -> !gpu.mma_matrix<16x16xf16, "AOp">
@@ -72,6 +92,11 @@
 // CHECK:           scf.for
 // CHECK:             memref.load %[[C]]
 // CHECK:             arith.truncf
+// SM80-LABEL: func.func @nhwc_stride2
+// SM80:           scf.for {{.*}} -> (vector<16x8xf32>, vector<16x8xf32>, vector<16x8xf32>, vector<16x8xf32>, vector<16x8xf32>, vector<16x8xf32>, vector<16x8xf32>, vector<16x8xf32>)
+// SM80:             vector.transfer_read {{.*}} {in_bounds = [true, true]} : memref<2x64x40xf16, #gpu.address_space<workgroup>>, vector<16x16xf16>
+// SM80:             vector.transfer_read {{.*}} {in_bounds = [true, true], permutation_map = #{{.*}}} : memref<2x32x40xf16, #gpu.address_space<workgroup>>, vector<8x16xf16>
+// SM80:             vector.contract {{.*}} : vector<16x16xf16>, vector<8x16xf16> into vector<16x8xf32>
 func.func @nhwc_stride2(%x: tensor<2x9x9x8xf16>, %w: tensor<3x3x8x24xf16>) -> tensor<2x5x5x24xf16> {
   %zero = arith.constant 0.0 : f16
   %padded = tensor.pad %x low[0, 1, 1, 0] high[0, 1, 1, 0] {
@@ -158,8 +183,9 @@ func.func @tune_relu(%x: tensor<2x32x6x6xf16>, %w: tensor<48x32x1x1xf16>,
 }
 
 // bf16: a SIMT kernel on every chip for now (sm_80's tensor cores take
-// bf16, but upstream's gpu.subgroup_mma ops, which the WMMA path goes
-// through, do not; the mma.sync path will).
+// bf16, but neither of upstream's paths does: the gpu.subgroup_mma ops
+// reject bf16, and the nvgpu conversion has no bf16 fragment layout, see
+// contracts-to-mma-sync-invalid.mlir).
 
 // CHECK-LABEL: func.func @bf16
 // CHECK:         gpu.launch

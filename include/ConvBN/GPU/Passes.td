@@ -141,15 +141,18 @@ def GPUImplicitGemm : Pass<"convbn-gpu-implicit-gemm", "::mlir::func::FuncOp"> {
     launch in every mode.
 
     Tensor cores: where `chip` has them for the operands' element type (f16
-    from sm_70, bf16 from sm_80, both with f16 or f32 accumulators) and the
-    GEMM is at least 16 wide and tall, the block's warps compute WM x WN
-    warp tiles instead, as 16x16x16 `vector.contract`s between fragments
+    from sm_70, with f16 or f32 accumulators; bf16 stays SIMT, docs/gpu.md)
+    and the GEMM is at least 16 wide and tall, the block's warps compute
+    WM x WN warp tiles instead, as `vector.contract`s between fragments
     read from workgroup memory (`vector.transfer_read`), accumulated in
-    vectors the K loop carries. The block's accumulators go through
+    vectors the K loop carries: 16x16x16 with both fragments row-major
+    (WMMA's shape) before sm_80, 16x8x16 with the filter's fragment read
+    transposed (mma.sync's) from sm_80. The block's accumulators go through
     workgroup memory once, where the threads apply the epilogue element by
-    element. `convert-vector-to-gpu` turns this warp code into
-    `gpu.subgroup_mma_*` (WMMA) ops; run on the host
-    (`convbn-gpu-launch-to-host-loops`) it is the same computation.
+    element. `convert-vector-to-gpu` turns the first form into
+    `gpu.subgroup_mma_*` (WMMA) ops, `convbn-gpu-contracts-to-mma-sync` the
+    second into `nvgpu.ldmatrix` / `nvgpu.mma.sync`; run on the host
+    (`convbn-gpu-launch-to-host-loops`) either is the same computation.
 
     Tiles follow a heuristic (docs/gpu.md) that `tiles=BM,BN,BK,TM,TN`
     (thread tiles) and `mma-tiles=BM,BN,BK,WM,WN` (warp tiles) override.
@@ -322,6 +325,33 @@ def GPUAlignWorkgroupMemory
            "Byte alignment of each workgroup buffer">,
   ];
   let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+}
+
+def GPUContractsToMmaSync
+    : Pass<"convbn-gpu-contracts-to-mma-sync", "::mlir::gpu::GPUModuleOp"> {
+  let summary = "Warp-level vector.contract chains as nvgpu.mma.sync";
+  let description = [{
+    Converts every chain of `vector.contract`s in the shapes of `mma.sync`
+    (16x8x16 for f16: A as M x K, B as N x K, accumulators M x N), with the
+    `vector.transfer_read`s of their operands, the loops that carry their
+    accumulators and the `vector.transfer_write`s of their results, into
+    `nvgpu.ldmatrix` (or per-lane loads), `nvgpu.mma.sync` and per-lane
+    stores, through upstream's `convertVectorToNVVMCompatibleMMASync`.
+
+    Upstream's pass (`convert-vector-to-gpu{use-nvgpu=true}`) starts a
+    chain at every op it could express on matrix fragments, scalar ones
+    included, and fails on any kernel with scalar integer or float
+    arithmetic (an index computation, an epilogue) with "unhandled vector to
+    mma type". This pass starts chains at contractions only, one chain at a
+    time, and removes what a conversion leaves dead before the next.
+    Chains that mma.sync cannot express stay vector code.
+  }];
+  let dependentDialects = [
+    "::mlir::nvgpu::NVGPUDialect",
+    "::mlir::gpu::GPUDialect",
+    "::mlir::affine::AffineDialect",
+    "::mlir::memref::MemRefDialect",
+  ];
 }
 
 def GPUCheckArgumentAlignment

@@ -83,8 +83,9 @@ struct LowerToNVVMOptions : public PassPipelineOptions<LowerToNVVMOptions> {
                      "BM,BN,BK,WM,WN")};
   Option<bool> tensorCores{
       *this, "tensor-cores",
-      llvm::cl::desc("Compute f16 (sm_70+) and bf16 (sm_80+) convolutions on "
-                     "tensor cores (WMMA) with f32 or f16 accumulation"),
+      llvm::cl::desc("Compute f16 convolutions on tensor cores (WMMA on "
+                     "sm_70/sm_75, mma.sync from sm_80) with f32 or f16 "
+                     "accumulation"),
       llvm::cl::init(true)};
 };
 

@@ -1,0 +1,69 @@
+//===- ContractsToMmaSync.cpp - warp contractions as nvgpu.mma.sync -------===//
+//
+// Upstream's convert-vector-to-gpu{use-nvgpu=true} roots a conversion at
+// every op it could apply to matrix fragments, scalar arithmetic included,
+// and then fails on those roots ("unhandled vector to mma type"): no real
+// kernel, whose index computations and epilogue are scalar arithmetic,
+// gets through it. This pass calls the same conversion rooted at one
+// contraction at a time.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ConvBN/GPU/Passes.h"
+
+#include "mlir/Conversion/VectorToGPU/VectorToGPU.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace mlir::convbn {
+#define GEN_PASS_DEF_GPUCONTRACTSTOMMASYNC
+#include "ConvBN/GPU/Passes.h.inc"
+} // namespace mlir::convbn
+
+using namespace mlir;
+using namespace mlir::convbn;
+
+namespace {
+struct GPUContractsToMmaSyncPass
+    : convbn::impl::GPUContractsToMmaSyncBase<GPUContractsToMmaSyncPass> {
+  void runOnOperation() override {
+    MLIRContext *context = &getContext();
+    Operation *root = getOperation();
+    RewritePatternSet prepare(context);
+    populatePrepareVectorToMMAPatterns(prepare, /*useNvGpu=*/true);
+    if (failed(applyPatternsGreedily(root, std::move(prepare))))
+      return signalPassFailure();
+
+    // A conversion leaves the chain it replaced in place (the old
+    // accumulators still cycle through the loop that carried them): the
+    // loop canonicalizations and dead-code removal take it away before the
+    // next chain, so that no contraction is converted twice.
+    RewritePatternSet cleanupPatterns(context);
+    scf::ForOp::getCanonicalizationPatterns(cleanupPatterns, context);
+    FrozenRewritePatternSet cleanup(std::move(cleanupPatterns));
+
+    // Contractions whose chain mma.sync cannot express: left as they are.
+    DenseSet<Operation *> unconverted;
+    IRRewriter rewriter(context);
+    while (true) {
+      vector::ContractionOp next;
+      int64_t before = 0;
+      root->walk([&](vector::ContractionOp contract) {
+        ++before;
+        if (!next && !unconverted.contains(contract))
+          next = contract;
+      });
+      if (!next)
+        return;
+      if (failed(convertVectorToNVVMCompatibleMMASync(rewriter, next)) ||
+          failed(applyPatternsGreedily(root, cleanup)))
+        return signalPassFailure();
+      int64_t after = 0;
+      root->walk([&](vector::ContractionOp) { ++after; });
+      // Nothing converted: the conversion rejected the chain and changed
+      // nothing, so `next` is still there.
+      if (after >= before)
+        unconverted.insert(next);
+    }
+  }
+};
+} // namespace
