@@ -12,6 +12,9 @@
 #include "ConvBN/GPU/Passes.h"
 
 #include "mlir/Conversion/VectorToGPU/VectorToGPU.h"
+#include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
+#include "mlir/IR/Dominance.h"
+#include "mlir/Transforms/CSE.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace mlir::convbn {
@@ -53,7 +56,7 @@ struct GPUContractsToMmaSyncPass
           next = contract;
       });
       if (!next)
-        return;
+        break;
       if (failed(convertVectorToNVVMCompatibleMMASync(rewriter, next)) ||
           failed(applyPatternsGreedily(root, cleanup)))
         return signalPassFailure();
@@ -64,6 +67,19 @@ struct GPUContractsToMmaSyncPass
       if (after >= before)
         unconverted.insert(next);
     }
+    // Chains that share a fragment without a loop joining them (a K loop
+    // of one slice, folded away) each loaded it: one ldmatrix is enough.
+    DominanceInfo dominance(root);
+    eliminateCommonSubExpressions(rewriter, dominance, root);
+
+    // Halves of a fragment register (two 8 x 16 operands out of one
+    // ldmatrix.x4) are 2-D strided slices, which the LLVM lowering takes
+    // only as 1-D: rows extracted and inserted.
+    RewritePatternSet slices(context);
+    vector::populateVectorInsertExtractStridedSliceDecompositionPatterns(
+        slices);
+    if (failed(applyPatternsGreedily(root, std::move(slices))))
+      return signalPassFailure();
   }
 };
 } // namespace

@@ -772,11 +772,8 @@ void ImplicitGemmEmitter::emitWarpTiles(OpBuilder &b, const KernelIds &ids,
        vector::IteratorTypeAttr::get(context, vector::IteratorType::parallel),
        vector::IteratorTypeAttr::get(context,
                                      vector::IteratorType::reduction)});
-  auto inputFragmentType = VectorType::get({kFragment, kFragment}, inputType);
-  auto filterFragmentType = tiles.mmaSync
-                                ? VectorType::get({fragmentColumns, kFragment},
-                                                  inputType)
-                                : inputFragmentType;
+  // Both operands are read 16 x 16 at a time.
+  auto operandType = VectorType::get({kFragment, kFragment}, inputType);
   // Workgroup slices are [stage][m][k] and [stage][k][n]: the input's
   // fragments are read row-major, the filter's row-major (WMMA) or
   // transposed (mma.sync).
@@ -799,22 +796,35 @@ void ImplicitGemmEmitter::emitWarpTiles(OpBuilder &b, const KernelIds &ids,
           SmallVector<Value> a, w;
           for (int64_t i = 0; i < fragmentsDown; ++i)
             a.push_back(vector::TransferReadOp::create(
-                b, loc, inputFragmentType, ids.sharedInput,
+                b, loc, operandType, ids.sharedInput,
                 ValueRange{stage,
                            arith::AddIOp::create(
                                b, loc, warpRow, constant(b, i * kFragment)),
                            constant(b, kk)},
                 AffineMapAttr::get(minorIdentity), padding, /*mask=*/Value(),
                 b.getBoolArrayAttr(inBounds)));
-          for (int64_t j = 0; j < fragmentsAcross; ++j)
-            w.push_back(vector::TransferReadOp::create(
-                b, loc, filterFragmentType, ids.sharedFilter,
+          // The filter's fragments: 16 x 16 reads, each split in two
+          // 8 x 16 ones for mma.sync (one ldmatrix.x4.trans, where an 8 x 16
+          // read would take an .x2; warp tiles are 16-column multiples).
+          for (int64_t j = 0; j < tiles.tn / kFragment; ++j) {
+            Value read = vector::TransferReadOp::create(
+                b, loc, operandType, ids.sharedFilter,
                 ValueRange{stage, constant(b, kk),
                            arith::AddIOp::create(
                                b, loc, warpColumn,
-                               constant(b, j * fragmentColumns))},
+                               constant(b, j * kFragment))},
                 AffineMapAttr::get(filterMap), padding, /*mask=*/Value(),
-                b.getBoolArrayAttr(inBounds)));
+                b.getBoolArrayAttr(inBounds));
+            if (!tiles.mmaSync) {
+              w.push_back(read);
+              continue;
+            }
+            for (int64_t half = 0; half < 2; ++half)
+              w.push_back(vector::ExtractStridedSliceOp::create(
+                  b, loc, read, ArrayRef<int64_t>{half * kMmaSyncColumns, 0},
+                  ArrayRef<int64_t>{kMmaSyncColumns, kFragment},
+                  ArrayRef<int64_t>{1, 1}));
+          }
           for (int64_t i = 0; i < fragmentsDown; ++i)
             for (int64_t j = 0; j < fragmentsAcross; ++j) {
               Value &sum = sums[i * fragmentsAcross + j];

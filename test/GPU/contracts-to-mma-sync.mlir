@@ -133,3 +133,63 @@ gpu.module @kernels {
     gpu.return
   }
 }
+
+// -----
+
+// Two chains that share their fragments without a loop joining them (a K
+// loop of one slice folds away): each fragment is loaded once, the filter's
+// 16 x 16 with one ldmatrix.x4.trans that both 8 x 16 halves come from
+// (registers 0-1 and 2-3, as rows: LLVM lowers 1-D slices only).
+
+#mk = affine_map<(m, n, k) -> (m, k)>
+#nk = affine_map<(m, n, k) -> (n, k)>
+#mn = affine_map<(m, n, k) -> (m, n)>
+#transposed = affine_map<(d0, d1) -> (d1, d0)>
+
+// CHECK-LABEL: gpu.func @shared_fragments
+// CHECK:         %[[A:.*]] = nvgpu.ldmatrix {{.*}} {numTiles = 4 : i32, transpose = false}
+// CHECK-NOT:     nvgpu.ldmatrix {{.*}} transpose = false
+// CHECK:         %[[B:.*]] = nvgpu.ldmatrix {{.*}} {numTiles = 4 : i32, transpose = true}
+// CHECK-NOT:     nvgpu.ldmatrix
+// CHECK:         %[[R0:.*]] = vector.extract %[[B]][0] : vector<2xf16> from vector<4x2xf16>
+// CHECK:         %[[H0:.*]] = vector.insert %[[R0]], %{{.*}} [0]
+// CHECK:         %[[R1:.*]] = vector.extract %[[B]][1]
+// CHECK:         %[[B0:.*]] = vector.insert %[[R1]], %[[H0]] [1]
+// CHECK:         %[[R2:.*]] = vector.extract %[[B]][2]
+// CHECK:         %[[H1:.*]] = vector.insert %[[R2]], %{{.*}} [0]
+// CHECK:         %[[R3:.*]] = vector.extract %[[B]][3]
+// CHECK:         %[[B1:.*]] = vector.insert %[[R3]], %[[H1]] [1]
+// CHECK:         nvgpu.mma.sync(%[[A]], %[[B0]], %{{.*}})
+// CHECK:         nvgpu.mma.sync(%[[A]], %[[B1]], %{{.*}})
+gpu.module @kernels {
+  gpu.func @shared_fragments(%out: memref<16x16xf32>)
+      workgroup(%a: memref<16x24xf16, #gpu.address_space<workgroup>>,
+                %b: memref<16x24xf16, #gpu.address_space<workgroup>>) kernel {
+    %c0 = arith.constant 0 : index
+    %c8 = arith.constant 8 : index
+    %pad = arith.constant 0.0 : f16
+    %zero = arith.constant dense<0.0> : vector<16x8xf32>
+    %x = vector.transfer_read %a[%c0, %c0], %pad {in_bounds = [true, true]}
+        : memref<16x24xf16, #gpu.address_space<workgroup>>, vector<16x16xf16>
+    %w = vector.transfer_read %b[%c0, %c0], %pad
+        {in_bounds = [true, true], permutation_map = #transposed}
+        : memref<16x24xf16, #gpu.address_space<workgroup>>, vector<16x16xf16>
+    %w0 = vector.extract_strided_slice %w {offsets = [0, 0], sizes = [8, 16], strides = [1, 1]}
+        : vector<16x16xf16> to vector<8x16xf16>
+    %w1 = vector.extract_strided_slice %w {offsets = [8, 0], sizes = [8, 16], strides = [1, 1]}
+        : vector<16x16xf16> to vector<8x16xf16>
+    %y0 = vector.contract {indexing_maps = [#mk, #nk, #mn],
+                           iterator_types = ["parallel", "parallel", "reduction"],
+                           kind = #vector.kind<add>} %x, %w0, %zero
+        : vector<16x16xf16>, vector<8x16xf16> into vector<16x8xf32>
+    %y1 = vector.contract {indexing_maps = [#mk, #nk, #mn],
+                           iterator_types = ["parallel", "parallel", "reduction"],
+                           kind = #vector.kind<add>} %x, %w1, %zero
+        : vector<16x16xf16>, vector<8x16xf16> into vector<16x8xf32>
+    vector.transfer_write %y0, %out[%c0, %c0] {in_bounds = [true, true]}
+        : vector<16x8xf32>, memref<16x16xf32>
+    vector.transfer_write %y1, %out[%c0, %c8] {in_bounds = [true, true]}
+        : vector<16x8xf32>, memref<16x16xf32>
+    gpu.return
+  }
+}

@@ -44,7 +44,7 @@
 // RUN:   | FileCheck %s --check-prefix=WMMA
 //
 // From sm_80 the fragments take mma.sync's m16n8k16 shapes (the filter's
-// read transposed, N x K), which convbn-gpu-contracts-to-mma-sync turns into
+// read transposed, 16 x 16 as N x K, split into two 8 x 16), which convbn-gpu-contracts-to-mma-sync turns into
 // ldmatrix and mma.sync (as lower-to-nvvm runs it for sm_80 and sm_90).
 // RUN: convbn-opt %s "--convbn-gpu-launches=chip=sm_80" --gpu-kernel-outlining \
 // RUN:   | convbn-opt "--pass-pipeline=builtin.module(gpu.module(convbn-gpu-contracts-to-mma-sync),canonicalize)" \
@@ -52,7 +52,8 @@
 // RUN: convbn-opt %s "--lower-to-nvvm=chip=sm_80 format=isa" | FileCheck %s --check-prefix=PTX80
 // PTX80-NOT: wmma
 // PTX80:     ldmatrix.sync.aligned.m8n8.x4.shared.b16
-// PTX80:     ldmatrix.sync.aligned.m8n8.x2.trans.shared.b16
+// PTX80:     ldmatrix.sync.aligned.m8n8.x4.trans.shared.b16
+// PTX80-NOT: ldmatrix.sync.aligned.m8n8.x2
 // PTX80:     mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32
 // PTX80-NOT: wmma
 
@@ -60,7 +61,7 @@
 
 // MMASYNC-NOT: vector.contract
 // MMASYNC:     nvgpu.ldmatrix {{.*}} {numTiles = 4 : i32, transpose = false} : memref<2x64x40xf16, #gpu.address_space<workgroup>> -> vector<4x2xf16>
-// MMASYNC:     nvgpu.ldmatrix {{.*}} {numTiles = 2 : i32, transpose = true} : memref<2x32x40xf16, #gpu.address_space<workgroup>> -> vector<2x2xf16>
+// MMASYNC:     nvgpu.ldmatrix {{.*}} {numTiles = 4 : i32, transpose = true} : memref<2x32x40xf16, #gpu.address_space<workgroup>> -> vector<4x2xf16>
 // MMASYNC:     nvgpu.mma.sync({{.*}}) {mmaShape = [16, 8, 16]} : (vector<4x2xf16>, vector<2x2xf16>, vector<2x2xf32>) -> vector<2x2xf32>
 // MMASYNC:     vector.store {{.*}} : memref<64x36xf32, #gpu.address_space<workgroup>>, vector<2xf32>
 // MMASYNC-NOT: vector.contract
@@ -95,7 +96,9 @@
 // SM80-LABEL: func.func @nhwc_stride2
 // SM80:           scf.for {{.*}} -> (vector<16x8xf32>, vector<16x8xf32>, vector<16x8xf32>, vector<16x8xf32>, vector<16x8xf32>, vector<16x8xf32>, vector<16x8xf32>, vector<16x8xf32>)
 // SM80:             vector.transfer_read {{.*}} {in_bounds = [true, true]} : memref<2x64x40xf16, #gpu.address_space<workgroup>>, vector<16x16xf16>
-// SM80:             vector.transfer_read {{.*}} {in_bounds = [true, true], permutation_map = #{{.*}}} : memref<2x32x40xf16, #gpu.address_space<workgroup>>, vector<8x16xf16>
+// SM80:             %[[W:.*]] = vector.transfer_read {{.*}} {in_bounds = [true, true], permutation_map = #{{.*}}} : memref<2x32x40xf16, #gpu.address_space<workgroup>>, vector<16x16xf16>
+// SM80:             vector.extract_strided_slice %[[W]] {offsets = [0, 0], sizes = [8, 16], strides = [1, 1]} : vector<16x16xf16> to vector<8x16xf16>
+// SM80:             vector.extract_strided_slice %[[W]] {offsets = [8, 0], sizes = [8, 16], strides = [1, 1]} : vector<16x16xf16> to vector<8x16xf16>
 // SM80:             vector.contract {{.*}} : vector<16x16xf16>, vector<8x16xf16> into vector<16x8xf32>
 func.func @nhwc_stride2(%x: tensor<2x9x9x8xf16>, %w: tensor<3x3x8x24xf16>) -> tensor<2x5x5x24xf16> {
   %zero = arith.constant 0.0 : f16

@@ -343,8 +343,11 @@ def GPUContractsToMmaSync
     included, and fails on any kernel with scalar integer or float
     arithmetic (an index computation, an epilogue) with "unhandled vector to
     mma type". This pass starts chains at contractions only, one chain at a
-    time, and removes what a conversion leaves dead before the next.
-    Chains that mma.sync cannot express stay vector code.
+    time, and removes what a conversion leaves dead before the next; then
+    merges the fragment loads that separate chains share (CSE) and turns
+    slices of fragment registers (`vector.extract_strided_slice`, two 8 x 16
+    B operands out of one 16 x 16 load) into row extracts, which the LLVM
+    lowering takes. Chains that mma.sync cannot express stay vector code.
   }];
   let dependentDialects = [
     "::mlir::nvgpu::NVGPUDialect",
