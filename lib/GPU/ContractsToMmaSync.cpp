@@ -14,6 +14,7 @@
 #include "mlir/Conversion/VectorToGPU/VectorToGPU.h"
 #include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
 #include "mlir/IR/Dominance.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
 #include "mlir/Transforms/CSE.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
@@ -44,28 +45,35 @@ struct GPUContractsToMmaSyncPass
     scf::ForOp::getCanonicalizationPatterns(cleanupPatterns, context);
     FrozenRewritePatternSet cleanup(std::move(cleanupPatterns));
 
-    // Contractions whose chain mma.sync cannot express: left as they are.
-    DenseSet<Operation *> unconverted;
+    // One function at a time (chains do not cross functions), so that the
+    // walks and cleanups below cost its size times its chains, not the
+    // module's. Contractions whose chain mma.sync cannot express are left as
+    // they are.
     IRRewriter rewriter(context);
-    while (true) {
-      vector::ContractionOp next;
-      int64_t before = 0;
-      root->walk([&](vector::ContractionOp contract) {
-        ++before;
-        if (!next && !unconverted.contains(contract))
-          next = contract;
-      });
-      if (!next)
-        break;
-      if (failed(convertVectorToNVVMCompatibleMMASync(rewriter, next)) ||
-          failed(applyPatternsGreedily(root, cleanup)))
-        return signalPassFailure();
-      int64_t after = 0;
-      root->walk([&](vector::ContractionOp) { ++after; });
-      // Nothing converted: the conversion rejected the chain and changed
-      // nothing, so `next` is still there.
-      if (after >= before)
-        unconverted.insert(next);
+    SmallVector<FunctionOpInterface> functions(
+        root->getRegion(0).getOps<FunctionOpInterface>());
+    for (FunctionOpInterface function : functions) {
+      DenseSet<Operation *> unconverted;
+      while (true) {
+        vector::ContractionOp next;
+        int64_t before = 0;
+        function->walk([&](vector::ContractionOp contract) {
+          ++before;
+          if (!next && !unconverted.contains(contract))
+            next = contract;
+        });
+        if (!next)
+          break;
+        if (failed(convertVectorToNVVMCompatibleMMASync(rewriter, next)) ||
+            failed(applyPatternsGreedily(function, cleanup)))
+          return signalPassFailure();
+        int64_t after = 0;
+        function->walk([&](vector::ContractionOp) { ++after; });
+        // Nothing converted: the conversion rejected the chain and changed
+        // nothing, so `next` is still there.
+        if (after >= before)
+          unconverted.insert(next);
+      }
     }
     // Chains that share a fragment without a loop joining them (a K loop
     // of one slice, folded away) each loaded it: one ldmatrix is enough.

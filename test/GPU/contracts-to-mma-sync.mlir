@@ -193,3 +193,58 @@ gpu.module @kernels {
     gpu.return
   }
 }
+
+// -----
+
+// Kernels of one module are converted one function at a time, each fully.
+
+#mk = affine_map<(m, n, k) -> (m, k)>
+#nk = affine_map<(m, n, k) -> (n, k)>
+#mn = affine_map<(m, n, k) -> (m, n)>
+#transposed = affine_map<(d0, d1) -> (d1, d0)>
+
+// CHECK-LABEL: gpu.func @first
+// CHECK:         nvgpu.mma.sync
+// CHECK-LABEL: gpu.func @second
+// CHECK:         nvgpu.mma.sync
+// CHECK-NOT:     vector.contract
+gpu.module @kernels {
+  gpu.func @first(%out: memref<16x8xf32>)
+      workgroup(%a: memref<16x24xf16, #gpu.address_space<workgroup>>,
+                %b: memref<16x24xf16, #gpu.address_space<workgroup>>) kernel {
+    %c0 = arith.constant 0 : index
+    %pad = arith.constant 0.0 : f16
+    %zero = arith.constant dense<0.0> : vector<16x8xf32>
+    %x = vector.transfer_read %a[%c0, %c0], %pad {in_bounds = [true, true]}
+        : memref<16x24xf16, #gpu.address_space<workgroup>>, vector<16x16xf16>
+    %w = vector.transfer_read %b[%c0, %c0], %pad
+        {in_bounds = [true, true], permutation_map = #transposed}
+        : memref<16x24xf16, #gpu.address_space<workgroup>>, vector<8x16xf16>
+    %y = vector.contract {indexing_maps = [#mk, #nk, #mn],
+                          iterator_types = ["parallel", "parallel", "reduction"],
+                          kind = #vector.kind<add>} %x, %w, %zero
+        : vector<16x16xf16>, vector<8x16xf16> into vector<16x8xf32>
+    vector.transfer_write %y, %out[%c0, %c0] {in_bounds = [true, true]}
+        : vector<16x8xf32>, memref<16x8xf32>
+    gpu.return
+  }
+  gpu.func @second(%out: memref<16x8xf32>)
+      workgroup(%a: memref<16x24xf16, #gpu.address_space<workgroup>>,
+                %b: memref<16x24xf16, #gpu.address_space<workgroup>>) kernel {
+    %c0 = arith.constant 0 : index
+    %pad = arith.constant 0.0 : f16
+    %zero = arith.constant dense<0.0> : vector<16x8xf32>
+    %x = vector.transfer_read %a[%c0, %c0], %pad {in_bounds = [true, true]}
+        : memref<16x24xf16, #gpu.address_space<workgroup>>, vector<16x16xf16>
+    %w = vector.transfer_read %b[%c0, %c0], %pad
+        {in_bounds = [true, true], permutation_map = #transposed}
+        : memref<16x24xf16, #gpu.address_space<workgroup>>, vector<8x16xf16>
+    %y = vector.contract {indexing_maps = [#mk, #nk, #mn],
+                          iterator_types = ["parallel", "parallel", "reduction"],
+                          kind = #vector.kind<add>} %x, %w, %zero
+        : vector<16x16xf16>, vector<8x16xf16> into vector<16x8xf32>
+    vector.transfer_write %y, %out[%c0, %c0] {in_bounds = [true, true]}
+        : vector<16x8xf32>, memref<16x8xf32>
+    gpu.return
+  }
+}
