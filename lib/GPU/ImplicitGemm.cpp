@@ -1122,7 +1122,7 @@ struct GPUImplicitGemmPass
       GemmTiles chosen = mma ? chooseMmaTiles(*loops, mmaOverride)
                              : chooseTiles(*loops, override);
       // From sm_80, the fragments take mma.sync's shapes (docs/gpu.md).
-      chosen.mmaSync = mma && *computeCapability >= 80;
+      chosen.mmaSync = mma && usesMmaSync(*computeCapability);
       // Grids beyond what y and z can hold stay direct kernels.
       if (loops->size(loops->g) > kMaxGridYZ ||
           llvm::divideCeil(loops->size(loops->n), chosen.bn) > kMaxGridYZ)

@@ -223,7 +223,7 @@ void mlir::convbn::buildLowerToNVVMPipeline(
   // region, which a gpu.launch is not (a fragment constant hoisted out of
   // one would become a kernel argument). The check above has made sure the
   // chip is sm_XY.
-  if (getComputeCapability(options.chip).value_or(0) >= 80)
+  if (usesMmaSync(getComputeCapability(options.chip).value_or(0)))
     pm.addNestedPass<gpu::GPUModuleOp>(createGPUContractsToMmaSync());
   else
     pm.addNestedPass<gpu::GPUModuleOp>(createConvertVectorToGPUPass());

@@ -15,6 +15,13 @@ namespace mlir::convbn {
 /// for sm_90a), or nullopt.
 std::optional<unsigned> getComputeCapability(llvm::StringRef chip);
 
+/// Whether tensor-core warp code takes mma.sync's m16n8k16 shapes (ldmatrix
+/// and mma.sync, sm_80 and later) rather than WMMA's m16n16k16: the
+/// implicit GEMM writes one or the other and lower-to-nvvm converts it.
+inline bool usesMmaSync(unsigned computeCapability) {
+  return computeCapability >= 80;
+}
+
 /// The lowest PTX ISA version (e.g. 70 for 7.0) that supports `chip`.
 unsigned getMinimumPTXVersion(unsigned computeCapability, bool archSpecific);
 
