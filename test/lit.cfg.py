@@ -79,15 +79,19 @@ config.substitutions.append(("%host_cxx", config.host_cxx))
 config.substitutions.append(("%convbn_obj_root", config.convbn_obj_root))
 config.substitutions.append(("%sanitizer_host", sanitizer_host))
 
-# Runs an LLVM-dialect module's `main` on the host and links the runtime
-# support libraries of MLIR's runner.
+# %run-cpu runs an LLVM-dialect module's `main` on the host, linked with the
+# runtime support libraries of MLIR's runner: compiled ahead of time by
+# utils/run_llvm_module.py (mlir-runner's options; its JIT compiles the large
+# modules of these tests ten times slower) with the tools beside mlir-runner.
 runner = config.mlir_runner or os.path.join(config.mlir_tools_dir, "mlir-runner")
 config.substitutions.append(("%mlir_runner", runner))
 c_runner_utils = os.path.join(config.mlir_lib_dir, "libmlir_c_runner_utils" + config.llvm_shlib_ext)
 runner_utils = os.path.join(config.mlir_lib_dir, "libmlir_runner_utils" + config.llvm_shlib_ext)
+run_llvm_module = os.path.join(config.convbn_utils_dir, "run_llvm_module.py")
 config.substitutions.append(
     ("%run-cpu",
-     f"{runner} -e main -entry-point-result=void "
+     f"{sys.executable} {run_llvm_module} --llvm-bin {os.path.dirname(runner)} "
+     f"-e main -entry-point-result=void "
      f"-shared-libs={c_runner_utils} -shared-libs={runner_utils}"))
 
 # LLVM's test tools (`not`, `count`) for RUN lines, after the system's.
