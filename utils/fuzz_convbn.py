@@ -143,6 +143,15 @@ PIPELINES = {
     # ldmatrix) to PTX: three warps across, two 8-wide fragments each.
     "mma-sync-tiles": (["--lower-to-nvvm=chip=sm_80 gemm-mma-tiles=16,48,16,16,16 "
                         "format=isa toolkit={toolkit}"], "linalg"),
+    # f32 on tensor cores as TF32 (m16n8k8, per-lane fragment loads): run
+    # on the host with tiles that divide nothing, and to PTX for sm_90.
+    "tf32-host": (["--fuse-convbn",
+                   "--convbn-gpu-launches=chip=sm_80 allow-tf32=true "
+                   "gemm-mma-tiles=16,48,16,16,16",
+                   "--convbn-gpu-launch-to-host-loops", "--lower-to-cpu"],
+                  "linalg"),
+    "tf32-ptx": (["--lower-to-nvvm=chip=sm_90 allow-tf32=true format=isa "
+                  "toolkit={toolkit}"], "linalg"),
     "tosa": (["--tosa-to-convbn"], "tosa"),
 }
 COMMON_FLAGS = ["-verify-each", "--mlir-disable-threading"]

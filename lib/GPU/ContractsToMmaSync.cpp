@@ -5,13 +5,15 @@
 // and then fails on those roots ("unhandled vector to mma type"): no real
 // kernel, whose index computations and epilogue are scalar arithmetic,
 // gets through it. This pass calls the same conversion rooted at one
-// contraction at a time.
+// contraction at a time. f32 contractions become TF32 mma.sync, and only
+// when asked (allow-tf32).
 //
 //===----------------------------------------------------------------------===//
 
 #include "ConvBN/GPU/Passes.h"
 
 #include "mlir/Conversion/VectorToGPU/VectorToGPU.h"
+#include "mlir/Dialect/NVGPU/Transforms/Transforms.h"
 #include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
 #include "mlir/IR/Dominance.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
@@ -26,12 +28,33 @@ namespace mlir::convbn {
 using namespace mlir;
 using namespace mlir::convbn;
 
+/// The first contraction of f32 operands under `root`, if any.
+static vector::ContractionOp findF32Contraction(Operation *root) {
+  vector::ContractionOp found;
+  root->walk([&](vector::ContractionOp contract) {
+    if (!contract.getLhsType().getElementType().isF32())
+      return WalkResult::advance();
+    found = contract;
+    return WalkResult::interrupt();
+  });
+  return found;
+}
+
 namespace {
 struct GPUContractsToMmaSyncPass
     : convbn::impl::GPUContractsToMmaSyncBase<GPUContractsToMmaSyncPass> {
+  using Base::Base;
+
   void runOnOperation() override {
     MLIRContext *context = &getContext();
     Operation *root = getOperation();
+    // Tensor cores multiply f32 as TF32: only when asked.
+    if (!allowTf32)
+      if (vector::ContractionOp contract = findF32Contraction(root)) {
+        contract.emitError("an f32 contraction multiplies on tensor cores as "
+                           "TF32 only with allow-tf32");
+        return signalPassFailure();
+      }
     RewritePatternSet prepare(context);
     populatePrepareVectorToMMAPatterns(prepare, /*useNvGpu=*/true);
     if (failed(applyPatternsGreedily(root, std::move(prepare))))
@@ -75,6 +98,15 @@ struct GPUContractsToMmaSyncPass
           unconverted.insert(next);
       }
     }
+    // What the conversion made of f32 contractions: TF32 mma.sync.
+    if (allowTf32) {
+      RewritePatternSet tf32(context);
+      nvgpu::populateMmaSyncF32ToTF32Patterns(tf32,
+                                              nvgpu::MmaSyncF32Lowering::TF32);
+      if (failed(applyPatternsGreedily(root, std::move(tf32))))
+        return signalPassFailure();
+    }
+
     // Chains that share a fragment without a loop joining them (a K loop
     // of one slice, folded away) each loaded it: one ldmatrix is enough.
     DominanceInfo dominance(root);

@@ -76,6 +76,8 @@ constexpr int64_t kWarpSize = 32;
 /// kMmaSyncColumns.
 constexpr int64_t kFragment = 16;
 constexpr int64_t kMmaSyncColumns = 8;
+/// K of mma.sync's TF32 shape, m16n8k8.
+constexpr int64_t kTf32FragmentK = 8;
 /// Rows of tensor-core operands and accumulators in workgroup memory are
 /// padded by 16 bytes: fragment loads of consecutive rows then fall into
 /// different banks, and rows stay 16-byte multiples (WMMA's requirement).
@@ -83,14 +85,18 @@ constexpr int64_t kRowPaddingBytes = 16;
 
 /// Block tile BM x BN x BK, and thread tile TM x TN (SIMT) or warp tile
 /// TM x TN (tensor cores, `mma`): of 16x16x16 fragments (WMMA), or of
-/// 16x8x16 ones in the shapes of mma.sync (`mmaSync`, sm_80 and later).
+/// 16x8x16 ones in the shapes of mma.sync (`mmaSync`, sm_80 and later), or
+/// 16x8x8 ones for f32 operands multiplied as TF32.
 struct GemmTiles {
   int64_t bm, bn, bk, tm, tn;
   bool mma = false;
   bool mmaSync = false;
+  bool tf32 = false;
   int64_t getThreads() const {
     return (bm / tm) * (bn / tn) * (mma ? kWarpSize : 1);
   }
+  /// K of one fragment product.
+  int64_t getFragmentK() const { return tf32 ? kTf32FragmentK : kFragment; }
 };
 
 /// Elements that pad a row of `type` by kRowPaddingBytes.
@@ -738,6 +744,7 @@ void ImplicitGemmEmitter::emitWarpTiles(OpBuilder &b, const KernelIds &ids,
   // takes the filter's fragment as N x K (read transposed out of the
   // [k][n] slice, ldmatrix.trans on the GPU) and accumulates 16 x 8.
   int64_t fragmentColumns = tiles.mmaSync ? kMmaSyncColumns : kFragment;
+  int64_t fragmentK = tiles.getFragmentK();
   int64_t fragmentsDown = tiles.tm / kFragment;
   int64_t fragmentsAcross = tiles.tn / fragmentColumns;
   Value warp = arith::DivUIOp::create(b, loc, ids.thread,
@@ -772,8 +779,12 @@ void ImplicitGemmEmitter::emitWarpTiles(OpBuilder &b, const KernelIds &ids,
        vector::IteratorTypeAttr::get(context, vector::IteratorType::parallel),
        vector::IteratorTypeAttr::get(context,
                                      vector::IteratorType::reduction)});
-  // Both operands are read 16 x 16 at a time.
-  auto operandType = VectorType::get({kFragment, kFragment}, inputType);
+  // The input's fragments are read 16 x K, the filter's 16 x 16 (split in
+  // two for mma.sync), or 8 x 8 for TF32.
+  auto inputFragmentType = VectorType::get({kFragment, fragmentK}, inputType);
+  int64_t filterReadRows = tiles.tf32 ? kMmaSyncColumns : kFragment;
+  auto filterFragmentType =
+      VectorType::get({filterReadRows, fragmentK}, inputType);
   // Workgroup slices are [stage][m][k] and [stage][k][n]: the input's
   // fragments are read row-major, the filter's row-major (WMMA) or
   // transposed (mma.sync).
@@ -792,11 +803,11 @@ void ImplicitGemmEmitter::emitWarpTiles(OpBuilder &b, const KernelIds &ids,
       b, ids, initial,
       [&](OpBuilder &b, Value stage, ValueRange carried) {
         SmallVector<Value> sums(carried);
-        for (int64_t kk = 0; kk < tiles.bk; kk += kFragment) {
+        for (int64_t kk = 0; kk < tiles.bk; kk += fragmentK) {
           SmallVector<Value> a, w;
           for (int64_t i = 0; i < fragmentsDown; ++i)
             a.push_back(vector::TransferReadOp::create(
-                b, loc, operandType, ids.sharedInput,
+                b, loc, inputFragmentType, ids.sharedInput,
                 ValueRange{stage,
                            arith::AddIOp::create(
                                b, loc, warpRow, constant(b, i * kFragment)),
@@ -805,17 +816,18 @@ void ImplicitGemmEmitter::emitWarpTiles(OpBuilder &b, const KernelIds &ids,
                 b.getBoolArrayAttr(inBounds)));
           // The filter's fragments: 16 x 16 reads, each split in two
           // 8 x 16 ones for mma.sync (one ldmatrix.x4.trans, where an 8 x 16
-          // read would take an .x2; warp tiles are 16-column multiples).
-          for (int64_t j = 0; j < tiles.tn / kFragment; ++j) {
+          // read would take an .x2; warp tiles are 16-column multiples);
+          // 8 x 8 reads for TF32, which has no ldmatrix to share.
+          for (int64_t j = 0; j < tiles.tn / filterReadRows; ++j) {
             Value read = vector::TransferReadOp::create(
-                b, loc, operandType, ids.sharedFilter,
+                b, loc, filterFragmentType, ids.sharedFilter,
                 ValueRange{stage, constant(b, kk),
                            arith::AddIOp::create(
                                b, loc, warpColumn,
-                               constant(b, j * kFragment))},
+                               constant(b, j * filterReadRows))},
                 AffineMapAttr::get(filterMap), padding, /*mask=*/Value(),
                 b.getBoolArrayAttr(inBounds));
-            if (!tiles.mmaSync) {
+            if (!tiles.mmaSync || tiles.tf32) {
               w.push_back(read);
               continue;
             }
@@ -1000,12 +1012,14 @@ static GemmTiles chooseTiles(const GemmLoops &loops,
 /// warps with 32 x 32 outputs each (2 x 2 fragments), shrunk to GEMMs
 /// smaller than a block.
 static GemmTiles chooseMmaTiles(const GemmLoops &loops,
-                                ArrayRef<int64_t> override) {
+                                ArrayRef<int64_t> override, bool tf32) {
   if (override.size() == 5)
     return {override[0], override[1], override[2],
             override[3], override[4], /*mma=*/true};
   int64_t rows = loops.size(loops.m), columns = loops.size(loops.n);
-  GemmTiles tiles{64, 64, 32, 32, 32, /*mma=*/true};
+  // TF32 slices are half as deep: f32 slices of 32 would need 52 KiB of
+  // workgroup memory, more than a block may have statically.
+  GemmTiles tiles{64, 64, tf32 ? 16 : 32, 32, 32, /*mma=*/true};
   while (tiles.bn > kFragment && tiles.bn / 2 >= columns)
     tiles.bn /= 2;
   tiles.tn = std::min(tiles.tn, tiles.bn);
@@ -1019,13 +1033,23 @@ static bool isSupportedElementType(Type type) {
   return isa<Float16Type, BFloat16Type, Float32Type, Float64Type>(type);
 }
 
+/// Whether `conv` is all f32, which tensor cores multiply as TF32.
+static bool isF32(linalg::LinalgOp conv) {
+  return llvm::all_of(conv->getOperandTypes(), [](Type type) {
+    return getElementTypeOrSelf(type).isF32();
+  });
+}
+
 /// Whether the tensor cores of compute capability `version` multiply
 /// `conv`'s operands: f16 from sm_70 (WMMA; mma.sync from sm_80), with f16
-/// or f32 accumulators. (bf16 has tensor cores from sm_80, but neither of
-/// upstream's paths takes it: the gpu.subgroup_mma ops reject bf16, and
-/// the vector-to-nvgpu conversion fails on bf16 fragment loads. bf16 stays
-/// SIMT, docs/gpu.md.)
-static bool hasTensorCores(unsigned version, linalg::LinalgOp conv) {
+/// or f32 accumulators; f32 as TF32 from sm_80 if `allowTf32`. (bf16 has
+/// tensor cores from sm_80, but neither of upstream's paths takes it: the
+/// gpu.subgroup_mma ops reject bf16, and the vector-to-nvgpu conversion
+/// fails on bf16 fragment loads. bf16 stays SIMT, docs/gpu.md.)
+static bool hasTensorCores(unsigned version, linalg::LinalgOp conv,
+                           bool allowTf32) {
+  if (isF32(conv))
+    return allowTf32 && usesMmaSync(version);
   Type input = getElementTypeOrSelf(conv.getDpsInputOperand(0)->get());
   Type filter = getElementTypeOrSelf(conv.getDpsInputOperand(1)->get());
   Type acc = getElementTypeOrSelf(conv.getDpsInitOperand(0)->get());
@@ -1116,13 +1140,16 @@ struct GPUImplicitGemmPass
       // Tensor cores where the chip has them for the types and the GEMM
       // fills a fragment (depthwise convolutions, one column per group, do
       // not).
-      bool mma = tensorCores && hasTensorCores(*computeCapability, conv) &&
+      bool mma = tensorCores &&
+                 hasTensorCores(*computeCapability, conv, allowTf32) &&
                  loops->size(loops->m) >= kFragment &&
                  loops->size(loops->n) >= kFragment;
-      GemmTiles chosen = mma ? chooseMmaTiles(*loops, mmaOverride)
+      bool tf32 = mma && isF32(conv);
+      GemmTiles chosen = mma ? chooseMmaTiles(*loops, mmaOverride, tf32)
                              : chooseTiles(*loops, override);
       // From sm_80, the fragments take mma.sync's shapes (docs/gpu.md).
       chosen.mmaSync = mma && usesMmaSync(*computeCapability);
+      chosen.tf32 = tf32;
       // Grids beyond what y and z can hold stay direct kernels.
       if (loops->size(loops->g) > kMaxGridYZ ||
           llvm::divideCeil(loops->size(loops->n), chosen.bn) > kMaxGridYZ)

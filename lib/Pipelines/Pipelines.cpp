@@ -213,6 +213,7 @@ void mlir::convbn::buildLowerToNVVMPipeline(
                              options.gemmMmaTiles.end());
   convs.gemm.chip = options.chip;
   convs.gemm.tensorCores = options.tensorCores;
+  convs.gemm.allowTf32 = options.allowTf32;
   buildGPULaunchesPipeline(pm, tiles, convs);
   // Weights are copied to the device on the first call only.
   pm.addPass(createGPUDeviceConstants());
@@ -223,8 +224,11 @@ void mlir::convbn::buildLowerToNVVMPipeline(
   // region, which a gpu.launch is not (a fragment constant hoisted out of
   // one would become a kernel argument). The check above has made sure the
   // chip is sm_XY.
-  if (usesMmaSync(getComputeCapability(options.chip).value_or(0)))
-    pm.addNestedPass<gpu::GPUModuleOp>(createGPUContractsToMmaSync());
+  if (usesMmaSync(getComputeCapability(options.chip).value_or(0))) {
+    GPUContractsToMmaSyncOptions mmaSync;
+    mmaSync.allowTf32 = options.allowTf32;
+    pm.addNestedPass<gpu::GPUModuleOp>(createGPUContractsToMmaSync(mmaSync));
+  }
   else
     pm.addNestedPass<gpu::GPUModuleOp>(createConvertVectorToGPUPass());
   pm.addNestedPass<gpu::GPUModuleOp>(createGPUAlignWorkgroupMemory());
@@ -349,6 +353,11 @@ struct GPUTilingPipelineOptions : public PassPipelineOptions<Derived> {
       llvm::cl::desc("Tensor-core kernels where the chip has them (as "
                      "lower-to-nvvm's tensor-cores)"),
       llvm::cl::init(true)};
+  typename Base::template Option<bool> allowTf32{
+      *this, "allow-tf32",
+      llvm::cl::desc("f32 convolutions on tensor cores as TF32 from sm_80 (as "
+                     "lower-to-nvvm's allow-tf32)"),
+      llvm::cl::init(false)};
 
   convbn::GPUConvOptions getConvOptions() const {
     convbn::GPUConvOptions convs;
@@ -357,6 +366,7 @@ struct GPUTilingPipelineOptions : public PassPipelineOptions<Derived> {
     convs.gemm.mmaTiles.assign(gemmMmaTiles.begin(), gemmMmaTiles.end());
     convs.gemm.chip = chip;
     convs.gemm.tensorCores = tensorCores;
+    convs.gemm.allowTf32 = allowTf32;
     return convs;
   }
 

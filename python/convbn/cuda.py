@@ -124,7 +124,7 @@ class CUDAFunction:
 
     def __init__(self, module: ir.Module, name: str = "forward",
                  chip: str = "sm_70", opt_level: int = 2,
-                 runtime: Optional[str] = None):
+                 runtime: Optional[str] = None, allow_tf32: bool = False):
         if chip not in CHIPS:
             raise ValueError(f"chip must be one of {CHIPS}, got {chip!r}")
         self._runtime = _runtime(runtime or runtime_library())
@@ -134,8 +134,12 @@ class CUDAFunction:
         self.results = [_static_signature(t) for t in ftype.results]
         _find_function(module, name).attributes["llvm.emit_c_interface"] = (
             ir.UnitAttr.get(module.context))
+        # allow_tf32: f32 convolutions on tensor cores as TF32 from sm_80,
+        # as torch.backends.cudnn.allow_tf32 (off: exact f32).
+        tf32 = "true" if allow_tf32 else "false"
         self.remarks = run_pipeline(
-            module, f"builtin.module(lower-to-nvvm{{chip={chip}}})")
+            module,
+            f"builtin.module(lower-to-nvvm{{chip={chip} allow-tf32={tf32}}})")
         self.engine = ExecutionEngine(module, opt_level=opt_level,
                                       shared_libs=[self._runtime.path])
         self._initialized = False

@@ -112,7 +112,7 @@ def compile(module, example_inputs: Sequence, mode: str = "auto",
             target: str = "cpu", form: str = "linalg",
             backend: str = "auto", opt_level: int = 3,
             threads: Optional[int] = None,
-            chip: str = "sm_70") -> CompiledModule:
+            chip: str = "sm_70", allow_tf32: bool = False) -> CompiledModule:
     """Compiles ``module`` (in eval mode: its batch norms use their running
     statistics) for ``example_inputs``' shapes.
 
@@ -120,7 +120,10 @@ def compile(module, example_inputs: Sequence, mode: str = "auto",
     or "deploy" -- the mode of every fused pair. ``target``: "cpu" or
     "cuda" (``lower-to-nvvm{chip=...}`` and convbn's CUDA runtime,
     :class:`convbn.cuda.CUDAFunction`; CUDA tensors are passed without
-    copies, others are copied to the device and back; a call needs a GPU). ``form``: the torch-mlir output the fusion starts from, "linalg"
+    copies, others are copied to the device and back; a call needs a GPU;
+    ``allow_tf32``: f32 convolutions on tensor cores as TF32 from sm_80, as
+    ``torch.backends.cudnn.allow_tf32``, off by default). ``form``: the
+    torch-mlir output the fusion starts from, "linalg"
     or "tosa". ``backend`` (CPU): "iree" (IREE's llvm-cpu compiler and
     runtime, :mod:`convbn.iree_cpu`; ``threads`` 1 or every core), "jit"
     (``lower-to-cpu`` and MLIR's ExecutionEngine at ``opt_level``: scalar
@@ -142,7 +145,8 @@ def compile(module, example_inputs: Sequence, mode: str = "auto",
         raise CompileError(f"convbn.torch.compile({name}): torch-mlir could "
                            f"not import the module: {e}") from e
     return compile_mlir(text, name, mode, form, backend, opt_level, threads,
-                        time.perf_counter() - start, chip=chip)
+                        time.perf_counter() - start, chip=chip,
+                        allow_tf32=allow_tf32)
 
 
 def _choose_backend(backend):
@@ -164,7 +168,7 @@ def compile_mlir(text: str, name: str, mode: str = "auto",
                  form: str = "linalg", backend: str = "auto",
                  opt_level: int = 3, threads: Optional[int] = None,
                  seconds_so_far: float = 0.0,
-                 chip: str = "sm_70") -> CompiledModule:
+                 chip: str = "sm_70", allow_tf32: bool = False) -> CompiledModule:
     """What :func:`compile` does after the import: ``text`` is torch-mlir's
     output for the module ``name`` (export it once with
     :func:`export_mlir`, compile it in several modes). ``backend="cuda"``
@@ -183,7 +187,8 @@ def compile_mlir(text: str, name: str, mode: str = "auto",
         if backend == "cuda":
             from .cuda import CUDAFunction
             function = CUDAFunction(mlir_module, "forward", chip=chip,
-                                    opt_level=min(opt_level, 2))
+                                    opt_level=min(opt_level, 2),
+                                    allow_tf32=allow_tf32)
         elif backend == "iree":
             function = iree_cpu.IREEFunction(mlir_module, "forward",
                                              threads=threads)

@@ -137,3 +137,22 @@ def test_torch_compile_for_cuda():
     """, fake_driver())
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("ok")
+
+
+def test_allow_tf32_puts_f32_convolutions_on_tensor_cores():
+    # The option CUDAFunction(allow_tf32=) and convbn.torch.compile pass to
+    # lower-to-nvvm: f32 convolutions become TF32 mma.sync from sm_80 with
+    # it, and stay exact FMAs without (no driver needed: PTX text).
+    from convbn_mlir import ir
+    from convbn import compiler
+    text = (REPO / "examples" / "resnet_basic_block.mlir").read_text()
+
+    def ptx(allow_tf32):
+        module = compiler.parse(text, ir.Context())
+        compiler.run_pipeline(
+            module, "builtin.module(fuse-convbn{mode=tune}, lower-to-nvvm{"
+            f"chip=sm_80 format=isa allow-tf32={allow_tf32}}})")
+        return str(module)
+
+    assert "mma.sync.aligned.m16n8k8.row.col.f32.tf32.tf32.f32" in ptx("true")
+    assert "mma.sync" not in ptx("false")

@@ -141,13 +141,15 @@ def GPUImplicitGemm : Pass<"convbn-gpu-implicit-gemm", "::mlir::func::FuncOp"> {
     launch in every mode.
 
     Tensor cores: where `chip` has them for the operands' element type (f16
-    from sm_70, with f16 or f32 accumulators; bf16 stays SIMT, docs/gpu.md)
-    and the GEMM is at least 16 wide and tall, the block's warps compute
+    from sm_70, with f16 or f32 accumulators; f32 from sm_80 as TF32, only
+    with `allow-tf32`; bf16 stays SIMT, docs/gpu.md) and the GEMM is at
+    least 16 wide and tall, the block's warps compute
     WM x WN warp tiles instead, as `vector.contract`s between fragments
     read from workgroup memory (`vector.transfer_read`), accumulated in
     vectors the K loop carries: 16x16x16 with both fragments row-major
     (WMMA's shape) before sm_80, 16x8x16 with the filter's fragment read
-    transposed (mma.sync's) from sm_80. The block's accumulators go through
+    transposed (mma.sync's) from sm_80, 16x8x8 for TF32. The block's
+    accumulators go through
     workgroup memory once, where the threads apply the epilogue element by
     element. `convert-vector-to-gpu` turns the first form into
     `gpu.subgroup_mma_*` (WMMA) ops, `convbn-gpu-contracts-to-mma-sync` the
@@ -171,6 +173,10 @@ def GPUImplicitGemm : Pass<"convbn-gpu-implicit-gemm", "::mlir::func::FuncOp"> {
            "The target (sm_XY), which decides where tensor cores apply">,
     Option<"tensorCores", "tensor-cores", "bool", /*default=*/"true",
            "Use tensor cores where the chip has them for the element types">,
+    Option<"allowTf32", "allow-tf32", "bool", /*default=*/"false",
+           "Multiply f32 convolutions on tensor cores as TF32 (10-bit "
+           "mantissas, f32 accumulation) from sm_80, as PyTorch's "
+           "allow_tf32; off: exact f32 FMAs">,
   ];
   let dependentDialects = [
     "::mlir::affine::AffineDialect",
@@ -348,7 +354,17 @@ def GPUContractsToMmaSync
     slices of fragment registers (`vector.extract_strided_slice`, two 8 x 16
     B operands out of one 16 x 16 load) into row extracts, which the LLVM
     lowering takes. Chains that mma.sync cannot express stay vector code.
+
+    f32 contractions (16x8x8, per-lane loads: ldmatrix moves 16-bit
+    elements) multiply as TF32 (`nvgpu.mma.sync` with `tf32Enabled`,
+    upstream's `populateMmaSyncF32ToTF32Patterns`) with `allow-tf32`, and
+    are an error without it: tensor cores round f32 operands to 10-bit
+    mantissas, which nothing may do unasked.
   }];
+  let options = [
+    Option<"allowTf32", "allow-tf32", "bool", /*default=*/"false",
+           "Multiply f32 contractions on tensor cores as TF32">,
+  ];
   let dependentDialects = [
     "::mlir::nvgpu::NVGPUDialect",
     "::mlir::gpu::GPUDialect",

@@ -87,6 +87,11 @@ struct LowerToNVVMOptions : public PassPipelineOptions<LowerToNVVMOptions> {
                      "sm_70/sm_75, mma.sync from sm_80) with f32 or f16 "
                      "accumulation"),
       llvm::cl::init(true)};
+  Option<bool> allowTf32{
+      *this, "allow-tf32",
+      llvm::cl::desc("Compute f32 convolutions on tensor cores as TF32 from "
+                     "sm_80 (as PyTorch's allow_tf32; off: exact f32)"),
+      llvm::cl::init(false)};
 };
 
 /// How the GPU pipelines compute convolutions.
