@@ -5,9 +5,13 @@ instruction mix read from SASS, occupancy, and a throughput model beside
 cuDNN's published V100 times (DeepBench).
 
   gpu_kernel_report.py [--opt build/bin/convbn-opt] [--batch 32]
-                       [--dtype f32,f16] [--mode tune,eval]
+                       [--dtype f32,f16[,tf32]] [--mode tune,eval]
                        [--chip sm_70,sm_80,sm_90] [--layers a,b,...]
                        [--markdown FILE] [--json FILE]
+
+--dtype tf32: f32 layers lowered with allow-tf32 (TF32 mma.sync from
+sm_80; sm_70 stays f32 SIMT), modelled at half the f16 tensor rate and set
+beside cuDNN's f32 V100 time (the V100 has no TF32).
 
 Needs ptxas (the CUDA toolkit, --ptxas) and nvdisasm (PyPI's
 nvidia-cuda-nvdisasm: found in this Python's or the repository's .venv
@@ -222,7 +226,9 @@ def model_time(gpu, layer, dtype, launch, mix, blocks_per_sm):
            (g["fp32_lanes"] / 32) / FMA_EFFICIENCY)
     # Tensor cores: the dense peak, shared by the SMs, sustained at
     # TENSOR_EFFICIENCY of it.
-    tensor = (2 * m * n * kk / (g["tensor_tflops"] * 1e12 * TENSOR_EFFICIENCY)
+    # (TF32 runs at half the f16 rate on A100 and H100.)
+    tensor_tflops = g["tensor_tflops"] / (2 if dtype == "tf32" else 1)
+    tensor = (2 * m * n * kk / (tensor_tflops * 1e12 * TENSOR_EFFICIENCY)
               * cycles / g["sms"] if mix.get("tensor") else 0)
     # Memory: compulsory DRAM traffic; the im2col re-reads of the input
     # (once per column block) and of the filter (once per row block) from L2.
@@ -249,11 +255,14 @@ WORKGROUP = re.compile(r"gpu\.func @(\w+)\(.*\) workgroup\(%\w+ : memref<2x(\d+)
 
 
 def lower(opt, layer, batch, dtype, mode, chip, workdir):
-    source = resnet50_layers.function(layer, batch, dtype, mode)
+    # "tf32": f32 tensors, multiplied on tensor cores (allow-tf32).
+    source = resnet50_layers.function(layer, batch,
+                                      "f32" if dtype == "tf32" else dtype, mode)
     path = os.path.join(workdir, "layer.mlir")
     with open(path, "w") as f:
         f.write(source)
-    outlined = run([opt, path, f"--lower-to-nvvm=chip={chip} format=isa",
+    tf32 = " allow-tf32=true" if dtype == "tf32" else ""
+    outlined = run([opt, path, f"--lower-to-nvvm=chip={chip} format=isa{tf32}",
                     "--mlir-print-ir-after=gpu-kernel-outlining",
                     "-o", os.path.join(workdir, "out.mlir")]).stderr
     launches = {}
@@ -315,6 +324,8 @@ def reference(layer, dtype, batch, table):
     another stride or size, applied to the layer's FLOPs ("rate of ...");
     else None."""
     cin, cout, k, stride, pad, size = resnet50_layers.LAYERS[layer]
+    # The V100 has no TF32: TF32 rows are set beside cuDNN's f32.
+    dtype = "f32" if dtype == "tf32" else dtype
     candidates = [r for r in table if r[0] == dtype and r[1:4] == (cin, cout, k)
                   and r[6] == 16]
     for r in candidates:
