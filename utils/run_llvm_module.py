@@ -39,6 +39,14 @@ int main(void) { convbn_run_entry(); return 0; }
 """
 
 
+def tool_environment():
+    """The environment of the tools and the program: without LD_PRELOAD,
+    which a sanitizer build's lit sets for Python (the ASan runtime, so that
+    ctypes can load instrumented libraries): these programs are not
+    instrumented, and LeakSanitizer fails cc on gcc's own leaks."""
+    return {k: v for k, v in os.environ.items() if k != "LD_PRELOAD"}
+
+
 def compile_module(module_text, entry, shared_libs, workdir,
                    llvm_bin="/usr/lib/llvm-22/bin", opt_level=0):
     """Compiles `module_text` into an executable in `workdir` that calls
@@ -46,7 +54,7 @@ def compile_module(module_text, entry, shared_libs, workdir,
     subprocess.CalledProcessError (with the tool's stderr) on failure."""
     def tool(cmd, **kwargs):
         return subprocess.run(cmd, check=True, capture_output=True, text=True,
-                              **kwargs)
+                              env=tool_environment(), **kwargs)
 
     llvm_ir = os.path.join(workdir, "module.ll")
     obj = os.path.join(workdir, "module.o")
@@ -89,7 +97,8 @@ def run(module_text, entry="main", shared_libs=(), llvm_bin="/usr/lib/llvm-22/bi
             return subprocess.CompletedProcess(
                 e.cmd, 1, "", f"run_llvm_module: {os.path.basename(e.cmd[0])} "
                 f"failed:\n{e.stderr}")
-        return subprocess.run([exe], stdout=stdout, stderr=stderr, text=True)
+        return subprocess.run([exe], stdout=stdout, stderr=stderr, text=True,
+                              env=tool_environment())
 
 
 def main():
