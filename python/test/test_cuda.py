@@ -156,3 +156,39 @@ def test_allow_tf32_puts_f32_convolutions_on_tensor_cores():
 
     assert "mma.sync.aligned.m16n8k8.row.col.f32.tf32.tf32.f32" in ptx("true")
     assert "mma.sync" not in ptx("false")
+
+
+def test_allow_tf32_reaches_lower_to_nvvm(tmp_path):
+    # CUDAFunction(allow_tf32=) and convbn.torch.compile_mlir(allow_tf32=)
+    # hand the flag on: the pipeline CUDAFunction runs is recorded (and the
+    # compilation stopped there; no driver is needed).
+    result = run_python("""
+    import os
+    from convbn_mlir import ir
+    from convbn import compiler, cuda
+    import convbn.torch as ct
+    text = open(os.path.join({repo!r}, "examples/resnet_basic_block.mlir")).read()
+    pipelines = []
+    class Stop(Exception):
+        pass
+    def record(module, pipeline):
+        pipelines.append(pipeline)
+        raise Stop
+    cuda.run_pipeline = record
+    for allow in (False, True):
+        try:
+            cuda.CUDAFunction(compiler.parse(text, ir.Context()), "forward",
+                              chip="sm_80", allow_tf32=allow)
+        except Stop:
+            pass
+        try:
+            ct.compile_mlir(text, "block", backend="cuda", chip="sm_80",
+                            allow_tf32=allow)
+        except Stop:
+            pass
+    assert [("allow-tf32=true" in p) for p in pipelines] == [
+        False, False, True, True], pipelines
+    print("ok")
+    """.format(repo=str(REPO)), tmp_path / "no-such-libcuda.so")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("ok")
