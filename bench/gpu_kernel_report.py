@@ -254,10 +254,14 @@ LAUNCH = re.compile(
 WORKGROUP = re.compile(r"gpu\.func @(\w+)\(.*\) workgroup\(%\w+ : memref<2x(\d+)x")
 
 
+def tensor_dtype(dtype):
+    """The element type of a report dtype's tensors: "tf32" is f32 tensors
+    multiplied on tensor cores (allow-tf32)."""
+    return "f32" if dtype == "tf32" else dtype
+
+
 def lower(opt, layer, batch, dtype, mode, chip, workdir):
-    # "tf32": f32 tensors, multiplied on tensor cores (allow-tf32).
-    source = resnet50_layers.function(layer, batch,
-                                      "f32" if dtype == "tf32" else dtype, mode)
+    source = resnet50_layers.function(layer, batch, tensor_dtype(dtype), mode)
     path = os.path.join(workdir, "layer.mlir")
     with open(path, "w") as f:
         f.write(source)
@@ -325,7 +329,7 @@ def reference(layer, dtype, batch, table):
     else None."""
     cin, cout, k, stride, pad, size = resnet50_layers.LAYERS[layer]
     # The V100 has no TF32: TF32 rows are set beside cuDNN's f32.
-    dtype = "f32" if dtype == "tf32" else dtype
+    dtype = tensor_dtype(dtype)
     candidates = [r for r in table if r[0] == dtype and r[1:4] == (cin, cout, k)
                   and r[6] == 16]
     for r in candidates:

@@ -302,7 +302,7 @@ def run(opt, runner, libs, module_path, passes, lower):
     # Compiled ahead of time with the tools beside `runner` (mlir-runner's
     # JIT takes ten times as long on large modules: run_llvm_module.py).
     ran = run_llvm_module.run(lowered.stdout, "main", libs,
-                              llvm_bin=os.path.dirname(runner) or "/usr/lib/llvm-22/bin")
+                              os.path.dirname(runner) or run_llvm_module.LLVM_BIN)
     if ran.returncode:
         sys.exit(f"exec_compare: running the module failed ({' '.join(passes)}):\n{ran.stderr}")
     values = []

@@ -33,6 +33,8 @@ import subprocess
 import sys
 import tempfile
 
+LLVM_BIN = "/usr/lib/llvm-22/bin"
+
 STUB = """\
 void convbn_run_entry(void);
 int main(void) { convbn_run_entry(); return 0; }
@@ -48,7 +50,7 @@ def tool_environment():
 
 
 def compile_module(module_text, entry, shared_libs, workdir,
-                   llvm_bin="/usr/lib/llvm-22/bin", opt_level=0):
+                   llvm_bin=LLVM_BIN, opt_level=0):
     """Compiles `module_text` into an executable in `workdir` that calls
     `entry` and links `shared_libs`; returns its path. Raises
     subprocess.CalledProcessError (with the tool's stderr) on failure."""
@@ -84,7 +86,7 @@ def compile_module(module_text, entry, shared_libs, workdir,
     return exe
 
 
-def run(module_text, entry="main", shared_libs=(), llvm_bin="/usr/lib/llvm-22/bin",
+def run(module_text, entry="main", shared_libs=(), llvm_bin=LLVM_BIN,
         opt_level=0, stdout=subprocess.PIPE, stderr=subprocess.PIPE):
     """Compiles and runs `module_text`; returns the CompletedProcess (text).
     A compilation failure is returned as one with returncode 1 and the
@@ -110,7 +112,7 @@ def main():
     parser.add_argument("-e", dest="entry", default="main")
     parser.add_argument("--entry-point-result", default="void", choices=["void"])
     parser.add_argument("--shared-libs", action="append", default=[])
-    parser.add_argument("--llvm-bin", default="/usr/lib/llvm-22/bin")
+    parser.add_argument("--llvm-bin", default=LLVM_BIN)
     for level in range(4):
         parser.add_argument(f"-O{level}", dest="opt_level", action="store_const",
                             const=level)

@@ -827,7 +827,7 @@ void ImplicitGemmEmitter::emitWarpTiles(OpBuilder &b, const KernelIds &ids,
                                constant(b, j * filterReadRows))},
                 AffineMapAttr::get(filterMap), padding, /*mask=*/Value(),
                 b.getBoolArrayAttr(inBounds));
-            if (!tiles.mmaSync || tiles.tf32) {
+            if (filterReadRows == fragmentColumns) {
               w.push_back(read);
               continue;
             }
@@ -1042,13 +1042,13 @@ static bool isF32(linalg::LinalgOp conv) {
 
 /// Whether the tensor cores of compute capability `version` multiply
 /// `conv`'s operands: f16 from sm_70 (WMMA; mma.sync from sm_80), with f16
-/// or f32 accumulators; f32 as TF32 from sm_80 if `allowTf32`. (bf16 has
+/// or f32 accumulators; all-f32 (`isF32`) as TF32 from sm_80 if `allowTf32`. (bf16 has
 /// tensor cores from sm_80, but neither of upstream's paths takes it: the
 /// gpu.subgroup_mma ops reject bf16, and the vector-to-nvgpu conversion
 /// fails on bf16 fragment loads. bf16 stays SIMT, docs/gpu.md.)
 static bool hasTensorCores(unsigned version, linalg::LinalgOp conv,
-                           bool allowTf32) {
-  if (isF32(conv))
+                           bool isF32, bool allowTf32) {
+  if (isF32)
     return allowTf32 && usesMmaSync(version);
   Type input = getElementTypeOrSelf(conv.getDpsInputOperand(0)->get());
   Type filter = getElementTypeOrSelf(conv.getDpsInputOperand(1)->get());
@@ -1140,11 +1140,12 @@ struct GPUImplicitGemmPass
       // Tensor cores where the chip has them for the types and the GEMM
       // fills a fragment (depthwise convolutions, one column per group, do
       // not).
+      bool f32 = isF32(conv);
       bool mma = tensorCores &&
-                 hasTensorCores(*computeCapability, conv, allowTf32) &&
+                 hasTensorCores(*computeCapability, conv, f32, allowTf32) &&
                  loops->size(loops->m) >= kFragment &&
                  loops->size(loops->n) >= kFragment;
-      bool tf32 = mma && isF32(conv);
+      bool tf32 = mma && f32;
       GemmTiles chosen = mma ? chooseMmaTiles(*loops, mmaOverride, tf32)
                              : chooseTiles(*loops, override);
       // From sm_80, the fragments take mma.sync's shapes (docs/gpu.md).
