@@ -19,7 +19,9 @@ values. The module (all functions and one `main`) is lowered with
 `convbn-opt --lower-to-cpu` (or LOWER), compiled and run on the host twice
 (utils/run_llvm_module.py, with mlir-translate and llc from the directory of
 --runner, by default MLIR's mlir-runner): once as is and
-once after PASSES, so any number of functions costs two compilations. The
+once after PASSES, so any number of functions costs two compilations.
+`--passes` given N times compares N rewrites with one reference run (N + 1
+compilations), each verdict under a `--passes=...` line. The
 printed results must agree within a tolerance (--criterion):
 
   scaled (default)  |got - ref| <= atol + rtol * max|ref|, the maximum taken
@@ -433,8 +435,10 @@ def main():
     which.add_argument("--func", help="the function(s) to run, comma separated")
     which.add_argument("--all-funcs", action="store_true",
                        help="run every function with a body that returns values")
-    parser.add_argument("--passes", default="--fuse-convbn",
-                        help="convbn-opt flags of the rewrite under test (space separated)")
+    parser.add_argument("--passes", action="append",
+                        help="convbn-opt flags of the rewrite under test (space separated; "
+                             "default --fuse-convbn). Given several times, each rewrite is "
+                             "compared with the one reference run")
     parser.add_argument("--rtol", type=float, default=1e-5)
     parser.add_argument("--atol", type=float, default=1e-5)
     parser.add_argument("--opt", default="convbn-opt")
@@ -459,6 +463,7 @@ def main():
     parser.add_argument("--ref-rtol", type=float, default=1e-4)
     parser.add_argument("--ref-atol", type=float, default=1e-6)
     args = parser.parse_args(join_flag_values(sys.argv[1:]))
+    rewrites = args.passes or ["--fuse-convbn"]
     external = None
     if args.reference:
         with open(args.reference) as f:
@@ -493,13 +498,27 @@ def main():
         path = f.name
     try:
         lower = args.lower.split()
-        # The two compilations and runs are independent: run them side by side.
+        # The compilations and runs are independent: two side by side.
         with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
             reference = pool.submit(run, args.opt, args.runner, libs, path, [], lower)
-            rewritten = pool.submit(run, args.opt, args.runner, libs, path, shlex.split(args.passes), lower)
-            reference, rewritten = reference.result(), rewritten.result()
+            runs = [pool.submit(run, args.opt, args.runner, libs, path, shlex.split(passes),
+                                lower)
+                    for passes in rewrites]
+            reference = reference.result()
+            runs = [r.result() for r in runs]
     finally:
         os.unlink(path)
+    failed = 0
+    for passes, rewritten in zip(rewrites, runs):
+        if len(rewrites) > 1:
+            print(f"--passes={passes}")
+        failed += compare_runs(args, signatures, external, reference, rewritten)
+    return 1 if failed else 0
+
+
+def compare_runs(args, signatures, external, reference, rewritten):
+    """Compares one rewritten run with the reference run and prints the
+    verdicts; returns the number of disagreeing functions."""
     expected = sum(n for _, n in signatures)
     if len(reference) != expected or len(rewritten) != expected:
         sys.exit(f"exec_compare: expected {expected} printed results, got "
@@ -546,7 +565,7 @@ def main():
             print(f"{disagreeing} of {len(signatures)} functions DISAGREE")
         else:
             print(f"all {len(signatures)} functions agree")
-    return 1 if disagreeing else 0
+    return disagreeing
 
 
 if __name__ == "__main__":

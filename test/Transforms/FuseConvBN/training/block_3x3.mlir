@@ -13,9 +13,7 @@
 // RUN: convbn-opt %S/../Inputs/training/block_3x3.mlir --fuse-convbn --convbn-set-mode=mode=eval | FileCheck %s --check-prefix=EVAL
 // RUN: convbn-opt %S/../Inputs/training/block_3x3.mlir --fuse-convbn=mode=eval --convbn-set-mode=mode=tune \
 // RUN:   | FileCheck %s --implicit-check-not=linalg.conv --implicit-check-not=keep_conv_output '--implicit-check-not=conv_output('
-// RUN: %exec-compare %S/../Inputs/training/block_3x3.mlir --func train_step "--passes=--fuse-convbn --convbn-set-mode=mode=eval" --rtol 1e-5 --atol 1e-6 --reference %S/../Inputs/training/block_3x3.autograd.json
-// RUN: %exec-compare %S/../Inputs/training/block_3x3.mlir --func train_step --passes=--fuse-convbn --rtol 1e-5 --atol 1e-6 --reference %S/../Inputs/training/block_3x3.autograd.json
-// RUN: %exec-compare %S/../Inputs/training/block_3x3.mlir --func train_step --passes=--fuse-convbn=mode=eval --rtol 1e-5 --atol 1e-6 --reference %S/../Inputs/training/block_3x3.autograd.json
+// RUN: %exec-compare %S/../Inputs/training/block_3x3.mlir --func train_step "--passes=--fuse-convbn --convbn-set-mode=mode=eval" --passes=--fuse-convbn --passes=--fuse-convbn=mode=eval --rtol 1e-5 --atol 1e-6 --reference %S/../Inputs/training/block_3x3.autograd.json
 
 // REMARK:     {{.*}}Inputs/training/block_3x3.mlir:42:10: remark: fused linalg.conv_2d_nchw_fchw and 4 batch-norm ops into convbn.conv_bn tune, and its backward into convbn.conv_bn_backward tune (gradients of filter, scale and offset)
 // REMARK-NOT: remark:
