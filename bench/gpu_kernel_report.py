@@ -224,12 +224,12 @@ def model_time(gpu, layer, dtype, launch, mix, blocks_per_sm):
     # barrier waits: what tuned SGEMMs reach).
     fma = (per_sm * slices * mix.get("ffma", 0) * warps /
            (g["fp32_lanes"] / 32) / FMA_EFFICIENCY)
-    # Tensor cores: the dense peak, shared by the SMs, sustained at
-    # TENSOR_EFFICIENCY of it.
+    # Tensor cores: the whole GPU's dense peak sustained at
+    # TENSOR_EFFICIENCY of it, in cycles (every SM works at once).
     # (TF32 runs at half the f16 rate on A100 and H100.)
     tensor_tflops = g["tensor_tflops"] / (2 if dtype == "tf32" else 1)
     tensor = (2 * m * n * kk / (tensor_tflops * 1e12 * TENSOR_EFFICIENCY)
-              * cycles / g["sms"] if mix.get("tensor") else 0)
+              * cycles if mix.get("tensor") else 0)
     # Memory: compulsory DRAM traffic; the im2col re-reads of the input
     # (once per column block) and of the filter (once per row block) from L2.
     elt = 2 if dtype == "f16" else 4
@@ -251,7 +251,25 @@ def model_time(gpu, layer, dtype, launch, mix, blocks_per_sm):
 LAUNCH = re.compile(
     r"gpu\.launch_func\s+@(\w+)::@\w+ blocks in \(%c(\d+), %c(\d+), %c(\d+)\) "
     r"threads in \(%c(\d+), %c(\d+), %c(\d+)\)")
-WORKGROUP = re.compile(r"gpu\.func @(\w+)\(.*\) workgroup\(%\w+ : memref<2x(\d+)x")
+WORKGROUP = re.compile(r"gpu\.func @(\w+)\(.*\) workgroup\(([^)]*)\)")
+WORKGROUP_BUFFER = re.compile(r"memref<(\d+)x(\d+)x(\d+)x(f16|bf16|f32|f64)")
+# Tensor-core slices pad their rows by 16 bytes (ImplicitGemm.cpp).
+ROW_PADDING_BYTES = 16
+ELEMENT_BYTES = {"f16": 2, "bf16": 2, "f32": 4, "f64": 8}
+
+
+def slice_depth(workgroup):
+    """BK of an implicit-GEMM kernel from its workgroup buffers (the
+    input's slice first): [S][BK][BM] for the SIMT kernels (two buffers),
+    [S][BM][BK + padding] for the tensor-core ones (a third buffer holds
+    the accumulators); None for other kernels."""
+    buffers = WORKGROUP_BUFFER.findall(workgroup)
+    if not buffers:
+        return None
+    stages, rows, columns, element = buffers[0]
+    if workgroup.count("memref<") < 3:
+        return int(rows)
+    return int(columns) - ROW_PADDING_BYTES // ELEMENT_BYTES[element]
 
 
 def tensor_dtype(dtype):
@@ -276,10 +294,12 @@ def lower(opt, layer, batch, dtype, mode, chip, workdir):
             "threads": int(m.group(5)) * int(m.group(6)) * int(m.group(7)),
             "batch": batch}
     for m in WORKGROUP.finditer(outlined):
-        name = m.group(1)
+        name, bk = m.group(1), slice_depth(m.group(2))
+        if bk is None:
+            continue
         for module in launches:
             if module == name or module.startswith(name):
-                launches[module]["bk"] = int(m.group(2))
+                launches[module]["bk"] = bk
     with open(os.path.join(workdir, "out.mlir")) as f:
         return launches, binaries(f.read())
 

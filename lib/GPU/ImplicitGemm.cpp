@@ -38,6 +38,7 @@
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
@@ -82,6 +83,22 @@ constexpr int64_t kTf32FragmentK = 8;
 /// padded by 16 bytes: fragment loads of consecutive rows then fall into
 /// different banks, and rows stay 16-byte multiples (WMMA's requirement).
 constexpr int64_t kRowPaddingBytes = 16;
+/// The sizes cp.async copies: 4, 8 or 16 bytes.
+constexpr int64_t kMinAsyncCopyBytes = 4;
+constexpr int64_t kMaxAsyncCopyBytes = 16;
+/// The first compute capability with cp.async.
+constexpr unsigned kMinAsyncCopyVersion = 80;
+
+/// How the slices of one operand reach workgroup memory.
+struct OperandStaging {
+  /// The slice's workgroup layout is [stage][w][k], K innermost, rather
+  /// than [stage][k][w] (w: the tile's M or N coordinate).
+  bool kInner = false;
+  /// Elements per asynchronous copy (cp.async, sm_80 and later): a run
+  /// contiguous in the operand's memory and in workgroup memory; 0 when the
+  /// slice goes through registers.
+  int64_t asyncElements = 0;
+};
 
 /// Block tile BM x BN x BK, and thread tile TM x TN (SIMT) or warp tile
 /// TM x TN (tensor cores, `mma`): of 16x16x16 fragments (WMMA), or of
@@ -92,11 +109,19 @@ struct GemmTiles {
   bool mma = false;
   bool mmaSync = false;
   bool tf32 = false;
+  /// Slices in workgroup memory at once: two (one computed, one filled)
+  /// when they go through registers, three with asynchronous copies (two
+  /// in flight while one is computed).
+  int64_t stages = 2;
+  OperandStaging input, filter;
   int64_t getThreads() const {
     return (bm / tm) * (bn / tn) * (mma ? kWarpSize : 1);
   }
   /// K of one fragment product.
   int64_t getFragmentK() const { return tf32 ? kTf32FragmentK : kFragment; }
+  bool hasAsyncCopies() const {
+    return input.asyncElements || filter.asyncElements;
+  }
 };
 
 /// Elements that pad a row of `type` by kRowPaddingBytes.
@@ -104,9 +129,10 @@ static int64_t getRowPadding(Type type) {
   return kRowPaddingBytes * 8 / type.getIntOrFloatBitWidth();
 }
 
-/// The kernel's workgroup memory: two stages of the input's BK x BM slice
-/// and the filter's BK x BN slice, and for tensor cores (where the input's
-/// slice is BM x BK) the block's BM x BN accumulators, rows padded.
+/// The kernel's workgroup memory: the stages of the input's BK x BM slice
+/// and the filter's BK x BN slice (each [stage][k][w] or [stage][w][k],
+/// `OperandStaging::kInner`), and for tensor cores the block's BM x BN
+/// accumulators; tensor cores' rows are padded.
 static SmallVector<Type> getWorkgroupMemoryTypes(linalg::LinalgOp conv,
                                                  const GemmTiles &tiles) {
   MLIRContext *context = conv.getContext();
@@ -119,12 +145,18 @@ static SmallVector<Type> getWorkgroupMemoryTypes(linalg::LinalgOp conv,
     return MemRefType::get(shape, element, MemRefLayoutAttrInterface(),
                            workgroup);
   };
-  if (!tiles.mma)
-    return {get({2, tiles.bk, tiles.bm}, inputType),
-            get({2, tiles.bk, tiles.bn}, filterType)};
-  return {get({2, tiles.bm, tiles.bk + getRowPadding(inputType)}, inputType),
-          get({2, tiles.bk, tiles.bn + getRowPadding(filterType)}, filterType),
-          get({tiles.bm, tiles.bn + getRowPadding(accType)}, accType)};
+  auto getSlice = [&](const OperandStaging &staging, int64_t width,
+                      Type element) {
+    int64_t padding = tiles.mma ? getRowPadding(element) : 0;
+    return staging.kInner
+               ? get({tiles.stages, width, tiles.bk + padding}, element)
+               : get({tiles.stages, tiles.bk, width + padding}, element);
+  };
+  SmallVector<Type> types = {getSlice(tiles.input, tiles.bm, inputType),
+                             getSlice(tiles.filter, tiles.bn, filterType)};
+  if (tiles.mma)
+    types.push_back(get({tiles.bm, tiles.bn + getRowPadding(accType)}, accType));
+  return types;
 }
 
 static int64_t getWorkgroupMemoryBytes(linalg::LinalgOp conv,
@@ -210,6 +242,73 @@ static bool isAbsorbablePad(Operation *op) {
                       [](OpFoldResult r) { return getConstantIntValue(r); });
 }
 
+/// Whether the buffer `tensor` bufferizes to starts 16-byte aligned and is
+/// contiguous (identity layout): a function's argument (identity layouts
+/// at function boundaries, alignment checked on entry by
+/// convbn-gpu-check-argument-alignment, as vector loads assume), a
+/// constant, or a new allocation, seen through ops that write into their
+/// destination's buffer or reshape it.
+static bool hasAlignedContiguousBuffer(Value tensor) {
+  if (auto argument = dyn_cast<BlockArgument>(tensor))
+    return argument.getOwner()->isEntryBlock() &&
+           isa<FunctionOpInterface>(argument.getOwner()->getParentOp());
+  Operation *def = tensor.getDefiningOp();
+  if (isa<tensor::EmptyOp, arith::ConstantOp>(def))
+    return true;
+  if (auto toTensor = dyn_cast<bufferization::ToTensorOp>(def))
+    return toTensor.getBuffer().getDefiningOp<memref::AllocOp>() != nullptr;
+  if (auto insert = dyn_cast<tensor::InsertSliceOp>(def))
+    return hasAlignedContiguousBuffer(insert.getDest());
+  if (isa<tensor::CollapseShapeOp, tensor::ExpandShapeOp>(def))
+    return hasAlignedContiguousBuffer(def->getOperand(0));
+  if (auto dps = dyn_cast<DestinationStyleOpInterface>(def))
+    return hasAlignedContiguousBuffer(
+        dps.getTiedOpOperand(cast<OpResult>(tensor))->get());
+  return false;
+}
+
+/// How many consecutive GEMM coordinates along `axis` (loops, outermost
+/// first) address consecutive elements of a tensor of `shape` read with
+/// `map`, starting from any multiple of that number: the product of the
+/// ranges of the axis's innermost loops that index the tensor's innermost
+/// dimensions one to one over their whole extent (loops and dimensions of
+/// size 1 aside). `sameAsResult(d)`: dimension d is indexed as the map's
+/// result says (a pad's source dimension that the pad leaves alone).
+static int64_t getContiguousRun(ArrayRef<int64_t> shape, AffineMap map,
+                                ArrayRef<unsigned> axis,
+                                ArrayRef<int64_t> ranges,
+                                function_ref<bool(unsigned)> sameAsResult) {
+  // Loops of size 1 are always 0.
+  MLIRContext *context = map.getContext();
+  SmallVector<AffineExpr> dims;
+  for (auto [d, range] : llvm::enumerate(ranges))
+    dims.push_back(range == 1 ? getAffineConstantExpr(0, context)
+                              : getAffineDimExpr(d, context));
+  map = simplifyAffineMap(
+      map.replaceDimsAndSymbols(dims, {}, map.getNumDims(), 0));
+  int64_t run = 1;
+  int64_t result = map.getNumResults() - 1, loop = axis.size() - 1;
+  while (true) {
+    while (result >= 0 && shape[result] == 1)
+      --result;
+    while (loop >= 0 && ranges[axis[loop]] == 1)
+      --loop;
+    if (result < 0 || loop < 0)
+      return run;
+    unsigned d = axis[loop];
+    auto dim = dyn_cast<AffineDimExpr>(map.getResult(result));
+    if (!dim || dim.getPosition() != d || shape[result] != ranges[d] ||
+        !sameAsResult(result))
+      return run;
+    for (auto [i, expr] : llvm::enumerate(map.getResults()))
+      if (int64_t(i) != result && expr.isFunctionOfDim(d))
+        return run;
+    run *= ranges[d];
+    --result;
+    --loop;
+  }
+}
+
 /// Writes the kernel of one convolution.
 class ImplicitGemmEmitter {
 public:
@@ -252,6 +351,11 @@ private:
   /// `tensor`'s element at `indices`, computed from absorbed producers or
   /// loaded.
   Value evaluate(OpBuilder &b, Value tensor, ValueRange indices);
+  /// The indices into `pad`'s source for `indices` of its result; returns
+  /// whether they fall inside the source (null: always).
+  Value getPadSourceIndices(OpBuilder &b, tensor::PadOp pad,
+                            ValueRange indices,
+                            SmallVectorImpl<Value> &sourceIndices);
   /// The payload of `op` at loop point `point`, with `operandValues` given
   /// for some of its operands and the rest evaluated.
   Value applyPayload(OpBuilder &b, linalg::LinalgOp op, ValueRange point,
@@ -276,6 +380,10 @@ private:
         arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, y,
                               constant(b, ySize)));
   }
+  /// Whether a reduction loop indexes `operand`'s innermost dimension:
+  /// consecutive threads then take consecutive elements along K (NHWC
+  /// inputs, FCHW filters), else along the tile's width (coalesced loads).
+  bool isReductionFastest(OpOperand *operand);
   /// One element of a slice on its way to workgroup memory.
   struct PendingStore {
     Value value, kk, ww;
@@ -289,11 +397,31 @@ private:
   SmallVector<PendingStore> emitTileLoads(OpBuilder &b, Value thread, Value k0,
                                           Value group, Value base,
                                           bool isInput);
+  /// `tensor`'s element at the loop point of the GEMM coordinates, or zero
+  /// where `valid` does not hold, without branching: a load from indices
+  /// clamped to the buffer's first element where nothing is to be read.
+  /// For tensors read from memory (or through a constant pad); null for
+  /// computed ones.
+  Value emitClampedRead(OpBuilder &b, Value tensor, AffineMap map,
+                        Value group, Value row, Value column,
+                        Value reduction, Value valid);
   /// Stores a slice's elements at [stage][k][w] of `shared`, or at
-  /// [stage][w][k] (`kContiguous`: the tensor-core kernels' input, whose
-  /// fragments are M x K row-major).
+  /// [stage][w][k] (`kInner`).
   void emitTileStores(OpBuilder &b, ArrayRef<PendingStore> stores,
-                      Value shared, Value stage, bool kContiguous = false);
+                      Value shared, Value stage, bool kInner);
+  /// Starts this thread's asynchronous copies of the slice at `k0` of the
+  /// input or the filter into `stage` of its workgroup buffer; zero fill
+  /// where the slice leaves the GEMM or meets padding. Adds the copies'
+  /// tokens to `tokens`.
+  void emitTileCopies(OpBuilder &b, const KernelIds &ids, Value k0,
+                      Value stage, bool isInput,
+                      SmallVectorImpl<Value> &tokens);
+  /// Fills `stage` with the slice at `k0`: asynchronous copies (their
+  /// tokens into `tokens`), or loads whose stores `emitTileStores` makes
+  /// once the returned values arrive.
+  SmallVector<PendingStore> emitSliceFill(OpBuilder &b, const KernelIds &ids,
+                                          Value k0, Value stage, bool isInput,
+                                          SmallVectorImpl<Value> &tokens);
 
   RewriterBase &rewriter;
   linalg::LinalgOp conv;
@@ -417,24 +545,8 @@ Value ImplicitGemmEmitter::evaluate(OpBuilder &b, Value tensor,
   Operation *def = tensor.getDefiningOp();
   if (auto pad = dyn_cast<tensor::PadOp>(def)) {
     // Read the source where the index falls inside it, else the padding.
-    ArrayRef<int64_t> sourceShape = pad.getSourceType().getShape();
     SmallVector<Value> sourceIndices;
-    Value inside;
-    for (auto [dim, low] : llvm::enumerate(pad.getMixedLowPad())) {
-      int64_t lowValue = *getConstantIntValue(low);
-      if (lowValue == 0 && pad.getResultType().getDimSize(dim) ==
-                               sourceShape[dim]) {
-        sourceIndices.push_back(indices[dim]);
-        continue;
-      }
-      Value index =
-          arith::SubIOp::create(b, loc, indices[dim], constant(b, lowValue));
-      // Unsigned: a negative index is a large one.
-      Value fits = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
-                                         index, constant(b, sourceShape[dim]));
-      inside = inside ? arith::AndIOp::create(b, loc, inside, fits) : fits;
-      sourceIndices.push_back(index);
-    }
+    Value inside = getPadSourceIndices(b, pad, indices, sourceIndices);
     Value padding = pad.getConstantPaddingValue();
     if (!inside)
       return evaluate(b, pad.getSource(), sourceIndices);
@@ -453,6 +565,29 @@ Value ImplicitGemmEmitter::evaluate(OpBuilder &b, Value tensor,
   // An absorbed elementwise producer: its loops are the tensor's indices.
   return applyPayload(b, cast<linalg::LinalgOp>(def), indices,
                       DenseMap<OpOperand *, Value>());
+}
+
+Value ImplicitGemmEmitter::getPadSourceIndices(
+    OpBuilder &b, tensor::PadOp pad, ValueRange indices,
+    SmallVectorImpl<Value> &sourceIndices) {
+  ArrayRef<int64_t> sourceShape = pad.getSourceType().getShape();
+  Value inside;
+  for (auto [dim, low] : llvm::enumerate(pad.getMixedLowPad())) {
+    int64_t lowValue = *getConstantIntValue(low);
+    if (lowValue == 0 &&
+        pad.getResultType().getDimSize(dim) == sourceShape[dim]) {
+      sourceIndices.push_back(indices[dim]);
+      continue;
+    }
+    Value index =
+        arith::SubIOp::create(b, loc, indices[dim], constant(b, lowValue));
+    // Unsigned: a negative index is a large one.
+    Value fits = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
+                                       index, constant(b, sourceShape[dim]));
+    inside = inside ? arith::AndIOp::create(b, loc, inside, fits) : fits;
+    sourceIndices.push_back(index);
+  }
+  return inside;
 }
 
 void ImplicitGemmEmitter::decompose(OpBuilder &b, Value linear,
@@ -485,6 +620,13 @@ SmallVector<Value> ImplicitGemmEmitter::getLoopPoint(OpBuilder &b, Value group,
   return point;
 }
 
+bool ImplicitGemmEmitter::isReductionFastest(OpOperand *operand) {
+  AffineExpr innermost =
+      conv.getMatchingIndexingMap(operand).getResults().back();
+  return llvm::any_of(
+      loops.k, [&](unsigned d) { return innermost.isFunctionOfDim(d); });
+}
+
 SmallVector<ImplicitGemmEmitter::PendingStore>
 ImplicitGemmEmitter::emitTileLoads(OpBuilder &b, Value thread, Value k0,
                                    Value group, Value base, bool isInput) {
@@ -493,13 +635,7 @@ ImplicitGemmEmitter::emitTileLoads(OpBuilder &b, Value thread, Value k0,
   int64_t width = isInput ? tiles.bm : tiles.bn;
   int64_t extent = isInput ? loops.size(loops.m) : loops.size(loops.n);
   int64_t reductionSize = loops.size(loops.k);
-  // Consecutive threads take consecutive elements of the operand's
-  // innermost dimension (coalesced loads): along K when a reduction loop
-  // indexes it (NHWC inputs, FCHW filters), else along the tile's width.
-  AffineExpr innermost = map.getResults().back();
-  bool reductionFastest = llvm::any_of(loops.k, [&](unsigned d) {
-    return innermost.isFunctionOfDim(d);
-  });
+  bool reductionFastest = isReductionFastest(operand);
   int64_t elements = tiles.bk * width;
   int64_t threads = tiles.getThreads();
   Type elementType = getElementTypeOrSelf(operand->get().getType());
@@ -524,6 +660,12 @@ ImplicitGemmEmitter::emitTileLoads(OpBuilder &b, Value thread, Value k0,
     Value valid = bothBelow(b, k, reductionSize, w, extent);
     if (exists)
       valid = arith::AndIOp::create(b, loc, valid, exists);
+    if (Value value = emitClampedRead(b, operand->get(), map, group,
+                                      isInput ? w : Value(),
+                                      isInput ? Value() : w, k, valid)) {
+      stores.push_back({value, kk, ww, exists});
+      continue;
+    }
     auto branch = scf::IfOp::create(b, loc, elementType, valid,
                                     /*withElseRegion=*/true);
     OpBuilder inside = branch.getThenBodyBuilder();
@@ -540,10 +682,47 @@ ImplicitGemmEmitter::emitTileLoads(OpBuilder &b, Value thread, Value k0,
   return stores;
 }
 
+Value ImplicitGemmEmitter::emitClampedRead(OpBuilder &b, Value tensor,
+                                           AffineMap map, Value group,
+                                           Value row, Value column,
+                                           Value reduction, Value valid) {
+  Value buffer = buffers.lookupOrNull(tensor);
+  tensor::PadOp pad;
+  if (!buffer) {
+    // An absorbed pad of a tensor read from memory, or a computed tensor.
+    pad = tensor.getDefiningOp<tensor::PadOp>();
+    buffer = pad ? buffers.lookupOrNull(pad.getSource()) : Value();
+    if (!buffer)
+      return Value();
+  }
+  SmallVector<Value> indices =
+      applyMap(b, map, getLoopPoint(b, group, row, column, reduction));
+  Value inside;
+  if (pad) {
+    SmallVector<Value> sourceIndices;
+    inside = getPadSourceIndices(b, pad, indices, sourceIndices);
+    indices = std::move(sourceIndices);
+  }
+  Value read = inside ? arith::AndIOp::create(b, loc, valid, inside) : valid;
+  Value zeroIndex = constant(b, 0);
+  for (Value &index : indices)
+    index = arith::SelectOp::create(b, loc, read, index, zeroIndex);
+  Value value = memref::LoadOp::create(b, loc, buffer, indices);
+  if (inside) {
+    Value padding = pad.getConstantPaddingValue();
+    if (pad.getRegion().isAncestor(padding.getParentRegion()))
+      padding = b.clone(*padding.getDefiningOp())->getResult(0);
+    value = arith::SelectOp::create(b, loc, inside, value, padding);
+  }
+  Value zero =
+      arith::ConstantOp::create(b, loc, b.getZeroAttr(value.getType()));
+  return arith::SelectOp::create(b, loc, valid, value, zero);
+}
+
 void ImplicitGemmEmitter::emitTileStores(OpBuilder &b,
                                          ArrayRef<PendingStore> stores,
                                          Value shared, Value stage,
-                                         bool kContiguous) {
+                                         bool kInner) {
   for (const PendingStore &store : stores) {
     OpBuilder::InsertionGuard guard(b);
     if (store.exists) {
@@ -553,9 +732,86 @@ void ImplicitGemmEmitter::emitTileStores(OpBuilder &b,
     }
     memref::StoreOp::create(
         b, loc, store.value, shared,
-        kContiguous ? ValueRange{stage, store.ww, store.kk}
-                    : ValueRange{stage, store.kk, store.ww});
+        kInner ? ValueRange{stage, store.ww, store.kk}
+               : ValueRange{stage, store.kk, store.ww});
   }
+}
+
+void ImplicitGemmEmitter::emitTileCopies(OpBuilder &b, const KernelIds &ids,
+                                         Value k0, Value stage, bool isInput,
+                                         SmallVectorImpl<Value> &tokens) {
+  const OperandStaging &staging = isInput ? tiles.input : tiles.filter;
+  int64_t vector = staging.asyncElements;
+  OpOperand *operand = conv.getDpsInputOperand(isInput ? 0 : 1);
+  AffineMap map = conv.getMatchingIndexingMap(operand);
+  int64_t width = isInput ? tiles.bm : tiles.bn;
+  int64_t extent = isInput ? loops.size(loops.m) : loops.size(loops.n);
+  int64_t reductionSize = loops.size(loops.k);
+  Value base = isInput ? ids.rowBase : ids.columnBase;
+  Value shared = isInput ? ids.sharedInput : ids.sharedFilter;
+  Value source = operand->get();
+  auto pad = source.getDefiningOp<tensor::PadOp>();
+  if (pad)
+    source = pad.getSource();
+  Value buffer = buffers.lookup(source);
+  int64_t elementBytes =
+      getElementTypeOrSelf(source.getType()).getIntOrFloatBitWidth() / 8;
+  // Consecutive threads copy consecutive runs of the slice's inner
+  // dimension, planned to be contiguous in memory too; single elements
+  // along the operand's innermost dimension (coalesced either way).
+  bool alongK =
+      vector > 1 ? staging.kInner : isReductionFastest(operand);
+  int64_t runsPerLine = (alongK ? tiles.bk : width) / vector;
+  int64_t copies = tiles.bk * width / vector;
+  Value zero = constant(b, 0);
+  Value full = constant(b, vector);
+  for (int64_t first = 0; first < copies; first += tiles.getThreads()) {
+    Value copy = arith::AddIOp::create(b, loc, ids.thread, constant(b, first));
+    Value line = arith::DivUIOp::create(b, loc, copy, constant(b, runsPerLine));
+    Value inner = arith::MulIOp::create(
+        b, loc, arith::RemUIOp::create(b, loc, copy, constant(b, runsPerLine)),
+        full);
+    Value kk = alongK ? inner : line;
+    Value ww = alongK ? line : inner;
+    Value k = arith::AddIOp::create(b, loc, k0, kk);
+    Value w = arith::AddIOp::create(b, loc, base, ww);
+    Value valid = bothBelow(b, k, reductionSize, w, extent);
+    SmallVector<Value> point = isInput
+                                   ? getLoopPoint(b, ids.group, w, Value(), k)
+                                   : getLoopPoint(b, ids.group, Value(), w, k);
+    SmallVector<Value> indices = applyMap(b, map, point);
+    if (pad) {
+      SmallVector<Value> sourceIndices;
+      if (Value inside = getPadSourceIndices(b, pad, indices, sourceIndices))
+        valid = arith::AndIOp::create(b, loc, valid, inside);
+      indices = std::move(sourceIndices);
+    }
+    // A run outside the source reads nothing and fills zeros; its address
+    // is clamped to the source's first element all the same.
+    for (Value &index : indices)
+      index = arith::SelectOp::create(b, loc, valid, index, zero);
+    Value sourceElements = arith::SelectOp::create(b, loc, valid, full, zero);
+    tokens.push_back(nvgpu::DeviceAsyncCopyOp::create(
+        b, loc, nvgpu::DeviceAsyncTokenType::get(b.getContext()), shared,
+        staging.kInner ? ValueRange{stage, ww, kk} : ValueRange{stage, kk, ww},
+        buffer, indices, b.getIndexAttr(vector), sourceElements,
+        /*bypassL1=*/vector * elementBytes == kMaxAsyncCopyBytes
+            ? b.getUnitAttr()
+            : UnitAttr()));
+  }
+}
+
+SmallVector<ImplicitGemmEmitter::PendingStore>
+ImplicitGemmEmitter::emitSliceFill(OpBuilder &b, const KernelIds &ids,
+                                   Value k0, Value stage, bool isInput,
+                                   SmallVectorImpl<Value> &tokens) {
+  const OperandStaging &staging = isInput ? tiles.input : tiles.filter;
+  if (staging.asyncElements) {
+    emitTileCopies(b, ids, k0, stage, isInput, tokens);
+    return {};
+  }
+  return emitTileLoads(b, ids.thread, k0, ids.group,
+                       isInput ? ids.rowBase : ids.columnBase, isInput);
 }
 
 void ImplicitGemmEmitter::emitReduction(
@@ -563,22 +819,57 @@ void ImplicitGemmEmitter::emitReduction(
     function_ref<SmallVector<Value>(OpBuilder &, Value, ValueRange)>
         computeSlice,
     SmallVectorImpl<Value> &results) {
-  // One BK-slice at a time through workgroup memory, double buffered:
-  // slice i + 1 is loaded into registers before slice i is computed out of
-  // stage i % 2, and stored into the other stage after, so one barrier per
-  // slice suffices and the loads' latency overlaps the multiply-adds. (Past
-  // the end, a slice is all zeros and loads nothing.)
+  // One BK-slice at a time through S stages of workgroup memory: while
+  // slice i is computed out of stage i % S, slice i + S - 1 is on its way
+  // into stage (i + S - 1) % S, which held slice i - 1. One barrier per
+  // slice, at its start, both makes slice i visible to every thread and
+  // tells that no thread still computes slice i - 1.
+  //  - Asynchronous copies (sm_80+) go in one group per slice; a thread
+  //    waits until at most S - 2 groups are pending, i.e. until its copies
+  //    of the next slice have landed, before the barrier.
+  //  - Loads through registers are issued before the computation and
+  //    stored after it, so that their latency overlaps it.
+  // Slices past the end are all zeros and read nothing.
+  int64_t stages = tiles.stages;
+  bool async = tiles.hasAsyncCopies();
+  MLIRContext *context = b.getContext();
+  auto tokenType = nvgpu::DeviceAsyncTokenType::get(context);
+  SmallVector<Value> tokens;
+  auto commit = [&](OpBuilder &b) {
+    Value group =
+        nvgpu::DeviceAsyncCreateGroupOp::create(b, loc, tokenType, tokens);
+    tokens.clear();
+    return group;
+  };
+  auto commitAndWait = [&](OpBuilder &b) {
+    if (async)
+      nvgpu::DeviceAsyncWaitOp::create(b, loc, commit(b),
+                                       b.getI32IntegerAttr(stages - 2));
+  };
+  auto fill = [&](OpBuilder &b, Value k0, Value stage) {
+    // In this order (not as two arguments of one call).
+    auto input = emitSliceFill(b, ids, k0, stage, /*isInput=*/true, tokens);
+    auto filter = emitSliceFill(b, ids, k0, stage, /*isInput=*/false, tokens);
+    return std::make_pair(std::move(input), std::move(filter));
+  };
+  auto store = [&](OpBuilder &b, auto &pending, Value stage) {
+    emitTileStores(b, pending.first, ids.sharedInput, stage,
+                   tiles.input.kInner);
+    emitTileStores(b, pending.second, ids.sharedFilter, stage,
+                   tiles.filter.kInner);
+  };
+  // The first S - 1 slices.
+  for (int64_t s = 0; s + 1 < stages; ++s) {
+    Value stage = constant(b, s);
+    auto pending = fill(b, constant(b, s * tiles.bk), stage);
+    store(b, pending, stage);
+    if (s + 2 == stages)
+      commitAndWait(b);
+    else if (async)
+      commit(b);
+  }
+
   int64_t reduction = loops.size(loops.k);
-  Value stage0 = constant(b, 0);
-  emitTileStores(b,
-                 emitTileLoads(b, ids.thread, stage0, ids.group, ids.rowBase,
-                               /*isInput=*/true),
-                 ids.sharedInput, stage0, /*kContiguous=*/tiles.mma);
-  emitTileStores(b,
-                 emitTileLoads(b, ids.thread, stage0, ids.group,
-                               ids.columnBase, /*isInput=*/false),
-                 ids.sharedFilter, stage0);
-  gpu::BarrierOp::create(b, loc);
   auto kLoop = scf::ForOp::create(
       b, loc, constant(b, 0), constant(b, llvm::alignTo(reduction, tiles.bk)),
       constant(b, tiles.bk), initial);
@@ -588,22 +879,20 @@ void ImplicitGemmEmitter::emitReduction(
   if (kLoop.getBody()->mightHaveTerminator())
     kLoop.getBody()->getTerminator()->erase();
   b.setInsertionPointToEnd(kLoop.getBody());
+  gpu::BarrierOp::create(b, loc);
   Value k0 = kLoop.getInductionVar();
-  Value stage = arith::RemUIOp::create(
-      b, loc, arith::DivUIOp::create(b, loc, k0, constant(b, tiles.bk)),
-      constant(b, 2));
-  Value nextStage = arith::SubIOp::create(b, loc, constant(b, 1), stage);
-  Value nextK0 = arith::AddIOp::create(b, loc, k0, constant(b, tiles.bk));
-  SmallVector<PendingStore> nextInput = emitTileLoads(
-      b, ids.thread, nextK0, ids.group, ids.rowBase, /*isInput=*/true);
-  SmallVector<PendingStore> nextFilter = emitTileLoads(
-      b, ids.thread, nextK0, ids.group, ids.columnBase, /*isInput=*/false);
+  Value slice = arith::DivUIOp::create(b, loc, k0, constant(b, tiles.bk));
+  Value stage = arith::RemUIOp::create(b, loc, slice, constant(b, stages));
+  Value fillStage = arith::RemUIOp::create(
+      b, loc, arith::AddIOp::create(b, loc, slice, constant(b, stages - 1)),
+      constant(b, stages));
+  Value fillK0 = arith::AddIOp::create(b, loc, k0,
+                                       constant(b, (stages - 1) * tiles.bk));
+  auto pending = fill(b, fillK0, fillStage);
   SmallVector<Value> carried =
       computeSlice(b, stage, kLoop.getRegionIterArgs());
-  emitTileStores(b, nextInput, ids.sharedInput, nextStage,
-                 /*kContiguous=*/tiles.mma);
-  emitTileStores(b, nextFilter, ids.sharedFilter, nextStage);
-  gpu::BarrierOp::create(b, loc);
+  store(b, pending, fillStage);
+  commitAndWait(b);
   scf::YieldOp::create(b, loc, carried);
   llvm::append_range(results, kLoop.getResults());
 }
@@ -785,12 +1074,14 @@ void ImplicitGemmEmitter::emitWarpTiles(OpBuilder &b, const KernelIds &ids,
   int64_t filterReadRows = tiles.tf32 ? kMmaSyncColumns : kFragment;
   auto filterFragmentType =
       VectorType::get({filterReadRows, fragmentK}, inputType);
-  // Workgroup slices are [stage][m][k] and [stage][k][n]: the input's
-  // fragments are read row-major, the filter's row-major (WMMA) or
-  // transposed (mma.sync).
+  // Workgroup slices are [stage][m][k] and [stage][k][n] or [stage][n][k]
+  // (a filter whose memory runs along K, for mma.sync): the input's
+  // fragments are read row-major, the filter's row-major (WMMA, or N x K
+  // out of [n][k]) or transposed (mma.sync's N x K out of [k][n]).
   AffineMap minorIdentity = AffineMap::getMinorIdentityMap(3, 2, context);
+  bool transposedFilter = tiles.mmaSync && !tiles.filter.kInner;
   AffineMap filterMap =
-      tiles.mmaSync
+      transposedFilter
           ? AffineMap::get(3, 0, {getAffineDimExpr(2, context),
                                   getAffineDimExpr(1, context)},
                            context)
@@ -819,12 +1110,13 @@ void ImplicitGemmEmitter::emitWarpTiles(OpBuilder &b, const KernelIds &ids,
           // read would take an .x2; warp tiles are 16-column multiples);
           // 8 x 8 reads for TF32, which has no ldmatrix to share.
           for (int64_t j = 0; j < tiles.tn / filterReadRows; ++j) {
+            Value column = arith::AddIOp::create(
+                b, loc, warpColumn, constant(b, j * filterReadRows));
             Value read = vector::TransferReadOp::create(
                 b, loc, filterFragmentType, ids.sharedFilter,
-                ValueRange{stage, constant(b, kk),
-                           arith::AddIOp::create(
-                               b, loc, warpColumn,
-                               constant(b, j * filterReadRows))},
+                tiles.filter.kInner
+                    ? ValueRange{stage, column, constant(b, kk)}
+                    : ValueRange{stage, constant(b, kk), column},
                 AffineMapAttr::get(filterMap), padding, /*mask=*/Value(),
                 b.getBoolArrayAttr(inBounds));
             if (filterReadRows == fragmentColumns) {
@@ -899,14 +1191,18 @@ void ImplicitGemmEmitter::emit() {
   // The memory the kernel reads and the buffer it writes.
   rewriter.setInsertionPoint(epilogue.empty() ? conv.getOperation()
                                               : epilogue.back().getOperation());
+  // Buffers known to be contiguous are read with their static strides
+  // (address arithmetic with constants, which asynchronous copies also
+  // need for the innermost dimension); others with dynamic ones.
   for (Value tensor : reads) {
     auto type = cast<RankedTensorType>(tensor.getType());
-    auto bufferType = MemRefType::get(
-        type.getShape(), type.getElementType(),
-        MemRefLayoutAttrInterface(
-            StridedLayoutAttr::get(rewriter.getContext(), ShapedType::kDynamic,
-                                   SmallVector<int64_t>(type.getRank(),
-                                                        ShapedType::kDynamic))));
+    MemRefLayoutAttrInterface layout;
+    if (!hasAlignedContiguousBuffer(tensor))
+      layout = StridedLayoutAttr::get(
+          rewriter.getContext(), ShapedType::kDynamic,
+          SmallVector<int64_t>(type.getRank(), ShapedType::kDynamic));
+    auto bufferType =
+        MemRefType::get(type.getShape(), type.getElementType(), layout);
     buffers.map(tensor, bufferization::ToBufferOp::create(
                             rewriter, loc, bufferType, tensor,
                             /*read_only=*/true));
@@ -1027,6 +1323,79 @@ static GemmTiles chooseMmaTiles(const GemmLoops &loops,
     tiles.bm /= 2;
   tiles.tm = std::min(tiles.tm, tiles.bm);
   return tiles;
+}
+
+/// Elements per asynchronous copy of the input's or the filter's slices
+/// into a workgroup layout with K innermost (`kInner`) or not, or 0 where
+/// they must go through registers: the operand must be read as it is in
+/// memory (directly, or through a zero tensor.pad), from an aligned,
+/// contiguous buffer, in runs of 4 to 16 bytes along the layout's inner
+/// dimension, which every thread of a block copies the same number of.
+static int64_t getAsyncCopyElements(linalg::LinalgOp conv,
+                                    const GemmLoops &loops,
+                                    const GemmTiles &tiles, bool isInput,
+                                    bool kInner) {
+  OpOperand *operand = conv.getDpsInputOperand(isInput ? 0 : 1);
+  Value source = operand->get();
+  auto pad = source.getDefiningOp<tensor::PadOp>();
+  if (pad) {
+    if (!isAbsorbablePad(pad) ||
+        !matchPattern(pad.getConstantPaddingValue(), m_AnyZeroFloat()))
+      return 0;
+    source = pad.getSource();
+  }
+  Operation *def = source.getDefiningOp();
+  if (isAbsorbableElementwise(def) || isAbsorbablePad(def) ||
+      !hasAlignedContiguousBuffer(source))
+    return 0;
+  auto type = cast<RankedTensorType>(source.getType());
+  auto unpadded = [&](unsigned d) {
+    return !pad || (getConstantIntValue(pad.getMixedLowPad()[d]) == 0 &&
+                    pad.getResultType().getDimSize(d) == type.getDimSize(d));
+  };
+  ArrayRef<unsigned> axis = kInner ? loops.k : isInput ? loops.m : loops.n;
+  int64_t run =
+      getContiguousRun(type.getShape(), conv.getMatchingIndexingMap(operand),
+                       axis, loops.ranges, unpadded);
+  int64_t width = isInput ? tiles.bm : tiles.bn;
+  int64_t along = kInner ? tiles.bk : width;
+  int64_t elementBytes = type.getElementTypeBitWidth() / 8;
+  int64_t elements = kMaxAsyncCopyBytes / elementBytes;
+  while (elements > 1 && (run % elements || along % elements))
+    elements /= 2;
+  if (elements * elementBytes < kMinAsyncCopyBytes ||
+      (tiles.bk * width / elements) % tiles.getThreads())
+    return 0;
+  return elements;
+}
+
+/// How the operands' slices reach workgroup memory: their layouts, which
+/// go by asynchronous copies (from sm_80, `asyncCopies`), and the stages.
+static void planStaging(linalg::LinalgOp conv, const GemmLoops &loops,
+                        GemmTiles &tiles, bool asyncCopies) {
+  // Tensor cores read the input's fragments M x K; mma.sync reads the
+  // filter's N x K, which a filter running along K in memory (FCHW) keeps
+  // in workgroup memory too.
+  tiles.input.kInner = tiles.mma;
+  OpOperand *filter = conv.getDpsInputOperand(1);
+  tiles.filter.kInner =
+      tiles.mmaSync &&
+      getContiguousRun(cast<ShapedType>(filter->get().getType()).getShape(),
+                       conv.getMatchingIndexingMap(filter), loops.k,
+                       loops.ranges, [](unsigned) { return true; }) > 1;
+  if (!asyncCopies)
+    return;
+  tiles.input.asyncElements = getAsyncCopyElements(
+      conv, loops, tiles, /*isInput=*/true, tiles.input.kInner);
+  tiles.filter.asyncElements = getAsyncCopyElements(
+      conv, loops, tiles, /*isInput=*/false, tiles.filter.kInner);
+  if (!tiles.hasAsyncCopies())
+    return;
+  tiles.stages = 3;
+  // Two stages where three do not fit: one slice's copies then overlap the
+  // computation of the previous one.
+  if (getWorkgroupMemoryBytes(conv, tiles) > kMaxStaticSharedBytes)
+    tiles.stages = 2;
 }
 
 static bool isSupportedElementType(Type type) {
@@ -1151,6 +1520,8 @@ struct GPUImplicitGemmPass
       // From sm_80, the fragments take mma.sync's shapes (docs/gpu.md).
       chosen.mmaSync = mma && usesMmaSync(*computeCapability);
       chosen.tf32 = tf32;
+      planStaging(conv, *loops, chosen,
+                  asyncCopies && *computeCapability >= kMinAsyncCopyVersion);
       // Grids beyond what y and z can hold stay direct kernels.
       if (loops->size(loops->g) > kMaxGridYZ ||
           llvm::divideCeil(loops->size(loops->n), chosen.bn) > kMaxGridYZ)

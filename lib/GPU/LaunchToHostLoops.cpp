@@ -15,6 +15,7 @@
 #include "ConvBN/GPU/Passes.h"
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/PatternMatch.h"
@@ -84,6 +85,67 @@ static bool isWorkgroupAlloca(memref::AllocaOp alloca) {
   return space && space.getValue() == gpu::AddressSpace::Workgroup;
 }
 
+/// Makes every asynchronous copy in `launch` (nvgpu.device_async_copy) a
+/// synchronous one, element by element, and drops the groups and waits.
+/// Copies then land earlier than on a GPU, which a correct kernel cannot
+/// tell: it reads a copy's destination only after waiting for it and a
+/// barrier, and does not write it in between.
+static void completeAsyncCopiesAtOnce(RewriterBase &rewriter,
+                                      gpu::LaunchOp launch) {
+  SmallVector<Operation *> waits, groups;
+  SmallVector<nvgpu::DeviceAsyncCopyOp> copies;
+  launch.walk([&](Operation *op) {
+    if (isa<nvgpu::DeviceAsyncWaitOp>(op))
+      waits.push_back(op);
+    else if (isa<nvgpu::DeviceAsyncCreateGroupOp>(op))
+      groups.push_back(op);
+    else if (auto copy = dyn_cast<nvgpu::DeviceAsyncCopyOp>(op))
+      copies.push_back(copy);
+  });
+  for (Operation *op : llvm::concat<Operation *>(waits, groups))
+    rewriter.eraseOp(op);
+  for (nvgpu::DeviceAsyncCopyOp copy : copies) {
+    // dst[.., j + i] = i < srcElements ? src[.., k + i] : 0, i < dstElements.
+    Location loc = copy.getLoc();
+    rewriter.setInsertionPoint(copy);
+    Value zero = arith::ConstantIndexOp::create(rewriter, loc, 0);
+    Value one = arith::ConstantIndexOp::create(rewriter, loc, 1);
+    Value count = arith::ConstantIndexOp::create(
+        rewriter, loc, copy.getDstElements().getZExtValue());
+    Value sourceCount = copy.getSrcElements() ? copy.getSrcElements() : count;
+    auto loop = scf::ForOp::create(rewriter, loc, zero, count, one);
+    OpBuilder::InsertionGuard guard(rewriter);
+    rewriter.setInsertionPoint(loop.getBody()->getTerminator());
+    Value i = loop.getInductionVar();
+    auto shift = [&](ValueRange indices) {
+      SmallVector<Value> shifted(indices);
+      shifted.back() = arith::AddIOp::create(rewriter, loc, shifted.back(), i);
+      return shifted;
+    };
+    SmallVector<Value> sourceIndices = shift(copy.getSrcIndices());
+    SmallVector<Value> destinationIndices = shift(copy.getDstIndices());
+    Type elementType = copy.getDst().getType().getElementType();
+    Value read = arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::ult,
+                                       i, sourceCount);
+    auto branch = scf::IfOp::create(rewriter, loc, elementType, read,
+                                    /*withElseRegion=*/true);
+    OpBuilder thenBuilder = branch.getThenBodyBuilder();
+    scf::YieldOp::create(thenBuilder, loc,
+                         memref::LoadOp::create(thenBuilder, loc, copy.getSrc(),
+                                                sourceIndices)
+                             .getResult());
+    OpBuilder elseBuilder = branch.getElseBodyBuilder();
+    scf::YieldOp::create(
+        elseBuilder, loc,
+        arith::ConstantOp::create(elseBuilder, loc,
+                                  elseBuilder.getZeroAttr(elementType))
+            .getResult());
+    memref::StoreOp::create(rewriter, loc, branch.getResult(0), copy.getDst(),
+                            destinationIndices);
+    rewriter.eraseOp(copy);
+  }
+}
+
 /// Emits one launch as host loops.
 class HostLaunchEmitter {
 public:
@@ -142,6 +204,7 @@ LogicalResult HostLaunchEmitter::emit() {
     return launch.emitError("cannot run this launch on the host: ") << *why;
   phased = containsBarrier(launch);
   bindIdQueries();
+  completeAsyncCopiesAtOnce(rewriter, launch);
   if (failed(demoteLoopCarriedValues()))
     return failure();
   if (phased)

@@ -214,6 +214,7 @@ void mlir::convbn::buildLowerToNVVMPipeline(
   convs.gemm.chip = options.chip;
   convs.gemm.tensorCores = options.tensorCores;
   convs.gemm.allowTf32 = options.allowTf32;
+  convs.gemm.asyncCopies = options.asyncCopies;
   buildGPULaunchesPipeline(pm, tiles, convs);
   // Weights are copied to the device on the first call only.
   pm.addPass(createGPUDeviceConstants());
@@ -358,6 +359,11 @@ struct GPUTilingPipelineOptions : public PassPipelineOptions<Derived> {
       llvm::cl::desc("f32 convolutions on tensor cores as TF32 from sm_80 (as "
                      "lower-to-nvvm's allow-tf32)"),
       llvm::cl::init(false)};
+  typename Base::template Option<bool> asyncCopies{
+      *this, "async-copies",
+      llvm::cl::desc("cp.async staging from sm_80 (as lower-to-nvvm's "
+                     "async-copies)"),
+      llvm::cl::init(true)};
 
   convbn::GPUConvOptions getConvOptions() const {
     convbn::GPUConvOptions convs;
@@ -367,6 +373,7 @@ struct GPUTilingPipelineOptions : public PassPipelineOptions<Derived> {
     convs.gemm.chip = chip;
     convs.gemm.tensorCores = tensorCores;
     convs.gemm.allowTf32 = allowTf32;
+    convs.gemm.asyncCopies = asyncCopies;
     return convs;
   }
 

@@ -177,12 +177,17 @@ def GPUImplicitGemm : Pass<"convbn-gpu-implicit-gemm", "::mlir::func::FuncOp"> {
            "Multiply f32 convolutions on tensor cores as TF32 (10-bit "
            "mantissas, f32 accumulation) from sm_80, as PyTorch's "
            "allow_tf32; off: exact f32 FMAs">,
+    Option<"asyncCopies", "async-copies", "bool", /*default=*/"true",
+           "From sm_80, copy slices that are contiguous in memory into "
+           "workgroup memory with cp.async (nvgpu.device_async_copy), three "
+           "stages deep; off: every slice through registers">,
   ];
   let dependentDialects = [
     "::mlir::affine::AffineDialect",
     "::mlir::bufferization::BufferizationDialect",
     "::mlir::gpu::GPUDialect",
     "::mlir::memref::MemRefDialect",
+    "::mlir::nvgpu::NVGPUDialect",
     "::mlir::scf::SCFDialect",
     "::mlir::vector::VectorDialect",
   ];

@@ -92,6 +92,12 @@ struct LowerToNVVMOptions : public PassPipelineOptions<LowerToNVVMOptions> {
       llvm::cl::desc("Compute f32 convolutions on tensor cores as TF32 from "
                      "sm_80 (as PyTorch's allow_tf32; off: exact f32)"),
       llvm::cl::init(false)};
+  Option<bool> asyncCopies{
+      *this, "async-copies",
+      llvm::cl::desc("From sm_80, copy contiguous operand slices into "
+                     "workgroup memory with cp.async, three stages deep "
+                     "(off: through registers, two stages)"),
+      llvm::cl::init(true)};
 };
 
 /// How the GPU pipelines compute convolutions.
