@@ -98,6 +98,11 @@ struct OperandStaging {
   /// contiguous in the operand's memory and in workgroup memory; 0 when the
   /// slice goes through registers.
   int64_t asyncElements = 0;
+  /// With asynchronous copies of an operand computed elementwise from a
+  /// tensor in memory (tune's weight fold w * s): the input of the
+  /// computation that is copied; each thread applies the computation to
+  /// its copied elements in workgroup memory once they have landed.
+  OpOperand *foldedInput = nullptr;
 };
 
 /// Block tile BM x BN x BK, and thread tile TM x TN (SIMT) or warp tile
@@ -416,6 +421,20 @@ private:
   void emitTileCopies(OpBuilder &b, const KernelIds &ids, Value k0,
                       Value stage, bool isInput,
                       SmallVectorImpl<Value> &tokens);
+  /// Copies per slice of the input or the filter (a thread makes every
+  /// `getThreads()`-th).
+  int64_t getCopiesPerSlice(bool isInput);
+  /// Whether consecutive copies go along K (else along M or N).
+  bool copiesAlongK(bool isInput);
+  /// The slice coordinates (kk, ww) of a thread's copy number `first`
+  /// + thread.
+  std::pair<Value, Value> getCopyCoordinates(OpBuilder &b, Value thread,
+                                             int64_t first, bool isInput);
+  /// Applies the computation of a copied operand (`foldedInput`) to this
+  /// thread's copied elements of the slice at `k0` in `stage`, once they
+  /// have landed.
+  void emitFoldOfCopies(OpBuilder &b, const KernelIds &ids, Value k0,
+                        Value stage, bool isInput);
   /// Fills `stage` with the slice at `k0`: asynchronous copies (their
   /// tokens into `tokens`), or loads whose stores `emitTileStores` makes
   /// once the returned values arrive.
@@ -744,35 +763,24 @@ void ImplicitGemmEmitter::emitTileCopies(OpBuilder &b, const KernelIds &ids,
   int64_t vector = staging.asyncElements;
   OpOperand *operand = conv.getDpsInputOperand(isInput ? 0 : 1);
   AffineMap map = conv.getMatchingIndexingMap(operand);
-  int64_t width = isInput ? tiles.bm : tiles.bn;
   int64_t extent = isInput ? loops.size(loops.m) : loops.size(loops.n);
   int64_t reductionSize = loops.size(loops.k);
   Value base = isInput ? ids.rowBase : ids.columnBase;
   Value shared = isInput ? ids.sharedInput : ids.sharedFilter;
   Value source = operand->get();
-  auto pad = source.getDefiningOp<tensor::PadOp>();
-  if (pad)
+  tensor::PadOp pad;
+  if (staging.foldedInput)
+    source = staging.foldedInput->get();
+  else if ((pad = source.getDefiningOp<tensor::PadOp>()))
     source = pad.getSource();
   Value buffer = buffers.lookup(source);
   int64_t elementBytes =
       getElementTypeOrSelf(source.getType()).getIntOrFloatBitWidth() / 8;
-  // Consecutive threads copy consecutive runs of the slice's inner
-  // dimension, planned to be contiguous in memory too; single elements
-  // along the operand's innermost dimension (coalesced either way).
-  bool alongK =
-      vector > 1 ? staging.kInner : isReductionFastest(operand);
-  int64_t runsPerLine = (alongK ? tiles.bk : width) / vector;
-  int64_t copies = tiles.bk * width / vector;
   Value zero = constant(b, 0);
   Value full = constant(b, vector);
-  for (int64_t first = 0; first < copies; first += tiles.getThreads()) {
-    Value copy = arith::AddIOp::create(b, loc, ids.thread, constant(b, first));
-    Value line = arith::DivUIOp::create(b, loc, copy, constant(b, runsPerLine));
-    Value inner = arith::MulIOp::create(
-        b, loc, arith::RemUIOp::create(b, loc, copy, constant(b, runsPerLine)),
-        full);
-    Value kk = alongK ? inner : line;
-    Value ww = alongK ? line : inner;
+  for (int64_t first = 0; first < getCopiesPerSlice(isInput);
+       first += tiles.getThreads()) {
+    auto [kk, ww] = getCopyCoordinates(b, ids.thread, first, isInput);
     Value k = arith::AddIOp::create(b, loc, k0, kk);
     Value w = arith::AddIOp::create(b, loc, base, ww);
     Value valid = bothBelow(b, k, reductionSize, w, extent);
@@ -798,6 +806,85 @@ void ImplicitGemmEmitter::emitTileCopies(OpBuilder &b, const KernelIds &ids,
         /*bypassL1=*/vector * elementBytes == kMaxAsyncCopyBytes
             ? b.getUnitAttr()
             : UnitAttr()));
+  }
+}
+
+int64_t ImplicitGemmEmitter::getCopiesPerSlice(bool isInput) {
+  const OperandStaging &staging = isInput ? tiles.input : tiles.filter;
+  return tiles.bk * (isInput ? tiles.bm : tiles.bn) / staging.asyncElements;
+}
+
+bool ImplicitGemmEmitter::copiesAlongK(bool isInput) {
+  const OperandStaging &staging = isInput ? tiles.input : tiles.filter;
+  // Runs lie along the workgroup layout's inner dimension (planned to be
+  // contiguous in memory too); single elements along the operand's
+  // innermost dimension. Consecutive threads take consecutive ones
+  // (coalesced either way).
+  return staging.asyncElements > 1
+             ? staging.kInner
+             : isReductionFastest(conv.getDpsInputOperand(isInput ? 0 : 1));
+}
+
+std::pair<Value, Value>
+ImplicitGemmEmitter::getCopyCoordinates(OpBuilder &b, Value thread,
+                                        int64_t first, bool isInput) {
+  const OperandStaging &staging = isInput ? tiles.input : tiles.filter;
+  int64_t width = isInput ? tiles.bm : tiles.bn;
+  bool alongK = copiesAlongK(isInput);
+  int64_t runsPerLine =
+      (alongK ? tiles.bk : width) / staging.asyncElements;
+  Value copy = arith::AddIOp::create(b, loc, thread, constant(b, first));
+  Value line = arith::DivUIOp::create(b, loc, copy, constant(b, runsPerLine));
+  Value inner = arith::MulIOp::create(
+      b, loc, arith::RemUIOp::create(b, loc, copy, constant(b, runsPerLine)),
+      constant(b, staging.asyncElements));
+  return alongK ? std::make_pair(inner, line) : std::make_pair(line, inner);
+}
+
+void ImplicitGemmEmitter::emitFoldOfCopies(OpBuilder &b, const KernelIds &ids,
+                                           Value k0, Value stage,
+                                           bool isInput) {
+  const OperandStaging &staging = isInput ? tiles.input : tiles.filter;
+  if (!staging.foldedInput)
+    return;
+  auto fold = cast<linalg::LinalgOp>(staging.foldedInput->getOwner());
+  OpOperand *operand = conv.getDpsInputOperand(isInput ? 0 : 1);
+  AffineMap map = conv.getMatchingIndexingMap(operand);
+  int64_t extent = isInput ? loops.size(loops.m) : loops.size(loops.n);
+  Value base = isInput ? ids.rowBase : ids.columnBase;
+  Value shared = isInput ? ids.sharedInput : ids.sharedFilter;
+  bool alongK = copiesAlongK(isInput);
+  Value zeroIndex = constant(b, 0);
+  Value zero = arith::ConstantOp::create(
+      b, loc, b.getZeroAttr(getElementTypeOrSelf(operand->get().getType())));
+  for (int64_t first = 0; first < getCopiesPerSlice(isInput);
+       first += tiles.getThreads()) {
+    auto [runK, runW] = getCopyCoordinates(b, ids.thread, first, isInput);
+    for (int64_t e = 0; e < staging.asyncElements; ++e) {
+      Value kk = alongK ? arith::AddIOp::create(b, loc, runK, constant(b, e))
+                        : runK;
+      Value ww = alongK ? runW
+                        : arith::AddIOp::create(b, loc, runW, constant(b, e));
+      Value k = arith::AddIOp::create(b, loc, k0, kk);
+      Value w = arith::AddIOp::create(b, loc, base, ww);
+      // Elements outside the GEMM stay the zeros the copy wrote (not the
+      // fold of zero); the fold's other operands are read at a clamped
+      // point there.
+      Value valid = bothBelow(b, k, loops.size(loops.k), w, extent);
+      k = arith::SelectOp::create(b, loc, valid, k, zeroIndex);
+      w = arith::SelectOp::create(b, loc, valid, w, zeroIndex);
+      SmallVector<Value> point = isInput
+                                     ? getLoopPoint(b, ids.group, w, Value(), k)
+                                     : getLoopPoint(b, ids.group, Value(), w, k);
+      SmallVector<Value> at = staging.kInner ? SmallVector<Value>{stage, ww, kk}
+                                             : SmallVector<Value>{stage, kk, ww};
+      Value copied = memref::LoadOp::create(b, loc, shared, at);
+      Value folded = applyPayload(b, fold, applyMap(b, map, point),
+                                  {{staging.foldedInput, copied}});
+      memref::StoreOp::create(
+          b, loc, arith::SelectOp::create(b, loc, valid, folded, zero), shared,
+          at);
+    }
   }
 }
 
@@ -841,10 +928,14 @@ void ImplicitGemmEmitter::emitReduction(
     tokens.clear();
     return group;
   };
-  auto commitAndWait = [&](OpBuilder &b) {
-    if (async)
-      nvgpu::DeviceAsyncWaitOp::create(b, loc, commit(b),
-                                       b.getI32IntegerAttr(stages - 2));
+  // After a wait, the copies of slice `k0` have landed in `stage`.
+  auto commitAndWait = [&](OpBuilder &b, Value k0, Value stage) {
+    if (!async)
+      return;
+    nvgpu::DeviceAsyncWaitOp::create(b, loc, commit(b),
+                                     b.getI32IntegerAttr(stages - 2));
+    emitFoldOfCopies(b, ids, k0, stage, /*isInput=*/true);
+    emitFoldOfCopies(b, ids, k0, stage, /*isInput=*/false);
   };
   auto fill = [&](OpBuilder &b, Value k0, Value stage) {
     // In this order (not as two arguments of one call).
@@ -864,7 +955,7 @@ void ImplicitGemmEmitter::emitReduction(
     auto pending = fill(b, constant(b, s * tiles.bk), stage);
     store(b, pending, stage);
     if (s + 2 == stages)
-      commitAndWait(b);
+      commitAndWait(b, constant(b, 0), constant(b, 0));
     else if (async)
       commit(b);
   }
@@ -892,7 +983,11 @@ void ImplicitGemmEmitter::emitReduction(
   SmallVector<Value> carried =
       computeSlice(b, stage, kLoop.getRegionIterArgs());
   store(b, pending, fillStage);
-  commitAndWait(b);
+  commitAndWait(
+      b, arith::AddIOp::create(b, loc, k0, constant(b, tiles.bk)),
+      arith::RemUIOp::create(
+          b, loc, arith::AddIOp::create(b, loc, slice, constant(b, 1)),
+          constant(b, stages)));
   scf::YieldOp::create(b, loc, carried);
   llvm::append_range(results, kLoop.getResults());
 }
@@ -1325,6 +1420,28 @@ static GemmTiles chooseMmaTiles(const GemmLoops &loops,
   return tiles;
 }
 
+/// The input that an absorbed elementwise producer `def` of an operand
+/// (tune's weight fold w * s) reads at the operand's own element, in its
+/// element type, if it has exactly one such input: what asynchronous copies
+/// can bring into workgroup memory, where the producer is then applied.
+static OpOperand *getFoldedInput(Operation *def) {
+  if (!isAbsorbableElementwise(def))
+    return nullptr;
+  auto producer = cast<linalg::LinalgOp>(def);
+  auto resultType = cast<RankedTensorType>(producer->getResult(0).getType());
+  OpOperand *found = nullptr;
+  for (OpOperand *input : producer.getDpsInputOperands()) {
+    if (input->get().getType() != resultType ||
+        !producer.getMatchingIndexingMap(input).isIdentity() ||
+        !producer.payloadUsesValueFromOperand(input))
+      continue;
+    if (found)
+      return nullptr;
+    found = input;
+  }
+  return found;
+}
+
 /// Elements per asynchronous copy of the input's or the filter's slices
 /// into a workgroup layout with K innermost (`kInner`) or not, or 0 where
 /// they must go through registers: the operand must be read as it is in
@@ -1334,20 +1451,25 @@ static GemmTiles chooseMmaTiles(const GemmLoops &loops,
 static int64_t getAsyncCopyElements(linalg::LinalgOp conv,
                                     const GemmLoops &loops,
                                     const GemmTiles &tiles, bool isInput,
-                                    bool kInner) {
+                                    bool kInner, OpOperand *&foldedInput) {
   OpOperand *operand = conv.getDpsInputOperand(isInput ? 0 : 1);
   Value source = operand->get();
   auto pad = source.getDefiningOp<tensor::PadOp>();
+  foldedInput = nullptr;
   if (pad) {
     if (!isAbsorbablePad(pad) ||
         !matchPattern(pad.getConstantPaddingValue(), m_AnyZeroFloat()))
       return 0;
     source = pad.getSource();
+  } else if ((foldedInput = getFoldedInput(source.getDefiningOp()))) {
+    source = foldedInput->get();
   }
   Operation *def = source.getDefiningOp();
   if (isAbsorbableElementwise(def) || isAbsorbablePad(def) ||
-      !hasAlignedContiguousBuffer(source))
+      !hasAlignedContiguousBuffer(source)) {
+    foldedInput = nullptr;
     return 0;
+  }
   auto type = cast<RankedTensorType>(source.getType());
   auto unpadded = [&](unsigned d) {
     return !pad || (getConstantIntValue(pad.getMixedLowPad()[d]) == 0 &&
@@ -1364,8 +1486,10 @@ static int64_t getAsyncCopyElements(linalg::LinalgOp conv,
   while (elements > 1 && (run % elements || along % elements))
     elements /= 2;
   if (elements * elementBytes < kMinAsyncCopyBytes ||
-      (tiles.bk * width / elements) % tiles.getThreads())
+      (tiles.bk * width / elements) % tiles.getThreads()) {
+    foldedInput = nullptr;
     return 0;
+  }
   return elements;
 }
 
@@ -1385,10 +1509,12 @@ static void planStaging(linalg::LinalgOp conv, const GemmLoops &loops,
                        loops.ranges, [](unsigned) { return true; }) > 1;
   if (!asyncCopies)
     return;
-  tiles.input.asyncElements = getAsyncCopyElements(
-      conv, loops, tiles, /*isInput=*/true, tiles.input.kInner);
-  tiles.filter.asyncElements = getAsyncCopyElements(
-      conv, loops, tiles, /*isInput=*/false, tiles.filter.kInner);
+  tiles.input.asyncElements =
+      getAsyncCopyElements(conv, loops, tiles, /*isInput=*/true,
+                           tiles.input.kInner, tiles.input.foldedInput);
+  tiles.filter.asyncElements =
+      getAsyncCopyElements(conv, loops, tiles, /*isInput=*/false,
+                           tiles.filter.kInner, tiles.filter.foldedInput);
   if (!tiles.hasAsyncCopies())
     return;
   tiles.stages = 3;

@@ -2,9 +2,10 @@
 // contiguous in memory as in workgroup memory is copied with
 // nvgpu.device_async_copy (cp.async) in 4- to 16-byte runs, zero-filled
 // where the slice leaves the GEMM or meets padding, three stages deep: two
-// slices in flight while one is computed. Other slices (computed operands
-// such as tune's weight fold, non-zero padding, gathers that are not
-// contiguous, views of unknown alignment) go through registers as before.
+// slices in flight while one is computed. An operand computed elementwise
+// from one tensor in memory (tune's weight fold) is copied, and computed
+// in workgroup memory after. Other slices (non-zero padding, gathers that
+// are not contiguous, views of unknown alignment) go through registers.
 //
 // RUN: convbn-opt %s --convbn-gpu-implicit-gemm=chip=sm_80 --cse | FileCheck %s
 // RUN: convbn-opt %s "--convbn-gpu-implicit-gemm=chip=sm_80 async-copies=false" \
@@ -14,14 +15,26 @@
 //
 // On the host (copies complete at once there, so this checks what is
 // copied where, not the groups' accounting, which FileCheck does): with the
-// heuristic's tiles, with tiles that divide nothing, and with tiles small
-// enough for two stages only (the SIMT kernels).
+// heuristic's tiles, with tiles that divide nothing, through the whole
+// launch pipeline, and with SIMT tiles large enough for two stages only.
 // RUN: %exec-compare %s --all-funcs --quiet --rtol 4e-3 --atol 1e-3 \
 // RUN:   "--passes=--convbn-gpu-implicit-gemm=chip=sm_80 --convbn-gpu-launch-to-host-loops" \
 // RUN:   "--passes='--convbn-gpu-implicit-gemm=chip=sm_90 mma-tiles=32,48,16,16,16 tiles=16,12,8,2,3' --convbn-gpu-launch-to-host-loops" \
 // RUN:   "--passes=--convbn-gpu-launches=chip=sm_80 --convbn-gpu-launch-to-host-loops" \
+// RUN:   "--passes='--convbn-gpu-implicit-gemm=chip=sm_80 tiles=128,128,24,8,8' --convbn-gpu-launch-to-host-loops" \
 // RUN:   | FileCheck %s --check-prefix=EXEC
-// EXEC-COUNT-3: all 6 functions agree
+// EXEC-COUNT-4: all 7 functions agree
+//
+// SIMT tiles of 128 x 128 x 24 need 72 KiB for three stages of f32
+// slices, more than a block may have: two stages, each slice's copies
+// waited for completely at the end of the previous slice.
+// RUN: convbn-opt %s "--convbn-gpu-implicit-gemm=chip=sm_80 tiles=128,128,24,8,8" \
+// RUN:   | FileCheck %s --check-prefix=TWO-STAGES
+// TWO-STAGES-LABEL: func.func @nchw_1x1_f32
+// TWO-STAGES:         workgroup(%{{.*}} : memref<2x24x128xf32, #gpu.address_space<workgroup>>, %{{.*}} : memref<2x24x128xf32, #gpu.address_space<workgroup>>)
+// TWO-STAGES:         nvgpu.device_async_wait %{{.*}} {numGroups = 0 : i32}
+// TWO-STAGES:         scf.for
+// TWO-STAGES:           nvgpu.device_async_wait %{{.*}} {numGroups = 0 : i32}
 //
 // PTX for sm_80 and sm_90: cp.async of 16 bytes with a source size (the
 // zero fill), one commit per slice, waits for all but the last group; no
@@ -145,19 +158,32 @@ func.func @nchw_1x1_f32(%x: tensor<2x8x8x8xf32>, %w: tensor<16x8x1x1xf32>) -> te
   return %y : tensor<2x16x8x8xf32>
 }
 
-// Tune's weight fold is computed on the way into workgroup memory
-// (registers); the input is still copied.
+// Tune's weight fold: the filter w is copied as it lies in memory, and
+// each thread applies the fold (w * s) to the elements it copied, in
+// workgroup memory, once its copies have landed (after the wait, before
+// the barrier that shows the slice to every thread); the input is copied
+// too.
 
 // CHECK-LABEL: func.func @tune_fold
+// CHECK:         %[[WBUF:.*]] = bufferization.to_buffer %arg1 read_only : tensor<3x3x16x32xf16> to memref<3x3x16x32xf16>
 // CHECK:         gpu.launch
 // CHECK-SAME:      workgroup(%[[A:.*]] : memref<3x32x40xf16, #gpu.address_space<workgroup>>, %[[B:.*]] : memref<3x32x40xf16, #gpu.address_space<workgroup>>,
-// CHECK-NOT:       nvgpu.device_async_copy {{.*}}, %[[B]]
 // CHECK:           nvgpu.device_async_copy {{.*}}, %[[A]]
-// CHECK-NOT:       nvgpu.device_async_copy {{.*}}, %[[B]]
-// CHECK:           arith.mulf
+// CHECK:           nvgpu.device_async_copy %[[WBUF]][{{.*}}], %[[B]][%c0,
+// CHECK-NOT:       gpu.barrier
+// CHECK:           nvgpu.device_async_wait
+// CHECK:           %[[W0:.*]] = memref.load %[[B]][%c0,
+// CHECK:           arith.mulf %[[W0]],
 // CHECK:           memref.store {{.*}}, %[[B]][%c0,
-// CHECK-NOT:       nvgpu.device_async_copy {{.*}}, %[[B]]
-// CHECK:         return
+// CHECK:           scf.for
+// CHECK:             gpu.barrier
+// CHECK:             nvgpu.device_async_copy %[[WBUF]]
+// CHECK:             vector.contract
+// CHECK:             nvgpu.device_async_wait
+// CHECK:             memref.load %[[B]]
+// CHECK:             arith.mulf
+// CHECK:             memref.store {{.*}}, %[[B]]
+// CHECK:             scf.yield
 func.func @tune_fold(%x: tensor<2x6x6x16xf16>, %w: tensor<3x3x16x32xf16>, %s: tensor<32xf16>) -> tensor<2x4x4x32xf32> {
   %empty = tensor.empty() : tensor<3x3x16x32xf16>
   %folded = linalg.generic {
@@ -175,6 +201,36 @@ func.func @tune_fold(%x: tensor<2x6x6x16xf16>, %w: tensor<3x3x16x32xf16>, %s: te
       ins(%x, %folded : tensor<2x6x6x16xf16>, tensor<3x3x16x32xf16>)
       outs(%fill : tensor<2x4x4x32xf32>) -> tensor<2x4x4x32xf32>
   return %y : tensor<2x4x4x32xf32>
+}
+
+// The same fold in f32, NCHW / FCHW (SIMT): the filter's slice is K x N in
+// workgroup memory, copied a float at a time along K and folded in place.
+
+// CHECK-LABEL: func.func @tune_fold_nchw_f32
+// CHECK:         gpu.launch
+// CHECK-SAME:      workgroup(%{{.*}} : memref<3x8x{{[0-9]+}}xf32, #gpu.address_space<workgroup>>, %[[B:.*]] : memref<3x8x16xf32, #gpu.address_space<workgroup>>)
+// CHECK:           nvgpu.device_async_copy {{.*}}, %[[B]][%c0, {{.*}}], 1,
+// CHECK:           nvgpu.device_async_wait
+// CHECK:           memref.load %[[B]][%c0,
+// CHECK:           arith.mulf
+// CHECK:           memref.store {{.*}}, %[[B]][%c0,
+func.func @tune_fold_nchw_f32(%x: tensor<2x8x7x7xf32>, %w: tensor<12x8x3x3xf32>, %s: tensor<12xf32>) -> tensor<2x12x5x5xf32> {
+  %empty = tensor.empty() : tensor<12x8x3x3xf32>
+  %folded = linalg.generic {
+      indexing_maps = [affine_map<(a, b, c, d) -> (a, b, c, d)>, affine_map<(a, b, c, d) -> (a)>, affine_map<(a, b, c, d) -> (a, b, c, d)>],
+      iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%w, %s : tensor<12x8x3x3xf32>, tensor<12xf32>) outs(%empty : tensor<12x8x3x3xf32>) {
+  ^bb0(%a: f32, %b: f32, %out: f32):
+    %p = arith.mulf %a, %b : f32
+    linalg.yield %p : f32
+  } -> tensor<12x8x3x3xf32>
+  %fzero = arith.constant 0.0 : f32
+  %init = tensor.empty() : tensor<2x12x5x5xf32>
+  %fill = linalg.fill ins(%fzero : f32) outs(%init : tensor<2x12x5x5xf32>) -> tensor<2x12x5x5xf32>
+  %y = linalg.conv_2d_nchw_fchw {strides = dense<1> : tensor<2xi64>, dilations = dense<1> : tensor<2xi64>}
+      ins(%x, %folded : tensor<2x8x7x7xf32>, tensor<12x8x3x3xf32>)
+      outs(%fill : tensor<2x12x5x5xf32>) -> tensor<2x12x5x5xf32>
+  return %y : tensor<2x12x5x5xf32>
 }
 
 // Padding with 1 (not what a zero fill writes), and an input that is a
