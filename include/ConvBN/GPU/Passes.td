@@ -156,6 +156,13 @@ def GPUImplicitGemm : Pass<"convbn-gpu-implicit-gemm", "::mlir::func::FuncOp"> {
     second into `nvgpu.ldmatrix` / `nvgpu.mma.sync`; run on the host
     (`convbn-gpu-launch-to-host-loops`) either is the same computation.
 
+    From sm_80 (`async-copies`), slices that are contiguous in memory as in
+    workgroup memory are copied with `nvgpu.device_async_copy` (cp.async;
+    zero padding as zero fill), three stages deep; an operand computed
+    elementwise from one such tensor (tune's weight fold) is copied as
+    that tensor and computed in workgroup memory by the threads that
+    copied it. Other slices go through registers, two stages.
+
     Tiles follow a heuristic (docs/gpu.md) that `tiles=BM,BN,BK,TM,TN`
     (thread tiles) and `mma-tiles=BM,BN,BK,WM,WN` (warp tiles) override.
     Convolutions with dynamic shapes, integer or exotic element types,
