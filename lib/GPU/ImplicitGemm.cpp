@@ -12,8 +12,10 @@
 // of the filter into workgroup memory, synchronise, and each thread
 // accumulates a TM x TN outer-product tile out of workgroup memory, in
 // private memory that LLVM keeps in registers (every index is a constant).
-// Workgroup memory has two stages: slice i + 1 is loaded into registers
-// before slice i is computed and stored after it, one barrier per slice.
+// Workgroup memory has S stages and one barrier per slice: slice i + S - 1
+// is on its way while slice i is computed, through registers (S = 2: loaded
+// before the computation, stored after it) or, from sm_80, by asynchronous
+// copies of the runs that are contiguous in memory (S = 3, cp.async).
 //
 // The kernel absorbs what surrounds the convolution, so that a conv + BN
 // block is one launch in every mode (tune keeps a small kernel for the
