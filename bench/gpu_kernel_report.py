@@ -119,7 +119,8 @@ CLASSES = [
     ("ffma", re.compile(r"^(FFMA|HFMA2|DFMA)")),
     ("lds", re.compile(r"^(LDS|LDSM)")),
     ("ldgsts", re.compile(r"^LDGSTS")),
-    ("ldg", re.compile(r"^(LDG|LD\b)")),
+    # LDGDEPBAR commits cp.async groups: not a load.
+    ("ldg", re.compile(r"^(LDG(?!DEPBAR)|LD\b)")),
     ("sts", re.compile(r"^STS")),
     ("bar", re.compile(r"^BAR")),
 ]
