@@ -371,6 +371,21 @@ private:
   /// for the coordinates not given).
   SmallVector<Value> getLoopPoint(OpBuilder &b, Value group, Value row,
                                   Value column, Value reduction);
+  /// The loop point of element (k, w) of an input (w: a row) or filter
+  /// (w: a column) slice.
+  SmallVector<Value> getSliceLoopPoint(OpBuilder &b, Value group, Value w,
+                                       Value k, bool isInput) {
+    return isInput ? getLoopPoint(b, group, w, Value(), k)
+                   : getLoopPoint(b, group, Value(), w, k);
+  }
+  /// `pad`'s padding value, usable at `b`'s insertion point: a constant
+  /// defined in the pad's own body is copied out of it.
+  Value getPaddingValue(OpBuilder &b, tensor::PadOp pad) {
+    Value padding = pad.getConstantPaddingValue();
+    if (pad.getRegion().isAncestor(padding.getParentRegion()))
+      padding = b.clone(*padding.getDefiningOp())->getResult(0);
+    return padding;
+  }
   SmallVector<Value> applyMap(OpBuilder &b, AffineMap map, ValueRange point);
   void decompose(OpBuilder &b, Value linear, ArrayRef<unsigned> dims,
                  SmallVectorImpl<Value> &point);
@@ -404,14 +419,14 @@ private:
   SmallVector<PendingStore> emitTileLoads(OpBuilder &b, Value thread, Value k0,
                                           Value group, Value base,
                                           bool isInput);
-  /// `tensor`'s element at the loop point of the GEMM coordinates, or zero
+  /// `tensor`'s element (k, w) of an input or filter slice, or zero
   /// where `valid` does not hold, without branching: a load from indices
   /// clamped to the buffer's first element where nothing is to be read.
   /// For tensors read from memory (or through a constant pad); null for
   /// computed ones.
   Value emitClampedRead(OpBuilder &b, Value tensor, AffineMap map,
-                        Value group, Value row, Value column,
-                        Value reduction, Value valid);
+                        Value group, Value w, Value k, bool isInput,
+                        Value valid);
   /// Stores a slice's elements at [stage][k][w] of `shared`, or at
   /// [stage][w][k] (`kInner`).
   void emitTileStores(OpBuilder &b, ArrayRef<PendingStore> stores,
@@ -568,12 +583,9 @@ Value ImplicitGemmEmitter::evaluate(OpBuilder &b, Value tensor,
     // Read the source where the index falls inside it, else the padding.
     SmallVector<Value> sourceIndices;
     Value inside = getPadSourceIndices(b, pad, indices, sourceIndices);
-    Value padding = pad.getConstantPaddingValue();
     if (!inside)
       return evaluate(b, pad.getSource(), sourceIndices);
-    // A constant defined in the pad's own body goes with the pad: copy it.
-    if (pad.getRegion().isAncestor(padding.getParentRegion()))
-      padding = b.clone(*padding.getDefiningOp())->getResult(0);
+    Value padding = getPaddingValue(b, pad);
     auto branch = scf::IfOp::create(b, loc, padding.getType(), inside,
                                     /*withElseRegion=*/true);
     OpBuilder thenBuilder = branch.getThenBodyBuilder();
@@ -681,18 +693,15 @@ ImplicitGemmEmitter::emitTileLoads(OpBuilder &b, Value thread, Value k0,
     Value valid = bothBelow(b, k, reductionSize, w, extent);
     if (exists)
       valid = arith::AndIOp::create(b, loc, valid, exists);
-    if (Value value = emitClampedRead(b, operand->get(), map, group,
-                                      isInput ? w : Value(),
-                                      isInput ? Value() : w, k, valid)) {
+    if (Value value =
+            emitClampedRead(b, operand->get(), map, group, w, k, isInput, valid)) {
       stores.push_back({value, kk, ww, exists});
       continue;
     }
     auto branch = scf::IfOp::create(b, loc, elementType, valid,
                                     /*withElseRegion=*/true);
     OpBuilder inside = branch.getThenBodyBuilder();
-    SmallVector<Value> point = isInput
-                                   ? getLoopPoint(inside, group, w, Value(), k)
-                                   : getLoopPoint(inside, group, Value(), w, k);
+    SmallVector<Value> point = getSliceLoopPoint(inside, group, w, k, isInput);
     scf::YieldOp::create(
         inside, loc,
         evaluate(inside, operand->get(), applyMap(inside, map, point)));
@@ -704,9 +713,8 @@ ImplicitGemmEmitter::emitTileLoads(OpBuilder &b, Value thread, Value k0,
 }
 
 Value ImplicitGemmEmitter::emitClampedRead(OpBuilder &b, Value tensor,
-                                           AffineMap map, Value group,
-                                           Value row, Value column,
-                                           Value reduction, Value valid) {
+                                           AffineMap map, Value group, Value w,
+                                           Value k, bool isInput, Value valid) {
   Value buffer = buffers.lookupOrNull(tensor);
   tensor::PadOp pad;
   if (!buffer) {
@@ -717,7 +725,7 @@ Value ImplicitGemmEmitter::emitClampedRead(OpBuilder &b, Value tensor,
       return Value();
   }
   SmallVector<Value> indices =
-      applyMap(b, map, getLoopPoint(b, group, row, column, reduction));
+      applyMap(b, map, getSliceLoopPoint(b, group, w, k, isInput));
   Value inside;
   if (pad) {
     SmallVector<Value> sourceIndices;
@@ -730,10 +738,8 @@ Value ImplicitGemmEmitter::emitClampedRead(OpBuilder &b, Value tensor,
     index = arith::SelectOp::create(b, loc, read, index, zeroIndex);
   Value value = memref::LoadOp::create(b, loc, buffer, indices);
   if (inside) {
-    Value padding = pad.getConstantPaddingValue();
-    if (pad.getRegion().isAncestor(padding.getParentRegion()))
-      padding = b.clone(*padding.getDefiningOp())->getResult(0);
-    value = arith::SelectOp::create(b, loc, inside, value, padding);
+    value = arith::SelectOp::create(b, loc, inside, value,
+                                    getPaddingValue(b, pad));
   }
   Value zero =
       arith::ConstantOp::create(b, loc, b.getZeroAttr(value.getType()));
@@ -786,9 +792,7 @@ void ImplicitGemmEmitter::emitTileCopies(OpBuilder &b, const KernelIds &ids,
     Value k = arith::AddIOp::create(b, loc, k0, kk);
     Value w = arith::AddIOp::create(b, loc, base, ww);
     Value valid = bothBelow(b, k, reductionSize, w, extent);
-    SmallVector<Value> point = isInput
-                                   ? getLoopPoint(b, ids.group, w, Value(), k)
-                                   : getLoopPoint(b, ids.group, Value(), w, k);
+    SmallVector<Value> point = getSliceLoopPoint(b, ids.group, w, k, isInput);
     SmallVector<Value> indices = applyMap(b, map, point);
     if (pad) {
       SmallVector<Value> sourceIndices;
@@ -875,9 +879,8 @@ void ImplicitGemmEmitter::emitFoldOfCopies(OpBuilder &b, const KernelIds &ids,
       Value valid = bothBelow(b, k, loops.size(loops.k), w, extent);
       k = arith::SelectOp::create(b, loc, valid, k, zeroIndex);
       w = arith::SelectOp::create(b, loc, valid, w, zeroIndex);
-      SmallVector<Value> point = isInput
-                                     ? getLoopPoint(b, ids.group, w, Value(), k)
-                                     : getLoopPoint(b, ids.group, Value(), w, k);
+      SmallVector<Value> point =
+          getSliceLoopPoint(b, ids.group, w, k, isInput);
       SmallVector<Value> at = staging.kInner ? SmallVector<Value>{stage, ww, kk}
                                              : SmallVector<Value>{stage, kk, ww};
       Value copied = memref::LoadOp::create(b, loc, shared, at);
