@@ -43,6 +43,7 @@
 #include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/IndexingUtils.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/Matchers.h"
@@ -64,12 +65,32 @@ namespace {
 struct GemmLoops {
   SmallVector<unsigned> g, m, n, k;
   SmallVector<int64_t> ranges;
+  /// The reduction loops over input channels (among `k`).
+  SmallVector<unsigned> inputChannels;
 
   int64_t size(ArrayRef<unsigned> dims) const {
     int64_t product = 1;
     for (unsigned d : dims)
       product *= ranges[d];
     return product;
+  }
+  /// The innermost loop of `dims` that takes more than one value, if any.
+  std::optional<unsigned> getInnermost(ArrayRef<unsigned> dims) const {
+    for (unsigned d : llvm::reverse(dims))
+      if (ranges[d] > 1)
+        return d;
+    return std::nullopt;
+  }
+  /// The K loop that every BK-slice runs along, if there is one: the
+  /// innermost K loop that takes more than one value, when its range is a
+  /// multiple of `bk`. Within a slice the other K loops then keep the
+  /// values they have at the slice's start (the loops after it have one
+  /// value), and K is a multiple of `bk`.
+  std::optional<unsigned> getSliceLoop(int64_t bk) const {
+    std::optional<unsigned> innermost = getInnermost(k);
+    if (innermost && ranges[*innermost] % bk == 0)
+      return innermost;
+    return std::nullopt;
   }
 };
 
@@ -212,6 +233,7 @@ static FailureOr<GemmLoops> getGemmLoops(linalg::LinalgOp conv) {
   SmallVector<unsigned> reduction = llvm::to_vector(dims->inputChannel);
   llvm::append_range(reduction, dims->filterLoop);
   loops.k = orderBy(reduction, filterMap);
+  loops.inputChannels = llvm::to_vector(dims->inputChannel);
   if (loops.g.size() + loops.m.size() + loops.n.size() + loops.k.size() !=
       conv.getNumLoops())
     return failure();
@@ -316,13 +338,36 @@ static int64_t getContiguousRun(ArrayRef<int64_t> shape, AffineMap map,
   }
 }
 
+/// How many elements apart a row-major tensor of `shape` read with `map`
+/// has the elements at consecutive values of loop `d` (0: the map does not
+/// use it).
+static int64_t getLoopStride(ArrayRef<int64_t> shape, AffineMap map,
+                             unsigned d) {
+  MLIRContext *context = map.getContext();
+  SmallVector<AffineExpr> origin(map.getNumDims(),
+                                 getAffineConstantExpr(0, context));
+  SmallVector<AffineExpr> unit = origin;
+  unit[d] = getAffineConstantExpr(1, context);
+  int64_t stride = 0, dimStride = 1;
+  for (int64_t r = map.getNumResults() - 1; r >= 0; --r) {
+    auto at = [&](ArrayRef<AffineExpr> values) {
+      auto value = dyn_cast<AffineConstantExpr>(simplifyAffineExpr(
+          map.getResult(r).replaceDimsAndSymbols(values, {}), 0, 0));
+      return value ? value.getValue() : 0;
+    };
+    stride += std::abs(at(unit) - at(origin)) * dimStride;
+    dimStride *= shape[r];
+  }
+  return stride;
+}
+
 /// Writes the kernel of one convolution.
 class ImplicitGemmEmitter {
 public:
   ImplicitGemmEmitter(RewriterBase &rewriter, linalg::LinalgOp conv,
                       GemmLoops loops, GemmTiles tiles)
       : rewriter(rewriter), conv(conv), loops(std::move(loops)), tiles(tiles),
-        loc(conv.getLoc()) {}
+        sliceLoop(this->loops.getSliceLoop(tiles.bk)), loc(conv.getLoc()) {}
 
   void emit();
 
@@ -371,13 +416,73 @@ private:
   /// for the coordinates not given).
   SmallVector<Value> getLoopPoint(OpBuilder &b, Value group, Value row,
                                   Value column, Value reduction);
-  /// The loop point of element (k, w) of an input (w: a row) or filter
-  /// (w: a column) slice.
+  /// The loop point of element (k0 + kk, w) of the input's (w: a row) or
+  /// the filter's (w: a column) slice at `k0` (null `kk`: 0). Along a
+  /// `sliceLoop`, K is decomposed at the slice's start and the slice loop
+  /// advanced by kk: the decomposition is the same for every element of
+  /// the slice, and `kk` is a constant for each of a thread's elements.
   SmallVector<Value> getSliceLoopPoint(OpBuilder &b, Value group, Value w,
-                                       Value k, bool isInput) {
-    return isInput ? getLoopPoint(b, group, w, Value(), k)
-                   : getLoopPoint(b, group, Value(), w, k);
-  }
+                                       Value k0, Value kk, bool isInput);
+  /// Whether element (k0 + kk, w) of a slice lies inside the GEMM, whose
+  /// M or N extent is `extent`.
+  Value isInsideGemm(OpBuilder &b, Value k0, Value kk, Value w,
+                     int64_t extent);
+  /// The one result of `map` (an operand's, read through `pad` if not
+  /// null) that uses `loop`, if it is `loop` itself, into a dimension that
+  /// `pad` leaves alone: moving `loop` alone moves that index alone, and
+  /// by as much.
+  std::optional<unsigned> getResultOfLoop(AffineMap map, tensor::PadOp pad,
+                                          unsigned loop);
+  /// How far apart a thread's successive elements (or copies) of an
+  /// operand's slice are, when it is the same distance along one index.
+  struct Step {
+    /// The operand's index they differ in.
+    unsigned result;
+    /// By how much, from one to the next.
+    int64_t distance;
+  };
+  /// The Step of `operand`'s slices (read through `pad`, if not null)
+  /// when a thread takes every `getThreads()`-th element (or copy) of
+  /// lines `lineLength` long along K (`alongK`) or along the tile's width:
+  /// successive ones then lie a constant number of lines apart along the
+  /// other coordinate, if the threads fill whole lines. That coordinate
+  /// must move one loop alone, without carry: along K the `sliceLoop`,
+  /// along the width its innermost loop where that loop's range is a
+  /// multiple of the width; and that loop must be an index of the operand
+  /// by itself (getResultOfLoop).
+  std::optional<Step> getStep(OpOperand *operand, tensor::PadOp pad,
+                              bool isInput, int64_t lineLength, bool alongK);
+  /// The buffer that `tensor` is read from, directly or through an
+  /// absorbed pad (then returned in `pad`); null for computed tensors.
+  Value getReadBuffer(Value tensor, tensor::PadOp &pad);
+  /// Reads of a buffer at some indices and at constant steps from them
+  /// along one index.
+  struct SteppedAccess {
+    Value memref;
+    SmallVector<Value> indices;
+    /// The entry of `indices` that steps move, and by how much per unit.
+    unsigned position;
+    int64_t scale;
+  };
+  /// Accesses to `buffer` at `indices` and steps along `result` from them:
+  /// through a flat view with one linear index where the buffer has an
+  /// identity layout, so that a step is a constant added to the address
+  /// (an immediate offset of the load).
+  SteppedAccess getSteppedAccess(OpBuilder &b, Value buffer,
+                                 ArrayRef<Value> indices, unsigned result);
+  /// The indices of `access` moved `offset` units along its index.
+  SmallVector<Value> getStepIndices(OpBuilder &b,
+                                    const SteppedAccess &access,
+                                    int64_t offset);
+  /// The indices of `operand`'s element (k0 + kk, w) of a slice read
+  /// through `pad` (if not null), all zero where `valid` does not hold
+  /// (the element's, else the operand's first one), into `indices`;
+  /// returns whether the element lies inside the padding's source (null:
+  /// always).
+  Value getClampedIndices(OpBuilder &b, OpOperand *operand, tensor::PadOp pad,
+                          Value group, Value w, Value k0, Value kk,
+                          bool isInput, Value valid,
+                          SmallVectorImpl<Value> &indices);
   /// `pad`'s padding value, usable at `b`'s insertion point: a constant
   /// defined in the pad's own body is copied out of it.
   Value getPaddingValue(OpBuilder &b, tensor::PadOp pad) {
@@ -402,9 +507,10 @@ private:
         arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, y,
                               constant(b, ySize)));
   }
-  /// Whether a reduction loop indexes `operand`'s innermost dimension:
-  /// consecutive threads then take consecutive elements along K (NHWC
-  /// inputs, FCHW filters), else along the tile's width (coalesced loads).
+  /// Whether `operand`'s elements lie closer in memory along K (its
+  /// innermost loop) than along the tile's width: consecutive threads then
+  /// take consecutive elements along K (NHWC inputs, FCHW filters), else
+  /// along the width (NCHW inputs, HWCF filters), for coalesced loads.
   bool isReductionFastest(OpOperand *operand);
   /// One element of a slice on its way to workgroup memory.
   struct PendingStore {
@@ -419,14 +525,16 @@ private:
   SmallVector<PendingStore> emitTileLoads(OpBuilder &b, Value thread, Value k0,
                                           Value group, Value base,
                                           bool isInput);
-  /// `tensor`'s element (k, w) of an input or filter slice, or zero
-  /// where `valid` does not hold, without branching: a load from indices
-  /// clamped to the buffer's first element where nothing is to be read.
-  /// For tensors read from memory (or through a constant pad); null for
+  /// `operand`'s elements (k0 + kk, w) of an input or filter slice and
+  /// the `steps` - 1 after it that `step` describes (or just the one), or
+  /// zero where `valid` does not hold, without branching: loads from
+  /// clamped indices (getClampedIndices) where nothing is to be read. For
+  /// tensors read from memory (or through a constant pad); empty for
   /// computed ones.
-  Value emitClampedRead(OpBuilder &b, Value tensor, AffineMap map,
-                        Value group, Value w, Value k, bool isInput,
-                        Value valid);
+  SmallVector<Value> emitClampedReads(OpBuilder &b, OpOperand *operand,
+                                      Value group, Value w, Value k0, Value kk,
+                                      bool isInput, Value valid,
+                                      std::optional<Step> step, int64_t steps);
   /// Stores a slice's elements at [stage][k][w] of `shared`, or at
   /// [stage][w][k] (`kInner`).
   void emitTileStores(OpBuilder &b, ArrayRef<PendingStore> stores,
@@ -463,7 +571,12 @@ private:
   linalg::LinalgOp conv;
   GemmLoops loops;
   GemmTiles tiles;
+  /// The K loop every slice runs along (GemmLoops::getSliceLoop), if any.
+  std::optional<unsigned> sliceLoop;
   Location loc;
+  /// The kernel's body, and the flat views of buffers made at its start.
+  Block *kernelBody = nullptr;
+  DenseMap<Value, Value> flatViews;
 
   /// Tensors read from memory, and their buffers inside the kernel.
   SetVector<Value> reads;
@@ -653,11 +766,161 @@ SmallVector<Value> ImplicitGemmEmitter::getLoopPoint(OpBuilder &b, Value group,
   return point;
 }
 
+SmallVector<Value> ImplicitGemmEmitter::getSliceLoopPoint(OpBuilder &b,
+                                                          Value group, Value w,
+                                                          Value k0, Value kk,
+                                                          bool isInput) {
+  Value row = isInput ? w : Value(), column = isInput ? Value() : w;
+  if (!sliceLoop) {
+    Value k = kk ? arith::AddIOp::create(b, loc, k0, kk) : k0;
+    return getLoopPoint(b, group, row, column, k);
+  }
+  SmallVector<Value> point = getLoopPoint(b, group, row, column, Value());
+  Value range = constant(b, loops.ranges[*sliceLoop]);
+  ArrayRef<unsigned> outer(loops.k.begin(), llvm::find(loops.k, *sliceLoop));
+  if (!outer.empty())
+    decompose(b, arith::DivUIOp::create(b, loc, k0, range), outer, point);
+  Value start = arith::RemUIOp::create(b, loc, k0, range);
+  point[*sliceLoop] = kk ? arith::AddIOp::create(b, loc, start, kk) : start;
+  return point;
+}
+
+Value ImplicitGemmEmitter::isInsideGemm(OpBuilder &b, Value k0, Value kk,
+                                        Value w, int64_t extent) {
+  // Along a slice loop, K is a multiple of BK: an element lies inside K
+  // where its slice does.
+  Value k = sliceLoop || !kk ? k0 : arith::AddIOp::create(b, loc, k0, kk);
+  return bothBelow(b, k, loops.size(loops.k), w, extent);
+}
+
+std::optional<unsigned>
+ImplicitGemmEmitter::getResultOfLoop(AffineMap map, tensor::PadOp pad,
+                                     unsigned loop) {
+  std::optional<unsigned> found;
+  for (auto [i, expr] : llvm::enumerate(map.getResults())) {
+    if (!expr.isFunctionOfDim(loop))
+      continue;
+    if (found || !isa<AffineDimExpr>(expr))
+      return std::nullopt;
+    found = i;
+  }
+  if (found && pad &&
+      (getConstantIntValue(pad.getMixedLowPad()[*found]) != 0 ||
+       pad.getSourceType().getDimSize(*found) !=
+           pad.getResultType().getDimSize(*found)))
+    return std::nullopt;
+  return found;
+}
+
+std::optional<ImplicitGemmEmitter::Step>
+ImplicitGemmEmitter::getStep(OpOperand *operand, tensor::PadOp pad,
+                             bool isInput, int64_t lineLength, bool alongK) {
+  int64_t threads = tiles.getThreads();
+  if (threads % lineLength)
+    return std::nullopt;
+  std::optional<unsigned> loop = sliceLoop;
+  if (alongK) {
+    int64_t width = isInput ? tiles.bm : tiles.bn;
+    loop = loops.getInnermost(isInput ? loops.m : loops.n);
+    if (loop && loops.ranges[*loop] % width)
+      loop.reset();
+  }
+  if (!loop)
+    return std::nullopt;
+  std::optional<unsigned> result =
+      getResultOfLoop(conv.getMatchingIndexingMap(operand), pad, *loop);
+  if (!result)
+    return std::nullopt;
+  return Step{*result, threads / lineLength};
+}
+
+Value ImplicitGemmEmitter::getReadBuffer(Value tensor, tensor::PadOp &pad) {
+  if (Value buffer = buffers.lookupOrNull(tensor))
+    return buffer;
+  pad = tensor.getDefiningOp<tensor::PadOp>();
+  return pad ? buffers.lookupOrNull(pad.getSource()) : Value();
+}
+
+ImplicitGemmEmitter::SteppedAccess
+ImplicitGemmEmitter::getSteppedAccess(OpBuilder &b, Value buffer,
+                                      ArrayRef<Value> indices,
+                                      unsigned result) {
+  auto type = cast<MemRefType>(buffer.getType());
+  if (!type.getLayout().isIdentity() || type.getRank() < 2)
+    return {buffer, llvm::to_vector(indices), result, 1};
+  Value &flat = flatViews[buffer];
+  if (!flat) {
+    OpBuilder atStart = OpBuilder::atBlockBegin(kernelBody);
+    flat = memref::CollapseShapeOp::create(
+        atStart, loc, buffer,
+        ArrayRef<ReassociationIndices>{
+            llvm::to_vector(llvm::seq<int64_t>(0, type.getRank()))});
+  }
+  SmallVector<int64_t> strides = computeSuffixProduct(type.getShape());
+  Value linear = indices.back();
+  for (int64_t d = type.getRank() - 2; d >= 0; --d)
+    linear = arith::AddIOp::create(
+        b, loc,
+        arith::MulIOp::create(b, loc, indices[d], constant(b, strides[d])),
+        linear);
+  return {flat, {linear}, 0, strides[result]};
+}
+
+SmallVector<Value>
+ImplicitGemmEmitter::getStepIndices(OpBuilder &b, const SteppedAccess &access,
+                                    int64_t offset) {
+  SmallVector<Value> indices = access.indices;
+  if (offset)
+    indices[access.position] =
+        arith::AddIOp::create(b, loc, indices[access.position],
+                              constant(b, offset * access.scale));
+  return indices;
+}
+
+Value ImplicitGemmEmitter::getClampedIndices(
+    OpBuilder &b, OpOperand *operand, tensor::PadOp pad, Value group, Value w,
+    Value k0, Value kk, bool isInput, Value valid,
+    SmallVectorImpl<Value> &indices) {
+  AffineMap map = conv.getMatchingIndexingMap(operand);
+  // Where the elements differ from the slice's start in one index only,
+  // the start's indices are clamped and kk added after: one set of
+  // indices for all of a thread's elements, each element at a constant
+  // distance from it.
+  std::optional<unsigned> offsetResult;
+  if (sliceLoop)
+    offsetResult = getResultOfLoop(map, pad, *sliceLoop);
+  SmallVector<Value> at = applyMap(
+      b, map,
+      getSliceLoopPoint(b, group, w, k0, offsetResult ? Value() : kk, isInput));
+  Value inside;
+  if (pad) {
+    SmallVector<Value> sourceIndices;
+    inside = getPadSourceIndices(b, pad, at, sourceIndices);
+    at = std::move(sourceIndices);
+  }
+  Value read = inside ? arith::AndIOp::create(b, loc, valid, inside) : valid;
+  Value zero = constant(b, 0);
+  for (Value index : at)
+    indices.push_back(arith::SelectOp::create(b, loc, read, index, zero));
+  if (offsetResult && kk)
+    indices[*offsetResult] =
+        arith::AddIOp::create(b, loc, indices[*offsetResult], kk);
+  return inside;
+}
+
 bool ImplicitGemmEmitter::isReductionFastest(OpOperand *operand) {
-  AffineExpr innermost =
-      conv.getMatchingIndexingMap(operand).getResults().back();
-  return llvm::any_of(
-      loops.k, [&](unsigned d) { return innermost.isFunctionOfDim(d); });
+  bool isInput = operand == conv.getDpsInputOperand(0);
+  std::optional<unsigned> k = loops.getInnermost(loops.k);
+  std::optional<unsigned> w =
+      loops.getInnermost(isInput ? ArrayRef(loops.m) : ArrayRef(loops.n));
+  if (!k || !w)
+    return k.has_value();
+  ArrayRef<int64_t> shape =
+      cast<ShapedType>(operand->get().getType()).getShape();
+  AffineMap map = conv.getMatchingIndexingMap(operand);
+  int64_t kStride = getLoopStride(shape, map, *k);
+  int64_t wStride = getLoopStride(shape, map, *w);
+  return kStride != 0 && (wStride == 0 || kStride <= wStride);
 }
 
 SmallVector<ImplicitGemmEmitter::PendingStore>
@@ -667,41 +930,65 @@ ImplicitGemmEmitter::emitTileLoads(OpBuilder &b, Value thread, Value k0,
   AffineMap map = conv.getMatchingIndexingMap(operand);
   int64_t width = isInput ? tiles.bm : tiles.bn;
   int64_t extent = isInput ? loops.size(loops.m) : loops.size(loops.n);
-  int64_t reductionSize = loops.size(loops.k);
   bool reductionFastest = isReductionFastest(operand);
   int64_t elements = tiles.bk * width;
   int64_t threads = tiles.getThreads();
   Type elementType = getElementTypeOrSelf(operand->get().getType());
   Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(elementType));
   SmallVector<PendingStore> stores;
+  auto getCoordinates = [&](Value element) -> std::pair<Value, Value> {
+    if (reductionFastest)
+      return {arith::RemUIOp::create(b, loc, element, constant(b, tiles.bk)),
+              arith::DivUIOp::create(b, loc, element, constant(b, tiles.bk))};
+    return {arith::DivUIOp::create(b, loc, element, constant(b, width)),
+            arith::RemUIOp::create(b, loc, element, constant(b, width))};
+  };
+  // Where a thread's elements lie at a constant distance from each other
+  // in memory, they are read from one clamped address and its offsets.
+  tensor::PadOp pad;
+  std::optional<Step> step;
+  if (elements % threads == 0 && getReadBuffer(operand->get(), pad))
+    step = getStep(operand, pad, isInput,
+                   reductionFastest ? tiles.bk : width, reductionFastest);
+  if (step) {
+    auto [kk, ww] = getCoordinates(thread);
+    Value w = arith::AddIOp::create(b, loc, base, ww);
+    // Inside the GEMM for one element, inside for all (getStep).
+    Value valid = isInsideGemm(b, k0, kk, w, extent);
+    SmallVector<Value> values = emitClampedReads(
+        b, operand, group, w, k0, kk, isInput, valid, step, elements / threads);
+    for (auto [s, value] : llvm::enumerate(values)) {
+      Value lines = constant(b, s * step->distance);
+      Value kkAt =
+          reductionFastest ? kk : arith::AddIOp::create(b, loc, kk, lines);
+      Value wwAt =
+          reductionFastest ? arith::AddIOp::create(b, loc, ww, lines) : ww;
+      stores.push_back({value, kkAt, wwAt, Value()});
+    }
+    return stores;
+  }
   for (int64_t first = 0; first < elements; first += threads) {
     Value element = arith::AddIOp::create(b, loc, thread, constant(b, first));
     Value exists;
     if (first + threads > elements)
       exists = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
                                      element, constant(b, elements));
-    Value kk, ww;
-    if (reductionFastest) {
-      kk = arith::RemUIOp::create(b, loc, element, constant(b, tiles.bk));
-      ww = arith::DivUIOp::create(b, loc, element, constant(b, tiles.bk));
-    } else {
-      kk = arith::DivUIOp::create(b, loc, element, constant(b, width));
-      ww = arith::RemUIOp::create(b, loc, element, constant(b, width));
-    }
-    Value k = arith::AddIOp::create(b, loc, k0, kk);
+    auto [kk, ww] = getCoordinates(element);
     Value w = arith::AddIOp::create(b, loc, base, ww);
-    Value valid = bothBelow(b, k, reductionSize, w, extent);
+    Value valid = isInsideGemm(b, k0, kk, w, extent);
     if (exists)
       valid = arith::AndIOp::create(b, loc, valid, exists);
-    if (Value value =
-            emitClampedRead(b, operand->get(), map, group, w, k, isInput, valid)) {
-      stores.push_back({value, kk, ww, exists});
+    SmallVector<Value> values = emitClampedReads(
+        b, operand, group, w, k0, kk, isInput, valid, std::nullopt, 1);
+    if (!values.empty()) {
+      stores.push_back({values.front(), kk, ww, exists});
       continue;
     }
     auto branch = scf::IfOp::create(b, loc, elementType, valid,
                                     /*withElseRegion=*/true);
     OpBuilder inside = branch.getThenBodyBuilder();
-    SmallVector<Value> point = getSliceLoopPoint(inside, group, w, k, isInput);
+    SmallVector<Value> point =
+        getSliceLoopPoint(inside, group, w, k0, kk, isInput);
     scf::YieldOp::create(
         inside, loc,
         evaluate(inside, operand->get(), applyMap(inside, map, point)));
@@ -712,38 +999,32 @@ ImplicitGemmEmitter::emitTileLoads(OpBuilder &b, Value thread, Value k0,
   return stores;
 }
 
-Value ImplicitGemmEmitter::emitClampedRead(OpBuilder &b, Value tensor,
-                                           AffineMap map, Value group, Value w,
-                                           Value k, bool isInput, Value valid) {
-  Value buffer = buffers.lookupOrNull(tensor);
+SmallVector<Value> ImplicitGemmEmitter::emitClampedReads(
+    OpBuilder &b, OpOperand *operand, Value group, Value w, Value k0,
+    Value kk, bool isInput, Value valid, std::optional<Step> step,
+    int64_t steps) {
   tensor::PadOp pad;
-  if (!buffer) {
-    // An absorbed pad of a tensor read from memory, or a computed tensor.
-    pad = tensor.getDefiningOp<tensor::PadOp>();
-    buffer = pad ? buffers.lookupOrNull(pad.getSource()) : Value();
-    if (!buffer)
-      return Value();
+  Value buffer = getReadBuffer(operand->get(), pad);
+  if (!buffer)
+    return {};
+  SmallVector<Value> indices;
+  Value inside = getClampedIndices(b, operand, pad, group, w, k0, kk, isInput,
+                                   valid, indices);
+  SteppedAccess access =
+      getSteppedAccess(b, buffer, indices, step ? step->result : 0);
+  Value padding = inside ? getPaddingValue(b, pad) : Value();
+  Value zero = arith::ConstantOp::create(
+      b, loc, b.getZeroAttr(getElementTypeOrSelf(buffer.getType())));
+  SmallVector<Value> values;
+  for (int64_t s = 0; s < steps; ++s) {
+    Value value = memref::LoadOp::create(
+        b, loc, access.memref,
+        getStepIndices(b, access, step ? s * step->distance : 0));
+    if (inside)
+      value = arith::SelectOp::create(b, loc, inside, value, padding);
+    values.push_back(arith::SelectOp::create(b, loc, valid, value, zero));
   }
-  SmallVector<Value> indices =
-      applyMap(b, map, getSliceLoopPoint(b, group, w, k, isInput));
-  Value inside;
-  if (pad) {
-    SmallVector<Value> sourceIndices;
-    inside = getPadSourceIndices(b, pad, indices, sourceIndices);
-    indices = std::move(sourceIndices);
-  }
-  Value read = inside ? arith::AndIOp::create(b, loc, valid, inside) : valid;
-  Value zeroIndex = constant(b, 0);
-  for (Value &index : indices)
-    index = arith::SelectOp::create(b, loc, read, index, zeroIndex);
-  Value value = memref::LoadOp::create(b, loc, buffer, indices);
-  if (inside) {
-    value = arith::SelectOp::create(b, loc, inside, value,
-                                    getPaddingValue(b, pad));
-  }
-  Value zero =
-      arith::ConstantOp::create(b, loc, b.getZeroAttr(value.getType()));
-  return arith::SelectOp::create(b, loc, valid, value, zero);
+  return values;
 }
 
 void ImplicitGemmEmitter::emitTileStores(OpBuilder &b,
@@ -770,9 +1051,7 @@ void ImplicitGemmEmitter::emitTileCopies(OpBuilder &b, const KernelIds &ids,
   const OperandStaging &staging = isInput ? tiles.input : tiles.filter;
   int64_t vector = staging.asyncElements;
   OpOperand *operand = conv.getDpsInputOperand(isInput ? 0 : 1);
-  AffineMap map = conv.getMatchingIndexingMap(operand);
   int64_t extent = isInput ? loops.size(loops.m) : loops.size(loops.n);
-  int64_t reductionSize = loops.size(loops.k);
   Value base = isInput ? ids.rowBase : ids.columnBase;
   Value shared = isInput ? ids.sharedInput : ids.sharedFilter;
   Value source = operand->get();
@@ -786,32 +1065,46 @@ void ImplicitGemmEmitter::emitTileCopies(OpBuilder &b, const KernelIds &ids,
       getElementTypeOrSelf(source.getType()).getIntOrFloatBitWidth() / 8;
   Value zero = constant(b, 0);
   Value full = constant(b, vector);
-  for (int64_t first = 0; first < getCopiesPerSlice(isInput);
-       first += tiles.getThreads()) {
-    auto [kk, ww] = getCopyCoordinates(b, ids.thread, first, isInput);
-    Value k = arith::AddIOp::create(b, loc, k0, kk);
+  int64_t copies = getCopiesPerSlice(isInput);
+  int64_t threads = tiles.getThreads();
+  bool alongK = copiesAlongK(isInput);
+  int64_t runsPerLine =
+      (alongK ? tiles.bk : (isInput ? tiles.bm : tiles.bn)) / vector;
+  // Where a thread's copies lie at a constant distance from each other in
+  // memory, they start from one clamped address and its offsets.
+  std::optional<Step> step =
+      getStep(operand, pad, isInput, runsPerLine, alongK);
+  for (int64_t first = 0; first < copies; first += threads) {
+    auto [kk, ww] =
+        getCopyCoordinates(b, ids.thread, step ? 0 : first, isInput);
     Value w = arith::AddIOp::create(b, loc, base, ww);
-    Value valid = bothBelow(b, k, reductionSize, w, extent);
-    SmallVector<Value> point = getSliceLoopPoint(b, ids.group, w, k, isInput);
-    SmallVector<Value> indices = applyMap(b, map, point);
-    if (pad) {
-      SmallVector<Value> sourceIndices;
-      if (Value inside = getPadSourceIndices(b, pad, indices, sourceIndices))
-        valid = arith::AndIOp::create(b, loc, valid, inside);
-      indices = std::move(sourceIndices);
-    }
+    Value valid = isInsideGemm(b, k0, kk, w, extent);
     // A run outside the source reads nothing and fills zeros; its address
-    // is clamped to the source's first element all the same.
-    for (Value &index : indices)
-      index = arith::SelectOp::create(b, loc, valid, index, zero);
+    // is clamped all the same.
+    SmallVector<Value> indices;
+    if (Value inside = getClampedIndices(b, operand, pad, ids.group, w, k0, kk,
+                                         isInput, valid, indices))
+      valid = arith::AndIOp::create(b, loc, valid, inside);
     Value sourceElements = arith::SelectOp::create(b, loc, valid, full, zero);
-    tokens.push_back(nvgpu::DeviceAsyncCopyOp::create(
-        b, loc, nvgpu::DeviceAsyncTokenType::get(b.getContext()), shared,
-        staging.kInner ? ValueRange{stage, ww, kk} : ValueRange{stage, kk, ww},
-        buffer, indices, b.getIndexAttr(vector), sourceElements,
-        /*bypassL1=*/vector * elementBytes == kMaxAsyncCopyBytes
-            ? b.getUnitAttr()
-            : UnitAttr()));
+    SteppedAccess access =
+        getSteppedAccess(b, buffer, indices, step ? step->result : 0);
+    for (int64_t s = 0; s < (step ? copies / threads : 1); ++s) {
+      Value lines = constant(b, step ? s * step->distance : 0);
+      Value kkAt = alongK ? kk : arith::AddIOp::create(b, loc, kk, lines);
+      Value wwAt = alongK ? arith::AddIOp::create(b, loc, ww, lines) : ww;
+      tokens.push_back(nvgpu::DeviceAsyncCopyOp::create(
+          b, loc, nvgpu::DeviceAsyncTokenType::get(b.getContext()), shared,
+          staging.kInner ? ValueRange{stage, wwAt, kkAt}
+                         : ValueRange{stage, kkAt, wwAt},
+          access.memref,
+          getStepIndices(b, access, step ? s * step->distance : 0),
+          b.getIndexAttr(vector), sourceElements,
+          /*bypassL1=*/vector * elementBytes == kMaxAsyncCopyBytes
+              ? b.getUnitAttr()
+              : UnitAttr()));
+    }
+    if (step)
+      break;
   }
 }
 
@@ -871,16 +1164,19 @@ void ImplicitGemmEmitter::emitFoldOfCopies(OpBuilder &b, const KernelIds &ids,
                         : runK;
       Value ww = alongK ? runW
                         : arith::AddIOp::create(b, loc, runW, constant(b, e));
-      Value k = arith::AddIOp::create(b, loc, k0, kk);
       Value w = arith::AddIOp::create(b, loc, base, ww);
       // Elements outside the GEMM stay the zeros the copy wrote (not the
       // fold of zero); the fold's other operands are read at a clamped
-      // point there.
-      Value valid = bothBelow(b, k, loops.size(loops.k), w, extent);
-      k = arith::SelectOp::create(b, loc, valid, k, zeroIndex);
+      // point there: the slice's start and w at 0, and kk too unless it
+      // moves along a slice loop (which stays inside K from 0).
+      Value valid = isInsideGemm(b, k0, kk, w, extent);
+      Value clampedK0 = arith::SelectOp::create(b, loc, valid, k0, zeroIndex);
+      Value clampedKk =
+          sliceLoop ? kk
+                    : arith::SelectOp::create(b, loc, valid, kk, zeroIndex);
       w = arith::SelectOp::create(b, loc, valid, w, zeroIndex);
       SmallVector<Value> point =
-          getSliceLoopPoint(b, ids.group, w, k, isInput);
+          getSliceLoopPoint(b, ids.group, w, clampedK0, clampedKk, isInput);
       SmallVector<Value> at = staging.kInner ? SmallVector<Value>{stage, ww, kk}
                                              : SmallVector<Value>{stage, kk, ww};
       Value copied = memref::LoadOp::create(b, loc, shared, at);
@@ -1336,6 +1632,7 @@ void ImplicitGemmEmitter::emit() {
   ids.group = launch.getBlockIds().z;
   ids.sharedInput = launch.getWorkgroupAttributions()[0];
   ids.sharedFilter = launch.getWorkgroupAttributions()[1];
+  kernelBody = &launch.getBody().front();
   if (tiles.mma)
     emitWarpTiles(b, ids, launch.getWorkgroupAttributions()[2]);
   else
@@ -1498,6 +1795,27 @@ static int64_t getAsyncCopyElements(linalg::LinalgOp conv,
   return elements;
 }
 
+/// Moves an input-channel loop innermost in K where that gives the slices
+/// a loop to run along (GemmLoops::getSliceLoop) and the filter's order
+/// does not: FCHW filters order K as C x KH x KW, whose innermost loop (a
+/// filter tap, range 3) no BK divides; with C innermost, each BK-slice lies
+/// within one filter tap. The kernel then decomposes K into loop values
+/// once per slice rather than once per element, and a thread's elements
+/// lie at constant distances from the slice's start. What this costs: an
+/// FCHW filter's runs along K in memory, hence its f16 slices'
+/// asynchronous copies (docs/gpu.md).
+static void orderReductionForSlices(GemmLoops &loops, int64_t bk) {
+  if (loops.getSliceLoop(bk))
+    return;
+  for (unsigned channel : loops.inputChannels) {
+    if (loops.ranges[channel] % bk)
+      continue;
+    llvm::erase(loops.k, channel);
+    loops.k.push_back(channel);
+    return;
+  }
+}
+
 /// How the operands' slices reach workgroup memory: their layouts, which
 /// go by asynchronous copies (from sm_80, `asyncCopies`), and the stages.
 static void planStaging(linalg::LinalgOp conv, const GemmLoops &loops,
@@ -1651,6 +1969,7 @@ struct GPUImplicitGemmPass
       // From sm_80, the fragments take mma.sync's shapes (docs/gpu.md).
       chosen.mmaSync = mma && usesMmaSync(*computeCapability);
       chosen.tf32 = tf32;
+      orderReductionForSlices(*loops, chosen.bk);
       planStaging(conv, *loops, chosen,
                   asyncCopies && *computeCapability >= kMinAsyncCopyVersion);
       // Grids beyond what y and z can hold stay direct kernels.

@@ -72,13 +72,17 @@
 // CHECK:         %[[W:.*]] = bufferization.to_buffer %arg1 read_only : tensor<3x3x16x32xf16> to memref<3x3x16x32xf16>
 // CHECK:         gpu.launch
 // CHECK-SAME:      workgroup(%[[A:.*]] : memref<3x64x40xf16, #gpu.address_space<workgroup>>, %[[B:.*]] : memref<3x32x40xf16, #gpu.address_space<workgroup>>, %{{.*}} : memref<64x36xf32, #gpu.address_space<workgroup>>)
+// Copies read flat views of the buffers (a thread's copies a constant
+// distance apart are a constant offset apart).
+// CHECK-DAG:       %[[XF:.*]] = memref.collapse_shape %[[X]] {{\[\[}}0, 1, 2, 3]] : memref<2x6x6x16xf16> into memref<1152xf16>
+// CHECK-DAG:       %[[WF:.*]] = memref.collapse_shape %[[W]] {{\[\[}}0, 1, 2, 3]] : memref<3x3x16x32xf16> into memref<4608xf16>
 // The first two slices, one group each; the first is waited for.
 // CHECK:           %[[SOURCE:.*]] = arith.select %{{.*}}, %c8, %c0 : index
-// CHECK:           %[[T0:.*]] = nvgpu.device_async_copy %[[X]][{{.*}}], %[[A]][%c0, {{.*}}], 8, %[[SOURCE]] {bypassL1}
-// CHECK:           nvgpu.device_async_copy %[[W]][{{.*}}], %[[B]][%c0, {{.*}}], 8, %{{.*}} {bypassL1}
+// CHECK:           %[[T0:.*]] = nvgpu.device_async_copy %[[XF]][{{.*}}], %[[A]][%c0, {{.*}}], 8, %[[SOURCE]] {bypassL1}
+// CHECK:           nvgpu.device_async_copy %[[WF]][{{.*}}], %[[B]][%c0, {{.*}}], 8, %{{.*}} {bypassL1}
 // CHECK:           nvgpu.device_async_create_group %[[T0]],
 // CHECK-NOT:       nvgpu.device_async_wait
-// CHECK:           nvgpu.device_async_copy %[[X]][{{.*}}], %[[A]][%c1,
+// CHECK:           nvgpu.device_async_copy %[[XF]][{{.*}}], %[[A]][%c1,
 // CHECK:           %[[G1:.*]] = nvgpu.device_async_create_group
 // CHECK-NEXT:      nvgpu.device_async_wait %[[G1]] {numGroups = 1 : i32}
 // Per slice: a barrier, the copies of the slice two ahead into the stage
@@ -88,8 +92,8 @@
 // CHECK:             %[[STAGE:.*]] = arith.remui %{{.*}}, %c3
 // CHECK:             %[[FILL:.*]] = arith.remui %{{.*}}, %c3
 // CHECK:             arith.addi %[[K0]], %c64
-// CHECK:             nvgpu.device_async_copy %[[X]][{{.*}}], %[[A]][%[[FILL]],
-// CHECK:             nvgpu.device_async_copy %[[W]][{{.*}}], %[[B]][%[[FILL]],
+// CHECK:             nvgpu.device_async_copy %[[XF]][{{.*}}], %[[A]][%[[FILL]],
+// CHECK:             nvgpu.device_async_copy %[[WF]][{{.*}}], %[[B]][%[[FILL]],
 // CHECK:             vector.transfer_read %[[A]][%[[STAGE]],
 // CHECK:             vector.contract
 // CHECK:             %[[G:.*]] = nvgpu.device_async_create_group
@@ -168,8 +172,9 @@ func.func @nchw_1x1_f32(%x: tensor<2x8x8x8xf32>, %w: tensor<16x8x1x1xf32>) -> te
 // CHECK:         %[[WBUF:.*]] = bufferization.to_buffer %arg1 read_only : tensor<3x3x16x32xf16> to memref<3x3x16x32xf16>
 // CHECK:         gpu.launch
 // CHECK-SAME:      workgroup(%[[A:.*]] : memref<3x32x40xf16, #gpu.address_space<workgroup>>, %[[B:.*]] : memref<3x32x40xf16, #gpu.address_space<workgroup>>,
+// CHECK:           %[[WFLAT:.*]] = memref.collapse_shape %[[WBUF]]
 // CHECK:           nvgpu.device_async_copy {{.*}}, %[[A]]
-// CHECK:           nvgpu.device_async_copy %[[WBUF]][{{.*}}], %[[B]][%c0,
+// CHECK:           nvgpu.device_async_copy %[[WFLAT]][{{.*}}], %[[B]][%c0,
 // CHECK-NOT:       gpu.barrier
 // CHECK:           nvgpu.device_async_wait
 // CHECK:           %[[W0:.*]] = memref.load %[[B]][%c0,
@@ -177,7 +182,7 @@ func.func @nchw_1x1_f32(%x: tensor<2x8x8x8xf32>, %w: tensor<16x8x1x1xf32>) -> te
 // CHECK:           memref.store {{.*}}, %[[B]][%c0,
 // CHECK:           scf.for
 // CHECK:             gpu.barrier
-// CHECK:             nvgpu.device_async_copy %[[WBUF]]
+// CHECK:             nvgpu.device_async_copy %[[WFLAT]]
 // CHECK:             vector.contract
 // CHECK:             nvgpu.device_async_wait
 // CHECK:             memref.load %[[B]]

@@ -25,12 +25,15 @@
 // CHECK:         %[[OUT:.*]] = memref.alloc() : memref<2x16x10x10xf32>
 // CHECK:         gpu.launch blocks({{.*}}) in ({{.*}} = %c2, {{.*}} = %c1, {{.*}} = %c1) threads({{.*}}) in ({{.*}} = %c64, {{.*}} = %c1, {{.*}} = %c1)
 // CHECK-SAME:      workgroup(%[[A:.*]] : memref<2x8x128xf32, #gpu.address_space<workgroup>>, %[[B:.*]] : memref<2x8x16xf32, #gpu.address_space<workgroup>>)
+// Contiguous buffers are read through flat views (one linear index, so
+// that elements a constant distance apart are a constant offset apart).
+// CHECK-DAG:       %[[WFLAT:.*]] = memref.collapse_shape %[[W]] {{\[\[}}0, 1, 2, 3]] : memref<16x8x3x3xf32> into memref<1152xf32>
+// CHECK-DAG:       %[[XFLAT:.*]] = memref.collapse_shape %[[X]] {{\[\[}}0, 1, 2, 3]] : memref<2x8x10x10xf32> into memref<1600xf32>
 // CHECK:           %[[ACC:.*]] = memref.alloca() : memref<8x4xf32>
 // The first slice, into stage 0. Zero padding: the unpadded input is read
-// where the index falls inside it.
-// CHECK:           scf.if
-// CHECK:             memref.load %[[X]]
-// CHECK:           memref.load %[[W]]
+// at clamped indices, and zero selected where they fall outside it.
+// CHECK:           memref.load %[[XFLAT]]
+// CHECK:           memref.load %[[WFLAT]]
 // CHECK:           memref.store {{.*}}, %[[A]][%c0,
 // CHECK:           memref.store {{.*}}, %[[B]][%c0,
 // CHECK-NOT:       gpu.barrier
@@ -41,8 +44,8 @@
 // CHECK-NEXT:        gpu.barrier
 // CHECK:             %[[STAGE:.*]] = arith.remui %{{.*}}, %c2
 // CHECK:             %[[NEXT:.*]] = arith.remui %{{.*}}, %c2
-// CHECK:             memref.load %[[X]]
-// CHECK:             memref.load %[[W]]
+// CHECK:             memref.load %[[XFLAT]]
+// CHECK:             memref.load %[[WFLAT]]
 // CHECK-NOT:         memref.store
 // CHECK:             scf.for %{{.*}} = %c0 to %c8 step %c1
 // CHECK-COUNT-8:       memref.load %[[A]][%[[STAGE]],
