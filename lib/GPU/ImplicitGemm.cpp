@@ -338,6 +338,28 @@ static int64_t getContiguousRun(ArrayRef<int64_t> shape, AffineMap map,
   }
 }
 
+/// The input that an absorbed elementwise producer `def` of an operand
+/// (tune's weight fold w * s) reads at the operand's own element, in its
+/// element type, if it has exactly one such input: what asynchronous copies
+/// can bring into workgroup memory, where the producer is then applied.
+static OpOperand *getFoldedInput(Operation *def) {
+  if (!isAbsorbableElementwise(def))
+    return nullptr;
+  auto producer = cast<linalg::LinalgOp>(def);
+  auto resultType = cast<RankedTensorType>(producer->getResult(0).getType());
+  OpOperand *found = nullptr;
+  for (OpOperand *input : producer.getDpsInputOperands()) {
+    if (input->get().getType() != resultType ||
+        !producer.getMatchingIndexingMap(input).isIdentity() ||
+        !producer.payloadUsesValueFromOperand(input))
+      continue;
+    if (found)
+      return nullptr;
+    found = input;
+  }
+  return found;
+}
+
 /// How many elements apart a row-major tensor of `shape` read with `map`
 /// has the elements at consecutive values of loop `d` (0: the map does not
 /// use it).
@@ -452,9 +474,14 @@ private:
   /// by itself (getResultOfLoop).
   std::optional<Step> getStep(OpOperand *operand, tensor::PadOp pad,
                               bool isInput, int64_t lineLength, bool alongK);
-  /// The buffer that `tensor` is read from, directly or through an
-  /// absorbed pad (then returned in `pad`); null for computed tensors.
-  Value getReadBuffer(Value tensor, tensor::PadOp &pad);
+  /// The buffer that `operand`'s slices are read from: the operand's own,
+  /// or that of the tensor an absorbed pad pads (returned in `pad`), or
+  /// that of the one input an absorbed elementwise producer computes the
+  /// operand from at each element (returned in `folded`: tune's weight
+  /// fold, applied to each element read); null for other computed
+  /// operands.
+  Value getReadBuffer(OpOperand *operand, tensor::PadOp &pad,
+                      OpOperand *&folded);
   /// Reads of a buffer at some indices and at constant steps from them
   /// along one index.
   struct SteppedAccess {
@@ -834,11 +861,16 @@ ImplicitGemmEmitter::getStep(OpOperand *operand, tensor::PadOp pad,
   return Step{*result, threads / lineLength};
 }
 
-Value ImplicitGemmEmitter::getReadBuffer(Value tensor, tensor::PadOp &pad) {
+Value ImplicitGemmEmitter::getReadBuffer(OpOperand *operand,
+                                         tensor::PadOp &pad,
+                                         OpOperand *&folded) {
+  Value tensor = operand->get();
   if (Value buffer = buffers.lookupOrNull(tensor))
     return buffer;
-  pad = tensor.getDefiningOp<tensor::PadOp>();
-  return pad ? buffers.lookupOrNull(pad.getSource()) : Value();
+  if ((pad = tensor.getDefiningOp<tensor::PadOp>()))
+    return buffers.lookupOrNull(pad.getSource());
+  folded = getFoldedInput(tensor.getDefiningOp());
+  return folded ? buffers.lookupOrNull(folded->get()) : Value();
 }
 
 ImplicitGemmEmitter::SteppedAccess
@@ -946,8 +978,9 @@ ImplicitGemmEmitter::emitTileLoads(OpBuilder &b, Value thread, Value k0,
   // Where a thread's elements lie at a constant distance from each other
   // in memory, they are read from one clamped address and its offsets.
   tensor::PadOp pad;
+  OpOperand *folded = nullptr;
   std::optional<Step> step;
-  if (elements % threads == 0 && getReadBuffer(operand->get(), pad))
+  if (elements % threads == 0 && getReadBuffer(operand, pad, folded))
     step = getStep(operand, pad, isInput,
                    reductionFastest ? tiles.bk : width, reductionFastest);
   if (step) {
@@ -1004,7 +1037,8 @@ SmallVector<Value> ImplicitGemmEmitter::emitClampedReads(
     Value kk, bool isInput, Value valid, std::optional<Step> step,
     int64_t steps) {
   tensor::PadOp pad;
-  Value buffer = getReadBuffer(operand->get(), pad);
+  OpOperand *folded = nullptr;
+  Value buffer = getReadBuffer(operand, pad, folded);
   if (!buffer)
     return {};
   SmallVector<Value> indices;
@@ -1020,6 +1054,16 @@ SmallVector<Value> ImplicitGemmEmitter::emitClampedReads(
     Value value = memref::LoadOp::create(
         b, loc, access.memref,
         getStepIndices(b, access, step ? s * step->distance : 0));
+    if (folded) {
+      // The fold's other operands are read at the element's clamped
+      // indices too (inside their tensors, whatever the element).
+      SmallVector<Value> at = indices;
+      if (step && s)
+        at[step->result] = arith::AddIOp::create(
+            b, loc, at[step->result], constant(b, s * step->distance));
+      value = applyPayload(b, cast<linalg::LinalgOp>(folded->getOwner()), at,
+                           {{folded, value}});
+    }
     if (inside)
       value = arith::SelectOp::create(b, loc, inside, value, padding);
     values.push_back(arith::SelectOp::create(b, loc, valid, value, zero));
@@ -1670,10 +1714,33 @@ constexpr int64_t kMinThreadsPerBlock = 64;
 constexpr int64_t kMaxGridYZ = 65535;
 constexpr int64_t kMaxStaticSharedBytes = 48 * 1024;
 
+/// The multiprocessors of the data-centre GPU of compute capability
+/// `version` (V100, T4, A100, A40, L40S, H100; 80 for others), which the
+/// tile heuristic spreads its blocks over.
+static int64_t getMultiprocessorCount(unsigned version) {
+  switch (version) {
+  case 75:
+    return 40;
+  case 80:
+    return 108;
+  case 86:
+    return 84;
+  case 89:
+    return 142;
+  case 90:
+    return 132;
+  default:
+    return 80;
+  }
+}
+
 /// The tile heuristic (docs/gpu.md): 128 x 64 x 8 blocks of 256 threads
-/// with 8 x 4 outputs each, shrunk (in powers of two) to small GEMMs.
+/// with 8 x 4 outputs each, shrunk (in powers of two) to small GEMMs, and
+/// to 64 rows where the grid would have one to two blocks per
+/// multiprocessor of `multiprocessors`.
 static GemmTiles chooseTiles(const GemmLoops &loops,
-                             ArrayRef<int64_t> override) {
+                             ArrayRef<int64_t> override,
+                             int64_t multiprocessors) {
   if (override.size() == 5)
     return {override[0], override[1], override[2], override[3], override[4]};
   int64_t rows = loops.size(loops.m), columns = loops.size(loops.n);
@@ -1687,6 +1754,19 @@ static GemmTiles chooseTiles(const GemmLoops &loops,
     tiles.tm = 4;
   }
   while (tiles.bm > 8 && tiles.bm / 2 >= rows)
+    tiles.bm /= 2;
+  // Between one and two blocks per multiprocessor, some multiprocessors
+  // compute two blocks while others compute one (ResNet-50's layer4.conv2
+  // at batch 32: 104 blocks of 128 rows on 80 multiprocessors, 65% of the
+  // GPU busy); blocks of half the rows spread the work more evenly (200
+  // blocks, 83%). Fewer blocks than multiprocessors: the GEMM cannot fill
+  // the GPU either way and keeps the larger blocks' reuse.
+  auto blocks = [&] {
+    return llvm::divideCeil(rows, tiles.bm) *
+           llvm::divideCeil(columns, tiles.bn) * loops.size(loops.g);
+  };
+  if (tiles.bm > 64 && blocks() >= multiprocessors &&
+      blocks() < 2 * multiprocessors)
     tiles.bm /= 2;
   tiles.tm = std::min(tiles.tm, tiles.bm);
   // Small blocks get smaller thread tiles, so that they keep at least two
@@ -1720,28 +1800,6 @@ static GemmTiles chooseMmaTiles(const GemmLoops &loops,
     tiles.bm /= 2;
   tiles.tm = std::min(tiles.tm, tiles.bm);
   return tiles;
-}
-
-/// The input that an absorbed elementwise producer `def` of an operand
-/// (tune's weight fold w * s) reads at the operand's own element, in its
-/// element type, if it has exactly one such input: what asynchronous copies
-/// can bring into workgroup memory, where the producer is then applied.
-static OpOperand *getFoldedInput(Operation *def) {
-  if (!isAbsorbableElementwise(def))
-    return nullptr;
-  auto producer = cast<linalg::LinalgOp>(def);
-  auto resultType = cast<RankedTensorType>(producer->getResult(0).getType());
-  OpOperand *found = nullptr;
-  for (OpOperand *input : producer.getDpsInputOperands()) {
-    if (input->get().getType() != resultType ||
-        !producer.getMatchingIndexingMap(input).isIdentity() ||
-        !producer.payloadUsesValueFromOperand(input))
-      continue;
-    if (found)
-      return nullptr;
-    found = input;
-  }
-  return found;
 }
 
 /// Elements per asynchronous copy of the input's or the filter's slices
@@ -1965,7 +2023,9 @@ struct GPUImplicitGemmPass
                  loops->size(loops->n) >= kFragment;
       bool tf32 = mma && f32;
       GemmTiles chosen = mma ? chooseMmaTiles(*loops, mmaOverride, tf32)
-                             : chooseTiles(*loops, override);
+                             : chooseTiles(*loops, override,
+                                           getMultiprocessorCount(
+                                               *computeCapability));
       // From sm_80, the fragments take mma.sync's shapes (docs/gpu.md).
       chosen.mmaSync = mma && usesMmaSync(*computeCapability);
       chosen.tf32 = tf32;

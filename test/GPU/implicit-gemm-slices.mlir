@@ -24,7 +24,7 @@
 // RUN:   "--passes='--convbn-gpu-implicit-gemm=tiles=7,6,5,1,3' --convbn-gpu-launch-to-host-loops" \
 // RUN:   "--passes=--convbn-gpu-launches=chip=sm_80 --convbn-gpu-launch-to-host-loops" \
 // RUN:   | FileCheck %s --check-prefix=EXEC
-// EXEC-COUNT-6: all 6 functions agree
+// EXEC-COUNT-6: all 7 functions agree
 //
 // ptxas for sm_80: no spills.
 // RUN: convbn-opt %s "--lower-to-nvvm=chip=sm_80 format=isa" -o %t.sm80.mlir
@@ -170,6 +170,39 @@ func.func @no_slice_loop(%x: tensor<2x12x6x6xf32>, %w: tensor<16x12x3x3xf32>) ->
   %fill = linalg.fill ins(%zero : f32) outs(%init : tensor<2x16x4x4xf32>) -> tensor<2x16x4x4xf32>
   %y = linalg.conv_2d_nchw_fchw {strides = dense<1> : tensor<2xi64>, dilations = dense<1> : tensor<2xi64>}
       ins(%x, %w : tensor<2x12x6x6xf32>, tensor<16x12x3x3xf32>)
+      outs(%fill : tensor<2x16x4x4xf32>) -> tensor<2x16x4x4xf32>
+  return %y : tensor<2x16x4x4xf32>
+}
+
+// A weight fold as tune writes it (w * s[f], computed by the kernel): the
+// register path reads w at the stepped addresses and applies the fold to
+// each element, s read at the element's clamped indices.
+
+// CHECK-LABEL: func.func @nchw_fold
+// CHECK:         gpu.launch
+// CHECK:           scf.for
+// CHECK:             memref.load %{{.*}}[%[[WA:.*]]] : memref<2304xf32>
+// CHECK:             arith.mulf
+// CHECK:             %[[WA1:.*]] = arith.addi %[[WA]], %c576 : index
+// CHECK-NEXT:        memref.load %{{.*}}[%[[WA1]]] : memref<2304xf32>
+// CHECK:             arith.mulf
+// CHECK:             scf.for
+#fold_map = affine_map<(f, c, h, w) -> (f, c, h, w)>
+#scale_map = affine_map<(f, c, h, w) -> (f)>
+func.func @nchw_fold(%x: tensor<2x16x6x6xf32>, %w: tensor<16x16x3x3xf32>, %s: tensor<16xf32>) -> tensor<2x16x4x4xf32> {
+  %zero = arith.constant 0.0 : f32
+  %empty = tensor.empty() : tensor<16x16x3x3xf32>
+  %folded = linalg.generic {indexing_maps = [#fold_map, #scale_map, #fold_map],
+                            iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%w, %s : tensor<16x16x3x3xf32>, tensor<16xf32>) outs(%empty : tensor<16x16x3x3xf32>) {
+  ^bb0(%a: f32, %b: f32, %out: f32):
+    %m = arith.mulf %a, %b : f32
+    linalg.yield %m : f32
+  } -> tensor<16x16x3x3xf32>
+  %init = tensor.empty() : tensor<2x16x4x4xf32>
+  %fill = linalg.fill ins(%zero : f32) outs(%init : tensor<2x16x4x4xf32>) -> tensor<2x16x4x4xf32>
+  %y = linalg.conv_2d_nchw_fchw {strides = dense<1> : tensor<2xi64>, dilations = dense<1> : tensor<2xi64>}
+      ins(%x, %folded : tensor<2x16x6x6xf32>, tensor<16x16x3x3xf32>)
       outs(%fill : tensor<2x16x4x4xf32>) -> tensor<2x16x4x4xf32>
   return %y : tensor<2x16x4x4xf32>
 }
