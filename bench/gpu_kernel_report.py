@@ -187,6 +187,20 @@ def main_loop(kernel):
     return best[1] if best else None
 
 
+def unrolled_mix(kernel, slices):
+    """The instruction mix per slice of a kernel whose K loop LLVM unrolled
+    completely (short reductions): the whole kernel's, divided by the
+    number of slices. An overestimate by the prologue and the epilogue,
+    which the loop's mix leaves out."""
+    mix = {}
+    for _, opcode, _ in kernel["code"]:
+        mix[classify(opcode)] = mix.get(classify(opcode), 0) + 1
+    mix = {name: round(count / slices) for name, count in mix.items()}
+    mix["total"] = sum(mix.values())
+    mix["unrolled"] = True
+    return mix
+
+
 def occupancy(gpu, threads, registers, smem):
     g = GPUS[gpu]
     warps = math.ceil(threads / 32)
@@ -254,6 +268,7 @@ LAUNCH = re.compile(
     r"threads in \(%c(\d+), %c(\d+), %c(\d+)\)")
 WORKGROUP = re.compile(r"gpu\.func @(\w+)\(.*\) workgroup\(([^)]*)\)")
 WORKGROUP_BUFFER = re.compile(r"memref<(\d+)x(\d+)x(\d+)x(f16|bf16|f32|f64)")
+ACCUMULATORS = re.compile(r"memref<\d+x\d+x(f16|bf16|f32|f64)")
 # Tensor-core slices pad their rows by 16 bytes (ImplicitGemm.cpp).
 ROW_PADDING_BYTES = 16
 ELEMENT_BYTES = {"f16": 2, "bf16": 2, "f32": 4, "f64": 8}
@@ -261,14 +276,15 @@ ELEMENT_BYTES = {"f16": 2, "bf16": 2, "f32": 4, "f64": 8}
 
 def slice_depth(workgroup):
     """BK of an implicit-GEMM kernel from its workgroup buffers (the
-    input's slice first): [S][BK][BM] for the SIMT kernels (two buffers),
-    [S][BM][BK + padding] for the tensor-core ones (a third buffer holds
-    the accumulators); None for other kernels."""
+    input's slice first): [S][BK][BM] for the SIMT kernels,
+    [S][BM][BK + padding] for the tensor-core ones, which have a 2-D buffer
+    for the accumulators (1-D buffers hold per-block column vectors); None
+    for other kernels."""
     buffers = WORKGROUP_BUFFER.findall(workgroup)
     if not buffers:
         return None
     stages, rows, columns, element = buffers[0]
-    if workgroup.count("memref<") < 3:
+    if not ACCUMULATORS.search(workgroup):
         return int(rows)
     return int(columns) - ROW_PADDING_BYTES // ELEMENT_BYTES[element]
 
@@ -329,6 +345,10 @@ def analyse(args, layer, dtype, mode, chip, workdir):
         mix = None
         for kernel in kernels.values():
             mix = main_loop(kernel) or mix
+        if mix is None and len(kernels) == 1:
+            cin, _, k, _, _, _ = resnet50_layers.LAYERS[layer]
+            mix = unrolled_mix(next(iter(kernels.values())),
+                               math.ceil(cin * k * k / launch["bk"]))
         if mix is None:
             continue
         blocks_per_sm, occ = occupancy(gpu, launch["threads"], registers, smem)
@@ -364,6 +384,12 @@ def reference(layer, dtype, batch, table):
     return None, ""
 
 
+def other(mix):
+    """The instructions of a mix that are neither multiply-adds nor loads."""
+    return mix["total"] - sum(mix.get(name, 0) for name in
+                              ("tensor", "ffma", "lds", "ldg", "ldgsts"))
+
+
 def markdown(rows, batch):
     table = load_deepbench()
     out = ["| layer | dtype | mode | chip | grid x threads | regs | smem | "
@@ -384,7 +410,7 @@ def markdown(rows, batch):
             f"{r['registers']} | {r['smem']} | {r['spills']} | "
             f"{r['occupancy']:.0%} | {mac}, {mix.get('lds', 0)}, "
             f"{mix.get('ldg', 0)}/{mix.get('ldgsts', 0)}, "
-            f"{mix['total'] - mix.get('tensor', 0) - mix.get('ffma', 0) - mix.get('lds', 0) - mix.get('ldg', 0) - mix.get('ldgsts', 0)} | "
+            f"{other(mix)}{' (unrolled)' if mix.get('unrolled') else ''} | "
             f"{r['model_ms']:.3f} | {f'{ref:.3f} ({how})' if ref else ''} | {ratio} |")
     return "\n".join(out) + "\n"
 

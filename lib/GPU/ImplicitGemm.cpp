@@ -18,16 +18,20 @@
 // copies of the runs that are contiguous in memory (S = 3, cp.async).
 //
 // The kernel absorbs what surrounds the convolution, so that a conv + BN
-// block is one launch in every mode (tune keeps a small kernel for the
-// per-channel scale that its weight fold and bias share):
+// block is one launch in every mode:
 //  - producers of the input, filter and initial value evaluated at the
 //    element being loaded: a constant tensor.pad (predicated loads), tune's
 //    weight fold w * s (on the way into workgroup memory), a bias broadcast
 //    or zero fill (the accumulators' initial value);
 //  - elementwise consumers applied to the accumulators before the single
-//    store: eval's normalisation, ReLU, residual adds, the rounding to f16.
-// Absorbed ops are single-use, all-parallel, pure-tensor linalg ops with an
-// identity output map whose body does not read the output.
+//    store: eval's normalisation, ReLU, residual adds, the rounding to f16;
+//  - vectors over the output channels that only absorbed ops read, at the
+//    column being computed (tune's per-channel scale, which its weight
+//    fold and folded bias share): computed once per block, the block's BN
+//    entries into workgroup memory at the kernel's start.
+// Absorbed ops are all-parallel, pure-tensor linalg ops with an identity
+// output map whose body does not read the output, single-use but for the
+// column vectors.
 //
 //===----------------------------------------------------------------------===//
 
@@ -109,6 +113,8 @@ constexpr int64_t kRowPaddingBytes = 16;
 /// The sizes cp.async copies: 4, 8 or 16 bytes.
 constexpr int64_t kMinAsyncCopyBytes = 4;
 constexpr int64_t kMaxAsyncCopyBytes = 16;
+/// The workgroup memory a block may have statically.
+constexpr int64_t kMaxStaticSharedBytes = 48 * 1024;
 /// The first compute capability with cp.async.
 constexpr unsigned kMinAsyncCopyVersion = 80;
 
@@ -243,13 +249,13 @@ static FailureOr<GemmLoops> getGemmLoops(linalg::LinalgOp conv) {
 /// Whether the kernel can compute `op`'s result element by element where
 /// it is needed instead of reading it from memory: a pure-tensor,
 /// all-parallel linalg op with one result, an identity output map and a
-/// body that does not read the output, used once.
-static bool isAbsorbableElementwise(Operation *op) {
+/// body that does not read the output (and, to be absorbed, used once).
+static bool isComputableElementwise(Operation *op) {
   auto linalgOp = dyn_cast_or_null<linalg::LinalgOp>(op);
   if (!linalgOp || !linalgOp.hasPureTensorSemantics() ||
-      linalgOp->getNumResults() != 1 || !linalgOp.hasOnlyProjectedPermutations() ||
+      linalgOp->getNumResults() != 1 ||
+      !linalgOp.hasOnlyProjectedPermutations() ||
       linalgOp.getNumParallelLoops() != linalgOp.getNumLoops() ||
-      !linalgOp->getResult(0).hasOneUse() ||
       !isa<linalg::GenericOp, linalg::FillOp, linalg::BroadcastOp,
            linalg::MapOp>(op))
     return false;
@@ -259,6 +265,10 @@ static bool isAbsorbableElementwise(Operation *op) {
     return false;
   auto type = cast<RankedTensorType>(linalgOp->getResult(0).getType());
   return type.hasStaticShape();
+}
+
+static bool isAbsorbableElementwise(Operation *op) {
+  return isComputableElementwise(op) && op->getResult(0).hasOneUse();
 }
 
 /// A zero-or-constant tensor.pad with static sizes, used once.
@@ -422,6 +432,16 @@ private:
   /// consumers it applies to the accumulators.
   void collect();
   void collectReads(Value tensor);
+  /// Whether the kernel computes `tensor` (`columnVectorCandidates`) per
+  /// block into workgroup memory: a vector over the output channels
+  /// computed elementwise, all of whose users the kernel absorbs and reads
+  /// it at the column being computed (tune's per-channel scale, which its
+  /// weight fold and folded bias share).
+  bool isColumnVector(Value tensor);
+  /// Computes the block's BN entries of each column vector into its
+  /// workgroup buffer (`sharedColumnVectors`), then a barrier.
+  void emitColumnVectors(OpBuilder &b, const KernelIds &ids,
+                         ValueRange shared);
   /// `tensor`'s element at `indices`, computed from absorbed producers or
   /// loaded.
   Value evaluate(OpBuilder &b, Value tensor, ValueRange indices);
@@ -607,6 +627,15 @@ private:
 
   /// Tensors read from memory, and their buffers inside the kernel.
   SetVector<Value> reads;
+  /// Ops the kernel absorbs (what collectReads went through).
+  DenseSet<Operation *> absorbed;
+  /// Tensors computed elementwise with more than one use, which may be
+  /// column vectors; and those that are, with their workgroup buffers.
+  SetVector<Value> columnVectorCandidates;
+  SmallVector<Value> columnVectors;
+  DenseMap<Value, Value> sharedColumnVectors;
+  /// The block's first column (N coordinate).
+  Value columnBase;
   IRMapping buffers;
   /// Consumers applied to the accumulators, in order; the last one's result
   /// is the kernel's.
@@ -622,17 +651,52 @@ void ImplicitGemmEmitter::collectReads(Value tensor) {
     return; // A scalar (a fill value): used directly.
   Operation *def = tensor.getDefiningOp();
   if (isAbsorbablePad(def)) {
+    absorbed.insert(def);
     collectReads(cast<tensor::PadOp>(def).getSource());
     return;
   }
   if (isAbsorbableElementwise(def)) {
+    absorbed.insert(def);
     auto linalgOp = cast<linalg::LinalgOp>(def);
     for (OpOperand *input : linalgOp.getDpsInputOperands())
       if (linalgOp.payloadUsesValueFromOperand(input))
         collectReads(input->get());
     return;
   }
+  if (isComputableElementwise(def)) {
+    columnVectorCandidates.insert(tensor);
+    return;
+  }
   reads.insert(tensor);
+}
+
+bool ImplicitGemmEmitter::isColumnVector(Value tensor) {
+  auto type = cast<RankedTensorType>(tensor.getType());
+  if (type.getRank() != 1 || loops.n.size() != 1 ||
+      type.getDimSize(0) != loops.ranges[loops.n.front()])
+    return false;
+  unsigned column = loops.n.front();
+  for (OpOperand &use : tensor.getUses()) {
+    auto user = dyn_cast<linalg::LinalgOp>(use.getOwner());
+    if (!user || !absorbed.contains(user))
+      return false;
+    // The user's loops are the indices of what it computes: an operand of
+    // the convolution, or (an epilogue op) the output.
+    Value result = user->getResult(0);
+    AffineMap convMap;
+    for (OpOperand &operand : conv->getOpOperands())
+      if (operand.get() == result)
+        convMap = conv.getMatchingIndexingMap(&operand);
+    if (llvm::is_contained(epilogue, user))
+      convMap = conv.getMatchingIndexingMap(conv.getDpsInitOperand(0));
+    auto index =
+        dyn_cast<AffineDimExpr>(user.getMatchingIndexingMap(&use).getResult(0));
+    if (!convMap || !index ||
+        convMap.getResult(index.getPosition()) !=
+            getAffineDimExpr(column, conv.getContext()))
+      return false;
+  }
+  return true;
 }
 
 void ImplicitGemmEmitter::collect() {
@@ -662,7 +726,22 @@ void ImplicitGemmEmitter::collect() {
       if (input != &use && consumer.payloadUsesValueFromOperand(input))
         collectReads(input->get());
     epilogue.push_back(consumer);
+    absorbed.insert(consumer);
     result = consumer->getResult(0);
+  }
+  // Column vectors, once every absorbed op is known; their own inputs may
+  // add candidates.
+  for (size_t i = 0; i < columnVectorCandidates.size(); ++i) {
+    Value candidate = columnVectorCandidates[i];
+    if (!isColumnVector(candidate)) {
+      reads.insert(candidate);
+      continue;
+    }
+    columnVectors.push_back(candidate);
+    auto def = candidate.getDefiningOp<linalg::LinalgOp>();
+    for (OpOperand *input : def.getDpsInputOperands())
+      if (def.payloadUsesValueFromOperand(input))
+        collectReads(input->get());
   }
 }
 
@@ -718,6 +797,17 @@ Value ImplicitGemmEmitter::evaluate(OpBuilder &b, Value tensor,
                                     ValueRange indices) {
   if (Value buffer = buffers.lookupOrNull(tensor))
     return memref::LoadOp::create(b, loc, buffer, indices);
+  if (Value shared = sharedColumnVectors.lookup(tensor)) {
+    // The block's column: entry column - columnBase. Clamped reads ask for
+    // column 0 where they read nothing, which may lie before the block.
+    Value entry = arith::SubIOp::create(b, loc, indices.front(), columnBase);
+    Value inside = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
+                                         entry, constant(b, tiles.bn));
+    return memref::LoadOp::create(
+        b, loc, shared,
+        ValueRange{arith::SelectOp::create(b, loc, inside, entry,
+                                           constant(b, 0))});
+  }
   Operation *def = tensor.getDefiningOp();
   if (auto pad = dyn_cast<tensor::PadOp>(def)) {
     // Read the source where the index falls inside it, else the padding.
@@ -1337,6 +1427,40 @@ void ImplicitGemmEmitter::emitReduction(
   llvm::append_range(results, kLoop.getResults());
 }
 
+void ImplicitGemmEmitter::emitColumnVectors(OpBuilder &b, const KernelIds &ids,
+                                            ValueRange shared) {
+  if (columnVectors.empty())
+    return;
+  int64_t threads = tiles.getThreads();
+  int64_t columns = loops.size(loops.n);
+  for (int64_t first = 0; first < tiles.bn; first += threads) {
+    Value entry = arith::AddIOp::create(b, loc, ids.thread, constant(b, first));
+    Value column = arith::AddIOp::create(b, loc, ids.columnBase, entry);
+    // Entries past the output channels hold the first one's value (never
+    // read).
+    Value inside = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
+                                         column, constant(b, columns));
+    column = arith::SelectOp::create(b, loc, inside, column, constant(b, 0));
+    OpBuilder::InsertionGuard guard(b);
+    if (first + threads > tiles.bn) {
+      auto branch = scf::IfOp::create(
+          b, loc,
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, entry,
+                                constant(b, tiles.bn)),
+          /*withElseRegion=*/false);
+      b.setInsertionPoint(branch.thenBlock()->getTerminator());
+    }
+    for (auto [vector, buffer] : llvm::zip(columnVectors, shared)) {
+      Value value = applyPayload(b, vector.getDefiningOp<linalg::LinalgOp>(),
+                                 column, DenseMap<OpOperand *, Value>());
+      memref::StoreOp::create(b, loc, value, buffer, entry);
+    }
+  }
+  gpu::BarrierOp::create(b, loc);
+  for (auto [vector, buffer] : llvm::zip(columnVectors, shared))
+    sharedColumnVectors[vector] = buffer;
+}
+
 void ImplicitGemmEmitter::emitOutput(OpBuilder &b, Value group, Value row,
                                      Value column, Value accumulator,
                                      bool addInitialValue) {
@@ -1624,6 +1748,25 @@ void ImplicitGemmEmitter::emitWarpTiles(OpBuilder &b, const KernelIds &ids,
 
 void ImplicitGemmEmitter::emit() {
   collect();
+  // Column vectors where their workgroup buffers fit beside the slices;
+  // the others are read from memory (computed by a kernel of their own).
+  SmallVector<Type> columnVectorTypes;
+  int64_t sharedBytes = getWorkgroupMemoryBytes(conv, tiles);
+  auto workgroup = gpu::AddressSpaceAttr::get(rewriter.getContext(),
+                                              gpu::AddressSpace::Workgroup);
+  SmallVector<Value> staged;
+  for (Value vector : columnVectors) {
+    Type element = getElementTypeOrSelf(vector.getType());
+    sharedBytes += tiles.bn * element.getIntOrFloatBitWidth() / 8;
+    if (sharedBytes > kMaxStaticSharedBytes) {
+      reads.insert(vector);
+      continue;
+    }
+    staged.push_back(vector);
+    columnVectorTypes.push_back(MemRefType::get(
+        {tiles.bn}, element, MemRefLayoutAttrInterface(), workgroup));
+  }
+  columnVectors = std::move(staged);
   Value result = epilogue.empty() ? conv->getResult(0)
                                   : epilogue.back()->getResult(0);
   auto resultType = cast<RankedTensorType>(result.getType());
@@ -1658,6 +1801,8 @@ void ImplicitGemmEmitter::emit() {
   Value one = constant(rewriter, 1);
   Value threads = constant(rewriter, tiles.getThreads());
   SmallVector<Type> workgroupTypes = getWorkgroupMemoryTypes(conv, tiles);
+  llvm::append_range(workgroupTypes, columnVectorTypes);
+
   auto launch = gpu::LaunchOp::create(
       rewriter, loc, gridX, gridY, gridZ, threads, one, one,
       /*dynamicSharedMemorySize=*/nullptr, /*asyncTokenType=*/nullptr,
@@ -1677,6 +1822,9 @@ void ImplicitGemmEmitter::emit() {
   ids.sharedInput = launch.getWorkgroupAttributions()[0];
   ids.sharedFilter = launch.getWorkgroupAttributions()[1];
   kernelBody = &launch.getBody().front();
+  columnBase = ids.columnBase;
+  emitColumnVectors(
+      b, ids, launch.getWorkgroupAttributions().take_back(columnVectors.size()));
   if (tiles.mma)
     emitWarpTiles(b, ids, launch.getWorkgroupAttributions()[2]);
   else
@@ -1712,7 +1860,6 @@ constexpr int64_t kMaxThreadsPerBlock = 1024;
 /// What the heuristic aims for at least (as convbn-gpu-tile's blocks).
 constexpr int64_t kMinThreadsPerBlock = 64;
 constexpr int64_t kMaxGridYZ = 65535;
-constexpr int64_t kMaxStaticSharedBytes = 48 * 1024;
 
 /// The multiprocessors of the data-centre GPU of compute capability
 /// `version` (V100, T4, A100, A40, L40S, H100; 80 for others), which the
@@ -1761,7 +1908,7 @@ static GemmTiles chooseTiles(const GemmLoops &loops,
   // GPU busy); blocks of half the rows spread the work more evenly (200
   // blocks, 83%). Fewer blocks than multiprocessors: the GEMM cannot fill
   // the GPU either way and keeps the larger blocks' reuse.
-  auto blocks = [&] {
+  auto blocks = [&]() -> int64_t {
     return llvm::divideCeil(rows, tiles.bm) *
            llvm::divideCeil(columns, tiles.bn) * loops.size(loops.g);
   };

@@ -8,7 +8,7 @@
 // RUN:   --linalg-fuse-elementwise-ops --convbn-gpu-implicit-gemm=tiles=7,6,5,1,3 \
 // RUN:   --convbn-gpu-launch-to-host-loops" | FileCheck %s --check-prefix=EXEC
 
-// EXEC-COUNT-2: all 5 functions agree
+// EXEC-COUNT-2: all 6 functions agree
 
 // eval, NCHW, 3x3 with padding 1: a GEMM of M = 2 x 10 x 10 rows, N = 16
 // columns and K = 8 x 3 x 3: blocks of 128 x 16 outputs, 64 threads of 8 x 4
@@ -70,28 +70,30 @@ func.func @eval(%x: tensor<2x8x10x10xf32>, %w: tensor<16x8x3x3xf32>,
 
 // -----
 
-// tune, NHWC with a strided 3x3: the weight fold (w times the per-channel
-// scale gamma / sqrt(var + eps), a vector the bias shares and that is
-// computed before the launch) is applied on the way into workgroup memory,
-// the folded bias is the accumulators' initial value. Consecutive threads
-// load consecutive input channels (the innermost dimension of the input)
-// but consecutive output channels of the HWCF filter.
+// tune, NHWC with a strided 3x3: the per-channel scale gamma / sqrt(var +
+// eps), which the weight fold (w times the scale) and the folded bias
+// share, is computed per block at the kernel's start, the block's 16
+// entries into workgroup memory, then a barrier: one launch, nothing
+// before it. The weight fold is applied on the way into workgroup memory
+// (the scale read from there), the folded bias is the accumulators'
+// initial value. Consecutive threads load consecutive input channels (the
+// innermost dimension of the input) but consecutive output channels of the
+// HWCF filter.
 
 // CHECK-LABEL: func.func @tune
-// CHECK:         %[[SCALE:.*]] = linalg.generic
-// CHECK:           math.sqrt
-// CHECK:           linalg.yield
 // CHECK-NOT:     linalg.
-// CHECK:         %[[S:.*]] = bufferization.to_buffer %[[SCALE]] read_only
 // CHECK:         gpu.launch
-// CHECK:           memref.load %[[S]]
-// CHECK:           arith.remui %{{.*}}, %c8
-// CHECK:           arith.divui %{{.*}}, %c8
-// CHECK:           arith.divui %{{.*}}, %c16
-// CHECK:           arith.remui %{{.*}}, %c16
+// CHECK-SAME:      workgroup(%{{.*}} : memref<2x8x16xf32, #gpu.address_space<workgroup>>, %{{.*}} : memref<2x8x16xf32, #gpu.address_space<workgroup>>, %[[S:.*]] : memref<16xf32, #gpu.address_space<workgroup>>)
+// CHECK:           math.sqrt
+// CHECK:           memref.store %{{.*}}, %[[S]][
+// CHECK-NEXT:      }
+// CHECK-NEXT:      gpu.barrier
+// CHECK-NOT:       math.sqrt
 // CHECK:           %[[SC:.*]] = memref.load %[[S]]
 // CHECK:           arith.mulf %{{.*}}, %[[SC]]
 // CHECK:           memref.store {{.*}} : memref<2x8x16xf32, #gpu.address_space<workgroup>>
+// CHECK-NOT:       math.sqrt
+// CHECK:         bufferization.to_tensor
 func.func @tune(%x: tensor<1x9x9x6xf32>, %w: tensor<3x3x6x12xf32>,
                 %g: tensor<12xf32>, %b: tensor<12xf32>, %m: tensor<12xf32>,
                 %v: tensor<12xf32>) -> tensor<1x4x4x12xf32> {
@@ -99,6 +101,59 @@ func.func @tune(%x: tensor<1x9x9x6xf32>, %w: tensor<3x3x6x12xf32>,
          variance(%v) strides = [2, 2] epsilon = 1.0e-05
          : tensor<1x9x9x6xf32>, tensor<3x3x6x12xf32>, tensor<12xf32>
   return %y : tensor<1x4x4x12xf32>
+}
+
+// -----
+
+// The same block with its per-channel scale also returned (as a training
+// step keeps it for backward): the scale has a user outside the kernel, so
+// it is computed before the launch, as a tensor in memory that the kernel
+// reads; the kernel has no workgroup buffer for it.
+
+// CHECK-LABEL: func.func @scale_also_returned
+// CHECK:         %[[SCALE:.*]] = linalg.generic
+// CHECK:           math.sqrt
+// CHECK:         %[[S:.*]] = bufferization.to_buffer %[[SCALE]] read_only
+// CHECK:         gpu.launch
+// CHECK-SAME:      workgroup(%{{.*}} : memref<2x8x16xf32, #gpu.address_space<workgroup>>, %{{.*}} : memref<2x8x16xf32, #gpu.address_space<workgroup>>) {
+// CHECK-NOT:       math.sqrt
+// CHECK:           memref.load %[[S]]
+// CHECK:         return %{{.*}}, %[[SCALE]]
+#vector = affine_map<(d0) -> (d0)>
+#element = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+#channel = affine_map<(d0, d1, d2, d3) -> (d3)>
+func.func @scale_also_returned(%x: tensor<1x9x9x6xf32>, %w: tensor<3x3x6x12xf32>,
+                               %g: tensor<12xf32>, %b: tensor<12xf32>, %m: tensor<12xf32>,
+                               %v: tensor<12xf32>) -> (tensor<1x4x4x12xf32>, tensor<12xf32>) {
+  %eps = arith.constant 1.0e-05 : f32
+  %e0 = tensor.empty() : tensor<12xf32>
+  %scale = linalg.generic {indexing_maps = [#vector, #vector, #vector], iterator_types = ["parallel"]}
+      ins(%v, %g : tensor<12xf32>, tensor<12xf32>) outs(%e0 : tensor<12xf32>) {
+  ^bb0(%var: f32, %gamma: f32, %out: f32):
+    %0 = arith.addf %var, %eps : f32
+    %1 = math.sqrt %0 : f32
+    %2 = arith.divf %gamma, %1 : f32
+    linalg.yield %2 : f32
+  } -> tensor<12xf32>
+  %e1 = tensor.empty() : tensor<3x3x6x12xf32>
+  %folded = linalg.generic {indexing_maps = [#element, #channel, #element], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%w, %scale : tensor<3x3x6x12xf32>, tensor<12xf32>) outs(%e1 : tensor<3x3x6x12xf32>) {
+  ^bb0(%a: f32, %s: f32, %out: f32):
+    %0 = arith.mulf %a, %s : f32
+    linalg.yield %0 : f32
+  } -> tensor<3x3x6x12xf32>
+  %e2 = tensor.empty() : tensor<1x4x4x12xf32>
+  %bias = linalg.generic {indexing_maps = [#channel, #channel, #channel, #element], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%scale, %m, %b : tensor<12xf32>, tensor<12xf32>, tensor<12xf32>) outs(%e2 : tensor<1x4x4x12xf32>) {
+  ^bb0(%s: f32, %mean: f32, %beta: f32, %out: f32):
+    %0 = arith.negf %mean : f32
+    %1 = arith.mulf %0, %s : f32
+    %2 = arith.addf %1, %beta : f32
+    linalg.yield %2 : f32
+  } -> tensor<1x4x4x12xf32>
+  %y = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>}
+      ins(%x, %folded : tensor<1x9x9x6xf32>, tensor<3x3x6x12xf32>) outs(%bias : tensor<1x4x4x12xf32>) -> tensor<1x4x4x12xf32>
+  return %y, %scale : tensor<1x4x4x12xf32>, tensor<12xf32>
 }
 
 // -----

@@ -33,21 +33,23 @@ func.func @eval(%x: !x, %w: !w, %g: !v, %b: !v, %m: !v, %v: !v) -> !y {
 // Host code: buffers are device buffers, each kernel launched with its
 // grid and block shape. The convolution is one implicit GEMM (M = 4 x 28 x
 // 28 = 3136 rows in 25 blocks of 128, N = 64 channels, 256 threads) with
-// the pad, the weight fold or the normalisation absorbed; tune first
-// computes the per-channel scale that the fold and the bias share.
+// the pad, the weight fold or the normalisation absorbed; tune's
+// per-channel scale, which the fold and the bias share, is computed per
+// block inside the kernel: one launch in either mode.
 // OUTLINED-LABEL: func.func @tune
-// OUTLINED:         gpu.alloc () : memref<64xf32>
-// OUTLINED:         gpu.launch_func @tune_kernel::@tune_kernel blocks in (%c1, %c1, %c1) threads in (%c64, %c1, %c1)
 // OUTLINED-NOT:     gpu.alloc
-// OUTLINED:         gpu.launch_func @tune_kernel_0::@tune_kernel blocks in (%c25, %c1, %c1) threads in (%c256, %c1, %c1)
+// OUTLINED:         gpu.launch_func @tune_kernel::@tune_kernel blocks in (%c25, %c1, %c1) threads in (%c256, %c1, %c1)
 // OUTLINED-NOT:     gpu.launch_func
+// OUTLINED:       gpu.module @tune_kernel
+// OUTLINED:         gpu.func @tune_kernel({{.*}}) workgroup(%{{.*}} : memref<2x8x128xf32, #gpu.address_space<workgroup>>, %{{.*}} : memref<2x8x64xf32, #gpu.address_space<workgroup>>, %{{.*}} : memref<64xf32, #gpu.address_space<workgroup>>)
 // OUTLINED-LABEL: func.func @eval
 // OUTLINED-NOT:     gpu.alloc
 // OUTLINED:         gpu.launch_func @eval_kernel::@eval_kernel blocks in (%c25, %c1, %c1) threads in (%c256, %c1, %c1)
 // OUTLINED-NOT:     gpu.launch_func
 // OUTLINED:         return
-// The convolution kernel: two stages of workgroup memory for the input and
-// filter slices, each thread's 8 x 4 accumulators in a private buffer.
+// The convolution kernels: two stages of workgroup memory for the input and
+// filter slices (and tune's scale for the block's 64 columns), each
+// thread's 8 x 4 accumulators in a private buffer.
 // OUTLINED:       gpu.module @eval_kernel
 // OUTLINED:         gpu.func @eval_kernel({{.*}}) workgroup(%{{.*}} : memref<2x8x128xf32, #gpu.address_space<workgroup>>, %{{.*}} : memref<2x8x64xf32, #gpu.address_space<workgroup>>)
 // OUTLINED:           memref.alloca() : memref<8x4xf32>
