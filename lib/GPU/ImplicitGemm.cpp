@@ -522,10 +522,11 @@ private:
                                     const SteppedAccess &access,
                                     int64_t offset);
   /// The indices of `operand`'s element (k0 + kk, w) of a slice read
-  /// through `pad` (if not null), all zero where `valid` does not hold
-  /// (the element's, else the operand's first one), into `indices`;
-  /// returns whether the element lies inside the padding's source (null:
-  /// always).
+  /// through `pad` (if not null) into `indices`: the element's where
+  /// `valid` holds and it lies inside the padding's source, else zeros
+  /// (plus kk in the index of the slice loop, getResultOfLoop): inside
+  /// the operand either way. Returns whether the element lies inside the
+  /// padding's source (null: always).
   Value getClampedIndices(OpBuilder &b, OpOperand *operand, tensor::PadOp pad,
                           Value group, Value w, Value k0, Value kk,
                           bool isInput, Value valid,
