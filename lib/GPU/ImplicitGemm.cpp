@@ -465,10 +465,9 @@ private:
   /// the slice, and `kk` is a constant for each of a thread's elements.
   SmallVector<Value> getSliceLoopPoint(OpBuilder &b, Value group, Value w,
                                        Value k0, Value kk, bool isInput);
-  /// Whether element (k0 + kk, w) of a slice lies inside the GEMM, whose
-  /// M or N extent is `extent`.
-  Value isInsideGemm(OpBuilder &b, Value k0, Value kk, Value w,
-                     int64_t extent);
+  /// Whether element (k0 + kk, w) of the input's or the filter's slice
+  /// lies inside the GEMM.
+  Value isInsideGemm(OpBuilder &b, Value k0, Value kk, Value w, bool isInput);
   /// The one result of `map` (an operand's, read through `pad` if not
   /// null) that uses `loop`, if it is `loop` itself, into a dimension that
   /// `pad` leaves alone: moving `loop` alone moves that index alone, and
@@ -904,11 +903,29 @@ SmallVector<Value> ImplicitGemmEmitter::getSliceLoopPoint(OpBuilder &b,
 }
 
 Value ImplicitGemmEmitter::isInsideGemm(OpBuilder &b, Value k0, Value kk,
-                                        Value w, int64_t extent) {
-  // Along a slice loop, K is a multiple of BK: an element lies inside K
-  // where its slice does.
-  Value k = sliceLoop || !kk ? k0 : arith::AddIOp::create(b, loc, k0, kk);
-  return bothBelow(b, k, loops.size(loops.k), w, extent);
+                                        Value w, bool isInput) {
+  // w = a block's first row (column) + less than the block's width, so it
+  // lies inside M (N) where the width divides it.
+  int64_t extent = isInput ? loops.size(loops.m) : loops.size(loops.n);
+  int64_t width = isInput ? tiles.bm : tiles.bn;
+  Value inside =
+      extent % width == 0
+          ? arith::ConstantIntOp::create(b, loc, /*value=*/1, /*width=*/1)
+                .getResult()
+          : arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, w,
+                                  constant(b, extent))
+                .getResult();
+  // Along a slice loop, every slice starts inside K (emitReduction clamps
+  // the start of those past the end) and K is a multiple of BK: so does
+  // every element.
+  if (sliceLoop)
+    return inside;
+  Value k = kk ? arith::AddIOp::create(b, loc, k0, kk) : k0;
+  return arith::AndIOp::create(
+      b, loc,
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, k,
+                            constant(b, loops.size(loops.k))),
+      inside);
 }
 
 std::optional<unsigned>
@@ -1052,7 +1069,6 @@ ImplicitGemmEmitter::emitTileLoads(OpBuilder &b, Value thread, Value k0,
   OpOperand *operand = conv.getDpsInputOperand(isInput ? 0 : 1);
   AffineMap map = conv.getMatchingIndexingMap(operand);
   int64_t width = isInput ? tiles.bm : tiles.bn;
-  int64_t extent = isInput ? loops.size(loops.m) : loops.size(loops.n);
   bool reductionFastest = isReductionFastest(operand);
   int64_t elements = tiles.bk * width;
   int64_t threads = tiles.getThreads();
@@ -1078,7 +1094,7 @@ ImplicitGemmEmitter::emitTileLoads(OpBuilder &b, Value thread, Value k0,
     auto [kk, ww] = getCoordinates(thread);
     Value w = arith::AddIOp::create(b, loc, base, ww);
     // Inside the GEMM for one element, inside for all (getStep).
-    Value valid = isInsideGemm(b, k0, kk, w, extent);
+    Value valid = isInsideGemm(b, k0, kk, w, isInput);
     SmallVector<Value> values = emitClampedReads(
         b, operand, group, w, k0, kk, isInput, valid, step, elements / threads);
     for (auto [s, value] : llvm::enumerate(values)) {
@@ -1099,7 +1115,7 @@ ImplicitGemmEmitter::emitTileLoads(OpBuilder &b, Value thread, Value k0,
                                      element, constant(b, elements));
     auto [kk, ww] = getCoordinates(element);
     Value w = arith::AddIOp::create(b, loc, base, ww);
-    Value valid = isInsideGemm(b, k0, kk, w, extent);
+    Value valid = isInsideGemm(b, k0, kk, w, isInput);
     if (exists)
       valid = arith::AndIOp::create(b, loc, valid, exists);
     SmallVector<Value> values = emitClampedReads(
@@ -1186,7 +1202,6 @@ void ImplicitGemmEmitter::emitTileCopies(OpBuilder &b, const KernelIds &ids,
   const OperandStaging &staging = isInput ? tiles.input : tiles.filter;
   int64_t vector = staging.asyncElements;
   OpOperand *operand = conv.getDpsInputOperand(isInput ? 0 : 1);
-  int64_t extent = isInput ? loops.size(loops.m) : loops.size(loops.n);
   Value base = isInput ? ids.rowBase : ids.columnBase;
   Value shared = isInput ? ids.sharedInput : ids.sharedFilter;
   Value source = operand->get();
@@ -1213,7 +1228,7 @@ void ImplicitGemmEmitter::emitTileCopies(OpBuilder &b, const KernelIds &ids,
     auto [kk, ww] =
         getCopyCoordinates(b, ids.thread, step ? 0 : first, isInput);
     Value w = arith::AddIOp::create(b, loc, base, ww);
-    Value valid = isInsideGemm(b, k0, kk, w, extent);
+    Value valid = isInsideGemm(b, k0, kk, w, isInput);
     // A run outside the source reads nothing and fills zeros; its address
     // is clamped all the same.
     SmallVector<Value> indices;
@@ -1284,7 +1299,6 @@ void ImplicitGemmEmitter::emitFoldOfCopies(OpBuilder &b, const KernelIds &ids,
   auto fold = cast<linalg::LinalgOp>(staging.foldedInput->getOwner());
   OpOperand *operand = conv.getDpsInputOperand(isInput ? 0 : 1);
   AffineMap map = conv.getMatchingIndexingMap(operand);
-  int64_t extent = isInput ? loops.size(loops.m) : loops.size(loops.n);
   Value base = isInput ? ids.rowBase : ids.columnBase;
   Value shared = isInput ? ids.sharedInput : ids.sharedFilter;
   bool alongK = copiesAlongK(isInput);
@@ -1304,7 +1318,7 @@ void ImplicitGemmEmitter::emitFoldOfCopies(OpBuilder &b, const KernelIds &ids,
       // fold of zero); the fold's other operands are read at a clamped
       // point there: the slice's start and w at 0, and kk too unless it
       // moves along a slice loop (which stays inside K from 0).
-      Value valid = isInsideGemm(b, k0, kk, w, extent);
+      Value valid = isInsideGemm(b, k0, kk, w, isInput);
       Value clampedK0 = arith::SelectOp::create(b, loc, valid, k0, zeroIndex);
       Value clampedKk =
           sliceLoop ? kk
@@ -1352,8 +1366,17 @@ void ImplicitGemmEmitter::emitReduction(
   //    of the next slice have landed, before the barrier.
   //  - Loads through registers are issued before the computation and
   //    stored after it, so that their latency overlaps it.
-  // Slices past the end are all zeros and read nothing.
+  // Slices past the end are never computed. Along a slice loop (K a
+  // multiple of BK) they are filled with the last slice again (in bounds,
+  // and an element is then inside K wherever its slice starts: no test);
+  // otherwise with zeros, reading nothing.
   int64_t stages = tiles.stages;
+  int64_t reduction = loops.size(loops.k);
+  auto clampSliceStart = [&](OpBuilder &b, Value k0) {
+    return sliceLoop ? arith::MinUIOp::create(b, loc, k0,
+                                              constant(b, reduction - tiles.bk))
+                     : k0;
+  };
   bool async = tiles.hasAsyncCopies();
   MLIRContext *context = b.getContext();
   auto tokenType = nvgpu::DeviceAsyncTokenType::get(context);
@@ -1370,10 +1393,12 @@ void ImplicitGemmEmitter::emitReduction(
       return;
     nvgpu::DeviceAsyncWaitOp::create(b, loc, commit(b),
                                      b.getI32IntegerAttr(stages - 2));
+    k0 = clampSliceStart(b, k0);
     emitFoldOfCopies(b, ids, k0, stage, /*isInput=*/true);
     emitFoldOfCopies(b, ids, k0, stage, /*isInput=*/false);
   };
   auto fill = [&](OpBuilder &b, Value k0, Value stage) {
+    k0 = clampSliceStart(b, k0);
     // In this order (not as two arguments of one call).
     auto input = emitSliceFill(b, ids, k0, stage, /*isInput=*/true, tokens);
     auto filter = emitSliceFill(b, ids, k0, stage, /*isInput=*/false, tokens);
@@ -1396,7 +1421,6 @@ void ImplicitGemmEmitter::emitReduction(
       commit(b);
   }
 
-  int64_t reduction = loops.size(loops.k);
   auto kLoop = scf::ForOp::create(
       b, loc, constant(b, 0), constant(b, llvm::alignTo(reduction, tiles.bk)),
       constant(b, tiles.bk), initial);

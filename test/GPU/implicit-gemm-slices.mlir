@@ -46,12 +46,16 @@
 // CHECK-DAG:       %[[XF:.*]] = memref.collapse_shape %[[X]] {{\[\[}}0, 1, 2, 3]] : memref<2x16x6x6xf32> into memref<1152xf32>
 // CHECK:           scf.for %[[K0:.*]] = %c0 to %c144 step %c8
 // CHECK-NEXT:        gpu.barrier
-// The next slice's filter tap and first channel, once.
+// The next slice's filter tap and first channel, once; past the end of K
+// (144), the last slice's (starting at 136) again, which is never
+// computed: no element is tested against K.
 // CHECK:             %[[NEXT:.*]] = arith.addi %[[K0]], %c8 : index
-// CHECK:             %[[TAP:.*]] = arith.divui %[[NEXT]], %c16 : index
+// CHECK-NEXT:        %[[START:.*]] = arith.minui %[[NEXT]], %c136 : index
+// CHECK-NEXT:        %[[TAP:.*]] = arith.divui %[[START]], %c16 : index
 // CHECK-DAG:         arith.remui %[[TAP]], %c3 : index
 // CHECK-DAG:         arith.divui %[[TAP]], %c3 : index
-// CHECK-DAG:         arith.remui %[[NEXT]], %c16 : index
+// CHECK-DAG:         arith.remui %[[START]], %c16 : index
+// CHECK-NOT:         arith.cmpi ult, %{{.*}}, %c144
 // CHECK-NOT:         arith.divui
 // CHECK:             memref.load %[[XF]][%[[XA:.*]]] :
 // CHECK:             %[[XA1:.*]] = arith.addi %[[XA]], %c36 : index
@@ -117,10 +121,11 @@ func.func @nchw_f16(%x: tensor<2x32x8x8xf16>, %w: tensor<32x32x3x3xf16>) -> tens
 // SM80:         gpu.launch
 // SM80:           scf.for %[[K0:.*]] = %c0 to %c288 step %c32
 // SM80:             %[[NEXT:.*]] = arith.addi %[[K0]], %c64 : index
-// SM80:             %[[TAP:.*]] = arith.divui %[[NEXT]], %c32 : index
+// SM80:             %[[START:.*]] = arith.minui %[[NEXT]], %c256 : index
+// SM80-NEXT:        %[[TAP:.*]] = arith.divui %[[START]], %c32 : index
 // SM80-NEXT:        arith.remui %[[TAP]], %c3 : index
 // SM80-NEXT:        arith.divui %[[TAP]], %c3 : index
-// SM80-NEXT:        arith.remui %[[NEXT]], %c32 : index
+// SM80-NEXT:        arith.remui %[[START]], %c32 : index
 // SM80-NOT:         arith.divui
 // SM80-COUNT-5:     nvgpu.device_async_copy
 // SM80-NOT:         arith.divui
