@@ -1221,12 +1221,15 @@ void ImplicitGemmEmitter::emitTileCopies(OpBuilder &b, const KernelIds &ids,
   int64_t runsPerLine =
       (alongK ? tiles.bk : (isInput ? tiles.bm : tiles.bn)) / vector;
   // Where a thread's copies lie at a constant distance from each other in
-  // memory, they start from one clamped address and its offsets.
+  // memory, they start from one clamped address and its offsets: one
+  // address with `copies / threads` steps from it; else one address each.
   std::optional<Step> step =
       getStep(operand, pad, isInput, runsPerLine, alongK);
-  for (int64_t first = 0; first < copies; first += threads) {
+  int64_t addresses = step ? 1 : copies / threads;
+  int64_t steps = step ? copies / threads : 1;
+  for (int64_t address = 0; address < addresses; ++address) {
     auto [kk, ww] =
-        getCopyCoordinates(b, ids.thread, step ? 0 : first, isInput);
+        getCopyCoordinates(b, ids.thread, address * threads, isInput);
     Value w = arith::AddIOp::create(b, loc, base, ww);
     Value valid = isInsideGemm(b, k0, kk, w, isInput);
     // A run outside the source reads nothing and fills zeros; its address
@@ -1238,23 +1241,22 @@ void ImplicitGemmEmitter::emitTileCopies(OpBuilder &b, const KernelIds &ids,
     Value sourceElements = arith::SelectOp::create(b, loc, valid, full, zero);
     SteppedAccess access =
         getSteppedAccess(b, buffer, indices, step ? step->result : 0);
-    for (int64_t s = 0; s < (step ? copies / threads : 1); ++s) {
-      Value lines = constant(b, step ? s * step->distance : 0);
-      Value kkAt = alongK ? kk : arith::AddIOp::create(b, loc, kk, lines);
-      Value wwAt = alongK ? arith::AddIOp::create(b, loc, ww, lines) : ww;
+    for (int64_t s = 0; s < steps; ++s) {
+      int64_t lines = step ? s * step->distance : 0;
+      Value along = alongK ? ww : kk;
+      along = arith::AddIOp::create(b, loc, along, constant(b, lines));
+      Value kkAt = alongK ? kk : along;
+      Value wwAt = alongK ? along : ww;
       tokens.push_back(nvgpu::DeviceAsyncCopyOp::create(
           b, loc, nvgpu::DeviceAsyncTokenType::get(b.getContext()), shared,
           staging.kInner ? ValueRange{stage, wwAt, kkAt}
                          : ValueRange{stage, kkAt, wwAt},
-          access.memref,
-          getStepIndices(b, access, step ? s * step->distance : 0),
+          access.memref, getStepIndices(b, access, lines),
           b.getIndexAttr(vector), sourceElements,
           /*bypassL1=*/vector * elementBytes == kMaxAsyncCopyBytes
               ? b.getUnitAttr()
               : UnitAttr()));
     }
-    if (step)
-      break;
   }
 }
 
