@@ -1204,15 +1204,13 @@ void ImplicitGemmEmitter::emitTileCopies(OpBuilder &b, const KernelIds &ids,
   OpOperand *operand = conv.getDpsInputOperand(isInput ? 0 : 1);
   Value base = isInput ? ids.rowBase : ids.columnBase;
   Value shared = isInput ? ids.sharedInput : ids.sharedFilter;
-  Value source = operand->get();
+  // What planStaging found copyable: the operand, a zero pad's source, or
+  // the folded input (staging.foldedInput).
   tensor::PadOp pad;
-  if (staging.foldedInput)
-    source = staging.foldedInput->get();
-  else if ((pad = source.getDefiningOp<tensor::PadOp>()))
-    source = pad.getSource();
-  Value buffer = buffers.lookup(source);
+  OpOperand *folded = nullptr;
+  Value buffer = getReadBuffer(operand, pad, folded);
   int64_t elementBytes =
-      getElementTypeOrSelf(source.getType()).getIntOrFloatBitWidth() / 8;
+      getElementTypeOrSelf(buffer.getType()).getIntOrFloatBitWidth() / 8;
   Value zero = constant(b, 0);
   Value full = constant(b, vector);
   int64_t copies = getCopiesPerSlice(isInput);
