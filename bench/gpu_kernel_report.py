@@ -5,13 +5,15 @@ instruction mix read from SASS, occupancy, and a throughput model beside
 cuDNN's published V100 times (DeepBench).
 
   gpu_kernel_report.py [--opt build/bin/convbn-opt] [--batch 32]
-                       [--dtype f32,f16[,tf32]] [--mode tune,eval]
+                       [--dtype f32,f16[,bf16,tf32]] [--mode tune,eval]
                        [--chip sm_70,sm_80,sm_90] [--layers a,b,...]
                        [--markdown FILE] [--json FILE]
 
 --dtype tf32: f32 layers lowered with allow-tf32 (TF32 mma.sync from
 sm_80; sm_70 stays f32 SIMT), modelled at half the f16 tensor rate and set
-beside cuDNN's f32 V100 time (the V100 has no TF32).
+beside cuDNN's f32 V100 time (the V100 has no TF32). --dtype bf16: bf16
+layers (mma.sync from sm_80, at the f16 tensor rate; sm_70 stays SIMT), with
+no reference (DeepBench has no bf16).
 
 Needs ptxas (the CUDA toolkit, --ptxas) and nvdisasm (PyPI's
 nvidia-cuda-nvdisasm: found in this Python's or the repository's .venv
@@ -247,7 +249,7 @@ def model_time(gpu, layer, dtype, launch, mix, blocks_per_sm):
               * cycles if mix.get("tensor") else 0)
     # Memory: compulsory DRAM traffic; the im2col re-reads of the input
     # (once per column block) and of the filter (once per row block) from L2.
-    elt = 2 if dtype == "f16" else 4
+    elt = 2 if dtype in ("f16", "bf16") else 4
     dram_bytes = elt * (batch * cin * size * size + cout * kk + m * n)
     l2_bytes = elt * (batch * cin * size * size * grid[1] +
                       cout * kk * grid[0])
@@ -267,20 +269,23 @@ LAUNCH = re.compile(
     r"gpu\.launch_func\s+@(\w+)::@\w+ blocks in \(%c(\d+), %c(\d+), %c(\d+)\) "
     r"threads in \(%c(\d+), %c(\d+), %c(\d+)\)")
 WORKGROUP = re.compile(r"gpu\.func @(\w+)\(.*\) workgroup\(([^)]*)\)")
-WORKGROUP_BUFFER = re.compile(r"memref<(\d+)x(\d+)x(\d+)x(f16|bf16|f32|f64)")
+WORKGROUP_BUFFER = re.compile(
+    r"memref<(\d+)x(\d+)x(\d+)x(f16|bf16|f32|f64), #gpu\.address_space<workgroup>>")
 ACCUMULATORS = re.compile(r"memref<\d+x\d+x(f16|bf16|f32|f64)")
 # Tensor-core slices pad their rows by 16 bytes (ImplicitGemm.cpp).
 ROW_PADDING_BYTES = 16
 ELEMENT_BYTES = {"f16": 2, "bf16": 2, "f32": 4, "f64": 8}
 
 
-def slice_depth(workgroup):
+def slice_depth(workgroup, body):
     """BK of an implicit-GEMM kernel from its workgroup buffers (the
     input's slice first): [S][BK][BM] for the SIMT kernels,
     [S][BM][BK + padding] for the tensor-core ones, which have a 2-D buffer
-    for the accumulators (1-D buffers hold per-block column vectors); None
-    for other kernels."""
-    buffers = WORKGROUP_BUFFER.findall(workgroup)
+    for the accumulators (1-D buffers hold per-block column vectors); bf16
+    tensor-core slices are bytes, viewed as [S][BM][BK + padding] in the
+    kernel's `body`. None for other kernels."""
+    buffers = (WORKGROUP_BUFFER.findall(workgroup) or
+               WORKGROUP_BUFFER.findall(body))
     if not buffers:
         return None
     stages, rows, columns, element = buffers[0]
@@ -310,8 +315,10 @@ def lower(opt, layer, batch, dtype, mode, chip, workdir):
             "grid": [int(m.group(i)) for i in (2, 3, 4)],
             "threads": int(m.group(5)) * int(m.group(6)) * int(m.group(7)),
             "batch": batch}
-    for m in WORKGROUP.finditer(outlined):
-        name, bk = m.group(1), slice_depth(m.group(2))
+    kernels = list(WORKGROUP.finditer(outlined))
+    for m, following in zip(kernels, kernels[1:] + [None]):
+        body = outlined[m.end():following.start() if following else None]
+        name, bk = m.group(1), slice_depth(m.group(2), body)
         if bk is None:
             continue
         for module in launches:

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes an MLIR module with one function per ResNet-50 Conv+BN layer shape.
 
-  resnet50_layers.py [--batch 32] [--dtype f32|f16] [--mode tune|eval]
+  resnet50_layers.py [--batch 32] [--dtype f32|f16|bf16] [--mode tune|eval]
                      [--layers conv1,layer1.conv2,...] > layers.mlir
 
 Each function `@<layer>` takes the input, filter and the batch-norm vectors
@@ -61,7 +61,7 @@ def function(name, batch, dtype, mode):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--batch", type=int, default=32)
-    parser.add_argument("--dtype", default="f32", choices=["f32", "f16"])
+    parser.add_argument("--dtype", default="f32", choices=["f32", "f16", "bf16"])
     parser.add_argument("--mode", default="tune", choices=["tune", "eval"])
     parser.add_argument("--layers", default=",".join(LAYERS))
     parser.add_argument("--list", action="store_true")

@@ -134,9 +134,10 @@ PIPELINES = {
                    "--convbn-gpu-launches=chip=sm_80 gemm-tiles=7,8,4,1,2",
                    "--convbn-gpu-launch-to-host-loops", "--lower-to-cpu"],
                   "linalg"),
-    # Tensor-core kernels (f16 inputs) with one-fragment warps and tiles
-    # that divide nothing, run as host loops (accumulators carried across
-    # barriers in per-thread buffers) and lowered for the CPU.
+    # Tensor-core kernels (f16 and bf16 inputs; bf16 read as f16 fragments)
+    # with one-fragment warps and tiles that divide nothing, run as host
+    # loops (accumulators carried across barriers in per-thread buffers)
+    # and lowered for the CPU.
     "mma-host": (["--fuse-convbn",
                   "--convbn-gpu-launches=chip=sm_80 gemm-mma-tiles=16,48,16,16,16",
                   "--convbn-gpu-launch-to-host-loops", "--lower-to-cpu"],

@@ -8,11 +8,21 @@
 // contraction at a time. f32 contractions become TF32 mma.sync, and only
 // when asked (allow-tf32).
 //
+// The conversion has no register layout for bf16 fragments, which
+// mma.sync's m16n8k16 lays out as f16 ones. convbn-gpu-implicit-gemm reads
+// bf16 fragments as the bits of f16 ones and bitcasts them back before the
+// contraction; this pass converts such a chain as f16 and gives the
+// resulting mma.sync ops their bf16 operands back (the bitcasts are
+// register renamings). convbn-gpu-mma-sync-bf16-to-nvvm lowers them, which
+// convert-nvgpu-to-nvvm does not.
+//
 //===----------------------------------------------------------------------===//
 
 #include "ConvBN/GPU/Passes.h"
 
 #include "mlir/Conversion/VectorToGPU/VectorToGPU.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
 #include "mlir/Dialect/NVGPU/Transforms/Transforms.h"
 #include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
 #include "mlir/IR/Dominance.h"
@@ -38,6 +48,112 @@ static vector::ContractionOp findF32Contraction(Operation *root) {
     return WalkResult::interrupt();
   });
   return found;
+}
+
+/// The f16 fragments of a bf16 contraction whose operands are both bitcast
+/// from f16 ones, if it is one.
+static std::optional<std::pair<Value, Value>>
+getF16Fragments(vector::ContractionOp contract) {
+  if (!contract.getLhsType().getElementType().isBF16())
+    return std::nullopt;
+  auto lhs = contract.getLhs().getDefiningOp<arith::BitcastOp>();
+  auto rhs = contract.getRhs().getDefiningOp<arith::BitcastOp>();
+  if (!lhs || !rhs || !getElementTypeOrSelf(lhs.getIn()).isF16() ||
+      !getElementTypeOrSelf(rhs.getIn()).isF16())
+    return std::nullopt;
+  return std::make_pair(lhs.getIn(), rhs.getIn());
+}
+
+/// `contract` with operands `lhs` and `rhs` (of another element type)
+/// instead of its own; the old operands' bitcasts go if dead.
+static vector::ContractionOp
+replaceOperands(RewriterBase &rewriter, vector::ContractionOp contract,
+                Value lhs, Value rhs) {
+  Operation *oldLhs = contract.getLhs().getDefiningOp();
+  Operation *oldRhs = contract.getRhs().getDefiningOp();
+  rewriter.setInsertionPoint(contract);
+  auto replacement = vector::ContractionOp::create(
+      rewriter, contract.getLoc(), lhs, rhs, contract.getAcc(),
+      contract.getIndexingMaps(), contract.getIteratorTypes(),
+      contract.getKind());
+  rewriter.replaceOp(contract, replacement);
+  for (Operation *old : {oldLhs, oldRhs})
+    if (old && isa<arith::BitcastOp>(old) && old->use_empty())
+      rewriter.eraseOp(old);
+  return replacement;
+}
+
+/// Prepares `function`'s bf16 contractions for the f16 conversion: each
+/// takes its f16 fragments (`getF16Fragments`). Fails, with an error at the
+/// contraction, where a bf16 contraction reads bf16 fragments or f16 ones
+/// are contracted in the same function (whose mma.sync ops could not be
+/// told apart afterwards). Returns whether there were any.
+static FailureOr<bool> retypeBF16Contractions(RewriterBase &rewriter,
+                                              FunctionOpInterface function) {
+  SmallVector<vector::ContractionOp> bf16;
+  vector::ContractionOp f16;
+  WalkResult walk = function->walk([&](vector::ContractionOp contract) {
+    Type element = contract.getLhsType().getElementType();
+    if (element.isF16())
+      f16 = contract;
+    if (!element.isBF16())
+      return WalkResult::advance();
+    if (!getF16Fragments(contract)) {
+      contract.emitError("a bf16 contraction reaches mma.sync only with its "
+                         "fragments read as f16 and bitcast (upstream's "
+                         "conversion has no bf16 fragments)");
+      return WalkResult::interrupt();
+    }
+    bf16.push_back(contract);
+    return WalkResult::advance();
+  });
+  if (walk.wasInterrupted())
+    return failure();
+  if (bf16.empty())
+    return false;
+  if (f16) {
+    f16.emitError("f16 and bf16 contractions in one function cannot both "
+                  "become mma.sync");
+    return failure();
+  }
+  for (vector::ContractionOp contract : bf16) {
+    auto [lhs, rhs] = *getF16Fragments(contract);
+    replaceOperands(rewriter, contract, lhs, rhs);
+  }
+  return true;
+}
+
+/// After the conversion of a function whose bf16 contractions were
+/// converted as f16: mma.sync ops take bf16 operands, and contractions the
+/// conversion left take bf16 ones again.
+static void restoreBF16(RewriterBase &rewriter, FunctionOpInterface function) {
+  auto asBF16 = [&](Value f16) -> Value {
+    auto type = cast<VectorType>(f16.getType());
+    return arith::BitcastOp::create(rewriter, f16.getLoc(),
+                                    type.clone(rewriter.getBF16Type()), f16);
+  };
+  SmallVector<nvgpu::MmaSyncOp> mmas;
+  SmallVector<vector::ContractionOp> contracts;
+  function->walk([&](Operation *op) {
+    if (auto mma = dyn_cast<nvgpu::MmaSyncOp>(op);
+        mma && mma.getMatrixA().getType().getElementType().isF16())
+      mmas.push_back(mma);
+    if (auto contract = dyn_cast<vector::ContractionOp>(op);
+        contract && contract.getLhsType().getElementType().isF16())
+      contracts.push_back(contract);
+  });
+  for (nvgpu::MmaSyncOp mma : mmas) {
+    rewriter.setInsertionPoint(mma);
+    rewriter.replaceOpWithNewOp<nvgpu::MmaSyncOp>(
+        mma, mma.getRes().getType(), asBF16(mma.getMatrixA()),
+        asBF16(mma.getMatrixB()), mma.getMatrixC(), mma.getMmaShape(),
+        mma.getTf32EnabledAttr());
+  }
+  for (vector::ContractionOp contract : contracts) {
+    rewriter.setInsertionPoint(contract);
+    replaceOperands(rewriter, contract, asBF16(contract.getLhs()),
+                    asBF16(contract.getRhs()));
+  }
 }
 
 namespace {
@@ -76,6 +192,9 @@ struct GPUContractsToMmaSyncPass
     SmallVector<FunctionOpInterface> functions(
         root->getRegion(0).getOps<FunctionOpInterface>());
     for (FunctionOpInterface function : functions) {
+      FailureOr<bool> bf16 = retypeBF16Contractions(rewriter, function);
+      if (failed(bf16))
+        return signalPassFailure();
       DenseSet<Operation *> unconverted;
       while (true) {
         vector::ContractionOp next;
@@ -97,6 +216,8 @@ struct GPUContractsToMmaSyncPass
         if (after >= before)
           unconverted.insert(next);
       }
+      if (*bf16)
+        restoreBF16(rewriter, function);
     }
     // What the conversion made of f32 contractions: TF32 mma.sync.
     if (allowTf32) {

@@ -153,6 +153,16 @@ struct GemmTiles {
   }
   /// K of one fragment product.
   int64_t getFragmentK() const { return tf32 ? kTf32FragmentK : kFragment; }
+  /// The element type in which the warps read fragments of `element`
+  /// slices: bf16 fragments are read as the bits of f16 ones, since
+  /// upstream's vector-to-nvgpu conversion has no register layout for bf16
+  /// (mma.sync's m16n8k16 fragments are laid out alike for both);
+  /// GPUContractsToMmaSync gives mma.sync the bf16 operands back.
+  Type getFragmentElementType(Type element) const {
+    if (mmaSync && element.isBF16())
+      return Float16Type::get(element.getContext());
+    return element;
+  }
   bool hasAsyncCopies() const {
     return input.asyncElements || filter.asyncElements;
   }
@@ -409,6 +419,9 @@ private:
     Value thread, group, rowBase, columnBase;
     /// The two-stage slices in workgroup memory.
     Value sharedInput, sharedFilter;
+    /// The same slices typed as the warps read fragments out of them
+    /// (`GemmTiles::getFragmentElementType`).
+    Value fragmentInput, fragmentFilter;
   };
   /// The K loop: slices through workgroup memory, `computeSlice` computing
   /// one out of a stage from the values the loop carries (starting with
@@ -1659,10 +1672,19 @@ void ImplicitGemmEmitter::emitWarpTiles(OpBuilder &b, const KernelIds &ids,
                                      vector::IteratorType::reduction)});
   // The input's fragments are read 16 x K, the filter's 16 x 16 (split in
   // two for mma.sync), or 8 x 8 for TF32.
-  auto inputFragmentType = VectorType::get({kFragment, fragmentK}, inputType);
+  Type readType = tiles.getFragmentElementType(inputType);
+  auto inputFragmentType = VectorType::get({kFragment, fragmentK}, readType);
   int64_t filterReadRows = tiles.tf32 ? kMmaSyncColumns : kFragment;
   auto filterFragmentType =
-      VectorType::get({filterReadRows, fragmentK}, inputType);
+      VectorType::get({filterReadRows, fragmentK}, readType);
+  // Fragments read as another type's bits take their own type again before
+  // the contraction (a register renaming on the GPU).
+  auto asOperand = [&](OpBuilder &b, Value fragment) -> Value {
+    if (readType == inputType)
+      return fragment;
+    auto type = cast<VectorType>(fragment.getType()).clone(inputType);
+    return arith::BitcastOp::create(b, loc, type, fragment);
+  };
   // Workgroup slices are [stage][m][k] and [stage][k][n] or [stage][n][k]
   // (a filter whose memory runs along K, for mma.sync): the input's
   // fragments are read row-major, the filter's row-major (WMMA, or N x K
@@ -1675,7 +1697,7 @@ void ImplicitGemmEmitter::emitWarpTiles(OpBuilder &b, const KernelIds &ids,
                                   getAffineDimExpr(1, context)},
                            context)
           : minorIdentity;
-  Value padding = arith::ConstantOp::create(b, loc, b.getZeroAttr(inputType));
+  Value padding = arith::ConstantOp::create(b, loc, b.getZeroAttr(readType));
   SmallVector<bool> inBounds = {true, true};
 
   SmallVector<Value> accumulators;
@@ -1686,14 +1708,14 @@ void ImplicitGemmEmitter::emitWarpTiles(OpBuilder &b, const KernelIds &ids,
         for (int64_t kk = 0; kk < tiles.bk; kk += fragmentK) {
           SmallVector<Value> a, w;
           for (int64_t i = 0; i < fragmentsDown; ++i)
-            a.push_back(vector::TransferReadOp::create(
-                b, loc, inputFragmentType, ids.sharedInput,
+            a.push_back(asOperand(b, vector::TransferReadOp::create(
+                b, loc, inputFragmentType, ids.fragmentInput,
                 ValueRange{stage,
                            arith::AddIOp::create(
                                b, loc, warpRow, constant(b, i * kFragment)),
                            constant(b, kk)},
                 AffineMapAttr::get(minorIdentity), padding, /*mask=*/Value(),
-                b.getBoolArrayAttr(inBounds)));
+                b.getBoolArrayAttr(inBounds))));
           // The filter's fragments: 16 x 16 reads, each split in two
           // 8 x 16 ones for mma.sync (one ldmatrix.x4.trans, where an 8 x 16
           // read would take an .x2; warp tiles are 16-column multiples);
@@ -1702,21 +1724,23 @@ void ImplicitGemmEmitter::emitWarpTiles(OpBuilder &b, const KernelIds &ids,
             Value column = arith::AddIOp::create(
                 b, loc, warpColumn, constant(b, j * filterReadRows));
             Value read = vector::TransferReadOp::create(
-                b, loc, filterFragmentType, ids.sharedFilter,
+                b, loc, filterFragmentType, ids.fragmentFilter,
                 tiles.filter.kInner
                     ? ValueRange{stage, column, constant(b, kk)}
                     : ValueRange{stage, constant(b, kk), column},
                 AffineMapAttr::get(filterMap), padding, /*mask=*/Value(),
                 b.getBoolArrayAttr(inBounds));
             if (filterReadRows == fragmentColumns) {
-              w.push_back(read);
+              w.push_back(asOperand(b, read));
               continue;
             }
             for (int64_t half = 0; half < 2; ++half)
-              w.push_back(vector::ExtractStridedSliceOp::create(
-                  b, loc, read, ArrayRef<int64_t>{half * kMmaSyncColumns, 0},
-                  ArrayRef<int64_t>{kMmaSyncColumns, kFragment},
-                  ArrayRef<int64_t>{1, 1}));
+              w.push_back(asOperand(
+                  b, vector::ExtractStridedSliceOp::create(
+                         b, loc, read,
+                         ArrayRef<int64_t>{half * kMmaSyncColumns, 0},
+                         ArrayRef<int64_t>{kMmaSyncColumns, kFragment},
+                         ArrayRef<int64_t>{1, 1})));
           }
           for (int64_t i = 0; i < fragmentsDown; ++i)
             for (int64_t j = 0; j < fragmentsAcross; ++j) {
@@ -1825,7 +1849,18 @@ void ImplicitGemmEmitter::emit() {
   Value gridZ = constant(rewriter, loops.size(loops.g));
   Value one = constant(rewriter, 1);
   Value threads = constant(rewriter, tiles.getThreads());
-  SmallVector<Type> workgroupTypes = getWorkgroupMemoryTypes(conv, tiles);
+  // Slices whose fragments are read as another type than they are written
+  // in are bytes in workgroup memory, viewed as each type.
+  SmallVector<Type> sliceTypes = getWorkgroupMemoryTypes(conv, tiles);
+  SmallVector<Type> workgroupTypes(sliceTypes);
+  for (Type &type : MutableArrayRef<Type>(workgroupTypes).take_front(2)) {
+    auto slice = cast<MemRefType>(type);
+    if (tiles.getFragmentElementType(slice.getElementType()) !=
+        slice.getElementType())
+      type = MemRefType::get(
+          {slice.getNumElements() * slice.getElementTypeBitWidth() / 8},
+          rewriter.getI8Type(), MemRefLayoutAttrInterface(), workgroup);
+  }
   llvm::append_range(workgroupTypes, columnVectorTypes);
 
   auto launch = gpu::LaunchOp::create(
@@ -1844,8 +1879,25 @@ void ImplicitGemmEmitter::emit() {
   ids.columnBase = arith::MulIOp::create(b, loc, launch.getBlockIds().y,
                                          constant(b, tiles.bn));
   ids.group = launch.getBlockIds().z;
-  ids.sharedInput = launch.getWorkgroupAttributions()[0];
-  ids.sharedFilter = launch.getWorkgroupAttributions()[1];
+  // A slice and its view as fragments.
+  auto getSlice = [&](unsigned i, Type element) -> std::pair<Value, Value> {
+    Value attribution = launch.getWorkgroupAttributions()[i];
+    auto slice = cast<MemRefType>(sliceTypes[i]);
+    if (attribution.getType() == slice)
+      return {attribution, attribution};
+    Value start = constant(b, 0);
+    auto view = [&](Type type) -> Value {
+      return memref::ViewOp::create(b, loc, type, attribution, start,
+                                    ValueRange());
+    };
+    return {view(slice),
+            view(MemRefType::get(slice.getShape(), element, slice.getLayout(),
+                                 slice.getMemorySpace()))};
+  };
+  Type fragmentElement = tiles.getFragmentElementType(
+      getElementTypeOrSelf(conv.getDpsInputOperand(0)->get()));
+  std::tie(ids.sharedInput, ids.fragmentInput) = getSlice(0, fragmentElement);
+  std::tie(ids.sharedFilter, ids.fragmentFilter) = getSlice(1, fragmentElement);
   kernelBody = &launch.getBody().front();
   columnBase = ids.columnBase;
   emitColumnVectors(
@@ -2090,10 +2142,10 @@ static bool isF32(linalg::LinalgOp conv) {
 
 /// Whether the tensor cores of compute capability `version` multiply
 /// `conv`'s operands: f16 from sm_70 (WMMA; mma.sync from sm_80), with f16
-/// or f32 accumulators; all-f32 (`isF32`) as TF32 from sm_80 if `allowTf32`. (bf16 has
-/// tensor cores from sm_80, but neither of upstream's paths takes it: the
-/// gpu.subgroup_mma ops reject bf16, and the vector-to-nvgpu conversion
-/// fails on bf16 fragment loads. bf16 stays SIMT, docs/gpu.md.)
+/// or f32 accumulators; bf16 from sm_80 (mma.sync; V100 has no bf16 tensor
+/// cores) with f32 accumulators (tensor cores have no bf16 ones, and a
+/// convolution accumulating in bf16 rounds every sum);
+/// all-f32 (`isF32`) as TF32 from sm_80 if `allowTf32`.
 static bool hasTensorCores(unsigned version, linalg::LinalgOp conv,
                            bool isF32, bool allowTf32) {
   if (isF32)
@@ -2101,8 +2153,12 @@ static bool hasTensorCores(unsigned version, linalg::LinalgOp conv,
   Type input = getElementTypeOrSelf(conv.getDpsInputOperand(0)->get());
   Type filter = getElementTypeOrSelf(conv.getDpsInputOperand(1)->get());
   Type acc = getElementTypeOrSelf(conv.getDpsInitOperand(0)->get());
-  return input == filter && input.isF16() && version >= 70 &&
-         (acc.isF32() || acc.isF16());
+  if (input != filter)
+    return false;
+  if (input.isF16())
+    return version >= 70 && (acc.isF32() || acc.isF16());
+  // bf16 multiplies on tensor cores from sm_80, accumulating in f32 only.
+  return input.isBF16() && usesMmaSync(version) && acc.isF32();
 }
 
 struct GPUImplicitGemmPass

@@ -243,6 +243,8 @@ void mlir::convbn::buildLowerToNVVMPipeline(
   // ops that carry values its type converter does not know (WMMA fragments,
   // !gpu.mma_matrix, which convert-gpu-to-nvvm lowers later).
   pm.addPass(createSCFToControlFlowPass());
+  // bf16 mma.sync, which convert-nvgpu-to-nvvm does not lower.
+  pm.addNestedPass<gpu::GPUModuleOp>(createGPUMmaSyncBF16ToNVVM());
   pm.addPass(createConvertNVGPUToNVVMPass());
   pm.addPass(createConvertNVVMToLLVMPass());
   pm.addPass(createConvertFuncToLLVMPass());

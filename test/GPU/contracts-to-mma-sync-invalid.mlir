@@ -1,9 +1,9 @@
 // RUN: convbn-opt %s -verify-diagnostics -split-input-file \
 // RUN:   "--pass-pipeline=builtin.module(gpu.module(convbn-gpu-contracts-to-mma-sync))"
 
-// A chain the conversion accepts but cannot complete: upstream's nvgpu
-// lowering has no register layout for bf16 fragments. The error is at the
-// fragment load (convbn-gpu-implicit-gemm therefore keeps bf16 SIMT).
+// bf16 fragments read as bf16: upstream's conversion has no register
+// layout for them (convbn-gpu-implicit-gemm reads them as f16 and bitcasts,
+// contracts-to-mma-sync.mlir).
 
 #mk = affine_map<(m, n, k) -> (m, k)>
 #nk = affine_map<(m, n, k) -> (n, k)>
@@ -16,12 +16,12 @@ gpu.module @kernels {
     %c0 = arith.constant 0 : index
     %pad = arith.constant 0.0 : bf16
     %zero = arith.constant dense<0.0> : vector<16x8xf32>
-    // expected-error @+1 {{failed to convert op during vector-to-nvgpu conversion}}
     %x = vector.transfer_read %a[%c0, %c0], %pad {in_bounds = [true, true]}
         : memref<16x24xbf16, #gpu.address_space<workgroup>>, vector<16x16xbf16>
     %w = vector.transfer_read %b[%c0, %c0], %pad
         {in_bounds = [true, true], permutation_map = #transposed}
         : memref<16x16xbf16, #gpu.address_space<workgroup>>, vector<8x16xbf16>
+    // expected-error @+1 {{a bf16 contraction reaches mma.sync only with its fragments read as f16 and bitcast}}
     %y = vector.contract {indexing_maps = [#mk, #nk, #mn],
                           iterator_types = ["parallel", "parallel", "reduction"],
                           kind = #vector.kind<add>} %x, %w, %zero
@@ -60,6 +60,40 @@ gpu.module @kernels {
         : vector<16x8xf32>, vector<8x8xf32> into vector<16x8xf32>
     vector.transfer_write %y, %out[%c0, %c0] {in_bounds = [true, true]}
         : vector<16x8xf32>, memref<16x8xf32>
+    gpu.return
+  }
+}
+
+// -----
+
+// f16 and bf16 (as bitcast f16) contractions in one function: after the
+// conversion, which converts both as f16, their mma.sync ops could not be
+// told apart.
+
+#mk = affine_map<(m, n, k) -> (m, k)>
+#nk = affine_map<(m, n, k) -> (n, k)>
+#mn = affine_map<(m, n, k) -> (m, n)>
+gpu.module @kernels {
+  gpu.func @f16_and_bf16(%out: memref<16x16xf32>, %x: vector<16x16xf16>,
+                         %w: vector<8x16xf16>) kernel {
+    %c0 = arith.constant 0 : index
+    %c8 = arith.constant 8 : index
+    %zero = arith.constant dense<0.0> : vector<16x8xf32>
+    // expected-error @+1 {{f16 and bf16 contractions in one function cannot both become mma.sync}}
+    %y0 = vector.contract {indexing_maps = [#mk, #nk, #mn],
+                           iterator_types = ["parallel", "parallel", "reduction"],
+                           kind = #vector.kind<add>} %x, %w, %zero
+        : vector<16x16xf16>, vector<8x16xf16> into vector<16x8xf32>
+    %xb = arith.bitcast %x : vector<16x16xf16> to vector<16x16xbf16>
+    %wb = arith.bitcast %w : vector<8x16xf16> to vector<8x16xbf16>
+    %y1 = vector.contract {indexing_maps = [#mk, #nk, #mn],
+                           iterator_types = ["parallel", "parallel", "reduction"],
+                           kind = #vector.kind<add>} %xb, %wb, %zero
+        : vector<16x16xbf16>, vector<8x16xbf16> into vector<16x8xf32>
+    vector.transfer_write %y0, %out[%c0, %c0] {in_bounds = [true, true]}
+        : vector<16x8xf32>, memref<16x16xf32>
+    vector.transfer_write %y1, %out[%c0, %c8] {in_bounds = [true, true]}
+        : vector<16x8xf32>, memref<16x16xf32>
     gpu.return
   }
 }

@@ -248,3 +248,65 @@ gpu.module @kernels {
     gpu.return
   }
 }
+
+// -----
+
+// bf16 fragments read as f16 and bitcast (as convbn-gpu-implicit-gemm reads
+// them out of byte buffers viewed twice): the chain is converted as f16
+// (ldmatrix, the K loop) and mma.sync takes the registers as bf16. A
+// contraction the conversion cannot take (its result read element by
+// element) gets its bf16 operands back.
+
+#mk = affine_map<(m, n, k) -> (m, k)>
+#nk = affine_map<(m, n, k) -> (n, k)>
+#mn = affine_map<(m, n, k) -> (m, n)>
+#transposed = affine_map<(d0, d1) -> (d1, d0)>
+
+// CHECK-LABEL: gpu.func @bf16_as_f16
+// CHECK:         scf.for {{.*}} -> (vector<2x2xf32>)
+// CHECK:           %[[A:.*]] = nvgpu.ldmatrix {{.*}} {numTiles = 4 : i32, transpose = false} : memref<64x40xf16, #gpu.address_space<workgroup>> -> vector<4x2xf16>
+// CHECK:           %[[B:.*]] = nvgpu.ldmatrix {{.*}} {numTiles = 2 : i32, transpose = true} : memref<32x72xf16, #gpu.address_space<workgroup>> -> vector<2x2xf16>
+// CHECK-DAG:       %[[AB:.*]] = arith.bitcast %[[A]] : vector<4x2xf16> to vector<4x2xbf16>
+// CHECK-DAG:       %[[BB:.*]] = arith.bitcast %[[B]] : vector<2x2xf16> to vector<2x2xbf16>
+// CHECK:           nvgpu.mma.sync(%[[AB]], %[[BB]], %{{.*}}) {mmaShape = [16, 8, 16]} : (vector<4x2xbf16>, vector<2x2xbf16>, vector<2x2xf32>) -> vector<2x2xf32>
+// CHECK-DAG:     %[[X:.*]] = arith.bitcast %{{.*}} : vector<16x16xf16> to vector<16x16xbf16>
+// CHECK-DAG:     %[[W:.*]] = arith.bitcast %{{.*}} : vector<8x16xf16> to vector<8x16xbf16>
+// CHECK:         vector.contract {{.*}} %[[X]], %[[W]], %{{.*}} : vector<16x16xbf16>, vector<8x16xbf16> into vector<16x8xf32>
+// CHECK-NOT:     vector.contract
+gpu.module @kernels {
+  gpu.func @bf16_as_f16(%out: memref<64x64xf32>, %one: memref<1xf32>,
+                        %x1: vector<16x16xf16>, %w1: vector<8x16xf16>)
+      workgroup(%a: memref<64x40xf16, #gpu.address_space<workgroup>>,
+                %b: memref<32x72xf16, #gpu.address_space<workgroup>>) kernel {
+    %c0 = arith.constant 0 : index
+    %c32 = arith.constant 32 : index
+    %c64 = arith.constant 64 : index
+    %pad = arith.constant 0.0 : f16
+    %zero = arith.constant dense<0.0> : vector<16x8xf32>
+    %acc = scf.for %k = %c0 to %c64 step %c32 iter_args(%sum = %zero) -> vector<16x8xf32> {
+      %x = vector.transfer_read %a[%c0, %c0], %pad {in_bounds = [true, true]}
+          : memref<64x40xf16, #gpu.address_space<workgroup>>, vector<16x16xf16>
+      %w = vector.transfer_read %b[%c0, %c0], %pad
+          {in_bounds = [true, true], permutation_map = #transposed}
+          : memref<32x72xf16, #gpu.address_space<workgroup>>, vector<8x16xf16>
+      %xb = arith.bitcast %x : vector<16x16xf16> to vector<16x16xbf16>
+      %wb = arith.bitcast %w : vector<8x16xf16> to vector<8x16xbf16>
+      %next = vector.contract {indexing_maps = [#mk, #nk, #mn],
+                               iterator_types = ["parallel", "parallel", "reduction"],
+                               kind = #vector.kind<add>} %xb, %wb, %sum
+          : vector<16x16xbf16>, vector<8x16xbf16> into vector<16x8xf32>
+      scf.yield %next : vector<16x8xf32>
+    }
+    vector.transfer_write %acc, %out[%c0, %c0] {in_bounds = [true, true]}
+        : vector<16x8xf32>, memref<64x64xf32>
+    %x1b = arith.bitcast %x1 : vector<16x16xf16> to vector<16x16xbf16>
+    %w1b = arith.bitcast %w1 : vector<8x16xf16> to vector<8x16xbf16>
+    %y = vector.contract {indexing_maps = [#mk, #nk, #mn],
+                          iterator_types = ["parallel", "parallel", "reduction"],
+                          kind = #vector.kind<add>} %x1b, %w1b, %zero
+        : vector<16x16xbf16>, vector<8x16xbf16> into vector<16x8xf32>
+    %e = vector.extract %y[0, 0] : f32 from vector<16x8xf32>
+    memref.store %e, %one[%c0] : memref<1xf32>
+    gpu.return
+  }
+}

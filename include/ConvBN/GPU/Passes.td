@@ -141,8 +141,9 @@ def GPUImplicitGemm : Pass<"convbn-gpu-implicit-gemm", "::mlir::func::FuncOp"> {
     launch in every mode.
 
     Tensor cores: where `chip` has them for the operands' element type (f16
-    from sm_70, with f16 or f32 accumulators; f32 from sm_80 as TF32, only
-    with `allow-tf32`; bf16 stays SIMT, docs/gpu.md) and the GEMM is at
+    from sm_70, with f16 or f32 accumulators; bf16 from sm_80 with f32
+    accumulators; f32 from sm_80 as TF32, only with `allow-tf32`) and the
+    GEMM is at
     least 16 wide and tall, the block's warps compute
     WM x WN warp tiles instead, as `vector.contract`s between fragments
     read from workgroup memory (`vector.transfer_read`), accumulated in
@@ -155,6 +156,10 @@ def GPUImplicitGemm : Pass<"convbn-gpu-implicit-gemm", "::mlir::func::FuncOp"> {
     `gpu.subgroup_mma_*` (WMMA) ops, `convbn-gpu-contracts-to-mma-sync` the
     second into `nvgpu.ldmatrix` / `nvgpu.mma.sync`; run on the host
     (`convbn-gpu-launch-to-host-loops`) either is the same computation.
+    bf16 slices are bytes in workgroup memory (`memref.view`ed as bf16 where
+    written, as f16 where the warps read fragments, which are bitcast to
+    bf16 before the contraction): upstream's nvgpu conversion has no bf16
+    fragments.
 
     From sm_80 (`async-copies`), slices that are contiguous in memory as in
     workgroup memory are copied with `nvgpu.device_async_copy` (cp.async;
@@ -372,6 +377,14 @@ def GPUContractsToMmaSync
     upstream's `populateMmaSyncF32ToTF32Patterns`) with `allow-tf32`, and
     are an error without it: tensor cores round f32 operands to 10-bit
     mantissas, which nothing may do unasked.
+
+    bf16 contractions (16x8x16, laid out in registers as f16) are converted
+    where their operands are f16 fragments bitcast to bf16, as
+    `convbn-gpu-implicit-gemm` reads them (upstream's conversion has no
+    bf16 fragments): the chain is converted as f16 and the `nvgpu.mma.sync`
+    ops take the fragments bitcast to bf16 (a register renaming). A bf16
+    contraction of other operands, or one in a function that also
+    contracts f16 fragments, is an error.
   }];
   let options = [
     Option<"allowTf32", "allow-tf32", "bool", /*default=*/"false",
@@ -382,6 +395,26 @@ def GPUContractsToMmaSync
     "::mlir::gpu::GPUDialect",
     "::mlir::affine::AffineDialect",
     "::mlir::memref::MemRefDialect",
+  ];
+}
+
+def GPUMmaSyncBF16ToNVVM
+    : Pass<"convbn-gpu-mma-sync-bf16-to-nvvm", "::mlir::gpu::GPUModuleOp"> {
+  let summary = "bf16 nvgpu.mma.sync as nvvm.mma.sync";
+  let description = [{
+    Lowers each `nvgpu.mma.sync` of bf16 operands in the m16n8k16 shape
+    (f32 accumulators) to `nvvm.mma.sync` (`mma.sync.aligned.m16n8k16.row.col
+    .f32.bf16.bf16.f32`): each thread's pairs of bf16 values become the 32-bit
+    registers the instruction takes, and its four accumulators come back as
+    a 2 x 2 vector. Upstream's `convert-nvgpu-to-nvvm` verifies such ops but
+    fails on them ("failed to deduce operand PTX types"); it runs after this
+    pass and lowers the other shapes and types. Other bf16 shapes are left to
+    it (and its error).
+  }];
+  let dependentDialects = [
+    "::mlir::NVVM::NVVMDialect",
+    "::mlir::LLVM::LLVMDialect",
+    "::mlir::vector::VectorDialect",
   ];
 }
 
