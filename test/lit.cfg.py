@@ -159,7 +159,7 @@ config.substitutions.append(
 # (docs/testing.md).
 config.substitutions.append(
     ("%convbn_fuzz_cases",
-     lit_config.params.get("convbn_fuzz_cases", os.environ.get("CONVBN_FUZZ_CASES", "200"))))
+     lit_config.params.get("convbn_fuzz_cases", os.environ.get("CONVBN_FUZZ_CASES", "120"))))
 # Under ASan the driver reserves terabytes of shadow address space, which
 # the campaign's address-space limit (--memory-mb) would refuse: the
 # allocator's RSS limit bounds it instead (ASAN_OPTIONS above).
