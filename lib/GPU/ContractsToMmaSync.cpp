@@ -86,13 +86,20 @@ replaceOperands(RewriterBase &rewriter, vector::ContractionOp contract,
 /// Prepares `function`'s bf16 contractions for the f16 conversion: each
 /// takes its f16 fragments (`getF16Fragments`). Fails, with an error at the
 /// contraction, where a bf16 contraction reads bf16 fragments or f16 ones
-/// are contracted in the same function (whose mma.sync ops could not be
-/// told apart afterwards). Returns whether there were any.
+/// are multiplied in the same function, by a contraction or an mma.sync
+/// already there (the mma.sync ops could not be told apart afterwards).
+/// Returns whether there were any.
 static FailureOr<bool> retypeBF16Contractions(RewriterBase &rewriter,
                                               FunctionOpInterface function) {
   SmallVector<vector::ContractionOp> bf16;
-  vector::ContractionOp f16;
-  WalkResult walk = function->walk([&](vector::ContractionOp contract) {
+  Operation *f16 = nullptr;
+  WalkResult walk = function->walk([&](Operation *op) {
+    if (auto mma = dyn_cast<nvgpu::MmaSyncOp>(op);
+        mma && mma.getMatrixA().getType().getElementType().isF16())
+      f16 = mma;
+    auto contract = dyn_cast<vector::ContractionOp>(op);
+    if (!contract)
+      return WalkResult::advance();
     Type element = contract.getLhsType().getElementType();
     if (element.isF16())
       f16 = contract;
@@ -112,8 +119,8 @@ static FailureOr<bool> retypeBF16Contractions(RewriterBase &rewriter,
   if (bf16.empty())
     return false;
   if (f16) {
-    f16.emitError("f16 and bf16 contractions in one function cannot both "
-                  "become mma.sync");
+    f16->emitError("f16 and bf16 matrix products in one function cannot "
+                   "both become mma.sync");
     return failure();
   }
   for (vector::ContractionOp contract : bf16) {

@@ -79,7 +79,7 @@ gpu.module @kernels {
     %c0 = arith.constant 0 : index
     %c8 = arith.constant 8 : index
     %zero = arith.constant dense<0.0> : vector<16x8xf32>
-    // expected-error @+1 {{f16 and bf16 contractions in one function cannot both become mma.sync}}
+    // expected-error @+1 {{f16 and bf16 matrix products in one function cannot both become mma.sync}}
     %y0 = vector.contract {indexing_maps = [#mk, #nk, #mn],
                            iterator_types = ["parallel", "parallel", "reduction"],
                            kind = #vector.kind<add>} %x, %w, %zero
@@ -93,6 +93,37 @@ gpu.module @kernels {
     vector.transfer_write %y0, %out[%c0, %c0] {in_bounds = [true, true]}
         : vector<16x8xf32>, memref<16x16xf32>
     vector.transfer_write %y1, %out[%c0, %c8] {in_bounds = [true, true]}
+        : vector<16x8xf32>, memref<16x16xf32>
+    gpu.return
+  }
+}
+
+// -----
+
+// Likewise beside an f16 mma.sync already in the function.
+
+#mk = affine_map<(m, n, k) -> (m, k)>
+#nk = affine_map<(m, n, k) -> (n, k)>
+#mn = affine_map<(m, n, k) -> (m, n)>
+gpu.module @kernels {
+  gpu.func @f16_mma_and_bf16(%out: memref<16x16xf32>, %x: vector<16x16xf16>,
+                             %w: vector<8x16xf16>, %a: vector<4x2xf16>,
+                             %b: vector<2x2xf16>, %c: vector<2x2xf32>,
+                             %d: memref<2x2xf32>) kernel {
+    %c0 = arith.constant 0 : index
+    %zero = arith.constant dense<0.0> : vector<16x8xf32>
+    // expected-error @+1 {{f16 and bf16 matrix products in one function cannot both become mma.sync}}
+    %p = nvgpu.mma.sync (%a, %b, %c) {mmaShape = [16, 8, 16]}
+        : (vector<4x2xf16>, vector<2x2xf16>, vector<2x2xf32>) -> vector<2x2xf32>
+    vector.transfer_write %p, %d[%c0, %c0] {in_bounds = [true, true]}
+        : vector<2x2xf32>, memref<2x2xf32>
+    %xb = arith.bitcast %x : vector<16x16xf16> to vector<16x16xbf16>
+    %wb = arith.bitcast %w : vector<8x16xf16> to vector<8x16xbf16>
+    %y = vector.contract {indexing_maps = [#mk, #nk, #mn],
+                          iterator_types = ["parallel", "parallel", "reduction"],
+                          kind = #vector.kind<add>} %xb, %wb, %zero
+        : vector<16x16xbf16>, vector<8x16xbf16> into vector<16x8xf32>
+    vector.transfer_write %y, %out[%c0, %c0] {in_bounds = [true, true]}
         : vector<16x8xf32>, memref<16x16xf32>
     gpu.return
   }

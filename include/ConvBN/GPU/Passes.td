@@ -384,7 +384,8 @@ def GPUContractsToMmaSync
     bf16 fragments): the chain is converted as f16 and the `nvgpu.mma.sync`
     ops take the fragments bitcast to bf16 (a register renaming). A bf16
     contraction of other operands, or one in a function that also
-    contracts f16 fragments, is an error.
+    multiplies f16 fragments (a contraction or an `nvgpu.mma.sync`), is an
+    error.
   }];
   let options = [
     Option<"allowTf32", "allow-tf32", "bool", /*default=*/"false",
