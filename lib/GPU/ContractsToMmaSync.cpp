@@ -91,7 +91,8 @@ replaceOperands(RewriterBase &rewriter, vector::ContractionOp contract,
 /// Returns whether there were any.
 static FailureOr<bool> retypeBF16Contractions(RewriterBase &rewriter,
                                               FunctionOpInterface function) {
-  SmallVector<vector::ContractionOp> bf16;
+  // Each bf16 contraction with its f16 fragments.
+  SmallVector<std::pair<vector::ContractionOp, std::pair<Value, Value>>> bf16;
   Operation *f16 = nullptr;
   WalkResult walk = function->walk([&](Operation *op) {
     if (auto mma = dyn_cast<nvgpu::MmaSyncOp>(op);
@@ -105,13 +106,15 @@ static FailureOr<bool> retypeBF16Contractions(RewriterBase &rewriter,
       f16 = contract;
     if (!element.isBF16())
       return WalkResult::advance();
-    if (!getF16Fragments(contract)) {
+    std::optional<std::pair<Value, Value>> fragments =
+        getF16Fragments(contract);
+    if (!fragments) {
       contract.emitError("a bf16 contraction reaches mma.sync only with its "
                          "fragments read as f16 and bitcast (upstream's "
                          "conversion has no bf16 fragments)");
       return WalkResult::interrupt();
     }
-    bf16.push_back(contract);
+    bf16.push_back({contract, *fragments});
     return WalkResult::advance();
   });
   if (walk.wasInterrupted())
@@ -123,10 +126,8 @@ static FailureOr<bool> retypeBF16Contractions(RewriterBase &rewriter,
                    "both become mma.sync");
     return failure();
   }
-  for (vector::ContractionOp contract : bf16) {
-    auto [lhs, rhs] = *getF16Fragments(contract);
-    replaceOperands(rewriter, contract, lhs, rhs);
-  }
+  for (auto &[contract, fragments] : bf16)
+    replaceOperands(rewriter, contract, fragments.first, fragments.second);
   return true;
 }
 
